@@ -1,0 +1,2 @@
+export { buildProgram, VERSION } from './program.js';
+export { main } from './main.js';

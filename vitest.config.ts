@@ -1,0 +1,15 @@
+import { defineConfig } from 'vitest/config';
+
+// Tests import workspace packages from their TypeScript sources (the "@doppel/source" export condition),
+// so a test run never depends on a stale build.
+export default defineConfig({
+  resolve: { conditions: ['@doppel/source', 'module', 'node', 'import', 'default'] },
+  ssr: { resolve: { conditions: ['@doppel/source', 'module', 'node', 'import', 'default'] } },
+  test: {
+    include: ['packages/**/test/**/*.test.ts', 'apps/*/test/**/*.test.ts', 'bench/test/**/*.test.ts', 'test/e2e/**/*.test.ts'],
+    exclude: ['**/node_modules/**', '**/dist/**'],
+    testTimeout: 30_000,
+    hookTimeout: 60_000,
+    pool: 'forks',
+  },
+});
