@@ -1,12 +1,24 @@
 import { Command } from 'commander';
+import * as accounts from './commands/accounts.js';
+import * as bench from './commands/bench.js';
+import * as configure from './commands/configure.js';
+import * as replay from './commands/replay.js';
+import * as run from './commands/run.js';
+import * as schema from './commands/schema.js';
+import * as serve from './commands/serve.js';
+import * as simulate from './commands/simulate.js';
+import * as validate from './commands/validate.js';
 
 export const VERSION = '0.1.0';
 
-/** Builds the `doppel` command tree. Subcommands register themselves here. */
+/** Builds the `doppel` command tree; each subcommand lives in its own module under commands/. */
 export function buildProgram(): Command {
   const program = new Command('doppel')
     .description('Doppel: a digital twin sandbox. Run, poke, rewind and branch virtual copies of your system.')
     .version(VERSION)
     .showHelpAfterError();
+  for (const command of [run, configure, simulate, replay, validate, schema, serve, accounts, bench]) {
+    command.register(program);
+  }
   return program;
 }

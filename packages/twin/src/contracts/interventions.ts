@@ -1,0 +1,49 @@
+import type { JsonObject } from './json.js';
+
+export type InterventionOriginKind = 'api' | 'ui' | 'test' | 'schedule' | 'cli';
+export type InterventionStatus = 'PENDING' | 'CONFIRMED' | 'FAILED' | 'CANCELLED';
+
+/** What a caller asks for. `at` (sim seconds) defaults to now; it may not lie in the past. */
+export interface InterventionRequest {
+  readonly assetId: string;
+  readonly action: string;
+  readonly args?: JsonObject;
+  readonly at?: number;
+  readonly origin: InterventionOriginKind;
+}
+
+/**
+ * One entry of a simulation's intervention log: with the scenario and seed, the log re-creates the run exactly.
+ * `submittedAtEvent` is the number of engine events processed when the entry was logged: re-execution submits it at
+ * the same point, so an intervention made while paused mid-instant lands exactly where it did the first time.
+ */
+export interface InterventionLogEntry {
+  /** Deterministic per simulation: iv-1, iv-2, ... */
+  readonly id: string;
+  readonly op: 'apply' | 'cancel';
+  /** For `cancel`: the id of the intervention cancelled. */
+  readonly targetId?: string;
+  readonly assetId: string;
+  readonly action: string;
+  readonly args: JsonObject;
+  readonly effectiveAt: number;
+  readonly submittedAtEvent: number;
+  readonly origin: InterventionOriginKind;
+}
+
+/** The lifecycle view of an `apply` entry. */
+export interface InterventionRecord {
+  readonly id: string;
+  readonly assetId: string;
+  readonly kind: string;
+  readonly action: string;
+  readonly args: JsonObject;
+  readonly origin: InterventionOriginKind;
+  readonly effectiveAt: number;
+  readonly status: InterventionStatus;
+  readonly reason?: string;
+  /** Sim time at which a duration-limited effect ends or ended. */
+  readonly endsAt?: number;
+  readonly ended?: boolean;
+  readonly note?: string;
+}

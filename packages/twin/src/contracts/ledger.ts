@@ -1,0 +1,119 @@
+import type { JsonObject } from './json.js';
+
+/**
+ * Where a ledger event came from: the model itself (`sim`), an intervention's effect (`intervention`),
+ * a bridge mirroring the real system (`live`), or a re-execution writing a new branch (`replay`).
+ */
+export type LedgerOrigin = 'sim' | 'intervention' | 'live' | 'replay';
+
+/**
+ * One ledger event (seed 000 §4.1 plus seq, sim time and origin).
+ *
+ * `oldValue`/`newValue` are either null (an event that changes no state, e.g. a rider arriving) or objects holding
+ * ONLY the changed top-level state fields of the asset, before and after. Folding the `newValue` patches of an asset
+ * in `seq` order over its ASSET_CREATED state gives its state at any instant: the time slider depends on that rule.
+ */
+export interface LedgerEvent {
+  /** 1-based, gap-free, per simulation. */
+  readonly seq: number;
+  /** Seconds since the scenario start. */
+  readonly simTime: number;
+  readonly assetId: string;
+  /** SCREAMING_SNAKE_CASE, in the seeds' vocabulary (SWAP_COMPLETED, QUEUE_INCREMENT, ...). */
+  readonly eventType: string;
+  readonly oldValue: JsonObject | null;
+  readonly newValue: JsonObject | null;
+  readonly meta: JsonObject | null;
+  readonly origin: LedgerOrigin;
+}
+
+/** The event type that introduces an asset; its `newValue` is the full initial state and `meta.kind` its kind. */
+export const ASSET_CREATED = 'ASSET_CREATED';
+
+/**
+ * Records are hash-chained in fixed-size blocks so that the head hash depends only on the records, never on how
+ * they happened to be batched when written: hash(block n) = SHA-256(hash(block n-1) ‖ canonical(records of block n)).
+ * The last, possibly partial, block is hashed the same way; the head hash identifies a run.
+ */
+export const LEDGER_BLOCK_SIZE = 256;
+/** The chain starts from this value (64 hex zeros). */
+export const GENESIS_HASH = '0'.repeat(64);
+
+export interface LedgerBlock {
+  /** 0-based block index: block n holds seq n*LEDGER_BLOCK_SIZE+1 .. (n+1)*LEDGER_BLOCK_SIZE. */
+  readonly index: number;
+  readonly firstSeq: number;
+  readonly lastSeq: number;
+  readonly prevHash: string;
+  readonly hash: string;
+}
+
+export interface LedgerHead {
+  readonly seq: number;
+  readonly simTime: number;
+  /** Hash over every record up to `seq` (sealed blocks plus the open tail hashed as a block). */
+  readonly hash: string;
+}
+
+export interface LedgerQuery {
+  readonly simId: string;
+  readonly assetId?: string;
+  readonly eventTypes?: readonly string[];
+  /** Inclusive sim-time range. */
+  readonly fromTime?: number;
+  readonly toTime?: number;
+  /** Only records with seq > afterSeq (paging and WebSocket resume). */
+  readonly afterSeq?: number;
+  readonly limit?: number;
+  readonly order?: 'asc' | 'desc';
+}
+
+export interface LedgerVerification {
+  readonly ok: boolean;
+  /** Highest seq such that 1..seq are present, gap-free and (for sealed blocks) match their hashes. */
+  readonly validPrefixSeq: number;
+  readonly headHash: string;
+  readonly problems: readonly string[];
+}
+
+/** Everything the catalog keeps about a simulation besides its ledger. */
+export interface SimulationRecord {
+  readonly simId: string;
+  readonly name: string;
+  readonly pack: string;
+  readonly scenarioSha256: string;
+  /** The resolved scenario as canonical JSON: with the seed and the intervention log it re-creates the run. */
+  readonly scenarioJson: string;
+  readonly seed: number;
+  readonly parentSimId: string | null;
+  /** For a branch: the parent's seq up to which the ledger is shared. */
+  readonly forkSeq: number | null;
+  readonly createdAt: string;
+  readonly account?: string | null;
+}
+
+/**
+ * The port every ledger store implements (SQLite embedded, PostgreSQL at scale). Appends are synchronous and
+ * buffered by the store; `flush` makes everything appended so far durable. A conformance suite in
+ * `@doppel/twin/testing` checks every implementation.
+ */
+export interface LedgerStore {
+  createSimulation(record: SimulationRecord): Promise<void>;
+  getSimulation(simId: string): Promise<SimulationRecord | null>;
+  listSimulations(): Promise<SimulationRecord[]>;
+  deleteSimulation(simId: string): Promise<void>;
+  /** Appends records (seq must continue the stored ledger without gaps) and the blocks they seal, atomically. */
+  append(simId: string, records: readonly LedgerEvent[], sealed: readonly LedgerBlock[]): Promise<void>;
+  /** Drops every record with seq > afterSeq (and blocks that contain them): used by rewind. */
+  truncate(simId: string, afterSeq: number): Promise<void>;
+  /** Copies the parent's records and sealed blocks up to `uptoSeq` into `toSimId` (branching). */
+  copyPrefix(fromSimId: string, toSimId: string, uptoSeq: number): Promise<void>;
+  query(query: LedgerQuery): Promise<LedgerEvent[]>;
+  head(simId: string): Promise<LedgerHead>;
+  verify(simId: string): Promise<LedgerVerification>;
+  /** Full state of every asset (or of the listed ones) as of sim time t, inclusive, folded from the ledger. */
+  stateAt(simId: string, t: number, assetIds?: readonly string[]): Promise<Map<string, JsonObject>>;
+  /** Optional full-state snapshot that speeds up stateAt (the store may ignore it). */
+  putSnapshot(simId: string, seq: number, simTime: number, states: ReadonlyMap<string, JsonObject>): Promise<void>;
+  close(): Promise<void>;
+}

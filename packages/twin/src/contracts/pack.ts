@@ -1,0 +1,59 @@
+import type { Environment } from '@doppel/engine';
+import type { z } from 'zod';
+import type { Asset, AssetKindDefinition, AssetStatus, KpiDefinition, TwinModel } from './assets.js';
+import type { JsonObject } from './json.js';
+import type { ResolvedScenario } from './scenario.js';
+
+/** A CSV table a scenario may reference (e.g. demand per station per hour); rows are validated with `row`. */
+export interface InputTableSpec {
+  readonly description: string;
+  readonly row: z.ZodType<JsonObject>;
+}
+
+export interface BuildContext<Config> {
+  readonly env: Environment;
+  readonly twin: TwinModel;
+  readonly config: Config;
+  readonly scenario: ResolvedScenario;
+  /** Validated rows of each input table the scenario provided. */
+  readonly inputs: Readonly<Record<string, readonly JsonObject[]>>;
+}
+
+/** An extra output table a pack writes next to ledger.csv and telemetry.csv (the line pack's events.csv). */
+export interface OutputTable {
+  readonly fileName: string;
+  readonly columns: readonly string[];
+  readonly rows: readonly (readonly (string | number | boolean | null)[])[];
+}
+
+/** The live model a pack builds for one simulation. */
+export interface PackModel {
+  /** Network-level KPI values now; counters cumulative since t=0 (the telemetry monitor computes increments). */
+  kpis(): Record<string, number>;
+  /** Per-asset KPI values now (for inspectors), optional. */
+  assetKpis?(asset: Asset<JsonObject, unknown>): Record<string, number>;
+  assetStatus?(asset: Asset<JsonObject, unknown>): AssetStatus;
+  /** Called once at the end of a run (or export), for summary.json; JSON-serialisable. */
+  summary?(): JsonObject;
+  outputTables?(): readonly OutputTable[];
+  /** Extra telemetry columns per interval row (e.g. buffer levels, machine states), optional. */
+  telemetryColumns?(): Record<string, string | number>;
+}
+
+/** A domain pack: the only place domain knowledge lives. The twin core knows none. */
+export interface Pack<Config = unknown, Model extends PackModel = PackModel> {
+  readonly name: string;
+  readonly title: string;
+  readonly version: string;
+  /** Schema of the pack's section of a scenario (after references and defaults are resolved). */
+  readonly config: z.ZodType<Config>;
+  readonly inputs?: Readonly<Record<string, InputTableSpec>>;
+  readonly assetKinds: readonly AssetKindDefinition[];
+  readonly kpis: readonly KpiDefinition[];
+  /** Creates the assets (twin.createAsset) and starts the processes on `env`. Must be deterministic. */
+  build(context: BuildContext<Config>): Model;
+}
+
+/** Type-erased pack, as registries and apps hold them. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type AnyPack = Pack<any, PackModel>;

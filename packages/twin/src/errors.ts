@@ -1,0 +1,80 @@
+/** Stable error codes of the twin core. Tests and API clients match on `code`, never on message text. */
+export const TwinErrorCode = {
+  ScenarioInvalid: 'DOPPEL_ERR_SCENARIO_INVALID',
+  ScenarioNotFound: 'DOPPEL_ERR_SCENARIO_NOT_FOUND',
+  UnknownPack: 'DOPPEL_ERR_UNKNOWN_PACK',
+  UnknownAsset: 'DOPPEL_ERR_UNKNOWN_ASSET',
+  DuplicateAsset: 'DOPPEL_ERR_DUPLICATE_ASSET',
+  UnknownAction: 'DOPPEL_ERR_UNKNOWN_ACTION',
+  InvalidArguments: 'DOPPEL_ERR_INVALID_ARGUMENTS',
+  InterventionInPast: 'DOPPEL_ERR_INTERVENTION_IN_PAST',
+  InterventionRejected: 'DOPPEL_ERR_INTERVENTION_REJECTED',
+  UnknownIntervention: 'DOPPEL_ERR_UNKNOWN_INTERVENTION',
+  InvalidState: 'DOPPEL_ERR_INVALID_STATE',
+  InvalidExpression: 'DOPPEL_ERR_INVALID_EXPRESSION',
+  TimeOutOfRange: 'DOPPEL_ERR_TIME_OUT_OF_RANGE',
+  SimulationFinished: 'DOPPEL_ERR_SIMULATION_FINISHED',
+  LedgerCorrupt: 'DOPPEL_ERR_LEDGER_CORRUPT',
+  LedgerGap: 'DOPPEL_ERR_LEDGER_GAP',
+  UnknownSimulation: 'DOPPEL_ERR_UNKNOWN_SIMULATION',
+} as const;
+export type TwinErrorCode = (typeof TwinErrorCode)[keyof typeof TwinErrorCode];
+
+/** A located problem in a scenario document: file, line and column, field path, expected and found. */
+export interface ScenarioIssue {
+  readonly file: string;
+  readonly line: number;
+  readonly column: number;
+  /** Dotted field path, e.g. `swap.stations[3].bays`. */
+  readonly path: string;
+  readonly message: string;
+  readonly expected?: string;
+  readonly found?: string;
+  /** Nearest valid key for a misspelt one. */
+  readonly suggestion?: string;
+}
+
+export class TwinError extends Error {
+  readonly code: TwinErrorCode;
+  readonly details: Readonly<Record<string, unknown>> | undefined;
+  constructor(code: TwinErrorCode, message: string, details?: Record<string, unknown>) {
+    super(message);
+    this.name = 'TwinError';
+    this.code = code;
+    this.details = details;
+  }
+}
+
+/** Every problem of a scenario at once, each located. */
+export class ScenarioError extends TwinError {
+  readonly issues: readonly ScenarioIssue[];
+  constructor(issues: readonly ScenarioIssue[]) {
+    super(TwinErrorCode.ScenarioInvalid, formatIssues(issues), { issues });
+    this.name = 'ScenarioError';
+    this.issues = issues;
+  }
+}
+
+/** Thrown by an intervention handler to refuse it with a reason; the intervention ends FAILED. */
+export class InterventionRejected extends TwinError {
+  constructor(reason: string) {
+    super(TwinErrorCode.InterventionRejected, reason);
+    this.name = 'InterventionRejected';
+  }
+}
+
+export function formatIssue(issue: ScenarioIssue): string {
+  const where = `${issue.file}:${issue.line}:${issue.column}`;
+  const path = issue.path ? ` ${issue.path}:` : '';
+  const expectation =
+    issue.expected !== undefined || issue.found !== undefined
+      ? ` (expected ${issue.expected ?? '?'}, found ${issue.found ?? '?'})`
+      : '';
+  const hint = issue.suggestion ? ` Did you mean "${issue.suggestion}"?` : '';
+  return `${where}${path} ${issue.message}${expectation}${hint}`;
+}
+
+export function formatIssues(issues: readonly ScenarioIssue[]): string {
+  const count = issues.length === 1 ? '1 problem' : `${issues.length} problems`;
+  return `Scenario has ${count}:\n${issues.map((issue) => `  ${formatIssue(issue)}`).join('\n')}`;
+}
