@@ -1,0 +1,81 @@
+/**
+ * The engine's error catalogue. Every error thrown by the engine is a DoppelError with a stable `code`;
+ * callers (and tests) match on `code`, never on message text.
+ *
+ * To add codes for a new engine area, add entries to ENGINE_ERROR_CODES: the DoppelErrorCode union follows.
+ */
+export const ENGINE_ERROR_CODES = {
+  // environment
+  SEED_REQUIRED: 'DOPPEL_ERR_SEED_REQUIRED',
+  EMPTY_SCHEDULE: 'DOPPEL_ERR_EMPTY_SCHEDULE',
+  INVALID_DELAY: 'DOPPEL_ERR_INVALID_DELAY',
+  INVALID_TIME: 'DOPPEL_ERR_INVALID_TIME',
+  INVALID_PRIORITY: 'DOPPEL_ERR_INVALID_PRIORITY',
+  UNTIL_IN_PAST: 'DOPPEL_ERR_UNTIL_IN_PAST',
+  UNTIL_NOT_TRIGGERED: 'DOPPEL_ERR_UNTIL_NOT_TRIGGERED',
+  INVALID_OPTION: 'DOPPEL_ERR_INVALID_OPTION',
+  FOREIGN_EVENT: 'DOPPEL_ERR_FOREIGN_EVENT',
+  // events
+  EVENT_ALREADY_TRIGGERED: 'DOPPEL_ERR_EVENT_ALREADY_TRIGGERED',
+  EVENT_NOT_TRIGGERED: 'DOPPEL_ERR_EVENT_NOT_TRIGGERED',
+  EVENT_NOT_ERROR: 'DOPPEL_ERR_EVENT_NOT_ERROR',
+  CONDITION_VALUE_MISSING: 'DOPPEL_ERR_CONDITION_VALUE_MISSING',
+  // processes
+  INVALID_YIELD: 'DOPPEL_ERR_INVALID_YIELD',
+  INVALID_GENERATOR: 'DOPPEL_ERR_INVALID_GENERATOR',
+  PROCESS_DEAD: 'DOPPEL_ERR_PROCESS_DEAD',
+  SELF_INTERRUPT: 'DOPPEL_ERR_SELF_INTERRUPT',
+  // control and pacing
+  PACER_BUSY: 'DOPPEL_ERR_PACER_BUSY',
+  // continuous (ODE) integration
+  ODE_INVALID: 'DOPPEL_ERR_ODE_INVALID',
+  // rng
+  RNG_UNAVAILABLE: 'DOPPEL_ERR_RNG_UNAVAILABLE',
+} as const;
+
+export type DoppelErrorCode = (typeof ENGINE_ERROR_CODES)[keyof typeof ENGINE_ERROR_CODES];
+
+export class DoppelError extends Error {
+  readonly code: DoppelErrorCode;
+  readonly details: Readonly<Record<string, unknown>> | undefined;
+
+  constructor(code: DoppelErrorCode, message: string, details?: Record<string, unknown>) {
+    super(message);
+    this.name = 'DoppelError';
+    this.code = code;
+    this.details = details;
+  }
+}
+
+/** Thrown by `Environment.step()` when no event is scheduled (SimPy's EmptySchedule). */
+export class EmptySchedule extends DoppelError {
+  constructor(now: number) {
+    super(ENGINE_ERROR_CODES.EMPTY_SCHEDULE, `No scheduled events left (sim time ${now}).`, { now });
+    this.name = 'EmptySchedule';
+  }
+}
+
+/** Thrown into a process generator when another process interrupts it. */
+export class Interrupt extends Error {
+  override readonly cause: unknown;
+
+  constructor(cause?: unknown) {
+    super(cause === undefined ? 'Interrupt' : `Interrupt(${describe(cause)})`);
+    this.name = 'Interrupt';
+    this.cause = cause;
+  }
+}
+
+export function isDoppelError(error: unknown, code?: DoppelErrorCode): error is DoppelError {
+  return error instanceof DoppelError && (code === undefined || error.code === code);
+}
+
+function describe(value: unknown): string {
+  if (typeof value === 'string') return value;
+  if (value instanceof Error) return value.message;
+  try {
+    return JSON.stringify(value) ?? String(value);
+  } catch {
+    return String(value);
+  }
+}

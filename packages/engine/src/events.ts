@@ -1,0 +1,159 @@
+import type { Environment } from './environment.js';
+import { DoppelError, ENGINE_ERROR_CODES } from './errors.js';
+import type { Condition } from './condition.js';
+
+/** Priority of events that must run before NORMAL ones at the same time (process start, interrupts). */
+export const URGENT = 0;
+export const NORMAL = 1;
+export type Priority = typeof URGENT | typeof NORMAL;
+
+/** Simulation time: seconds by convention, but the engine is unit-agnostic. */
+export type SimTime = number;
+
+/** Marks an event whose value is not set yet (it has not been triggered). */
+export const PENDING: unique symbol = Symbol('PENDING');
+
+export type EventCallback = (event: Event) => void;
+
+/**
+ * An event that may happen at some point in simulated time (SimPy's `Event`).
+ *
+ * Lifecycle: pending -> triggered (succeed/fail/trigger put it in the queue with a value) -> processed
+ * (the environment popped it and ran its callbacks; `callbacks` is then null). Events are deliberately not
+ * thenables: processes are resumed synchronously by the environment, never through promises.
+ */
+export class Event<T = unknown> {
+  readonly env: Environment;
+  /** Functions called with this event when it is processed, in order; null once processed. */
+  callbacks: EventCallback[] | null = [];
+  /** @internal PENDING until triggered; then the value, or the error of a failed event. */
+  _value: unknown = PENDING;
+  /** @internal */
+  _ok = true;
+  /** @internal */
+  _defused = false;
+
+  constructor(env: Environment) {
+    this.env = env;
+  }
+
+  /** True once the event has a value and sits in (or has left) the queue. */
+  get triggered(): boolean {
+    return this._value !== PENDING;
+  }
+
+  /** True once the event's callbacks have run. */
+  get processed(): boolean {
+    return this.callbacks === null;
+  }
+
+  /** Whether the event succeeded. Throws if it has not been triggered yet (like SimPy). */
+  get ok(): boolean {
+    if (this._value === PENDING) throw notTriggered(this, 'ok');
+    return this._ok;
+  }
+
+  /** The event's value (the error for a failed event). Throws if it has not been triggered yet. */
+  get value(): T {
+    if (this._value === PENDING) throw notTriggered(this, 'value');
+    return this._value as T;
+  }
+
+  /** A failed event that is defused does not stop the simulation when nobody handles it. */
+  get defused(): boolean {
+    return this._defused;
+  }
+
+  set defused(value: boolean) {
+    this._defused = value;
+  }
+
+  succeed(value?: T, priority: Priority = NORMAL): this {
+    if (this._value !== PENDING) throw alreadyTriggered(this);
+    this._ok = true;
+    this._value = value;
+    this.env.schedule(this, priority);
+    return this;
+  }
+
+  fail(error: Error, priority: Priority = NORMAL): this {
+    if (this._value !== PENDING) throw alreadyTriggered(this);
+    if (!(error instanceof Error)) {
+      throw new DoppelError(
+        ENGINE_ERROR_CODES.EVENT_NOT_ERROR,
+        `${this} can only fail with an Error, got ${String(error)}.`,
+      );
+    }
+    this._ok = false;
+    this._value = error;
+    this.env.schedule(this, priority);
+    return this;
+  }
+
+  /** Triggers this event with the state (ok and value) of `other`; usable as a callback. */
+  trigger(other: Event): void {
+    if (this._value !== PENDING) throw alreadyTriggered(this);
+    this._ok = other._ok;
+    this._value = other._value;
+    this.env.schedule(this, NORMAL);
+  }
+
+  /** SimPy's `a & b`: a condition that fires when both have fired. */
+  and(other: Event): Condition {
+    return this.env.allOf([this, other]);
+  }
+
+  /** SimPy's `a | b`: a condition that fires when either has fired. */
+  or(other: Event): Condition {
+    return this.env.anyOf([this, other]);
+  }
+
+  /** @internal Triggers without the Error check (process failures may carry any thrown value). */
+  _settle(ok: boolean, value: unknown, priority: Priority): void {
+    if (this._value !== PENDING) throw alreadyTriggered(this);
+    this._ok = ok;
+    this._value = value;
+    this.env.schedule(this, priority);
+  }
+
+  toString(): string {
+    return `${this.constructor.name}()`;
+  }
+}
+
+/** An event that is triggered after `delay` time units (SimPy's `env.timeout`). */
+export class Timeout<T = undefined> extends Event<T> {
+  readonly delay: number;
+
+  constructor(env: Environment, delay: number, value?: T) {
+    super(env);
+    if (!(delay >= 0) || delay === Infinity) {
+      throw new DoppelError(
+        ENGINE_ERROR_CODES.INVALID_DELAY,
+        `Timeout delay must be a finite number >= 0, got ${delay} (sim time ${env.now}).`,
+        { delay, now: env.now },
+      );
+    }
+    this.delay = delay;
+    this._value = value;
+    env._enqueue(this, NORMAL, delay);
+  }
+
+  override toString(): string {
+    return `Timeout(${this.delay}${this._value === undefined ? '' : `, value=${String(this._value)}`})`;
+  }
+}
+
+function notTriggered(event: Event, what: string): DoppelError {
+  return new DoppelError(
+    ENGINE_ERROR_CODES.EVENT_NOT_TRIGGERED,
+    `The ${what} of ${event} is not yet available: the event has not been triggered (sim time ${event.env.now}).`,
+  );
+}
+
+function alreadyTriggered(event: Event): DoppelError {
+  return new DoppelError(
+    ENGINE_ERROR_CODES.EVENT_ALREADY_TRIGGERED,
+    `${event} has already been triggered (sim time ${event.env.now}).`,
+  );
+}
