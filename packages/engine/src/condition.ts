@@ -87,11 +87,11 @@ export class Condition extends Event<ConditionValue> {
       }
     }
     for (const event of this._events) {
-      if (event.callbacks === null) this.check(event);
-      else event.callbacks.push(this.checkFn);
+      if (event._processed) this.check(event);
+      else event.addCallback(this.checkFn);
     }
     // Runs before any callback added later (e.g. a waiting process), so they see the built value.
-    (this.callbacks as ((e: Event) => void)[]).push(buildValue);
+    this.addCallback(buildValue);
   }
 
   /** The member events (as given). */
@@ -114,18 +114,14 @@ export class Condition extends Event<ConditionValue> {
   _populate(value: ConditionValue): void {
     for (const event of this._events) {
       if (event instanceof Condition) event._populate(value);
-      else if (event.callbacks === null) value._events.push(event);
+      else if (event._processed) value._events.push(event);
     }
   }
 
   /** @internal Detaches from members that have not fired, so they do not keep this condition alive. */
   _removeChecks(): void {
     for (const event of this._events) {
-      const callbacks = event.callbacks;
-      if (callbacks !== null) {
-        const i = callbacks.indexOf(this.checkFn);
-        if (i >= 0) callbacks.splice(i, 1);
-      }
+      if (!event._processed) event.removeCallback(this.checkFn);
       if (event instanceof Condition) event._removeChecks();
     }
   }

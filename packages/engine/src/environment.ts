@@ -213,13 +213,13 @@ export class Environment {
       }
       if (until.env !== this)
         throw new DoppelError(ENGINE_ERROR_CODES.FOREIGN_EVENT, `until event belongs to another environment.`);
-      if (until.callbacks === null) return 'event';
+      if (until._processed) return 'event';
       untilEvent = until;
       const token = ++this.runToken;
       onUntil = () => {
         if (this.runToken === token) this.untilHit = true;
       };
-      until.callbacks.push(onUntil);
+      until.addCallback(onUntil);
     }
     if (maxEvents !== undefined && !(maxEvents >= 0)) {
       throw new DoppelError(ENGINE_ERROR_CODES.INVALID_OPTION, `maxEvents must be >= 0, got ${maxEvents}.`);
@@ -254,11 +254,7 @@ export class Environment {
       this.untilHit = false;
       if (untilEvent !== null) {
         this.runToken++;
-        const callbacks = untilEvent.callbacks;
-        if (callbacks !== null && onUntil !== null) {
-          const i = callbacks.indexOf(onUntil);
-          if (i >= 0) callbacks.splice(i, 1);
-        }
+        if (!untilEvent._processed && onUntil !== null) untilEvent.removeCallback(onUntil);
       }
     }
     if (untilTime !== Infinity) {
@@ -272,11 +268,15 @@ export class Environment {
     const queue = this.queue;
     this._now = queue.peekTime();
     const event = queue.pop();
-    const callbacks = event.callbacks;
-    event.callbacks = null;
     this.processedCount++;
-    if (callbacks !== null) {
-      for (let i = 0; i < callbacks.length; i++) callbacks[i](event);
+    if (!event._processed) {
+      event._processed = true;
+      const cb = event._cb;
+      const cbs = event._cbs;
+      event._cb = null;
+      event._cbs = null;
+      if (cb !== null) cb(event);
+      else if (cbs !== null) for (let i = 0; i < cbs.length; i++) cbs[i](event);
     }
     if (this.observers !== null) this.notify(event);
     if (!event._ok && !event._defused) throw event._value;

@@ -24,17 +24,66 @@ export type EventCallback = (event: Event) => void;
  */
 export class Event<T = unknown> {
   readonly env: Environment;
-  /** Functions called with this event when it is processed, in order; null once processed. */
-  callbacks: EventCallback[] | null = [];
   /** @internal PENDING until triggered; then the value, or the error of a failed event. */
   _value: unknown = PENDING;
   /** @internal */
   _ok = true;
   /** @internal */
   _defused = false;
+  /** @internal True once the callbacks have run. */
+  _processed = false;
+  /**
+   * @internal Callbacks live in a single slot until a second one arrives (or `callbacks` is read), so the
+   * common case (one waiting process) allocates no array. Invariant: `_cbs !== null` implies `_cb === null`.
+   */
+  _cb: EventCallback | null = null;
+  /** @internal */
+  _cbs: EventCallback[] | null = null;
 
   constructor(env: Environment) {
     this.env = env;
+  }
+
+  /**
+   * Functions called with this event when it is processed, in order (SimPy's `callbacks`); null once
+   * processed. The array is live: push to it to add a callback (or use `addCallback`).
+   */
+  get callbacks(): EventCallback[] | null {
+    if (this._processed) return null;
+    let cbs = this._cbs;
+    if (cbs === null) {
+      cbs = this._cb === null ? [] : [this._cb];
+      this._cb = null;
+      this._cbs = cbs;
+    }
+    return cbs;
+  }
+
+  /** Adds a callback (same as `callbacks.push`, without allocating for the first one). */
+  addCallback(callback: EventCallback): void {
+    if (this._processed) {
+      throw new DoppelError(ENGINE_ERROR_CODES.EVENT_ALREADY_PROCESSED, `${this} has already been processed.`);
+    }
+    if (this._cbs !== null) this._cbs.push(callback);
+    else if (this._cb === null) this._cb = callback;
+    else {
+      this._cbs = [this._cb, callback];
+      this._cb = null;
+    }
+  }
+
+  /** Removes the first occurrence of a callback; returns whether it was there. */
+  removeCallback(callback: EventCallback): boolean {
+    if (this._cb === callback) {
+      this._cb = null;
+      return true;
+    }
+    const cbs = this._cbs;
+    if (cbs === null) return false;
+    const i = cbs.indexOf(callback);
+    if (i < 0) return false;
+    cbs.splice(i, 1);
+    return true;
   }
 
   /** True once the event has a value and sits in (or has left) the queue. */
@@ -44,7 +93,7 @@ export class Event<T = unknown> {
 
   /** True once the event's callbacks have run. */
   get processed(): boolean {
-    return this.callbacks === null;
+    return this._processed;
   }
 
   /** Whether the event succeeded. Throws if it has not been triggered yet (like SimPy). */

@@ -22,7 +22,7 @@ export class Initialize extends Event<undefined> {
   constructor(env: Environment, process: Process<unknown>) {
     super(env);
     this._value = undefined;
-    (this.callbacks as ((e: Event) => void)[]).push(process._resume);
+    this._cb = process._resume;
     env._enqueue(this, URGENT, 0);
   }
 }
@@ -38,7 +38,7 @@ export class Interruption extends Event<Interrupt> {
     this._value = new Interrupt(cause);
     // Never "unhandled": the interrupt is thrown into the process, which must handle it or die.
     this._defused = true;
-    (this.callbacks as ((e: Event) => void)[]).push(deliverInterrupt);
+    this._cb = deliverInterrupt;
     process.env._enqueue(this, URGENT, 0);
   }
 }
@@ -48,11 +48,7 @@ function deliverInterrupt(event: Event): void {
   // Several interrupts may be queued; once the process died handling one, later ones are ignored.
   if (process._value !== PENDING) return;
   const target = process._target;
-  const callbacks = target === null ? null : target.callbacks;
-  if (callbacks !== null) {
-    const i = callbacks.indexOf(process._resume);
-    if (i >= 0) callbacks.splice(i, 1);
-  }
+  if (target !== null && !target._processed) target.removeCallback(process._resume);
   process._resume(event);
 }
 
@@ -158,9 +154,11 @@ export class Process<R = unknown> extends Event<R> {
           { process: this.name, now: env.now },
         );
       }
-      const callbacks = yielded.callbacks;
-      if (callbacks !== null) {
-        callbacks.push(this._resume);
+      if (!yielded._processed) {
+        // Inline addCallback: this is the hottest path of every model.
+        if (yielded._cbs !== null) yielded._cbs.push(this._resume);
+        else if (yielded._cb === null) yielded._cb = this._resume;
+        else yielded.addCallback(this._resume);
         this._target = yielded;
         break;
       }

@@ -83,6 +83,34 @@ describe('event lifecycle', () => {
     expect(codeOf(() => env.schedule(env.event(), 3 as 0))).toBe('DOPPEL_ERR_INVALID_PRIORITY');
   });
 
+  it('keeps callback order across the single-slot fast path and the callbacks array', () => {
+    const env = makeEnv();
+    const ev = env.event();
+    const order: string[] = [];
+    const first = (): void => {
+      order.push('first');
+    };
+    env.process(function* () {
+      yield ev;
+      order.push('process');
+    });
+    env.step(); // the process starts and waits on ev
+    ev.addCallback(first);
+    ev.callbacks!.push(() => order.push('pushed'));
+    ev.addCallback(() => order.push('added'));
+    const removed = (): void => {
+      order.push('removed');
+    };
+    ev.addCallback(removed);
+    expect(ev.removeCallback(removed)).toBe(true);
+    expect(ev.removeCallback(removed)).toBe(false);
+    ev.succeed();
+    env.run();
+    expect(order).toEqual(['process', 'first', 'pushed', 'added']);
+    expect(ev.callbacks).toBeNull();
+    expect(codeOf(() => ev.addCallback(first))).toBe('DOPPEL_ERR_EVENT_ALREADY_PROCESSED');
+  });
+
   it('is not a thenable', () => {
     const ev: Event = makeEnv().event();
     expect('then' in ev).toBe(false);
