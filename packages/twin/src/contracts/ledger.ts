@@ -102,8 +102,18 @@ export interface LedgerStore {
   getSimulation(simId: string): Promise<SimulationRecord | null>;
   listSimulations(): Promise<SimulationRecord[]>;
   deleteSimulation(simId: string): Promise<void>;
-  /** Appends records (seq must continue the stored ledger without gaps) and the blocks they seal, atomically. */
-  append(simId: string, records: readonly LedgerEvent[], sealed: readonly LedgerBlock[]): Promise<void>;
+  /**
+   * Appends records (seq must continue the stored ledger without gaps, sim time must not decrease) and the blocks
+   * they seal, atomically. Calls are applied in the order they are made, even when the caller does not await the
+   * previous one (the ledger writer hands batches over without waiting). `encoded`, when given, holds the canonical
+   * text of each record (`encodeLedgerEvent`), so a store can keep it without encoding again.
+   */
+  append(
+    simId: string,
+    records: readonly LedgerEvent[],
+    sealed: readonly LedgerBlock[],
+    encoded?: readonly string[],
+  ): Promise<void>;
   /** Drops every record with seq > afterSeq (and blocks that contain them): used by rewind. */
   truncate(simId: string, afterSeq: number): Promise<void>;
   /** Copies the parent's records and sealed blocks up to `uptoSeq` into `toSimId` (branching). */

@@ -1,0 +1,90 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { canonicalJson, type Json, type JsonObject, type LedgerEvent } from '../src/index.js';
+import { decodeLedgerEvent, encodeLedgerEvent, fastCanonicalJson } from '../src/ledger/index.js';
+
+const jsonValue: fc.Arbitrary<Json> = fc.jsonValue() as fc.Arbitrary<Json>;
+const jsonObject = fc.dictionary(fc.string(), jsonValue) as fc.Arbitrary<JsonObject>;
+const record: fc.Arbitrary<LedgerEvent> = fc.record({
+  seq: fc.integer({ min: 1, max: 2 ** 40 }),
+  simTime: fc.double({ noNaN: true, noDefaultInfinity: true }),
+  assetId: fc.string(),
+  eventType: fc.string(),
+  oldValue: fc.option(jsonObject, { nil: null }),
+  newValue: fc.option(jsonObject, { nil: null }),
+  meta: fc.option(jsonObject, { nil: null }),
+  origin: fc.constantFrom('sim', 'intervention', 'live', 'replay' as const),
+});
+
+describe('ledger record encoding', () => {
+  it('fastCanonicalJson gives the bytes of canonicalJson for any JSON value', () => {
+    fc.assert(
+      fc.property(jsonValue, (value) => {
+        expect(fastCanonicalJson(value)).toBe(canonicalJson(value));
+      }),
+    );
+  });
+
+  it('encodes the record as the canonical JSON of its fields, without the simulation id', () => {
+    fc.assert(
+      fc.property(record, (event) => {
+        const { seq, simTime, assetId, eventType, oldValue, newValue, meta, origin } = event;
+        expect(encodeLedgerEvent(event)).toBe(
+          canonicalJson([seq, simTime, assetId, eventType, oldValue, newValue, meta, origin]),
+        );
+      }),
+    );
+  });
+
+  it('decodes what it encodes (JSON numbers normalise -0 to 0)', () => {
+    fc.assert(
+      fc.property(record, (event) => {
+        const decoded = decodeLedgerEvent(encodeLedgerEvent(event));
+        expect(encodeLedgerEvent(decoded)).toBe(encodeLedgerEvent(event));
+        expect(decoded.seq).toBe(event.seq);
+        expect(decoded.assetId).toBe(event.assetId);
+      }),
+    );
+  });
+
+  it('sorts object keys and keeps the field order', () => {
+    const event: LedgerEvent = {
+      seq: 7,
+      simTime: 12.5,
+      assetId: 'station_04',
+      eventType: 'SWAP_COMPLETED',
+      oldValue: { soc: 0.9, bays: 2 },
+      newValue: { soc: 1, bays: 2 },
+      meta: { wait_time_s: 120 },
+      origin: 'sim',
+    };
+    expect(encodeLedgerEvent(event)).toBe(
+      '[7,12.5,"station_04","SWAP_COMPLETED",{"bays":2,"soc":0.9},{"bays":2,"soc":1},{"wait_time_s":120},"sim"]',
+    );
+  });
+
+  it('rejects non-finite numbers', () => {
+    const event: LedgerEvent = {
+      seq: 1,
+      simTime: 0,
+      assetId: 'a',
+      eventType: 'X',
+      oldValue: null,
+      newValue: { x: Number.NaN },
+      meta: null,
+      origin: 'sim',
+    };
+    expect(() => encodeLedgerEvent(event)).toThrow(TypeError);
+    expect(() => encodeLedgerEvent({ ...event, newValue: null, simTime: Number.POSITIVE_INFINITY })).toThrow(TypeError);
+  });
+
+  it.each([
+    ['not json', '[1,'],
+    ['wrong arity', '[1,0,"a","X",null,null,null]'],
+    ['bad origin', '[1,0,"a","X",null,null,null,"elsewhere"]'],
+    ['array value', '[1,0,"a","X",[],null,null,"sim"]'],
+    ['seq zero', '[0,0,"a","X",null,null,null,"sim"]'],
+  ])('refuses a malformed record (%s) with DOPPEL_ERR_LEDGER_CORRUPT', (_name, text) => {
+    expect(() => decodeLedgerEvent(text)).toThrow(expect.objectContaining({ code: 'DOPPEL_ERR_LEDGER_CORRUPT' }));
+  });
+});
