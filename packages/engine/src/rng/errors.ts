@@ -1,4 +1,5 @@
 // Typed errors of the RNG layer. Codes are stable; tests and callers match on `code`, never on message text.
+import { DoppelError, type DoppelErrorCode } from '../errors.js';
 
 export type RngErrorCode =
   | 'DOPPEL_ERR_SEED_REQUIRED'
@@ -7,17 +8,16 @@ export type RngErrorCode =
   | 'DOPPEL_ERR_INVALID_STREAM_NAME'
   | 'DOPPEL_ERR_INVALID_DISTRIBUTION_PARAMETER';
 
-export class RngError extends Error {
-  readonly code: RngErrorCode;
+export class RngError extends DoppelError {
   /** The offending value, as given. */
   readonly value: unknown;
   /** Which argument was wrong (`rate`, `seed`, `weights`...). */
   readonly parameter: string;
 
   constructor(code: RngErrorCode, parameter: string, value: unknown, message: string) {
-    super(message);
+    // The engine's code union lists the core's codes; RNG codes extend it from this module.
+    super(code as unknown as DoppelErrorCode, message, { parameter, value });
     this.name = 'RngError';
-    this.code = code;
     this.parameter = parameter;
     this.value = value;
   }

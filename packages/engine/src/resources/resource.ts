@@ -1,0 +1,224 @@
+// Resource: `capacity` identical units shared by processes, granted first come first served (SimPy's Resource).
+// Requests are events triggered when granted; releases are events whose processing hands the unit to the next
+// waiting request, exactly when SimPy does it, so sample paths match SimPy event for event.
+import type { Environment } from '../environment.js';
+import { Event } from '../events.js';
+import type { Process, ProcessGenerator } from '../process.js';
+import { checkCapacity, invariantViolated, RESOURCE_ERROR_CODES, ResourceError } from './errors.js';
+import { FifoQueue, type Waiter } from './wait-queue.js';
+
+/** Where a request is in its life. */
+export type RequestState = 'waiting' | 'held' | 'released' | 'cancelled' | 'preempted';
+
+/** Queue operations shared by the FIFO and the priority waiting lines. */
+export interface WaitLine<T extends Waiter> {
+  readonly length: number;
+  push(item: T): void;
+  peek(): T | undefined;
+  shift(): T | undefined;
+  remove(item: T): boolean;
+  toArray(): T[];
+}
+
+/** A claim on one unit of a resource; triggered (value undefined) when the unit is granted. */
+export class Request extends Event<undefined> implements Waiter {
+  // Fields are declared and assigned in the constructor (not class-field initialisers): define-semantics fields on
+  // hot event classes cost several times more per allocation in V8.
+  declare readonly resource: Resource;
+  /** The process that made the request (null outside a process). */
+  declare readonly process: Process<unknown> | null;
+  /** Simulation time at which the request was made. */
+  declare readonly time: number;
+  /** Lower is more important (PriorityResource, PreemptiveResource); 0 for a plain Resource. */
+  declare readonly priority: number;
+  /** Whether this request may preempt a less important user (PreemptiveResource only). */
+  declare readonly preempt: boolean;
+  /** Insertion order within the resource: the final FIFO tiebreak. */
+  declare readonly seq: number;
+  /** Time the unit was granted (NaN until then). */
+  declare usageSince: number;
+  /** @internal */
+  declare _queued: boolean;
+  /** @internal */
+  declare _state: RequestState;
+
+  constructor(resource: Resource, priority: number, preempt: boolean, seq: number) {
+    super(resource.env);
+    const env = resource.env;
+    this.resource = resource;
+    this.process = env._activeProcess;
+    this.time = env._now;
+    this.priority = priority;
+    this.preempt = preempt;
+    this.seq = seq;
+    this.usageSince = NaN;
+    this._queued = false;
+    this._state = 'waiting';
+  }
+
+  get state(): RequestState {
+    return this._state;
+  }
+
+  /** Withdraws a request that is still waiting (SimPy: leaving `with` before the grant). No effect once granted. */
+  cancel(): void {
+    this.resource._cancel(this);
+  }
+
+  /** Same as `resource.release(this)`. */
+  release(): Release {
+    return this.resource.release(this);
+  }
+
+  override toString(): string {
+    return `Request(${this._state}, priority=${this.priority})`;
+  }
+}
+
+/** The event of giving a unit back; it succeeds at once, and its processing grants the next waiting request. */
+export class Release extends Event<undefined> {
+  declare readonly resource: Resource;
+  declare readonly request: Request;
+
+  constructor(resource: Resource, request: Request) {
+    super(resource.env);
+    this.resource = resource;
+    this.request = request;
+  }
+}
+
+export interface ResourceOptions {
+  capacity?: number;
+}
+
+export class Resource {
+  readonly env: Environment;
+  readonly capacity: number;
+  /** @internal */
+  protected readonly _users: Request[] = [];
+  /** @internal */
+  protected readonly _waiting: WaitLine<Request>;
+  /** @internal */
+  protected _seq = 0;
+  /** One callback for all Release events of this resource: no closure per release. */
+  private readonly _onRelease = (): void => this._grant();
+
+  constructor(env: Environment, options: ResourceOptions = {}) {
+    this.env = env;
+    this.capacity = checkCapacity(this.constructor.name, options.capacity ?? 1, false);
+    this._waiting = this._createWaitLine();
+  }
+
+  /** @internal The waiting line; subclasses order it differently. */
+  protected _createWaitLine(): WaitLine<Request> {
+    return new FifoQueue<Request>();
+  }
+
+  /** Number of units in use. */
+  get count(): number {
+    return this._users.length;
+  }
+
+  /** Granted requests that still hold their unit, in grant order (a live read-only view). */
+  get users(): readonly Request[] {
+    return this._users;
+  }
+
+  /** Waiting requests in the order they will be served (a snapshot). */
+  get queue(): readonly Request[] {
+    return this._waiting.toArray();
+  }
+
+  /** Asks for one unit; yield the returned event to wait for the grant. */
+  request(): Request {
+    return this._submit(new Request(this, 0, false, this._seq++));
+  }
+
+  /** Gives a held unit back. Releasing a preempted request is a no-op (its unit was already taken). */
+  release(request: Request): Release {
+    if (request.resource !== this) {
+      throw new ResourceError(RESOURCE_ERROR_CODES.FOREIGN_REQUEST, `${request} belongs to another resource.`, {
+        now: this.env.now,
+      });
+    }
+    const release = new Release(this, request);
+    if (request._state === 'held') {
+      const users = this._users;
+      const i = users.indexOf(request);
+      if (i < 0) throw invariantViolated('a held request is not among the users', { now: this.env.now });
+      users.splice(i, 1);
+      request._state = 'released';
+    } else if (request._state !== 'preempted') {
+      throw new ResourceError(
+        RESOURCE_ERROR_CODES.RELEASE_NOT_HELD,
+        `Cannot release a request that does not hold the resource (state ${request._state}, sim time ${this.env.now}).`,
+        { state: request._state, now: this.env.now },
+      );
+    }
+    (release.callbacks as ((e: Event) => void)[]).push(this._onRelease);
+    release.succeed();
+    return release;
+  }
+
+  /**
+   * SimPy's `with resource.request() as req:` for generators: requests, waits for the grant, runs `body`, and
+   * always gives the unit back (releases it if held, withdraws the request if still waiting), also when the
+   * process is interrupted or `body` throws.
+   *
+   *     yield* resource.using(function* (req) { yield env.timeout(3); });
+   */
+  using<R>(body: (request: Request) => ProcessGenerator<R>): ProcessGenerator<R> {
+    return holding(this.request(), body);
+  }
+
+  /** @internal */
+  _cancel(request: Request): void {
+    if (request._state !== 'waiting') return;
+    this._waiting.remove(request);
+    request._state = 'cancelled';
+    this._grant();
+  }
+
+  /** @internal */
+  protected _submit(request: Request): Request {
+    this._waiting.push(request);
+    this._grant();
+    return request;
+  }
+
+  /** @internal Grants waiting requests while units are free. */
+  _grant(): void {
+    const users = this._users;
+    const waiting = this._waiting;
+    while (users.length < this.capacity) {
+      const request = waiting.shift();
+      if (request === undefined) return;
+      this._admit(request);
+    }
+  }
+
+  /** @internal */
+  protected _admit(request: Request): void {
+    request._state = 'held';
+    request.usageSince = this.env.now;
+    this._users.push(request);
+    if (this._users.length > this.capacity) {
+      throw invariantViolated('count exceeds capacity', { count: this._users.length, capacity: this.capacity });
+    }
+    request.succeed();
+  }
+}
+
+/**
+ * Runs `body` while holding `request`'s unit: waits for the grant first; afterwards releases the unit, or withdraws
+ * the request if it was never granted (interrupt while waiting). Works for every kind of resource request.
+ */
+export function* holding<R>(request: Request, body: (request: Request) => ProcessGenerator<R>): ProcessGenerator<R> {
+  try {
+    yield request;
+    return yield* body(request);
+  } finally {
+    if (request._state === 'held') request.resource.release(request);
+    else if (request._state === 'waiting') request.resource._cancel(request);
+  }
+}
