@@ -23,25 +23,33 @@ export type EventCallback = (event: Event) => void;
  * thenables: processes are resumed synchronously by the environment, never through promises.
  */
 export class Event<T = unknown> {
-  readonly env: Environment;
+  // Fields are assigned in the constructor (`declare`d, not initialised as class fields) so every event gets
+  // the same hidden class in one pass: measurably faster on the per-event hot path.
+  declare readonly env: Environment;
   /** @internal PENDING until triggered; then the value, or the error of a failed event. */
-  _value: unknown = PENDING;
+  declare _value: unknown;
   /** @internal */
-  _ok = true;
+  declare _ok: boolean;
   /** @internal */
-  _defused = false;
+  declare _defused: boolean;
   /** @internal True once the callbacks have run. */
-  _processed = false;
+  declare _processed: boolean;
   /**
    * @internal Callbacks live in a single slot until a second one arrives (or `callbacks` is read), so the
    * common case (one waiting process) allocates no array. Invariant: `_cbs !== null` implies `_cb === null`.
    */
-  _cb: EventCallback | null = null;
+  declare _cb: EventCallback | null;
   /** @internal */
-  _cbs: EventCallback[] | null = null;
+  declare _cbs: EventCallback[] | null;
 
   constructor(env: Environment) {
-    this.env = env;
+    (this as { env: Environment }).env = env;
+    this._value = PENDING;
+    this._ok = true;
+    this._defused = false;
+    this._processed = false;
+    this._cb = null;
+    this._cbs = null;
   }
 
   /**
@@ -172,7 +180,7 @@ export class Event<T = unknown> {
 
 /** An event that is triggered after `delay` time units (SimPy's `env.timeout`). */
 export class Timeout<T = undefined> extends Event<T> {
-  readonly delay: number;
+  declare readonly delay: number;
 
   constructor(env: Environment, delay: number, value?: T) {
     super(env);
@@ -183,7 +191,7 @@ export class Timeout<T = undefined> extends Event<T> {
         { delay, now: env.now },
       );
     }
-    this.delay = delay;
+    (this as { delay: number }).delay = delay;
     this._value = value;
     env._enqueue(this, NORMAL, delay);
   }
