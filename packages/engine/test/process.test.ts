@@ -29,6 +29,17 @@ describe('processes', () => {
     expect(proc.target).toBeNull();
   });
 
+  it('infers the process value type from the generator', () => {
+    const env = makeEnv();
+    const proc = env.process(function* () {
+      yield env.timeout(1);
+      return 5;
+    });
+    env.run();
+    const n: number = proc.value;
+    expect(n).toBe(5);
+  });
+
   it('waitFor gives a typed value', () => {
     const env = makeEnv();
     const proc = env.process(function* () {
