@@ -1,1 +1,10 @@
-export {};
+export { describeLedgerStoreConformance, type LedgerStoreFactory, type LedgerStoreUnderTest } from './conformance.js';
+export {
+  TEST_EVENT_TYPES,
+  appendInBatches,
+  expectedHeadHash,
+  hasherAfter,
+  syntheticLedger,
+  syntheticRecord,
+  testSimulationRecord,
+} from './ledger-fixtures.js';
