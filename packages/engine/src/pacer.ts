@@ -89,7 +89,8 @@ export class Pacer {
 
   /**
    * Runs to sim time `until` (same semantics as `Environment.advance({ until })`), paced by the wall clock.
-   * Resolves with 'until' or 'stopWhen'; errors raised by the simulation reject the promise.
+   * Resolves with 'until', 'stopWhen' (checked after each event and between slices) or, for an infinite
+   * `until` at factor Infinity, 'empty'. Errors raised by the simulation reject the promise.
    */
   async runUntil(until: number, options: PacedRunOptions = {}): Promise<StopReason> {
     if (this.running) {
@@ -120,8 +121,10 @@ export class Pacer {
           maxEvents: this.sliceEvents,
           stopWhen: options.stopWhen,
         });
-        if (reason === 'stopWhen') return reason;
+        if (reason === 'stopWhen' || reason === 'empty') return reason;
         if (reason === 'until' && env.now >= until) return 'until';
+        // Also checked between slices, so a breakpoint or stop request is seen even when no event is due.
+        if (options.stopWhen !== undefined && options.stopWhen()) return 'stopWhen';
         if (reason === 'maxEvents') {
           // Let other tasks (pause, intervention requests) in between slices.
           await this.clock.sleep(0);

@@ -113,6 +113,27 @@ describe('Pacer', () => {
     expect(env.now).toBe(35);
   });
 
+  it('stopWhen is also checked while no event is due (a stop request from outside)', async () => {
+    const env = makeEnv();
+    const clock = new FakeClock();
+    const pacer = new Pacer(env, clock, { factor: 1, maxSleepMs: 50 });
+    let stopRequested = false;
+    clock.onSleep = (c) => {
+      if (c.now() >= 1000) stopRequested = true;
+    };
+    expect(await pacer.runUntil(Infinity, { stopWhen: () => stopRequested })).toBe('stopWhen');
+    expect(env.now).toBeGreaterThanOrEqual(1);
+    expect(env.now).toBeLessThan(1.2);
+  });
+
+  it('an endless run at factor Infinity ends when the schedule is empty', async () => {
+    const env = makeEnv();
+    env.timeout(5);
+    const pacer = new Pacer(env, new FakeClock(), { factor: Infinity });
+    expect(await pacer.runUntil(Infinity)).toBe('empty');
+    expect(env.now).toBe(5);
+  });
+
   it('rejects concurrent runs, bad factors and a target in the past', async () => {
     const env = makeEnv(10);
     const clock = new FakeClock();
