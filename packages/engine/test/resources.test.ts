@@ -188,7 +188,7 @@ describe('Resource (SimPy semantics)', () => {
 
   it('a request made outside a process has no process; inside, it records the requester', () => {
     const env = makeEnv();
-    const res = new Resource(env, { capacity: 1 });
+    const res = new Resource(env, { capacity: 2 });
     expect(res.request().process).toBeNull();
     let req: Request | undefined;
     const p = env.process(function* () {
@@ -197,6 +197,6 @@ describe('Resource (SimPy semantics)', () => {
     });
     env.run();
     expect(req!.process).toBe(p);
-    expect(req!.time).toBe(0);
+    expect(req!.usageSince).toBe(0);
   });
 });

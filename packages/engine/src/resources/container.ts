@@ -3,6 +3,7 @@
 // processed put serves waiting gets and a processed get serves waiting puts, at the instants SimPy does.
 import type { Environment } from '../environment.js';
 import { Event } from '../events.js';
+import { grant } from './trigger.js';
 import { checkCapacity, invariantViolated, RESOURCE_ERROR_CODES, ResourceError } from './errors.js';
 import { FifoQueue, type Waiter } from './wait-queue.js';
 
@@ -93,7 +94,7 @@ export class Container {
   put(amount: number): ContainerPut {
     this._checkAmount('put', amount);
     const event = new ContainerPut(this, amount);
-    (event.callbacks as ((e: Event) => void)[]).push(this._onPutDone);
+    event.addCallback(this._onPutDone);
     this._puts.push(event);
     this._servePuts();
     return event;
@@ -102,7 +103,7 @@ export class Container {
   get(amount: number): ContainerGet {
     this._checkAmount('get', amount);
     const event = new ContainerGet(this, amount);
-    (event.callbacks as ((e: Event) => void)[]).push(this._onGetDone);
+    event.addCallback(this._onGetDone);
     this._gets.push(event);
     this._serveGets();
     return event;
@@ -132,7 +133,7 @@ export class Container {
         }
         this._level = this.capacity;
       }
-      head.succeed();
+      grant(head, undefined);
     }
   }
 
@@ -144,7 +145,7 @@ export class Container {
       gets.shift();
       this._level -= head.amount;
       if (this._level < 0) throw invariantViolated('container level below 0', { level: this._level });
-      head.succeed(head.amount);
+      grant(head, head.amount);
     }
   }
 

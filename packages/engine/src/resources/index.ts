@@ -1,6 +1,7 @@
 export { Resource, Request, Release, holding, type ResourceOptions, type RequestState } from './resource.js';
 export {
   PriorityResource,
+  PriorityRequest,
   PreemptiveResource,
   Preempted,
   type PriorityRequestOptions,

@@ -16,15 +16,39 @@ export interface PreemptiveRequestOptions extends PriorityRequestOptions {
   preempt?: boolean;
 }
 
+/** A request with a priority (SimPy's PriorityRequest); served by (priority, time, not preempt, insertion order). */
+export class PriorityRequest extends Request {
+  /** Simulation time at which the request was made. */
+  declare readonly time: number;
+  /** Lower is more important. */
+  declare readonly priority: number;
+  /** Whether this request may preempt a less important user (PreemptiveResource only). */
+  declare readonly preempt: boolean;
+  /** Insertion order within the resource: the final FIFO tiebreak. */
+  declare readonly seq: number;
+
+  constructor(resource: PriorityResource, priority: number, preempt: boolean, seq: number) {
+    super(resource);
+    this.time = resource.env._now;
+    this.priority = priority;
+    this.preempt = preempt;
+    this.seq = seq;
+  }
+
+  override toString(): string {
+    return `PriorityRequest(${this._state}, priority=${this.priority})`;
+  }
+}
+
 /** SimPy's ordering key without the insertion tiebreak: (priority, time, not preempt). */
-function compareKey(a: Request, b: Request): number {
+function compareKey(a: PriorityRequest, b: PriorityRequest): number {
   if (a.priority !== b.priority) return a.priority < b.priority ? -1 : 1;
   if (a.time !== b.time) return a.time < b.time ? -1 : 1;
   if (a.preempt !== b.preempt) return a.preempt ? -1 : 1;
   return 0;
 }
 
-function servedBefore(a: Request, b: Request): boolean {
+function servedBefore(a: PriorityRequest, b: PriorityRequest): boolean {
   const c = compareKey(a, b);
   return c !== 0 ? c < 0 : a.seq < b.seq;
 }
@@ -41,23 +65,37 @@ function checkPriority(priority: number): number {
 }
 
 export class PriorityResource extends Resource {
+  /** @internal */
+  protected _seq = 0;
+
   constructor(env: Environment, options: ResourceOptions = {}) {
     super(env, options);
   }
 
   protected override _createWaitLine(): WaitLine<Request> {
-    return new HeapQueue<Request>(servedBefore);
+    // Only PriorityRequests ever enter this line (request() is the only way in).
+    return new HeapQueue<PriorityRequest>(servedBefore) as unknown as WaitLine<Request>;
   }
 
-  override request(options: PriorityRequestOptions = {}): Request {
-    return this._submit(new Request(this, checkPriority(options.priority ?? 0), false, this._seq++));
+  override get users(): readonly PriorityRequest[] {
+    return this._users as PriorityRequest[];
+  }
+
+  override get queue(): readonly PriorityRequest[] {
+    return this._waiting.toArray() as PriorityRequest[];
+  }
+
+  override request(options: PriorityRequestOptions = {}): PriorityRequest {
+    return this._submit(
+      new PriorityRequest(this, checkPriority(options.priority ?? 0), false, this._seq++),
+    ) as PriorityRequest;
   }
 
   override using<R>(
-    body: (request: Request) => ProcessGenerator<R>,
+    body: (request: PriorityRequest) => ProcessGenerator<R>,
     options: PriorityRequestOptions = {},
   ): ProcessGenerator<R> {
-    return holding(this.request(options), body);
+    return holding(this.request(options), body as (request: Request) => ProcessGenerator<R>);
   }
 }
 
@@ -77,15 +115,16 @@ export class Preempted {
 }
 
 export class PreemptiveResource extends PriorityResource {
-  override request(options: PreemptiveRequestOptions = {}): Request {
-    return this._submit(new Request(this, checkPriority(options.priority ?? 0), options.preempt ?? true, this._seq++));
+  override request(options: PreemptiveRequestOptions = {}): PriorityRequest {
+    const priority = checkPriority(options.priority ?? 0);
+    return this._submit(new PriorityRequest(this, priority, options.preempt ?? true, this._seq++)) as PriorityRequest;
   }
 
   override using<R>(
-    body: (request: Request) => ProcessGenerator<R>,
+    body: (request: PriorityRequest) => ProcessGenerator<R>,
     options: PreemptiveRequestOptions = {},
   ): ProcessGenerator<R> {
-    return holding(this.request(options), body);
+    return holding(this.request(options), body as (request: Request) => ProcessGenerator<R>);
   }
 
   /** Before granting, the most important waiting request may evict the least important user (SimPy's rule). */
@@ -93,7 +132,7 @@ export class PreemptiveResource extends PriorityResource {
     const users = this._users;
     const waiting = this._waiting;
     for (;;) {
-      const head = waiting.peek();
+      const head = waiting.peek() as PriorityRequest | undefined;
       if (head === undefined) return;
       if (users.length >= this.capacity) {
         if (!head.preempt || !this._preemptFor(head)) return;
@@ -103,8 +142,8 @@ export class PreemptiveResource extends PriorityResource {
     }
   }
 
-  private _preemptFor(request: Request): boolean {
-    const users = this._users;
+  private _preemptFor(request: PriorityRequest): boolean {
+    const users = this._users as PriorityRequest[];
     let victimIndex = 0;
     for (let i = 1; i < users.length; i++) {
       // Ties on the key keep the later user (SimPy: last of a stable sort).

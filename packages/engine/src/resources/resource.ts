@@ -4,6 +4,7 @@
 import type { Environment } from '../environment.js';
 import { Event } from '../events.js';
 import type { Process, ProcessGenerator } from '../process.js';
+import { grant } from './trigger.js';
 import { checkCapacity, invariantViolated, RESOURCE_ERROR_CODES, ResourceError } from './errors.js';
 import { FifoQueue, type Waiter } from './wait-queue.js';
 
@@ -27,14 +28,6 @@ export class Request extends Event<undefined> implements Waiter {
   declare readonly resource: Resource;
   /** The process that made the request (null outside a process). */
   declare readonly process: Process<unknown> | null;
-  /** Simulation time at which the request was made. */
-  declare readonly time: number;
-  /** Lower is more important (PriorityResource, PreemptiveResource); 0 for a plain Resource. */
-  declare readonly priority: number;
-  /** Whether this request may preempt a less important user (PreemptiveResource only). */
-  declare readonly preempt: boolean;
-  /** Insertion order within the resource: the final FIFO tiebreak. */
-  declare readonly seq: number;
   /** Time the unit was granted (NaN until then). */
   declare usageSince: number;
   /** @internal */
@@ -42,15 +35,10 @@ export class Request extends Event<undefined> implements Waiter {
   /** @internal */
   declare _state: RequestState;
 
-  constructor(resource: Resource, priority: number, preempt: boolean, seq: number) {
+  constructor(resource: Resource) {
     super(resource.env);
-    const env = resource.env;
     this.resource = resource;
-    this.process = env._activeProcess;
-    this.time = env._now;
-    this.priority = priority;
-    this.preempt = preempt;
-    this.seq = seq;
+    this.process = resource.env._activeProcess;
     this.usageSince = NaN;
     this._queued = false;
     this._state = 'waiting';
@@ -71,7 +59,7 @@ export class Request extends Event<undefined> implements Waiter {
   }
 
   override toString(): string {
-    return `Request(${this._state}, priority=${this.priority})`;
+    return `Request(${this._state})`;
   }
 }
 
@@ -98,8 +86,6 @@ export class Resource {
   protected readonly _users: Request[] = [];
   /** @internal */
   protected readonly _waiting: WaitLine<Request>;
-  /** @internal */
-  protected _seq = 0;
   /** One callback for all Release events of this resource: no closure per release. */
   private readonly _onRelease = (): void => this._grant();
 
@@ -131,7 +117,7 @@ export class Resource {
 
   /** Asks for one unit; yield the returned event to wait for the grant. */
   request(): Request {
-    return this._submit(new Request(this, 0, false, this._seq++));
+    return this._submit(new Request(this));
   }
 
   /** Gives a held unit back. Releasing a preempted request is a no-op (its unit was already taken). */
@@ -155,8 +141,8 @@ export class Resource {
         { state: request._state, now: this.env.now },
       );
     }
-    (release.callbacks as ((e: Event) => void)[]).push(this._onRelease);
-    release.succeed();
+    release.addCallback(this._onRelease);
+    grant(release, undefined);
     return release;
   }
 
@@ -181,8 +167,12 @@ export class Resource {
 
   /** @internal */
   protected _submit(request: Request): Request {
-    this._waiting.push(request);
-    this._grant();
+    if (this._waiting.length === 0 && this._users.length < this.capacity) {
+      this._admit(request); // nobody waits and a unit is free: skip the waiting line
+    } else {
+      this._waiting.push(request);
+      this._grant();
+    }
     return request;
   }
 
@@ -205,7 +195,7 @@ export class Resource {
     if (this._users.length > this.capacity) {
       throw invariantViolated('count exceeds capacity', { count: this._users.length, capacity: this.capacity });
     }
-    request.succeed();
+    grant(request, undefined);
   }
 }
 

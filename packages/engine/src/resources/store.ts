@@ -3,6 +3,7 @@
 // serves waiting puts, at the instants SimPy does. All put/get events can be withdrawn with cancel().
 import type { Environment } from '../environment.js';
 import { Event } from '../events.js';
+import { grant } from './trigger.js';
 import { checkCapacity, invariantViolated } from './errors.js';
 import { Ring } from './ring.js';
 import { FifoQueue, type Waiter } from './wait-queue.js';
@@ -92,7 +93,7 @@ abstract class BaseStore<T> implements StoreLike<T> {
 
   put(item: T): StorePut<T> {
     const event = new StorePut<T>(this.env, this, item);
-    (event.callbacks as ((e: Event) => void)[]).push(this._onPutDone);
+    event.addCallback(this._onPutDone);
     this._puts.push(event);
     this._servePuts();
     return event;
@@ -101,7 +102,7 @@ abstract class BaseStore<T> implements StoreLike<T> {
   /** @internal */
   protected _newGet(filter: ((item: T) => boolean) | null): StoreGet<T> {
     const event = new StoreGet<T>(this.env, this, filter);
-    (event.callbacks as ((e: Event) => void)[]).push(this._onGetDone);
+    event.addCallback(this._onGetDone);
     this._gets.push(event);
     this._serveGets();
     return event;
@@ -127,7 +128,7 @@ abstract class BaseStore<T> implements StoreLike<T> {
       if (this.size > this.capacity) {
         throw invariantViolated('store size exceeds capacity', { size: this.size, capacity: this.capacity });
       }
-      put.succeed();
+      grant(put, undefined);
     }
   }
 }
@@ -162,7 +163,7 @@ export class Store<T> extends BaseStore<T> {
     while (items.length > 0) {
       const get = gets.shift();
       if (get === undefined) return;
-      get.succeed(items.shift());
+      grant(get, items.shift());
     }
   }
 }
@@ -202,7 +203,7 @@ export class FilterStore<T> extends BaseStore<T> {
       if (index < 0) continue;
       const [item] = items.splice(index, 1);
       this._gets.remove(get);
-      get.succeed(item);
+      grant(get, item);
     }
   }
 }
@@ -279,7 +280,7 @@ export class PriorityStore<T> extends BaseStore<T> {
     while (this._heap.length > 0) {
       const get = gets.shift();
       if (get === undefined) return;
-      get.succeed(this._pop());
+      grant(get, this._pop());
     }
   }
 
