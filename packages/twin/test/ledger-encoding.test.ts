@@ -25,6 +25,27 @@ describe('ledger record encoding', () => {
     );
   });
 
+  it('fastCanonicalJson agrees with canonicalJson on loose objects (undefined members, any key order, null prototype)', () => {
+    const outcome = (f: () => string): string => {
+      try {
+        return f();
+      } catch (error) {
+        return `throws ${(error as Error).name}`;
+      }
+    };
+    fc.assert(
+      fc.property(fc.object({ maxDepth: 3, withNullPrototype: true }), (value) => {
+        expect(outcome(() => fastCanonicalJson(value))).toBe(outcome(() => canonicalJson(value)));
+      }),
+    );
+  });
+
+  it('sorts index-like keys as text and keeps __proto__ as a member', () => {
+    const value = JSON.parse('{"b":1,"10":[2,{"z":0,"__proto__":3}],"9":null,"a":{"y":1,"x":2}}') as JsonObject;
+    expect(fastCanonicalJson(value)).toBe(canonicalJson(value));
+    expect(fastCanonicalJson(value)).toBe('{"10":[2,{"__proto__":3,"z":0}],"9":null,"a":{"x":2,"y":1},"b":1}');
+  });
+
   it('encodes the record as the canonical JSON of its fields, without the simulation id', () => {
     fc.assert(
       fc.property(record, (event) => {

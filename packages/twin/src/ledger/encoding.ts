@@ -2,51 +2,119 @@ import type { Json, JsonObject } from '../contracts/json.js';
 import type { LedgerEvent, LedgerOrigin } from '../contracts/ledger.js';
 import { TwinError, TwinErrorCode } from '../errors.js';
 
+/** Returned by `canonicalize` when a value cannot be expressed as a plain JS value that stringifies canonically. */
+const SLOW = Symbol('slow');
+type Canonical = unknown;
+
 /**
- * Canonical JSON with the same output as `canonicalJson`, written for the ledger hot path (about a million records
- * per simulated day): no intermediate arrays for small objects, no sort for single-key objects.
+ * The value itself when JSON.stringify already prints it canonically (plain objects with sorted keys, finite
+ * numbers, nothing undefined), a canonical copy otherwise, or SLOW for keys that look like array indices (JS
+ * enumerates those numerically, canonical JSON sorts them as text). Checking is much cheaper than printing JSON by
+ * hand: JSON.stringify does the printing natively, and state objects are small.
  */
-export function fastCanonicalJson(value: unknown): string {
+function canonicalize(value: unknown): Canonical | typeof SLOW {
   switch (typeof value) {
-    case 'string':
-      return JSON.stringify(value);
     case 'number':
       if (!Number.isFinite(value)) throw new TypeError(`canonicalJson: non-finite number ${value} cannot be encoded`);
-      return JSON.stringify(value);
+      return value;
+    case 'string':
     case 'boolean':
-      return value ? 'true' : 'false';
+      return value;
     case 'object':
-      if (value === null) return 'null';
-      return Array.isArray(value) ? encodeArray(value) : encodeObject(value as Record<string, unknown>);
+      if (value === null) return null;
+      return Array.isArray(value) ? canonicalArray(value) : canonicalObject(value as Record<string, unknown>);
+    case 'bigint':
+      throw new TypeError('canonicalJson: a BigInt cannot be encoded');
     default:
-      // Mirrors canonicalJson: JSON.stringify gives undefined for functions, symbols and undefined.
-      return JSON.stringify(value) ?? 'null';
+      // undefined, functions and symbols print as null, as in canonicalJson.
+      return null;
   }
 }
 
-function encodeArray(items: readonly unknown[]): string {
-  let out = '[';
+function canonicalArray(items: readonly unknown[]): Canonical | typeof SLOW {
+  let copy: unknown[] | null = null;
   for (let i = 0; i < items.length; i++) {
-    if (i > 0) out += ',';
     const item = items[i];
-    out += item === undefined ? 'null' : fastCanonicalJson(item);
+    const canonical = item === undefined ? null : canonicalize(item);
+    if (canonical === SLOW) return SLOW;
+    if (copy === null && canonical !== item) copy = items.slice(0, i);
+    if (copy !== null) copy.push(canonical);
   }
-  return out + ']';
+  return copy ?? items;
 }
 
-function encodeObject(record: Record<string, unknown>): string {
+function isIndexLike(key: string): boolean {
+  const first = key.charCodeAt(0);
+  return first >= 48 && first <= 57;
+}
+
+function canonicalObject(record: Record<string, unknown>): Canonical | typeof SLOW {
+  const proto: unknown = Object.getPrototypeOf(record);
+  if (proto === Object.prototype || proto === null) {
+    let previous: string | null = null;
+    let asIs = true;
+    for (const key in record) {
+      const member = record[key];
+      if (member === undefined || (previous !== null && !(previous < key)) || isIndexLike(key)) {
+        asIs = false;
+        break;
+      }
+      if (canonicalize(member) !== member) {
+        asIs = false;
+        break;
+      }
+      previous = key;
+    }
+    if (asIs) return record;
+  }
   const keys = Object.keys(record);
-  if (keys.length > 1) keys.sort();
-  let out = '{';
-  let first = true;
+  sortSmall(keys);
+  const out: Record<string, unknown> = {};
   for (const key of keys) {
     const member = record[key];
     if (member === undefined) continue;
-    if (!first) out += ',';
-    first = false;
-    out += JSON.stringify(key) + ':' + fastCanonicalJson(member);
+    if (isIndexLike(key)) return SLOW;
+    const canonical = canonicalize(member);
+    if (canonical === SLOW) return SLOW;
+    if (key === '__proto__') Object.defineProperty(out, key, { value: canonical, enumerable: true, writable: true });
+    else out[key] = canonical;
   }
-  return out + '}';
+  return out;
+}
+
+/** Insertion sort: state objects have a handful of keys, where it beats Array.prototype.sort several times. */
+function sortSmall(keys: string[]): void {
+  if (keys.length > 16) {
+    keys.sort();
+    return;
+  }
+  for (let i = 1; i < keys.length; i++) {
+    const key = keys[i];
+    let j = i - 1;
+    while (j >= 0 && keys[j] > key) {
+      keys[j + 1] = keys[j];
+      j--;
+    }
+    keys[j + 1] = key;
+  }
+}
+
+/** Canonical JSON with the same output as `canonicalJson`, written for the ledger hot path. */
+export function fastCanonicalJson(value: unknown): string {
+  const canonical = canonicalize(value);
+  return canonical === SLOW ? slowCanonicalJson(value) : JSON.stringify(canonical);
+}
+
+/** Prints canonical JSON by hand: only for objects with index-like keys. */
+function slowCanonicalJson(value: unknown): string {
+  if (value === null || typeof value !== 'object') return fastCanonicalJson(value);
+  if (Array.isArray(value)) {
+    return '[' + value.map((item: unknown) => (item === undefined ? 'null' : slowCanonicalJson(item))).join(',') + ']';
+  }
+  const record = value as Record<string, unknown>;
+  const keys = Object.keys(record).filter((key) => record[key] !== undefined);
+  sortSmall(keys);
+  return '{' + keys.map((key) => JSON.stringify(key) + ':' + slowCanonicalJson(record[key])).join(',') + '}';
 }
 
 /**
@@ -57,25 +125,23 @@ export function encodeLedgerEvent(event: LedgerEvent): string {
   if (!Number.isFinite(event.simTime)) {
     throw new TypeError(`canonicalJson: non-finite number ${event.simTime} cannot be encoded`);
   }
-  return (
-    '[' +
-    event.seq +
-    ',' +
-    JSON.stringify(event.simTime) +
-    ',' +
-    JSON.stringify(event.assetId) +
-    ',' +
-    JSON.stringify(event.eventType) +
-    ',' +
-    fastCanonicalJson(event.oldValue) +
-    ',' +
-    fastCanonicalJson(event.newValue) +
-    ',' +
-    fastCanonicalJson(event.meta) +
-    ',' +
-    JSON.stringify(event.origin) +
-    ']'
-  );
+  const oldValue = canonicalize(event.oldValue);
+  const newValue = canonicalize(event.newValue);
+  const meta = canonicalize(event.meta);
+  if (oldValue === SLOW || newValue === SLOW || meta === SLOW) {
+    const { seq, simTime, assetId, eventType, origin } = event;
+    return slowCanonicalJson([seq, simTime, assetId, eventType, event.oldValue, event.newValue, event.meta, origin]);
+  }
+  return JSON.stringify([
+    event.seq,
+    event.simTime,
+    event.assetId,
+    event.eventType,
+    oldValue,
+    newValue,
+    meta,
+    event.origin,
+  ]);
 }
 
 const ORIGINS: ReadonlySet<string> = new Set<LedgerOrigin>(['sim', 'intervention', 'live', 'replay']);
