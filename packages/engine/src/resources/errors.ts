@@ -1,23 +1,25 @@
 // Typed errors of resources, containers and stores (codes are stable; callers match on `code`).
-import { DoppelError, type DoppelErrorCode } from '../errors.js';
+import { DoppelError, ENGINE_ERROR_CODES } from '../errors.js';
 
+/** The resource codes of the engine catalogue (ENGINE_ERROR_CODES), under short names. */
 export const RESOURCE_ERROR_CODES = {
-  INVALID_CAPACITY: 'DOPPEL_ERR_INVALID_CAPACITY',
-  RELEASE_NOT_HELD: 'DOPPEL_ERR_RELEASE_NOT_HELD',
-  FOREIGN_REQUEST: 'DOPPEL_ERR_FOREIGN_REQUEST',
-  INVALID_AMOUNT: 'DOPPEL_ERR_INVALID_AMOUNT',
-  AMOUNT_EXCEEDS_CAPACITY: 'DOPPEL_ERR_AMOUNT_EXCEEDS_CAPACITY',
-  INVALID_INIT: 'DOPPEL_ERR_INVALID_INIT',
-  INVALID_REQUEST_PRIORITY: 'DOPPEL_ERR_INVALID_REQUEST_PRIORITY',
-  INVARIANT_VIOLATED: 'DOPPEL_ERR_RESOURCE_INVARIANT',
+  INVALID_CAPACITY: ENGINE_ERROR_CODES.INVALID_CAPACITY,
+  RELEASE_NOT_HELD: ENGINE_ERROR_CODES.RELEASE_NOT_HELD,
+  FOREIGN_REQUEST: ENGINE_ERROR_CODES.FOREIGN_REQUEST,
+  INVALID_AMOUNT: ENGINE_ERROR_CODES.INVALID_AMOUNT,
+  AMOUNT_EXCEEDS_CAPACITY: ENGINE_ERROR_CODES.AMOUNT_EXCEEDS_CAPACITY,
+  INVALID_INIT: ENGINE_ERROR_CODES.INVALID_INIT,
+  INVALID_REQUEST_PRIORITY: ENGINE_ERROR_CODES.INVALID_REQUEST_PRIORITY,
+  INVARIANT_VIOLATED: ENGINE_ERROR_CODES.RESOURCE_INVARIANT,
 } as const;
 
 export type ResourceErrorCode = (typeof RESOURCE_ERROR_CODES)[keyof typeof RESOURCE_ERROR_CODES];
 
 export class ResourceError extends DoppelError {
+  declare readonly code: ResourceErrorCode;
+
   constructor(code: ResourceErrorCode, message: string, details?: Record<string, unknown>) {
-    // The engine's code union lists the core's codes; resource codes extend it from this module.
-    super(code as unknown as DoppelErrorCode, message, details);
+    super(code, message, details);
     this.name = 'ResourceError';
   }
 }

@@ -3,7 +3,7 @@
 import type { Environment } from '../environment.js';
 import type { Process, ProcessGenerator } from '../process.js';
 import { RESOURCE_ERROR_CODES, ResourceError } from './errors.js';
-import { holding, Request, Resource, type ResourceOptions, type WaitLine } from './resource.js';
+import { holding, removeUser, Request, Resource, type ResourceOptions, type WaitLine } from './resource.js';
 import { HeapQueue } from './wait-queue.js';
 
 export interface PriorityRequestOptions {
@@ -151,7 +151,7 @@ export class PreemptiveResource extends PriorityResource {
     }
     const victim = users[victimIndex];
     if (victim === undefined || compareKey(victim, request) <= 0) return false;
-    users.splice(victimIndex, 1);
+    removeUser(users, victim);
     victim._state = 'preempted';
     const process = victim.process;
     if (process !== null && process.isAlive) {

@@ -1,5 +1,5 @@
 // Typed errors of the RNG layer. Codes are stable; tests and callers match on `code`, never on message text.
-import { DoppelError, type DoppelErrorCode } from '../errors.js';
+import { DoppelError } from '../errors.js';
 
 export type RngErrorCode =
   | 'DOPPEL_ERR_SEED_REQUIRED'
@@ -9,14 +9,14 @@ export type RngErrorCode =
   | 'DOPPEL_ERR_INVALID_DISTRIBUTION_PARAMETER';
 
 export class RngError extends DoppelError {
+  declare readonly code: RngErrorCode;
   /** The offending value, as given. */
   readonly value: unknown;
   /** Which argument was wrong (`rate`, `seed`, `weights`...). */
   readonly parameter: string;
 
   constructor(code: RngErrorCode, parameter: string, value: unknown, message: string) {
-    // The engine's code union lists the core's codes; RNG codes extend it from this module.
-    super(code as unknown as DoppelErrorCode, message, { parameter, value });
+    super(code, message, { parameter, value });
     this.name = 'RngError';
     this.parameter = parameter;
     this.value = value;
