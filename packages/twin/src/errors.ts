@@ -20,8 +20,32 @@ export const TwinErrorCode = {
 } as const;
 export type TwinErrorCode = (typeof TwinErrorCode)[keyof typeof TwinErrorCode];
 
+/** What kind of problem a {@link ScenarioIssue} is; stable, for tests and API clients. */
+export const ScenarioIssueCode = {
+  YamlSyntax: 'yaml_syntax',
+  UnknownKey: 'unknown_key',
+  MissingField: 'missing_field',
+  InvalidType: 'invalid_type',
+  InvalidValue: 'invalid_value',
+  InvalidDuration: 'invalid_duration',
+  InvalidTime: 'invalid_time',
+  UnknownPack: 'unknown_pack',
+  MissingSeed: 'missing_seed',
+  UnknownConstant: 'unknown_constant',
+  UnknownReference: 'unknown_reference',
+  ReferenceCycle: 'reference_cycle',
+  ExtendsCycle: 'extends_cycle',
+  UnknownInput: 'unknown_input',
+  InputMissing: 'input_missing',
+  InputInvalid: 'input_invalid',
+  UnknownAction: 'unknown_action',
+} as const;
+export type ScenarioIssueCode = (typeof ScenarioIssueCode)[keyof typeof ScenarioIssueCode];
+
 /** A located problem in a scenario document: file, line and column, field path, expected and found. */
 export interface ScenarioIssue {
+  /** The kind of problem (set by the scenario loader). */
+  readonly code?: ScenarioIssueCode;
   readonly file: string;
   readonly line: number;
   readonly column: number;
