@@ -138,7 +138,9 @@ export class Resource {
         { state: request._state, now: this.env.now },
       );
     }
-    release.addCallback(this._onRelease);
+    // The next request gets the unit when the Release is processed (SimPy's order). With nobody waiting now there
+    // is nothing to hand over: a request arriving meanwhile finds the unit free and is admitted directly.
+    if (this._waiting.length > 0) release.addCallback(this._onRelease);
     grant(release, undefined);
     return release;
   }
