@@ -1,7 +1,7 @@
 import { Condition } from './condition.js';
 import type { EventObserver, RunOptions, StopReason } from './control.js';
 import { DoppelError, EmptySchedule, ENGINE_ERROR_CODES } from './errors.js';
-import { Event, NORMAL, Timeout, URGENT, type Priority } from './events.js';
+import { Event, NORMAL, PENDING, Timeout, URGENT, type Priority } from './events.js';
 import { EventHeap } from './heap.js';
 import { Process, type ProcessFunction, type ProcessGenerator } from './process.js';
 import { createNamedStream, type RandomStream } from './rng/index.js';
@@ -127,6 +127,31 @@ export class Environment {
       );
     }
     this.queue.push(this._now + delay, priority, event);
+  }
+
+  /**
+   * Puts a triggered event in the queue at the absolute time `time` (>= now) with any finite priority. Lower
+   * priorities run first at equal times, so a priority below URGENT (e.g. -1) precedes every model event: the
+   * twin core applies interventions that way. An absolute time avoids `now + (time - now)` rounding, so an event
+   * lands at exactly the same time whatever `now` was when it was scheduled.
+   */
+  scheduleAt(event: Event, time: number, priority: number = NORMAL): void {
+    if (!(time >= this._now) || time === Infinity) {
+      throw new DoppelError(
+        ENGINE_ERROR_CODES.INVALID_TIME,
+        `scheduleAt time must be a finite number >= now (${this._now}), got ${time}.`,
+        { time, now: this._now },
+      );
+    }
+    if (!Number.isInteger(priority) || Math.abs(priority) > 1024) {
+      throw new DoppelError(
+        ENGINE_ERROR_CODES.INVALID_PRIORITY,
+        `scheduleAt priority must be an integer in [-1024, 1024], got ${priority}.`,
+      );
+    }
+    // A plain event scheduled this way is triggered with the value undefined.
+    if (event._value === PENDING) event._value = undefined;
+    this.queue.push(time, priority, event);
   }
 
   /** @internal Unchecked schedule for engine code whose arguments are already valid. */
