@@ -36,6 +36,7 @@ function typeOf(input: JsonSchema, root: JsonSchema): string {
       return [...new Set(options.map((option) => typeOf(asSchema(option) ?? {}, root)))].join(' \\| ');
   }
   const type = schema.type;
+  if (Array.isArray(type)) return type.map((item) => typeOf({ ...schema, type: item }, root)).join(' \\| ');
   if (type === 'array') return `list of ${typeOf(asSchema(schema.items) ?? {}, root)}`;
   if (type === 'object') {
     const values = asSchema(schema.additionalProperties);

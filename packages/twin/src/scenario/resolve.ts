@@ -127,10 +127,13 @@ export function finishScenario(assembly: Assembly, options: ScenarioLoadOptions,
         )
       : 300;
 
-  const interventions =
-    startMs !== undefined && zoneOk
-      ? readInterventions(fields.interventions ?? [], generic, pack, { startMs, timezone, durationS }, issues, rootLoc)
-      : [];
+  // With a broken start or zone (already reported) clock times are still checked, against the defaults.
+  const clock = {
+    startMs: startMs ?? (parseStart(scenarioDefaults.start) as number),
+    timezone: zoneOk ? timezone : scenarioDefaults.timezone,
+    durationS,
+  };
+  const interventions = readInterventions(fields.interventions ?? [], generic, pack, clock, issues, rootLoc);
 
   let config: Json = null;
   if (pack && assembly.skipConfig !== true) {
