@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Interrupt, Resource, type ProcessGenerator, type Request } from '../src/index.js';
+import { Interrupt, PriorityResource, Resource, type ProcessGenerator, type Request } from '../src/index.js';
 import { codeOf, makeEnv } from './helpers.js';
 
 describe('Resource (SimPy semantics)', () => {
@@ -198,5 +198,33 @@ describe('Resource (SimPy semantics)', () => {
     env.run();
     expect(req!.process).toBe(p);
     expect(req!.usageSince).toBe(0);
+  });
+
+  it.each([
+    ['Resource', (env: ReturnType<typeof makeEnv>) => new Resource(env, { capacity: 1 })],
+    ['PriorityResource', (env: ReturnType<typeof makeEnv>) => new PriorityResource(env, { capacity: 1 })],
+  ] as const)('%s keeps service order through mass cancellation (waiting-line compaction)', (_name, make) => {
+    const env = makeEnv();
+    const res = make(env);
+    const holder = res.request();
+    const waiting = Array.from({ length: 1000 }, () => res.request());
+    const kept = waiting.filter((_, i) => i % 7 === 3);
+    waiting.forEach((req, i) => {
+      if (i % 7 !== 3) req.cancel();
+    });
+    expect(res.queue).toEqual(kept);
+    const served: Request[] = [];
+    env.process(function* () {
+      res.release(holder);
+      for (const req of kept) {
+        yield req;
+        served.push(req);
+        res.release(req);
+      }
+    });
+    env.run();
+    expect(served).toEqual(kept);
+    expect(res.count).toBe(0);
+    expect(res.queue).toEqual([]);
   });
 });

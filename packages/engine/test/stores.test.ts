@@ -106,6 +106,21 @@ describe('Store', () => {
     expect(store.items).toEqual(['z']);
   });
 
+  it('serves gets in order through mass cancellation (waiting-line compaction)', () => {
+    const env = makeEnv();
+    const store = new Store<number>(env);
+    const gets = Array.from({ length: 500 }, () => store.get());
+    const kept = gets.filter((_, i) => i % 5 === 0);
+    gets.forEach((g, i) => {
+      if (i % 5 !== 0) g.cancel();
+    });
+    expect(store.getQueue).toEqual(kept);
+    for (let i = 0; i < kept.length; i++) store.put(i);
+    env.run();
+    expect(kept.map((g) => g.value)).toEqual(kept.map((_, i) => i));
+    expect(gets.filter((g) => g.triggered)).toEqual(kept);
+  });
+
   it('rejects invalid capacities', () => {
     const env = makeEnv();
     for (const capacity of [0, -2, 1.5, NaN]) {
