@@ -193,6 +193,35 @@ describe('single scenario file', () => {
     }
   });
 
+  test('YAML anchors and merge keys; errors in merged values point at where they are written', () => {
+    const text = [
+      'doppel: 1',
+      'pack: swap',
+      'duration: 1h',
+      'seed: 1',
+      'swap:',
+      '  stations:',
+      '    - &base { id: s1, bays: 4, batteries: 12 }',
+      '    - { <<: *base, id: s2 }',
+      '    - { <<: *base, id: s3, bays: 6 }',
+    ].join('\n');
+    const scenario = loadScenarioText(text, { packs, fileName: 'anchors.yaml' });
+    expect((scenario.config as unknown as MiniSwapConfig).stations).toEqual([
+      { id: 's1', bays: 4, batteries: 12 },
+      { id: 's2', bays: 4, batteries: 12 },
+      { id: 's3', bays: 6, batteries: 12 },
+    ]);
+    const broken = text.replace('batteries: 12', 'batteries: lots').replace('bays: 6', 'bays: six');
+    try {
+      loadScenarioText(broken, { packs, fileName: 'anchors.yaml' });
+      throw new Error('expected an error');
+    } catch (error) {
+      const issues = (error as ScenarioError).issues.map((issue) => `${issue.line}:${issue.column} ${issue.path}`);
+      // The merged "lots" is one problem, reported where it is written (line 7), under the first path reaching it.
+      expect(issues).toEqual(['7:43 swap.stations[0].batteries', '9:34 swap.stations[2].bays']);
+    }
+  });
+
   test('already-parsed objects resolve the same as text', () => {
     const object = {
       doppel: 1,

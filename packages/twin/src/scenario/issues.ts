@@ -75,21 +75,25 @@ function withoutConsequences(items: readonly ScenarioIssue[]): ScenarioIssue[] {
       .filter((issue) => issue.code === ScenarioIssueCode.UnknownConstant)
       .map((issue) => `${issue.file}|${issue.line}|${issue.column}`),
   );
+  const byParent = new Map<string, { issue: ScenarioIssue; key: string }[]>();
+  for (const issue of items) {
+    const { parent, key } = splitPath(issue.path);
+    const siblings = byParent.get(parent) ?? [];
+    siblings.push({ issue, key });
+    byParent.set(parent, siblings);
+  }
   return items.filter((issue) => {
-    if (
-      issue.code !== ScenarioIssueCode.UnknownConstant &&
-      unknownConstantAt.has(`${issue.file}|${issue.line}|${issue.column}`)
-    )
-      return false;
+    const at = `${issue.file}|${issue.line}|${issue.column}`;
+    if (issue.code !== ScenarioIssueCode.UnknownConstant && unknownConstantAt.has(at)) return false;
     if (issue.code !== ScenarioIssueCode.MissingField && issue.code !== ScenarioIssueCode.MissingSeed) return true;
     const { parent, key } = splitPath(issue.path);
     const aliases = fieldAliases[key] ?? [];
-    return !items.some((other) => {
-      if (other === issue) return false;
-      const where = splitPath(other.path);
-      if (where.parent !== parent) return false;
-      return (other.code === ScenarioIssueCode.UnknownKey && other.suggestion === key) || aliases.includes(where.key);
-    });
+    return !(byParent.get(parent) ?? []).some(
+      (other) =>
+        other.issue !== issue &&
+        ((other.issue.code === ScenarioIssueCode.UnknownKey && other.issue.suggestion === key) ||
+          aliases.includes(other.key)),
+    );
   });
 }
 

@@ -34,7 +34,6 @@ export function scenarioJsonSchema(packs: readonly AnyPack[]): JsonSchema {
   });
   return {
     ...schema,
-    $id: 'https://doppel.dev/schemas/scenario.json',
     title: 'Doppel scenario',
     description: 'A Doppel scenario file (doppel: 1). Generated from the loader and pack schemas.',
   };

@@ -1,7 +1,7 @@
 import { isAlias, isMap, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node } from 'yaml';
 import { ScenarioIssueCode } from '../errors.js';
 import type { IssueList } from './issues.js';
-import { setMeta, type Loc, type MemberLoc, type Plain, type PlainObject } from './located.js';
+import { metaOf, setMeta, type Loc, type MemberLoc, type Plain, type PlainObject } from './located.js';
 
 const maxDepth = 64;
 
@@ -12,7 +12,7 @@ const maxDepth = 64;
  */
 export function readYaml(text: string, file: string, issues: IssueList): Plain | undefined {
   const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true, version: '1.2' });
+  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true, version: '1.2', merge: true });
   const at = (offset: number): Loc => {
     const { line, col } = lineCounter.linePos(offset);
     return { file, line, column: col };
@@ -66,9 +66,16 @@ class Reader {
     if (isMap(node)) {
       const out: PlainObject = {};
       const members = new Map<string, MemberLoc>();
+      const merged: Plain[] = [];
       for (const pair of node.items) {
         const keyNode = pair.key as Node | null;
         const keyLoc = this.locOf(keyNode, here);
+        if (isScalar(keyNode) && typeof keyNode.value === 'symbol' && pair.value) {
+          // `<<: *anchor` (or a list of them): merged after the explicit keys, which win.
+          const source = this.read(pair.value as Node, depth + 1);
+          merged.push(...(Array.isArray(source) ? source : [source]));
+          continue;
+        }
         if (keyNode !== null && !isScalar(keyNode)) {
           this.issues.add({
             code: ScenarioIssueCode.YamlSyntax,
@@ -83,6 +90,16 @@ class Reader {
         const valueLoc = valueNode ? this.locOf(valueNode, keyLoc) : keyLoc;
         out[key] = valueNode ? this.read(valueNode, depth + 1) : null;
         members.set(key, { key: keyLoc, value: valueLoc });
+      }
+      for (const source of merged) {
+        if (source === null || typeof source !== 'object' || Array.isArray(source)) continue;
+        const sourceMembers = metaOf(source)?.members;
+        for (const [key, value] of Object.entries(source)) {
+          if (key in out) continue;
+          out[key] = value;
+          const where = sourceMembers?.get(key);
+          if (where) members.set(key, where);
+        }
       }
       setMeta(out, here, members);
       return out;
