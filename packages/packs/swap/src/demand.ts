@@ -1,0 +1,54 @@
+import type { DemandRow } from './config.js';
+
+const HOUR_S = 3600;
+const DAY_S = 24 * HOUR_S;
+
+/**
+ * Seconds past local midnight at sim time 0, read from the scenario start (ISO 8601 with offset, e.g.
+ * 2026-06-01T06:00:00+02:00 gives 6 h): demand profiles are in the city's local time of day.
+ */
+export function startSecondOfDay(startIso: string): number {
+  const m = /T(\d{2}):(\d{2})(?::(\d{2}(?:\.\d+)?))?/.exec(startIso);
+  if (m === null) return 0;
+  return Number(m[1]) * HOUR_S + Number(m[2]) * 60 + (m[3] !== undefined ? Number(m[3]) : 0);
+}
+
+/** Hourly rates (riders per hour, index = local hour) per station id from the historical `demand` table. */
+export function ratesFromTable(rows: readonly DemandRow[]): Map<string, number[]> {
+  const out = new Map<string, number[]>();
+  for (const row of rows) {
+    let rates = out.get(row.station_id);
+    if (rates === undefined) {
+      rates = new Array<number>(24).fill(0);
+      out.set(row.station_id, rates);
+    }
+    rates[row.hour] = row.riders_per_hour;
+  }
+  return out;
+}
+
+/**
+ * Arrival times of a non-homogeneous Poisson process with a piecewise-constant hourly rate, by inversion of the
+ * cumulative rate: each arrival consumes one Exp(1) draw, so the draws per stream do not depend on the profile.
+ * Returns the sim time of the next arrival after `now`, or Infinity when the profile is zero all day.
+ */
+export function nextArrival(ratesPerHour: readonly number[], offsetS: number, now: number, exp1: number): number {
+  let need = exp1;
+  let t = now;
+  let idle = 0;
+  for (;;) {
+    const local = (((t + offsetS) % DAY_S) + DAY_S) % DAY_S;
+    const hour = Math.floor(local / HOUR_S);
+    const segEnd = t + (hour + 1) * HOUR_S - local;
+    const rate = ratesPerHour[hour] / HOUR_S;
+    if (rate > 0) {
+      idle = 0;
+      const mass = rate * (segEnd - t);
+      if (mass >= need) return t + need / rate;
+      need -= mass;
+    } else if (++idle > 24) {
+      return Infinity;
+    }
+    t = segEnd;
+  }
+}

@@ -1,0 +1,86 @@
+import type { Asset, AssetStatus, BuildContext, JsonObject, OutputTable, PackModel } from '@doppel/twin';
+import type { SwapConfig } from './config.js';
+import { fillChargers } from './charging-ops.js';
+import { batteryKpis, networkKpis, stationKpis, STATION_KPIS } from './kpis.js';
+import { SwapNetwork } from './network.js';
+import { startArrivals } from './rider-ops.js';
+import { BatteryRt, StationRt } from './runtime.js';
+
+/** The live swap network of one simulation, as the twin core sees it (KPIs, colours, summary). */
+export class SwapModel implements PackModel {
+  readonly network: SwapNetwork;
+
+  constructor(context: BuildContext<SwapConfig>) {
+    const net = new SwapNetwork(context);
+    this.network = net;
+    for (const st of net.stations) {
+      // Stations that start with partly charged batteries put them on chargers at t=0.
+      for (const b of st.idle) if (net.needsCharge(b)) st.pushCharge(b);
+      if (fillChargers(net, st)) {
+        net.updateStation(
+          st,
+          { chargers: st.chargerSnapshots(), power_draw_kw: st.powerDrawKw, inventory: net.noteInventory(st) },
+          'CHARGING_STARTED',
+        );
+      }
+      startArrivals(net, st);
+    }
+  }
+
+  kpis(): Record<string, number> {
+    return networkKpis(this.network, this.network.waits);
+  }
+
+  assetKpis(asset: Asset<JsonObject, unknown>): Record<string, number> {
+    const rt = asset.runtime;
+    if (rt instanceof StationRt) return stationKpis(this.network, rt);
+    if (rt instanceof BatteryRt) return batteryKpis(this.network, rt);
+    return {};
+  }
+
+  /**
+   * Grey during outage or maintenance; otherwise the worse of the p95 wait of recent swaps and the wait of the
+   * rider queued longest, against the scenario's thresholds (a station that stopped serving turns red too).
+   */
+  assetStatus(asset: Asset<JsonObject, unknown>): AssetStatus {
+    const st = asset.runtime;
+    if (!(st instanceof StationRt)) return 'ok';
+    if (st.status !== 'open') return 'offline';
+    const t = this.network.config.status_thresholds;
+    const now = this.network.env.now;
+    const head = st.peekQueue();
+    const wait = Math.max(st.recent.p95(now, t.window_s), head === null ? 0 : now - head.joinedAt);
+    if (wait >= t.critical_wait_s) return 'critical';
+    if (wait >= t.warning_wait_s) return 'warning';
+    return 'ok';
+  }
+
+  summary(): JsonObject {
+    const net = this.network;
+    return {
+      network: { ...this.kpis(), stations: net.stations.length, batteries: net.batteryCount, restocked: net.restocked },
+      city: { ...net.extent },
+      stations: net.stations.map((st) => ({
+        id: st.id,
+        name: st.plan.name,
+        status: this.assetStatus(st.asset as Asset<JsonObject, unknown>),
+        ...stationKpis(net, st),
+      })),
+    };
+  }
+
+  outputTables(): readonly OutputTable[] {
+    const net = this.network;
+    const names = STATION_KPIS.map((k) => k.name);
+    return [
+      {
+        fileName: 'stations.csv',
+        columns: ['station_id', 'name', 'lat', 'lon', ...names],
+        rows: net.stations.map((st) => {
+          const k = stationKpis(net, st);
+          return [st.id, st.plan.name, st.plan.lat, st.plan.lon, ...names.map((n) => k[n])];
+        }),
+      },
+    ];
+  }
+}

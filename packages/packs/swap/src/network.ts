@@ -1,0 +1,268 @@
+import { createNamedStream, type Environment } from '@doppel/engine';
+import type { BuildContext, JsonObject, TwinModel } from '@doppel/twin';
+import type { ChargeCurve } from './charging.js';
+import { demandRowSchema, type SwapConfig } from './config.js';
+import { ratesFromTable, startSecondOfDay } from './demand.js';
+import { nearestNeighbours, planStations, type CityExtent } from './layout.js';
+import { BatteryRt, BayRt, ChargerRt, StationRt } from './runtime.js';
+import { WaitStats } from './stats.js';
+import {
+  type BatteryState,
+  type HealthStatus,
+  type Inventory,
+  type StationState,
+  type StationStatus,
+} from './state.js';
+
+/**
+ * The live network of one simulation: stations, the batteries on scooters in the city (the field pool), and the
+ * shared settings. Behaviour lives in charging-ops, swap-ops and rider-ops; this class holds state and the helpers
+ * that turn runtime changes into asset updates.
+ */
+export class SwapNetwork {
+  readonly env: Environment;
+  readonly twin: TwinModel;
+  readonly config: SwapConfig;
+  readonly curve: ChargeCurve;
+  readonly stations: StationRt[] = [];
+  readonly stationById = new Map<string, StationRt>();
+  readonly extent: CityExtent;
+  /** Seconds past local midnight at sim time 0. */
+  readonly dayOffsetS: number;
+  /** Batteries on scooters that are not at a station: handed to arriving riders oldest first. */
+  private field: BatteryRt[] = [];
+  private fieldHead = 0;
+  /** Riders who arrived while the field pool was empty (should stay 0: size the pool generously). */
+  lostArrivals = 0;
+  ridersInTransit = 0;
+  /** Waits of every swap in the network (station trackers hold their own). */
+  readonly waits = new WaitStats();
+  /** Network power draw now, and its maximum so far. */
+  powerDrawKw = 0;
+  peakPowerKw = 0;
+  batteryCount = 0;
+  restocked = 0;
+  readonly minSwapSoc: number;
+  readonly targetSoc: number;
+  readonly endOfLife: number;
+
+  constructor(context: BuildContext<SwapConfig>) {
+    this.env = context.env;
+    this.twin = context.twin;
+    this.config = context.config;
+    const b = this.config.battery;
+    this.curve = { cvStart: b.cv_start_soc };
+    this.minSwapSoc = b.min_swap_soc;
+    this.targetSoc = b.charge_target_soc;
+    this.endOfLife = b.end_of_life_below;
+    this.dayOffsetS = startSecondOfDay(context.scenario.start);
+
+    const layoutRng = createNamedStream(this.config.layout?.seed ?? 1, 'swap/layout');
+    const { stations: plans, extent } = planStations(this.config, layoutRng);
+    this.extent = extent;
+    const table = ratesFromTable((context.inputs.demand ?? []).map((row) => demandRowSchema.parse(row)));
+    const profile = this.config.demand.profile;
+    const base = this.config.demand.base_riders_per_hour;
+    const seen = new Set<string>();
+    plans.forEach((plan, index) => {
+      if (seen.has(plan.id)) throw new Error(`duplicate station id ${plan.id}`);
+      seen.add(plan.id);
+      const rates = table.get(plan.id) ?? profile.map((m) => m * base * plan.demandWeight);
+      const st = new StationRt(
+        this,
+        index,
+        plan,
+        rates,
+        this.twin.rng(`station/${plan.id}/arrivals`),
+        this.twin.rng(`station/${plan.id}/riders`),
+        this.twin.rng(`station/${plan.id}/service`),
+      );
+      this.stations.push(st);
+      this.stationById.set(plan.id, st);
+    });
+    const r = this.config.redirect;
+    const lists = nearestNeighbours(plans, r.neighbours, r.max_distance_km);
+    this.stations.forEach((st, i) => {
+      st.neighbours = lists[i].map((n) => ({ station: this.stations[n.index], km: n.km }));
+    });
+    for (const st of this.stations) this.createStation(st);
+    this.createField();
+  }
+
+  private createStation(st: StationRt): void {
+    const plan = st.plan;
+    for (let i = 1; i <= plan.bays; i++) st.bays.push(new BayRt(`bay_${i}`));
+    const total = plan.chargers + plan.reserveChargers;
+    for (let i = 1; i <= total; i++) {
+      st.chargers.push(
+        new ChargerRt(`charger_${String(i).padStart(2, '0')}`, i - 1, plan.chargerPowerKw, i > plan.chargers),
+      );
+    }
+    const rng = this.twin.rng(`station/${plan.id}/batteries`);
+    for (let i = 0; i < plan.batteries; i++) {
+      const b = this.newBattery(
+        `${plan.id}.b${String(++st.batterySeq).padStart(2, '0')}`,
+        rng.uniform(0, 1),
+        plan.initialSoc,
+      );
+      b.station = st;
+      st.idle.push(b);
+    }
+    const state: StationState = {
+      name: plan.name,
+      lat: plan.lat,
+      lon: plan.lon,
+      status: 'open',
+      bays_total: plan.bays,
+      bays_available: plan.bays,
+      closed_bays: [],
+      queue_length: 0,
+      grid_power_limit_kw: plan.gridPowerLimitKw,
+      power_draw_kw: 0,
+      service_speed: 1,
+      chargers: st.chargerSnapshots(),
+      inventory: this.inventoryOf(st),
+    };
+    st.asset = this.twin.createAsset('station', plan.id, state, st);
+    for (const b of st.idle) this.createBatteryAsset(b, plan.id);
+    st.availableTw.set(this.chargedCount(st) > 0 ? 1 : 0, this.env.now);
+  }
+
+  private createField(): void {
+    const n = Math.max(50, this.config.field_batteries_per_station * this.stations.length);
+    const rng = this.twin.rng('field/batteries');
+    const width = String(n).length;
+    for (let i = 1; i <= n; i++) {
+      const b = this.newBattery(`field.b${String(i).padStart(width, '0')}`, rng.uniform(0, 1), rng.uniform(0.2, 0.9));
+      this.createBatteryAsset(b, 'field');
+      this.field.push(b);
+    }
+  }
+
+  /** `u` in [0,1) places the battery's initial health in the configured range; cycles follow from the fade. */
+  newBattery(id: string, u: number, soc: number, health?: number): BatteryRt {
+    const cfg = this.config.battery;
+    const h = health ?? cfg.initial_health.min + u * (cfg.initial_health.max - cfg.initial_health.min);
+    const cycles = cfg.fade_per_cycle > 0 ? Math.round((1 - h) / cfg.fade_per_cycle) : 0;
+    this.batteryCount++;
+    return new BatteryRt(this, id, cfg.capacity_kwh, round4(h), cycles, soc);
+  }
+
+  createBatteryAsset(b: BatteryRt, location: string): void {
+    const state: BatteryState = {
+      soc: round4(b.soc),
+      cycle_count: b.cycleCount,
+      health: round4(b.health),
+      health_status: this.healthStatus(b.health),
+      location,
+      capacity_kwh: b.capacityKwh,
+    };
+    b.asset = this.twin.createAsset('battery', b.id, state, b);
+  }
+
+  healthStatus(health: number): HealthStatus {
+    if (health < this.endOfLife) return 'end_of_life';
+    if (health < this.config.battery.degraded_below) return 'degraded';
+    return 'good';
+  }
+
+  /** Can be handed to a rider. */
+  dispensable(b: BatteryRt): boolean {
+    return b.soc >= this.minSwapSoc - 1e-9 && b.health >= this.endOfLife;
+  }
+
+  /** Should go on a charger when one is free. */
+  needsCharge(b: BatteryRt): boolean {
+    return b.soc < this.targetSoc - 1e-9 && b.health >= this.endOfLife;
+  }
+
+  chargedCount(st: StationRt): number {
+    let n = 0;
+    for (const b of st.idle) if (this.dispensable(b)) n++;
+    return n;
+  }
+
+  inventoryOf(st: StationRt): Inventory {
+    let charged = 0;
+    let b90 = 0;
+    let b80 = 0;
+    let b50 = 0;
+    let b20 = 0;
+    let b0 = 0;
+    const minSoc = this.minSwapSoc - 1e-9;
+    const eol = this.endOfLife;
+    const idle = st.idle;
+    for (let i = 0; i < idle.length; i++) {
+      const b = idle[i];
+      const s = b.soc;
+      if (s >= minSoc && b.health >= eol) charged++;
+      if (s >= 0.9) b90++;
+      else if (s >= 0.8) b80++;
+      else if (s >= 0.5) b50++;
+      else if (s >= 0.2) b20++;
+      else b0++;
+    }
+    let charging = 0;
+    for (const c of st.chargers) if (c.battery !== null) charging++;
+    return {
+      total: idle.length + charging,
+      charged,
+      charging,
+      bands: { '90-100': b90, '80-90': b80, '50-80': b50, '20-50': b20, '0-20': b0 },
+    };
+  }
+
+  /** Call after any change to the slots: keeps the availability KPI exact. */
+  noteInventory(st: StationRt): Inventory {
+    const inv = this.inventoryOf(st);
+    const available = inv.charged > 0 ? 1 : 0;
+    if (available !== st.availableTw.current) st.availableTw.set(available, this.env.now);
+    return inv;
+  }
+
+  computeStatus(st: StationRt): StationStatus {
+    return st.outageDepth > 0 ? 'outage' : st.maintenance ? 'maintenance' : 'open';
+  }
+
+  takeFieldBattery(): BatteryRt | null {
+    if (this.fieldHead >= this.field.length) return null;
+    const b = this.field[this.fieldHead++];
+    if (this.fieldHead > 1024 && this.fieldHead * 2 > this.field.length) {
+      this.field = this.field.slice(this.fieldHead);
+      this.fieldHead = 0;
+    }
+    return b;
+  }
+
+  /** A battery whose scooter left the network (trip done, abandoned or cancelled) goes back into circulation. */
+  releaseToField(b: BatteryRt): void {
+    this.field.push(b);
+  }
+
+  fieldSize(): number {
+    return this.field.length - this.fieldHead;
+  }
+
+  updateStation(
+    st: StationRt,
+    patch: Partial<StationState>,
+    eventType: string,
+    meta?: JsonObject | null,
+    options?: { always?: boolean },
+  ): void {
+    this.twin.update(st.asset, patch, eventType, meta ?? null, options);
+  }
+
+  setQueueLength(st: StationRt, n: number): void {
+    st.queueLength = n;
+    st.queueTw.set(n, this.env.now);
+  }
+}
+
+export function round4(x: number): number {
+  return Math.round(x * 1e4) / 1e4;
+}
+
+export function round3(x: number): number {
+  return Math.round(x * 1e3) / 1e3;
+}

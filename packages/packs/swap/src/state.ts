@@ -1,0 +1,89 @@
+import { z } from 'zod';
+
+/** Asset state schemas (what the ledger folds into and the UI reads). Field names follow seed 000 §2.1. */
+
+export const CHARGER_STATES = ['idle', 'charging', 'faulted', 'offline', 'reserve'] as const;
+export type ChargerState = (typeof CHARGER_STATES)[number];
+export const FAULT_TYPES = ['connector_lock_failure', 'charger_offline', 'slow_charging'] as const;
+export type FaultType = (typeof FAULT_TYPES)[number];
+export const STATION_STATUSES = ['open', 'outage', 'maintenance'] as const;
+export type StationStatus = (typeof STATION_STATUSES)[number];
+
+/** SoC bands of the batteries resting in a station's slots (not on a charger), highest first. */
+export const SOC_BANDS = ['90-100', '80-90', '50-80', '20-50', '0-20'] as const;
+
+export const chargerStateSchema = z.strictObject({
+  id: z.string(),
+  state: z.enum(CHARGER_STATES),
+  fault_type: z.enum(FAULT_TYPES).nullable(),
+  battery: z.string().nullable(),
+});
+export type ChargerSnapshot = z.infer<typeof chargerStateSchema>;
+
+export const inventorySchema = z.strictObject({
+  /** Every battery physically at the station (slots, chargers, in a bay being swapped in). */
+  total: z.number().int(),
+  /** Batteries a rider can be given now (SoC >= min_swap_soc, not end-of-life, not on a charger). */
+  charged: z.number().int(),
+  /** Batteries on a charger. */
+  charging: z.number().int(),
+  /** Batteries not on a charger, by SoC band. */
+  bands: z.record(z.string(), z.number().int()),
+});
+export type Inventory = z.infer<typeof inventorySchema>;
+
+export const stationStateSchema = z.strictObject({
+  name: z.string(),
+  lat: z.number(),
+  lon: z.number(),
+  status: z.enum(STATION_STATUSES),
+  bays_total: z.number().int(),
+  bays_available: z.number().int(),
+  closed_bays: z.array(z.string()),
+  queue_length: z.number().int(),
+  grid_power_limit_kw: z.number(),
+  power_draw_kw: z.number(),
+  service_speed: z.number(),
+  chargers: z.array(chargerStateSchema),
+  inventory: inventorySchema,
+});
+export type StationState = z.infer<typeof stationStateSchema>;
+
+export const HEALTH_STATUSES = ['good', 'degraded', 'end_of_life'] as const;
+export type HealthStatus = (typeof HEALTH_STATUSES)[number];
+
+export const batteryStateSchema = z.strictObject({
+  /** At the last charge start/finish or intervention; a charging battery's live SoC is in its asset KPIs. */
+  soc: z.number().min(0).max(1),
+  cycle_count: z.number().int().min(0),
+  /** State of health: usable energy = capacity_kwh x health. */
+  health: z.number().min(0).max(1),
+  health_status: z.enum(HEALTH_STATUSES),
+  /** A station id (in a slot), a `<station>/<charger>` id (on a charger), a vehicle id (on a scooter) or `field`. */
+  location: z.string(),
+  capacity_kwh: z.number().positive(),
+});
+export type BatteryState = z.infer<typeof batteryStateSchema>;
+
+export const VEHICLE_STATUSES = [
+  'arriving',
+  'waiting',
+  'swapping',
+  'travelling',
+  'done',
+  'abandoned',
+  'cancelled',
+] as const;
+export type VehicleStatus = (typeof VEHICLE_STATUSES)[number];
+
+export const vehicleStateSchema = z.strictObject({
+  rider_patience_s: z.number().min(0),
+  /** A station id, or `in_transit:<from>-><to>`. */
+  current_location: z.string(),
+  urgency: z.enum(['low', 'normal', 'high']),
+  battery_soc: z.number().min(0).max(1),
+  /** The battery on the scooter. */
+  battery: z.string(),
+  status: z.enum(VEHICLE_STATUSES),
+});
+export type VehicleState = z.infer<typeof vehicleStateSchema>;

@@ -1,0 +1,145 @@
+import { freeCharger, reallocate, startCharging } from './charging-ops.js';
+import { round4, type SwapNetwork } from './network.js';
+import type { BatteryRt, BayRt, RiderRt, StationRt } from './runtime.js';
+import type { StationState } from './state.js';
+
+/**
+ * Swaps: the oldest queued rider takes a free open bay and the fullest battery that may be handed out; the swap
+ * lasts a lognormal service time divided by the station's service speed; then the rider leaves with the charged
+ * battery and the depleted one goes on a free charger or into the charge queue. Outages freeze swaps in progress.
+ */
+
+export function fullestCharged(net: SwapNetwork, st: StationRt): BatteryRt | null {
+  let best: BatteryRt | null = null;
+  for (const b of st.idle) {
+    if (net.dispensable(b) && (best === null || b.soc > best.soc)) best = b;
+  }
+  return best;
+}
+
+function freeBay(st: StationRt): BayRt | null {
+  for (const bay of st.bays) if (!bay.closed && bay.rider === null) return bay;
+  return null;
+}
+
+/** Starts as many swaps as bays, batteries and the queue allow. */
+export function tryStartSwaps(net: SwapNetwork, st: StationRt): void {
+  if (st.status !== 'open') return;
+  while (st.queueLength > 0) {
+    const bay = freeBay(st);
+    if (bay === null) return;
+    const battery = fullestCharged(net, st);
+    if (battery === null) return;
+    const rider = st.peekQueue();
+    if (rider === null) return;
+    startSwap(net, st, bay, rider, battery);
+  }
+}
+
+function startSwap(net: SwapNetwork, st: StationRt, bay: BayRt, r: RiderRt, b: BatteryRt): void {
+  const now = net.env.now;
+  st.idle.splice(st.idle.indexOf(b), 1);
+  st.unqueueCharge(b);
+  r.inQueue = false;
+  r.epoch++;
+  r.status = 'swapping';
+  r.bay = bay;
+  r.swapOut = b;
+  const wait = now - r.joinedAt;
+  r.waitS = wait;
+  st.queueTimeS += wait;
+  st.waits.add(wait);
+  net.waits.add(wait);
+  st.recent.add(now, wait);
+  net.setQueueLength(st, st.queueLength - 1);
+  bay.rider = r;
+  st.busyBaysTw.set(st.busyBays(), now);
+  const cfg = net.config.service;
+  const mean = cfg.swap_time_mean_s;
+  const service = cfg.swap_time_sd_s > 0 ? st.rngService.lognormalFromMeanSd(mean, cfg.swap_time_sd_s) : mean;
+  scheduleSwapEnd(net, st, bay, service / st.serviceSpeed);
+  net.updateStation(
+    st,
+    { queue_length: st.queueLength, bays_available: st.freeBays(), inventory: net.noteInventory(st) },
+    'SWAP_STARTED',
+    { rider: r.id, bay: bay.id, battery_out: b.id, wait_time_s: round4(wait) },
+  );
+  net.twin.update(r.asset, { status: 'swapping' }, 'SWAP_STARTED', { station: st.id, bay: bay.id });
+}
+
+function scheduleSwapEnd(net: SwapNetwork, st: StationRt, bay: BayRt, durationS: number): void {
+  bay.endAt = net.env.now + durationS;
+  const token = ++bay.token;
+  net.env.timeout(durationS).addCallback(() => {
+    if (bay.token === token) completeSwap(net, st, bay);
+  });
+}
+
+function completeSwap(net: SwapNetwork, st: StationRt, bay: BayRt): void {
+  const now = net.env.now;
+  const r = bay.rider as RiderRt;
+  const out = r.swapOut as BatteryRt;
+  const incoming = r.battery;
+  bay.rider = null;
+  bay.token++;
+  st.busyBaysTw.set(st.busyBays(), now);
+  st.swaps++;
+
+  // The depleted battery: straight onto a free charger, else into a slot and the charge queue.
+  incoming.rider = null;
+  incoming.station = st;
+  const patch: Partial<StationState> = { bays_available: st.freeBays() };
+  const charger = net.needsCharge(incoming) ? freeCharger(st) : null;
+  if (charger !== null) {
+    startCharging(net, st, charger, incoming, { rider: r.id, swapped_in: 'true' });
+    reallocate(net, st);
+    patch.chargers = st.chargerSnapshots();
+    patch.power_draw_kw = st.powerDrawKw;
+  } else {
+    st.idle.push(incoming);
+    if (net.needsCharge(incoming)) st.pushCharge(incoming);
+    net.twin.update(incoming.asset, { location: st.id }, 'SWAP_COMPLETED', { station: st.id, rider: r.id, role: 'in' });
+  }
+  patch.inventory = net.noteInventory(st);
+
+  // The charged battery leaves on the scooter.
+  out.station = null;
+  out.rider = r;
+  r.battery = out;
+  r.swapOut = null;
+  r.bay = null;
+  r.status = 'done';
+  net.updateStation(st, patch, 'SWAP_COMPLETED', {
+    wait_time_s: round4(r.waitS),
+    rider: r.id,
+    battery_in: incoming.id,
+    battery_out: out.id,
+    soc_in: round4(incoming.soc),
+    soc_out: round4(out.soc),
+    bay: bay.id,
+  });
+  net.twin.update(out.asset, { location: r.id }, 'SWAP_COMPLETED', { station: st.id, rider: r.id, role: 'out' });
+  net.twin.update(r.asset, { status: 'done', battery_soc: round4(out.soc), battery: out.id }, 'SWAP_COMPLETED', {
+    station: st.id,
+    wait_time_s: round4(r.waitS),
+  });
+  net.releaseToField(out);
+  tryStartSwaps(net, st);
+}
+
+/** Outage start: swaps in progress stop where they are. */
+export function freezeSwaps(net: SwapNetwork, st: StationRt): void {
+  const now = net.env.now;
+  for (const bay of st.bays) {
+    if (bay.rider === null) continue;
+    bay.remaining = Math.max(0, bay.endAt - now);
+    bay.token++;
+  }
+}
+
+/** Outage end: frozen swaps resume with the service time they had left. */
+export function resumeSwaps(net: SwapNetwork, st: StationRt): void {
+  for (const bay of st.bays) {
+    if (bay.rider !== null) scheduleSwapEnd(net, st, bay, bay.remaining);
+  }
+}
