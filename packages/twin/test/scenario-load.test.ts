@@ -8,7 +8,9 @@ import {
   resolveScenarioObject,
   ScenarioError,
   sha256Hex,
+  TwinErrorCode,
   type ResolvedScenario,
+  type TwinError,
 } from '../src/index.js';
 import { testPacks, type MiniLineConfig, type MiniSwapConfig } from './fixtures/scenarios/test-packs.js';
 
@@ -145,6 +147,17 @@ describe('single scenario file', () => {
     expect(seeded.sha256).toBe(city.sha256);
     const longer = loadScenarioFile(cityPath, { packs, seed: 7, durationS: 2 * 86_400 });
     expect([longer.seed, longer.durationS]).toEqual([7, 172_800]);
+  });
+
+  test("a caller's bad seed or duration is an argument error", () => {
+    for (const options of [{ seed: -1 }, { seed: 1.5 }, { durationS: 0 }, { durationS: Number.NaN }]) {
+      try {
+        loadScenarioFile(cityPath, { packs, ...options });
+        throw new Error('expected an error');
+      } catch (error) {
+        expect((error as TwinError).code).toBe(TwinErrorCode.InvalidArguments);
+      }
+    }
   });
 
   test('defaults for optional fields; the name defaults to the file name', () => {
@@ -290,6 +303,8 @@ describe('config directory', () => {
     // 07:00 UTC is one hour after the 06:00 start.
     expect(faster.interventions).toEqual([
       { at: 3600, assetId: 'packer', action: 'force_breakdown', args: { duration_s: 600 } },
+      // An argument named after a folder is not a reference.
+      { at: 7200, assetId: 'filler', action: 'switch_product', args: { product: 'fresh_toothpaste_5oz' } },
     ]);
   });
 

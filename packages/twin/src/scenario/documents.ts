@@ -45,6 +45,12 @@ export const referenceFields: Readonly<Record<string, ConfigFolder>> = {
   sources: 'sources',
 };
 
+/**
+ * Run fields that are never references: an intervention argument named `product` is the intervention's business,
+ * not a document of products/.
+ */
+const runOwnFields: readonly string[] = ['interventions', 'breakpoints', 'inputs', 'telemetry'];
+
 /** Folders whose documents may carry `overrides:`. */
 const overridable = new Set<ConfigFolder>(['runs', 'scenarios']);
 
@@ -139,7 +145,11 @@ export class DocumentResolver {
     }
     this.stack.push(key);
     const merged = this.applyExtends(folder, name, read.value, [name]);
-    let out = this.resolveReferences(omitKeys(merged, ['overrides']), []) as PlainObject;
+    let out = this.resolveReferences(
+      omitKeys(merged, ['overrides']),
+      [],
+      folder === 'runs' ? runOwnFields : [],
+    ) as PlainObject;
     if (overridable.has(folder) && merged.overrides !== undefined) {
       const overridesLoc = metaOf(merged)?.members.get('overrides')?.value ?? locOf(merged, loc);
       if (isPlainObject(merged.overrides)) {
@@ -228,7 +238,7 @@ export class DocumentResolver {
   }
 
   /** Replaces every reference field's document names by the resolved documents, anywhere in `value`. */
-  resolveReferences(value: Plain, path: readonly PropertyKey[]): Plain {
+  resolveReferences(value: Plain, path: readonly PropertyKey[], keep: readonly string[] = []): Plain {
     if (Array.isArray(value)) {
       const meta = metaOf(value);
       const out = value.map((item, index) => this.resolveReferences(item, [...path, index]));
@@ -239,8 +249,9 @@ export class DocumentResolver {
     const meta = metaOf(value);
     const entries: [string, Plain, MemberLoc | undefined][] = Object.keys(value).map((key) => {
       const member = meta?.members.get(key);
-      const folder = referenceFields[key];
       const item = value[key];
+      if (keep.includes(key)) return [key, item, member];
+      const folder = referenceFields[key];
       const here = member?.value ?? locOf(value, { file: this.dir, line: 1, column: 1 });
       if (folder !== undefined && typeof item === 'string') {
         return [key, this.inline(folder, item, here, [...path, key]), member];

@@ -8,7 +8,7 @@ import type {
   ResolvedScenario,
   ScheduledIntervention,
 } from '../contracts/index.js';
-import { ScenarioIssueCode } from '../errors.js';
+import { ScenarioIssueCode, TwinError, TwinErrorCode } from '../errors.js';
 import { durationFormats, parseClockTime, tryParseDuration } from './duration.js';
 import { loadInputs } from './inputs.js';
 import { describeValue, listNames, nearest, type IssueList } from './issues.js';
@@ -56,6 +56,7 @@ interface GenericFields {
 
 /** Validates an assembled scenario and returns it frozen and hashed, or throws every problem found. */
 export function finishScenario(assembly: Assembly, options: ScenarioLoadOptions, issues: IssueList): ResolvedScenario {
+  checkCallerOptions(options);
   const { generic, rootLoc } = assembly;
   const at = (path: readonly PropertyKey[]): Loc => locate(generic, path) ?? rootLoc;
   const checked = validateLocated(assembly.genericSchema, generic, [], issues, rootLoc);
@@ -189,6 +190,24 @@ function salvageInterventions(field: z.ZodType, items: Plain[]): unknown[] {
     out.push(result.success ? (result.data as unknown[])[0] : undefined);
   }
   return out;
+}
+
+/** The caller's seed and duration are program input, not scenario text: a bad one is a plain argument error. */
+function checkCallerOptions(options: ScenarioLoadOptions): void {
+  if (options.seed !== undefined && !(Number.isSafeInteger(options.seed) && options.seed >= 0)) {
+    throw new TwinError(TwinErrorCode.InvalidArguments, `seed must be a non-negative integer, got ${options.seed}`, {
+      seed: options.seed,
+    });
+  }
+  if (options.durationS !== undefined && !(Number.isFinite(options.durationS) && options.durationS > 0)) {
+    throw new TwinError(
+      TwinErrorCode.InvalidArguments,
+      `duration must be a positive number of seconds, got ${options.durationS}`,
+      {
+        durationS: options.durationS,
+      },
+    );
+  }
 }
 
 /** A fresh JSON copy: drops undefined members and shares nothing with the inputs (which stay unfrozen). */
