@@ -272,6 +272,13 @@ const cases: readonly Case[] = [
     suggestion: 'packer',
   },
   {
+    fixture: 'dir-override-wrong-type',
+    code: 'invalid_type',
+    file: 'dir-override-wrong-type/scenarios/fast.yaml',
+    line: 4,
+    path: 'scenario.equipment[1].uph',
+  },
+  {
     fixture: 'dir-unknown-defaults-key',
     code: 'unknown_key',
     file: 'dir-unknown-defaults-key/defaults.yaml',

@@ -324,6 +324,12 @@ describe('config directory', () => {
     expect(JSON.stringify(faster.config)).not.toContain('extends');
   });
 
+  test('the pack section is the rest of the run; CSV inputs are relative to the directory', () => {
+    const day = loadConfigDir(`${fixtures}/config-swap`, 'day', { packs });
+    expect(day.config).toEqual({ stations: [{ id: 's1', bays: 2, batteries: 10 }], mode: 'fifo' });
+    expect(day.inputs).toEqual({ demand: [{ station: 's1', hour: 8, rate: 4.5 }] });
+  });
+
   test('is frozen and hashed like a single file', () => {
     expect(Object.isFrozen((baseline.config as unknown as MiniLineConfig).scenario.equipment[0])).toBe(true);
     expect(baseline.sha256).toBe(hashOf(baseline));
