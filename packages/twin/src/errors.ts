@@ -12,8 +12,13 @@ export const TwinErrorCode = {
   UnknownIntervention: 'DOPPEL_ERR_UNKNOWN_INTERVENTION',
   InvalidState: 'DOPPEL_ERR_INVALID_STATE',
   InvalidExpression: 'DOPPEL_ERR_INVALID_EXPRESSION',
+  UnknownBreakpoint: 'DOPPEL_ERR_UNKNOWN_BREAKPOINT',
   TimeOutOfRange: 'DOPPEL_ERR_TIME_OUT_OF_RANGE',
   SimulationFinished: 'DOPPEL_ERR_SIMULATION_FINISHED',
+  /** The model or an intervention handler threw (anything but InterventionRejected): the simulation is failed. */
+  SimulationFailed: 'DOPPEL_ERR_SIMULATION_FAILED',
+  /** The operation does not fit the simulation's current status (e.g. stepping while a paced run is going on). */
+  SimulationBusy: 'DOPPEL_ERR_SIMULATION_BUSY',
   LedgerCorrupt: 'DOPPEL_ERR_LEDGER_CORRUPT',
   LedgerGap: 'DOPPEL_ERR_LEDGER_GAP',
   UnknownSimulation: 'DOPPEL_ERR_UNKNOWN_SIMULATION',

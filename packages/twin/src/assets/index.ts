@@ -1,1 +1,9 @@
-export {};
+export { AssetRegistry, jsonEqual, type AssetRegistryOptions, type LedgerSink } from './asset-registry.js';
+export {
+  PackRegistry,
+  describePack,
+  type AnyInterventionDefinition,
+  type PackDescription,
+  type AssetKindDescription,
+  type InterventionDescription,
+} from './pack-registry.js';

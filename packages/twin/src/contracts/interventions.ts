@@ -28,6 +28,11 @@ export interface InterventionLogEntry {
   readonly args: JsonObject;
   readonly effectiveAt: number;
   readonly submittedAtEvent: number;
+  /**
+   * Sim time (`now`) when the entry was logged. Rewinding to t keeps the entries logged at or before t; absent in
+   * logs written before this field existed (treated as 0).
+   */
+  readonly submittedAt?: number;
   readonly origin: InterventionOriginKind;
 }
 

@@ -1,1 +1,21 @@
-export {};
+export { Simulation } from './simulation.js';
+export { BreakpointSet, type Breakpoint, type BreakpointHit } from './breakpoints.js';
+export { TelemetryMonitor, type TelemetryRow } from './telemetry.js';
+export {
+  InterventionBook,
+  INTERVENTION_PRIORITY,
+  validateIntervention,
+  type ValidatedIntervention,
+} from './interventions.js';
+export { Pacing, type PacedTarget } from './pacing.js';
+export type {
+  SimulationStatus,
+  StopReason,
+  StopInfo,
+  SimulationCreateOptions,
+  PlayOptions,
+  RunSummary,
+  StatusChange,
+  SimulationEventMap,
+  SimulationEventName,
+} from './types.js';

@@ -1,0 +1,227 @@
+import type { Environment, RandomStream } from '@doppel/engine';
+import type { Asset, AssetKindDefinition, TwinModel } from '../contracts/assets.js';
+import type { Json, JsonObject } from '../contracts/json.js';
+import { ASSET_CREATED, type LedgerEvent, type LedgerOrigin } from '../contracts/ledger.js';
+import { TwinError, TwinErrorCode } from '../errors.js';
+
+/** Where the registry sends ledger events: a `LedgerWriter`, or anything with the same `append`. */
+export interface LedgerSink {
+  append(
+    simTime: number,
+    assetId: string,
+    eventType: string,
+    oldValue: JsonObject | null,
+    newValue: JsonObject | null,
+    meta: JsonObject | null,
+    origin: LedgerOrigin,
+  ): LedgerEvent | void;
+}
+
+export interface AssetRegistryOptions {
+  readonly env: Environment;
+  readonly ledger: LedgerSink;
+  /** The asset kinds of the simulation's pack. */
+  readonly kinds: readonly AssetKindDefinition[];
+  /**
+   * Validate every state update against the kind's schema (tests, debugging). Off in production: the hot path
+   * then only compares the changed fields. createAsset always validates.
+   */
+  readonly validateUpdates?: boolean;
+}
+
+/** The live asset object: `state` is replaced on each update, so a state read earlier stays a valid snapshot. */
+class AssetEntry<S extends JsonObject, R> implements Asset<S, R> {
+  state: Readonly<S>;
+  constructor(
+    readonly id: string,
+    readonly kind: string,
+    state: S,
+    readonly runtime: R,
+  ) {
+    this.state = state;
+  }
+}
+
+/**
+ * The Virtual Asset Manager: holds every asset of one simulation and is the single path through which their state
+ * changes, so that each change is exactly one ledger event. Implements the {@link TwinModel} packs build on.
+ */
+export class AssetRegistry implements TwinModel {
+  readonly env: Environment;
+  private readonly ledger: LedgerSink;
+  private readonly kinds = new Map<string, AssetKindDefinition>();
+  private readonly byId = new Map<string, AssetEntry<JsonObject, unknown>>();
+  private readonly byKind = new Map<string, AssetEntry<JsonObject, unknown>[]>();
+  private readonly validateUpdates: boolean;
+  private currentOrigin: LedgerOrigin = 'sim';
+  private changeCount = 0;
+
+  constructor(options: AssetRegistryOptions) {
+    this.env = options.env;
+    this.ledger = options.ledger;
+    this.validateUpdates = options.validateUpdates ?? false;
+    for (const kind of options.kinds) {
+      this.kinds.set(kind.kind, kind);
+      this.byKind.set(kind.kind, []);
+    }
+  }
+
+  get origin(): LedgerOrigin {
+    return this.currentOrigin;
+  }
+
+  /** Number of state changes so far (creations and updates): breakpoints re-evaluate only when it moved. */
+  get changes(): number {
+    return this.changeCount;
+  }
+
+  rng(name: string): RandomStream {
+    return this.env.rng(name);
+  }
+
+  createAsset<S extends JsonObject, R = undefined>(kind: string, id: string, state: S, runtime?: R): Asset<S, R> {
+    const definition = this.kinds.get(kind);
+    if (definition === undefined) {
+      throw new TwinError(TwinErrorCode.InvalidArguments, `Unknown asset kind "${kind}" for asset "${id}"`, {
+        kind,
+        expected: [...this.kinds.keys()],
+      });
+    }
+    if (typeof id !== 'string' || id.length === 0) {
+      throw new TwinError(TwinErrorCode.InvalidArguments, `Asset ids must be non-empty strings, got ${String(id)}`);
+    }
+    if (this.byId.has(id)) {
+      throw new TwinError(TwinErrorCode.DuplicateAsset, `Asset "${id}" already exists`, { assetId: id });
+    }
+    checkState(definition, id, state);
+    const initial = Object.freeze({ ...state }) as S;
+    const entry = new AssetEntry<S, R>(id, kind, initial, runtime as R);
+    this.byId.set(id, entry as AssetEntry<JsonObject, unknown>);
+    (this.byKind.get(kind) as AssetEntry<JsonObject, unknown>[]).push(entry as AssetEntry<JsonObject, unknown>);
+    this.changeCount++;
+    this.ledger.append(this.env.now, id, ASSET_CREATED, null, initial, { kind }, this.currentOrigin);
+    return entry;
+  }
+
+  update<S extends JsonObject>(
+    asset: Asset<S, unknown>,
+    patch: Partial<S>,
+    eventType: string,
+    meta: JsonObject | null = null,
+    options?: { always?: boolean },
+  ): void {
+    const entry = this.entryOf(asset);
+    const previous = entry.state;
+    let oldValue: JsonObject | null = null;
+    let newValue: JsonObject | null = null;
+    for (const key in patch) {
+      const next = patch[key] as Json | undefined;
+      if (next === undefined) continue;
+      const before = previous[key] as Json | undefined;
+      if (before !== undefined && jsonEqual(before, next)) continue;
+      if (oldValue === null || newValue === null) {
+        oldValue = {};
+        newValue = {};
+      }
+      // A field the state did not have yet is recorded with the old value null.
+      oldValue[key] = before === undefined ? null : before;
+      newValue[key] = next;
+    }
+    if (newValue === null) {
+      if (options?.always === true) this.emit(asset, eventType, meta);
+      return;
+    }
+    const state = { ...previous, ...newValue };
+    if (this.validateUpdates) {
+      // Debug mode also freezes, so model code that mutates a state object in place fails loudly.
+      checkState(this.kinds.get(entry.kind) as AssetKindDefinition, entry.id, state);
+      Object.freeze(state);
+    }
+    entry.state = state;
+    this.changeCount++;
+    this.ledger.append(this.env.now, entry.id, eventType, oldValue, newValue, meta, this.currentOrigin);
+  }
+
+  emit(asset: Asset<JsonObject, unknown>, eventType: string, meta: JsonObject | null = null): void {
+    const entry = this.entryOf(asset);
+    this.ledger.append(this.env.now, entry.id, eventType, null, null, meta, this.currentOrigin);
+  }
+
+  asset(id: string): Asset<JsonObject, unknown> | undefined {
+    return this.byId.get(id);
+  }
+
+  /** Assets in creation order (all of them, or those of one kind). */
+  assets(kind?: string): readonly Asset<JsonObject, unknown>[] {
+    if (kind === undefined) return [...this.byId.values()];
+    return this.byKind.get(kind) ?? [];
+  }
+
+  /** The current state of every asset, in creation order (the objects are immutable: no copy is made). */
+  states(): Map<string, JsonObject> {
+    const states = new Map<string, JsonObject>();
+    for (const [id, entry] of this.byId) states.set(id, entry.state);
+    return states;
+  }
+
+  /** Names of the asset kinds this registry accepts. */
+  kindNames(): string[] {
+    return [...this.kinds.keys()];
+  }
+
+  kindOf(kind: string): AssetKindDefinition | undefined {
+    return this.kinds.get(kind);
+  }
+
+  /** Runs `fn` with every ledger event it causes attributed to `origin` (intervention handlers). */
+  withOrigin<T>(origin: LedgerOrigin, fn: () => T): T {
+    const saved = this.currentOrigin;
+    this.currentOrigin = origin;
+    try {
+      return fn();
+    } finally {
+      this.currentOrigin = saved;
+    }
+  }
+
+  private entryOf(asset: Asset<JsonObject, unknown>): AssetEntry<JsonObject, unknown> {
+    const entry = this.byId.get(asset.id);
+    if (entry === undefined || entry !== asset) {
+      throw new TwinError(TwinErrorCode.UnknownAsset, `Asset "${asset.id}" does not belong to this simulation`, {
+        assetId: asset.id,
+      });
+    }
+    return entry;
+  }
+}
+
+function checkState(definition: AssetKindDefinition, id: string, state: JsonObject): void {
+  const result = definition.state.safeParse(state);
+  if (!result.success) {
+    throw new TwinError(
+      TwinErrorCode.InvalidState,
+      `State of ${definition.kind} "${id}" does not match its schema: ${result.error.issues
+        .map((issue) => `${issue.path.join('.') || '(root)'}: ${issue.message}`)
+        .join('; ')}`,
+      { assetId: id, kind: definition.kind, issues: result.error.issues },
+    );
+  }
+}
+
+/** Structural equality of JSON values (state fields are small: a bay list, a few numbers). */
+export function jsonEqual(a: Json, b: Json): boolean {
+  if (a === b) return true;
+  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
+  if (Array.isArray(a)) {
+    if (!Array.isArray(b) || a.length !== b.length) return false;
+    for (let i = 0; i < a.length; i++) if (!jsonEqual(a[i], b[i])) return false;
+    return true;
+  }
+  if (Array.isArray(b)) return false;
+  const keysA = Object.keys(a);
+  if (keysA.length !== Object.keys(b).length) return false;
+  for (const key of keysA) {
+    if (!(key in b) || !jsonEqual(a[key], b[key])) return false;
+  }
+  return true;
+}

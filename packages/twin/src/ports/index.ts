@@ -1,0 +1,1 @@
+export { systemClock, ManualClock, type Clock, type ManualClockOptions } from './clock.js';

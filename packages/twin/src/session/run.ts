@@ -1,0 +1,227 @@
+import { Environment } from '@doppel/engine';
+import { AssetRegistry } from '../assets/asset-registry.js';
+import type { InterventionLogEntry, InterventionRecord } from '../contracts/interventions.js';
+import type { JsonObject } from '../contracts/json.js';
+import type { LedgerEvent, LedgerStore } from '../contracts/ledger.js';
+import type { AnyPack, PackModel } from '../contracts/pack.js';
+import type { ResolvedScenario } from '../contracts/scenario.js';
+import { TwinError, TwinErrorCode } from '../errors.js';
+import { LedgerWriter } from '../ledger/writer.js';
+import { InterventionBook } from './interventions.js';
+import { TelemetryMonitor, type TelemetryRow } from './telemetry.js';
+
+/** Hooks through which one execution reports to its session (never called while it re-executes silently). */
+export interface RunHooks {
+  onLedger(records: readonly LedgerEvent[]): void;
+  onTelemetry(row: TelemetryRow): void;
+  onIntervention(record: InterventionRecord): void;
+}
+
+export interface RunOptions {
+  readonly scenario: ResolvedScenario;
+  readonly pack: AnyPack;
+  readonly config: unknown;
+  readonly seed: number;
+  readonly simId: string;
+  readonly store: LedgerStore | null;
+  /** Entries submitted when the engine's event count reaches their `submittedAtEvent`, in log order. */
+  readonly log: readonly InterventionLogEntry[];
+  readonly hooks: RunHooks;
+  readonly validateUpdates?: boolean;
+  readonly batchSize?: number;
+  /** Start silent: records are hashed but neither stored nor published until `goLive`. */
+  readonly silent?: boolean;
+}
+
+/** Why a drive stopped: its time limit, its event budget, its stop condition, or an empty schedule at the limit. */
+export type DriveResult = 'limit' | 'events' | 'stop';
+
+/**
+ * One execution of (scenario, seed, intervention log): the environment, the assets, the pack model, the ledger
+ * writer, the interventions and the telemetry monitor. A rewind replaces it by a fresh execution that re-runs the
+ * same inputs up to the target instant; nothing here is ever snapshotted.
+ */
+export class Run {
+  readonly env: Environment;
+  readonly registry: AssetRegistry;
+  readonly writer: LedgerWriter;
+  readonly model: PackModel;
+  readonly book: InterventionBook;
+  readonly telemetry: TelemetryMonitor;
+  private readonly store: LedgerStore | null;
+  private readonly simId: string;
+  private readonly hooks: RunHooks;
+  private readonly pendingLog: InterventionLogEntry[];
+  private logIndex = 0;
+  private silentFlag: boolean;
+  private readonly snapshotWrites = new Set<Promise<void>>();
+  private snapshotFailure: { error: unknown } | null = null;
+
+  constructor(options: RunOptions) {
+    this.store = options.store;
+    this.simId = options.simId;
+    this.hooks = options.hooks;
+    this.silentFlag = options.silent ?? false;
+    this.pendingLog = [...options.log];
+    this.env = new Environment({ seed: options.seed });
+    this.writer = new LedgerWriter({ simId: options.simId, store: options.store, batchSize: options.batchSize });
+    if (this.silentFlag) this.writer.setSilentUntil(Number.MAX_SAFE_INTEGER);
+    this.writer.subscribe((records) => {
+      if (!this.silentFlag) this.hooks.onLedger(records);
+    });
+    this.registry = new AssetRegistry({
+      env: this.env,
+      ledger: this.writer,
+      kinds: options.pack.assetKinds,
+      validateUpdates: options.validateUpdates,
+    });
+    this.book = new InterventionBook(this.env, this.registry, {
+      onChange: (record) => {
+        if (!this.silentFlag) this.hooks.onIntervention(record);
+      },
+    });
+    this.model = options.pack.build({
+      env: this.env,
+      twin: this.registry,
+      config: options.config,
+      scenario: options.scenario,
+      inputs: options.scenario.inputs,
+    });
+    this.telemetry = new TelemetryMonitor(
+      this.model,
+      options.pack.kpis,
+      options.scenario.telemetryIntervalS,
+      options.scenario.start,
+    );
+    this.submitDue();
+  }
+
+  get silent(): boolean {
+    return this.silentFlag;
+  }
+
+  /** Entries of the log not submitted yet. */
+  get unsubmitted(): number {
+    return this.pendingLog.length - this.logIndex;
+  }
+
+  /** Ends a silent re-execution: records after the current seq are stored and published from now on. */
+  goLive(): void {
+    this.writer.setSilentUntil(this.writer.seq);
+    this.silentFlag = false;
+  }
+
+  /** Appends an entry to the log and submits it now (it was logged at the current event count). */
+  submitNow(entry: InterventionLogEntry): void {
+    this.pendingLog.splice(this.logIndex, 0, entry);
+    this.submitDue();
+  }
+
+  /**
+   * Processes events with time <= `limit` (inclusive) until `maxEvents` have been processed or `stopWhen` holds
+   * after an event; sets `now` to `limit` when it gets there. Submits log entries at their event counts and takes
+   * telemetry rows when moving past an interval boundary.
+   */
+  drive(limit: number, maxEvents = Infinity, stopWhen?: () => boolean): DriveResult {
+    const env = this.env;
+    const start = env.eventsProcessed;
+    for (;;) {
+      this.submitDue();
+      let budget = maxEvents - (env.eventsProcessed - start);
+      if (budget <= 0) return 'events';
+      if (this.logIndex < this.pendingLog.length) {
+        budget = Math.min(budget, this.pendingLog[this.logIndex].submittedAtEvent - env.eventsProcessed);
+      }
+      const next = env.peek();
+      const boundary = this.telemetry.next;
+      // A row is taken when the run moves past its boundary, never when it stops on it: an intervention made while
+      // paused exactly there belongs to the interval (and a re-execution, which does not stop there, agrees).
+      if (next > boundary && boundary < limit) {
+        this.takeSample();
+        continue;
+      }
+      if (next > limit) {
+        if (limit > env.now) env.advance({ until: limit });
+        return 'limit';
+      }
+      const target = Math.min(limit, boundary);
+      const reason = env.advance({
+        until: target,
+        maxEvents: budget === Infinity ? undefined : budget,
+        stopWhen,
+      });
+      if (reason === 'stopWhen') return 'stop';
+      if (reason === 'maxEvents') continue;
+      // advance() leaves the model events at exactly `target` for us: the state at t includes what happened at t.
+      while (env.peek() === target) {
+        if (env.eventsProcessed - start >= maxEvents) return 'events';
+        if (
+          this.logIndex < this.pendingLog.length &&
+          this.pendingLog[this.logIndex].submittedAtEvent <= env.eventsProcessed
+        ) {
+          break;
+        }
+        env.step();
+        if (stopWhen !== undefined && stopWhen()) return 'stop';
+      }
+    }
+  }
+
+  /** Takes the rows of every boundary up to `end` (inclusive), the last one possibly partial: the run is over. */
+  finish(end: number): void {
+    while (this.telemetry.next <= end) this.takeSample();
+    const last = this.telemetry.rows.at(-1);
+    if (last === undefined || last.time < end) this.takeSample(end);
+  }
+
+  states(): Map<string, JsonObject> {
+    return this.registry.states();
+  }
+
+  /** Waits for the ledger and the snapshots handed to the store so far. */
+  async flush(): Promise<void> {
+    await this.writer.flush();
+    while (this.snapshotWrites.size > 0) await Promise.all([...this.snapshotWrites]);
+    if (this.snapshotFailure !== null) throw this.snapshotFailure.error;
+  }
+
+  private takeSample(at?: number): void {
+    const row = this.telemetry.sample(at);
+    if (this.silentFlag) return;
+    this.hooks.onTelemetry(row);
+    if (this.store !== null) this.writeSnapshot(row.time);
+  }
+
+  private writeSnapshot(simTime: number): void {
+    const store = this.store as LedgerStore;
+    const seq = this.writer.seq;
+    const states = this.registry.states();
+    // The snapshot may only reach the store after the records it covers: flush hands them over first.
+    const write = this.writer
+      .flush()
+      .then(() => store.putSnapshot(this.simId, seq, simTime, states))
+      .catch((error: unknown) => {
+        this.snapshotFailure ??= { error };
+      });
+    this.snapshotWrites.add(write);
+    void write.then(() => this.snapshotWrites.delete(write));
+  }
+
+  private submitDue(): void {
+    const log = this.pendingLog;
+    const count = this.env.eventsProcessed;
+    while (this.logIndex < log.length) {
+      const entry = log[this.logIndex];
+      if (entry.submittedAtEvent > count) return;
+      if (entry.submittedAtEvent < count) {
+        throw new TwinError(
+          TwinErrorCode.InvalidArguments,
+          `Intervention log entry ${entry.id} was submitted at event ${entry.submittedAtEvent}, but the run is at event ${count}: the log is out of order`,
+          { id: entry.id, submittedAtEvent: entry.submittedAtEvent, eventsProcessed: count },
+        );
+      }
+      this.logIndex++;
+      this.book.submit(entry);
+    }
+  }
+}

@@ -1,0 +1,99 @@
+import type { AnyPack } from '../contracts/pack.js';
+import type { InterventionLogEntry, InterventionRecord } from '../contracts/interventions.js';
+import type { JsonObject } from '../contracts/json.js';
+import type { LedgerEvent, LedgerStore } from '../contracts/ledger.js';
+import type { ResolvedScenario } from '../contracts/scenario.js';
+import type { PackRegistry } from '../assets/pack-registry.js';
+import type { BreakpointHit } from './breakpoints.js';
+import type { TelemetryRow } from './telemetry.js';
+
+export type SimulationStatus = 'ready' | 'running' | 'paused' | 'breakpoint' | 'finished' | 'failed';
+
+/**
+ * Why a run call returned: it reached its time (`until`), processed its events (`events`), hit a breakpoint,
+ * reached the horizon (`end`), or was paused (paced runs).
+ */
+export type StopReason = 'until' | 'events' | 'breakpoint' | 'end' | 'paused';
+
+export interface StopInfo {
+  readonly reason: StopReason;
+  readonly status: SimulationStatus;
+  readonly now: number;
+  readonly eventsProcessed: number;
+  readonly breakpoint?: BreakpointHit;
+}
+
+export interface SimulationCreateOptions {
+  readonly scenario: ResolvedScenario;
+  readonly packs: PackRegistry | readonly AnyPack[];
+  /** Overrides scenario.seed. */
+  readonly seed?: number;
+  /** Default: derived from the scenario hash and the seed. */
+  readonly simId?: string;
+  readonly name?: string;
+  /** Where the ledger goes; without one the simulation keeps only hashes (stateAt then re-executes). */
+  readonly store?: LedgerStore | null;
+  /**
+   * The full intervention log to replay (entries are submitted when the run reaches their event counts). Default:
+   * the scenario's scheduled interventions, logged at t=0 with origin `schedule`.
+   */
+  readonly interventionLog?: readonly InterventionLogEntry[];
+  /** For a branch: the parent simulation and the seq up to which the ledger is shared. */
+  readonly parent?: { readonly simId: string; readonly forkSeq: number };
+  /** Catalog timestamp (ISO); the twin core reads no wall clock, so the caller supplies it. Default: scenario.start. */
+  readonly createdAt?: string;
+  /** Validate every state update against its schema (tests, debugging). */
+  readonly validateUpdates?: boolean;
+  /** Ledger records per store append. */
+  readonly batchSize?: number;
+}
+
+export interface PlayOptions {
+  /** Sim seconds per wall second; Infinity (default) = as fast as possible, in slices. */
+  readonly factor?: number;
+  readonly clock?: import('../ports/clock.js').Clock;
+  /** Stop at this sim time (default: the horizon). */
+  readonly until?: number;
+  /** Events per slice between two looks at the clock, pause requests and the event loop (default 20 000). */
+  readonly sliceEvents?: number;
+}
+
+/** summary.json of a run. */
+export interface RunSummary {
+  readonly sim_id: string;
+  readonly scenario: string;
+  readonly pack: string;
+  readonly scenario_sha256: string;
+  /** Head hash of the ledger: identifies the run. */
+  readonly ledger_sha256: string;
+  readonly seed: number;
+  readonly status: SimulationStatus;
+  readonly sim_time_s: number;
+  /** Engine events processed. */
+  readonly events: number;
+  readonly ledger_events: number;
+  readonly interventions: number;
+  /** Wall-clock seconds, measured and filled in by the caller (the core reads no wall clock). */
+  readonly wall_s: number | null;
+  readonly kpis: Readonly<Record<string, number>>;
+  readonly pack_summary: JsonObject | null;
+}
+
+export interface StatusChange {
+  readonly status: SimulationStatus;
+  readonly previous: SimulationStatus;
+  readonly now: number;
+}
+
+/** Events a session publishes (ledger batches, telemetry rows, status changes, intervention updates...). */
+export interface SimulationEventMap {
+  ledger: readonly LedgerEvent[];
+  telemetry: TelemetryRow;
+  status: StatusChange;
+  intervention: InterventionRecord;
+  breakpoint: BreakpointHit;
+  /** The simulation went back in time: listeners should drop what they hold after `seq`. */
+  rewind: { readonly t: number; readonly seq: number };
+}
+
+export type SimulationEventName = keyof SimulationEventMap;
