@@ -94,18 +94,29 @@ export class Container {
   put(amount: number): ContainerPut {
     this._checkAmount('put', amount);
     const event = new ContainerPut(this, amount);
-    event.addCallback(this._onPutDone);
-    this._puts.push(event);
-    this._servePuts();
+    if (this._puts.length === 0 && this.capacity - this._level >= amount) {
+      // Deposited on the spot; its processing serves the gets waiting now (SimPy's order), a later get serves itself.
+      if (this._gets.length > 0) event.addCallback(this._onPutDone);
+      this._deposit(event);
+    } else {
+      event.addCallback(this._onPutDone);
+      this._puts.push(event);
+      this._servePuts();
+    }
     return event;
   }
 
   get(amount: number): ContainerGet {
     this._checkAmount('get', amount);
     const event = new ContainerGet(this, amount);
-    event.addCallback(this._onGetDone);
-    this._gets.push(event);
-    this._serveGets();
+    if (this._gets.length === 0 && this._level >= amount) {
+      if (this._puts.length > 0) event.addCallback(this._onGetDone);
+      this._withdraw(event);
+    } else {
+      event.addCallback(this._onGetDone);
+      this._gets.push(event);
+      this._serveGets();
+    }
     return event;
   }
 
@@ -125,15 +136,7 @@ export class Container {
       const head = puts.peek();
       if (head === undefined || this.capacity - this._level < head.amount) return;
       puts.shift();
-      this._level += head.amount;
-      if (this._level > this.capacity) {
-        // capacity - level >= amount can still round level + amount one ulp above capacity.
-        if (this._level - this.capacity > 1e-12 * this.capacity) {
-          throw invariantViolated('container level exceeds capacity', { level: this._level, capacity: this.capacity });
-        }
-        this._level = this.capacity;
-      }
-      grant(head, undefined);
+      this._deposit(head);
     }
   }
 
@@ -143,10 +146,26 @@ export class Container {
       const head = gets.peek();
       if (head === undefined || this._level < head.amount) return;
       gets.shift();
-      this._level -= head.amount;
-      if (this._level < 0) throw invariantViolated('container level below 0', { level: this._level });
-      grant(head, head.amount);
+      this._withdraw(head);
     }
+  }
+
+  private _deposit(put: ContainerPut): void {
+    this._level += put.amount;
+    if (this._level > this.capacity) {
+      // capacity - level >= amount can still round level + amount one ulp above capacity.
+      if (this._level - this.capacity > 1e-12 * this.capacity) {
+        throw invariantViolated('container level exceeds capacity', { level: this._level, capacity: this.capacity });
+      }
+      this._level = this.capacity;
+    }
+    grant(put, undefined);
+  }
+
+  private _withdraw(get: ContainerGet): void {
+    this._level -= get.amount;
+    if (this._level < 0) throw invariantViolated('container level below 0', { level: this._level });
+    grant(get, get.amount);
   }
 
   private _checkAmount(op: 'put' | 'get', amount: number): void {

@@ -66,7 +66,8 @@ abstract class BaseStore<T> implements StoreLike<T> {
   /** @internal */
   protected readonly _gets = new FifoQueue<StoreGet<T>>();
   private readonly _onPutDone = (): void => this._serveGets();
-  private readonly _onGetDone = (): void => this._servePuts();
+  /** @internal */
+  protected readonly _onGetDone = (): void => this._servePuts();
 
   constructor(env: Environment, options: StoreOptions) {
     this.env = env;
@@ -93,9 +94,17 @@ abstract class BaseStore<T> implements StoreLike<T> {
 
   put(item: T): StorePut<T> {
     const event = new StorePut<T>(this.env, this, item);
-    event.addCallback(this._onPutDone);
-    this._puts.push(event);
-    this._servePuts();
+    if (this._puts.length === 0 && this.size < this.capacity) {
+      // Stored on the spot. Its processing serves the gets waiting now (SimPy's order); a get made later finds the
+      // item by itself, so with none waiting the callback is skipped.
+      if (this._gets.length > 0) event.addCallback(this._onPutDone);
+      this._add(item);
+      grant(event, undefined);
+    } else {
+      event.addCallback(this._onPutDone);
+      this._puts.push(event);
+      this._servePuts();
+    }
     return event;
   }
 
@@ -150,6 +159,13 @@ export class Store<T> extends BaseStore<T> {
   }
 
   get(): StoreGet<T> {
+    if (this._gets.length === 0 && this._items.length > 0) {
+      // Served on the spot; only waiting puts need this get's processing (see put()).
+      const event = new StoreGet<T>(this.env, this, null);
+      if (this._puts.length > 0) event.addCallback(this._onGetDone);
+      grant(event, this._items.shift());
+      return event;
+    }
     return this._newGet(null);
   }
 
@@ -258,6 +274,12 @@ export class PriorityStore<T> extends BaseStore<T> {
   }
 
   get(): StoreGet<T> {
+    if (this._gets.length === 0 && this._heap.length > 0) {
+      const event = new StoreGet<T>(this.env, this, null);
+      if (this._puts.length > 0) event.addCallback(this._onGetDone);
+      grant(event, this._pop());
+      return event;
+    }
     return this._newGet(null);
   }
 
