@@ -41,7 +41,7 @@ const equipment = {
 const stationDefaults = z
   .strictObject({
     bays: equipment.bays.default(2),
-    chargers: equipment.chargers.default(6),
+    chargers: equipment.chargers.default(4),
     reserve_chargers: equipment.reserve_chargers.default(4),
     charger_power_kw: equipment.charger_power_kw.default(2),
     grid_power_limit_kw: equipment.grid_power_limit_kw.default(15),
