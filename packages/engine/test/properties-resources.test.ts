@@ -11,7 +11,8 @@ import {
   Store,
   type ContainerGet,
   type ContainerPut,
-  type PriorityRequest,
+  Resource,
+  type Request,
   type StoreGet,
   type StorePut,
 } from '../src/index.js';
@@ -36,8 +37,10 @@ interface ResModel {
 }
 interface ResReal {
   env: Environment;
-  res: PriorityResource;
-  reqs: PriorityRequest[];
+  res: Resource;
+  /** Makes a request of the given priority (a plain Resource only gets priority 0). */
+  request: (priority: number) => Request;
+  reqs: Request[];
 }
 
 function fillUsers(m: ResModel): void {
@@ -59,7 +62,7 @@ class RequestCmd implements fc.Command<ResModel, ResReal> {
   constructor(readonly priority: number) {}
   check = () => true;
   run(m: ResModel, r: ResReal): void {
-    r.reqs.push(r.res.request({ priority: this.priority }));
+    r.reqs.push(r.request(this.priority));
     m.waiting.push({ id: m.nextId++, priority: this.priority });
     fillUsers(m);
     checkResource(m, r);
@@ -261,21 +264,34 @@ class StoreCancelCmd implements fc.Command<StoreModel, StoreReal> {
 }
 
 describe('model-based properties', () => {
-  it('PriorityResource agrees with a sorted-list model (capacity, FIFO among equal priorities, time)', () => {
-    const commands = [
-      fc.integer({ min: 0, max: 3 }).map((p) => new RequestCmd(p)),
-      fc.nat().map((k) => new ReleaseCmd(k)),
-      fc.nat().map((k) => new CancelCmd(k)),
-    ];
-    fc.assert(
-      fc.property(fc.integer({ min: 1, max: 4 }), fc.commands(commands, { maxCommands: 60 }), (capacity, cmds) => {
-        const env = new Environment({ seed: 1 });
-        const real: ResReal = { env, res: new PriorityResource(env, { capacity }), reqs: [] };
-        fc.modelRun(() => ({ model: { capacity, users: [], waiting: [], nextId: 0, now: -1 }, real }), cmds);
-      }),
-      RUNS,
-    );
-  });
+  it.each([
+    ['Resource', 0],
+    ['PriorityResource', 3],
+  ] as const)(
+    '%s agrees with a sorted-list model (capacity, FIFO among equal priorities, time)',
+    (kind, maxPriority) => {
+      const commands = [
+        fc.integer({ min: 0, max: maxPriority }).map((p) => new RequestCmd(p)),
+        fc.nat().map((k) => new ReleaseCmd(k)),
+        fc.nat().map((k) => new CancelCmd(k)),
+      ];
+      fc.assert(
+        fc.property(fc.integer({ min: 1, max: 4 }), fc.commands(commands, { maxCommands: 60 }), (capacity, cmds) => {
+          const env = new Environment({ seed: 1 });
+          let real: ResReal;
+          if (kind === 'Resource') {
+            const res = new Resource(env, { capacity });
+            real = { env, res, request: () => res.request(), reqs: [] };
+          } else {
+            const res = new PriorityResource(env, { capacity });
+            real = { env, res, request: (priority) => res.request({ priority }), reqs: [] };
+          }
+          fc.modelRun(() => ({ model: { capacity, users: [], waiting: [], nextId: 0, now: -1 }, real }), cmds);
+        }),
+        RUNS,
+      );
+    },
+  );
 
   it('Container agrees with a level + two FIFO lines model (0 <= level <= capacity)', () => {
     const amount = fc.integer({ min: 1, max: 12 });
