@@ -1,1 +1,2 @@
-export {};
+export { SqliteLedgerStore, type SqliteLedgerStoreOptions } from './sqlite-ledger-store.js';
+export { SCHEMA_VERSION } from './schema.js';

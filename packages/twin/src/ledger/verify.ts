@@ -35,6 +35,11 @@ export class LedgerVerifier {
       this.breakAt(this.hasher.head().hash);
       return;
     }
+    if (!encoded.startsWith(`[${seq},`)) {
+      this.problems.push(`Record filed under seq ${seq} holds another seq: ${encoded.slice(0, 40)}`);
+      this.breakAt(this.hasher.head().hash);
+      return;
+    }
     this.hasher.add(encoded);
     this.validPrefix = seq;
     for (const sealed of this.hasher.takeSealed()) this.checkBlock(sealed);
