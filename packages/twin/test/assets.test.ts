@@ -156,7 +156,7 @@ describe('AssetRegistry', () => {
         ),
         (patches) => {
           const { twin, writer, records } = setup();
-          const s = twin.createAsset('station', 's1', { bays: 2, queue_length: 0, tags: [] });
+          const s = twin.createAsset('station', 's1', { bays: 2, queue_length: 0, tags: [] as string[] });
           for (const p of patches)
             twin.update(s, { queue_length: p.q, bays: p.bays, tags: p.tag ? ['x'] : [] }, 'CHANGE');
           void writer.flush();

@@ -420,6 +420,10 @@ export class Simulation {
     });
     const prefix = this.logPrefix(t);
     const run = child.replay(prefix, t, child.store);
+    // Refuse a bad change before anything reaches the store.
+    for (const request of requests) {
+      validateIntervention(run.registry, { ...request, at: request.at ?? t }, run.env.now, this.horizon);
+    }
     if (child.store !== null) {
       const forkSeq = run.writer.seq;
       await child.store.createSimulation(child.catalogRecord({ simId: this.id, forkSeq }));
