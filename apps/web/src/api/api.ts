@@ -1,0 +1,72 @@
+/** What the views may ask of the server. Implemented over `@doppel/client` in doppel-api.ts. */
+import type {
+  AssetView,
+  CreateSimulationInput,
+  ApiIssue,
+  ExampleScenario,
+  InterventionView,
+  JsonObject,
+  LedgerEvent,
+  NetworkKpis,
+  PackInfo,
+  SimSummary,
+  StreamMessage,
+  TelemetryRow,
+} from './types.js';
+
+export interface LedgerFilter {
+  readonly assetId?: string;
+  readonly eventTypes?: readonly string[];
+  readonly fromTime?: number;
+  readonly toTime?: number;
+  readonly afterSeq?: number;
+  readonly limit?: number;
+  readonly order?: 'asc' | 'desc';
+}
+
+export type Step = { readonly events: number } | { readonly seconds: number };
+
+export interface InterventionInput {
+  readonly kind: string;
+  readonly assetId: string;
+  readonly action: string;
+  readonly args: JsonObject;
+  /** Sim seconds; omitted = now. */
+  readonly at?: number;
+}
+
+export interface DoppelApi {
+  account(): Promise<{ readonly name: string }>;
+  listSimulations(): Promise<SimSummary[]>;
+  getSimulation(id: string): Promise<SimSummary>;
+  createSimulation(input: CreateSimulationInput): Promise<SimSummary>;
+  deleteSimulation(id: string): Promise<void>;
+  listExamples(): Promise<ExampleScenario[]>;
+  exampleYaml(id: string): Promise<string>;
+  /** Issues located in the YAML (empty when valid). */
+  validateScenario(yaml: string): Promise<ApiIssue[]>;
+
+  run(id: string): Promise<SimSummary>;
+  pause(id: string): Promise<SimSummary>;
+  step(id: string, step: Step): Promise<SimSummary>;
+  setSpeed(id: string, speed: number | null): Promise<SimSummary>;
+  /** Runs (as fast as possible) until sim time t, then pauses. */
+  runUntil(id: string, t: number): Promise<SimSummary>;
+  rewind(id: string, t: number): Promise<SimSummary>;
+  branch(id: string, t: number, name: string, interventions: readonly InterventionInput[]): Promise<SimSummary>;
+
+  /** Every asset at the live head, with the pack's status colour and KPIs. */
+  assets(id: string, kind?: string): Promise<AssetView[]>;
+  /** Every asset as of sim time t (folded from the ledger). */
+  stateAt(id: string, t: number, kind?: string): Promise<AssetView[]>;
+  kpis(id: string): Promise<NetworkKpis>;
+  telemetry(id: string): Promise<TelemetryRow[]>;
+  ledger(id: string, filter: LedgerFilter): Promise<LedgerEvent[]>;
+  interventions(id: string): Promise<InterventionView[]>;
+  intervene(id: string, input: InterventionInput): Promise<InterventionView>;
+  cancelIntervention(id: string, interventionId: string): Promise<void>;
+  pack(name: string): Promise<PackInfo>;
+
+  /** Live ledger events and status changes from `afterSeq`; returns the unsubscribe function. */
+  subscribe(id: string, afterSeq: number, onMessage: (message: StreamMessage) => void): () => void;
+}

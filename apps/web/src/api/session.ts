@@ -1,0 +1,60 @@
+/**
+ * The API key of this browser tab. The start URL printed by `doppel serve` carries it in the fragment
+ * (`#key=...`), which never reaches a server log; it is kept in sessionStorage (gone when the tab closes) and
+ * removed from the address bar at once.
+ */
+
+const STORAGE_KEY = 'doppel.apiKey';
+
+/** The key in a URL fragment like `#key=abc` or `#/city/sim-1&key=abc`, or null. */
+export function keyFromFragment(hash: string): string | null {
+  const text = hash.startsWith('#') ? hash.slice(1) : hash;
+  for (const part of text.split(/[&?]/)) {
+    const eq = part.indexOf('=');
+    if (eq > 0 && part.slice(0, eq).replace(/^\/+/, '') === 'key') {
+      const value = decodeURIComponent(part.slice(eq + 1)).trim();
+      return value.length > 0 ? value : null;
+    }
+  }
+  return null;
+}
+
+/** The fragment without its key part (what stays in the address bar). */
+export function fragmentWithoutKey(hash: string): string {
+  const text = hash.startsWith('#') ? hash.slice(1) : hash;
+  const kept = text.split('&').filter((p) => !/^\/*key=/.test(p));
+  const rest = kept.join('&');
+  return rest.length > 0 && rest !== '/' ? `#${rest}` : '#/';
+}
+
+export function loadKey(): string | null {
+  try {
+    return sessionStorage.getItem(STORAGE_KEY);
+  } catch {
+    return null;
+  }
+}
+
+export function saveKey(key: string | null): void {
+  try {
+    if (key === null) sessionStorage.removeItem(STORAGE_KEY);
+    else sessionStorage.setItem(STORAGE_KEY, key);
+  } catch {
+    // Private modes may refuse storage: the key then lives only in memory for this page.
+  }
+}
+
+/** On start: take a key from the fragment (and clean the address bar), else the stored one. */
+export function bootstrapKey(): string | null {
+  const fromUrl = keyFromFragment(window.location.hash);
+  if (fromUrl !== null) {
+    saveKey(fromUrl);
+    history.replaceState(
+      null,
+      '',
+      `${window.location.pathname}${window.location.search}${fragmentWithoutKey(window.location.hash)}`,
+    );
+    return fromUrl;
+  }
+  return loadKey();
+}

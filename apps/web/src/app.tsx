@@ -1,0 +1,129 @@
+import { useEffect, useMemo, useState, type ReactNode } from 'react';
+import type { DoppelApi } from './api/api.js';
+import { ApiProvider, useApi } from './api/context.js';
+import { createDoppelApi } from './api/doppel-api.js';
+import { useAsync } from './api/hooks.js';
+import { bootstrapKey, saveKey } from './api/session.js';
+import { Rail, TopBar } from './components/shell.js';
+import { Empty, ErrorView, Loading } from './components/states.js';
+import { navigate, useRoute, type Route } from './lib/router.js';
+import { useSim } from './state/use-sim.js';
+import { CityView } from './views/city/city-view.js';
+import { CompareView } from './views/compare-view.js';
+import { LineView } from './views/line/line-view.js';
+import { ScenarioEditor } from './views/scenario-editor.js';
+import { SignIn } from './views/sign-in.js';
+import { SimulationsView } from './views/simulations-view.js';
+
+export function App(): ReactNode {
+  const [key, setKey] = useState<string | null>(() => bootstrapKey());
+  const api = useMemo(() => (key === null ? null : createDoppelApi(key)), [key]);
+  const [signInError, setSignInError] = useState<unknown>();
+  const [account, setAccount] = useState<string>();
+
+  useEffect(() => {
+    if (api === null) return;
+    let live = true;
+    api.account().then(
+      (a) => live && setAccount(a.name),
+      (e: unknown) => {
+        if (!live) return;
+        // A wrong or revoked key: back to the sign-in form with the server's message.
+        setSignInError(e);
+        saveKey(null);
+        setKey(null);
+      },
+    );
+    return () => {
+      live = false;
+    };
+  }, [api]);
+
+  if (api === null) {
+    return (
+      <SignIn
+        error={signInError}
+        onKey={(k) => {
+          saveKey(k);
+          setSignInError(undefined);
+          setKey(k);
+        }}
+      />
+    );
+  }
+  return (
+    <ApiProvider api={api}>
+      <Shell
+        account={account}
+        onSignOut={() => {
+          saveKey(null);
+          setAccount(undefined);
+          setKey(null);
+        }}
+      />
+    </ApiProvider>
+  );
+}
+
+/** Remembers the last city and line simulations so the rail links go back to them. */
+function useLastSims(route: Route): { city?: string; line?: string } {
+  const [last, setLast] = useState<{ city?: string; line?: string }>({});
+  useEffect(() => {
+    if ((route.view === 'city' || route.view === 'line') && route.simId !== undefined) {
+      const id = route.simId;
+      setLast((l) => (l[route.view as 'city' | 'line'] === id ? l : { ...l, [route.view]: id }));
+    }
+  }, [route]);
+  return last;
+}
+
+function Shell({ account, onSignOut }: { account: string | undefined; onSignOut: () => void }): ReactNode {
+  const route = useRoute();
+  const last = useLastSims(route);
+  const simId = route.view === 'city' || route.view === 'line' ? route.simId : undefined;
+  const session = useSim(simId, route.view === 'city' ? 'station' : undefined);
+  return (
+    <div className="app">
+      <Rail route={route} citySim={last.city} lineSim={last.line} />
+      <TopBar sim={simId !== undefined ? session.sim : undefined} account={account} onSignOut={onSignOut} />
+      <main className="content">
+        {route.view === 'simulations' && <SimulationsView />}
+        {route.view === 'new' && <ScenarioEditor />}
+        {route.view === 'compare' && <CompareView a={route.a} b={route.b} />}
+        {(route.view === 'city' || route.view === 'line') && route.simId === undefined && (
+          <PickSimulation pack={route.view === 'city' ? 'swap' : 'line'} view={route.view} />
+        )}
+        {route.view === 'city' && route.simId !== undefined && <CityView session={session} assetId={route.assetId} />}
+        {route.view === 'line' && route.simId !== undefined && <LineView session={session} assetId={route.assetId} />}
+      </main>
+    </div>
+  );
+}
+
+/** City or Line without a simulation: open the newest one of that pack, or offer to create one. */
+function PickSimulation({ pack, view }: { pack: string; view: 'city' | 'line' }): ReactNode {
+  const api: DoppelApi = useApi();
+  const sims = useAsync(() => api.listSimulations(), [api]);
+  const match = (sims.data ?? [])
+    .filter((s) => s.pack === pack)
+    .sort((a, b) => b.createdAt.localeCompare(a.createdAt))[0];
+  useEffect(() => {
+    if (match !== undefined) navigate({ view, simId: match.id });
+  }, [match, view]);
+  if (sims.error !== undefined)
+    return (
+      <div className="page">
+        <ErrorView error={sims.error} />
+      </div>
+    );
+  if (sims.loading || match !== undefined) return <Loading />;
+  return (
+    <div className="page">
+      <Empty title={`No ${pack === 'swap' ? 'city' : 'line'} simulation yet`}>
+        <a className="button primary" href="#/new">
+          Create one from an example
+        </a>
+      </Empty>
+    </div>
+  );
+}

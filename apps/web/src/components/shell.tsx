@@ -1,0 +1,89 @@
+import type { ReactNode } from 'react';
+import type { SimSummary } from '../api/types.js';
+import { simClock } from '../lib/format.js';
+import { routeHref, type Route } from '../lib/router.js';
+import { SPEEDS, speedIndex } from './transport-bar.js';
+
+const STATE_LABEL: Record<string, string> = {
+  ready: '○ ready',
+  running: '▶ running',
+  paused: '❚❚ paused',
+  breakpoint: '◆ at breakpoint',
+  finished: '■ finished',
+  failed: '✕ failed',
+};
+
+export function Rail({ route, citySim, lineSim }: { route: Route; citySim?: string; lineSim?: string }): ReactNode {
+  const items: { view: Route['view']; label: string; icon: string; href: string }[] = [
+    { view: 'simulations', label: 'Simulations', icon: '☰', href: routeHref({ view: 'simulations' }) },
+    { view: 'city', label: 'City', icon: '◉', href: routeHref({ view: 'city', simId: citySim }) },
+    { view: 'line', label: 'Line', icon: '⇶', href: routeHref({ view: 'line', simId: lineSim }) },
+  ];
+  const active = route.view === 'new' ? 'simulations' : route.view === 'compare' ? 'simulations' : route.view;
+  return (
+    <nav className="rail" aria-label="Main">
+      <div className="brand" aria-label="Doppel">
+        Doppel
+      </div>
+      {items.map((it) => (
+        <a key={it.view} href={it.href} aria-current={active === it.view ? 'page' : undefined}>
+          <span className="icon" aria-hidden="true">
+            {it.icon}
+          </span>
+          {it.label}
+        </a>
+      ))}
+      {['Models', 'Tests', 'Experiments'].map((label) => (
+        <a key={label} className="disabled" aria-disabled="true" title="Coming later">
+          <span className="icon" aria-hidden="true">
+            ·
+          </span>
+          {label}
+        </a>
+      ))}
+    </nav>
+  );
+}
+
+export function TopBar({
+  sim,
+  account,
+  onSignOut,
+}: {
+  sim: SimSummary | undefined;
+  account: string | undefined;
+  onSignOut: () => void;
+}): ReactNode {
+  const clock = sim === undefined ? undefined : simClock(sim.startIso, sim.simTime, sim.timeZone);
+  return (
+    <header className="topbar" aria-label="Simulation status">
+      {sim === undefined ? (
+        <span className="muted">No simulation open</span>
+      ) : (
+        <>
+          <span className="sim-name" title={sim.id}>
+            {sim.name}
+          </span>
+          <span className="clock" aria-label="Sim clock" data-testid="sim-clock">
+            <span className="muted">{clock?.date}</span>
+            <span className="time">{clock?.time}</span>
+            <span className="faint">{sim.timeZone}</span>
+          </span>
+          <span className={`state-pill ${sim.state}`} data-testid="sim-state" aria-label={`State: ${sim.state}`}>
+            {STATE_LABEL[sim.state] ?? sim.state}
+          </span>
+          <span className="muted" aria-label="Speed">
+            speed <strong className="num">{SPEEDS[speedIndex(sim.speed)].label}</strong>
+          </span>
+        </>
+      )}
+      <span className="spacer" />
+      <span className="muted" aria-label="Account">
+        {account ?? '…'}
+      </span>
+      <button type="button" className="ghost" onClick={onSignOut}>
+        Sign out
+      </button>
+    </header>
+  );
+}

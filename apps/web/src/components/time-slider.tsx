@@ -1,0 +1,84 @@
+import type { CSSProperties, ReactNode } from 'react';
+import { formatOffset, simClock } from '../lib/format.js';
+
+export interface SliderPin {
+  readonly id: string;
+  readonly time: number;
+  readonly label: string;
+}
+
+interface Props {
+  readonly durationS: number;
+  /** The live head: the recorded past ends here. */
+  readonly headTime: number;
+  /** The instant shown (head when live). */
+  readonly value: number;
+  readonly onChange: (t: number) => void;
+  readonly pins: readonly SliderPin[];
+  readonly onPin?: (pin: SliderPin) => void;
+  readonly startIso: string;
+  readonly timeZone: string;
+}
+
+/** Ticks every few hours in the scenario's local time, as offsets from the start. */
+function ticks(durationS: number, startIso: string, timeZone: string): { t: number; label: string }[] {
+  const step = durationS > 36 * 3600 ? 12 * 3600 : durationS > 12 * 3600 ? 3 * 3600 : durationS > 3 * 3600 ? 3600 : 900;
+  const out: { t: number; label: string }[] = [];
+  for (let t = 0; t <= durationS + 1e-9; t += step) {
+    const c = simClock(startIso, t, timeZone);
+    out.push({ t, label: c.date === '—' ? formatOffset(t) : c.time.slice(0, 5) });
+  }
+  return out;
+}
+
+/**
+ * The time slider over the simulated day: the recorded past drawn solid up to the live head (marked), branch
+ * points as pins; the thumb cannot go beyond the head (the future is not recorded yet). A native range input
+ * underneath keeps it keyboard- and screen-reader-friendly.
+ */
+export function TimeSlider(props: Props): ReactNode {
+  const { durationS, headTime, value, onChange, pins, startIso, timeZone } = props;
+  const span = Math.max(1, durationS);
+  const pct = (t: number): string => `${Math.max(0, Math.min(100, (t / span) * 100))}%`;
+  const clock = simClock(startIso, value, timeZone);
+  const style = { '--recorded': pct(headTime), '--value': pct(value) } as CSSProperties;
+  return (
+    <div className="time-slider" style={style}>
+      <div className="ts-track" aria-hidden="true">
+        <div className="ts-recorded" />
+        <div className="ts-head" title={`Live head ${formatOffset(headTime, true)}`} />
+      </div>
+      <input
+        type="range"
+        className="ts-input"
+        min={0}
+        max={span}
+        step={1}
+        value={Math.min(value, span)}
+        aria-label="Time slider: simulated instant shown"
+        aria-valuetext={`${clock.date} ${clock.time}`}
+        onChange={(e) => onChange(Math.min(Number(e.currentTarget.value), headTime))}
+      />
+      {pins.map((pin) => (
+        <button
+          key={pin.id}
+          type="button"
+          className="ts-pin"
+          style={{ left: pct(pin.time) }}
+          title={pin.label}
+          aria-label={`Branch point: ${pin.label}`}
+          onClick={() => props.onPin?.(pin)}
+        >
+          ◆
+        </button>
+      ))}
+      <div className="ts-ticks" aria-hidden="true">
+        {ticks(span, startIso, timeZone).map((tk) => (
+          <span key={tk.t} style={{ left: pct(tk.t) }}>
+            {tk.label}
+          </span>
+        ))}
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,62 @@
+/** Hash routes: the app is served as static files, so the fragment carries the view (and survives reloads). */
+import { useEffect, useState } from 'react';
+
+export type Route =
+  | { readonly view: 'simulations' }
+  | { readonly view: 'new' }
+  | { readonly view: 'city'; readonly simId?: string; readonly assetId?: string }
+  | { readonly view: 'line'; readonly simId?: string; readonly assetId?: string }
+  | { readonly view: 'compare'; readonly a: string; readonly b?: string };
+
+export function parseRoute(hash: string): Route {
+  const [path, query = ''] = (hash.startsWith('#') ? hash.slice(1) : hash).split('?');
+  const parts = path
+    .split('/')
+    .filter((p) => p.length > 0)
+    .map(decodeURIComponent);
+  const params = new URLSearchParams(query);
+  const assetId = params.get('asset') ?? undefined;
+  switch (parts[0]) {
+    case 'new':
+      return { view: 'new' };
+    case 'city':
+      return { view: 'city', simId: parts[1], assetId };
+    case 'line':
+      return { view: 'line', simId: parts[1], assetId };
+    case 'compare':
+      return parts[1] === undefined ? { view: 'simulations' } : { view: 'compare', a: parts[1], b: parts[2] };
+    default:
+      return { view: 'simulations' };
+  }
+}
+
+export function routeHref(route: Route): string {
+  const enc = encodeURIComponent;
+  switch (route.view) {
+    case 'simulations':
+      return '#/';
+    case 'new':
+      return '#/new';
+    case 'city':
+    case 'line': {
+      const base = `#/${route.view}${route.simId === undefined ? '' : `/${enc(route.simId)}`}`;
+      return route.assetId === undefined ? base : `${base}?asset=${enc(route.assetId)}`;
+    }
+    case 'compare':
+      return `#/compare/${enc(route.a)}${route.b === undefined ? '' : `/${enc(route.b)}`}`;
+  }
+}
+
+export function navigate(route: Route): void {
+  window.location.hash = routeHref(route);
+}
+
+export function useRoute(): Route {
+  const [route, setRoute] = useState(() => parseRoute(window.location.hash));
+  useEffect(() => {
+    const onChange = (): void => setRoute(parseRoute(window.location.hash));
+    window.addEventListener('hashchange', onChange);
+    return () => window.removeEventListener('hashchange', onChange);
+  }, []);
+  return route;
+}

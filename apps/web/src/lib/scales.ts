@@ -1,0 +1,112 @@
+/** Colour and size scales. Status colours are reserved for status; every colour has a shape and a label beside it. */
+
+export type AssetStatus = 'ok' | 'warning' | 'critical' | 'offline';
+export const ASSET_STATUSES: readonly AssetStatus[] = ['ok', 'warning', 'critical', 'offline'];
+
+export const STATUS_COLOR: Readonly<Record<AssetStatus, string>> = {
+  ok: '#2f9e5b',
+  warning: '#e0a100',
+  critical: '#d9423b',
+  offline: '#8c929c',
+};
+
+export const STATUS_LABEL: Readonly<Record<AssetStatus, string>> = {
+  ok: 'OK',
+  warning: 'Rising wait',
+  critical: 'High wait',
+  offline: 'Outage / maintenance',
+};
+
+/** The non-colour cue: the marker shape drawn on the map and shown in legends. */
+export type MarkerShape = 'circle' | 'triangle' | 'diamond' | 'cross';
+export const STATUS_SHAPE: Readonly<Record<AssetStatus, MarkerShape>> = {
+  ok: 'circle',
+  warning: 'triangle',
+  critical: 'diamond',
+  offline: 'cross',
+};
+
+/** A glyph for text places (lists, tooltips, headers). */
+export const STATUS_GLYPH: Readonly<Record<AssetStatus, string>> = {
+  ok: '●',
+  warning: '▲',
+  critical: '◆',
+  offline: '✕',
+};
+
+export function isAssetStatus(value: unknown): value is AssetStatus {
+  return value === 'ok' || value === 'warning' || value === 'critical' || value === 'offline';
+}
+
+/**
+ * The status of a station when the server did not send one (a historical state folded from the ledger carries
+ * state, not the pack's verdict): grey when not open, otherwise judged by how many riders wait per open bay.
+ */
+export function fallbackStationStatus(state: {
+  status?: unknown;
+  queue_length?: unknown;
+  bays_total?: unknown;
+}): AssetStatus {
+  if (state.status !== undefined && state.status !== 'open') return 'offline';
+  const queue = typeof state.queue_length === 'number' ? state.queue_length : 0;
+  const bays = typeof state.bays_total === 'number' && state.bays_total > 0 ? state.bays_total : 1;
+  const perBay = queue / bays;
+  if (perBay >= 3) return 'critical';
+  if (perBay >= 1) return 'warning';
+  return 'ok';
+}
+
+export interface RadiusScale {
+  readonly min: number;
+  readonly max: number;
+  /** Queue length at which the dot reaches `max`. */
+  readonly saturateAt: number;
+}
+
+export const DEFAULT_RADIUS: RadiusScale = { min: 4, max: 16, saturateAt: 30 };
+
+/**
+ * Dot radius for a queue length: area grows with the queue (square-root scale, so a queue of 20 does not look 20x
+ * bigger than 1), clamped between min and max; negative or missing values give the minimum.
+ */
+export function queueRadius(queue: number, scale: RadiusScale = DEFAULT_RADIUS): number {
+  if (!Number.isFinite(queue) || queue <= 0) return scale.min;
+  const t = Math.min(1, Math.sqrt(queue / scale.saturateAt));
+  return scale.min + (scale.max - scale.min) * t;
+}
+
+/** Shrinks dots when many stations share a small map so they stay distinguishable. */
+export function densityScale(count: number, width: number, height: number): RadiusScale {
+  const perStation = (width * height) / Math.max(1, count);
+  const f = Math.max(0.45, Math.min(1, Math.sqrt(perStation) / 60));
+  return { min: DEFAULT_RADIUS.min * f, max: DEFAULT_RADIUS.max * f, saturateAt: DEFAULT_RADIUS.saturateAt };
+}
+
+/** Line pack machine states (seed 002, PackML-like). */
+export type MachineState = 'EXECUTE' | 'STARVED' | 'BLOCKED' | 'JAMMED' | 'DOWN' | 'IDLE' | 'STOPPED';
+
+export const MACHINE_COLOR: Readonly<Record<string, string>> = {
+  EXECUTE: '#2f9e5b',
+  STARVED: '#e0a100',
+  BLOCKED: '#e0a100',
+  JAMMED: '#ea7a1e',
+  DOWN: '#d9423b',
+};
+
+export const MACHINE_GLYPH: Readonly<Record<string, string>> = {
+  EXECUTE: '▶',
+  STARVED: '◌',
+  BLOCKED: '■',
+  JAMMED: '⚠',
+  DOWN: '✕',
+};
+
+export function machineColor(state: string): string {
+  return MACHINE_COLOR[state] ?? '#8c929c';
+}
+
+/** Buffer fill colour: the accent until nearly full, where it warns (status colours stay reserved for status). */
+export function bufferFill(level: number, capacity: number): { fraction: number; label: string } {
+  const fraction = capacity > 0 ? Math.max(0, Math.min(1, level / capacity)) : 0;
+  return { fraction, label: `${level}/${capacity}` };
+}

@@ -1,0 +1,237 @@
+/**
+ * One open simulation as the views see it: its summary, its assets at the live head (polled for the pack's status
+ * colours and KPIs, patched between polls by the WebSocket's ledger events) or at a scrubbed instant (from the
+ * server's state-at-time), the recent event feed, its branches, and the transport actions.
+ */
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import type { InterventionInput, Step } from '../api/api.js';
+import { useApi } from '../api/context.js';
+import { useDebounced, useInterval } from '../api/hooks.js';
+import type { AssetView, LedgerEvent, SimSummary } from '../api/types.js';
+
+const FEED_LIMIT = 3000;
+
+export interface SimSession {
+  readonly sim: SimSummary | undefined;
+  readonly error: unknown;
+  /** null while following the live head. */
+  readonly viewTime: number | null;
+  readonly setViewTime: (t: number | null) => void;
+  readonly assets: readonly AssetView[] | undefined;
+  readonly assetsError: unknown;
+  readonly historical: boolean;
+  readonly branches: readonly SimSummary[];
+  /** Most recent ledger events received live, oldest first (bounded). */
+  readonly feed: readonly LedgerEvent[];
+  readonly feedVersion: number;
+  readonly busy: boolean;
+  readonly actionError: unknown;
+  readonly clearActionError: () => void;
+  readonly play: () => Promise<void>;
+  readonly pause: () => Promise<void>;
+  readonly step: (step: Step) => Promise<void>;
+  readonly setSpeed: (speed: number | null) => Promise<void>;
+  readonly rewind: (t: number) => Promise<void>;
+  readonly branch: (t: number, name: string, interventions: readonly InterventionInput[]) => Promise<SimSummary | null>;
+  readonly refresh: () => void;
+}
+
+export function applyPatch(asset: AssetView, event: LedgerEvent): AssetView {
+  if (event.newValue === null) return asset;
+  return { ...asset, state: { ...asset.state, ...event.newValue } };
+}
+
+export function useSim(simId: string | undefined, kind?: string): SimSession {
+  const api = useApi();
+  const [sim, setSim] = useState<SimSummary>();
+  const [error, setError] = useState<unknown>();
+  const [liveAssets, setLiveAssets] = useState<AssetView[]>();
+  const [histAssets, setHistAssets] = useState<AssetView[]>();
+  const [assetsError, setAssetsError] = useState<unknown>();
+  const [viewTime, setViewTimeRaw] = useState<number | null>(null);
+  const [branches, setBranches] = useState<SimSummary[]>([]);
+  const [busy, setBusy] = useState(false);
+  const [actionError, setActionError] = useState<unknown>();
+  const [feedVersion, setFeedVersion] = useState(0);
+  const feedRef = useRef<LedgerEvent[]>([]);
+  const liveRef = useRef<Map<string, AssetView>>(new Map());
+  const frameRef = useRef<number | null>(null);
+  const [tick, setTick] = useState(0);
+
+  const loadHead = useCallback(async () => {
+    if (simId === undefined) return;
+    try {
+      const [s, a] = await Promise.all([api.getSimulation(simId), api.assets(simId, kind)]);
+      setSim(s);
+      setError(undefined);
+      liveRef.current = new Map(a.map((x) => [x.id, x]));
+      setLiveAssets(a);
+      setAssetsError(undefined);
+    } catch (e) {
+      setError(e);
+    }
+  }, [api, simId, kind]);
+
+  const loadBranches = useCallback(async () => {
+    if (simId === undefined) return;
+    const all = await api.listSimulations();
+    setBranches(all.filter((s) => s.parentId === simId));
+  }, [api, simId]);
+
+  useEffect(() => {
+    setSim(undefined);
+    setLiveAssets(undefined);
+    setHistAssets(undefined);
+    setViewTimeRaw(null);
+    feedRef.current = [];
+    setFeedVersion(0);
+    void loadHead();
+    void loadBranches().catch(() => undefined);
+  }, [loadHead, loadBranches, tick]);
+
+  const running = sim?.state === 'running';
+  useInterval(loadHead, 1000, running);
+
+  // Live ledger events: the feed, and state patches between polls, rendered at most once per frame.
+  const headSeq = sim?.headSeq;
+  const subscribed = sim !== undefined;
+  useEffect(() => {
+    if (simId === undefined || !subscribed) return;
+    const flush = (): void => {
+      frameRef.current = null;
+      setFeedVersion((v) => v + 1);
+      setLiveAssets([...liveRef.current.values()]);
+    };
+    const unsubscribe = api.subscribe(simId, headSeq ?? 0, (message) => {
+      if (message.type === 'events') {
+        const feed = feedRef.current;
+        for (const ev of message.events) {
+          feed.push(ev);
+          const a = liveRef.current.get(ev.assetId);
+          if (a !== undefined) liveRef.current.set(ev.assetId, applyPatch(a, ev));
+        }
+        if (feed.length > FEED_LIMIT) feed.splice(0, feed.length - FEED_LIMIT);
+        if (frameRef.current === null) frameRef.current = requestAnimationFrame(flush);
+      } else if (message.type === 'status') {
+        setSim(message.sim);
+      }
+    });
+    return () => {
+      unsubscribe();
+      if (frameRef.current !== null) cancelAnimationFrame(frameRef.current);
+      frameRef.current = null;
+    };
+    // Subscribing once per simulation: later head changes arrive through the stream itself.
+  }, [api, simId, subscribed]);
+
+  // Scrubbing: the world as it was at viewTime.
+  const debouncedTime = useDebounced(viewTime, 120);
+  useEffect(() => {
+    if (simId === undefined || debouncedTime === null) {
+      setHistAssets(undefined);
+      return;
+    }
+    let live = true;
+    api.stateAt(simId, debouncedTime, kind).then(
+      (a) => {
+        if (!live) return;
+        // Fill in what the historical state lacks (KPIs) from the head, so tooltips keep their shape.
+        setHistAssets(a);
+        setAssetsError(undefined);
+      },
+      (e: unknown) => live && setAssetsError(e),
+    );
+    return () => {
+      live = false;
+    };
+  }, [api, simId, kind, debouncedTime]);
+
+  const act = useCallback(
+    async <T>(fn: () => Promise<T>): Promise<T | null> => {
+      setBusy(true);
+      setActionError(undefined);
+      try {
+        const r = await fn();
+        await loadHead();
+        return r;
+      } catch (e) {
+        setActionError(e);
+        return null;
+      } finally {
+        setBusy(false);
+      }
+    },
+    [loadHead],
+  );
+
+  const setViewTime = useCallback(
+    (t: number | null) => {
+      if (t !== null && sim !== undefined && t >= sim.simTime) setViewTimeRaw(null);
+      else setViewTimeRaw(t);
+    },
+    [sim],
+  );
+
+  const id = simId ?? '';
+  const session = useMemo<SimSession>(
+    () => ({
+      sim,
+      error,
+      viewTime,
+      setViewTime,
+      assets: viewTime === null ? liveAssets : (histAssets ?? liveAssets),
+      assetsError,
+      historical: viewTime !== null,
+      branches,
+      feed: feedRef.current,
+      feedVersion,
+      busy,
+      actionError,
+      clearActionError: () => setActionError(undefined),
+      play: async () => {
+        await act(() => api.run(id));
+      },
+      pause: async () => {
+        await act(() => api.pause(id));
+      },
+      step: async (s) => {
+        setViewTimeRaw(null);
+        await act(() => api.step(id, s));
+      },
+      setSpeed: async (speed) => {
+        await act(() => api.setSpeed(id, speed));
+      },
+      rewind: async (t) => {
+        const r = await act(() => api.rewind(id, t));
+        if (r !== null) {
+          feedRef.current = feedRef.current.filter((e) => e.simTime <= t);
+          setViewTimeRaw(null);
+        }
+      },
+      branch: async (t, name, interventions) => {
+        const r = await act(() => api.branch(id, t, name, interventions));
+        if (r !== null) await loadBranches().catch(() => undefined);
+        return r;
+      },
+      refresh: () => setTick((x) => x + 1),
+    }),
+    [
+      sim,
+      error,
+      viewTime,
+      setViewTime,
+      liveAssets,
+      histAssets,
+      assetsError,
+      branches,
+      feedVersion,
+      busy,
+      actionError,
+      act,
+      api,
+      id,
+      loadBranches,
+    ],
+  );
+  return session;
+}

@@ -1,0 +1,67 @@
+import { describe, expect, it } from 'vitest';
+import {
+  formatDelta,
+  formatDuration,
+  formatKpi,
+  formatOffset,
+  humanize,
+  parseClockInput,
+  simClock,
+} from '../src/lib/format.js';
+
+describe('sim clock', () => {
+  it('shows the wall-clock date and time in the scenario time zone', () => {
+    // 2026-03-10T06:00:00Z plus 12 h in Paris (UTC+1 in March before DST) is 19:00 local.
+    expect(simClock('2026-03-10T06:00:00Z', 12 * 3600, 'Europe/Paris')).toEqual({
+      date: '2026-03-10',
+      time: '19:00:00',
+    });
+    expect(simClock('2026-03-10T06:00:00Z', 0, 'Asia/Taipei')).toEqual({ date: '2026-03-10', time: '14:00:00' });
+  });
+
+  it('crosses midnight into the next date', () => {
+    expect(simClock('2026-03-10T22:30:00Z', 3600, 'UTC')).toEqual({ date: '2026-03-10', time: '23:30:00' });
+    expect(simClock('2026-03-10T22:30:00Z', 5400, 'UTC')).toEqual({ date: '2026-03-11', time: '00:00:00' });
+  });
+
+  it('falls back to UTC for an unknown zone and to the offset for an unknown start', () => {
+    expect(simClock('2026-03-10T06:00:00Z', 0, 'Mars/Olympus')).toEqual({ date: '2026-03-10', time: '06:00:00' });
+    expect(simClock('not a date', 3725, 'UTC')).toEqual({ date: '—', time: '01:02:05' });
+  });
+});
+
+describe('durations and figures', () => {
+  it('formats offsets and durations', () => {
+    expect(formatOffset(0)).toBe('00:00');
+    expect(formatOffset(25 * 3600 + 600)).toBe('25:10');
+    expect(formatOffset(3725, true)).toBe('01:02:05');
+    expect(formatDuration(42)).toBe('42 s');
+    expect(formatDuration(252)).toBe('4.2 min');
+    expect(formatDuration(3900)).toBe('1 h 05 min');
+    expect(formatDuration(-90)).toBe('−1.5 min');
+  });
+
+  it('puts units on KPI values', () => {
+    expect(formatKpi(300, 's')).toBe('5.0 min');
+    expect(formatKpi(0.953, 'fraction')).toBe('95.3 %');
+    expect(formatKpi(1234.56, 'kWh')).toBe('1,235 kWh');
+    expect(formatKpi(3, 'riders')).toBe('3 riders');
+    expect(formatKpi(null, 'kW')).toBe('—');
+  });
+
+  it('signs deltas', () => {
+    expect(formatDelta(120, 's')).toBe('+2.0 min');
+    expect(formatDelta(-12, 'riders')).toBe('−12 riders');
+    expect(formatDelta(-0.05, 'fraction')).toBe('−5.0 pp');
+    expect(formatDelta(0, 's')).toBe('±0');
+  });
+
+  it('humanizes KPI names and parses clock input', () => {
+    expect(humanize('wait_p95_s')).toBe('Wait p95');
+    expect(humanize('energy_kwh')).toBe('Energy');
+    expect(parseClockInput('17:55')).toBe(17 * 3600 + 55 * 60);
+    expect(parseClockInput('7:05:30')).toBe(7 * 3600 + 330);
+    expect(parseClockInput('7:75')).toBeNull();
+    expect(parseClockInput('soon')).toBeNull();
+  });
+});
