@@ -114,24 +114,30 @@ export class AssetRegistry implements TwinModel {
     const previous = entry.state;
     let oldValue: JsonObject | null = null;
     let newValue: JsonObject | null = null;
-    for (const key in patch) {
-      const next = patch[key] as Json | undefined;
+    let state: JsonObject | null = null;
+    // Hot path (every state change of every model): index loop over the keys, a clone of the previous state
+    // (same shape, so a fast copy), and change records allocated only when something changed.
+    const keys = Object.keys(patch);
+    for (let i = 0; i < keys.length; i++) {
+      const key = keys[i];
+      const next = (patch as Record<string, Json | undefined>)[key];
       if (next === undefined) continue;
-      const before = previous[key] as Json | undefined;
-      if (before !== undefined && jsonEqual(before, next)) continue;
-      if (oldValue === null || newValue === null) {
+      const before = (previous as Record<string, Json | undefined>)[key];
+      if (before === next || (before !== undefined && typeof next === 'object' && jsonEqual(before, next))) continue;
+      if (state === null) {
         oldValue = {};
         newValue = {};
+        state = { ...previous };
       }
       // A field the state did not have yet is recorded with the old value null.
-      oldValue[key] = before === undefined ? null : before;
-      newValue[key] = next;
+      (oldValue as JsonObject)[key] = before === undefined ? null : before;
+      (newValue as JsonObject)[key] = next;
+      state[key] = next;
     }
-    if (newValue === null) {
+    if (state === null) {
       if (options?.always === true) this.emit(asset, eventType, meta);
       return;
     }
-    const state = { ...previous, ...newValue };
     if (this.validateUpdates) {
       // Debug mode also freezes, so model code that mutates a state object in place fails loudly.
       checkState(this.kinds.get(entry.kind) as AssetKindDefinition, entry.id, state);

@@ -1,6 +1,4 @@
-import { PackRegistry } from '../assets/pack-registry.js';
 import type { Asset, AssetStatus } from '../contracts/assets.js';
-import { canonicalJson } from '../contracts/canonical.js';
 import type {
   InterventionLogEntry,
   InterventionOriginKind,
@@ -8,15 +6,14 @@ import type {
   InterventionRequest,
 } from '../contracts/interventions.js';
 import type { JsonObject } from '../contracts/json.js';
-import type { LedgerHead, LedgerStore, SimulationRecord } from '../contracts/ledger.js';
-import type { AnyPack } from '../contracts/pack.js';
-import type { ResolvedScenario } from '../contracts/scenario.js';
+import type { LedgerHead } from '../contracts/ledger.js';
 import { TwinError, TwinErrorCode } from '../errors.js';
 import { systemClock } from '../ports/clock.js';
-import { BreakpointSet, type Breakpoint, type BreakpointHit } from './breakpoints.js';
+import type { Breakpoint } from './breakpoints.js';
 import { validateIntervention } from './interventions.js';
 import { Pacing, checkFactor } from './pacing.js';
-import { Run, type DriveResult } from './run.js';
+import { SimulationCore } from './simulation-core.js';
+import { resolveInit, scheduledLog, type SimulationInit } from './setup.js';
 import type { TelemetryRow } from './telemetry.js';
 import type {
   PlayOptions,
@@ -24,62 +21,13 @@ import type {
   SimulationCreateOptions,
   SimulationEventMap,
   SimulationEventName,
-  SimulationStatus,
   StopInfo,
   StopReason,
 } from './types.js';
-import { Emitter } from './emitter.js';
 
-interface SimulationInit {
-  readonly id: string;
-  readonly name: string;
-  readonly scenario: ResolvedScenario;
-  readonly packs: PackRegistry;
-  readonly pack: AnyPack;
-  readonly config: unknown;
-  readonly seed: number;
-  readonly store: LedgerStore | null;
-  readonly createdAt: string;
-  readonly validateUpdates: boolean;
-  readonly batchSize: number | undefined;
-}
-
-/**
- * One simulation session: a pure function of (resolved scenario, seed, intervention log) that you can run, pause,
- * step, intervene on, rewind and branch. Rewind and branch re-execute from t=0 with the same inputs (no generator
- * can be snapshotted), silently up to the instant asked for, so the result is identical to a run from scratch.
- */
-export class Simulation {
-  readonly id: string;
-  readonly name: string;
-  readonly scenario: ResolvedScenario;
-  readonly seed: number;
-  readonly pack: AnyPack;
-  readonly store: LedgerStore | null;
-  /** Sim time at which the run ends (scenario.durationS). */
-  readonly horizon: number;
-  private readonly init: SimulationInit;
-  private run!: Run;
-  private log: InterventionLogEntry[] = [];
-  private statusValue: SimulationStatus = 'ready';
-  private readonly breakpointSet = new BreakpointSet();
-  private readonly emitter = new Emitter<SimulationEventMap>();
-  private idCounter = 0;
-  private branchCounter = 0;
-  private driving = false;
-  private pacing: Pacing | null = null;
-  private lastHit: BreakpointHit | null = null;
-  private failure: TwinError | null = null;
-
+export class Simulation extends SimulationCore {
   private constructor(init: SimulationInit) {
-    this.init = init;
-    this.id = init.id;
-    this.name = init.name;
-    this.scenario = init.scenario;
-    this.seed = init.seed;
-    this.pack = init.pack;
-    this.store = init.store;
-    this.horizon = init.scenario.durationS;
+    super(init);
   }
 
   /** Builds the pack's assets at t=0 on a fresh environment and registers the simulation in the store. */
@@ -90,27 +38,6 @@ export class Simulation {
     sim.start(log, false);
     for (const expression of options.scenario.breakpoints) sim.addBreakpoint(expression);
     return sim;
-  }
-
-  get status(): SimulationStatus {
-    return this.statusValue;
-  }
-
-  get now(): number {
-    return this.run.env.now;
-  }
-
-  get eventsProcessed(): number {
-    return this.run.env.eventsProcessed;
-  }
-
-  /** The breakpoint that paused the simulation last (null once it moved on). */
-  get breakpointHit(): BreakpointHit | null {
-    return this.lastHit;
-  }
-
-  get error(): TwinError | null {
-    return this.failure;
   }
 
   // ---- running ----------------------------------------------------------------------------------------------
@@ -435,294 +362,4 @@ export class Simulation {
     for (const request of requests) child.intervene({ ...request, at: request.at ?? t });
     return child;
   }
-
-  // ---- internals --------------------------------------------------------------------------------------------
-
-  private start(log: readonly InterventionLogEntry[], silent: boolean): void {
-    this.log = [...log];
-    this.idCounter = Math.max(this.idCounter, ...log.map((entry) => idNumber(entry.id)));
-    this.run = this.newRun(this.log, this.store, silent);
-    this.breakpointSet.bind(this.run.registry, this.now);
-  }
-
-  private newRun(log: readonly InterventionLogEntry[], store: LedgerStore | null, silent: boolean): Run {
-    return new Run({
-      scenario: this.scenario,
-      pack: this.pack,
-      config: this.init.config,
-      seed: this.seed,
-      simId: this.id,
-      store,
-      log,
-      silent,
-      validateUpdates: this.init.validateUpdates,
-      batchSize: this.init.batchSize,
-      hooks: {
-        onLedger: (records) => this.emitter.emit('ledger', records),
-        onTelemetry: (row) => this.emitter.emit('telemetry', row),
-        onIntervention: (record) => this.emitter.emit('intervention', record),
-      },
-    });
-  }
-
-  /** Re-executes (scenario, seed, log prefix) silently up to t inclusive: no store I/O, no listeners. */
-  private replay(prefix: readonly InterventionLogEntry[], t: number, store: LedgerStore | null): Run {
-    const run = this.newRun(prefix, store, true);
-    try {
-      run.drive(t);
-      if (t >= this.horizon) run.finish(this.horizon);
-    } catch (error) {
-      throw asFailure(error, `Re-execution up to ${t} s failed`);
-    }
-    if (run.unsubmitted > 0) {
-      throw new TwinError(TwinErrorCode.InvalidState, `The intervention log does not fit a re-execution up to ${t} s`, {
-        t,
-        unsubmitted: run.unsubmitted,
-      });
-    }
-    return run;
-  }
-
-  /** Makes a re-executed run the live one. */
-  private adopt(run: Run, prefix: readonly InterventionLogEntry[], t: number): void {
-    run.goLive();
-    this.run = run;
-    this.log = [...prefix];
-    this.failure = null;
-    this.lastHit = null;
-    this.statusValue = t >= this.horizon ? 'finished' : 'paused';
-    this.breakpointSet.bind(run.registry, this.now);
-  }
-
-  private advance(limit: number, maxEvents: number, reason: StopReason): StopInfo {
-    this.setStatus('running');
-    const result = this.drive(limit, maxEvents);
-    this.handOver();
-    if (result === 'stop') return this.settle('breakpoint');
-    if (result === 'limit' && this.now >= this.horizon) return this.settle('end');
-    return this.settle(result === 'events' ? 'events' : reason);
-  }
-
-  /** Drives the engine with the breakpoints armed; any error fails the simulation. */
-  private drive(limit: number, maxEvents: number): DriveResult {
-    let hit: Breakpoint | null = null;
-    const stopWhen = this.breakpointSet.stopCondition((breakpoint) => {
-      hit = breakpoint;
-    });
-    this.lastHit = null;
-    this.driving = true;
-    let result: DriveResult;
-    try {
-      result = this.run.drive(limit, maxEvents, stopWhen);
-    } catch (error) {
-      throw this.fail(error);
-    } finally {
-      this.driving = false;
-    }
-    if (hit !== null) {
-      const found: Breakpoint = hit;
-      this.lastHit = { ...found, simTime: this.now, eventsProcessed: this.eventsProcessed };
-      this.emitter.emit('breakpoint', this.lastHit);
-    }
-    return result;
-  }
-
-  /** Sets the status after a run call and describes where it stopped. */
-  private settle(reason: StopReason): StopInfo {
-    if (reason === 'end') {
-      this.run.finish(this.horizon);
-      this.setStatus('finished');
-      this.handOver();
-    } else {
-      this.setStatus(reason === 'breakpoint' ? 'breakpoint' : 'paused');
-    }
-    return this.stopInfo(reason);
-  }
-
-  private stopInfo(reason: StopReason): StopInfo {
-    return {
-      reason,
-      status: this.statusValue,
-      now: this.now,
-      eventsProcessed: this.eventsProcessed,
-      ...(reason === 'breakpoint' && this.lastHit !== null ? { breakpoint: this.lastHit } : {}),
-    };
-  }
-
-  /** Steps the engine through the intervention's event right now (only earlier interventions at now precede it). */
-  private applyNow(id: string): void {
-    const previous = this.statusValue;
-    while (!this.run.book.settled(id)) {
-      const result = this.drive(this.now, 1);
-      if (result === 'stop' && previous !== 'running') this.setStatus('breakpoint');
-    }
-  }
-
-  private logEntry(
-    fields: Omit<InterventionLogEntry, 'id' | 'submittedAtEvent' | 'submittedAt'>,
-  ): InterventionLogEntry {
-    const entry: InterventionLogEntry = {
-      id: `iv-${++this.idCounter}`,
-      ...fields,
-      submittedAtEvent: this.eventsProcessed,
-      submittedAt: this.now,
-    };
-    // Entries of a replayed log still waiting for their event count come after this one.
-    const count = entry.submittedAtEvent;
-    let index = this.log.length;
-    while (index > 0 && this.log[index - 1].submittedAtEvent > count) index--;
-    this.log.splice(index, 0, entry);
-    this.run.submitNow(entry);
-    return entry;
-  }
-
-  /** Entries logged at or before t: what a re-execution up to t must submit. */
-  private logPrefix(t: number): InterventionLogEntry[] {
-    return this.log.filter((entry) => (entry.submittedAt ?? 0) <= t);
-  }
-
-  private checkPastTime(t: number): void {
-    if (typeof t !== 'number' || !(t >= 0) || t > this.now) {
-      throw new TwinError(TwinErrorCode.TimeOutOfRange, `Time ${t} s is outside [0, ${this.now}] s`, {
-        field: 't',
-        t,
-        now: this.now,
-      });
-    }
-  }
-
-  private assertNotBusy(): void {
-    if (this.pacing !== null || this.driving) {
-      throw new TwinError(TwinErrorCode.SimulationBusy, `Simulation ${this.id} is running: pause it first`, {
-        simId: this.id,
-      });
-    }
-  }
-
-  private assertCanRun(): void {
-    this.assertNotBusy();
-    this.assertAlive();
-  }
-
-  private assertCanChange(): void {
-    if (this.driving) {
-      throw new TwinError(TwinErrorCode.SimulationBusy, 'Interventions cannot be made while an event is processed', {
-        simId: this.id,
-      });
-    }
-    this.assertAlive();
-  }
-
-  private assertAlive(): void {
-    if (this.statusValue === 'finished') {
-      throw new TwinError(TwinErrorCode.SimulationFinished, `Simulation ${this.id} has finished`, { simId: this.id });
-    }
-    if (this.statusValue === 'failed') {
-      throw new TwinError(
-        TwinErrorCode.SimulationFailed,
-        `Simulation ${this.id} has failed: ${this.failure?.message ?? 'unknown error'}`,
-        { simId: this.id },
-      );
-    }
-  }
-
-  private setStatus(status: SimulationStatus): void {
-    const previous = this.statusValue;
-    if (previous === status) return;
-    this.statusValue = status;
-    this.emitStatus(previous);
-  }
-
-  private emitStatus(previous: SimulationStatus): void {
-    this.emitter.emit('status', { status: this.statusValue, previous, now: this.now });
-  }
-
-  private fail(error: unknown): TwinError {
-    const failure = asFailure(error, `Simulation ${this.id} failed at ${this.now} s`);
-    this.failure = failure;
-    this.setStatus('failed');
-    return failure;
-  }
-
-  /** Publishes buffered ledger records to listeners and the store without waiting. */
-  private handOver(): void {
-    this.run.writer.flush().catch(() => undefined);
-  }
-
-  private catalogRecord(parent: { readonly simId: string; readonly forkSeq: number } | null): SimulationRecord {
-    return {
-      simId: this.id,
-      name: this.name,
-      pack: this.pack.name,
-      scenarioSha256: this.scenario.sha256,
-      scenarioJson: canonicalJson(this.scenario),
-      seed: this.seed,
-      parentSimId: parent?.simId ?? null,
-      forkSeq: parent?.forkSeq ?? null,
-      createdAt: this.init.createdAt,
-    };
-  }
-}
-
-function idNumber(id: string): number {
-  const match = /^iv-(\d+)$/.exec(id);
-  return match === null ? 0 : Number(match[1]);
-}
-
-function asFailure(error: unknown, context: string): TwinError {
-  if (error instanceof TwinError && error.code === TwinErrorCode.SimulationFailed) return error;
-  const message = error instanceof Error ? error.message : String(error);
-  return new TwinError(TwinErrorCode.SimulationFailed, `${context}: ${message}`, { cause: error });
-}
-
-function resolveInit(options: SimulationCreateOptions, simId: string | undefined): SimulationInit {
-  const packs = options.packs instanceof PackRegistry ? options.packs : new PackRegistry(options.packs);
-  const scenario = options.scenario;
-  const pack = packs.pack(scenario.pack);
-  const parsed = (
-    pack.config as { safeParse(value: unknown): { success: boolean; data?: unknown; error?: unknown } }
-  ).safeParse(scenario.config);
-  if (!parsed.success) {
-    throw new TwinError(
-      TwinErrorCode.ScenarioInvalid,
-      `The "${pack.name}" section of scenario "${scenario.name}" is invalid`,
-      {
-        cause: parsed.error,
-      },
-    );
-  }
-  const seed = options.seed ?? scenario.seed;
-  if (!Number.isSafeInteger(seed)) {
-    throw new TwinError(TwinErrorCode.InvalidArguments, `A simulation needs an integer seed, got ${String(seed)}`, {
-      field: 'seed',
-    });
-  }
-  return {
-    id: simId ?? `sim-${scenario.sha256.slice(0, 12)}-${seed}`,
-    name: options.name ?? scenario.name,
-    scenario,
-    packs,
-    pack,
-    config: parsed.data,
-    seed,
-    store: options.store ?? null,
-    createdAt: options.createdAt ?? scenario.start,
-    validateUpdates: options.validateUpdates ?? false,
-    batchSize: options.batchSize,
-  };
-}
-
-/** The scenario's scheduled interventions, logged at t=0 in file order. */
-function scheduledLog(scenario: ResolvedScenario): InterventionLogEntry[] {
-  return scenario.interventions.map((scheduled, index) => ({
-    id: `iv-${index + 1}`,
-    op: 'apply',
-    assetId: scheduled.assetId,
-    action: scheduled.action,
-    args: scheduled.args,
-    effectiveAt: scheduled.at,
-    submittedAtEvent: 0,
-    submittedAt: 0,
-    origin: 'schedule',
-  }));
 }

@@ -1,0 +1,298 @@
+import type { InterventionLogEntry } from '../contracts/interventions.js';
+import { canonicalJson } from '../contracts/canonical.js';
+import type { LedgerStore, SimulationRecord } from '../contracts/ledger.js';
+import type { AnyPack } from '../contracts/pack.js';
+import type { ResolvedScenario } from '../contracts/scenario.js';
+import { TwinError, TwinErrorCode } from '../errors.js';
+import { BreakpointSet, type Breakpoint, type BreakpointHit } from './breakpoints.js';
+import { Emitter } from './emitter.js';
+import type { Pacing } from './pacing.js';
+import { Run, type DriveResult } from './run.js';
+import { asFailure, idNumber, type SimulationInit } from './setup.js';
+import type { SimulationEventMap, SimulationStatus, StopInfo, StopReason } from './types.js';
+
+/**
+ * The state and mechanics behind {@link Simulation}: the live execution, the log, the status, breakpoints and
+ * events. Kept apart from the public API so each file stays readable.
+ */
+export abstract class SimulationCore {
+  readonly id: string;
+  readonly name: string;
+  readonly scenario: ResolvedScenario;
+  readonly seed: number;
+  readonly pack: AnyPack;
+  readonly store: LedgerStore | null;
+  /** Sim time at which the run ends (scenario.durationS). */
+  readonly horizon: number;
+  protected readonly init: SimulationInit;
+  protected run!: Run;
+  protected log: InterventionLogEntry[] = [];
+  protected statusValue: SimulationStatus = 'ready';
+  protected readonly breakpointSet = new BreakpointSet();
+  protected readonly emitter = new Emitter<SimulationEventMap>();
+  protected idCounter = 0;
+  protected branchCounter = 0;
+  protected driving = false;
+  protected pacing: Pacing | null = null;
+  protected lastHit: BreakpointHit | null = null;
+  protected failure: TwinError | null = null;
+
+  protected constructor(init: SimulationInit) {
+    this.init = init;
+    this.id = init.id;
+    this.name = init.name;
+    this.scenario = init.scenario;
+    this.seed = init.seed;
+    this.pack = init.pack;
+    this.store = init.store;
+    this.horizon = init.scenario.durationS;
+  }
+
+  get status(): SimulationStatus {
+    return this.statusValue;
+  }
+
+  get now(): number {
+    return this.run.env.now;
+  }
+
+  get eventsProcessed(): number {
+    return this.run.env.eventsProcessed;
+  }
+
+  /** The breakpoint that paused the simulation last (null once it moved on). */
+  get breakpointHit(): BreakpointHit | null {
+    return this.lastHit;
+  }
+
+  get error(): TwinError | null {
+    return this.failure;
+  }
+
+  // ---- internals --------------------------------------------------------------------------------------------
+
+  protected start(log: readonly InterventionLogEntry[], silent: boolean): void {
+    this.log = [...log];
+    this.idCounter = Math.max(this.idCounter, ...log.map((entry) => idNumber(entry.id)));
+    this.run = this.newRun(this.log, this.store, silent);
+    this.breakpointSet.bind(this.run.registry, this.now);
+  }
+
+  protected newRun(log: readonly InterventionLogEntry[], store: LedgerStore | null, silent: boolean): Run {
+    return new Run({
+      scenario: this.scenario,
+      pack: this.pack,
+      config: this.init.config,
+      seed: this.seed,
+      simId: this.id,
+      store,
+      log,
+      silent,
+      validateUpdates: this.init.validateUpdates,
+      batchSize: this.init.batchSize,
+      hooks: {
+        onLedger: (records) => this.emitter.emit('ledger', records),
+        onTelemetry: (row) => this.emitter.emit('telemetry', row),
+        onIntervention: (record) => this.emitter.emit('intervention', record),
+      },
+    });
+  }
+
+  /** Re-executes (scenario, seed, log prefix) silently up to t inclusive: no store I/O, no listeners. */
+  protected replay(prefix: readonly InterventionLogEntry[], t: number, store: LedgerStore | null): Run {
+    const run = this.newRun(prefix, store, true);
+    try {
+      run.drive(t);
+      if (t >= this.horizon) run.finish(this.horizon);
+    } catch (error) {
+      throw asFailure(error, `Re-execution up to ${t} s failed`);
+    }
+    if (run.unsubmitted > 0) {
+      throw new TwinError(TwinErrorCode.InvalidState, `The intervention log does not fit a re-execution up to ${t} s`, {
+        t,
+        unsubmitted: run.unsubmitted,
+      });
+    }
+    return run;
+  }
+
+  /** Makes a re-executed run the live one. */
+  protected adopt(run: Run, prefix: readonly InterventionLogEntry[], t: number): void {
+    run.goLive();
+    this.run = run;
+    this.log = [...prefix];
+    this.failure = null;
+    this.lastHit = null;
+    this.statusValue = t >= this.horizon ? 'finished' : 'paused';
+    this.breakpointSet.bind(run.registry, this.now);
+  }
+
+  protected advance(limit: number, maxEvents: number, reason: StopReason): StopInfo {
+    this.setStatus('running');
+    const result = this.drive(limit, maxEvents);
+    this.handOver();
+    if (result === 'stop') return this.settle('breakpoint');
+    if (result === 'limit' && this.now >= this.horizon) return this.settle('end');
+    return this.settle(result === 'events' ? 'events' : reason);
+  }
+
+  /** Drives the engine with the breakpoints armed; any error fails the simulation. */
+  protected drive(limit: number, maxEvents: number): DriveResult {
+    let hit: Breakpoint | null = null;
+    const stopWhen = this.breakpointSet.stopCondition((breakpoint) => {
+      hit = breakpoint;
+    });
+    this.lastHit = null;
+    this.driving = true;
+    let result: DriveResult;
+    try {
+      result = this.run.drive(limit, maxEvents, stopWhen);
+    } catch (error) {
+      throw this.fail(error);
+    } finally {
+      this.driving = false;
+    }
+    if (hit !== null) {
+      const found: Breakpoint = hit;
+      this.lastHit = { ...found, simTime: this.now, eventsProcessed: this.eventsProcessed };
+      this.emitter.emit('breakpoint', this.lastHit);
+    }
+    return result;
+  }
+
+  /** Sets the status after a run call and describes where it stopped. */
+  protected settle(reason: StopReason): StopInfo {
+    if (reason === 'end') {
+      this.run.finish(this.horizon);
+      this.setStatus('finished');
+      this.handOver();
+    } else {
+      this.setStatus(reason === 'breakpoint' ? 'breakpoint' : 'paused');
+    }
+    return this.stopInfo(reason);
+  }
+
+  protected stopInfo(reason: StopReason): StopInfo {
+    return {
+      reason,
+      status: this.statusValue,
+      now: this.now,
+      eventsProcessed: this.eventsProcessed,
+      ...(reason === 'breakpoint' && this.lastHit !== null ? { breakpoint: this.lastHit } : {}),
+    };
+  }
+
+  /** Steps the engine through the intervention's event right now (only earlier interventions at now precede it). */
+  protected applyNow(id: string): void {
+    const previous = this.statusValue;
+    while (!this.run.book.settled(id)) {
+      const result = this.drive(this.now, 1);
+      if (result === 'stop' && previous !== 'running') this.setStatus('breakpoint');
+    }
+  }
+
+  protected logEntry(
+    fields: Omit<InterventionLogEntry, 'id' | 'submittedAtEvent' | 'submittedAt'>,
+  ): InterventionLogEntry {
+    const entry: InterventionLogEntry = {
+      id: `iv-${++this.idCounter}`,
+      ...fields,
+      submittedAtEvent: this.eventsProcessed,
+      submittedAt: this.now,
+    };
+    // Entries of a replayed log still waiting for their event count come after this one.
+    const count = entry.submittedAtEvent;
+    let index = this.log.length;
+    while (index > 0 && this.log[index - 1].submittedAtEvent > count) index--;
+    this.log.splice(index, 0, entry);
+    this.run.submitNow(entry);
+    return entry;
+  }
+
+  /** Entries logged at or before t: what a re-execution up to t must submit. */
+  protected logPrefix(t: number): InterventionLogEntry[] {
+    return this.log.filter((entry) => (entry.submittedAt ?? 0) <= t);
+  }
+
+  protected checkPastTime(t: number): void {
+    if (typeof t !== 'number' || !(t >= 0) || t > this.now) {
+      throw new TwinError(TwinErrorCode.TimeOutOfRange, `Time ${t} s is outside [0, ${this.now}] s`, {
+        field: 't',
+        t,
+        now: this.now,
+      });
+    }
+  }
+
+  protected assertNotBusy(): void {
+    if (this.pacing !== null || this.driving) {
+      throw new TwinError(TwinErrorCode.SimulationBusy, `Simulation ${this.id} is running: pause it first`, {
+        simId: this.id,
+      });
+    }
+  }
+
+  protected assertCanRun(): void {
+    this.assertNotBusy();
+    this.assertAlive();
+  }
+
+  protected assertCanChange(): void {
+    if (this.driving) {
+      throw new TwinError(TwinErrorCode.SimulationBusy, 'Interventions cannot be made while an event is processed', {
+        simId: this.id,
+      });
+    }
+    this.assertAlive();
+  }
+
+  protected assertAlive(): void {
+    if (this.statusValue === 'finished') {
+      throw new TwinError(TwinErrorCode.SimulationFinished, `Simulation ${this.id} has finished`, { simId: this.id });
+    }
+    if (this.statusValue === 'failed') {
+      throw new TwinError(
+        TwinErrorCode.SimulationFailed,
+        `Simulation ${this.id} has failed: ${this.failure?.message ?? 'unknown error'}`,
+        { simId: this.id },
+      );
+    }
+  }
+
+  protected setStatus(status: SimulationStatus): void {
+    const previous = this.statusValue;
+    if (previous === status) return;
+    this.statusValue = status;
+    this.emitStatus(previous);
+  }
+
+  protected emitStatus(previous: SimulationStatus): void {
+    this.emitter.emit('status', { status: this.statusValue, previous, now: this.now });
+  }
+
+  protected fail(error: unknown): TwinError {
+    const failure = asFailure(error, `Simulation ${this.id} failed at ${this.now} s`);
+    this.failure = failure;
+    this.setStatus('failed');
+    return failure;
+  }
+
+  /** Publishes buffered ledger records to listeners and the store without waiting. */
+  protected handOver(): void {
+    this.run.writer.flush().catch(() => undefined);
+  }
+
+  protected catalogRecord(parent: { readonly simId: string; readonly forkSeq: number } | null): SimulationRecord {
+    return {
+      simId: this.id,
+      name: this.name,
+      pack: this.pack.name,
+      scenarioSha256: this.scenario.sha256,
+      scenarioJson: canonicalJson(this.scenario),
+      seed: this.seed,
+      parentSimId: parent?.simId ?? null,
+      forkSeq: parent?.forkSeq ?? null,
+      createdAt: this.init.createdAt,
+    };
+  }
+}
