@@ -1,58 +1,134 @@
-import { decodeLedgerEvent, type LedgerEvent, type LedgerQuery } from '@doppel/twin';
+import { LEDGER_BLOCK_SIZE, decodeLedgerEvent, type LedgerEvent, type LedgerQuery } from '@doppel/twin';
 import { KIND_ASSET, KIND_EVENT_TYPE, chunkOf, matchingSeqs } from './chunk-columns.js';
-import { MAX_SEQ, rowId } from './schema.js';
+import { MAX_BLOCK_INDEX, rowId } from './schema.js';
 import type { Statements } from './statements.js';
 
+export const blockOf = (seq: number): number => Math.floor((seq - 1) / LEDGER_BLOCK_SIZE);
+
+/** The end of a ledger as stored: its last row (a sealed block or the open tail). */
+export interface StoredTip {
+  readonly seq: number;
+  readonly simTime: number;
+  readonly sealedBlocks: number;
+  readonly lastSealedHash: string | null;
+  /** The last row, or null for an empty ledger. */
+  readonly last: { index: number; count: number; prevHash: string; hash: string | null } | null;
+}
+
+interface RowMeta {
+  id: number;
+  count: number;
+  last_time: number;
+  prev_hash: string;
+  hash: string | null;
+}
+
 /**
- * Read paths of the SQLite ledger. Sim time never decreases along seq (appends enforce it), so a time range is a
- * seq range found by binary search on the primary key; asset and event-type filters scan the chunk columns.
+ * Read paths over block rows. Sim time never decreases along seq (appends enforce it), so a time range is a seq
+ * range found by binary search on rows, then on the row's times; asset and event-type filters scan chunk columns.
  */
 export class LedgerReader {
+  /** The last row split into records: consecutive reads mostly hit the same block. */
+  private cached: { id: number; texts: string[] } | null = null;
+
   constructor(private readonly sql: Statements) {}
 
-  tip(simKey: number): { seq: number; simTime: number } {
-    const row = this.sql.lastRow.get(rowId(simKey, 1), rowId(simKey, MAX_SEQ)) as
-      { id: number; sim_time: number } | undefined;
-    return row === undefined ? { seq: 0, simTime: 0 } : { seq: row.id - rowId(simKey, 0), simTime: row.sim_time };
+  /** Must be called by every write to the ledger table. */
+  invalidate(): void {
+    this.cached = null;
   }
 
-  tipSeq(simKey: number): number {
-    return this.tip(simKey).seq;
+  tip(simKey: number): StoredTip {
+    const row = this.sql.lastRowMeta.get(rowId(simKey, 0), rowId(simKey, MAX_BLOCK_INDEX)) as RowMeta | undefined;
+    if (row === undefined) return { seq: 0, simTime: 0, sealedBlocks: 0, lastSealedHash: null, last: null };
+    const index = row.id - rowId(simKey, 0);
+    const sealed = row.hash !== null;
+    return {
+      seq: index * LEDGER_BLOCK_SIZE + row.count,
+      simTime: row.last_time,
+      sealedBlocks: sealed ? index + 1 : index,
+      lastSealedHash: sealed ? row.hash : index === 0 ? null : row.prev_hash,
+      last: { index, count: row.count, prevHash: row.prev_hash, hash: row.hash },
+    };
+  }
+
+  /** Canonical texts of block `index`. */
+  texts(simKey: number, index: number): string[] {
+    const id = rowId(simKey, index);
+    if (this.cached?.id === id) return this.cached.texts;
+    const body = this.sql.rowBody.get(id) as string | undefined;
+    const texts = body === undefined ? [] : body.split('\n');
+    this.cached = { id, texts };
+    return texts;
+  }
+
+  text(simKey: number, seq: number): string {
+    return this.texts(simKey, blockOf(seq))[(seq - 1) % LEDGER_BLOCK_SIZE];
   }
 
   timeOf(simKey: number, seq: number): number {
-    return this.sql.timeOf.get(rowId(simKey, seq)) as number;
+    const times = this.sql.rowTimes.get(rowId(simKey, blockOf(seq))) as Buffer;
+    return times.readDoubleLE(((seq - 1) % LEDGER_BLOCK_SIZE) * 8);
   }
 
   /** Highest seq whose sim time is <= t (0 if none). */
-  lastSeqAtOrBefore(simKey: number, t: number): number {
-    let lo = 0;
-    let hi = this.tipSeq(simKey);
+  lastSeqAtOrBefore(simKey: number, t: number, tipSeq = this.tip(simKey).seq): number {
+    // Last block whose first record is at or before t, then the last record of that block at or before t.
+    if (tipSeq === 0) return 0;
+    let lo = -1;
+    let hi = blockOf(tipSeq);
     while (lo < hi) {
       const mid = Math.ceil((lo + hi) / 2);
-      if (this.timeOf(simKey, mid) <= t) lo = mid;
+      if ((this.sql.rowFirstTime.get(rowId(simKey, mid)) as number) <= t) lo = mid;
       else hi = mid - 1;
     }
-    return lo;
+    if (lo < 0) return 0;
+    let seqLo = lo * LEDGER_BLOCK_SIZE + 1;
+    let seqHi = Math.min(tipSeq, (lo + 1) * LEDGER_BLOCK_SIZE);
+    while (seqLo < seqHi) {
+      const mid = Math.ceil((seqLo + seqHi) / 2);
+      if (this.timeOf(simKey, mid) <= t) seqLo = mid;
+      else seqHi = mid - 1;
+    }
+    return seqLo;
   }
 
   /** Lowest seq whose sim time is >= t (tip + 1 if none). */
-  firstSeqAtOrAfter(simKey: number, t: number): number {
-    let lo = 1;
-    let hi = this.tipSeq(simKey) + 1;
+  firstSeqAtOrAfter(simKey: number, t: number, tipSeq = this.tip(simKey).seq): number {
+    if (tipSeq === 0) return 1;
+    // First block whose last record is at or after t, then the first such record inside it.
+    const lastBlock = blockOf(tipSeq);
+    let lo = 0;
+    let hi = lastBlock + 1;
     while (lo < hi) {
       const mid = Math.floor((lo + hi) / 2);
-      if (this.timeOf(simKey, mid) >= t) hi = mid;
+      if ((this.sql.rowLastTime.get(rowId(simKey, mid)) as number) >= t) hi = mid;
       else lo = mid + 1;
     }
-    return lo;
+    if (lo > lastBlock) return tipSeq + 1;
+    let seqLo = lo * LEDGER_BLOCK_SIZE + 1;
+    let seqHi = Math.min(tipSeq, (lo + 1) * LEDGER_BLOCK_SIZE);
+    while (seqLo < seqHi) {
+      const mid = Math.floor((seqLo + seqHi) / 2);
+      if (this.timeOf(simKey, mid) >= t) seqHi = mid;
+      else seqLo = mid + 1;
+    }
+    return seqLo;
   }
 
-  /** Records from..to in seq order. */
-  *decodeRange(simKey: number, from: number, to: number): Generator<LedgerEvent> {
+  /** Records from..to (inclusive) in seq order, or reversed. */
+  *decodeRange(simKey: number, from: number, to: number, order: 'asc' | 'desc' = 'asc'): Generator<LedgerEvent> {
     if (from > to) return;
-    for (const body of this.sql.bodies.iterate(rowId(simKey, from), rowId(simKey, to)) as Iterable<string>) {
-      yield decodeLedgerEvent(body);
+    const first = blockOf(from);
+    const last = blockOf(to);
+    const step = order === 'asc' ? 1 : -1;
+    for (let index = order === 'asc' ? first : last; index >= first && index <= last; index += step) {
+      const texts = this.texts(simKey, index);
+      const base = index * LEDGER_BLOCK_SIZE + 1;
+      const lo = Math.max(from, base) - base;
+      const hi = Math.min(to, base + texts.length - 1) - base;
+      if (order === 'asc') for (let i = lo; i <= hi; i++) yield decodeLedgerEvent(texts[i]);
+      else for (let i = hi; i >= lo; i--) yield decodeLedgerEvent(texts[i]);
     }
   }
 
@@ -76,37 +152,38 @@ export class LedgerReader {
       const seqs = matchingSeqs(chunk, blob, keys);
       if (order === 'desc') seqs.reverse();
       for (const seq of seqs) {
-        if (seq < from || seq > to) continue;
-        yield decodeLedgerEvent(this.sql.body.get(rowId(simKey, seq)) as string);
+        if (seq >= from && seq <= to) yield decodeLedgerEvent(this.text(simKey, seq));
       }
     }
   }
 
   query(simKey: number, query: LedgerQuery, names: readonly ReadonlyMap<string, number>[]): LedgerEvent[] {
     const limit = query.limit ?? Number.POSITIVE_INFINITY;
+    const tipSeq = this.tip(simKey).seq;
     let from = Math.max(1, Math.floor(query.afterSeq ?? 0) + 1);
-    let to = this.tipSeq(simKey);
-    if (query.fromTime !== undefined) from = Math.max(from, this.firstSeqAtOrAfter(simKey, query.fromTime));
-    if (query.toTime !== undefined) to = Math.min(to, this.lastSeqAtOrBefore(simKey, query.toTime));
+    let to = tipSeq;
+    if (query.fromTime !== undefined) from = Math.max(from, this.firstSeqAtOrAfter(simKey, query.fromTime, tipSeq));
+    if (query.toTime !== undefined) to = Math.min(to, this.lastSeqAtOrBefore(simKey, query.toTime, tipSeq));
     if (limit === 0 || from > to) return [];
     const order = query.order ?? 'asc';
-    const out: LedgerEvent[] = [];
+    let events: Iterable<LedgerEvent>;
+    let types: ReadonlySet<string> | null = null;
     if (query.assetId !== undefined || query.eventTypes !== undefined) {
       const byAsset = query.assetId !== undefined;
       const wanted = byAsset ? [query.assetId as string] : (query.eventTypes ?? []);
       const kind = byAsset ? KIND_ASSET : KIND_EVENT_TYPE;
       const keys = new Set(wanted.map((name) => names[kind].get(name)).filter((key) => key !== undefined));
-      const types = byAsset && query.eventTypes !== undefined ? new Set(query.eventTypes) : null;
-      for (const event of this.decodeMatching(simKey, kind, keys, from, to, order)) {
-        if (types !== null && !types.has(event.eventType)) continue;
-        out.push(event);
-        if (out.length >= limit) break;
-      }
-      return out;
+      types = byAsset && query.eventTypes !== undefined ? new Set(query.eventTypes) : null;
+      events = this.decodeMatching(simKey, kind, keys, from, to, order);
+    } else {
+      events = this.decodeRange(simKey, from, to, order);
     }
-    const statement = order === 'asc' ? this.sql.bodiesAsc : this.sql.bodiesDesc;
-    const rows = statement.all(rowId(simKey, from), rowId(simKey, to), Number.isFinite(limit) ? limit : -1);
-    for (const body of rows as string[]) out.push(decodeLedgerEvent(body));
+    const out: LedgerEvent[] = [];
+    for (const event of events) {
+      if (types !== null && !types.has(event.eventType)) continue;
+      out.push(event);
+      if (out.length >= limit) break;
+    }
     return out;
   }
 }

@@ -2,16 +2,21 @@ import type Database from 'better-sqlite3';
 import { TwinError, TwinErrorCode } from '@doppel/twin';
 
 /**
- * Ledger rows are keyed by `id = sim_key * 2^SEQ_BITS + seq`, so each simulation's ledger is one contiguous,
- * append-ordered range of the table's own b-tree: appends never insert in the middle of an index, and a range of
- * seqs is a rowid range. 2^33 records per simulation and 2^20 simulation keys keep ids exact in a JS number.
+ * The ledger is stored one row per hash block (LEDGER_BLOCK_SIZE records): the row's body is the block's records
+ * joined by "\n", which is exactly the text its hash covers. Per-record rows cost SQLite several times more than
+ * encoding and hashing the record; per-block rows make storage cost about one string copy per record, make
+ * verification one SHA-256 per row, and keep a crash from ever tearing a block.
+ *
+ * Rows are keyed by `id = sim_key * 2^INDEX_BITS + block index`, so each simulation's ledger is one contiguous,
+ * append-ordered range of the table's b-tree. 2^24 blocks (4 billion records) per simulation and 2^29 simulation
+ * keys keep ids exact in a JS number.
  */
-export const SEQ_BITS = 33;
-export const SEQ_SPAN = 2 ** SEQ_BITS;
-export const MAX_SEQ = SEQ_SPAN - 1;
-export const MAX_SIM_KEY = 2 ** 20 - 1;
+export const INDEX_BITS = 24;
+export const INDEX_SPAN = 2 ** INDEX_BITS;
+export const MAX_BLOCK_INDEX = INDEX_SPAN - 1;
+export const MAX_SIM_KEY = 2 ** 29 - 1;
 
-export const rowId = (simKey: number, seq: number): number => simKey * SEQ_SPAN + seq;
+export const rowId = (simKey: number, blockIndex: number): number => simKey * INDEX_SPAN + blockIndex;
 
 /** Migrations in order; `user_version` records how many have been applied. Never edit a shipped one: append. */
 const MIGRATIONS: readonly string[] = [
@@ -36,10 +41,17 @@ const MIGRATIONS: readonly string[] = [
     name TEXT NOT NULL,
     UNIQUE (kind, name)
   );
-  -- body: the canonical record text (encodeLedgerEvent), stored once and hashed as is.
+  -- One row per hash block; the last row of a ledger may be partial (open: hash NULL until sealed).
+  -- times: float64 LE sim time of each record, for time lookups without parsing bodies. body stays last so reading
+  -- the other columns does not touch its overflow pages.
   CREATE TABLE ledger (
     id INTEGER PRIMARY KEY,
-    sim_time REAL NOT NULL,
+    count INTEGER NOT NULL,
+    first_time REAL NOT NULL,
+    last_time REAL NOT NULL,
+    prev_hash TEXT NOT NULL,
+    hash TEXT,
+    times BLOB NOT NULL,
     body TEXT NOT NULL
   );
   -- Per fixed chunk of seqs, the asset and event-type key of each record (see postings.ts).
@@ -49,15 +61,6 @@ const MIGRATIONS: readonly string[] = [
     assets BLOB NOT NULL,
     types BLOB NOT NULL,
     PRIMARY KEY (sim_key, chunk)
-  ) WITHOUT ROWID;
-  CREATE TABLE blocks (
-    sim_key INTEGER NOT NULL,
-    idx INTEGER NOT NULL,
-    first_seq INTEGER NOT NULL,
-    last_seq INTEGER NOT NULL,
-    prev_hash TEXT NOT NULL,
-    hash TEXT NOT NULL,
-    PRIMARY KEY (sim_key, idx)
   ) WITHOUT ROWID;
   CREATE TABLE snapshots (
     sim_key INTEGER NOT NULL,

@@ -1,7 +1,7 @@
 import Database from 'better-sqlite3';
 import {
   GENESIS_HASH,
-  LedgerHasher,
+  LEDGER_BLOCK_SIZE,
   LedgerVerifier,
   TwinError,
   TwinErrorCode,
@@ -10,6 +10,7 @@ import {
   checkQueryLimit,
   encodeLedgerEvent,
   fastCanonicalJson,
+  hashBlock,
   unknownSimulation,
   type JsonObject,
   type LedgerBlock,
@@ -17,14 +18,13 @@ import {
   type LedgerHead,
   type LedgerQuery,
   type LedgerStore,
-  type LedgerTip,
   type LedgerVerification,
   type SimulationRecord,
 } from '@doppel/twin';
 import { simulationParams, toSimulationRecord, type SimulationRow } from './catalog.js';
 import { CHUNK_SIZE, ColumnsBuilder, KIND_ASSET, KIND_EVENT_TYPE, chunkFirstSeq, chunkOf } from './chunk-columns.js';
-import { LedgerReader } from './ledger-reader.js';
-import { MAX_SEQ, MAX_SIM_KEY, migrate, rowId } from './schema.js';
+import { LedgerReader, blockOf } from './ledger-reader.js';
+import { MAX_BLOCK_INDEX, MAX_SIM_KEY, migrate, rowId } from './schema.js';
 import { prepareStatements, type Statements } from './statements.js';
 
 export interface SqliteLedgerStoreOptions {
@@ -37,28 +37,31 @@ export interface SqliteLedgerStoreOptions {
   readonly synchronous?: 'normal' | 'full';
 }
 
-interface BlockRow {
-  idx: number;
-  first_seq: number;
-  last_seq: number;
+interface FullRow {
+  id: number;
+  count: number;
   prev_hash: string;
-  hash: string;
+  hash: string | null;
+  times: Buffer;
+  body: string;
 }
 
-const toBlock = (row: BlockRow): LedgerBlock => ({
-  index: row.idx,
-  firstSeq: row.first_seq,
-  lastSeq: row.last_seq,
-  prevHash: row.prev_hash,
-  hash: row.hash,
-});
+type NewNames = [kind: number, name: string][];
 
-/** Rows per multi-row INSERT: fewer calls into SQLite per record, within SQLite's parameter limit. */
-const ROWS_PER_INSERT = 64;
+/** Whether a canonical record text starts with `[seq,`, without building a string per record. */
+function holdsSeq(text: string, seq: number): boolean {
+  if (text.charCodeAt(0) !== 91) return false;
+  let value = 0;
+  let i = 1;
+  for (let code = text.charCodeAt(i); code >= 48 && code <= 57; code = text.charCodeAt(++i))
+    value = value * 10 + code - 48;
+  return i > 1 && text.charCodeAt(i) === 44 && value === seq;
+}
 
 /**
  * LedgerStore on SQLite (better-sqlite3): WAL, prepared statements, one transaction per append so a crash leaves
- * only whole batches. Each method does its work synchronously when called, so appends apply in call order.
+ * only whole batches, one row per hash block (see schema.ts). Each method does its work synchronously when
+ * called, so appends apply in call order.
  */
 export class SqliteLedgerStore implements LedgerStore {
   readonly db: Database.Database;
@@ -66,7 +69,6 @@ export class SqliteLedgerStore implements LedgerStore {
   private readonly reader: LedgerReader;
   /** Interned names -> name_key, per kind (asset ids, event types). */
   private readonly names: readonly [Map<string, number>, Map<string, number>] = [new Map(), new Map()];
-  private readonly insertBatch: Database.Statement;
 
   static open(path: string, options: SqliteLedgerStoreOptions = {}): SqliteLedgerStore {
     return new SqliteLedgerStore(path, options);
@@ -74,20 +76,15 @@ export class SqliteLedgerStore implements LedgerStore {
 
   constructor(path: string, options: SqliteLedgerStoreOptions = {}) {
     this.db = new Database(path);
-    // Larger pages suit an append-mostly table of ~150-byte rows (fewer b-tree pages, measured ~15% faster);
-    // only effective when the file is created.
+    // Rows are ~40 KB blocks: large pages mean fewer overflow pages per row (only effective on a new file).
     this.db.pragma('page_size = 16384');
     this.db.pragma('journal_mode = WAL');
     this.db.pragma(`synchronous = ${options.synchronous === 'full' ? 'FULL' : 'NORMAL'}`);
     this.db.pragma('busy_timeout = 5000');
     this.db.pragma('cache_size = -65536');
-    this.db.pragma('temp_store = MEMORY');
     migrate(this.db);
     this.sql = prepareStatements(this.db);
     this.reader = new LedgerReader(this.sql);
-    this.insertBatch = this.db.prepare(
-      `INSERT INTO ledger (id, sim_time, body) VALUES ${Array(ROWS_PER_INSERT).fill('(?,?,?)').join(',')}`,
-    );
     for (const row of this.sql.allNames.all() as { name_key: number; kind: number; name: string }[]) {
       this.names[row.kind].set(row.name, row.name_key);
     }
@@ -129,19 +126,21 @@ export class SqliteLedgerStore implements LedgerStore {
     encoded?: readonly string[],
   ): Promise<void> {
     const simKey = this.keyOf(simId);
-    const added: [kind: number, name: string][] = [];
+    const added: NewNames = [];
     try {
       this.db.transaction(() => this.appendInTransaction(simId, simKey, records, sealed, encoded, added))();
     } catch (error) {
       // Names interned by a rolled-back append were never stored.
       for (const [kind, name] of added) this.names[kind].delete(name);
       throw error;
+    } finally {
+      this.reader.invalidate();
     }
   }
 
   async truncate(simId: string, afterSeq: number): Promise<void> {
     const simKey = this.keyOf(simId);
-    const keep = Math.min(MAX_SEQ, Math.max(0, Math.floor(afterSeq)));
+    const keep = Math.max(0, Math.floor(afterSeq));
     this.db.transaction(() => this.clearLedger(simKey, keep))();
   }
 
@@ -149,7 +148,7 @@ export class SqliteLedgerStore implements LedgerStore {
     const from = this.keyOf(fromSimId);
     const to = this.keyOf(toSimId);
     this.db.transaction(() => {
-      const available = this.reader.tipSeq(from);
+      const available = this.reader.tip(from).seq;
       if (!Number.isInteger(uptoSeq) || uptoSeq < 0 || uptoSeq > available) {
         throw new TwinError(
           TwinErrorCode.LedgerGap,
@@ -157,46 +156,68 @@ export class SqliteLedgerStore implements LedgerStore {
           { simId: fromSimId, uptoSeq, available },
         );
       }
-      if (this.reader.tipSeq(to) > 0) {
+      if (this.reader.tip(to).seq > 0) {
         throw new TwinError(TwinErrorCode.InvalidState, `Simulation "${toSimId}" already has a ledger`, {
           simId: toSimId,
         });
       }
       this.clearLedger(to, 0);
-      this.sql.copyRecords.run(rowId(to, 0) - rowId(from, 0), rowId(from, 1), rowId(from, uptoSeq));
-      this.sql.copyBlocks.run(to, from, uptoSeq);
+      if (uptoSeq === 0) return;
+      this.sql.copyRows.run(rowId(to, 0) - rowId(from, 0), rowId(from, 0), rowId(from, blockOf(uptoSeq)));
       this.sql.copySnapshots.run(to, from, uptoSeq);
       this.sql.copyChunks.run(to, from, chunkOf(uptoSeq));
-      this.trimChunk(to, uptoSeq);
+      this.trimTail(to, uptoSeq);
     })();
   }
 
   async query(query: LedgerQuery): Promise<LedgerEvent[]> {
     checkQueryLimit(query);
     const simKey = this.keyOf(query.simId);
-    return this.reader.query(simKey, query, this.names);
+    return this.db.transaction(() => this.reader.query(simKey, query, this.names))();
   }
 
   async head(simId: string): Promise<LedgerHead> {
     const simKey = this.keyOf(simId);
     return this.db.transaction(() => {
       const tip = this.reader.tip(simKey);
-      const lastBlock = this.sql.lastBlock.get(simKey) as BlockRow | undefined;
-      const sealedSeq = lastBlock?.last_seq ?? 0;
-      const tail = this.sql.bodies.all(rowId(simKey, sealedSeq + 1), rowId(simKey, tip.seq)) as string[];
-      const { seq, hash } = LedgerHasher.restore(lastBlock === undefined ? null : toBlock(lastBlock), tail).head();
-      return { seq, simTime: seq === 0 ? 0 : tip.simTime, hash };
+      if (tip.last === null) return { seq: 0, simTime: 0, hash: GENESIS_HASH };
+      const body = this.sql.rowBody.get(rowId(simKey, tip.last.index)) as string;
+      const hash = tip.last.hash ?? hashBlock(tip.last.prevHash, [body]);
+      return { seq: tip.seq, simTime: tip.simTime, hash };
     })();
   }
 
   async verify(simId: string): Promise<LedgerVerification> {
     const simKey = this.keyOf(simId);
     return this.db.transaction(() => {
-      const blocks = (this.sql.blocks.all(simKey) as BlockRow[]).map(toBlock);
+      const range = [rowId(simKey, 0), rowId(simKey, MAX_BLOCK_INDEX)];
+      const rows = this.sql.rowsMetaRange.all(...range) as Omit<FullRow, 'times' | 'body'>[];
+      const blocks: LedgerBlock[] = [];
+      const extra: string[] = [];
+      rows.forEach((row, position) => {
+        const index = row.id - rowId(simKey, 0);
+        if (row.hash !== null) {
+          const firstSeq = index * LEDGER_BLOCK_SIZE + 1;
+          blocks.push({
+            index,
+            firstSeq,
+            lastSeq: firstSeq + LEDGER_BLOCK_SIZE - 1,
+            prevHash: row.prev_hash,
+            hash: row.hash,
+          });
+        } else if (position !== rows.length - 1) extra.push(`Block ${index} is open but not the last one`);
+        else if (row.prev_hash !== (blocks[blocks.length - 1]?.hash ?? GENESIS_HASH)) {
+          extra.push(`The open block ${index} does not chain to the block before it`);
+        }
+      });
       const verifier = new LedgerVerifier(blocks);
-      const rows = this.sql.idsAndBodies.raw().iterate(rowId(simKey, 1), rowId(simKey, MAX_SEQ));
-      for (const [id, body] of rows as Iterable<[number, string]>) verifier.add(id - rowId(simKey, 0), body);
-      return verifier.finish();
+      for (const [id, body] of this.sql.rowsBodyRange.raw().iterate(...range) as Iterable<[number, string]>) {
+        const first = (id - rowId(simKey, 0)) * LEDGER_BLOCK_SIZE + 1;
+        body.split('\n').forEach((text, i) => verifier.add(first + i, text));
+      }
+      const result = verifier.finish();
+      if (extra.length === 0) return result;
+      return { ...result, ok: false, problems: [...result.problems, ...extra] };
     })();
   }
 
@@ -231,7 +252,7 @@ export class SqliteLedgerStore implements LedgerStore {
     states: ReadonlyMap<string, JsonObject>,
   ): Promise<void> {
     const simKey = this.keyOf(simId);
-    const tip = this.reader.tipSeq(simKey);
+    const tip = this.reader.tip(simKey).seq;
     if (!Number.isInteger(seq) || seq < 0 || seq > tip) {
       throw new TwinError(TwinErrorCode.InvalidArguments, `Snapshot seq ${seq} is beyond the ledger`, { simId, seq });
     }
@@ -255,52 +276,76 @@ export class SqliteLedgerStore implements LedgerStore {
     records: readonly LedgerEvent[],
     sealed: readonly LedgerBlock[],
     encoded: readonly string[] | undefined,
-    added: [kind: number, name: string][],
+    added: NewNames,
   ): void {
     const tip = this.reader.tip(simKey);
-    const lastBlock = this.sql.lastBlock.get(simKey) as BlockRow | undefined;
-    const ledgerTip: LedgerTip = {
-      seq: tip.seq,
-      simTime: tip.simTime,
-      blockCount: lastBlock === undefined ? 0 : lastBlock.idx + 1,
-      lastBlockHash: lastBlock?.hash ?? GENESIS_HASH,
-    };
-    checkAppend(simId, ledgerTip, records, sealed);
+    checkAppend(
+      simId,
+      {
+        seq: tip.seq,
+        simTime: tip.simTime,
+        blockCount: tip.sealedBlocks,
+        lastBlockHash: tip.lastSealedHash ?? GENESIS_HASH,
+      },
+      records,
+      sealed,
+    );
     if (records.length === 0) return;
-    if (records[records.length - 1].seq > MAX_SEQ) {
-      throw new TwinError(TwinErrorCode.InvalidState, `Ledger of ${simId} exceeds ${MAX_SEQ} records`, { simId });
+    if (blockOf(records[records.length - 1].seq) > MAX_BLOCK_INDEX) {
+      throw new TwinError(TwinErrorCode.InvalidState, `Ledger of ${simId} exceeds its maximum size`, { simId });
     }
     const texts = encoded !== undefined && encoded.length === records.length ? encoded : records.map(encodeLedgerEvent);
+    // A misaligned `encoded` array shows at its ends; checking every record would cost more than storing it.
+    const lastIndex = records.length - 1;
+    if (
+      encoded !== undefined &&
+      !(holdsSeq(texts[0], records[0].seq) && holdsSeq(texts[lastIndex], records[lastIndex].seq))
+    ) {
+      throw new TwinError(TwinErrorCode.LedgerCorrupt, `Encoded texts of ${simId} do not match the records`, { simId });
+    }
     const columns = new ColumnsBuilder();
-    const base = rowId(simKey, 0);
-    const params = new Array<unknown>(ROWS_PER_INSERT * 3);
-    let filled = 0;
-    for (let i = 0; i < records.length; i++) {
-      const record = records[i];
-      const text = texts[i];
-      if (!text.startsWith(`[${record.seq},`)) {
-        throw new TwinError(TwinErrorCode.LedgerCorrupt, `Encoded text of seq ${record.seq} belongs to another record`);
-      }
+    for (const record of records) {
       const assetKey = this.intern(KIND_ASSET, record.assetId, added);
       columns.add(record.seq, assetKey, this.intern(KIND_EVENT_TYPE, record.eventType, added));
-      params[filled++] = base + record.seq;
-      params[filled++] = record.simTime;
-      params[filled++] = text;
-      if (filled === params.length) {
-        this.insertBatch.run(params);
-        filled = 0;
-      }
-    }
-    for (let offset = 0; offset < filled; offset += 3) {
-      this.sql.insertRecord.run(params[offset], params[offset + 1], params[offset + 2]);
     }
     for (const part of columns.columns()) this.sql.upsertChunk.run(simKey, part.chunk, part.assets, part.types);
-    for (const block of sealed) {
-      this.sql.insertBlock.run(simKey, block.index, block.firstSeq, block.lastSeq, block.prevHash, block.hash);
+    this.writeBlocks(simKey, tip.seq, tip.lastSealedHash ?? GENESIS_HASH, records, texts, sealed);
+  }
+
+  /** Writes the records into block rows: first completing the open row, if any, then new rows. */
+  private writeBlocks(
+    simKey: number,
+    storedSeq: number,
+    lastSealedHash: string,
+    records: readonly LedgerEvent[],
+    texts: readonly string[],
+    sealed: readonly LedgerBlock[],
+  ): void {
+    const hashes = new Map(sealed.map((block) => [block.index, block.hash]));
+    let prevHash = lastSealedHash;
+    let index = blockOf(storedSeq + 1);
+    let open =
+      storedSeq % LEDGER_BLOCK_SIZE === 0 ? undefined : (this.sql.rowFull.get(rowId(simKey, index)) as FullRow);
+    for (let i = 0; i < records.length; index++) {
+      const already = open?.count ?? 0;
+      const take = Math.min(records.length - i, LEDGER_BLOCK_SIZE - already);
+      const times = Buffer.allocUnsafe((already + take) * 8);
+      if (open !== undefined) open.times.copy(times, 0, 0, already * 8);
+      for (let k = 0; k < take; k++) times.writeDoubleLE(records[i + k].simTime, (already + k) * 8);
+      const fresh = texts.slice(i, i + take).join('\n');
+      const body = open === undefined ? fresh : `${open.body}\n${fresh}`;
+      const count = already + take;
+      const hash = count === LEDGER_BLOCK_SIZE ? (hashes.get(index) ?? null) : null;
+      const firstTime = times.readDoubleLE(0);
+      const lastTime = records[i + take - 1].simTime;
+      this.sql.putRow.run(rowId(simKey, index), count, firstTime, lastTime, prevHash, hash, times, body);
+      if (hash !== null) prevHash = hash;
+      i += take;
+      open = undefined;
     }
   }
 
-  private intern(kind: number, name: string, added: [kind: number, name: string][]): number {
+  private intern(kind: number, name: string, added: NewNames): number {
     const known = this.names[kind].get(name);
     if (known !== undefined) return known;
     const key = Number(this.sql.insertName.run(kind, name).lastInsertRowid);
@@ -311,19 +356,29 @@ export class SqliteLedgerStore implements LedgerStore {
 
   /** Drops records after `keep` with their blocks, snapshots and chunk columns (keep 0: the whole ledger). */
   private clearLedger(simKey: number, keep: number): void {
-    this.sql.deleteRecords.run(rowId(simKey, keep + 1), rowId(simKey, MAX_SEQ));
-    this.sql.deleteBlocksAfter.run(simKey, keep);
+    this.reader.invalidate();
+    const firstDropped = keep === 0 ? 0 : blockOf(keep) + 1;
+    this.sql.deleteRows.run(rowId(simKey, firstDropped), rowId(simKey, MAX_BLOCK_INDEX));
     this.sql.deleteSnapshotsAfter.run(simKey, keep);
     this.sql.deleteChunksAfter.run(simKey, keep === 0 ? -1 : chunkOf(keep));
-    this.trimChunk(simKey, keep);
+    this.trimTail(simKey, keep);
   }
 
-  /** Cuts the columns of the chunk holding `keep` after it. */
-  private trimChunk(simKey: number, keep: number): void {
+  /** Cuts the block row and the chunk columns holding `keep` after it; a cut block becomes the open block. */
+  private trimTail(simKey: number, keep: number): void {
+    this.reader.invalidate();
     if (keep === 0) return;
     const chunk = chunkOf(keep);
     const entries = keep - chunkFirstSeq(chunk) + 1;
     if (entries < CHUNK_SIZE) this.sql.trimChunk.run(entries * 4, entries * 4, simKey, chunk);
+    const index = blockOf(keep);
+    const count = keep - index * LEDGER_BLOCK_SIZE;
+    const row = this.sql.rowFull.get(rowId(simKey, index)) as FullRow | undefined;
+    if (row === undefined || row.count <= count) return;
+    const body = row.body.split('\n').slice(0, count).join('\n');
+    const times = row.times.subarray(0, count * 8);
+    const [firstTime, lastTime] = [times.readDoubleLE(0), times.readDoubleLE((count - 1) * 8)];
+    this.sql.putRow.run(row.id, count, firstTime, lastTime, row.prev_hash, null, times, body);
   }
 
   private keyOf(simId: string): number {

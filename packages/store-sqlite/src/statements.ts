@@ -29,25 +29,22 @@ const SQL = {
   allNames: q('SELECT name_key, kind, name FROM names'),
   insertName: q('INSERT INTO names (kind, name) VALUES (?, ?)'),
 
-  insertRecord: q('INSERT INTO ledger (id, sim_time, body) VALUES (?, ?, ?)'),
-  lastRow: q('SELECT id, sim_time FROM ledger WHERE id BETWEEN ? AND ? ORDER BY id DESC LIMIT 1'),
-  timeOf: p('SELECT sim_time FROM ledger WHERE id = ?'),
-  body: p('SELECT body FROM ledger WHERE id = ?'),
-  bodies: p('SELECT body FROM ledger WHERE id BETWEEN ? AND ? ORDER BY id'),
-  bodiesAsc: p('SELECT body FROM ledger WHERE id BETWEEN ? AND ? ORDER BY id ASC LIMIT ?'),
-  bodiesDesc: p('SELECT body FROM ledger WHERE id BETWEEN ? AND ? ORDER BY id DESC LIMIT ?'),
-  idsAndBodies: q('SELECT id, body FROM ledger WHERE id BETWEEN ? AND ? ORDER BY id'),
-  deleteRecords: q('DELETE FROM ledger WHERE id BETWEEN ? AND ?'),
-  copyRecords: q(
-    'INSERT INTO ledger (id, sim_time, body) SELECT id + ?, sim_time, body FROM ledger WHERE id BETWEEN ? AND ?',
+  putRow: q(
+    'INSERT OR REPLACE INTO ledger (id, count, first_time, last_time, prev_hash, hash, times, body) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
   ),
-
-  lastBlock: q('SELECT * FROM blocks WHERE sim_key = ? ORDER BY idx DESC LIMIT 1'),
-  blocks: q('SELECT * FROM blocks WHERE sim_key = ? ORDER BY idx'),
-  insertBlock: q('INSERT INTO blocks (sim_key, idx, first_seq, last_seq, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?)'),
-  deleteBlocksAfter: q('DELETE FROM blocks WHERE sim_key = ? AND last_seq > ?'),
-  copyBlocks: q(
-    'INSERT INTO blocks SELECT ?, idx, first_seq, last_seq, prev_hash, hash FROM blocks WHERE sim_key = ? AND last_seq <= ?',
+  lastRowMeta: q(
+    'SELECT id, count, last_time, prev_hash, hash FROM ledger WHERE id BETWEEN ? AND ? ORDER BY id DESC LIMIT 1',
+  ),
+  rowFull: q('SELECT id, count, prev_hash, hash, times, body FROM ledger WHERE id = ?'),
+  rowBody: p('SELECT body FROM ledger WHERE id = ?'),
+  rowTimes: p('SELECT times FROM ledger WHERE id = ?'),
+  rowFirstTime: p('SELECT first_time FROM ledger WHERE id = ?'),
+  rowLastTime: p('SELECT last_time FROM ledger WHERE id = ?'),
+  rowsMetaRange: q('SELECT id, count, prev_hash, hash FROM ledger WHERE id BETWEEN ? AND ? ORDER BY id'),
+  rowsBodyRange: q('SELECT id, body FROM ledger WHERE id BETWEEN ? AND ? ORDER BY id'),
+  deleteRows: q('DELETE FROM ledger WHERE id BETWEEN ? AND ?'),
+  copyRows: q(
+    'INSERT INTO ledger SELECT id + ?, count, first_time, last_time, prev_hash, hash, times, body FROM ledger WHERE id BETWEEN ? AND ?',
   ),
 
   // Byte-exact concatenation: `||` alone would turn the blobs into text.
