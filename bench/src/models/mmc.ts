@@ -52,7 +52,7 @@ export const mmc: BenchModel<MmcParams> = {
         const ia = rng.exponential(lam);
         const svc = rng.exponential(mu);
         yield env.timeout(ia);
-        env.process(customer(env.now, svc));
+        env.process(customer(env.now, svc), 'customer'); // a fixed name: no per-process name string
       }
     }
 

@@ -80,7 +80,7 @@ export const swap: BenchModel<SwapParams> = {
       yield env.timeout(SWAP_MIN);
       swaps++;
       inSystem--;
-      env.process(charge(st, soc));
+      env.process(charge(st, soc), 'charge');
       st.bays.release(req);
     }
 
@@ -96,7 +96,7 @@ export const swap: BenchModel<SwapParams> = {
           balks++;
         } else {
           inSystem++;
-          env.process(rider(st, env.now, soc, pat));
+          env.process(rider(st, env.now, soc, pat), 'rider'); // fixed names: no per-process name string
         }
       }
     }
