@@ -2,7 +2,7 @@ import type { ProcessGenerator } from '@doppel/engine';
 import type { BehaviorConfig, EquipmentConfig, PhaseEntry } from './config.js';
 import { LineError, LineErrorCode } from './errors.js';
 import { compilePredicate } from './expressions.js';
-import type { Item } from './flow.js';
+import type { Item, Outlet } from './flow.js';
 import type { Cycle, Machine, MachineSpec } from './machine.js';
 import { DEFAULT_PHASES, PHASE_REGISTRY, type Phase } from './phases.js';
 
@@ -65,23 +65,29 @@ export function* runMachine(machine: Machine): ProcessGenerator<void> {
     }
     // Without a transform phase the inputs go on unchanged.
     if (cycle.outputs.length === 0) for (const item of cycle.inputs) cycle.outputs.push(item);
-    for (const item of cycle.outputs) yield* emit(machine, item, cycle);
+    for (const item of cycle.outputs) {
+      const outlet = beforeHandOver(machine, item, cycle);
+      if (!machine.giveNow(outlet, item)) yield* machine.give(outlet, item);
+      afterHandOver(machine, item, outlet);
+    }
   }
 }
 
-function* emit(machine: Machine, item: Item, cycle: Cycle): ProcessGenerator<void> {
+function beforeHandOver(machine: Machine, item: Item, cycle: Cycle): Outlet {
   const outlet = machine.route(item);
-  const line = machine.line;
-  const rejected = outlet === line.reject;
+  const rejected = outlet === machine.line.reject;
   machine.counts.out++;
   if (rejected) machine.counts.rejects++;
   if (item.createdDefect || rejected) machine.bad++;
   item.createdDefect = false;
-  if (cycle.flagged.includes(item)) {
+  if (cycle.flagged.length > 0 && cycle.flagged.includes(item)) {
     machine.recordCounts('DEFECT_DETECTED', { kind: item.kind, sku: item.sku.name, rejected });
   }
-  yield* machine.give(outlet, item);
-  if (outlet === line.sink) {
+  return outlet;
+}
+
+function afterHandOver(machine: Machine, item: Item, outlet: Outlet): void {
+  if (outlet === machine.line.sink) {
     machine.recordCounts('UNIT_PRODUCED', {
       kind: item.kind,
       units: item.units,

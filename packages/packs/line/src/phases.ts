@@ -21,10 +21,10 @@ export const collectPhase: Phase = {
 };
 
 function* collect(machine: Machine, cycle: Cycle): ProcessGenerator<void> {
-  const first = yield* machine.take();
+  const first = machine.takeNow() ?? (yield* machine.take());
   cycle.inputs.push(first);
   const size = machine.batchSize(first.sku);
-  while (cycle.inputs.length < size) cycle.inputs.push(yield* machine.take());
+  while (cycle.inputs.length < size) cycle.inputs.push(machine.takeNow() ?? (yield* machine.take()));
 }
 
 /** PHASE 2: operation-dependent failures (Poisson in operating time); DOWN for the repair time. */
