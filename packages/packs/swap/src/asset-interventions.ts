@@ -129,7 +129,7 @@ export const cancelTrip: VehicleIntervention<Record<string, never>> = {
       });
     }
     if (r.status === 'travelling') {
-      r.travelToken++;
+      r.travelTimer = null;
       net.ridersInTransit--;
     }
     r.status = 'cancelled';

@@ -1,3 +1,5 @@
+import type { Event } from '@doppel/engine';
+import type { JsonObject } from '@doppel/twin';
 import { allocatePower, drawKw, socAfter, timeToSoc } from './charging.js';
 import { round3, round4, type SwapNetwork } from './network.js';
 import type { BatteryRt, ChargerRt, StationRt } from './runtime.js';
@@ -34,6 +36,7 @@ export function liveSoc(net: SwapNetwork, b: BatteryRt): number {
 /** Energy drawn by the station from 0 to now (kWh), including the sessions in progress. */
 export function energyNow(net: SwapNetwork, st: StationRt): number {
   let e = st.energyKwh;
+  if (st.powered === 0) return e;
   for (const c of st.chargers) {
     const b = c.battery;
     if (b !== null && b.powerKw > 0) e += (liveSoc(net, b) - b.soc) * b.energyKwh;
@@ -46,14 +49,14 @@ export function reallocate(net: SwapNetwork, st: StationRt): void {
   const now = net.env.now;
   scratchCaps.length = 0;
   scratchChargers.length = 0;
-  const powered = st.outageDepth === 0;
+  const gridUp = st.outageDepth === 0;
   for (const c of st.chargers) {
     const b = c.battery;
     if (b === null) continue;
     advance(net, st, b, now);
     if (c.state === 'charging') {
       scratchChargers.push(c);
-      scratchCaps.push(powered ? c.capKw : 0);
+      scratchCaps.push(gridUp ? c.capKw : 0);
     } else {
       b.powerKw = 0;
       b.finishAt = Infinity;
@@ -62,14 +65,17 @@ export function reallocate(net: SwapNetwork, st: StationRt): void {
   allocatePower(scratchCaps, st.gridLimitKw, scratchAlloc);
   let draw = 0;
   let next = Infinity;
+  let powered = 0;
   for (let i = 0; i < scratchChargers.length; i++) {
     const b = scratchChargers[i].battery as BatteryRt;
     const p = scratchAlloc[i];
     b.powerKw = p;
+    if (p > 0) powered++;
     b.finishAt = now + timeToSoc(net.curve, b.soc, net.targetSoc, p, b.energyKwh);
     if (b.finishAt < next) next = b.finishAt;
     draw += drawKw(net.curve, b.soc, p);
   }
+  st.powered = powered;
   draw = round3(draw);
   net.powerDrawKw += draw - st.powerDrawKw;
   if (net.powerDrawKw > net.peakPowerKw) net.peakPowerKw = net.powerDrawKw;
@@ -77,15 +83,17 @@ export function reallocate(net: SwapNetwork, st: StationRt): void {
   if (draw > st.peakPowerKw) st.peakPowerKw = draw;
   if (next !== st.timerAt) {
     st.timerAt = next;
-    const token = ++st.timerToken;
-    if (next < Infinity) {
-      net.env.timeout(Math.max(0, next - now)).addCallback(() => onChargeTimer(net, st, token));
-    }
+    st.timer = next < Infinity ? net.env.timeout(Math.max(0, next - now), st) : null;
+    st.timer?.addCallback(onChargeTimer);
   }
 }
 
-function onChargeTimer(net: SwapNetwork, st: StationRt, token: number): void {
-  if (token !== st.timerToken) return;
+/** Only the station's current timer acts; superseded ones fire and do nothing (no closure per timer). */
+function onChargeTimer(event: Event): void {
+  const st = event.value as StationRt;
+  if (st.timer !== event) return;
+  const net = st.net;
+  st.timer = null;
   st.timerAt = Infinity;
   const now = net.env.now;
   let finished = false;
@@ -120,25 +128,20 @@ function finishCharge(net: SwapNetwork, st: StationRt, c: ChargerRt, b: BatteryR
   net.twin.update(
     b.asset,
     {
-      soc: round4(b.soc),
       cycle_count: b.cycleCount,
       health: b.health,
       health_status: net.healthStatus(b.health),
       location: st.id,
+      soc: round4(b.soc),
     },
     'CHARGING_FINISHED',
-    { station: st.id, charger: c.id, energy_kwh: round4(energy), soc_start: round4(b.sessionStartSoc) },
+    { charger: c.id, energy_kwh: round4(energy), soc_start: round4(b.sessionStartSoc), station: st.id },
   );
   const next = nextToCharge(net, st);
   if (next !== null) startCharging(net, st, c, next);
   c.refresh();
   reallocate(net, st);
-  const patch: Partial<StationState> = {
-    chargers: st.chargerSnapshots(),
-    power_draw_kw: st.powerDrawKw,
-    inventory: net.noteInventory(st),
-  };
-  net.updateStation(st, patch, 'CHARGING_FINISHED', {
+  net.updateStation(st, chargingPatch(net, st), 'CHARGING_FINISHED', {
     battery: b.id,
     charger: c.id,
     energy_kwh: round4(energy),
@@ -164,7 +167,7 @@ export function startCharging(
   st: StationRt,
   c: ChargerRt,
   b: BatteryRt,
-  meta: Record<string, string> = {},
+  rider: string | null = null,
 ): void {
   c.battery = b;
   c.state = 'charging';
@@ -175,11 +178,9 @@ export function startCharging(
   b.powerKw = 0;
   b.sessionStartSoc = b.soc;
   c.refresh();
-  net.twin.update(b.asset, { soc: round4(b.soc), location: `${st.id}/${c.id}` }, 'CHARGING_STARTED', {
-    station: st.id,
-    charger: c.id,
-    ...meta,
-  });
+  const meta: JsonObject =
+    rider === null ? { charger: c.id, station: st.id } : { charger: c.id, rider, station: st.id };
+  net.twin.update(b.asset, { location: `${st.id}/${c.id}`, soc: round4(b.soc) }, 'CHARGING_STARTED', meta);
 }
 
 /** A charger that can take a battery now. */
@@ -208,7 +209,7 @@ export function fillChargers(net: SwapNetwork, st: StationRt): boolean {
 
 /** Station fields that charging changes, for a patch. */
 export function chargingPatch(net: SwapNetwork, st: StationRt): Partial<StationState> {
-  return { chargers: st.chargerSnapshots(), power_draw_kw: st.powerDrawKw, inventory: net.noteInventory(st) };
+  return { chargers: st.chargerSnapshots(), inventory: net.noteInventory(st), power_draw_kw: st.powerDrawKw };
 }
 
 /** Takes a battery off its charger (fault, intervention) back into the slots, keeping the SoC it reached. */
@@ -222,7 +223,7 @@ export function unplug(net: SwapNetwork, st: StationRt, c: ChargerRt, eventType:
   c.battery = null;
   st.idle.push(b);
   if (net.needsCharge(b)) st.pushCharge(b, true);
-  net.twin.update(b.asset, { soc: round4(b.soc), location: st.id }, eventType, { station: st.id, charger: c.id });
+  net.twin.update(b.asset, { location: st.id, soc: round4(b.soc) }, eventType, { charger: c.id, station: st.id });
 }
 
 /** Brings a charging battery's SoC up to date before an intervention changes it. */

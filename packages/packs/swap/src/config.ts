@@ -90,7 +90,7 @@ export const WEEKDAY_PROFILE: readonly number[] = [
 const demand = z
   .strictObject({
     /** Riders per hour at a station of weight 1 when the profile is 1. */
-    base_riders_per_hour: z.number().min(0).default(2),
+    base_riders_per_hour: z.number().min(0).default(1.5),
     /** 24 hourly multipliers of the base rate, local time of day (hour 0 = midnight). */
     profile: z
       .array(z.number().min(0))

@@ -74,7 +74,7 @@ export function stationKpis(net: SwapNetwork, st: StationRt): Record<string, num
     wait_mean_s: round3(st.waits.mean),
     queue_length: st.queueLength,
     queue_length_mean: round4(st.queueTw.mean(now)),
-    charged_batteries: net.chargedCount(st),
+    charged_batteries: st.charged,
     charged_availability: round4(st.availableTw.mean(now)),
     power_draw_kw: st.powerDrawKw,
     peak_power_kw: st.peakPowerKw,
@@ -110,7 +110,7 @@ export function networkKpis(net: SwapNetwork, waits: WaitStats): Record<string, 
     energy += energyNow(net, st);
     queue += st.queueLength;
     queueArea += st.queueTw.integral(now);
-    charged += net.chargedCount(st);
+    charged += st.charged;
     avail += st.availableTw.mean(now);
     busy += st.busyBaysTw.integral(now);
     bays += st.bays.length;

@@ -1,6 +1,6 @@
 import type { Asset, AssetStatus, BuildContext, JsonObject, OutputTable, PackModel } from '@doppel/twin';
 import type { SwapConfig } from './config.js';
-import { fillChargers } from './charging-ops.js';
+import { chargingPatch, fillChargers } from './charging-ops.js';
 import { batteryKpis, networkKpis, stationKpis, STATION_KPIS } from './kpis.js';
 import { SwapNetwork } from './network.js';
 import { startArrivals } from './rider-ops.js';
@@ -17,11 +17,7 @@ export class SwapModel implements PackModel {
       // Stations that start with partly charged batteries put them on chargers at t=0.
       for (const b of st.idle) if (net.needsCharge(b)) st.pushCharge(b);
       if (fillChargers(net, st)) {
-        net.updateStation(
-          st,
-          { chargers: st.chargerSnapshots(), power_draw_kw: st.powerDrawKw, inventory: net.noteInventory(st) },
-          'CHARGING_STARTED',
-        );
+        net.updateStation(st, chargingPatch(net, st), 'CHARGING_STARTED');
       }
       startArrivals(net, st);
     }

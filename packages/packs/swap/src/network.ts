@@ -109,23 +109,23 @@ export class SwapNetwork {
       st.idle.push(b);
     }
     const state: StationState = {
-      name: plan.name,
+      bays_available: plan.bays,
+      bays_total: plan.bays,
+      chargers: st.chargerSnapshots(),
+      closed_bays: [],
+      grid_power_limit_kw: plan.gridPowerLimitKw,
+      inventory: this.inventoryOf(st),
       lat: plan.lat,
       lon: plan.lon,
-      status: 'open',
-      bays_total: plan.bays,
-      bays_available: plan.bays,
-      closed_bays: [],
-      queue_length: 0,
-      grid_power_limit_kw: plan.gridPowerLimitKw,
+      name: plan.name,
       power_draw_kw: 0,
+      queue_length: 0,
       service_speed: 1,
-      chargers: st.chargerSnapshots(),
-      inventory: this.inventoryOf(st),
+      status: 'open',
     };
     st.asset = this.twin.createAsset('station', plan.id, state, st);
     for (const b of st.idle) this.createBatteryAsset(b, plan.id);
-    st.availableTw.set(this.chargedCount(st) > 0 ? 1 : 0, this.env.now);
+    this.noteInventory(st);
   }
 
   private createField(): void {
@@ -150,12 +150,12 @@ export class SwapNetwork {
 
   createBatteryAsset(b: BatteryRt, location: string): void {
     const state: BatteryState = {
-      soc: round4(b.soc),
+      capacity_kwh: b.capacityKwh,
       cycle_count: b.cycleCount,
       health: round4(b.health),
       health_status: this.healthStatus(b.health),
       location,
-      capacity_kwh: b.capacityKwh,
+      soc: round4(b.soc),
     };
     b.asset = this.twin.createAsset('battery', b.id, state, b);
   }
@@ -174,12 +174,6 @@ export class SwapNetwork {
   /** Should go on a charger when one is free. */
   needsCharge(b: BatteryRt): boolean {
     return b.soc < this.targetSoc - 1e-9 && b.health >= this.endOfLife;
-  }
-
-  chargedCount(st: StationRt): number {
-    let n = 0;
-    for (const b of st.idle) if (this.dispensable(b)) n++;
-    return n;
   }
 
   inventoryOf(st: StationRt): Inventory {
@@ -204,17 +198,19 @@ export class SwapNetwork {
     }
     let charging = 0;
     for (const c of st.chargers) if (c.battery !== null) charging++;
+    // Keys in sorted order: the ledger encoder then prints the object as it is.
     return {
-      total: idle.length + charging,
+      bands: { soc_0_20: b0, soc_20_50: b20, soc_50_80: b50, soc_80_90: b80, soc_90_100: b90 },
       charged,
       charging,
-      bands: { '90-100': b90, '80-90': b80, '50-80': b50, '20-50': b20, '0-20': b0 },
+      total: idle.length + charging,
     };
   }
 
-  /** Call after any change to the slots: keeps the availability KPI exact. */
+  /** Call after any change to the slots: keeps the charged count and the availability KPI exact. */
   noteInventory(st: StationRt): Inventory {
     const inv = this.inventoryOf(st);
+    st.charged = inv.charged;
     const available = inv.charged > 0 ? 1 : 0;
     if (available !== st.availableTw.current) st.availableTw.set(available, this.env.now);
     return inv;

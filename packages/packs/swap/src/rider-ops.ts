@@ -1,3 +1,4 @@
+import type { Event } from '@doppel/engine';
 import type { JsonObject } from '@doppel/twin';
 import type { Urgency } from './config.js';
 import { nextArrival } from './demand.js';
@@ -19,10 +20,27 @@ const URGENCIES: readonly Urgency[] = ['low', 'normal', 'high'];
 export function startArrivals(net: SwapNetwork, st: StationRt): void {
   const t = nextArrival(st.ratesPerHour, net.dayOffsetS, net.env.now, st.rngArrivals.exponential(1));
   if (t === Infinity) return;
-  net.env.timeout(t - net.env.now).addCallback(() => {
-    arrive(net, st);
-    startArrivals(net, st);
-  });
+  net.env.timeout(t - net.env.now, st).addCallback(onArrival);
+}
+
+// Timer callbacks are shared functions that find their subject in the timer's value: no closure per event.
+function onArrival(event: Event): void {
+  const st = event.value as StationRt;
+  arrive(st.net, st);
+  startArrivals(st.net, st);
+}
+
+function onPatienceOut(event: Event): void {
+  const r = event.value as RiderRt;
+  if (r.patienceEpoch === r.epoch && r.inQueue) renege(r.net, r.station, r);
+}
+
+function onTravelEnd(event: Event): void {
+  const r = event.value as RiderRt;
+  if (r.travelTimer === event && r.status === 'travelling') {
+    r.travelTimer = null;
+    arriveByRedirect(r.net, r.travelTo as StationRt, r);
+  }
 }
 
 function arrive(net: SwapNetwork, st: StationRt): void {
@@ -42,15 +60,16 @@ function arrive(net: SwapNetwork, st: StationRt): void {
   const r = new RiderRt(net, `${st.id}.r${++st.riderSeq}`, st, urgency, patience, battery);
   battery.soc = soc;
   battery.rider = r;
-  net.twin.update(battery.asset, { soc: round4(soc), location: r.id }, 'ASSIGNED_TO_VEHICLE', { station: st.id });
+  net.twin.update(battery.asset, { location: r.id, soc: round4(soc) }, 'ASSIGNED_TO_VEHICLE', { station: st.id });
   const joins = st.status !== 'maintenance' && st.queueLength < cfg.balk_queue_length;
+  // Keys in sorted order here and in every ledger payload: the ledger encoder then prints objects as they are.
   const state: VehicleState = {
-    rider_patience_s: patience,
-    current_location: st.id,
-    urgency,
-    battery_soc: round4(soc),
     battery: battery.id,
+    battery_soc: round4(soc),
+    current_location: st.id,
+    rider_patience_s: patience,
     status: joins ? 'waiting' : 'arriving',
+    urgency,
   };
   r.status = state.status;
   r.asset = net.twin.createAsset('vehicle', r.id, state, r);
@@ -67,7 +86,7 @@ function arriveByRedirect(net: SwapNetwork, st: StationRt, r: RiderRt): void {
   st.arrivals++;
   const joins = st.status !== 'maintenance' && st.queueLength < net.config.riders.balk_queue_length;
   r.status = joins ? 'waiting' : 'arriving';
-  net.twin.update(r.asset, { status: r.status, current_location: st.id }, 'RIDER_ARRIVED', { station: st.id });
+  net.twin.update(r.asset, { current_location: st.id, status: r.status }, 'RIDER_ARRIVED', { station: st.id });
   if (joins) join(net, st, r, 'redirect');
   else balk(net, st, r);
 }
@@ -77,21 +96,19 @@ function join(net: SwapNetwork, st: StationRt, r: RiderRt, reason: string): void
   r.station = st;
   r.joinedAt = now;
   r.inQueue = true;
-  const epoch = ++r.epoch;
+  r.patienceEpoch = ++r.epoch;
   st.pushQueue(r);
   st.joins++;
   net.setQueueLength(st, st.queueLength + 1);
   net.updateStation(st, { queue_length: st.queueLength }, 'QUEUE_INCREMENT', { reason, rider: r.id });
-  net.env.timeout(r.patienceS).addCallback(() => {
-    if (r.epoch === epoch && r.inQueue) renege(net, st, r);
-  });
+  net.env.timeout(r.patienceS, r).addCallback(onPatienceOut);
   tryStartSwaps(net, st);
 }
 
 function balk(net: SwapNetwork, st: StationRt, r: RiderRt): void {
   st.balks++;
   const reason = st.status === 'maintenance' ? 'maintenance' : 'queue_too_long';
-  net.twin.emit(st.asset, 'RIDER_BALKED', { rider: r.id, queue_length: st.queueLength, reason });
+  net.twin.emit(st.asset, 'RIDER_BALKED', { queue_length: st.queueLength, reason, rider: r.id });
   moveOn(net, st, r, 'balk');
 }
 
@@ -109,9 +126,9 @@ export function renege(net: SwapNetwork, st: StationRt, r: RiderRt, reason = 'pa
   const waited = leaveQueue(net, st, r);
   st.reneges++;
   net.updateStation(st, { queue_length: st.queueLength }, 'RIDER_RENEGED', {
+    reason,
     rider: r.id,
     waited_s: round4(waited),
-    reason,
   });
   moveOn(net, st, r, 'renege');
 }
@@ -122,7 +139,7 @@ function moveOn(net: SwapNetwork, st: StationRt, r: RiderRt, reason: string): vo
   if (r.redirects < cfg.max_redirects && cfg.urgencies.includes(r.urgency)) {
     for (const n of st.neighbours) {
       const other = n.station;
-      if (other.status === 'open' && net.chargedCount(other) > 0) {
+      if (other.status === 'open' && other.charged > 0) {
         r.redirects++;
         travel(net, r, st, other, n.km, reason);
         return;
@@ -137,7 +154,7 @@ function moveOn(net: SwapNetwork, st: StationRt, r: RiderRt, reason: string): vo
 export function abandon(net: SwapNetwork, st: StationRt, r: RiderRt, reason: string): void {
   r.status = 'abandoned';
   st.abandoned++;
-  net.twin.update(r.asset, { status: 'abandoned' }, 'TRIP_ABANDONED', { station: st.id, reason });
+  net.twin.update(r.asset, { status: 'abandoned' }, 'TRIP_ABANDONED', { reason, station: st.id });
   net.releaseToField(r.battery);
 }
 
@@ -150,13 +167,11 @@ export function travel(net: SwapNetwork, r: RiderRt, from: StationRt, to: Statio
   r.station = from;
   r.travelTo = to;
   from.redirectsOut++;
-  const token = ++r.travelToken;
-  const patch: Partial<VehicleState> = { status: 'travelling', current_location: `in_transit:${from.id}->${to.id}` };
-  const meta: JsonObject = { from: from.id, to: to.id, reason, distance_km: round3(km), eta_s: etaS };
+  const patch: Partial<VehicleState> = { current_location: `in_transit:${from.id}->${to.id}`, status: 'travelling' };
+  const meta: JsonObject = { distance_km: round3(km), eta_s: etaS, from: from.id, reason, to: to.id };
   net.twin.update(r.asset, patch, 'RIDER_REDIRECTED', meta);
-  net.env.timeout(etaS).addCallback(() => {
-    if (r.travelToken === token && r.status === 'travelling') arriveByRedirect(net, to, r);
-  });
+  r.travelTimer = net.env.timeout(etaS, r);
+  r.travelTimer.addCallback(onTravelEnd);
 }
 
 /** Great-circle distance between two stations (km). */

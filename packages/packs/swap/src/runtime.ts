@@ -1,4 +1,4 @@
-import type { RandomStream } from '@doppel/engine';
+import type { Event, RandomStream } from '@doppel/engine';
 import type { Asset } from '@doppel/twin';
 import type { Urgency } from './config.js';
 import type { StationPlan } from './layout.js';
@@ -79,7 +79,7 @@ export class ChargerRt {
   }
 
   private makeSnapshot(): ChargerSnapshot {
-    return { id: this.id, state: this.state, fault_type: this.faultType, battery: this.battery?.id ?? null };
+    return { battery: this.battery?.id ?? null, fault_type: this.faultType, id: this.id, state: this.state };
   }
 }
 
@@ -89,7 +89,8 @@ export class BayRt {
   endAt = 0;
   /** Service time left when an outage froze the swap. */
   remaining = 0;
-  token = 0;
+  /** The swap's end timer; null while frozen or idle. */
+  timer: Event | null = null;
   constructor(readonly id: string) {}
 }
 
@@ -101,9 +102,11 @@ export class RiderRt {
   joinedAt = 0;
   /** Bumped whenever the rider joins or leaves a queue, so stale patience timers do nothing. */
   epoch = 0;
+  /** The epoch the pending patience timer belongs to. */
+  patienceEpoch = -1;
+  travelTimer: Event | null = null;
   inQueue = false;
   redirects = 0;
-  travelToken = 0;
   travelTo: StationRt | null = null;
   bay: BayRt | null = null;
   swapOut: BatteryRt | null = null;
@@ -144,12 +147,16 @@ export class StationRt {
   serviceSpeed = 1;
   gridLimitKw: number;
   powerDrawKw = 0;
+  /** Batteries charging with power > 0. */
+  powered = 0;
   peakPowerKw = 0;
   /** Energy drawn up to the last reallocation (kWh). */
   energyKwh = 0;
-  /** The scheduled charge-completion check: only the timer carrying the current token acts. */
-  timerToken = 0;
+  /** The scheduled charge-completion check; a superseded timer fires and does nothing. */
+  timer: Event | null = null;
   timerAt = Infinity;
+  /** Batteries that can be handed out now (kept by `noteInventory`). */
+  charged = 0;
   neighbours: Neighbour[] = [];
   riderSeq = 0;
   batterySeq = 0;

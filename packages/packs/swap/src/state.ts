@@ -10,7 +10,8 @@ export const STATION_STATUSES = ['open', 'outage', 'maintenance'] as const;
 export type StationStatus = (typeof STATION_STATUSES)[number];
 
 /** SoC bands of the batteries resting in a station's slots (not on a charger), highest first. */
-export const SOC_BANDS = ['90-100', '80-90', '50-80', '20-50', '0-20'] as const;
+/** Band keys sort as text in ascending SoC order (and never look like array indices, which canonical JSON dislikes). */
+export const SOC_BANDS = ['soc_0_20', 'soc_20_50', 'soc_50_80', 'soc_80_90', 'soc_90_100'] as const;
 
 export const chargerStateSchema = z.strictObject({
   id: z.string(),

@@ -281,8 +281,8 @@ function openReserveChargers(): StationIntervention<{ count?: number }> {
       }
       fillChargers(net, st);
       net.updateStation(st, chargingPatch(net, st), 'RESERVE_CHARGERS_OPENED', {
-        count: opened.length,
         chargers: opened.map((c) => c.id),
+        count: opened.length,
       });
     },
   };

@@ -1,3 +1,4 @@
+import type { Event } from '@doppel/engine';
 import { freeCharger, reallocate, startCharging } from './charging-ops.js';
 import { round4, type SwapNetwork } from './network.js';
 import type { BatteryRt, BayRt, RiderRt, StationRt } from './runtime.js';
@@ -60,19 +61,24 @@ function startSwap(net: SwapNetwork, st: StationRt, bay: BayRt, r: RiderRt, b: B
   scheduleSwapEnd(net, st, bay, service / st.serviceSpeed);
   net.updateStation(
     st,
-    { queue_length: st.queueLength, bays_available: st.freeBays(), inventory: net.noteInventory(st) },
+    { bays_available: st.freeBays(), inventory: net.noteInventory(st), queue_length: st.queueLength },
     'SWAP_STARTED',
-    { rider: r.id, bay: bay.id, battery_out: b.id, wait_time_s: round4(wait) },
+    { battery_out: b.id, bay: bay.id, rider: r.id, wait_time_s: round4(wait) },
   );
-  net.twin.update(r.asset, { status: 'swapping' }, 'SWAP_STARTED', { station: st.id, bay: bay.id });
+  net.twin.update(r.asset, { status: 'swapping' }, 'SWAP_STARTED', { bay: bay.id, station: st.id });
 }
 
 function scheduleSwapEnd(net: SwapNetwork, st: StationRt, bay: BayRt, durationS: number): void {
   bay.endAt = net.env.now + durationS;
-  const token = ++bay.token;
-  net.env.timeout(durationS).addCallback(() => {
-    if (bay.token === token) completeSwap(net, st, bay);
-  });
+  bay.timer = net.env.timeout(durationS, bay);
+  bay.timer.addCallback(onSwapEnd);
+}
+
+function onSwapEnd(event: Event): void {
+  const bay = event.value as BayRt;
+  if (bay.timer !== event) return;
+  const r = bay.rider as RiderRt;
+  completeSwap(r.net, r.station, bay);
 }
 
 function completeSwap(net: SwapNetwork, st: StationRt, bay: BayRt): void {
@@ -81,26 +87,30 @@ function completeSwap(net: SwapNetwork, st: StationRt, bay: BayRt): void {
   const out = r.swapOut as BatteryRt;
   const incoming = r.battery;
   bay.rider = null;
-  bay.token++;
+  bay.timer = null;
   st.busyBaysTw.set(st.busyBays(), now);
   st.swaps++;
 
   // The depleted battery: straight onto a free charger, else into a slot and the charge queue.
   incoming.rider = null;
   incoming.station = st;
-  const patch: Partial<StationState> = { bays_available: st.freeBays() };
+  let patch: Partial<StationState>;
   const charger = net.needsCharge(incoming) ? freeCharger(st) : null;
   if (charger !== null) {
-    startCharging(net, st, charger, incoming, { rider: r.id, swapped_in: 'true' });
+    startCharging(net, st, charger, incoming, r.id);
     reallocate(net, st);
-    patch.chargers = st.chargerSnapshots();
-    patch.power_draw_kw = st.powerDrawKw;
+    patch = {
+      bays_available: st.freeBays(),
+      chargers: st.chargerSnapshots(),
+      inventory: net.noteInventory(st),
+      power_draw_kw: st.powerDrawKw,
+    };
   } else {
     st.idle.push(incoming);
     if (net.needsCharge(incoming)) st.pushCharge(incoming);
-    net.twin.update(incoming.asset, { location: st.id }, 'SWAP_COMPLETED', { station: st.id, rider: r.id, role: 'in' });
+    net.twin.update(incoming.asset, { location: st.id }, 'SWAP_COMPLETED', { rider: r.id, role: 'in', station: st.id });
+    patch = { bays_available: st.freeBays(), inventory: net.noteInventory(st) };
   }
-  patch.inventory = net.noteInventory(st);
 
   // The charged battery leaves on the scooter.
   out.station = null;
@@ -110,16 +120,16 @@ function completeSwap(net: SwapNetwork, st: StationRt, bay: BayRt): void {
   r.bay = null;
   r.status = 'done';
   net.updateStation(st, patch, 'SWAP_COMPLETED', {
-    wait_time_s: round4(r.waitS),
-    rider: r.id,
     battery_in: incoming.id,
     battery_out: out.id,
+    bay: bay.id,
+    rider: r.id,
     soc_in: round4(incoming.soc),
     soc_out: round4(out.soc),
-    bay: bay.id,
+    wait_time_s: round4(r.waitS),
   });
-  net.twin.update(out.asset, { location: r.id }, 'SWAP_COMPLETED', { station: st.id, rider: r.id, role: 'out' });
-  net.twin.update(r.asset, { status: 'done', battery_soc: round4(out.soc), battery: out.id }, 'SWAP_COMPLETED', {
+  net.twin.update(out.asset, { location: r.id }, 'SWAP_COMPLETED', { rider: r.id, role: 'out', station: st.id });
+  net.twin.update(r.asset, { battery: out.id, battery_soc: round4(out.soc), status: 'done' }, 'SWAP_COMPLETED', {
     station: st.id,
     wait_time_s: round4(r.waitS),
   });
@@ -133,7 +143,7 @@ export function freezeSwaps(net: SwapNetwork, st: StationRt): void {
   for (const bay of st.bays) {
     if (bay.rider === null) continue;
     bay.remaining = Math.max(0, bay.endAt - now);
-    bay.token++;
+    bay.timer = null;
   }
 }
 

@@ -43,6 +43,9 @@ function checkRun(h: Harness, samples: ReturnType<typeof runSampled>, limits: Ma
     const inv = (st.asset.state as StationState).inventory;
     atStations += inv.total;
     expect(inv.total).toBe(st.idle.length + st.chargers.filter((c) => c.battery !== null).length);
+    // The cached charged count (used by redirects and KPIs) matches the slots.
+    expect(st.charged).toBe(st.idle.filter((b) => net.dispensable(b)).length);
+    expect(inv.charged).toBe(st.charged);
   }
   const batteries = h.registry.assets('battery');
   let onActiveRiders = 0;
