@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { MemoryLedgerStore, foldStates, type TelemetryRow } from '../src/index.js';
+import { MemoryLedgerStore, Simulation, foldStates, type TelemetryRow } from '../src/index.js';
+import { queuePack, queueScenario } from './fixtures/queue-pack.js';
 import { ledgerOf, newSim } from './fixtures/session-helpers.js';
 
 describe('telemetry monitor', () => {
@@ -59,20 +60,39 @@ describe('telemetry monitor', () => {
     expect(cut.telemetry()).toEqual(whole.telemetry());
   });
 
-  it('writes a full-state snapshot per interval to the store', async () => {
-    const store = new MemoryLedgerStore();
-    const calls: { seq: number; simTime: number; size: number }[] = [];
-    const original = store.putSnapshot.bind(store);
-    store.putSnapshot = async (simId, seq, simTime, states) => {
-      calls.push({ seq, simTime, size: states.size });
-      return original(simId, seq, simTime, states);
+  it('writes full-state snapshots to the store at interval boundaries', async () => {
+    const spy = () => {
+      const store = new MemoryLedgerStore();
+      const calls: { seq: number; simTime: number; size: number }[] = [];
+      const original = store.putSnapshot.bind(store);
+      store.putSnapshot = async (simId, seq, simTime, states) => {
+        calls.push({ seq, simTime, size: states.size });
+        return original(simId, seq, simTime, states);
+      };
+      return { store, calls };
     };
-    const sim = await newSim({ store, durationS: 1800, telemetryIntervalS: 600 });
+    const every = spy();
+    const sim = await Simulation.create({
+      scenario: queueScenario({ durationS: 1800, telemetryIntervalS: 600 }),
+      packs: [queuePack],
+      store: every.store,
+      snapshotEveryRecords: 1,
+    });
     sim.runToEnd();
     await sim.flush();
-    expect(calls.map((c) => c.simTime)).toEqual([600, 1200, 1800]);
-    expect(calls.every((c) => c.size === 2)).toBe(true);
+    expect(every.calls.map((c) => c.simTime)).toEqual([600, 1200, 1800]);
+    expect(every.calls.every((c) => c.size === 2)).toBe(true);
     const records = await ledgerOf(sim);
-    expect(await store.stateAt(sim.id, 1200)).toEqual(foldStates(records.filter((r) => r.simTime <= 1200)));
+    expect(await every.store.stateAt(sim.id, 1200)).toEqual(foldStates(records.filter((r) => r.simTime <= 1200)));
+
+    // By default a snapshot waits for enough new records, so big models do not pay a full state every interval.
+    const sparse = spy();
+    const long = await newSim({ store: sparse.store, durationS: 24 * 3600, telemetryIntervalS: 300 });
+    long.runToEnd();
+    await long.flush();
+    const seqs = sparse.calls.map((c) => c.seq);
+    expect(seqs.length).toBeGreaterThan(0);
+    expect(seqs.length).toBeLessThan(long.telemetry().length);
+    for (let i = 1; i < seqs.length; i++) expect(seqs[i] - seqs[i - 1]).toBeGreaterThanOrEqual(2048);
   });
 });

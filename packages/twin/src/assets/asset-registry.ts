@@ -24,15 +24,19 @@ export interface AssetRegistryOptions {
   readonly kinds: readonly AssetKindDefinition[];
   /**
    * Validate every state update against the kind's schema (tests, debugging). Off in production: the hot path
-   * then only compares the changed fields. createAsset always validates.
+   * then only compares the changed fields.
    */
   readonly validateUpdates?: boolean;
+  /** Validate created states against the kind's schema (default true; a re-execution of a validated run skips it). */
+  readonly validateCreates?: boolean;
 }
 
 /** The live asset object: `state` is replaced on each update, so a state read earlier stays a valid snapshot. */
 class AssetEntry<S extends JsonObject, R> implements Asset<S, R> {
   state: Readonly<S>;
   constructor(
+    /** The registry that owns it: checked on every update instead of a map lookup. */
+    readonly owner: AssetRegistry,
     readonly id: string,
     readonly kind: string,
     state: S,
@@ -53,6 +57,7 @@ export class AssetRegistry implements TwinModel {
   private readonly byId = new Map<string, AssetEntry<JsonObject, unknown>>();
   private readonly byKind = new Map<string, AssetEntry<JsonObject, unknown>[]>();
   private readonly validateUpdates: boolean;
+  private readonly validateCreates: boolean;
   private currentOrigin: LedgerOrigin = 'sim';
   private changeCount = 0;
 
@@ -60,6 +65,7 @@ export class AssetRegistry implements TwinModel {
     this.env = options.env;
     this.ledger = options.ledger;
     this.validateUpdates = options.validateUpdates ?? false;
+    this.validateCreates = options.validateCreates ?? true;
     for (const kind of options.kinds) {
       this.kinds.set(kind.kind, kind);
       this.byKind.set(kind.kind, []);
@@ -68,6 +74,11 @@ export class AssetRegistry implements TwinModel {
 
   get origin(): LedgerOrigin {
     return this.currentOrigin;
+  }
+
+  /** Number of assets. */
+  get size(): number {
+    return this.byId.size;
   }
 
   /** Number of state changes so far (creations and updates): breakpoints re-evaluate only when it moved. */
@@ -93,9 +104,9 @@ export class AssetRegistry implements TwinModel {
     if (this.byId.has(id)) {
       throw new TwinError(TwinErrorCode.DuplicateAsset, `Asset "${id}" already exists`, { assetId: id });
     }
-    checkState(definition, id, state);
+    if (this.validateCreates) checkState(definition, id, state);
     const initial = Object.freeze({ ...state }) as S;
-    const entry = new AssetEntry<S, R>(id, kind, initial, runtime as R);
+    const entry = new AssetEntry<S, R>(this, id, kind, initial, runtime as R);
     this.byId.set(id, entry as AssetEntry<JsonObject, unknown>);
     (this.byKind.get(kind) as AssetEntry<JsonObject, unknown>[]).push(entry as AssetEntry<JsonObject, unknown>);
     this.changeCount++;
@@ -191,13 +202,10 @@ export class AssetRegistry implements TwinModel {
   }
 
   private entryOf(asset: Asset<JsonObject, unknown>): AssetEntry<JsonObject, unknown> {
-    const entry = this.byId.get(asset.id);
-    if (entry === undefined || entry !== asset) {
-      throw new TwinError(TwinErrorCode.UnknownAsset, `Asset "${asset.id}" does not belong to this simulation`, {
-        assetId: asset.id,
-      });
-    }
-    return entry;
+    if (asset instanceof AssetEntry && asset.owner === this) return asset as AssetEntry<JsonObject, unknown>;
+    throw new TwinError(TwinErrorCode.UnknownAsset, `Asset "${asset.id}" does not belong to this simulation`, {
+      assetId: asset.id,
+    });
   }
 }
 

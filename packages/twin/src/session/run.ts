@@ -31,6 +31,15 @@ export interface RunOptions {
   readonly batchSize?: number;
   /** Start silent: records are hashed but neither stored nor published until `goLive`. */
   readonly silent?: boolean;
+  /**
+   * Take no telemetry rows (a silent re-execution whose rows are taken over from the run it replaces with
+   * `resumeTelemetry`, or that only serves stateAt).
+   */
+  readonly skipTelemetry?: boolean;
+  /** Skip schema validation of created assets: a re-execution creates exactly the states a validated run did. */
+  readonly trustStates?: boolean;
+  /** See SimulationCreateOptions.snapshotEveryRecords. */
+  readonly snapshotEveryRecords?: number;
 }
 
 /** Why a drive stopped: its time limit, its event budget, its stop condition, or an empty schedule at the limit. */
@@ -56,12 +65,17 @@ export class Run {
   private silentFlag: boolean;
   private readonly snapshotWrites = new Set<Promise<void>>();
   private snapshotFailure: { error: unknown } | null = null;
+  private readonly snapshotEvery: number | undefined;
+  private lastSnapshotSeq = 0;
+  private sampling: boolean;
 
   constructor(options: RunOptions) {
     this.store = options.store;
     this.simId = options.simId;
     this.hooks = options.hooks;
     this.silentFlag = options.silent ?? false;
+    this.snapshotEvery = options.snapshotEveryRecords;
+    this.sampling = !(options.skipTelemetry ?? false);
     this.pendingLog = [...options.log];
     this.env = new Environment({ seed: options.seed });
     this.writer = new LedgerWriter({ simId: options.simId, store: options.store, batchSize: options.batchSize });
@@ -74,6 +88,7 @@ export class Run {
       ledger: this.writer,
       kinds: options.pack.assetKinds,
       validateUpdates: options.validateUpdates,
+      validateCreates: !(options.trustStates ?? false),
     });
     this.book = new InterventionBook(this.env, this.registry, {
       onChange: (record) => {
@@ -109,6 +124,13 @@ export class Run {
   goLive(): void {
     this.writer.setSilentUntil(this.writer.seq);
     this.silentFlag = false;
+    this.lastSnapshotSeq = this.writer.seq;
+  }
+
+  /** Takes over the telemetry rows `other` took before t and samples from here on (see TelemetryMonitor). */
+  resumeTelemetry(other: Run, t: number): void {
+    this.telemetry.resumeFrom(other.telemetry, t);
+    this.sampling = true;
   }
 
   /** Appends an entry to the log and submits it now (it was logged at the current event count). */
@@ -133,7 +155,7 @@ export class Run {
         budget = Math.min(budget, this.pendingLog[this.logIndex].submittedAtEvent - env.eventsProcessed);
       }
       const next = env.peek();
-      const boundary = this.telemetry.next;
+      const boundary = this.sampling ? this.telemetry.next : Infinity;
       // A row is taken when the run moves past its boundary, never when it stops on it: an intervention made while
       // paused exactly there belongs to the interval (and a re-execution, which does not stop there, agrees).
       if (next > boundary && boundary < limit) {
@@ -169,6 +191,7 @@ export class Run {
 
   /** Takes the rows of every boundary up to `end` (inclusive), the last one possibly partial: the run is over. */
   finish(end: number): void {
+    if (!this.sampling) return;
     while (this.telemetry.next <= end) this.takeSample();
     const last = this.telemetry.rows.at(-1);
     if (last === undefined || last.time < end) this.takeSample(end);
@@ -189,12 +212,24 @@ export class Run {
     const row = this.telemetry.sample(at);
     if (this.silentFlag) return;
     this.hooks.onTelemetry(row);
-    if (this.store !== null) this.writeSnapshot(row.time);
+    if (this.store !== null && this.writer.seq - this.lastSnapshotSeq >= this.snapshotThreshold()) {
+      this.writeSnapshot(row.time);
+    }
+  }
+
+  /**
+   * A snapshot costs one state per asset; by default one is written at a telemetry boundary once at least twice
+   * as many records as assets (and 2048) have been appended since the last one, so snapshots never cost more than
+   * half the ledger itself while stateAt folds a bounded number of records.
+   */
+  private snapshotThreshold(): number {
+    return this.snapshotEvery ?? Math.max(2048, 2 * this.registry.size);
   }
 
   private writeSnapshot(simTime: number): void {
     const store = this.store as LedgerStore;
     const seq = this.writer.seq;
+    this.lastSnapshotSeq = seq;
     const states = this.registry.states();
     // The snapshot may only reach the store after the records it covers: flush hands them over first.
     const write = this.writer

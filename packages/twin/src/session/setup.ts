@@ -18,6 +18,7 @@ export interface SimulationInit {
   readonly createdAt: string;
   readonly validateUpdates: boolean;
   readonly batchSize: number | undefined;
+  readonly snapshotEveryRecords: number | undefined;
 }
 
 export function idNumber(id: string): number {
@@ -65,6 +66,7 @@ export function resolveInit(options: SimulationCreateOptions, simId: string | un
     createdAt: options.createdAt ?? scenario.start,
     validateUpdates: options.validateUpdates ?? false,
     batchSize: options.batchSize,
+    snapshotEveryRecords: options.snapshotEveryRecords,
   };
 }
 

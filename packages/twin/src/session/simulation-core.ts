@@ -79,6 +79,8 @@ export abstract class SimulationCore {
   }
 
   protected newRun(log: readonly InterventionLogEntry[], store: LedgerStore | null, silent: boolean): Run {
+    // A silent run re-executes inputs a live run already executed: states and rows are known to be valid and the
+    // rows before t are taken over, so validation and telemetry sampling are skipped.
     return new Run({
       scenario: this.scenario,
       pack: this.pack,
@@ -88,8 +90,11 @@ export abstract class SimulationCore {
       store,
       log,
       silent,
-      validateUpdates: this.init.validateUpdates,
+      skipTelemetry: silent,
+      trustStates: silent,
+      validateUpdates: silent ? false : this.init.validateUpdates,
       batchSize: this.init.batchSize,
+      snapshotEveryRecords: this.init.snapshotEveryRecords,
       hooks: {
         onLedger: (records) => this.emitter.emit('ledger', records),
         onTelemetry: (row) => this.emitter.emit('telemetry', row),
@@ -98,12 +103,18 @@ export abstract class SimulationCore {
     });
   }
 
-  /** Re-executes (scenario, seed, log prefix) silently up to t inclusive: no store I/O, no listeners. */
-  protected replay(prefix: readonly InterventionLogEntry[], t: number, store: LedgerStore | null): Run {
+  /**
+   * Re-executes (scenario, seed, log prefix) silently up to t inclusive: no store I/O, no listeners. With `rowsOf`,
+   * the telemetry rows before t are taken over from that run (an execution of the same inputs up to t at least).
+   */
+  protected replay(prefix: readonly InterventionLogEntry[], t: number, store: LedgerStore | null, rowsOf?: Run): Run {
     const run = this.newRun(prefix, store, true);
     try {
       run.drive(t);
-      if (t >= this.horizon) run.finish(this.horizon);
+      if (rowsOf !== undefined) {
+        run.resumeTelemetry(rowsOf, t);
+        if (t >= this.horizon) run.finish(this.horizon);
+      }
     } catch (error) {
       throw asFailure(error, `Re-execution up to ${t} s failed`);
     }

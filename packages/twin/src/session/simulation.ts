@@ -7,6 +7,7 @@ import type {
 } from '../contracts/interventions.js';
 import type { JsonObject } from '../contracts/json.js';
 import type { LedgerHead } from '../contracts/ledger.js';
+import type { OutputTable } from '../contracts/pack.js';
 import { TwinError, TwinErrorCode } from '../errors.js';
 import { systemClock } from '../ports/clock.js';
 import type { Breakpoint } from './breakpoints.js';
@@ -286,6 +287,11 @@ export class Simulation extends SimulationCore {
     };
   }
 
+  /** The pack's extra output tables (the line pack's events.csv), as of now. */
+  outputTables(): readonly OutputTable[] {
+    return this.run.model.outputTables?.() ?? [];
+  }
+
   on<K extends SimulationEventName>(name: K, listener: (payload: SimulationEventMap[K]) => void): () => void {
     return this.emitter.on(name, listener);
   }
@@ -319,7 +325,7 @@ export class Simulation extends SimulationCore {
     });
     const previous = this.statusValue;
     const prefix = this.logPrefix(t);
-    const run = this.replay(prefix, t, this.store);
+    const run = this.replay(prefix, t, this.store, this.run);
     const seq = run.writer.seq;
     if (this.store !== null) await this.store.truncate(this.id, seq);
     this.adopt(run, prefix, t);
@@ -346,7 +352,7 @@ export class Simulation extends SimulationCore {
       createdAt: options.createdAt ?? this.init.createdAt,
     });
     const prefix = this.logPrefix(t);
-    const run = child.replay(prefix, t, child.store);
+    const run = child.replay(prefix, t, child.store, this.run);
     // Refuse a bad change before anything reaches the store.
     for (const request of requests) {
       validateIntervention(run.registry, { ...request, at: request.at ?? t }, run.env.now, this.horizon);

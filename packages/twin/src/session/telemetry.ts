@@ -21,7 +21,9 @@ export class TelemetryMonitor {
   private readonly counters: ReadonlySet<string>;
   private readonly order: readonly string[];
   private readonly startMs: number;
-  private readonly rowsList: TelemetryRow[] = [];
+  private rowsList: TelemetryRow[] = [];
+  /** The raw KPI values behind each row (counters cumulative), so a re-execution can resume from a row. */
+  private rawList: Record<string, number>[] = [];
   private previous: Record<string, number>;
   private nextBoundary: number;
 
@@ -59,7 +61,23 @@ export class TelemetryMonitor {
     this.nextBoundary = at + this.intervalS;
     const frozen = Object.freeze(row) as TelemetryRow;
     this.rowsList.push(frozen);
+    this.rawList.push(this.previous);
     return frozen;
+  }
+
+  /**
+   * Takes over the rows another monitor of the same (scenario, seed, log) took before sim time t. A re-execution
+   * up to t produces exactly those rows, so it may skip sampling (the pack's KPIs can be costly) and resume here.
+   */
+  resumeFrom(other: TelemetryMonitor, t: number): void {
+    let n = 0;
+    while (n < other.rowsList.length && other.rowsList[n].time < t) n++;
+    this.rowsList = other.rowsList.slice(0, n);
+    this.rawList = other.rawList.slice(0, n);
+    if (n > 0) {
+      this.previous = this.rawList[n - 1];
+      this.nextBoundary = this.rowsList[n - 1].time + this.intervalS;
+    }
   }
 
   private valueOf(name: string, value: number): number {

@@ -46,6 +46,11 @@ export interface SimulationCreateOptions {
   readonly validateUpdates?: boolean;
   /** Ledger records per store append. */
   readonly batchSize?: number;
+  /**
+   * Full-state snapshots (for fast stateAt) are written at telemetry boundaries once this many records were
+   * appended since the last one. Default: max(2048, 2 x number of assets). 1 = at every boundary.
+   */
+  readonly snapshotEveryRecords?: number;
 }
 
 export interface PlayOptions {
