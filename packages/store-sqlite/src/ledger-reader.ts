@@ -157,7 +157,11 @@ export class LedgerReader {
     }
   }
 
-  query(simKey: number, query: LedgerQuery, names: readonly ReadonlyMap<string, number>[]): LedgerEvent[] {
+  query(
+    simKey: number,
+    query: LedgerQuery,
+    nameKey: (kind: number, name: string) => number | undefined,
+  ): LedgerEvent[] {
     const limit = query.limit ?? Number.POSITIVE_INFINITY;
     const tipSeq = this.tip(simKey).seq;
     let from = Math.max(1, Math.floor(query.afterSeq ?? 0) + 1);
@@ -172,7 +176,7 @@ export class LedgerReader {
       const byAsset = query.assetId !== undefined;
       const wanted = byAsset ? [query.assetId as string] : (query.eventTypes ?? []);
       const kind = byAsset ? KIND_ASSET : KIND_EVENT_TYPE;
-      const keys = new Set(wanted.map((name) => names[kind].get(name)).filter((key) => key !== undefined));
+      const keys = new Set(wanted.map((name) => nameKey(kind, name)).filter((key) => key !== undefined));
       types = byAsset && query.eventTypes !== undefined ? new Set(query.eventTypes) : null;
       events = this.decodeMatching(simKey, kind, keys, from, to, order);
     } else {

@@ -173,7 +173,7 @@ export class SqliteLedgerStore implements LedgerStore {
   async query(query: LedgerQuery): Promise<LedgerEvent[]> {
     checkQueryLimit(query);
     const simKey = this.keyOf(query.simId);
-    return this.db.transaction(() => this.reader.query(simKey, query, this.names))();
+    return this.db.transaction(() => this.reader.query(simKey, query, (kind, name) => this.nameKey(kind, name)))();
   }
 
   async head(simId: string): Promise<LedgerHead> {
@@ -239,7 +239,7 @@ export class SqliteLedgerStore implements LedgerStore {
         const state = states.get(id);
         if (state !== undefined) wanted.set(id, state);
       }
-      const keys = assetIds.map((id) => this.names[KIND_ASSET].get(id)).filter((k) => k !== undefined);
+      const keys = assetIds.map((id) => this.nameKey(KIND_ASSET, id)).filter((k) => k !== undefined);
       applyLedgerEvents(wanted, this.reader.decodeMatching(simKey, KIND_ASSET, new Set(keys), from, end, 'asc'));
       return wanted;
     })();
@@ -346,12 +346,21 @@ export class SqliteLedgerStore implements LedgerStore {
   }
 
   private intern(kind: number, name: string, added: NewNames): number {
-    const known = this.names[kind].get(name);
+    const known = this.nameKey(kind, name);
     if (known !== undefined) return known;
     const key = Number(this.sql.insertName.run(kind, name).lastInsertRowid);
     this.names[kind].set(name, key);
     added.push([kind, name]);
     return key;
+  }
+
+  /** The key of a name, looking in the file when the cache misses: another connection may have added it. */
+  private nameKey(kind: number, name: string): number | undefined {
+    const cached = this.names[kind].get(name);
+    if (cached !== undefined) return cached;
+    const stored = this.sql.nameKey.get(kind, name) as number | undefined;
+    if (stored !== undefined) this.names[kind].set(name, stored);
+    return stored;
   }
 
   /** Drops records after `keep` with their blocks, snapshots and chunk columns (keep 0: the whole ledger). */

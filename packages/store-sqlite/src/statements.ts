@@ -28,6 +28,7 @@ const SQL = {
 
   allNames: q('SELECT name_key, kind, name FROM names'),
   insertName: q('INSERT INTO names (kind, name) VALUES (?, ?)'),
+  nameKey: p('SELECT name_key FROM names WHERE kind = ? AND name = ?'),
 
   putRow: q(
     'INSERT OR REPLACE INTO ledger (id, count, first_time, last_time, prev_hash, hash, times, body) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',

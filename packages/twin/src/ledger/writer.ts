@@ -140,7 +140,13 @@ export class LedgerWriter {
     this.records = [];
     this.encoded = [];
     if (this.store !== null && this.failure === null) {
-      const settled = this.store.append(this.simId, records, blocks, encoded).then(
+      let appended: Promise<void>;
+      try {
+        appended = this.store.append(this.simId, records, blocks, encoded);
+      } catch (error) {
+        appended = Promise.reject(error);
+      }
+      const settled = appended.then(
         () => undefined,
         (error: unknown) => {
           this.failure ??= { error };
