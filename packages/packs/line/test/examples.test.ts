@@ -80,6 +80,16 @@ describe('example config directory (seed 002)', () => {
       expect(events?.fileName).toBe('events.csv');
       expect(events?.columns).toEqual(EVENTS_COLUMNS);
       expect(events?.rows[0]?.[0]).toMatch(/^2026-03-02T06:00:00\.000Z$/);
+      // One row per machine state change, as in the ledger.
+      const ledger = await (sim.store as MemoryLedgerStore).query({ simId: sim.id, limit: 1_000_000 });
+      const machineIds = new Set(sim.assets('machine').map((asset) => asset.id));
+      const changes = ledger.filter(
+        (record) => machineIds.has(record.assetId) && record.oldValue !== null && 'state' in record.oldValue,
+      );
+      expect(events?.rows).toHaveLength(changes.length);
+      expect(events?.rows.map((row) => [row[2], row[3], row[4]])).toEqual(
+        changes.map((record) => [record.assetId, record.newValue?.state, record.eventType]),
+      );
 
       const p = summary.production;
       expect(p.units_released).toBe(
