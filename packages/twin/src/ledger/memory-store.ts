@@ -115,7 +115,7 @@ export class MemoryLedgerStore implements LedgerStore {
     const out: LedgerEvent[] = [];
     const events = sim.events;
     const desc = query.order === 'desc';
-    const start = desc ? events.length - 1 : Math.max(0, query.afterSeq ?? 0);
+    const start = desc ? events.length - 1 : Math.max(0, Math.floor(query.afterSeq ?? 0));
     for (let i = start; desc ? i >= 0 : i < events.length; desc ? i-- : i++) {
       if (out.length >= limit) break;
       const event = events[i];
