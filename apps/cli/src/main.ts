@@ -4,9 +4,9 @@ import { describeError } from './user-error.js';
 
 /** Runs the CLI and returns the process exit code; user errors never print a stack trace. */
 export async function main(argv: readonly string[]): Promise<number> {
-  const program = buildProgram().exitOverride();
+  const program = buildProgram();
   try {
-    await program.parseAsync([...argv]);
+    await program.parseAsync(withLegacyRunForm(argv));
     return typeof process.exitCode === 'number' ? process.exitCode : 0;
   } catch (error) {
     if (error instanceof CommanderError) return error.exitCode === 1 ? 2 : error.exitCode;
@@ -14,4 +14,13 @@ export async function main(argv: readonly string[]): Promise<number> {
     process.stderr.write(`doppel: ${message}\n`);
     return exitCode;
   }
+}
+
+/** Seed 002's direct form `doppel --run NAME --export` means `doppel run --run NAME --export`. */
+function withLegacyRunForm(argv: readonly string[]): string[] {
+  const args = [...argv];
+  const first = args[2];
+  if (first !== undefined && (first === '--run' || first.startsWith('--run=') || first === '--config'))
+    args.splice(2, 0, 'run');
+  return args;
 }

@@ -1,4 +1,6 @@
+import { linePack } from '@doppel/pack-line';
+import { swapPack } from '@doppel/pack-swap';
 import type { AnyPack } from '@doppel/twin';
 
 /** The packs the `doppel` command knows. */
-export const builtinPacks: readonly AnyPack[] = [];
+export const builtinPacks: readonly AnyPack[] = [swapPack, linePack];

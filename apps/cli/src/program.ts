@@ -9,14 +9,17 @@ import * as serve from './commands/serve.js';
 import * as simulate from './commands/simulate.js';
 import * as validate from './commands/validate.js';
 
-export const VERSION = '0.1.0';
+export { VERSION } from './version.js';
+import { VERSION } from './version.js';
 
 /** Builds the `doppel` command tree; each subcommand lives in its own module under commands/. */
 export function buildProgram(): Command {
   const program = new Command('doppel')
     .description('Doppel: a digital twin sandbox. Run, poke, rewind and branch virtual copies of your system.')
     .version(VERSION)
-    .showHelpAfterError();
+    .showHelpAfterError()
+    // Usage errors come back as CommanderError (also from subcommands) so main() owns the exit code.
+    .exitOverride();
   for (const command of [run, configure, simulate, replay, validate, schema, serve, accounts, bench]) {
     command.register(program);
   }

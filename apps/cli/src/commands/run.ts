@@ -1,4 +1,51 @@
+import { join } from 'node:path';
 import type { Command } from 'commander';
+import { runScenario } from '../run-scenario.js';
+import { loadSelectedScenario, parseSeedFlag } from '../scenario-source.js';
+import { formatSummary } from '../summary-print.js';
 
-/** Registers `doppel run`. */
-export function register(_program: Command): void {}
+interface RunFlags {
+  run?: string;
+  config?: string;
+  seed?: string;
+  until?: string;
+  out?: string;
+  export?: boolean;
+  json?: boolean;
+  progress?: boolean;
+}
+
+/** Registers `doppel run`: resolve a scenario, run it to its horizon, write its outputs. */
+export function register(program: Command): void {
+  program
+    .command('run')
+    .description('Run a scenario to its end and write summary.json, ledger.csv, telemetry.csv and the ledger database')
+    .argument('[scenario]', 'a scenario YAML file')
+    .option('--run <name>', 'a run of a config directory (runs/<name>.yaml), seed 002 layout')
+    .option('--config <dir>', 'the config directory for --run', 'config')
+    .option('--seed <n>', 'random seed (overrides the scenario)')
+    .option('--until <duration>', 'simulated duration, e.g. 24h, 90m, 1200s (overrides the scenario)')
+    .option('--out <dir>', 'output directory (default: output/<scenario name>)')
+    .option('--export', 'write the output tables (always on; kept for seed 002 command lines)')
+    .option('--json', 'print summary.json on stdout and nothing else')
+    .option('--no-progress', 'no progress bar')
+    .action(async (file: string | undefined, flags: RunFlags) => {
+      const scenario = loadSelectedScenario({
+        file,
+        run: flags.run,
+        config: flags.config,
+        seed: flags.seed,
+        until: flags.until,
+      });
+      const outDir = flags.out ?? join('output', scenario.name);
+      const seed = parseSeedFlag(flags.seed);
+      const result = await runScenario(scenario, {
+        outDir,
+        progress: flags.progress !== false && flags.json !== true,
+        ...(seed === undefined ? {} : { seed }),
+      });
+      process.stdout.write(
+        flags.json ? JSON.stringify(result.summary, null, 2) + '\n' : formatSummary(result.summary, outDir),
+      );
+    });
+}

@@ -5,3 +5,4 @@ export { parseDuration, formatDuration, parseClockTime, durationFormats } from '
 export { scenarioJsonSchema, scenarioFileSchema, type JsonSchema } from './json-schema.js';
 export { scenarioReferenceMarkdown } from './reference.js';
 export { configFolders, referenceFields, type ConfigFolder } from './documents.js';
+export { resolvedScenarioFromSnapshot, scenarioSha256 } from './snapshot.js';

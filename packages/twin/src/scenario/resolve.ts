@@ -1,5 +1,6 @@
+import { scenarioSha256 } from './snapshot.js';
 import type { z } from 'zod';
-import { canonicalJson, deepFreeze, sha256Hex } from '../contracts/canonical.js';
+import { deepFreeze } from '../contracts/canonical.js';
 import type {
   AnyPack,
   InterventionDefinition,
@@ -161,7 +162,7 @@ export function finishScenario(assembly: Assembly, options: ScenarioLoadOptions,
     interventions,
     breakpoints: fields.breakpoints ?? [],
   };
-  const sha256 = sha256Hex(canonicalJson(body));
+  const sha256 = scenarioSha256(body);
   return deepFreeze({ ...body, sha256, source: assembly.source });
 }
 

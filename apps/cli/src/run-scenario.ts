@@ -1,0 +1,89 @@
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { SqliteLedgerStore } from '@doppel/store-sqlite';
+import { formatDuration, Simulation, type ResolvedScenario, type RunSummary } from '@doppel/twin';
+import { moveDatabase, OUTPUT_FILES, removeIfExists, writeRunFiles, writeSummary } from './outputs.js';
+import { builtinPacks } from './packs.js';
+import { ProgressBar } from './progress.js';
+import type { InterventionLogEntry } from '@doppel/twin';
+
+export interface RunScenarioOptions {
+  readonly seed?: number;
+  /** Where outputs go; null runs without writing anything. */
+  readonly outDir: string | null;
+  readonly progress: boolean;
+  /** Replays this log instead of the scenario's scheduled interventions. */
+  readonly interventionLog?: readonly InterventionLogEntry[];
+}
+
+export interface RunScenarioResult {
+  readonly summary: RunSummary;
+  readonly outDir: string | null;
+}
+
+/** Runs a resolved scenario to its horizon, recording the ledger in SQLite, and exports the run's outputs. */
+export async function runScenario(scenario: ResolvedScenario, options: RunScenarioOptions): Promise<RunScenarioResult> {
+  let tempDb: string | null = null;
+  let store: SqliteLedgerStore | null = null;
+  if (options.outDir !== null) {
+    mkdirSync(options.outDir, { recursive: true });
+    tempDb = join(options.outDir, `.${OUTPUT_FILES.ledgerDb}.partial`);
+    removeIfExists(tempDb);
+    store = SqliteLedgerStore.open(tempDb);
+  }
+  try {
+    const simulation = await Simulation.create({
+      scenario,
+      packs: builtinPacks,
+      ...(options.seed === undefined ? {} : { seed: options.seed }),
+      ...(options.interventionLog === undefined ? {} : { interventionLog: options.interventionLog }),
+      store,
+      createdAt: new Date().toISOString(),
+    });
+    const horizon = scenario.durationS;
+    const bar = new ProgressBar(scenario.name, options.progress);
+    const slice = Math.max(horizon / 200, 1);
+    const started = performance.now();
+    while (!isOver(simulation)) {
+      const target = Math.min(horizon, simulation.now + slice);
+      if (target >= horizon) simulation.runToEnd();
+      else simulation.runUntil(target);
+      bar.update(
+        simulation.now / horizon,
+        `${formatDuration(simulation.now)} / ${formatDuration(horizon)}  ${simulation.eventsProcessed.toLocaleString('en')} events`,
+      );
+    }
+    await simulation.flush();
+    const wallS = (performance.now() - started) / 1000;
+    bar.done();
+    if (simulation.status === 'failed') throw simulation.error ?? new Error('simulation failed');
+    const summary: RunSummary = { ...simulation.summary(), wall_s: Number(wallS.toFixed(3)) };
+    if (store !== null && options.outDir !== null) {
+      await writeRunFiles(
+        options.outDir,
+        {
+          scenario,
+          seed: simulation.seed,
+          interventionLog: simulation.interventionLog(),
+          summary,
+          telemetry: simulation.telemetry(),
+          tables: simulation.outputTables(),
+        },
+        store,
+      );
+      await store.close();
+      store = null;
+      moveDatabase(tempDb as string, join(options.outDir, OUTPUT_FILES.ledgerDb));
+      writeSummary(options.outDir, summary);
+      tempDb = null;
+    }
+    return { summary, outDir: options.outDir };
+  } finally {
+    if (store !== null) await store.close();
+    if (tempDb !== null) removeIfExists(tempDb);
+  }
+}
+
+function isOver(simulation: Simulation): boolean {
+  return simulation.status === 'finished' || simulation.status === 'failed';
+}

@@ -1,0 +1,2 @@
+/** The version of the `doppel` tool, recorded in bundles and summaries. */
+export const VERSION = '0.1.0';
