@@ -229,9 +229,10 @@ export class InterventionBook {
     try {
       effect = this.registry.withOrigin('intervention', () => definition.apply(asset, parsed, this.registry));
     } catch (error) {
-      if (error instanceof TwinError && error.code === TwinErrorCode.InterventionRejected) {
+      // Matched by code, not class: a pack may load its own copy of the twin's errors (compiled vs source).
+      if ((error as { code?: unknown } | null)?.code === TwinErrorCode.InterventionRejected) {
         record.status = 'FAILED';
-        record.reason = error.message;
+        record.reason = error instanceof Error ? error.message : String(error);
         this.hooks.onChange(this.view(record));
         return;
       }
