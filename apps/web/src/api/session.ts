@@ -19,12 +19,15 @@ export function keyFromFragment(hash: string): string | null {
   return null;
 }
 
-/** The fragment without its key part (what stays in the address bar). */
+/**
+ * The fragment without its key part (what stays in the address bar). A bare start URL opens the City: the demo
+ * city is the first thing to see.
+ */
 export function fragmentWithoutKey(hash: string): string {
   const text = hash.startsWith('#') ? hash.slice(1) : hash;
   const kept = text.split('&').filter((p) => !/^\/*key=/.test(p));
   const rest = kept.join('&');
-  return rest.length > 0 && rest !== '/' ? `#${rest}` : '#/';
+  return rest.length > 0 && rest !== '/' ? `#${rest}` : '#/city';
 }
 
 export function loadKey(): string | null {

@@ -53,7 +53,15 @@ export function TimeChart(props: Props): ReactNode {
       cursor: { drag: { x: false, y: false } },
       scales: { x: { time: false, ...(xMax !== undefined ? { range: (_u, min) => [Math.min(min, 0), xMax] } : {}) } },
       axes: [
-        { values: (_u, splits) => splits.map(fmtX), stroke: '#5d6670', grid: { stroke: '#eef0f3' }, size: 28 },
+        {
+          values: (_u, splits) => splits.map(fmtX),
+          stroke: '#5d6670',
+          grid: { stroke: '#eef0f3' },
+          size: 28,
+          // Ticks on whole quarter-hours and hours of sim time (clock hours when the scenario starts on one).
+          incrs: [60, 300, 900, 1800, 3600, 7200, 10800, 21600, 43200, 86400],
+          space: 48,
+        },
         {
           stroke: '#5d6670',
           grid: { stroke: '#eef0f3' },

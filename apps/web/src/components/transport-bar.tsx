@@ -77,57 +77,77 @@ export function TransportBar({ session, onBranchHere, onOpenBranch }: Props): Re
   const current = speedIndex(sim.speed);
   return (
     <div className="transport" role="toolbar" aria-label="Transport">
-      <div className="tp-buttons">
-        <button
-          type="button"
-          className="primary tp-play"
-          aria-label={running ? 'Pause (space)' : 'Play (space)'}
-          title={running ? 'Pause (space)' : 'Play (space)'}
-          disabled={finished || busy}
-          onClick={() => void (running ? session.pause() : session.play())}
-        >
-          {running ? '❚❚' : '▶'}
-        </button>
-        <button
-          type="button"
-          aria-label="Step one event"
-          title="Step one event"
-          disabled={running || finished || busy}
-          onClick={() => void session.step({ events: 1 })}
-        >
-          +1 ev
-        </button>
-        <button
-          type="button"
-          aria-label="Step one minute (→)"
-          title="Step one minute (→)"
-          disabled={running || finished || busy}
-          onClick={() => void session.step({ seconds: 60 })}
-        >
-          +1 min
-        </button>
-        <button
-          type="button"
-          aria-label="Step 15 minutes (shift →)"
-          title="Step 15 minutes (shift →)"
-          disabled={running || finished || busy}
-          onClick={() => void session.step({ seconds: 900 })}
-        >
-          +15 min
-        </button>
-      </div>
-      <div className="tp-speed" role="group" aria-label="Speed ([ and ])">
-        {SPEEDS.map((s, i) => (
+      <div className="tp-row">
+        <div className="tp-buttons">
           <button
-            key={s.label}
             type="button"
-            aria-pressed={i === current}
-            aria-label={`Speed ${s.label}`}
-            onClick={() => void session.setSpeed(s.value)}
+            className="primary tp-play"
+            aria-label={running ? 'Pause (space)' : 'Play (space)'}
+            title={running ? 'Pause (space)' : 'Play (space)'}
+            disabled={finished || busy}
+            onClick={() => void (running ? session.pause() : session.play())}
           >
-            {s.label}
+            {running ? '❚❚' : '▶'}
           </button>
-        ))}
+          <button
+            type="button"
+            aria-label="Step one event"
+            title="Step one event"
+            disabled={running || finished || busy}
+            onClick={() => void session.step({ events: 1 })}
+          >
+            +1 ev
+          </button>
+          <button
+            type="button"
+            aria-label="Step one minute (→)"
+            title="Step one minute (→)"
+            disabled={running || finished || busy}
+            onClick={() => void session.step({ seconds: 60 })}
+          >
+            +1 min
+          </button>
+          <button
+            type="button"
+            aria-label="Step 15 minutes (shift →)"
+            title="Step 15 minutes (shift →)"
+            disabled={running || finished || busy}
+            onClick={() => void session.step({ seconds: 900 })}
+          >
+            +15 min
+          </button>
+        </div>
+        <div className="tp-speed" role="group" aria-label="Speed ([ and ])">
+          {SPEEDS.map((s, i) => (
+            <button
+              key={s.label}
+              type="button"
+              aria-pressed={i === current}
+              aria-label={`Speed ${s.label}`}
+              onClick={() => void session.setSpeed(s.value)}
+            >
+              {s.label}
+            </button>
+          ))}
+        </div>
+        <div className="tabular tp-time" aria-live="polite">
+          <strong>{clock.time.slice(0, 5)}</strong>{' '}
+          {session.historical ? <span className="tag">past</span> : <span className="tag live">● live</span>}
+        </div>
+        <span className="spacer" />
+        {session.historical && (
+          <>
+            <button type="button" onClick={() => session.setViewTime(null)} aria-label="Back to the live head">
+              Live
+            </button>
+            <button type="button" disabled={busy} onClick={() => void session.rewind(shown)} aria-label="Rewind here">
+              Rewind here
+            </button>
+          </>
+        )}
+        <button type="button" disabled={busy} onClick={() => onBranchHere(shown)} aria-label="Branch here">
+          Branch here
+        </button>
       </div>
       <TimeSlider
         durationS={sim.durationS}
@@ -142,31 +162,6 @@ export function TransportBar({ session, onBranchHere, onOpenBranch }: Props): Re
         startIso={sim.startIso}
         timeZone={sim.timeZone}
       />
-      <div className="tp-instant">
-        <div className="tabular tp-time" aria-live="polite">
-          <strong>{clock.time.slice(0, 5)}</strong>{' '}
-          {session.historical ? <span className="tag">past</span> : <span className="tag live">● live</span>}
-        </div>
-        {session.historical ? (
-          <div className="row">
-            <button type="button" onClick={() => session.setViewTime(null)} aria-label="Back to the live head">
-              Live
-            </button>
-            <button type="button" disabled={busy} onClick={() => void session.rewind(shown)} aria-label="Rewind here">
-              Rewind here
-            </button>
-            <button type="button" disabled={busy} onClick={() => onBranchHere(shown)} aria-label="Branch here">
-              Branch here
-            </button>
-          </div>
-        ) : (
-          <div className="row">
-            <button type="button" disabled={busy} onClick={() => onBranchHere(shown)} aria-label="Branch here">
-              Branch here
-            </button>
-          </div>
-        )}
-      </div>
     </div>
   );
 }

@@ -59,7 +59,7 @@ export function fitProjection(
   };
 }
 
-/** The extent that holds all points, padded by 5 % (for scenarios that do not name one). */
+/** The extent that holds all points, padded by 8 % (for scenarios that do not name one). */
 export function extentOf(points: readonly { lat: number; lon: number }[]): Extent | null {
   if (points.length === 0) return null;
   let latMin = Infinity;
@@ -72,8 +72,8 @@ export function extentOf(points: readonly { lat: number; lon: number }[]): Exten
     if (p.lon < lonMin) lonMin = p.lon;
     if (p.lon > lonMax) lonMax = p.lon;
   }
-  const padLat = Math.max(0.002, (latMax - latMin) * 0.05);
-  const padLon = Math.max(0.002, (lonMax - lonMin) * 0.05);
+  const padLat = Math.max(0.002, (latMax - latMin) * 0.08);
+  const padLon = Math.max(0.002, (lonMax - lonMin) * 0.08);
   return { lat_min: latMin - padLat, lat_max: latMax + padLat, lon_min: lonMin - padLon, lon_max: lonMax + padLon };
 }
 

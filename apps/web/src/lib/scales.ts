@@ -63,7 +63,7 @@ export interface RadiusScale {
   readonly saturateAt: number;
 }
 
-export const DEFAULT_RADIUS: RadiusScale = { min: 4, max: 16, saturateAt: 30 };
+export const DEFAULT_RADIUS: RadiusScale = { min: 6, max: 20, saturateAt: 30 };
 
 /**
  * Dot radius for a queue length: area grows with the queue (square-root scale, so a queue of 20 does not look 20x

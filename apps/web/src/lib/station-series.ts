@@ -33,6 +33,18 @@ function isRecord(v: unknown): v is Record<string, unknown> {
   return v !== null && typeof v === 'object' && !Array.isArray(v);
 }
 
+/** Lower bound of a SoC band key ("soc_20_50", "20-50"), for ordering. */
+export function bandLow(key: string): number {
+  const m = /(\d+)\D+(\d+)/.exec(key);
+  return m === null ? 0 : Number(m[1]);
+}
+
+/** "soc_20_50" → "20–50 %". */
+export function bandLabel(key: string): string {
+  const m = /(\d+)\D+(\d+)/.exec(key);
+  return m === null ? key : `${m[1]}–${m[2]} %`;
+}
+
 export function p95(values: readonly number[]): number {
   if (values.length === 0) return 0;
   const sorted = [...values].sort((a, b) => a - b);
@@ -71,7 +83,7 @@ export function stationSeries(events: readonly SeriesEvent[], windowS = 1800): S
       out.waits.push(wait);
     }
   }
-  const bands = [...bandNames].sort((a, b) => Number(b.split('-')[0]) - Number(a.split('-')[0]));
+  const bands = [...bandNames].sort((a, b) => bandLow(b) - bandLow(a));
   for (const b of bands) out.bands[b] = [];
   for (const { t, s } of samples) {
     out.times.push(t);

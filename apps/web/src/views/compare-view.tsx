@@ -66,9 +66,10 @@ function ComparePair({ a, b }: { a: string; b: string }): ReactNode {
     const common = Math.min(d.sa.simTime, d.sb.simTime);
     const ka = kpisAt(d.ta, d.pack.kpis, common);
     const kb = kpisAt(d.tb, d.pack.kpis, common);
-    const wait = alignSeries(d.ta, d.tb, 'wait_p95_s');
+    const wait = alignSeries(d.ta, d.tb, 'wait_mean_s');
+    const waitP95 = alignSeries(d.ta, d.tb, 'wait_p95_s');
     const queue = alignSeries(d.ta, d.tb, 'queue_length');
-    return { ...d, common, ka, kb, wait, queue, kpiDiverge: firstKpiDivergence(d.ta, d.tb, fork) };
+    return { ...d, common, ka, kb, wait, waitP95, queue, kpiDiverge: firstKpiDivergence(d.ta, d.tb, fork) };
   }, [data.data, fork]);
 
   if (data.error !== undefined)
@@ -201,12 +202,24 @@ function ComparePair({ a, b }: { a: string; b: string }): ReactNode {
         </section>
         <section className="stack">
           <TimeChart
-            title="Wait p95, network"
+            title="Wait since the start, network (mean solid, p95 dashed)"
             unit="min"
             times={view.wait.times}
             series={[
-              { label: `A ${sa.name}`, color: COLORS.a, values: view.wait.a.map((v) => (v === null ? null : v / 60)) },
-              { label: `B ${sb.name}`, color: COLORS.b, values: view.wait.b.map((v) => (v === null ? null : v / 60)) },
+              { label: 'A mean', color: COLORS.a, values: view.wait.a.map((v) => (v === null ? null : v / 60)) },
+              { label: 'B mean', color: COLORS.b, values: view.wait.b.map((v) => (v === null ? null : v / 60)) },
+              {
+                label: 'A p95',
+                color: COLORS.a,
+                dash: [5, 4],
+                values: view.waitP95.a.map((v) => (v === null ? null : v / 60)),
+              },
+              {
+                label: 'B p95',
+                color: COLORS.b,
+                dash: [5, 4],
+                values: view.waitP95.b.map((v) => (v === null ? null : v / 60)),
+              },
             ]}
             formatValue={(v) => v.toFixed(1)}
             {...chartCommon}

@@ -11,6 +11,7 @@ import {
   type AssetStatus,
 } from '../../lib/scales.js';
 import { drawBasemap, drawMarkers, layoutMarkers, type MarkerInput } from './draw-map.js';
+import { drawTiles, loadTileUrl, saveTileUrl } from './tiles.js';
 
 interface Props {
   readonly stations: readonly AssetView[];
@@ -49,6 +50,9 @@ export function CityMap({ stations, extent, selectedId, onSelect }: Props): Reac
   const [view, setView] = useState<View>(HOME_VIEW);
   const [hovered, setHovered] = useState(-1);
   const [pointer, setPointer] = useState({ x: 0, y: 0 });
+  const [tiles, setTiles] = useState(loadTileUrl);
+  const [tileTick, setTileTick] = useState(0);
+  const [settingsOpen, setSettingsOpen] = useState(false);
   const drag = useRef<{ x: number; y: number; panX: number; panY: number; moved: boolean } | null>(null);
 
   useEffect(() => {
@@ -79,9 +83,10 @@ export function CityMap({ stations, extent, selectedId, onSelect }: Props): Reac
     const ctx = canvas.getContext('2d');
     if (ctx === null) return;
     ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
-    drawBasemap(ctx, ext, layout.projection, size.w, size.h);
+    drawBasemap(ctx, ext, layout.projection, size.w, size.h, tiles === '');
+    if (tiles !== '') drawTiles(ctx, tiles, layout.projection, size.w, size.h, () => setTileTick((n) => n + 1));
     drawMarkers(ctx, markers, layout, selectedIndex, hovered);
-  }, [ext, layout, markers, selectedIndex, hovered, size]);
+  }, [ext, layout, markers, selectedIndex, hovered, size, tiles, tileTick]);
 
   const counts = useMemo(() => {
     const c: Record<AssetStatus, number> = { ok: 0, warning: 0, critical: 0, offline: 0 };
@@ -193,7 +198,39 @@ export function CityMap({ stations, extent, selectedId, onSelect }: Props): Reac
         <button type="button" aria-label="Fit the city" onClick={() => setView(HOME_VIEW)}>
           ⤢
         </button>
+        <button
+          type="button"
+          aria-label="Map settings"
+          aria-expanded={settingsOpen}
+          onClick={() => setSettingsOpen((o) => !o)}
+        >
+          ⚙
+        </button>
       </div>
+      {settingsOpen && (
+        <form
+          className="map-settings panel"
+          onSubmit={(e) => {
+            e.preventDefault();
+            const url = String(new FormData(e.currentTarget).get('tiles') ?? '').trim();
+            saveTileUrl(url);
+            setTiles(url);
+            setSettingsOpen(false);
+          }}
+        >
+          <label className="field">
+            Tile URL (optional, XYZ)
+            <input
+              name="tiles"
+              defaultValue={tiles}
+              placeholder="https://…/{z}/{x}/{y}.png"
+              aria-label="Tile URL template"
+            />
+            <span className="hint">Empty: the offline district map drawn from the scenario's extent.</span>
+          </label>
+          <button type="submit">Save</button>
+        </form>
+      )}
       <div className="map-legend" aria-label="Legend">
         {ASSET_STATUSES.map((s) => (
           <div key={s} className="legend-row">

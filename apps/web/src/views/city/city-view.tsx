@@ -5,6 +5,7 @@ import type { InterventionInput } from '../../api/api.js';
 import type { SimSummary } from '../../api/types.js';
 import { Empty, ErrorView, Loading } from '../../components/states.js';
 import { TransportBar } from '../../components/transport-bar.js';
+import { kpisAt } from '../../lib/compare.js';
 import { formatKpi } from '../../lib/format.js';
 import { navigate } from '../../lib/router.js';
 import type { SimSession } from '../../state/use-sim.js';
@@ -37,6 +38,15 @@ export function CityView({ session, assetId }: Props): ReactNode {
     [api, sim?.id, sim?.headSeq],
   );
   useInterval(() => kpis.reload(), 1500, sim?.state === 'running');
+  // Scrubbing: network KPIs as of the slider's instant, from the telemetry rows (fetched when scrubbing starts).
+  const telemetry = useAsync(
+    () => (sim === undefined || !session.historical ? Promise.resolve(undefined) : api.telemetry(sim.id)),
+    [api, sim?.id, session.historical],
+  );
+  const shownKpis = useMemo(() => {
+    if (session.viewTime === null || telemetry.data === undefined || pack.data === undefined) return kpis.data?.values;
+    return kpisAt(telemetry.data, pack.data.kpis, session.viewTime);
+  }, [session.viewTime, telemetry.data, pack.data, kpis.data]);
   const stations = useMemo(() => (session.assets ?? []).filter((a) => a.kind === 'station'), [session.assets]);
   const stationKind = pack.data?.assetKinds.find((k) => k.kind === 'station');
   const selected = stations.find((s) => s.id === assetId);
@@ -85,7 +95,7 @@ export function CityView({ session, assetId }: Props): ReactNode {
             {STRIP.map(([name, label, unit]) => (
               <div key={name} className="kpi mini" data-kpi={name}>
                 <div className="label">{label}</div>
-                <div className="value">{formatKpi(kpis.data?.values[name], unit)}</div>
+                <div className="value">{formatKpi(shownKpis?.[name], unit)}</div>
               </div>
             ))}
           </div>

@@ -33,7 +33,7 @@ export function layoutMarkers(
   height: number,
   view: View,
 ): Layout {
-  const projection = fitProjection(extent, width, height, 28, view);
+  const projection = fitProjection(extent, width, height, 56, view);
   const scale = densityScale(markers.length, width * view.zoom, height * view.zoom);
   const n = markers.length;
   const xs = new Float32Array(n);
@@ -79,9 +79,17 @@ function shapePath(ctx: CanvasRenderingContext2D, shape: MarkerShape, x: number,
   }
 }
 
-export function drawBasemap(ctx: CanvasRenderingContext2D, extent: Extent, p: Projection, w: number, h: number): void {
+export function drawBasemap(
+  ctx: CanvasRenderingContext2D,
+  extent: Extent,
+  p: Projection,
+  w: number,
+  h: number,
+  withLand = true,
+): void {
   ctx.fillStyle = '#eef0f3';
   ctx.fillRect(0, 0, w, h);
+  if (!withLand) return;
   const x0 = p.toX(extent.lon_min);
   const x1 = p.toX(extent.lon_max);
   const y0 = p.toY(extent.lat_max);

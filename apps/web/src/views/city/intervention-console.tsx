@@ -267,7 +267,6 @@ export function InterventionLog({
           <th>At</th>
           <th>Action</th>
           <th>State</th>
-          <th />
         </tr>
       </thead>
       <tbody>
@@ -288,8 +287,6 @@ export function InterventionLog({
             </td>
             <td>
               <span className={`iv-status ${STATUS_CLASS[i.status] ?? ''}`}>{i.status.toLowerCase()}</span>
-            </td>
-            <td>
               {i.status === 'PENDING' && onCancel !== undefined && (
                 <button
                   type="button"

@@ -1,7 +1,7 @@
 import { useMemo, type ReactNode } from 'react';
 import type { LedgerEvent, SimSummary } from '../../api/types.js';
 import { TimeChart, type ChartSeries } from '../../components/chart.js';
-import { stationSeries } from '../../lib/station-series.js';
+import { bandLabel, stationSeries } from '../../lib/station-series.js';
 
 const BAND_COLORS = ['#1f6f43', '#3f9a63', '#7fb98d', '#c7a34a', '#c4674f'];
 
@@ -37,7 +37,7 @@ export function StationCharts({
   const bandSeries = useMemo<ChartSeries[]>(
     () => [
       ...Object.entries(s.bands).map(([band, values], i) => ({
-        label: `${band} %`,
+        label: bandLabel(band),
         color: BAND_COLORS[i % BAND_COLORS.length],
         values,
         stepped: true,

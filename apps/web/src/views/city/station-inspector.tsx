@@ -1,11 +1,10 @@
 import { useMemo, useState, type ReactNode } from 'react';
-import { useApi } from '../../api/context.js';
-import { useAsync, useInterval } from '../../api/hooks.js';
 import type { AssetKindInfo, AssetView, LedgerEvent, SimSummary } from '../../api/types.js';
 import { ErrorView, Loading } from '../../components/states.js';
 import { VirtualList } from '../../components/virtual-list.js';
 import { formatKpi, simClock } from '../../lib/format.js';
-import { describeEvent, eventCategory } from '../../lib/station-series.js';
+import { describeEvent, eventCategory, p95 } from '../../lib/station-series.js';
+import { useAssetLedger } from '../../state/use-asset-ledger.js';
 import type { SimSession } from '../../state/use-sim.js';
 import { chargedOf, StatusBadge, stationStatus } from './city-map.js';
 import { InterventionConsole } from './intervention-console.js';
@@ -21,19 +20,18 @@ const HEADER_KPIS: readonly [string, string, string][] = [
   ['power_draw_kw', 'Power', 'kW'],
 ];
 
-const PAGE = 5000;
-const MAX_EVENTS = 40000;
-
-/** The station's whole ledger so far, in pages (asc), for charts, feed backlog and history. */
-async function loadAssetLedger(api: ReturnType<typeof useApi>, simId: string, assetId: string): Promise<LedgerEvent[]> {
-  const out: LedgerEvent[] = [];
-  let after = 0;
-  for (;;) {
-    const page = await api.ledger(simId, { assetId, afterSeq: after, limit: PAGE, order: 'asc' });
-    out.push(...page);
-    if (page.length < PAGE || out.length >= MAX_EVENTS) return out;
-    after = page[page.length - 1].seq;
+/** Station KPIs as of t from its ledger events (swaps, reneges, wait p95 of the swaps started so far). */
+export function kpisFromEvents(events: readonly LedgerEvent[], t: number): Record<string, number> {
+  let swaps = 0;
+  let reneges = 0;
+  const waits: number[] = [];
+  for (const e of events) {
+    if (e.simTime > t) break;
+    if (e.eventType === 'SWAP_COMPLETED') swaps++;
+    else if (e.eventType === 'RIDER_RENEGED') reneges++;
+    else if (e.eventType === 'SWAP_STARTED' && typeof e.meta?.wait_time_s === 'number') waits.push(e.meta.wait_time_s);
   }
+  return { swaps, reneges, wait_p95_s: p95(waits) };
 }
 
 interface Props {
@@ -46,21 +44,17 @@ interface Props {
 
 /** The right drawer: header with status and KPIs, live feed, console, charts and the asset's history. */
 export function StationInspector({ session, sim, asset, kindInfo, onClose }: Props): ReactNode {
-  const api = useApi();
-  const [tab, setTab] = useState<'charts' | 'history'>('charts');
   const [filter, setFilter] = useState<string>('all');
-  const ledger = useAsync(() => loadAssetLedger(api, sim.id, asset.id), [api, sim.id, asset.id]);
-  // While running, the charts follow the head; the feed is live from the WebSocket in between.
-  useInterval(() => ledger.reload(), 4000, sim.state === 'running');
+  const ledger = useAssetLedger(sim.id, asset.id, sim.headSeq);
 
   const viewTime = session.viewTime;
   const events = useMemo(() => {
-    const base = ledger.data ?? [];
+    const base = ledger.events;
     const lastSeq = base.length > 0 ? base[base.length - 1].seq : 0;
     const live = session.feed.filter((e) => e.assetId === asset.id && e.seq > lastSeq);
     return live.length > 0 ? [...base, ...live] : base;
     // feedVersion changes when new live events arrive.
-  }, [ledger.data, session.feed, session.feedVersion, asset.id]);
+  }, [ledger.events, session.feed, session.feedVersion, asset.id]);
 
   const feed = useMemo(() => {
     const upTo = viewTime ?? Infinity;
@@ -70,7 +64,11 @@ export function StationInspector({ session, sim, asset, kindInfo, onClose }: Pro
   }, [events, viewTime, filter]);
 
   const status = stationStatus(asset);
-  const k = asset.kpis ?? {};
+  // In the past the server sends state only: count the station's own events up to the instant instead.
+  const k = useMemo(
+    () => (viewTime === null ? (asset.kpis ?? {}) : kpisFromEvents(events, viewTime)),
+    [viewTime, asset.kpis, events],
+  );
   const value = (name: string): number | undefined =>
     name === 'queue_length' && typeof asset.state.queue_length === 'number'
       ? asset.state.queue_length
@@ -135,7 +133,7 @@ export function StationInspector({ session, sim, asset, kindInfo, onClose }: Pro
             </select>
           </div>
           {ledger.error !== undefined && <ErrorView error={ledger.error} />}
-          {ledger.loading && ledger.data === undefined ? (
+          {ledger.loading && ledger.events.length === 0 ? (
             <Loading />
           ) : feed.length === 0 ? (
             <p className="faint">No events yet: press play.</p>
@@ -156,30 +154,12 @@ export function StationInspector({ session, sim, asset, kindInfo, onClose }: Pro
               )}
             />
           )}
+          <h3 className="sub">Asset history</h3>
+          <HistoryTimeline sim={sim} events={events} markerTime={viewTime} onSeek={(t) => session.setViewTime(t)} />
         </section>
-        <InterventionConsole
-          sim={sim}
-          asset={asset}
-          kindInfo={kindInfo}
-          onApplied={() => {
-            session.refresh();
-            ledger.reload();
-          }}
-        />
+        <InterventionConsole sim={sim} asset={asset} kindInfo={kindInfo} onApplied={() => session.refresh()} />
       </div>
-      <div className="tabs" role="tablist" aria-label="Station details">
-        <button type="button" role="tab" aria-selected={tab === 'charts'} onClick={() => setTab('charts')}>
-          Charts
-        </button>
-        <button type="button" role="tab" aria-selected={tab === 'history'} onClick={() => setTab('history')}>
-          History
-        </button>
-      </div>
-      {tab === 'charts' ? (
-        <StationCharts sim={sim} events={events} markerTime={viewTime} />
-      ) : (
-        <HistoryTimeline sim={sim} events={events} markerTime={viewTime} onSeek={(t) => session.setViewTime(t)} />
-      )}
+      <StationCharts sim={sim} events={events} markerTime={viewTime} />
     </aside>
   );
 }

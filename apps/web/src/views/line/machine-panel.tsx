@@ -1,6 +1,5 @@
 import { useMemo, type ReactNode } from 'react';
-import { useApi } from '../../api/context.js';
-import { useAsync, useInterval } from '../../api/hooks.js';
+import { useAssetLedger } from '../../state/use-asset-ledger.js';
 import type { AssetKindInfo, AssetView, SimSummary } from '../../api/types.js';
 import { ErrorView, Loading } from '../../components/states.js';
 import { formatKpi, humanize, simClock } from '../../lib/format.js';
@@ -49,13 +48,8 @@ export function MachinePanel({
   kindInfo: AssetKindInfo | undefined;
   onClose: () => void;
 }): ReactNode {
-  const api = useApi();
-  const ledger = useAsync(
-    () => api.ledger(sim.id, { assetId: asset.id, limit: 20000, order: 'asc' }),
-    [api, sim.id, asset.id],
-  );
-  useInterval(() => ledger.reload(), 3000, sim.state === 'running');
-  const periods = useMemo(() => statePeriods(ledger.data ?? [], sim.simTime), [ledger.data, sim.simTime]);
+  const ledger = useAssetLedger(sim.id, asset.id, sim.headSeq);
+  const periods = useMemo(() => statePeriods(ledger.events, sim.simTime), [ledger.events, sim.simTime]);
   const state = typeof asset.state.state === 'string' ? asset.state.state : '?';
   const kpis = asset.kpis ?? {};
   const oee = OEE_KEYS.map((k) => [k, Object.keys(kpis).find((n) => n === k || n.startsWith(`${k}_`))] as const);
@@ -86,7 +80,7 @@ export function MachinePanel({
       </div>
       <h3>State timeline</h3>
       {ledger.error !== undefined && <ErrorView error={ledger.error} />}
-      {ledger.loading && ledger.data === undefined ? (
+      {ledger.loading && ledger.events.length === 0 ? (
         <Loading />
       ) : (
         <div className="history-strip tall" role="img" aria-label={`State timeline of ${asset.id}`}>
@@ -120,15 +114,7 @@ export function MachinePanel({
             ))}
         </tbody>
       </table>
-      <InterventionConsole
-        sim={sim}
-        asset={asset}
-        kindInfo={kindInfo}
-        onApplied={() => {
-          session.refresh();
-          ledger.reload();
-        }}
-      />
+      <InterventionConsole sim={sim} asset={asset} kindInfo={kindInfo} onApplied={() => session.refresh()} />
     </aside>
   );
 }
