@@ -1,1 +1,19 @@
-export {};
+export { buildApp, type DoppelApp } from './app.js';
+export { startServer, type StartOptions, type RunningServer } from './server.js';
+export {
+  resolveConfig,
+  defaultLimits,
+  defaultWebhookOptions,
+  type ServerConfig,
+  type ServerConfigInput,
+  type ServerLimits,
+  type WebhookOptions,
+} from './config.js';
+export { Catalog, type Account, type Principal, type CreatedKey } from './catalog/catalog.js';
+export { SCOPES, type Scope } from './catalog/keys.js';
+export { ServerError, ServerErrorCode, type Problem, type ProblemIssue } from './errors.js';
+export { signWebhook, verifyWebhook } from './webhooks/signing.js';
+export { isPrivateAddress } from './webhooks/ssrf.js';
+export { builtinPacks, loadPacks } from './packs.js';
+export { ensureDemo, DEMO_ACCOUNT } from './demo.js';
+export type { StreamMessage } from './stream/hub.js';

@@ -1,0 +1,140 @@
+import { existsSync } from 'node:fs';
+import fastifyRateLimit from '@fastify/rate-limit';
+import fastifyStatic from '@fastify/static';
+import fastifySwagger from '@fastify/swagger';
+import fastifySwaggerUi from '@fastify/swagger-ui';
+import fastifyWebsocket from '@fastify/websocket';
+import Fastify from 'fastify';
+import {
+  jsonSchemaTransform,
+  serializerCompiler,
+  validatorCompiler,
+  type ZodTypeProvider,
+} from 'fastify-type-provider-zod';
+import { Catalog } from './catalog/catalog.js';
+import { hashKey } from './catalog/keys.js';
+import { resolveConfig, type ServerConfig, type ServerConfigInput } from './config.js';
+import type { ServerContext } from './context.js';
+import { ServerError, ServerErrorCode } from './errors.js';
+import { KEY_PROTOCOL_PREFIX, keyOf, registerAuth } from './http/auth.js';
+import { registerProblemHandlers } from './http/problems.js';
+import { registerTenancy } from './http/tenancy.js';
+import type { App } from './http/types.js';
+import { ServerMetrics } from './metrics.js';
+import { loadPacks } from './packs.js';
+import { dataRoutes } from './routes/data.js';
+import { simulationRoutes } from './routes/simulations.js';
+import { streamRoutes } from './routes/stream.js';
+import { systemRoutes } from './routes/system.js';
+import { twinRoutes } from './routes/twin.js';
+import { webhookRoutes } from './routes/webhooks.js';
+import { ExampleCatalog } from './sim/examples.js';
+import { SimulationManager } from './sim/manager.js';
+import { StreamHub } from './stream/hub.js';
+import { WebhookDispatcher } from './webhooks/dispatcher.js';
+
+export interface DoppelApp {
+  readonly app: App;
+  readonly context: ServerContext;
+  readonly config: ServerConfig;
+}
+
+/**
+ * Builds the Doppel server (routes, plugins, simulations) without listening: tests inject requests or listen on
+ * port 0; `startServer` listens and handles signals. Closing the app stops every simulation after flushing its
+ * ledger.
+ */
+export async function buildApp(input: ServerConfigInput = {}): Promise<DoppelApp> {
+  const config = resolveConfig(input);
+  const app = Fastify({
+    logger: config.logLevel === false ? false : { level: config.logLevel },
+    bodyLimit: config.limits.bodyLimitBytes,
+    requestTimeout: config.limits.requestTimeoutMs,
+    connectionTimeout: config.limits.requestTimeoutMs,
+    ajv: { customOptions: { removeAdditional: false } },
+  }).withTypeProvider<ZodTypeProvider>();
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+
+  const catalog = Catalog.open(config.dataDir);
+  const packs = await loadPacks(config.packModules);
+  const examples = new ExampleCatalog(config.examplesDir);
+  const metrics = new ServerMetrics();
+  const manager = new SimulationManager(catalog, packs, examples, config);
+  const hub = new StreamHub(manager, metrics, config.limits.wsMaxBufferedBytes);
+  const webhooks = new WebhookDispatcher(catalog, config.webhooks, metrics, app.log, manager);
+  const context: ServerContext = { config, catalog, manager, examples, metrics, hub, webhooks };
+
+  registerProblemHandlers(app);
+  app.addContentTypeParser(
+    ['application/yaml', 'application/x-yaml', 'text/yaml', 'text/x-yaml'],
+    { parseAs: 'string' },
+    (_request, body, done) => done(null, { scenario: body }),
+  );
+
+  await app.register(fastifyRateLimit, {
+    max: config.limits.rateLimitMax,
+    timeWindow: config.limits.rateLimitWindowMs,
+    // Per key (hashed, never the key itself), else per address.
+    keyGenerator: (request) => {
+      const key = keyOf(request);
+      return key === null ? `ip:${request.ip}` : `key:${hashKey(key).slice(0, 32)}`;
+    },
+    allowList: (request) => request.url === '/health' || request.url === '/metrics',
+    errorResponseBuilder: (_request, context) =>
+      new ServerError(ServerErrorCode.RateLimited, `Too many requests: retry in ${Math.ceil(context.ttl / 1000)} s`, {
+        headers: { 'retry-after': String(Math.ceil(context.ttl / 1000)) },
+      }),
+  });
+  await app.register(fastifyWebsocket, {
+    options: {
+      maxPayload: 64 * 1024,
+      handleProtocols: (protocols: Set<string>) =>
+        protocols.has('doppel') ? 'doppel' : ([...protocols].find((p) => !p.startsWith(KEY_PROTOCOL_PREFIX)) ?? false),
+    },
+  });
+  await app.register(fastifySwagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: {
+        title: 'Doppel API',
+        version: '0.1.0',
+        description:
+          'Digital twin sandbox: simulations, God Mode interventions, ledger, time travel, telemetry, webhooks. Authenticate with Authorization: Bearer <API key>. Errors are application/problem+json with a stable code.',
+      },
+      components: { securitySchemes: { apiKey: { type: 'http', scheme: 'bearer' } } },
+      security: [{ apiKey: [] }],
+    },
+    transform: jsonSchemaTransform,
+  });
+  await app.register(fastifySwaggerUi, { routePrefix: '/docs', uiConfig: { deepLinking: true } });
+
+  registerAuth(app, catalog);
+  registerTenancy(app, catalog);
+  app.addHook('onResponse', async (request, reply) => {
+    metrics.httpDuration.observe(
+      { method: request.method, route: request.routeOptions.url ?? 'unmatched', status: String(reply.statusCode) },
+      reply.elapsedTime / 1000,
+    );
+  });
+
+  app.get('/openapi.json', { schema: { hide: true }, config: { auth: 'public' } }, async () => app.swagger());
+  systemRoutes(app, context);
+  simulationRoutes(app, context);
+  dataRoutes(app, context);
+  twinRoutes(app, context);
+  webhookRoutes(app, context);
+  streamRoutes(app, context);
+
+  if (config.webDir !== null && existsSync(config.webDir)) {
+    await app.register(fastifyStatic, { root: config.webDir, prefix: '/', wildcard: false });
+  }
+
+  app.addHook('onClose', async () => {
+    hub.closeAll();
+    await manager.shutdown();
+    await webhooks.stop();
+    catalog.close();
+  });
+  return { app, context, config };
+}

@@ -1,0 +1,239 @@
+import Database from 'better-sqlite3';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { hashKey, keyIdOf, newApiKey, newId, sameHash, SCOPES, type Scope } from './keys.js';
+import { migrateCatalog } from './schema.js';
+import type { SimulationRow, SimulationStatusValue, VehicleRow, WebhookRow, DeliveryRow } from './rows.js';
+
+export interface Account {
+  readonly id: string;
+  readonly name: string;
+  readonly createdAt: string;
+}
+
+export interface Principal {
+  readonly account: Account;
+  readonly keyId: string;
+  readonly scopes: readonly Scope[];
+}
+
+export interface CreatedKey {
+  readonly account: Account;
+  /** Shown once: only its hash is stored. */
+  readonly key: string;
+  readonly keyId: string;
+  readonly scopes: readonly Scope[];
+}
+
+const nowIso = (): string => new Date().toISOString();
+
+/**
+ * The server's catalog on SQLite: accounts, hashed API keys, simulations (owner, scenario, status, intervention log),
+ * registered vehicles and webhooks with their delivery log. Ledgers live in per-simulation files, not here.
+ */
+export class Catalog {
+  readonly db: Database.Database;
+
+  constructor(path: string) {
+    this.db = new Database(path);
+    this.db.pragma('journal_mode = WAL');
+    this.db.pragma('synchronous = NORMAL');
+    this.db.pragma('foreign_keys = ON');
+    this.db.pragma('busy_timeout = 5000');
+    migrateCatalog(this.db);
+  }
+
+  static open(dataDir: string): Catalog {
+    mkdirSync(dataDir, { recursive: true });
+    return new Catalog(join(dataDir, 'catalog.sqlite'));
+  }
+
+  close(): void {
+    this.db.close();
+  }
+
+  // ---- accounts and keys ---------------------------------------------------------------------------------------
+
+  createAccount(name: string, scopes: readonly Scope[] = ['read', 'write']): CreatedKey {
+    const account: Account = { id: newId('acc'), name, createdAt: nowIso() };
+    return this.db.transaction(() => {
+      this.db
+        .prepare('INSERT INTO accounts (id, name, created_at) VALUES (?, ?, ?)')
+        .run(account.id, account.name, account.createdAt);
+      return this.createKey(account, scopes);
+    })();
+  }
+
+  /** Adds a key; with `fixedKey` (tests, demo) that exact key is stored (hashed). */
+  createKey(account: Account, scopes: readonly Scope[], fixedKey?: string): CreatedKey {
+    const generated = newApiKey();
+    const key = fixedKey ?? generated.key;
+    const keyId = keyIdOf(key) ?? generated.id;
+    const unique = [...new Set(scopes)].filter((scope) => (SCOPES as readonly string[]).includes(scope));
+    this.db
+      .prepare('INSERT INTO api_keys (id, account_id, key_hash, scopes, created_at) VALUES (?, ?, ?, ?, ?)')
+      .run(keyId, account.id, hashKey(key), unique.join(','), nowIso());
+    return { account, key, keyId, scopes: unique };
+  }
+
+  accountByName(name: string): Account | null {
+    const row = this.db.prepare('SELECT id, name, created_at FROM accounts WHERE name = ?').get(name) as
+      { id: string; name: string; created_at: string } | undefined;
+    return row === undefined ? null : { id: row.id, name: row.name, createdAt: row.created_at };
+  }
+
+  listAccounts(): Account[] {
+    return (
+      this.db.prepare('SELECT id, name, created_at FROM accounts ORDER BY created_at').all() as {
+        id: string;
+        name: string;
+        created_at: string;
+      }[]
+    ).map((row) => ({ id: row.id, name: row.name, createdAt: row.created_at }));
+  }
+
+  /** The principal of a key, or null. The stored hash is compared in constant time. */
+  authenticate(key: string): Principal | null {
+    const keyId = keyIdOf(key);
+    if (keyId === null) return null;
+    const row = this.db
+      .prepare(
+        `SELECT k.key_hash, k.scopes, a.id, a.name, a.created_at FROM api_keys k JOIN accounts a ON a.id = k.account_id
+         WHERE k.id = ? AND k.revoked_at IS NULL`,
+      )
+      .get(keyId) as { key_hash: string; scopes: string; id: string; name: string; created_at: string } | undefined;
+    if (row === undefined || !sameHash(row.key_hash, hashKey(key))) return null;
+    return {
+      account: { id: row.id, name: row.name, createdAt: row.created_at },
+      keyId,
+      scopes: row.scopes.split(',').filter(Boolean) as Scope[],
+    };
+  }
+
+  // ---- simulations ---------------------------------------------------------------------------------------------
+
+  insertSimulation(row: Omit<SimulationRow, 'head_seq' | 'head_hash' | 'error' | 'speed' | 'intervention_log'>): void {
+    this.db
+      .prepare(
+        `INSERT INTO simulations (id, account_id, name, pack, example, scenario_json, seed, parent_id, fork_time, status,
+           sim_time, duration_s, start_iso, timezone, created_at)
+         VALUES (@id, @account_id, @name, @pack, @example, @scenario_json, @seed, @parent_id, @fork_time, @status,
+           @sim_time, @duration_s, @start_iso, @timezone, @created_at)`,
+      )
+      .run(row);
+  }
+
+  simulation(id: string): SimulationRow | null {
+    return (this.db.prepare('SELECT * FROM simulations WHERE id = ?').get(id) as SimulationRow | undefined) ?? null;
+  }
+
+  /** The simulation if it belongs to the account; another account's id is indistinguishable from a missing one. */
+  ownedSimulation(accountId: string, id: string): SimulationRow | null {
+    const row = this.simulation(id);
+    return row !== null && row.account_id === accountId ? row : null;
+  }
+
+  listSimulations(accountId: string): SimulationRow[] {
+    return this.db
+      .prepare('SELECT * FROM simulations WHERE account_id = ? ORDER BY created_at, id')
+      .all(accountId) as SimulationRow[];
+  }
+
+  allSimulations(): SimulationRow[] {
+    return this.db.prepare('SELECT * FROM simulations ORDER BY created_at').all() as SimulationRow[];
+  }
+
+  countSimulations(accountId: string): number {
+    return (
+      this.db.prepare('SELECT COUNT(*) AS n FROM simulations WHERE account_id = ?').get(accountId) as { n: number }
+    ).n;
+  }
+
+  updateSimulation(
+    id: string,
+    fields: Partial<{
+      status: SimulationStatusValue;
+      sim_time: number;
+      head_seq: number;
+      head_hash: string | null;
+      speed: number | null;
+      error: string | null;
+      intervention_log: string;
+    }>,
+  ): void {
+    const keys = Object.keys(fields);
+    if (keys.length === 0) return;
+    const assignments = keys.map((key) => `${key} = @${key}`).join(', ');
+    this.db.prepare(`UPDATE simulations SET ${assignments} WHERE id = @id`).run({ ...fields, id });
+  }
+
+  deleteSimulation(id: string): void {
+    this.db.prepare('DELETE FROM simulations WHERE id = ?').run(id);
+  }
+
+  // ---- vehicles (seed 001) -------------------------------------------------------------------------------------
+
+  insertVehicle(row: VehicleRow): void {
+    this.db
+      .prepare(
+        `INSERT INTO vehicles (id, account_id, physical_vehicle_id, model_type, simulation_id, asset_id, created_at)
+         VALUES (@id, @account_id, @physical_vehicle_id, @model_type, @simulation_id, @asset_id, @created_at)`,
+      )
+      .run(row);
+  }
+
+  ownedVehicle(accountId: string, id: string): VehicleRow | null {
+    const row = this.db.prepare('SELECT * FROM vehicles WHERE id = ?').get(id) as VehicleRow | undefined;
+    return row !== undefined && row.account_id === accountId ? row : null;
+  }
+
+  // ---- webhooks ------------------------------------------------------------------------------------------------
+
+  insertWebhook(row: WebhookRow): void {
+    this.db
+      .prepare(
+        `INSERT INTO webhooks (id, account_id, url, event_types, simulation_id, secret, created_at)
+         VALUES (@id, @account_id, @url, @event_types, @simulation_id, @secret, @created_at)`,
+      )
+      .run(row);
+  }
+
+  ownedWebhook(accountId: string, id: string): WebhookRow | null {
+    const row = this.db.prepare('SELECT * FROM webhooks WHERE id = ?').get(id) as WebhookRow | undefined;
+    return row !== undefined && row.account_id === accountId ? row : null;
+  }
+
+  listWebhooks(accountId: string): WebhookRow[] {
+    return this.db
+      .prepare('SELECT * FROM webhooks WHERE account_id = ? ORDER BY created_at')
+      .all(accountId) as WebhookRow[];
+  }
+
+  allWebhooks(): WebhookRow[] {
+    return this.db.prepare('SELECT * FROM webhooks').all() as WebhookRow[];
+  }
+
+  deleteWebhook(id: string): void {
+    this.db.prepare('DELETE FROM webhooks WHERE id = ?').run(id);
+  }
+
+  upsertDelivery(row: DeliveryRow): void {
+    this.db
+      .prepare(
+        `INSERT INTO webhook_deliveries (id, webhook_id, event_count, status, attempts, last_status_code, last_error,
+           created_at, updated_at)
+         VALUES (@id, @webhook_id, @event_count, @status, @attempts, @last_status_code, @last_error, @created_at,
+           @updated_at)
+         ON CONFLICT(id) DO UPDATE SET status = excluded.status, attempts = excluded.attempts,
+           last_status_code = excluded.last_status_code, last_error = excluded.last_error,
+           updated_at = excluded.updated_at`,
+      )
+      .run(row);
+  }
+
+  deliveries(webhookId: string, limit: number): DeliveryRow[] {
+    return this.db
+      .prepare('SELECT * FROM webhook_deliveries WHERE webhook_id = ? ORDER BY created_at DESC, rowid DESC LIMIT ?')
+      .all(webhookId, limit) as DeliveryRow[];
+  }
+}

@@ -1,0 +1,117 @@
+import { resolve } from 'node:path';
+
+/** Limits that protect the server and every account from each other. All explicit, all configurable. */
+export interface ServerLimits {
+  /** Largest request body accepted (scenario YAML included), bytes. */
+  readonly bodyLimitBytes: number;
+  /** Time a request may take before the server answers 503 (a worker that does not answer counts). */
+  readonly requestTimeoutMs: number;
+  /** Simulations an account may keep (stored). */
+  readonly maxSimulationsPerAccount: number;
+  /** Simulations of one account that may hold a live worker at once. */
+  readonly maxLiveSimulationsPerAccount: number;
+  /** Engine events one run command (run, step, run-until) may process before the simulation is stopped and failed. */
+  readonly maxEventsPerRun: number;
+  /** Old-generation heap of each simulation worker, MB. */
+  readonly workerMemoryMb: number;
+  /** A worker that sends no heartbeat for this long is considered hung and is terminated. */
+  readonly workerHeartbeatTimeoutMs: number;
+  /** Engine events per slice of a paced run: the worker answers requests between slices. */
+  readonly sliceEvents: number;
+  /** WebSocket: a client whose unsent buffer exceeds this many bytes gets a gap notice and resumes from the store. */
+  readonly wsMaxBufferedBytes: number;
+  /** Rate limit per API key (or IP when anonymous): requests per window. */
+  readonly rateLimitMax: number;
+  readonly rateLimitWindowMs: number;
+}
+
+export interface WebhookOptions {
+  /**
+   * Hosts or IP addresses allowed even though they resolve to private or loopback addresses (SSRF guard). Empty
+   * by default: only public addresses receive webhooks.
+   */
+  readonly allowHosts: readonly string[];
+  /** Delivery attempts per batch before it is marked failed. */
+  readonly maxAttempts: number;
+  /** First retry delay; doubles each attempt. */
+  readonly retryBaseMs: number;
+  /** Events are gathered for this long (or up to maxBatch) before a delivery. */
+  readonly batchWindowMs: number;
+  readonly maxBatch: number;
+  readonly timeoutMs: number;
+}
+
+export interface ServerConfig {
+  /** Directory of the catalog and of every simulation's ledger file. */
+  readonly dataDir: string;
+  /** Where example scenarios are read from (stored example names resolve here). */
+  readonly examplesDir: string;
+  /** Built web UI served on the same origin when present. */
+  readonly webDir: string | null;
+  readonly limits: ServerLimits;
+  readonly webhooks: WebhookOptions;
+  /** Extra modules whose exported packs (`packs` array or `default`) are registered, in the server and every worker. */
+  readonly packModules: readonly string[];
+  /** pino log level, or false for no logs (tests). */
+  readonly logLevel: string | false;
+  /** Create the local demo account and demo simulation on start. */
+  readonly demo: boolean;
+  /** Fixed demo key (tests); random by default, stored hashed like any other key. */
+  readonly demoKey?: string;
+  /** Public base URL for printed links (default from the listen address). */
+  readonly publicUrl?: string;
+}
+
+export const defaultLimits: ServerLimits = {
+  bodyLimitBytes: 2 * 1024 * 1024,
+  requestTimeoutMs: 30_000,
+  maxSimulationsPerAccount: 50,
+  maxLiveSimulationsPerAccount: 8,
+  maxEventsPerRun: 50_000_000,
+  workerMemoryMb: 512,
+  workerHeartbeatTimeoutMs: 5_000,
+  sliceEvents: 2_000,
+  wsMaxBufferedBytes: 4 * 1024 * 1024,
+  rateLimitMax: 6_000,
+  rateLimitWindowMs: 60_000,
+};
+
+export const defaultWebhookOptions: WebhookOptions = {
+  allowHosts: [],
+  maxAttempts: 6,
+  retryBaseMs: 1_000,
+  batchWindowMs: 250,
+  maxBatch: 500,
+  timeoutMs: 10_000,
+};
+
+export interface ServerConfigInput {
+  readonly dataDir?: string;
+  readonly examplesDir?: string;
+  readonly webDir?: string | null;
+  readonly limits?: Partial<ServerLimits>;
+  readonly webhooks?: Partial<WebhookOptions>;
+  readonly packModules?: readonly string[];
+  readonly logLevel?: string | false;
+  readonly demo?: boolean;
+  readonly demoKey?: string;
+  readonly publicUrl?: string;
+}
+
+/** The repository root as seen from this file (src/ or dist/ of apps/server). */
+export const repoRoot = resolve(new URL('.', import.meta.url).pathname, '../../..');
+
+export function resolveConfig(input: ServerConfigInput = {}): ServerConfig {
+  return {
+    dataDir: resolve(input.dataDir ?? '.doppel'),
+    examplesDir: resolve(input.examplesDir ?? resolve(repoRoot, 'examples')),
+    webDir: input.webDir === undefined ? resolve(repoRoot, 'apps/web/dist') : input.webDir,
+    limits: { ...defaultLimits, ...input.limits },
+    webhooks: { ...defaultWebhookOptions, ...input.webhooks },
+    packModules: input.packModules ?? [],
+    logLevel: input.logLevel ?? 'info',
+    demo: input.demo ?? false,
+    demoKey: input.demoKey,
+    publicUrl: input.publicUrl,
+  };
+}

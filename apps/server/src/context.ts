@@ -1,0 +1,18 @@
+import type { Catalog } from './catalog/catalog.js';
+import type { ServerConfig } from './config.js';
+import type { ServerMetrics } from './metrics.js';
+import type { ExampleCatalog } from './sim/examples.js';
+import type { SimulationManager } from './sim/manager.js';
+import type { StreamHub } from './stream/hub.js';
+import type { WebhookDispatcher } from './webhooks/dispatcher.js';
+
+/** What routes share: the catalog, the simulations, fan-out and configuration. */
+export interface ServerContext {
+  readonly config: ServerConfig;
+  readonly catalog: Catalog;
+  readonly manager: SimulationManager;
+  readonly examples: ExampleCatalog;
+  readonly metrics: ServerMetrics;
+  readonly hub: StreamHub;
+  readonly webhooks: WebhookDispatcher;
+}

@@ -1,0 +1,259 @@
+import { TwinError, TwinErrorCode, type ScenarioIssue } from '@doppel/twin';
+
+/** Stable error codes of the server. Clients match on `code`, never on message text. */
+export const ServerErrorCode = {
+  Unauthorized: 'DOPPEL_ERR_UNAUTHORIZED',
+  Forbidden: 'DOPPEL_ERR_FORBIDDEN',
+  NotFound: 'DOPPEL_ERR_NOT_FOUND',
+  Validation: 'DOPPEL_ERR_VALIDATION',
+  MalformedBody: 'DOPPEL_ERR_MALFORMED_BODY',
+  PayloadTooLarge: 'DOPPEL_ERR_PAYLOAD_TOO_LARGE',
+  UnsupportedMediaType: 'DOPPEL_ERR_UNSUPPORTED_MEDIA_TYPE',
+  RateLimited: 'DOPPEL_ERR_RATE_LIMITED',
+  LimitExceeded: 'DOPPEL_ERR_LIMIT_EXCEEDED',
+  Timeout: 'DOPPEL_ERR_TIMEOUT',
+  WorkerFailed: 'DOPPEL_ERR_WORKER_FAILED',
+  ShuttingDown: 'DOPPEL_ERR_SHUTTING_DOWN',
+  UnsupportedScenarioType: 'DOPPEL_ERR_UNSUPPORTED_SCENARIO_TYPE',
+  WebhookUrlRefused: 'DOPPEL_ERR_WEBHOOK_URL_REFUSED',
+  Internal: 'DOPPEL_ERR_INTERNAL',
+} as const;
+export type ServerErrorCode = (typeof ServerErrorCode)[keyof typeof ServerErrorCode];
+
+/** One located problem of a request: a field path (`body.duration_seconds`) or a line in a posted scenario. */
+export interface ProblemIssue {
+  readonly path: string;
+  readonly message: string;
+  readonly expected?: string;
+  readonly found?: string;
+  readonly line?: number;
+  readonly column?: number;
+  readonly suggestion?: string;
+}
+
+/** RFC 9457 problem details, plus our stable code and located issues. */
+export interface Problem {
+  readonly type: string;
+  readonly title: string;
+  readonly status: number;
+  readonly detail: string;
+  readonly code: string;
+  readonly issues?: readonly ProblemIssue[];
+  readonly instance?: string;
+}
+
+const statusOfServerCode: Record<ServerErrorCode, number> = {
+  DOPPEL_ERR_UNAUTHORIZED: 401,
+  DOPPEL_ERR_FORBIDDEN: 403,
+  DOPPEL_ERR_NOT_FOUND: 404,
+  DOPPEL_ERR_VALIDATION: 422,
+  DOPPEL_ERR_MALFORMED_BODY: 400,
+  DOPPEL_ERR_PAYLOAD_TOO_LARGE: 413,
+  DOPPEL_ERR_UNSUPPORTED_MEDIA_TYPE: 415,
+  DOPPEL_ERR_RATE_LIMITED: 429,
+  DOPPEL_ERR_LIMIT_EXCEEDED: 409,
+  DOPPEL_ERR_TIMEOUT: 503,
+  DOPPEL_ERR_WORKER_FAILED: 409,
+  DOPPEL_ERR_SHUTTING_DOWN: 503,
+  DOPPEL_ERR_UNSUPPORTED_SCENARIO_TYPE: 422,
+  DOPPEL_ERR_WEBHOOK_URL_REFUSED: 422,
+  DOPPEL_ERR_INTERNAL: 500,
+};
+
+const statusOfTwinCode: Record<TwinErrorCode, number> = {
+  DOPPEL_ERR_SCENARIO_INVALID: 422,
+  DOPPEL_ERR_SCENARIO_NOT_FOUND: 404,
+  DOPPEL_ERR_UNKNOWN_PACK: 422,
+  DOPPEL_ERR_UNKNOWN_ASSET: 404,
+  DOPPEL_ERR_DUPLICATE_ASSET: 422,
+  DOPPEL_ERR_UNKNOWN_ACTION: 422,
+  DOPPEL_ERR_INVALID_ARGUMENTS: 422,
+  DOPPEL_ERR_INTERVENTION_IN_PAST: 422,
+  DOPPEL_ERR_INTERVENTION_REJECTED: 422,
+  DOPPEL_ERR_UNKNOWN_INTERVENTION: 404,
+  DOPPEL_ERR_INVALID_STATE: 409,
+  DOPPEL_ERR_INVALID_EXPRESSION: 422,
+  DOPPEL_ERR_UNKNOWN_BREAKPOINT: 404,
+  DOPPEL_ERR_TIME_OUT_OF_RANGE: 422,
+  DOPPEL_ERR_SIMULATION_FINISHED: 409,
+  DOPPEL_ERR_SIMULATION_FAILED: 409,
+  DOPPEL_ERR_SIMULATION_BUSY: 409,
+  DOPPEL_ERR_LEDGER_CORRUPT: 500,
+  DOPPEL_ERR_LEDGER_GAP: 500,
+  DOPPEL_ERR_UNKNOWN_SIMULATION: 404,
+};
+
+const titles: Record<number, string> = {
+  400: 'Bad Request',
+  401: 'Unauthorized',
+  403: 'Forbidden',
+  404: 'Not Found',
+  409: 'Conflict',
+  413: 'Payload Too Large',
+  415: 'Unsupported Media Type',
+  422: 'Unprocessable Content',
+  429: 'Too Many Requests',
+  500: 'Internal Server Error',
+  503: 'Service Unavailable',
+};
+
+/** A server error with a stable code and an HTTP status; `issues` name the offending fields. */
+export class ServerError extends Error {
+  readonly code: string;
+  readonly status: number;
+  readonly issues: readonly ProblemIssue[];
+  readonly headers: Readonly<Record<string, string>>;
+  constructor(
+    code: ServerErrorCode,
+    message: string,
+    options: { issues?: readonly ProblemIssue[]; status?: number; headers?: Record<string, string> } = {},
+  ) {
+    super(message);
+    this.name = 'ServerError';
+    this.code = code;
+    this.status = options.status ?? statusOfServerCode[code];
+    this.issues = options.issues ?? [];
+    this.headers = options.headers ?? {};
+  }
+}
+
+export const notFound = (what: string): ServerError => new ServerError(ServerErrorCode.NotFound, `${what} not found`);
+
+export function isTwinCode(code: string): code is TwinErrorCode {
+  return code in statusOfTwinCode;
+}
+
+export function statusOfCode(code: string): number {
+  if (isTwinCode(code)) return statusOfTwinCode[code];
+  if (code in statusOfServerCode) return statusOfServerCode[code as ServerErrorCode];
+  return 500;
+}
+
+/** A serialisable form of an error, as it crosses the worker boundary. */
+export interface ErrorPayload {
+  readonly code: string;
+  readonly message: string;
+  readonly details?: Readonly<Record<string, unknown>>;
+}
+
+export function toErrorPayload(error: unknown): ErrorPayload {
+  if (error instanceof TwinError) {
+    return { code: error.code, message: error.message, details: jsonSafe(error.details) };
+  }
+  if (error instanceof ServerError) {
+    return { code: error.code, message: error.message, details: { issues: error.issues } };
+  }
+  return { code: TwinErrorCode.SimulationFailed, message: error instanceof Error ? error.message : String(error) };
+}
+
+function jsonSafe(details: Readonly<Record<string, unknown>> | undefined): Record<string, unknown> | undefined {
+  if (details === undefined) return undefined;
+  try {
+    return JSON.parse(JSON.stringify(details)) as Record<string, unknown>;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Located issues of a twin error: scenario issues keep their line, argument issues their field path. */
+export function issuesOf(payload: ErrorPayload, fieldPrefix = 'body'): ProblemIssue[] {
+  const details = payload.details ?? {};
+  const scenarioIssues = details.issues;
+  if (payload.code === TwinErrorCode.ScenarioInvalid && Array.isArray(scenarioIssues)) {
+    return (scenarioIssues as ScenarioIssue[]).map((issue) => ({
+      path: issue.path,
+      message: issue.message,
+      line: issue.line,
+      column: issue.column,
+      ...(issue.expected !== undefined ? { expected: issue.expected } : {}),
+      ...(issue.found !== undefined ? { found: issue.found } : {}),
+      ...(issue.suggestion !== undefined ? { suggestion: issue.suggestion } : {}),
+    }));
+  }
+  if (Array.isArray(scenarioIssues)) {
+    // Intervention argument issues: { path: string[], message } relative to the arguments (body fields).
+    return (scenarioIssues as { path: string[] | string; message: string }[]).flatMap((issue) => {
+      const path = [fieldPrefix, ...(Array.isArray(issue.path) ? issue.path : [issue.path])].filter(Boolean);
+      // zod reports unknown fields on the object: name each one.
+      const unknown = /^Unrecognized keys?: (.+)$/.exec(issue.message);
+      if (unknown !== null) {
+        return [...unknown[1].matchAll(/"([^"]+)"/g)].map((match) => ({
+          path: [...path, match[1]].join('.'),
+          message: 'unknown field',
+        }));
+      }
+      return [{ path: path.join('.'), message: issue.message }];
+    });
+  }
+  if (typeof details.field === 'string') {
+    const field = details.field === 'args' ? fieldPrefix : `${fieldPrefix}.${details.field}`;
+    const expected = details.expected;
+    return [
+      {
+        path: field,
+        message: payload.message,
+        ...(Array.isArray(expected) ? { expected: expected.map(String).join(', ') } : {}),
+      },
+    ];
+  }
+  return [];
+}
+
+/** Turns anything thrown (or reported by a worker) into a problem body. No stack trace ever leaves the server. */
+export function problemOf(error: unknown): { problem: Problem; headers: Record<string, string> } {
+  if (error instanceof ServerError) {
+    return {
+      problem: makeProblem(error.status, error.code, error.message, error.issues),
+      headers: { ...error.headers },
+    };
+  }
+  if (error instanceof TwinError) {
+    const payload = toErrorPayload(error);
+    return {
+      problem: makeProblem(statusOfCode(error.code), error.code, error.message, issuesOf(payload)),
+      headers: {},
+    };
+  }
+  if (isPayloadError(error)) {
+    return {
+      problem: makeProblem(statusOfCode(error.code), error.code, error.message, issuesOf(error)),
+      headers: {},
+    };
+  }
+  return { problem: makeProblem(500, ServerErrorCode.Internal, 'Internal server error'), headers: {} };
+}
+
+/** A worker-reported error carried as a real Error so stacks of the host stay meaningful. */
+export class RemoteError extends Error implements ErrorPayload {
+  readonly code: string;
+  readonly details?: Readonly<Record<string, unknown>>;
+  constructor(payload: ErrorPayload) {
+    super(payload.message);
+    this.name = 'RemoteError';
+    this.code = payload.code;
+    this.details = payload.details;
+  }
+}
+
+function isPayloadError(error: unknown): error is RemoteError {
+  return error instanceof RemoteError;
+}
+
+export function makeProblem(
+  status: number,
+  code: string,
+  detail: string,
+  issues: readonly ProblemIssue[] = [],
+): Problem {
+  return {
+    type: `https://doppel.dev/problems/${code
+      .replace(/^DOPPEL_ERR_/, '')
+      .toLowerCase()
+      .replace(/_/g, '-')}`,
+    title: titles[status] ?? 'Error',
+    status,
+    detail,
+    code,
+    ...(issues.length > 0 ? { issues } : {}),
+  };
+}

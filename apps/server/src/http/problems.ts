@@ -1,0 +1,77 @@
+import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
+import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
+import { makeProblem, problemOf, ServerErrorCode, type Problem, type ProblemIssue } from '../errors.js';
+import type { App } from './types.js';
+
+interface ZodIssueParams {
+  readonly keys?: readonly string[];
+  readonly expected?: string;
+  readonly received?: string;
+  readonly values?: readonly unknown[];
+}
+
+/** Schema validation issues as located problem issues: `body.duration_seconds`, `query.limit`, `body.extra_field`. */
+function validationIssues(error: FastifyError & { validationContext?: string }): ProblemIssue[] {
+  const context = error.validationContext === 'querystring' ? 'query' : (error.validationContext ?? 'body');
+  const issues: ProblemIssue[] = [];
+  for (const item of error.validation ?? []) {
+    const base = [context, ...item.instancePath.split('/').filter(Boolean)].join('.');
+    const params = item.params as ZodIssueParams;
+    if (item.keyword === 'unrecognized_keys' && Array.isArray(params.keys)) {
+      for (const key of params.keys) issues.push({ path: `${base}.${key}`, message: 'unknown field' });
+      continue;
+    }
+    issues.push({
+      path: base,
+      message: item.message ?? 'invalid value',
+      ...(params.expected !== undefined ? { expected: String(params.expected) } : {}),
+      ...(Array.isArray(params.values) ? { expected: params.values.map(String).join(', ') } : {}),
+    });
+  }
+  return issues;
+}
+
+function send(reply: FastifyReply, problem: Problem, headers: Record<string, string> = {}): FastifyReply {
+  for (const [name, value] of Object.entries(headers)) void reply.header(name, value);
+  return reply.code(problem.status).type('application/problem+json').send(problem);
+}
+
+/** Every error leaves as application/problem+json with a stable code; never a stack trace. */
+export function registerProblemHandlers(app: App): void {
+  app.setErrorHandler((error: FastifyError, request: FastifyRequest, reply: FastifyReply) => {
+    if (hasZodFastifySchemaValidationErrors(error) || error.validation !== undefined) {
+      const issues = validationIssues(error);
+      const detail = issues.map((issue) => `${issue.path}: ${issue.message}`).join('; ') || 'Invalid request';
+      return send(reply, makeProblem(422, ServerErrorCode.Validation, detail, issues));
+    }
+    if (error.code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
+      return send(reply, makeProblem(413, ServerErrorCode.PayloadTooLarge, 'The request body exceeds the size limit'));
+    }
+    if (error.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') {
+      return send(
+        reply,
+        makeProblem(415, ServerErrorCode.UnsupportedMediaType, 'Send application/json (or YAML for scenarios)'),
+      );
+    }
+    if (
+      error.code === 'FST_ERR_CTP_INVALID_JSON_BODY' ||
+      error.code === 'FST_ERR_CTP_EMPTY_JSON_BODY' ||
+      (error instanceof SyntaxError && error.statusCode === 400)
+    ) {
+      return send(reply, makeProblem(400, ServerErrorCode.MalformedBody, 'The request body is not valid JSON'));
+    }
+    if (error.statusCode === 429) {
+      const retry = reply.getHeader('retry-after');
+      return send(
+        reply,
+        makeProblem(429, ServerErrorCode.RateLimited, `Too many requests: retry in ${String(retry ?? '?')} s`),
+      );
+    }
+    const { problem, headers } = problemOf(error);
+    if (problem.status >= 500) request.log.error({ err: error }, 'request failed');
+    return send(reply, problem, headers);
+  });
+  app.setNotFoundHandler((request, reply) =>
+    send(reply, makeProblem(404, ServerErrorCode.NotFound, `No route ${request.method} ${request.url.split('?')[0]}`)),
+  );
+}

@@ -1,0 +1,25 @@
+import type { Catalog } from '../catalog/catalog.js';
+import { notFound } from '../errors.js';
+import type { App } from './types.js';
+
+/**
+ * Every id in a path belongs to the caller's account, or the route answers 404 as if it did not exist: checked
+ * before body validation, so another account's id never reveals anything (not even which fields a route wants).
+ */
+export function registerTenancy(app: App, catalog: Catalog): void {
+  app.addHook('preValidation', async (request) => {
+    const principal = request.principal;
+    if (principal === null) return;
+    const params = request.params as Record<string, string | undefined>;
+    const accountId = principal.account.id;
+    if (params.simId !== undefined && catalog.ownedSimulation(accountId, params.simId) === null) {
+      throw notFound(`Simulation ${params.simId}`);
+    }
+    if (params.webhookId !== undefined && catalog.ownedWebhook(accountId, params.webhookId) === null) {
+      throw notFound(`Webhook ${params.webhookId}`);
+    }
+    if (params.vehicleId !== undefined && catalog.ownedVehicle(accountId, params.vehicleId) === null) {
+      throw notFound(`Vehicle ${params.vehicleId}`);
+    }
+  });
+}

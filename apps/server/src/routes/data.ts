@@ -1,0 +1,312 @@
+import type { JsonObject } from '@doppel/twin';
+import { z } from 'zod';
+import type { App } from '../http/types.js';
+import type { ServerContext } from '../context.js';
+import { notFound } from '../errors.js';
+import type { AssetView } from '../sim/protocol.js';
+import {
+  assetParams,
+  assetView,
+  interventionInput,
+  interventionRecord,
+  jsonValue,
+  ledgerEvent,
+  problemSchema,
+  queryNumber,
+  simParams,
+} from './schemas.js';
+
+const MAX_LEDGER_PAGE = 10_000;
+
+const ledgerQuery = z.strictObject({
+  assetId: z.string().optional(),
+  eventType: z
+    .union([z.string(), z.array(z.string())])
+    .optional()
+    .describe('One or more event types (repeat the parameter or separate with commas)'),
+  fromTime: queryNumber.optional(),
+  toTime: queryNumber.optional(),
+  afterSeq: z.coerce.number().int().min(0).optional().describe('Paging: records with seq > afterSeq'),
+  limit: z.coerce.number().int().min(1).max(MAX_LEDGER_PAGE).default(1000),
+  order: z.enum(['asc', 'desc']).default('asc'),
+});
+
+function eventTypes(value: string | string[] | undefined): string[] | undefined {
+  if (value === undefined) return undefined;
+  return (Array.isArray(value) ? value : [value]).flatMap((item) => item.split(',')).filter(Boolean);
+}
+
+/**
+ * God Mode body (seed 000 §2.2): `action`, optional `at`, and the action's arguments as the remaining fields, e.g.
+ * {"action":"inject_fault","target":"charger_03","fault_type":"connector_lock_failure","duration_seconds":1200}.
+ */
+const godModeBody = z
+  .object({
+    action: z.string().min(1).describe('Intervention name, e.g. inject_fault'),
+    at: z.number().min(0).optional().describe('Sim seconds; default now'),
+  })
+  .catchall(jsonValue)
+  .meta({ id: 'GodModeRequest' });
+
+/** Asset state, God Mode, history, interventions, breakpoints, ledger, KPIs, telemetry and results. */
+export function dataRoutes(app: App, ctx: ServerContext): void {
+  const call = ctx.manager.call.bind(ctx.manager);
+
+  const assetOf = async (simId: string, kind: string, assetId: string): Promise<AssetView> => {
+    const asset = await call(simId, 'asset', { id: assetId }).catch((error: { code?: string }) => {
+      if (error.code === 'DOPPEL_ERR_UNKNOWN_ASSET') throw notFound(`Asset ${kind}/${assetId}`);
+      throw error;
+    });
+    if (asset.kind !== kind) throw notFound(`Asset ${kind}/${assetId}`);
+    return asset;
+  };
+
+  app.get(
+    '/api/v1/simulations/:simId/state',
+    {
+      schema: {
+        tags: ['state'],
+        summary: 'Every asset at the live head (with status colour and KPIs), or as of sim time t (time slider)',
+        params: simParams,
+        querystring: z.strictObject({ t: queryNumber.optional(), kind: z.string().optional() }),
+        response: { 200: z.object({ simTime: z.number(), assets: z.array(assetView) }), 404: problemSchema },
+      },
+    },
+    async (request) => {
+      const { t, kind } = request.query;
+      const { simId } = request.params;
+      if (t !== undefined) return call(simId, 'stateAt', { t, kind });
+      const [assets, kpis] = await Promise.all([
+        call(simId, 'assets', { kind, detail: true }),
+        call(simId, 'kpis', {}),
+      ]);
+      return { simTime: kpis.simTime, assets };
+    },
+  );
+
+  app.get(
+    '/api/v1/simulations/:simId/assets',
+    {
+      schema: {
+        tags: ['state'],
+        summary: 'Assets at the live head',
+        params: simParams,
+        querystring: z.strictObject({ kind: z.string().optional() }),
+        response: { 200: z.array(assetView) },
+      },
+    },
+    async (request) => call(request.params.simId, 'assets', { kind: request.query.kind, detail: true }),
+  );
+
+  const getAsset = {
+    schema: {
+      tags: ['state'],
+      summary: 'One asset: state, status colour, KPIs',
+      params: assetParams,
+      response: { 200: assetView, 404: problemSchema },
+    },
+  };
+  const getAssetHandler = async (request: { params: z.infer<typeof assetParams> }) =>
+    assetOf(request.params.simId, request.params.kind, request.params.assetId);
+  app.get('/api/v1/simulations/:simId/assets/:kind/:assetId', getAsset, getAssetHandler);
+  app.get('/simulation/:simId/assets/:kind/:assetId', getAsset, getAssetHandler);
+
+  const patchAsset = {
+    schema: {
+      tags: ['interventions'],
+      summary: 'God Mode: apply an intervention to an asset now (or at `at`); returns the intervention record',
+      params: assetParams,
+      body: godModeBody,
+      response: { 200: interventionRecord, 404: problemSchema, 422: problemSchema },
+    },
+    config: { auth: 'write' as const },
+  };
+  const patchAssetHandler = async (request: {
+    params: z.infer<typeof assetParams>;
+    body: z.infer<typeof godModeBody>;
+  }) => {
+    const { simId, kind, assetId } = request.params;
+    const { action, at, ...args } = request.body;
+    return call(simId, 'intervene', {
+      request: { assetId, action, args: args as JsonObject, at, origin: 'api' },
+      kind,
+    });
+  };
+  app.patch('/api/v1/simulations/:simId/assets/:kind/:assetId', patchAsset, patchAssetHandler);
+  app.patch('/simulation/:simId/assets/:kind/:assetId', patchAsset, patchAssetHandler);
+
+  const history = {
+    schema: {
+      tags: ['ledger'],
+      summary: "An asset's history: its ledger events",
+      params: assetParams,
+      querystring: ledgerQuery.omit({ assetId: true }),
+      response: { 200: z.array(ledgerEvent), 404: problemSchema },
+    },
+  };
+  const historyHandler = async (request: {
+    params: z.infer<typeof assetParams>;
+    query: Omit<z.infer<typeof ledgerQuery>, 'assetId'>;
+  }) => {
+    const { simId, kind, assetId } = request.params;
+    await assetOf(simId, kind, assetId);
+    const { eventType, ...rest } = request.query;
+    return call(simId, 'ledger', { query: { ...rest, assetId, eventTypes: eventTypes(eventType) } });
+  };
+  app.get('/api/v1/simulations/:simId/assets/:kind/:assetId/history', history, historyHandler);
+  app.get('/simulation/:simId/assets/:kind/:assetId/history', history, historyHandler);
+
+  app.get(
+    '/api/v1/simulations/:simId/ledger',
+    {
+      schema: {
+        tags: ['ledger'],
+        summary: 'Ledger events by asset, type, time range; page with afterSeq',
+        params: simParams,
+        querystring: ledgerQuery,
+        response: { 200: z.array(ledgerEvent) },
+      },
+    },
+    async (request) => {
+      const { eventType, ...rest } = request.query;
+      return call(request.params.simId, 'ledger', { query: { ...rest, eventTypes: eventTypes(eventType) } });
+    },
+  );
+
+  app.get(
+    '/api/v1/simulations/:simId/interventions',
+    {
+      schema: {
+        tags: ['interventions'],
+        summary: 'Intervention log with lifecycle states',
+        params: simParams,
+        response: { 200: z.array(interventionRecord) },
+      },
+    },
+    async (request) => call(request.params.simId, 'interventions', {}),
+  );
+
+  app.post(
+    '/api/v1/simulations/:simId/interventions',
+    {
+      schema: {
+        tags: ['interventions'],
+        summary: 'Apply an intervention (now or at a future sim time)',
+        params: simParams,
+        body: interventionInput,
+        response: { 201: interventionRecord, 422: problemSchema },
+      },
+      config: { auth: 'write' },
+    },
+    async (request, reply) => {
+      const { assetId, action, args, at } = request.body;
+      const record = await call(request.params.simId, 'intervene', {
+        request: { assetId, action, args: (args ?? {}) as JsonObject, at, origin: 'api' },
+      });
+      return reply.code(201).send(record);
+    },
+  );
+
+  const interventionParams = z.strictObject({ simId: z.string(), interventionId: z.string() });
+  app.get(
+    '/api/v1/simulations/:simId/interventions/:interventionId',
+    {
+      schema: {
+        tags: ['interventions'],
+        summary: 'One intervention',
+        params: interventionParams,
+        response: { 200: interventionRecord },
+      },
+    },
+    async (request) => call(request.params.simId, 'intervention', { id: request.params.interventionId }),
+  );
+  app.delete(
+    '/api/v1/simulations/:simId/interventions/:interventionId',
+    {
+      schema: {
+        tags: ['interventions'],
+        summary: 'Cancel a pending intervention',
+        params: interventionParams,
+        response: { 200: interventionRecord },
+      },
+      config: { auth: 'write' },
+    },
+    async (request) => call(request.params.simId, 'cancelIntervention', { id: request.params.interventionId }),
+  );
+
+  const breakpoint = z.object({ id: z.string(), expression: z.string() }).meta({ id: 'Breakpoint' });
+  app.get(
+    '/api/v1/simulations/:simId/breakpoints',
+    {
+      schema: {
+        tags: ['breakpoints'],
+        summary: 'Breakpoints',
+        params: simParams,
+        response: { 200: z.array(breakpoint) },
+      },
+    },
+    async (request) => call(request.params.simId, 'breakpoints', {}),
+  );
+  app.post(
+    '/api/v1/simulations/:simId/breakpoints',
+    {
+      schema: {
+        tags: ['breakpoints'],
+        summary: 'Add a breakpoint: a CEL condition over asset state; a run pauses when it becomes true',
+        params: simParams,
+        body: z.strictObject({ expression: z.string().min(1).max(2000) }),
+        response: { 201: breakpoint, 422: problemSchema },
+      },
+      config: { auth: 'write' },
+    },
+    async (request, reply) =>
+      reply.code(201).send(await call(request.params.simId, 'addBreakpoint', { expression: request.body.expression })),
+  );
+  app.delete(
+    '/api/v1/simulations/:simId/breakpoints/:breakpointId',
+    {
+      schema: {
+        tags: ['breakpoints'],
+        summary: 'Remove a breakpoint',
+        params: z.strictObject({ simId: z.string(), breakpointId: z.string() }),
+      },
+      config: { auth: 'write' },
+    },
+    async (request, reply) => {
+      await call(request.params.simId, 'removeBreakpoint', { id: request.params.breakpointId });
+      return reply.code(204).send();
+    },
+  );
+
+  app.get(
+    '/api/v1/simulations/:simId/kpis',
+    {
+      schema: {
+        tags: ['results'],
+        summary: 'Network KPIs now',
+        params: simParams,
+        response: { 200: z.object({ simTime: z.number(), values: z.record(z.string(), z.number()) }) },
+      },
+    },
+    async (request) => call(request.params.simId, 'kpis', {}),
+  );
+
+  app.get(
+    '/api/v1/simulations/:simId/telemetry',
+    {
+      schema: {
+        tags: ['results'],
+        summary: 'Telemetry rows (KPI snapshots per interval; counters as increments)',
+        params: simParams,
+        querystring: z.strictObject({ fromTime: queryNumber.optional() }),
+      },
+    },
+    async (request) => call(request.params.simId, 'telemetry', { fromTime: request.query.fromTime }),
+  );
+
+  app.get(
+    '/api/v1/simulations/:simId/results',
+    { schema: { tags: ['results'], summary: 'Run summary: KPIs, ledger hash, counts', params: simParams } },
+    async (request) => call(request.params.simId, 'summary', {}),
+  );
+}

@@ -1,0 +1,189 @@
+import { z } from 'zod';
+import { principalOf } from '../http/auth.js';
+import type { App } from '../http/types.js';
+import type { ServerContext } from '../context.js';
+import { notFound } from '../errors.js';
+import { interventionInput, simParams, simulationView as simulationSchema, problemSchema } from './schemas.js';
+import { simulationView } from './views.js';
+
+const tags = ['simulations'];
+const errors = { 404: problemSchema, 409: problemSchema, 422: problemSchema };
+
+/** Simulation lifecycle: create (example or posted scenario), list, get, delete, run control, rewind, branch. */
+export function simulationRoutes(app: App, ctx: ServerContext): void {
+  const view = (simId: string) => {
+    const row = ctx.catalog.simulation(simId);
+    if (row === null) throw notFound(`Simulation ${simId}`);
+    return simulationView(row, ctx.manager.liveInfo(simId));
+  };
+
+  app.get(
+    '/api/v1/simulations',
+    { schema: { tags, summary: "The account's simulations", response: { 200: z.array(simulationSchema) } } },
+    async (request) => {
+      const account = principalOf(request).account;
+      return ctx.catalog.listSimulations(account.id).map((row) => simulationView(row, ctx.manager.liveInfo(row.id)));
+    },
+  );
+
+  app.post(
+    '/api/v1/simulations',
+    {
+      schema: {
+        tags,
+        summary: 'Create a simulation from a stored example or a posted scenario (YAML or JSON text)',
+        description:
+          'Body: {"example": "city-100"} or {"scenario": "<YAML text>"}; or post the YAML itself with Content-Type application/yaml.',
+        body: z.strictObject({
+          name: z.string().min(1).max(200).optional(),
+          example: z.string().min(1).max(200).optional(),
+          scenario: z.string().min(1).optional().describe('Scenario YAML or JSON text'),
+          seed: z
+            .number()
+            .int()
+            .min(0)
+            .max(2 ** 32 - 1)
+            .optional(),
+        }),
+        response: { 201: simulationSchema, ...errors },
+      },
+      config: { auth: 'write' },
+    },
+    async (request, reply) => {
+      const row = await ctx.manager.create(principalOf(request).account, request.body);
+      return reply.code(201).send(view(row.id));
+    },
+  );
+
+  app.get(
+    '/api/v1/simulations/:simId',
+    {
+      schema: {
+        tags,
+        summary: 'A simulation',
+        params: simParams,
+        response: { 200: simulationSchema, 404: problemSchema },
+      },
+    },
+    async (request) => view(request.params.simId),
+  );
+
+  app.delete(
+    '/api/v1/simulations/:simId',
+    { schema: { tags, summary: 'Delete a simulation and its ledger', params: simParams }, config: { auth: 'write' } },
+    async (request, reply) => {
+      await ctx.manager.delete(request.params.simId);
+      return reply.code(204).send();
+    },
+  );
+
+  const control = <B extends z.ZodType>(
+    path: string,
+    summary: string,
+    body: B,
+    act: (simId: string, body: z.infer<B>) => Promise<unknown>,
+  ) =>
+    app.post(
+      `/api/v1/simulations/:simId/${path}`,
+      {
+        schema: { tags, summary, params: simParams, body, response: { 200: simulationSchema, ...errors } },
+        config: { auth: 'write' },
+      },
+      async (request) => {
+        await act(request.params.simId, request.body as z.infer<B>);
+        return view(request.params.simId);
+      },
+    );
+
+  const speed = z
+    .number()
+    .positive()
+    .nullable()
+    .optional()
+    .describe('Sim seconds per wall second (1 = real time, 60 = a minute per second); null = as fast as possible');
+
+  control(
+    'run',
+    'Start (or continue) a paced run; returns at once',
+    z.strictObject({ speed, until: z.number().min(0).optional() }).default({}),
+    async (simId, body) => {
+      await ctx.manager.call(simId, 'play', { factor: body.speed ?? null, until: body.until });
+    },
+  );
+  control('pause', 'Pause a running simulation', z.strictObject({}).default({}), async (simId) => {
+    await ctx.manager.call(simId, 'pause', {});
+    await ctx.manager.persist(simId);
+  });
+  control('resume', 'Resume at the last speed', z.strictObject({}).default({}), async (simId) => {
+    const info = await ctx.manager.call(simId, 'info', {});
+    await ctx.manager.call(simId, 'play', { factor: info.speed });
+  });
+  control(
+    'speed',
+    'Change the pacing factor',
+    z.strictObject({ speed: z.number().positive().nullable() }),
+    async (simId, body) => {
+      await ctx.manager.call(simId, 'setSpeed', { factor: body.speed });
+    },
+  );
+  control(
+    'step',
+    'Process N engine events, or advance Δt sim seconds',
+    z.union([z.strictObject({ events: z.number().int().min(1) }), z.strictObject({ seconds: z.number().positive() })]),
+    async (simId, body) => {
+      await ctx.manager.call(simId, 'step', 'events' in body ? { events: body.events } : { dt: body.seconds });
+    },
+  );
+  control(
+    'run-until',
+    'Run as fast as possible until sim time t (inclusive), then pause',
+    z.strictObject({ t: z.number().min(0) }),
+    async (simId, body) => {
+      await ctx.manager.call(simId, 'runUntil', { t: body.t });
+    },
+  );
+  control(
+    'rewind',
+    'Continue from the exact state at sim time t (the ledger and the interventions after t are dropped)',
+    z.strictObject({ t: z.number().min(0) }),
+    async (simId, body) => {
+      await ctx.manager.call(simId, 'rewind', { t: body.t });
+      await ctx.manager.persist(simId);
+    },
+  );
+
+  app.post(
+    '/api/v1/simulations/:simId/branch',
+    {
+      schema: {
+        tags,
+        summary: 'A new simulation sharing this one up to t, with interventions applied from t',
+        params: simParams,
+        body: z.strictObject({
+          t: z.number().min(0),
+          name: z.string().min(1).max(200).optional(),
+          interventions: z.array(interventionInput).max(1000).default([]),
+        }),
+        response: { 201: simulationSchema, ...errors },
+      },
+      config: { auth: 'write' },
+    },
+    async (request, reply) => {
+      const { t, name, interventions } = request.body;
+      const row = await ctx.manager.branch(
+        principalOf(request).account,
+        request.params.simId,
+        t,
+        interventions.map((item) => ({
+          assetId: item.assetId,
+          action: item.action,
+          args: (item.args ?? {}) as never,
+          at: item.at,
+          origin: 'api' as const,
+        })),
+        name,
+      );
+      return reply.code(201).send(view(row.id));
+    },
+  );
+}

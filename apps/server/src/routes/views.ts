@@ -1,0 +1,30 @@
+import type { SimulationRow } from '../catalog/rows.js';
+import type { SimInfo } from '../sim/protocol.js';
+
+/** The API view of a simulation: its catalog row, overlaid with live facts when its worker runs. */
+export function simulationView(row: SimulationRow, live: SimInfo | null) {
+  const scenario = JSON.parse(row.scenario_json) as { sha256?: string };
+  const failed = row.status === 'failed';
+  return {
+    id: row.id,
+    name: row.name,
+    pack: row.pack,
+    example: row.example,
+    status: failed ? 'failed' : (live?.status ?? row.status),
+    simTime: live?.now ?? row.sim_time,
+    durationS: row.duration_s,
+    speed: live?.speed ?? row.speed,
+    playing: !failed && (live?.playing ?? false),
+    startIso: row.start_iso,
+    timezone: row.timezone,
+    seed: row.seed,
+    parentId: row.parent_id,
+    forkTime: row.fork_time,
+    headSeq: live?.headSeq ?? row.head_seq,
+    headHash: live?.headHash ?? row.head_hash,
+    error: failed ? row.error : (live?.error ?? row.error),
+    createdAt: row.created_at,
+    scenarioSha256: scenario.sha256 ?? '',
+  } as const;
+}
+export type SimulationView = ReturnType<typeof simulationView>;

@@ -1,0 +1,124 @@
+import { z } from 'zod';
+import { principalOf } from '../http/auth.js';
+import type { App } from '../http/types.js';
+import type { ServerContext } from '../context.js';
+import { newId, newWebhookSecret } from '../catalog/keys.js';
+import type { DeliveryRow, WebhookRow } from '../catalog/rows.js';
+import { notFound, ServerError, ServerErrorCode } from '../errors.js';
+import { checkWebhookUrl } from '../webhooks/ssrf.js';
+
+const webhookParams = z.strictObject({ webhookId: z.string() });
+const webhookView = (row: WebhookRow) => ({
+  id: row.id,
+  url: row.url,
+  eventTypes: row.event_types.split(','),
+  simulationId: row.simulation_id,
+  createdAt: row.created_at,
+});
+const deliveryView = (row: DeliveryRow) => ({
+  id: row.id,
+  status: row.status,
+  attempts: row.attempts,
+  eventCount: row.event_count,
+  lastStatusCode: row.last_status_code,
+  lastError: row.last_error,
+  createdAt: row.created_at,
+  updatedAt: row.updated_at,
+});
+
+/** Webhook subscriptions per account (Enode style): event types, signed batched deliveries, log and test. */
+export function webhookRoutes(app: App, ctx: ServerContext): void {
+  const tags = ['webhooks'];
+  app.get('/api/v1/webhooks', { schema: { tags, summary: "The account's webhooks" } }, async (request) =>
+    ctx.catalog.listWebhooks(principalOf(request).account.id).map(webhookView),
+  );
+
+  app.post(
+    '/api/v1/webhooks',
+    {
+      schema: {
+        tags,
+        summary: 'Subscribe a URL to event types; the signing secret is shown once',
+        description:
+          'Event types: ledger event types (FAULT_INJECTED, SWAP_COMPLETED, ...), simulation.status, intervention.updated, or * for all. Deliveries carry Standard Webhooks headers (webhook-id, webhook-timestamp, webhook-signature).',
+        body: z.strictObject({
+          url: z.string().url().max(2000),
+          eventTypes: z.array(z.string().min(1).max(100)).min(1).max(100),
+          simulationId: z.string().optional().describe('Only events of this simulation (default: all of the account)'),
+        }),
+      },
+      config: { auth: 'write' },
+    },
+    async (request, reply) => {
+      const account = principalOf(request).account;
+      const { url, eventTypes, simulationId } = request.body;
+      if (simulationId !== undefined && ctx.catalog.ownedSimulation(account.id, simulationId) === null) {
+        throw new ServerError(ServerErrorCode.Validation, `Unknown simulation ${simulationId}`, {
+          issues: [{ path: 'body.simulationId', message: 'no such simulation', found: simulationId }],
+        });
+      }
+      const refusal = await checkWebhookUrl(url, ctx.config.webhooks.allowHosts);
+      if (refusal !== null) {
+        throw new ServerError(ServerErrorCode.WebhookUrlRefused, `Webhook URL refused: ${refusal}`, {
+          issues: [{ path: 'body.url', message: refusal, found: url }],
+        });
+      }
+      const row: WebhookRow = {
+        id: newId('wh'),
+        account_id: account.id,
+        url,
+        event_types: eventTypes.join(','),
+        simulation_id: simulationId ?? null,
+        secret: newWebhookSecret(),
+        created_at: new Date().toISOString(),
+      };
+      ctx.catalog.insertWebhook(row);
+      ctx.webhooks.invalidate();
+      return reply.code(201).send({ ...webhookView(row), secret: row.secret });
+    },
+  );
+
+  const owned = (request: { params: { webhookId: string } } & Parameters<typeof principalOf>[0]) => {
+    const row = ctx.catalog.ownedWebhook(principalOf(request).account.id, request.params.webhookId);
+    if (row === null) throw notFound(`Webhook ${request.params.webhookId}`);
+    return row;
+  };
+
+  app.get(
+    '/api/v1/webhooks/:webhookId',
+    { schema: { tags, summary: 'A webhook', params: webhookParams } },
+    async (request) => webhookView(owned(request)),
+  );
+
+  app.delete(
+    '/api/v1/webhooks/:webhookId',
+    { schema: { tags, summary: 'Remove a webhook', params: webhookParams }, config: { auth: 'write' } },
+    async (request, reply) => {
+      ctx.catalog.deleteWebhook(owned(request).id);
+      ctx.webhooks.invalidate();
+      return reply.code(204).send();
+    },
+  );
+
+  app.post(
+    '/api/v1/webhooks/:webhookId/test',
+    {
+      schema: { tags, summary: 'Send a signed test event now; returns the first attempt', params: webhookParams },
+      config: { auth: 'write' },
+    },
+    async (request) => deliveryView(await ctx.webhooks.test(owned(request))),
+  );
+
+  app.get(
+    '/api/v1/webhooks/:webhookId/deliveries',
+    {
+      schema: {
+        tags,
+        summary: 'Delivery log, newest first',
+        params: webhookParams,
+        querystring: z.strictObject({ limit: z.coerce.number().int().min(1).max(1000).default(100) }),
+      },
+    },
+    async (request) => ctx.catalog.deliveries(owned(request).id, request.query.limit).map(deliveryView),
+  );
+}

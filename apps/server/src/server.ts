@@ -1,0 +1,51 @@
+import { buildApp, type DoppelApp } from './app.js';
+import type { ServerConfigInput } from './config.js';
+import { ensureDemo } from './demo.js';
+
+export interface StartOptions extends ServerConfigInput {
+  readonly host?: string;
+  readonly port?: number;
+  /** Install SIGTERM/SIGINT handlers that close the server gracefully (default true). */
+  readonly handleSignals?: boolean;
+}
+
+export interface RunningServer extends DoppelApp {
+  readonly url: string;
+  /** The local demo user's key and sign-in link (when demo is on). */
+  readonly demo: { readonly key: string; readonly signInUrl: string; readonly simulationId: string | null } | null;
+  close(): Promise<void>;
+}
+
+/** Builds the app, listens (127.0.0.1 unless told otherwise), ensures the demo, and closes gracefully on signals. */
+export async function startServer(options: StartOptions = {}): Promise<RunningServer> {
+  const built = await buildApp(options);
+  const { app } = built;
+  await app.listen({ host: options.host ?? '127.0.0.1', port: options.port ?? 8080 });
+  const address = app.server.address();
+  const port = typeof address === 'object' && address !== null ? address.port : (options.port ?? 8080);
+  const host = options.host === undefined || options.host === '0.0.0.0' ? '127.0.0.1' : options.host;
+  const url = options.publicUrl ?? `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
+  let demo: RunningServer['demo'] = null;
+  if (built.config.demo) {
+    const ensured = await ensureDemo(built.context, built.config.demoKey);
+    demo = {
+      key: ensured.key,
+      signInUrl: `${url}/#key=${encodeURIComponent(ensured.key)}`,
+      simulationId: ensured.simulationId,
+    };
+  }
+  let closing: Promise<void> | null = null;
+  const close = (): Promise<void> => (closing ??= app.close());
+  if (options.handleSignals !== false) {
+    const onSignal = (signal: NodeJS.Signals): void => {
+      app.log.info({ signal }, 'shutting down: flushing every simulation ledger');
+      void close().then(
+        () => process.exit(0),
+        () => process.exit(1),
+      );
+    };
+    process.once('SIGTERM', onSignal);
+    process.once('SIGINT', onSignal);
+  }
+  return { ...built, url, demo, close };
+}

@@ -1,0 +1,215 @@
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import { TwinErrorCode } from '@doppel/twin';
+import { RemoteError, ServerError, ServerErrorCode, type ErrorPayload } from '../errors.js';
+import type { SimInfo, WorkerInit, WorkerMessage, WorkerOp, WorkerOps } from './protocol.js';
+
+export interface HostOptions {
+  readonly init: WorkerInit;
+  readonly memoryMb: number;
+  readonly heartbeatTimeoutMs: number;
+  readonly requestTimeoutMs: number;
+  /** Every message of the worker (ledger batches, telemetry, status...). */
+  readonly onMessage: (message: WorkerMessage) => void;
+  /** The worker died, hung or ran out of its limits: the simulation is failed. */
+  readonly onFailure: (error: ErrorPayload, info: SimInfo | null) => void;
+}
+
+interface Pending {
+  readonly resolve: (value: unknown) => void;
+  readonly reject: (error: Error) => void;
+  readonly timer: NodeJS.Timeout;
+}
+
+const workerUrl = new URL(`./worker-main${import.meta.url.endsWith('.ts') ? '.ts' : '.js'}`, import.meta.url);
+
+/** The ESM entry of tsx's API (require.resolve would give its CommonJS twin). */
+function tsxEsmApi(): string {
+  const manifestPath = createRequire(import.meta.url).resolve('tsx/package.json');
+  const manifest = JSON.parse(readFileSync(manifestPath, 'utf8')) as {
+    exports: Record<string, { import: { default: string } }>;
+  };
+  return pathToFileURL(join(dirname(manifestPath), manifest.exports['./esm/api'].import.default)).href;
+}
+
+/** Starts the worker script; from TypeScript sources (tests, tsx) through tsx's loader with source conditions. */
+function spawn(init: WorkerInit, memoryMb: number): Worker {
+  const resourceLimits = { maxOldGenerationSizeMb: memoryMb, maxYoungGenerationSizeMb: Math.min(64, memoryMb / 4) };
+  if (!workerUrl.pathname.endsWith('.ts')) return new Worker(workerUrl, { workerData: init, resourceLimits });
+  const tsx = tsxEsmApi();
+  const code =
+    `import(${JSON.stringify(tsx)}).then(({ register }) => { register(); return import(${JSON.stringify(workerUrl.href)}); })` +
+    `.catch((error) => { throw error; });`;
+  return new Worker(code, {
+    eval: true,
+    workerData: init,
+    resourceLimits,
+    execArgv: ['--conditions=@doppel/source'],
+  });
+}
+
+/**
+ * The server side of one simulation worker: request/reply over postMessage, a watchdog on the worker's heartbeat,
+ * and failure detection (uncaught error, out of memory, exit). A failed worker is terminated; nothing else notices.
+ */
+export class SimulationHost {
+  readonly simId: string;
+  private readonly worker: Worker;
+  private readonly options: HostOptions;
+  private readonly pending = new Map<number, Pending>();
+  private nextId = 1;
+  private lastBeat = Date.now();
+  private graceUntil = 0;
+  private readonly watchdog: NodeJS.Timeout;
+  private state: 'starting' | 'ready' | 'dead' = 'starting';
+  private latest: SimInfo | null = null;
+  readonly ready: Promise<SimInfo>;
+
+  constructor(options: HostOptions) {
+    this.options = options;
+    this.simId = options.init.simId;
+    this.worker = spawn(options.init, options.memoryMb);
+    this.ready = new Promise<SimInfo>((resolve, reject) => {
+      this.worker.on('message', (message: WorkerMessage) => {
+        this.lastBeat = Date.now();
+        if (message.type === 'ready') {
+          this.state = 'ready';
+          this.latest = message.info;
+          resolve(message.info);
+          return;
+        }
+        if (message.type === 'init-failed') {
+          reject(new RemoteError(message.error));
+          this.kill(message.error, false);
+          return;
+        }
+        this.receive(message);
+      });
+      this.worker.on('error', (error: Error & { code?: string }) => {
+        const outOfMemory = error.code === 'ERR_WORKER_OUT_OF_MEMORY';
+        const payload: ErrorPayload = {
+          code: TwinErrorCode.SimulationFailed,
+          message: outOfMemory
+            ? `The simulation exceeded its memory limit (${options.memoryMb} MB)`
+            : `The simulation worker failed: ${error.message}`,
+        };
+        if (this.state === 'starting') reject(new RemoteError(payload));
+        this.kill(payload, true);
+      });
+      this.worker.on('exit', (code) => {
+        if (this.state === 'dead') return;
+        const payload: ErrorPayload = {
+          code: TwinErrorCode.SimulationFailed,
+          message: `The simulation worker exited unexpectedly (code ${code})`,
+        };
+        if (this.state === 'starting') reject(new RemoteError(payload));
+        this.kill(payload, true);
+      });
+    });
+    this.ready.catch(() => undefined);
+    // Creation may take a while (building 1000 stations, re-executing a day): the watchdog starts generous.
+    this.graceUntil = Date.now() + Math.max(60_000, options.heartbeatTimeoutMs);
+    this.watchdog = setInterval(() => this.checkHeartbeat(), Math.max(50, options.heartbeatTimeoutMs / 4));
+    this.watchdog.unref();
+  }
+
+  get alive(): boolean {
+    return this.state !== 'dead';
+  }
+
+  /** Last known facts (from the latest heartbeat or reply). */
+  get info(): SimInfo | null {
+    return this.latest;
+  }
+
+  request<K extends WorkerOp>(op: K, args: WorkerOps[K]['args'], timeoutMs?: number): Promise<WorkerOps[K]['result']> {
+    if (this.state === 'dead') {
+      return Promise.reject(
+        new RemoteError({ code: TwinErrorCode.SimulationFailed, message: `Simulation ${this.simId} has failed` }),
+      );
+    }
+    const id = this.nextId++;
+    const limit = timeoutMs ?? this.options.requestTimeoutMs;
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.pending.delete(id);
+        reject(new ServerError(ServerErrorCode.Timeout, `Simulation ${this.simId} did not answer within ${limit} ms`));
+      }, limit);
+      this.pending.set(id, { resolve: resolve as (value: unknown) => void, reject, timer });
+      this.worker.postMessage({ id, op, args });
+    });
+  }
+
+  /** Ends the worker after it flushed its ledger (graceful); terminates it if it does not answer in time. */
+  async stop(timeoutMs = 10_000): Promise<SimInfo | null> {
+    if (this.state === 'dead') return this.latest;
+    let last: SimInfo | null = this.latest;
+    try {
+      await this.ready;
+      last = await this.request('shutdown', {}, timeoutMs);
+    } catch {
+      // A worker that cannot flush is terminated anyway; its acknowledged records are already committed.
+    }
+    this.state = 'dead';
+    clearInterval(this.watchdog);
+    this.rejectAll('The simulation was unloaded');
+    await this.worker.terminate();
+    return last;
+  }
+
+  private receive(message: WorkerMessage): void {
+    if (message.type === 'reply') {
+      this.latest = message.info;
+      const pending = this.pending.get(message.id);
+      if (pending === undefined) return;
+      this.pending.delete(message.id);
+      clearTimeout(pending.timer);
+      if (message.ok) pending.resolve(message.value);
+      else pending.reject(new RemoteError(message.error));
+      return;
+    }
+    if (message.type === 'heartbeat') {
+      this.latest = message.info;
+      if (message.graceMs !== undefined) this.graceUntil = Date.now() + message.graceMs;
+      else this.graceUntil = 0;
+    }
+    if (message.type === 'status' || message.type === 'failed') this.latest = message.info;
+    this.options.onMessage(message);
+    if (message.type === 'failed') this.kill(message.error, true);
+  }
+
+  private checkHeartbeat(): void {
+    if (this.state === 'dead') return;
+    const now = Date.now();
+    if (now < this.graceUntil) return;
+    if (now - this.lastBeat > this.options.heartbeatTimeoutMs) {
+      this.kill(
+        {
+          code: TwinErrorCode.SimulationFailed,
+          message: `The simulation stopped responding (no heartbeat for ${this.options.heartbeatTimeoutMs} ms): it was stopped`,
+        },
+        true,
+      );
+    }
+  }
+
+  private kill(error: ErrorPayload, report: boolean): void {
+    if (this.state === 'dead') return;
+    this.state = 'dead';
+    clearInterval(this.watchdog);
+    this.rejectAll(error.message, error.code);
+    void this.worker.terminate();
+    if (report) this.options.onFailure(error, this.latest);
+  }
+
+  private rejectAll(message: string, code: string = TwinErrorCode.SimulationFailed): void {
+    for (const [id, pending] of this.pending) {
+      clearTimeout(pending.timer);
+      pending.reject(new RemoteError({ code, message }));
+      this.pending.delete(id);
+    }
+  }
+}

@@ -1,0 +1,359 @@
+import { mkdirSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import {
+  canonicalJson,
+  loadScenarioText,
+  PackRegistry,
+  type InterventionRequest,
+  type ResolvedScenario,
+} from '@doppel/twin';
+import type { Account } from '../catalog/catalog.js';
+import type { Catalog } from '../catalog/catalog.js';
+import type { SimulationRow } from '../catalog/rows.js';
+import { newId } from '../catalog/keys.js';
+import type { ServerConfig } from '../config.js';
+import { RemoteError, ServerError, ServerErrorCode, notFound, type ErrorPayload } from '../errors.js';
+import type { ExampleCatalog } from './examples.js';
+import { SimulationHost } from './host.js';
+import type { SimInfo, WorkerMessage, WorkerOp, WorkerOps } from './protocol.js';
+
+export type SimListener = (simId: string, message: WorkerMessage) => void;
+
+export interface CreateInput {
+  readonly name?: string;
+  readonly example?: string;
+  /** YAML or JSON text of a scenario. */
+  readonly scenario?: string;
+  readonly seed?: number;
+}
+
+/**
+ * Every simulation of the server: creation (scenario checks happen here, before any worker starts), lazy loading
+ * of a worker per simulation, account limits, branches, and the fan-out of worker messages to listeners (WebSocket
+ * hub, webhooks, metrics).
+ */
+export class SimulationManager {
+  private readonly hosts = new Map<string, SimulationHost>();
+  private readonly loading = new Map<string, Promise<SimulationHost>>();
+  private readonly lastUse = new Map<string, number>();
+  private readonly listeners = new Set<SimListener>();
+  private closing = false;
+
+  constructor(
+    private readonly catalog: Catalog,
+    readonly packs: PackRegistry,
+    private readonly examples: ExampleCatalog,
+    private readonly config: ServerConfig,
+  ) {
+    mkdirSync(join(config.dataDir, 'sims'), { recursive: true });
+  }
+
+  listen(listener: SimListener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /** Loads a scenario from an example name or posted text; problems come back located (422). */
+  resolveScenario(input: CreateInput): ResolvedScenario {
+    const packs = this.packs.list();
+    if (input.example !== undefined) {
+      const scenario = this.examples.load(input.example, packs, input.seed);
+      if (scenario === null) {
+        throw new ServerError(ServerErrorCode.Validation, `Unknown example "${input.example}"`, {
+          issues: [
+            {
+              path: 'body.example',
+              message: `no example named "${input.example}"`,
+              expected: this.examples
+                .list()
+                .map((example) => example.id)
+                .join(', '),
+              found: input.example,
+            },
+          ],
+        });
+      }
+      return scenario;
+    }
+    if (input.scenario !== undefined) {
+      return loadScenarioText(input.scenario, { fileName: 'scenario', packs, seed: input.seed });
+    }
+    throw new ServerError(ServerErrorCode.Validation, 'Give either "example" or "scenario"', {
+      issues: [{ path: 'body', message: 'one of "example" or "scenario" is required' }],
+    });
+  }
+
+  async create(account: Account, input: CreateInput): Promise<SimulationRow> {
+    this.checkOpen();
+    if (this.catalog.countSimulations(account.id) >= this.config.limits.maxSimulationsPerAccount) {
+      throw new ServerError(
+        ServerErrorCode.LimitExceeded,
+        `Account ${account.name} already has ${this.config.limits.maxSimulationsPerAccount} simulations (the limit): delete one first`,
+      );
+    }
+    const scenario = this.resolveScenario(input);
+    const id = newId('sim');
+    this.catalog.insertSimulation({
+      id,
+      account_id: account.id,
+      name: input.name ?? scenario.name,
+      pack: scenario.pack,
+      example: input.example ?? null,
+      scenario_json: canonicalJson(scenario),
+      seed: input.seed ?? scenario.seed,
+      parent_id: null,
+      fork_time: null,
+      status: 'ready',
+      sim_time: 0,
+      duration_s: scenario.durationS,
+      start_iso: scenario.start,
+      timezone: scenario.timezone,
+      created_at: new Date().toISOString(),
+    });
+    try {
+      await this.host(id);
+    } catch (error) {
+      this.catalog.deleteSimulation(id);
+      throw error;
+    }
+    return this.catalog.simulation(id) as SimulationRow;
+  }
+
+  /** The live worker of a simulation, started (and brought back to its last sim time) on first use. */
+  async host(simId: string): Promise<SimulationHost> {
+    const live = this.hosts.get(simId);
+    this.lastUse.set(simId, Date.now());
+    if (live !== undefined && live.alive) return live;
+    const row = this.catalog.simulation(simId);
+    if (row === null) throw notFound(`Simulation ${simId}`);
+    if (row.status === 'failed') {
+      throw new RemoteError({
+        code: 'DOPPEL_ERR_SIMULATION_FAILED',
+        message: `Simulation ${simId} has failed: ${row.error ?? 'unknown error'}`,
+      });
+    }
+    let loading = this.loading.get(simId);
+    if (loading === undefined) {
+      loading = this.load(row).finally(() => this.loading.delete(simId));
+      this.loading.set(simId, loading);
+    }
+    return loading;
+  }
+
+  async call<K extends WorkerOp>(simId: string, op: K, args: WorkerOps[K]['args']): Promise<WorkerOps[K]['result']> {
+    this.checkOpen();
+    const host = await this.host(simId);
+    return host.request(op, args);
+  }
+
+  /** Live facts of a loaded simulation, or null when its worker is not running. */
+  liveInfo(simId: string): SimInfo | null {
+    const host = this.hosts.get(simId);
+    return host !== undefined && host.alive ? host.info : null;
+  }
+
+  isLoaded(simId: string): boolean {
+    return this.hosts.get(simId)?.alive ?? false;
+  }
+
+  /** A new simulation with the parent's history up to t, then `requests` applied at t, in its own worker. */
+  async branch(
+    account: Account,
+    parentId: string,
+    t: number,
+    requests: readonly InterventionRequest[],
+    name?: string,
+  ): Promise<SimulationRow> {
+    this.checkOpen();
+    const parent = this.catalog.simulation(parentId);
+    if (parent === null) throw notFound(`Simulation ${parentId}`);
+    if (this.catalog.countSimulations(account.id) >= this.config.limits.maxSimulationsPerAccount) {
+      throw new ServerError(ServerErrorCode.LimitExceeded, `Account ${account.name} is at its simulation limit`);
+    }
+    const info = await this.call(parentId, 'info', {});
+    if (!(t >= 0 && t <= info.now)) {
+      throw new ServerError(ServerErrorCode.Validation, `Branch time ${t} s is outside [0, ${info.now}] s`, {
+        issues: [{ path: 'body.t', message: `must be between 0 and ${info.now}`, found: String(t) }],
+      });
+    }
+    const log = await this.call(parentId, 'interventionLog', { upTo: t });
+    const id = newId('sim');
+    this.catalog.insertSimulation({
+      id,
+      account_id: account.id,
+      name: name ?? `${parent.name} (branch at ${t} s)`,
+      pack: parent.pack,
+      example: parent.example,
+      scenario_json: parent.scenario_json,
+      seed: parent.seed,
+      parent_id: parentId,
+      fork_time: t,
+      status: 'paused',
+      sim_time: t,
+      duration_s: parent.duration_s,
+      start_iso: parent.start_iso,
+      timezone: parent.timezone,
+      created_at: new Date().toISOString(),
+    });
+    this.catalog.updateSimulation(id, { intervention_log: JSON.stringify(log) });
+    try {
+      const host = await this.host(id);
+      for (const request of requests) await host.request('intervene', { request: { ...request, at: request.at ?? t } });
+    } catch (error) {
+      await this.delete(id);
+      throw error;
+    }
+    await this.persist(id);
+    return this.catalog.simulation(id) as SimulationRow;
+  }
+
+  async delete(simId: string): Promise<void> {
+    const host = this.hosts.get(simId);
+    this.hosts.delete(simId);
+    if (host !== undefined) await host.stop(2_000);
+    this.catalog.deleteSimulation(simId);
+    for (const suffix of ['', '-wal', '-shm']) rmSync(this.ledgerPath(simId) + suffix, { force: true });
+  }
+
+  /** Writes a loaded simulation's status, head and intervention log to the catalog. */
+  async persist(simId: string): Promise<void> {
+    const host = this.hosts.get(simId);
+    if (host === undefined || !host.alive) return;
+    const log = await host.request('interventionLog', {});
+    const info = host.info;
+    this.catalog.updateSimulation(simId, {
+      intervention_log: JSON.stringify(log),
+      ...(info !== null ? this.infoFields(info) : {}),
+    });
+  }
+
+  /** Graceful stop: every worker pauses, flushes its ledger and closes its store; the catalog gets the final state. */
+  async shutdown(): Promise<void> {
+    this.closing = true;
+    await Promise.all(
+      [...this.hosts.entries()].map(async ([simId, host]) => {
+        if (!host.alive) return;
+        const log = await host.request('interventionLog', {}).catch(() => null);
+        const last = await host.stop();
+        if (last !== null) {
+          const status = last.status === 'running' ? 'paused' : last.status;
+          this.catalog.updateSimulation(simId, { ...this.infoFields(last), status });
+        }
+        if (log !== null) this.catalog.updateSimulation(simId, { intervention_log: JSON.stringify(log) });
+      }),
+    );
+    this.hosts.clear();
+  }
+
+  ledgerPath(simId: string): string {
+    return join(this.config.dataDir, 'sims', `${simId}.sqlite`);
+  }
+
+  private checkOpen(): void {
+    if (this.closing) throw new ServerError(ServerErrorCode.ShuttingDown, 'The server is shutting down');
+  }
+
+  private async load(row: SimulationRow): Promise<SimulationHost> {
+    await this.makeRoom(row.account_id);
+    const limits = this.config.limits;
+    const log = JSON.parse(row.intervention_log) as [];
+    const host = new SimulationHost({
+      init: {
+        simId: row.id,
+        name: row.name,
+        scenarioJson: row.scenario_json,
+        seed: row.seed,
+        ledgerPath: this.ledgerPath(row.id),
+        log: row.parent_id !== null || log.length > 0 ? log : undefined,
+        runTo: row.sim_time,
+        createdAt: row.created_at,
+        packModules: this.config.packModules,
+        sliceEvents: limits.sliceEvents,
+        maxEventsPerRun: limits.maxEventsPerRun,
+        heartbeatMs: Math.max(20, Math.floor(limits.workerHeartbeatTimeoutMs / 5)),
+      },
+      memoryMb: limits.workerMemoryMb,
+      heartbeatTimeoutMs: limits.workerHeartbeatTimeoutMs,
+      requestTimeoutMs: limits.requestTimeoutMs,
+      onMessage: (message) => this.receive(row.id, message),
+      onFailure: (error, info) => this.fail(row.id, error, info),
+    });
+    this.hosts.set(row.id, host);
+    try {
+      const info = await host.ready;
+      this.catalog.updateSimulation(row.id, this.infoFields(info));
+    } catch (error) {
+      this.hosts.delete(row.id);
+      throw error;
+    }
+    return host;
+  }
+
+  /** Keeps an account within its live-worker limit by unloading its least recently used idle simulation. */
+  private async makeRoom(accountId: string): Promise<void> {
+    const mine = [...this.hosts.values()].filter(
+      (host) => host.alive && this.catalog.simulation(host.simId)?.account_id === accountId,
+    );
+    if (mine.length < this.config.limits.maxLiveSimulationsPerAccount) return;
+    const idle = mine
+      .filter((host) => host.info?.playing !== true)
+      .sort((a, b) => (this.lastUse.get(a.simId) ?? 0) - (this.lastUse.get(b.simId) ?? 0));
+    const victim = idle[0];
+    if (victim === undefined) {
+      throw new ServerError(
+        ServerErrorCode.LimitExceeded,
+        `${this.config.limits.maxLiveSimulationsPerAccount} simulations of this account are running (the limit): pause one first`,
+      );
+    }
+    await this.persist(victim.simId);
+    this.hosts.delete(victim.simId);
+    await victim.stop();
+  }
+
+  private receive(simId: string, message: WorkerMessage): void {
+    if (message.type === 'status') this.catalog.updateSimulation(simId, this.infoFields(message.info));
+    for (const listener of this.listeners) listener(simId, message);
+  }
+
+  private fail(simId: string, error: ErrorPayload, info: SimInfo | null): void {
+    this.hosts.delete(simId);
+    if (this.catalog.simulation(simId) === null) return;
+    this.catalog.updateSimulation(simId, {
+      status: 'failed',
+      error: error.message,
+      ...(info !== null ? { sim_time: info.now, head_seq: info.headSeq, head_hash: info.headHash } : {}),
+    });
+    const failedInfo: SimInfo = {
+      status: 'failed',
+      now: info?.now ?? 0,
+      headSeq: info?.headSeq ?? 0,
+      headHash: info?.headHash ?? '',
+      speed: null,
+      playing: false,
+      eventsProcessed: info?.eventsProcessed ?? 0,
+      breakpoint: null,
+      error: error.message,
+    };
+    for (const listener of this.listeners) {
+      listener(simId, { type: 'status', info: failedInfo, previous: info?.status ?? 'running' });
+    }
+  }
+
+  private infoFields(info: SimInfo): {
+    status: SimInfo['status'];
+    sim_time: number;
+    head_seq: number;
+    head_hash: string;
+    speed: number | null;
+    error: string | null;
+  } {
+    return {
+      status: info.status,
+      sim_time: info.now,
+      head_seq: info.headSeq,
+      head_hash: info.headHash,
+      speed: info.speed,
+      error: info.error,
+    };
+  }
+}

@@ -1,0 +1,112 @@
+import type {
+  Breakpoint,
+  BreakpointHit,
+  InterventionLogEntry,
+  InterventionRecord,
+  InterventionRequest,
+  JsonObject,
+  LedgerEvent,
+  LedgerQuery,
+  RunSummary,
+  SimulationStatus,
+  StopInfo,
+  TelemetryRow,
+} from '@doppel/twin';
+import type { ErrorPayload } from '../errors.js';
+
+/** What a simulation worker is started with (workerData). */
+export interface WorkerInit {
+  readonly simId: string;
+  readonly name: string;
+  /** Canonical JSON of the resolved scenario (checked against its hash in the worker). */
+  readonly scenarioJson: string;
+  readonly seed: number;
+  readonly ledgerPath: string;
+  /** Intervention log to replay (reload after a restart, branches). */
+  readonly log?: readonly InterventionLogEntry[];
+  /** Re-execute up to this sim time before answering (reload, branch). */
+  readonly runTo?: number;
+  readonly parent?: { readonly simId: string; readonly forkSeq: number };
+  readonly createdAt: string;
+  readonly packModules: readonly string[];
+  readonly sliceEvents: number;
+  readonly maxEventsPerRun: number;
+  readonly heartbeatMs: number;
+}
+
+/** Live facts about a simulation, sent with every heartbeat and reply. */
+export interface SimInfo {
+  readonly status: SimulationStatus;
+  readonly now: number;
+  readonly headSeq: number;
+  readonly headHash: string;
+  /** Pacing factor of the current or last paced run; null = as fast as possible. */
+  readonly speed: number | null;
+  readonly playing: boolean;
+  readonly eventsProcessed: number;
+  readonly breakpoint: BreakpointHit | null;
+  readonly error: string | null;
+}
+
+export interface AssetView {
+  readonly id: string;
+  readonly kind: string;
+  readonly state: JsonObject;
+  readonly status?: string;
+  readonly kpis?: Record<string, number>;
+}
+
+/** Requests the host makes of a worker, with their answers. */
+export interface WorkerOps {
+  info: { args: Record<string, never>; result: SimInfo };
+  play: { args: { factor: number | null; until?: number }; result: SimInfo };
+  runUntil: { args: { t: number }; result: StopInfo };
+  step: { args: { events: number } | { dt: number }; result: StopInfo };
+  pause: { args: Record<string, never>; result: SimInfo };
+  setSpeed: { args: { factor: number | null }; result: SimInfo };
+  intervene: { args: { request: InterventionRequest; kind?: string }; result: InterventionRecord };
+  cancelIntervention: { args: { id: string }; result: InterventionRecord };
+  interventions: { args: Record<string, never>; result: InterventionRecord[] };
+  intervention: { args: { id: string }; result: InterventionRecord };
+  interventionLog: { args: { upTo?: number }; result: InterventionLogEntry[] };
+  addBreakpoint: { args: { expression: string }; result: Breakpoint };
+  removeBreakpoint: { args: { id: string }; result: null };
+  breakpoints: { args: Record<string, never>; result: Breakpoint[] };
+  asset: { args: { id: string }; result: AssetView };
+  assets: { args: { kind?: string; detail: boolean }; result: AssetView[] };
+  stateAt: { args: { t: number; kind?: string }; result: { simTime: number; assets: AssetView[] } };
+  kpis: { args: Record<string, never>; result: { simTime: number; values: Record<string, number> } };
+  telemetry: { args: { fromTime?: number }; result: TelemetryRow[] };
+  summary: { args: Record<string, never>; result: RunSummary };
+  ledger: { args: { query: Omit<LedgerQuery, 'simId'> }; result: LedgerEvent[] };
+  rewind: { args: { t: number }; result: SimInfo };
+  flush: { args: Record<string, never>; result: SimInfo };
+  shutdown: { args: Record<string, never>; result: SimInfo };
+}
+export type WorkerOp = keyof WorkerOps;
+
+export interface WorkerRequest {
+  readonly id: number;
+  readonly op: WorkerOp;
+  readonly args: unknown;
+}
+
+/** Everything a worker posts to its host. */
+export type WorkerMessage =
+  | { readonly type: 'ready'; readonly info: SimInfo }
+  | { readonly type: 'init-failed'; readonly error: ErrorPayload }
+  | { readonly type: 'reply'; readonly id: number; readonly ok: true; readonly value: unknown; readonly info: SimInfo }
+  | {
+      readonly type: 'reply';
+      readonly id: number;
+      readonly ok: false;
+      readonly error: ErrorPayload;
+      readonly info: SimInfo;
+    }
+  | { readonly type: 'heartbeat'; readonly info: SimInfo; readonly graceMs?: number }
+  | { readonly type: 'ledger'; readonly records: readonly LedgerEvent[] }
+  | { readonly type: 'telemetry'; readonly row: TelemetryRow; readonly seq: number }
+  | { readonly type: 'status'; readonly info: SimInfo; readonly previous: SimulationStatus }
+  | { readonly type: 'intervention'; readonly record: InterventionRecord }
+  | { readonly type: 'rewind'; readonly t: number; readonly seq: number }
+  | { readonly type: 'failed'; readonly error: ErrorPayload; readonly info: SimInfo };

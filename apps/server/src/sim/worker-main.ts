@@ -1,0 +1,265 @@
+import { existsSync, rmSync } from 'node:fs';
+import { parentPort, workerData } from 'node:worker_threads';
+import { SqliteLedgerStore } from '@doppel/store-sqlite';
+import {
+  resolvedScenarioFromSnapshot,
+  Simulation,
+  TwinError,
+  TwinErrorCode,
+  type Asset,
+  type JsonObject,
+  type SimulationStatus,
+  type StopInfo,
+} from '@doppel/twin';
+import { toErrorPayload } from '../errors.js';
+import { loadPacks } from '../packs.js';
+import type { AssetView, SimInfo, WorkerInit, WorkerMessage, WorkerOps, WorkerRequest } from './protocol.js';
+
+/**
+ * One simulation in its own thread: the session, its SQLite ledger file, and a loop that answers the host's
+ * requests between slices of a paced run. A heartbeat tells the host the thread is alive.
+ */
+const port = parentPort;
+if (port === null) throw new Error('worker-main runs in a worker thread');
+const init = workerData as WorkerInit;
+const post = (message: WorkerMessage): void => port.postMessage(message);
+
+let sim: Simulation;
+let store: SqliteLedgerStore;
+let speed: number | null = null;
+let playRun: Promise<StopInfo> | null = null;
+let runStartEvents = 0;
+let overBudget = false;
+let failedMessage: string | null = null;
+
+function info(): SimInfo {
+  const head = sim.head();
+  return {
+    status: failedMessage !== null ? 'failed' : sim.status,
+    now: sim.now,
+    headSeq: head.seq,
+    headHash: head.hash,
+    speed,
+    playing: sim.playing,
+    eventsProcessed: sim.eventsProcessed,
+    breakpoint: sim.breakpointHit,
+    error: failedMessage ?? sim.error?.message ?? null,
+  };
+}
+
+function view(asset: Asset<JsonObject, unknown>, detail: boolean): AssetView {
+  if (!detail) return { id: asset.id, kind: asset.kind, state: asset.state };
+  return {
+    id: asset.id,
+    kind: asset.kind,
+    state: asset.state,
+    status: sim.assetStatus(asset.id),
+    kpis: sim.assetKpis(asset.id),
+  };
+}
+
+/** Stops a run that processed more events than one run may (a model stuck scheduling events at one instant). */
+function checkBudget(): void {
+  if (sim.playing && sim.eventsProcessed - runStartEvents > init.maxEventsPerRun) {
+    overBudget = true;
+    sim.pause();
+  }
+}
+
+function failOnBudget(): void {
+  if (!overBudget) return;
+  overBudget = false;
+  failedMessage = `The run exceeded ${init.maxEventsPerRun} engine events (max events per run) at ${sim.now} s`;
+  post({ type: 'failed', error: { code: TwinErrorCode.SimulationFailed, message: failedMessage }, info: info() });
+}
+
+async function play(factor: number | null, until?: number): Promise<StopInfo> {
+  runStartEvents = sim.eventsProcessed;
+  speed = factor;
+  const run = sim.play({ factor: factor ?? Infinity, until, sliceEvents: init.sliceEvents });
+  playRun = run;
+  try {
+    return await run;
+  } finally {
+    if (playRun === run) playRun = null;
+    failOnBudget();
+  }
+}
+
+/** Stops a paced run and waits for it to settle. */
+async function stopPlaying(): Promise<void> {
+  const run = playRun;
+  if (run === null) return;
+  sim.pause();
+  await run.catch(() => undefined);
+}
+
+function assertAlive(): void {
+  if (failedMessage !== null) {
+    throw new TwinError(TwinErrorCode.SimulationFailed, `Simulation ${sim.id} has failed: ${failedMessage}`);
+  }
+}
+
+type Handler<K extends keyof WorkerOps> = (
+  args: WorkerOps[K]['args'],
+) => Promise<WorkerOps[K]['result']> | WorkerOps[K]['result'];
+
+const handlers: { [K in keyof WorkerOps]: Handler<K> } = {
+  info: () => info(),
+  play: ({ factor, until }) => {
+    assertAlive();
+    if (sim.playing) {
+      sim.setSpeed(factor ?? Infinity);
+      speed = factor;
+      return info();
+    }
+    // Check the request now (status, time) so the caller gets the error, then let the run go on by itself.
+    const run = play(factor, until);
+    run.catch(() => undefined);
+    return info();
+  },
+  runUntil: async ({ t }) => {
+    assertAlive();
+    await stopPlaying();
+    return play(null, t);
+  },
+  step: async (args) => {
+    assertAlive();
+    await stopPlaying();
+    if ('dt' in args) return play(null, Math.min(sim.now + args.dt, sim.horizon));
+    // Event steps go in chunks so the thread keeps answering (and beating) during a long step.
+    let remaining = Math.min(args.events, init.maxEventsPerRun);
+    let stop = sim.step({ events: Math.min(remaining, init.sliceEvents) });
+    remaining -= init.sliceEvents;
+    while (remaining > 0 && stop.reason === 'events') {
+      await new Promise<void>((resolve) => setImmediate(resolve));
+      stop = sim.step({ events: Math.min(remaining, init.sliceEvents) });
+      remaining -= init.sliceEvents;
+    }
+    return stop;
+  },
+  pause: async () => {
+    await stopPlaying();
+    return info();
+  },
+  setSpeed: ({ factor }) => {
+    speed = factor;
+    if (sim.playing) sim.setSpeed(factor ?? Infinity);
+    return info();
+  },
+  intervene: ({ request, kind }) => {
+    assertAlive();
+    // The path names the kind (…/assets/station/s4): an asset of another kind does not exist there.
+    if (kind !== undefined && sim.asset(request.assetId).kind !== kind) {
+      throw new TwinError(TwinErrorCode.UnknownAsset, `No ${kind} "${request.assetId}"`, { assetId: request.assetId });
+    }
+    return sim.intervene(request);
+  },
+  cancelIntervention: ({ id }) => sim.cancelIntervention(id, 'api'),
+  interventions: () => sim.interventions(),
+  intervention: ({ id }) => sim.intervention(id),
+  interventionLog: ({ upTo }) =>
+    sim.interventionLog().filter((entry) => upTo === undefined || (entry.submittedAt ?? 0) <= upTo),
+  addBreakpoint: ({ expression }) => sim.addBreakpoint(expression),
+  removeBreakpoint: ({ id }) => {
+    sim.removeBreakpoint(id);
+    return null;
+  },
+  breakpoints: () => sim.breakpoints(),
+  asset: ({ id }) => view(sim.asset(id), true),
+  assets: ({ kind, detail }) => sim.assets(kind).map((asset) => view(asset, detail)),
+  stateAt: async ({ t, kind }) => {
+    grace(60_000);
+    const states = await sim.stateAt(t);
+    const assets: AssetView[] = [];
+    for (const [id, state] of states) {
+      const assetKind = sim.asset(id).kind;
+      if (kind === undefined || assetKind === kind) assets.push({ id, kind: assetKind, state });
+    }
+    return { simTime: t, assets };
+  },
+  kpis: () => ({ simTime: sim.now, values: sim.kpis() }),
+  telemetry: ({ fromTime }) => sim.telemetry().filter((row) => fromTime === undefined || row.time >= fromTime),
+  summary: () => sim.summary(),
+  ledger: async ({ query }) => {
+    await sim.flush();
+    return store.query({ ...query, simId: sim.id });
+  },
+  rewind: async ({ t }) => {
+    await stopPlaying();
+    grace(120_000);
+    failedMessage = null;
+    await sim.rewind(t);
+    return info();
+  },
+  flush: async () => {
+    await sim.flush();
+    return info();
+  },
+  shutdown: async () => {
+    await stopPlaying();
+    await sim.flush().catch(() => undefined);
+    const last = info();
+    await store.close();
+    return last;
+  },
+};
+
+/** Tells the host a long synchronous piece of work (re-execution) is coming, so the watchdog waits longer. */
+function grace(ms: number): void {
+  post({ type: 'heartbeat', info: info(), graceMs: ms });
+}
+
+async function handle(request: WorkerRequest): Promise<void> {
+  try {
+    const handler = handlers[request.op] as Handler<keyof WorkerOps>;
+    const value = await handler(request.args as never);
+    post({ type: 'reply', id: request.id, ok: true, value, info: info() });
+  } catch (error) {
+    post({ type: 'reply', id: request.id, ok: false, error: toErrorPayload(error), info: info() });
+  }
+}
+
+async function start(): Promise<void> {
+  const registry = await loadPacks(init.packModules);
+  const scenario = resolvedScenarioFromSnapshot(JSON.parse(init.scenarioJson), `simulation ${init.simId}`);
+  // The ledger is derived data: a reloaded simulation regenerates it from (scenario, seed, log).
+  for (const suffix of ['', '-wal', '-shm']) {
+    if (existsSync(init.ledgerPath + suffix)) rmSync(init.ledgerPath + suffix);
+  }
+  store = SqliteLedgerStore.open(init.ledgerPath);
+  sim = await Simulation.create({
+    scenario,
+    packs: registry,
+    seed: init.seed,
+    simId: init.simId,
+    name: init.name,
+    store,
+    interventionLog: init.log,
+    parent: init.parent,
+    createdAt: init.createdAt,
+  });
+  sim.subscribe((records) => post({ type: 'ledger', records }));
+  sim.on('telemetry', (row) => post({ type: 'telemetry', row, seq: sim.head().seq }));
+  sim.on('intervention', (record) => post({ type: 'intervention', record }));
+  sim.on('rewind', ({ t, seq }) => post({ type: 'rewind', t, seq }));
+  sim.on('status', ({ previous }: { previous: SimulationStatus }) => post({ type: 'status', info: info(), previous }));
+  if (init.runTo !== undefined && init.runTo > 0) {
+    await play(null, Math.min(init.runTo, sim.horizon));
+  }
+  await sim.flush();
+}
+
+setInterval(() => {
+  if (sim === undefined) return;
+  checkBudget();
+  post({ type: 'heartbeat', info: info() });
+}, init.heartbeatMs).unref();
+
+start().then(
+  () => {
+    port.on('message', (request: WorkerRequest) => void handle(request));
+    post({ type: 'ready', info: info() });
+  },
+  (error: unknown) => post({ type: 'init-failed', error: toErrorPayload(error) }),
+);

@@ -1,0 +1,203 @@
+import type { LedgerEvent } from '@doppel/twin';
+import type { WebSocket } from 'ws';
+import type { ServerMetrics } from '../metrics.js';
+import type { SimulationManager } from '../sim/manager.js';
+import type { WorkerMessage } from '../sim/protocol.js';
+
+/** Ledger records per catch-up page read from the store. */
+const PAGE = 2000;
+const OPEN = 1;
+
+/** What a stream client receives. Ledger events carry `seq`; everything else is a notice. */
+export type StreamMessage =
+  | { type: 'hello'; simId: string; headSeq: number; fromSeq: number }
+  | { type: 'events'; events: readonly LedgerEvent[] }
+  | { type: 'kpis'; seq: number; row: Record<string, unknown> }
+  | { type: 'status'; status: string; simTime: number; headSeq: number; playing: boolean; error: string | null }
+  | { type: 'intervention'; record: unknown }
+  | { type: 'rewind'; t: number; seq: number }
+  | { type: 'gap'; fromSeq: number; reason: string };
+
+interface Connection {
+  readonly socket: WebSocket;
+  readonly simId: string;
+  /** Seq of the next ledger record this client must receive. */
+  nextSeq: number;
+  mode: 'live' | 'catchup';
+  /** Bumped by a rewind: a catch-up page read before it is stale. */
+  generation: number;
+}
+
+/**
+ * Fans ledger events out to WebSocket clients. A client that keeps up gets each batch as it is committed (one
+ * serialisation shared by every client); a client that falls behind (its unsent buffer over the threshold) or
+ * reconnects with its last seq is served from the store, page by page, until it is level with the head again.
+ * Every client sees every record exactly once, in seq order, and no client can slow the simulation down.
+ */
+export class StreamHub {
+  private readonly bySim = new Map<string, Set<Connection>>();
+  private readonly heads = new Map<string, number>();
+
+  constructor(
+    private readonly manager: SimulationManager,
+    private readonly metrics: ServerMetrics,
+    private readonly maxBufferedBytes: number,
+  ) {
+    manager.listen((simId, message) => this.dispatch(simId, message));
+  }
+
+  clients(simId: string): number {
+    return this.bySim.get(simId)?.size ?? 0;
+  }
+
+  /** Attaches a client; it first receives every record after `afterSeq` (default: only new records). */
+  async attach(socket: WebSocket, simId: string, afterSeq: number | undefined): Promise<void> {
+    const info = await this.manager.call(simId, 'flush', {});
+    this.bump(simId, info.headSeq);
+    const fromSeq = (afterSeq ?? info.headSeq) + 1;
+    const connection: Connection = { socket, simId, nextSeq: fromSeq, mode: 'catchup', generation: 0 };
+    let set = this.bySim.get(simId);
+    if (set === undefined) this.bySim.set(simId, (set = new Set()));
+    set.add(connection);
+    this.metrics.wsClients.inc();
+    socket.on('close', () => {
+      set.delete(connection);
+      this.metrics.wsClients.dec();
+    });
+    this.send(connection, JSON.stringify({ type: 'hello', simId, headSeq: this.head(simId), fromSeq }));
+    void this.pump(connection);
+  }
+
+  /** Closes every client (server shutdown). */
+  closeAll(): void {
+    for (const set of this.bySim.values())
+      for (const connection of set) connection.socket.close(1001, 'server shutting down');
+  }
+
+  private head(simId: string): number {
+    return this.heads.get(simId) ?? 0;
+  }
+
+  private bump(simId: string, seq: number): void {
+    if (seq > this.head(simId)) this.heads.set(simId, seq);
+  }
+
+  private dispatch(simId: string, message: WorkerMessage): void {
+    if (message.type === 'ledger') {
+      this.metrics.ledgerEvents.inc(message.records.length);
+      if (message.records.length > 0) this.bump(simId, message.records[message.records.length - 1].seq);
+    }
+    if (message.type === 'rewind') this.heads.set(simId, message.seq);
+    const set = this.bySim.get(simId);
+    if (set === undefined || set.size === 0) return;
+    switch (message.type) {
+      case 'ledger':
+        this.fanOut(set, message.records);
+        return;
+      case 'rewind': {
+        const text = JSON.stringify({ type: 'rewind', t: message.t, seq: message.seq });
+        for (const connection of set) {
+          connection.generation++;
+          connection.nextSeq = Math.min(connection.nextSeq, message.seq + 1);
+          this.send(connection, text);
+        }
+        return;
+      }
+      case 'telemetry':
+        this.broadcast(set, { type: 'kpis', seq: message.seq, row: message.row });
+        return;
+      case 'status':
+      case 'failed': {
+        const info = message.info;
+        const status = message.type === 'failed' ? 'failed' : info.status;
+        this.broadcast(set, {
+          type: 'status',
+          status,
+          simTime: info.now,
+          headSeq: info.headSeq,
+          playing: info.playing,
+          error: message.type === 'failed' ? message.error.message : info.error,
+        });
+        return;
+      }
+      case 'intervention':
+        this.broadcast(set, { type: 'intervention', record: message.record });
+        return;
+      default:
+        return;
+    }
+  }
+
+  private fanOut(set: ReadonlySet<Connection>, records: readonly LedgerEvent[]): void {
+    if (records.length === 0) return;
+    const first = records[0].seq;
+    const last = records[records.length - 1].seq;
+    let shared: string | null = null;
+    for (const connection of set) {
+      if (connection.mode !== 'live') continue;
+      if (connection.nextSeq > last) continue;
+      if (connection.nextSeq < first) {
+        // It missed records before this batch: the store has them.
+        this.startCatchUp(connection, 'missed records');
+        continue;
+      }
+      if (connection.socket.bufferedAmount > this.maxBufferedBytes) {
+        this.startCatchUp(connection, 'slow client');
+        continue;
+      }
+      if (connection.nextSeq === first) {
+        shared ??= JSON.stringify({ type: 'events', events: records });
+        this.send(connection, shared);
+      } else {
+        this.send(connection, JSON.stringify({ type: 'events', events: records.slice(connection.nextSeq - first) }));
+      }
+      connection.nextSeq = last + 1;
+    }
+  }
+
+  private startCatchUp(connection: Connection, reason: string): void {
+    connection.mode = 'catchup';
+    this.metrics.wsGaps.inc();
+    this.send(connection, JSON.stringify({ type: 'gap', fromSeq: connection.nextSeq, reason }));
+    void this.pump(connection);
+  }
+
+  /** Serves a client from the store until it is level with the head, then hands it back to live fan-out. */
+  private async pump(connection: Connection): Promise<void> {
+    const { socket, simId } = connection;
+    try {
+      for (;;) {
+        if (socket.readyState !== OPEN) return;
+        if (socket.bufferedAmount > this.maxBufferedBytes / 2) {
+          await new Promise((resolve) => setTimeout(resolve, 20));
+          continue;
+        }
+        const generation = connection.generation;
+        const afterSeq = connection.nextSeq - 1;
+        const page = await this.manager.call(simId, 'ledger', { query: { afterSeq, limit: PAGE, order: 'asc' } });
+        if (connection.generation !== generation) continue;
+        const fresh = page.filter((record) => record.seq >= connection.nextSeq);
+        if (fresh.length > 0) {
+          this.send(connection, JSON.stringify({ type: 'events', events: fresh }));
+          connection.nextSeq = fresh[fresh.length - 1].seq + 1;
+        }
+        if (page.length < PAGE && connection.nextSeq > this.head(simId)) {
+          connection.mode = 'live';
+          return;
+        }
+      }
+    } catch {
+      // The simulation failed or was deleted: its status notice tells the client; the stream ends here.
+      if (socket.readyState === OPEN) socket.close(1011, 'simulation unavailable');
+    }
+  }
+
+  private broadcast(set: ReadonlySet<Connection>, message: StreamMessage): void {
+    const text = JSON.stringify(message);
+    for (const connection of set) this.send(connection, text);
+  }
+
+  private send(connection: Connection, text: string): void {
+    if (connection.socket.readyState === OPEN) connection.socket.send(text);
+  }
+}
