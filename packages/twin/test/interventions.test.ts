@@ -170,4 +170,24 @@ describe('interventions', () => {
     const next = sim.intervene({ assetId: 'q2', action: 'set_rate', args: { rate_per_h: 3 }, origin: 'api' });
     expect(next.id).toBe('iv-3');
   });
+
+  it('keeps log order when intervening where a replayed log has entries due (stopped by a breakpoint)', async () => {
+    const condition = "queue('q1').queue_length >= 3";
+    const a = await newSim({ simId: 'a' });
+    a.addBreakpoint(condition);
+    expect(a.runToEnd().reason).toBe('breakpoint');
+    a.intervene({ assetId: 'q1', action: 'set_rate', args: { rate_per_h: 7 }, origin: 'api' });
+    const b = await newSim({ simId: 'b', log: a.interventionLog() });
+    b.addBreakpoint(condition);
+    expect(b.runToEnd().reason).toBe('breakpoint');
+    expect(b.eventsProcessed).toBe(a.interventionLog()[0].submittedAtEvent);
+    b.intervene({ assetId: 'q1', action: 'set_rate', args: { rate_per_h: 9 }, origin: 'api' });
+    expect(b.asset('q1').state.rate_per_h).toBe(9);
+    expect(b.interventionLog().map((e) => e.args)).toEqual([{ rate_per_h: 7 }, { rate_per_h: 9 }]);
+    const c = await newSim({ simId: 'c', log: b.interventionLog() });
+    b.runToEnd();
+    while (b.status === 'breakpoint') b.runToEnd();
+    c.runToEnd();
+    expect(c.head()).toEqual(b.head());
+  });
 });

@@ -135,6 +135,9 @@ export class Run {
 
   /** Appends an entry to the log and submits it now (it was logged at the current event count). */
   submitNow(entry: InterventionLogEntry): void {
+    // Entries of a given log due at this very count (a breakpoint may have stopped right before them) go first:
+    // they precede the new entry in the log too.
+    this.submitDue();
     this.pendingLog.splice(this.logIndex, 0, entry);
     this.submitDue();
   }
