@@ -36,8 +36,11 @@ export interface MachineSpec {
 export interface Route {
   readonly outlet: Outlet;
   readonly condition: Predicate | null;
-  /** Memo of the condition per unit signature (conditions are pure functions of the unit's attributes). */
-  readonly memo: Map<string, boolean>;
+  /**
+   * Memo of the condition by kind, SKU and the two defect flags (a condition is a pure function of them), so a
+   * unit is routed without building a context or a key.
+   */
+  readonly memo: Map<string, Map<ProductConfig, (boolean | undefined)[]>>;
 }
 
 /** What the machines of one line share: counters, the events table, the sink and reject bin. */
@@ -320,10 +323,20 @@ export class Machine implements Waker {
 
   /** The first route whose condition holds for `item`, or the reject bin when none does. */
   route(item: Item): Outlet {
+    const flags = (item.defective ? 2 : 0) + (item.flagged ? 1 : 0);
     for (const route of this.routes) {
       if (route.condition === null) return route.outlet;
-      const key = `${item.kind}|${item.sku.name}|${item.defective ? 1 : 0}${item.flagged ? 1 : 0}`;
-      let pass = route.memo.get(key);
+      let bySku = route.memo.get(item.kind);
+      if (bySku === undefined) {
+        bySku = new Map();
+        route.memo.set(item.kind, bySku);
+      }
+      let byFlags = bySku.get(item.sku);
+      if (byFlags === undefined) {
+        byFlags = [undefined, undefined, undefined, undefined];
+        bySku.set(item.sku, byFlags);
+      }
+      let pass = byFlags[flags];
       if (pass === undefined) {
         pass = route.condition({
           is_defective: item.flagged,
@@ -334,7 +347,7 @@ export class Machine implements Waker {
           units_per_case: item.sku.units_per_case,
           cases_per_pallet: item.sku.cases_per_pallet,
         });
-        route.memo.set(key, pass);
+        byFlags[flags] = pass;
       }
       if (pass) return route.outlet;
     }
