@@ -17,14 +17,29 @@ export interface Phase {
 export const collectPhase: Phase = {
   name: 'collect',
   enabledByDefault: () => true,
-  run: (machine, cycle) => collect(machine, cycle),
+  run: (machine, cycle) => {
+    // Without waiting when the inputs are there (a flowing line); a generator only when it must wait.
+    const inputs = cycle.inputs;
+    if (inputs.length === 0) {
+      const first = machine.takeNow();
+      if (first === undefined) return collect(machine, cycle);
+      inputs.push(first);
+    }
+    const size = machine.batchSize((inputs[0] as Item).sku);
+    while (inputs.length < size) {
+      const item = machine.takeNow();
+      if (item === undefined) return collect(machine, cycle);
+      inputs.push(item);
+    }
+    return undefined;
+  },
 };
 
 function* collect(machine: Machine, cycle: Cycle): ProcessGenerator<void> {
-  const first = machine.takeNow() ?? (yield* machine.take());
-  cycle.inputs.push(first);
-  const size = machine.batchSize(first.sku);
-  while (cycle.inputs.length < size) cycle.inputs.push(machine.takeNow() ?? (yield* machine.take()));
+  const inputs = cycle.inputs;
+  if (inputs.length === 0) inputs.push(yield* machine.take());
+  const size = machine.batchSize((inputs[0] as Item).sku);
+  while (inputs.length < size) inputs.push(machine.takeNow() ?? (yield* machine.take()));
 }
 
 /** PHASE 2: operation-dependent failures (Poisson in operating time); DOWN for the repair time. */

@@ -77,4 +77,23 @@ describe('blocking and starving on hand-checked lines', () => {
       }
     }
   });
+
+  it('a finite source runs dry: every released unit ends finished and the first station starves', async () => {
+    const config = linearConfig({ a: { cycle: 1 }, b: { cycle: 2 } });
+    const scenario = config.scenario as { topology: Record<string, unknown> };
+    scenario.topology.source = { name: 'lot', initial_inventory: 100 };
+    const ran = await run(scenarioOf(config, { durationS: 1000 }));
+    expect(ran.line.materialBalance()).toEqual({
+      released: 100,
+      finished: 100,
+      scrapped: 0,
+      inBuffers: 0,
+      inMachines: 0,
+    });
+    // a works [0, 100] (blocked while b's buffer is full), then starves for good.
+    const a = machine(ran, 'a').timesNow();
+    expect(a.STARVED + a.EXECUTE + a.BLOCKED).toBe(1000);
+    expect(a.EXECUTE).toBe(100);
+    expect(machine(ran, 'b').counts.out).toBe(100);
+  });
 });
