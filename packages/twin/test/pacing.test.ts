@@ -95,4 +95,14 @@ describe('pacing', () => {
     await sim.play({ clock, sliceEvents: 100 });
     expect(ticks).toBeGreaterThan(sim.eventsProcessed / 100 - 2);
   });
+
+  it('keeps the speed set between paced runs', async () => {
+    const sim = await newSim({ durationS: 600 });
+    sim.setSpeed(60);
+    const clock = new ManualClock({ autoAdvance: true });
+    await sim.play({ clock });
+    expect(clock.now()).toBeGreaterThanOrEqual(10_000);
+    expect(clock.now()).toBeLessThan(10_200);
+    expect(() => sim.setSpeed(-1)).toThrow(TwinError);
+  });
 });

@@ -135,4 +135,16 @@ describe('Simulation', () => {
       'DOPPEL_ERR_SCENARIO_INVALID',
     );
   });
+
+  it('queries its ledger through the store, and refuses without one', async () => {
+    const sim = await newSim();
+    sim.runUntil(3600);
+    const q1 = await sim.query({ assetId: 'q1', eventTypes: ['QUEUE_INCREMENT'] });
+    expect(q1.length).toBeGreaterThan(0);
+    expect(q1.every((r) => r.assetId === 'q1' && r.eventType === 'QUEUE_INCREMENT')).toBe(true);
+    const page = await sim.query({ afterSeq: 10, limit: 5 });
+    expect(page.map((r) => r.seq)).toEqual([11, 12, 13, 14, 15]);
+    const bare = await newSim({ store: null });
+    expect(await codeOf(() => bare.query())).toBe('DOPPEL_ERR_INVALID_STATE');
+  });
 });

@@ -34,6 +34,8 @@ export abstract class SimulationCore {
   protected branchCounter = 0;
   protected driving = false;
   protected pacing: Pacing | null = null;
+  /** Pacing factor of the next paced run unless it names one (set by setSpeed). */
+  protected speed = Infinity;
   protected lastHit: BreakpointHit | null = null;
   protected failure: TwinError | null = null;
 

@@ -6,7 +6,7 @@ import type {
   InterventionRequest,
 } from '../contracts/interventions.js';
 import type { JsonObject } from '../contracts/json.js';
-import type { LedgerHead } from '../contracts/ledger.js';
+import type { LedgerEvent, LedgerHead, LedgerQuery } from '../contracts/ledger.js';
 import type { OutputTable } from '../contracts/pack.js';
 import { TwinError, TwinErrorCode } from '../errors.js';
 import { systemClock } from '../ports/clock.js';
@@ -83,13 +83,13 @@ export class Simulation extends SimulationCore {
   }
 
   /**
-   * Runs paced by a wall clock: `factor` sim seconds per wall second (Infinity = as fast as possible). Resolves
-   * when the run reaches `until` or the horizon, hits a breakpoint, or is paused. Interventions may be made while
-   * it plays: the engine is idle between slices.
+   * Runs paced by a wall clock: `factor` sim seconds per wall second (default: the last setSpeed, else Infinity =
+   * as fast as possible). Resolves when the run reaches `until` or the horizon, hits a breakpoint, or is paused.
+   * Interventions may be made while it plays: the engine is idle between slices.
    */
   async play(options: PlayOptions = {}): Promise<StopInfo> {
     this.assertCanRun();
-    const factor = checkFactor(options.factor ?? Infinity);
+    const factor = checkFactor(options.factor ?? this.speed);
     const until = Math.min(options.until ?? this.horizon, this.horizon);
     if (!(until >= this.now)) {
       throw new TwinError(TwinErrorCode.TimeOutOfRange, `Cannot play until ${until} s: now is ${this.now} s`, {
@@ -135,9 +135,9 @@ export class Simulation extends SimulationCore {
     this.pacing?.requestPause();
   }
 
-  /** Changes the pacing factor of the current paced run (from now on). */
+  /** Changes the pacing factor of the current paced run from now on, and of the next ones. */
   setSpeed(factor: number): void {
-    checkFactor(factor);
+    this.speed = checkFactor(factor);
     this.pacing?.setFactor(factor, this.now);
   }
 
@@ -263,6 +263,17 @@ export class Simulation extends SimulationCore {
   }
 
   /** Hands every ledger record and snapshot to the store and waits until it has them. */
+  /** Ledger records from the store (after a flush), e.g. one asset's history or a page after a seq. */
+  async query(query: Omit<LedgerQuery, 'simId'> = {}): Promise<LedgerEvent[]> {
+    if (this.store === null) {
+      throw new TwinError(TwinErrorCode.InvalidState, `Simulation ${this.id} keeps no ledger records (no store)`, {
+        simId: this.id,
+      });
+    }
+    await this.flush();
+    return this.store.query({ ...query, simId: this.id });
+  }
+
   async flush(): Promise<void> {
     await this.run.flush();
   }
