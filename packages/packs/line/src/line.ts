@@ -86,6 +86,16 @@ export class LineRuntime implements LineHooks {
         sku_description: this.sku.description,
         topology: plan.topology,
         stations: plan.stations.map((spec) => prefix + spec.id),
+        edges: plan.edges.map((edge) => {
+          const special = edge.from === SOURCE || edge.to === SINK || edge.to === REJECT;
+          const name = (node: string): string => (node.startsWith('_') ? node : prefix + node);
+          return {
+            from: name(edge.from),
+            to: name(edge.to),
+            buffer: special ? null : prefix + edge.id,
+            condition: edge.condition,
+          };
+        }),
       },
       this,
     );

@@ -116,19 +116,16 @@ export function economics(lines: readonly LineRuntime[]): Economics {
   };
 }
 
-/** Bottleneck rate in base units per hour: min over stations of base units per cycle / cycle time. */
+/**
+ * Bottleneck rate in base units per hour for the running SKU: min over stations of base units per cycle / cycle
+ * time, where a palletizer's inputs are cases of units_per_case units and every other input is one unit.
+ */
 export function theoreticalRate(line: LineRuntime): { station: string; units_per_h: number } {
   const sku = line.sku;
   let best = { station: '', units_per_h: Infinity };
   for (const machine of line.machines) {
-    const type = machine.spec.outputType;
-    const perCycle =
-      type === 'pallet'
-        ? sku.units_per_case * machine.batchSize(sku)
-        : type === 'case'
-          ? machine.batchSize(sku)
-          : machine.batchSize(sku);
-    const rate = (perCycle * 3600) / machine.spec.cycleTimeS;
+    const unitsPerInput = machine.spec.outputType === 'pallet' ? sku.units_per_case : 1;
+    const rate = (machine.batchSize(sku) * unitsPerInput * 3600) / machine.spec.cycleTimeS;
     if (rate < best.units_per_h) best = { station: machine.id, units_per_h: rate };
   }
   return best;

@@ -54,5 +54,14 @@ export const lineStateSchema = z.strictObject({
   sku_description: z.string(),
   topology: z.string(),
   stations: z.array(z.string()),
+  /** The graph for displays: every edge, with its buffer id (null for _source, _sink and _reject edges). */
+  edges: z.array(
+    z.strictObject({
+      from: z.string(),
+      to: z.string(),
+      buffer: z.string().nullable(),
+      condition: z.string().nullable(),
+    }),
+  ),
 });
 export type LineState = z.infer<typeof lineStateSchema>;

@@ -11,10 +11,10 @@ const CONFIG = fileURLToPath(new URL('../../../../examples/line/config', import.
  * in its commit message.
  */
 const GOLDEN: Record<string, string> = {
-  baseline_8hr: '0b4ac55021919938cf1bf7296d879d7ab0f41bca29f35ff1b53d808dc97a68cf',
-  dag_8hr: '73ff6375a29ede598f0c799086b5921c1e4ffde6bf087b5edc3434b8333acbd6',
-  disruption_8hr: 'e8988ced079e56c639011f307af9fa8db59ceb87a682f3a9b3d108d9080f11e7',
-  fast_packer_8hr: '9c3637140dd239eddfdf10a6bd5c782e47cd5d3f65ec99b31f6b89881d3b3a35',
+  baseline_8hr: 'dbabc81644afabffa9e32d2c9214da379311173254c5a70d8844fad1ace3ba49',
+  dag_8hr: 'a39bf0824fcb741a176e81508b64e7f565b10733356c2d352cac3dbb925c73cd',
+  disruption_8hr: '33815f9640d3b1e10ad788521e2271a5868da071f8502c97e0d85aeb60143d28',
+  fast_packer_8hr: '42a8e4f6d7a2afcd84e473093b7b673df411c95defe337b23d01a8eb2490a9cb',
 };
 
 const SEED_TELEMETRY = [
