@@ -127,4 +127,24 @@ describe('rewind', () => {
     expect((await store.head(sim.id)).hash).toBe(sim.head().hash);
     expect((await store.verify(sim.id)).ok).toBe(true);
   });
+
+  it('rewinds a simulation replaying a log without submission times (kept up to the event count reached)', async () => {
+    const reference = await newSim({ simId: 'ref' });
+    playScript(reference);
+    const bare = reference.interventionLog().map(({ submittedAt: _submittedAt, ...entry }) => entry);
+    const sim = await newSim({ simId: 'bare', log: bare });
+    sim.runToEnd();
+    expect(sim.head()).toEqual(reference.head());
+    await sim.rewind(3000);
+    const kept = sim.interventionLog();
+    expect(kept.length).toBeGreaterThan(0);
+    expect(kept.length).toBeLessThan(bare.length);
+    expect(kept.every((entry) => entry.submittedAtEvent <= sim.eventsProcessed)).toBe(true);
+    const fresh = await newSim({ simId: 'fresh', log: kept });
+    fresh.runUntil(3000);
+    expect(fresh.head()).toEqual(sim.head());
+    sim.runToEnd();
+    fresh.runToEnd();
+    expect(fresh.head()).toEqual(sim.head());
+  });
 });

@@ -116,8 +116,14 @@ export class Run {
   }
 
   /** Entries of the log not submitted yet. */
-  get unsubmitted(): number {
-    return this.pendingLog.length - this.logIndex;
+  get unsubmitted(): readonly InterventionLogEntry[] {
+    return this.pendingLog.slice(this.logIndex);
+  }
+
+  /** The entries submitted so far, in log order; the others are forgotten (a re-execution stopped before them). */
+  keepSubmitted(): InterventionLogEntry[] {
+    this.pendingLog.length = this.logIndex;
+    return [...this.pendingLog];
   }
 
   /** Ends a silent re-execution: records after the current seq are stored and published from now on. */

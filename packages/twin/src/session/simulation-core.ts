@@ -108,9 +108,16 @@ export abstract class SimulationCore {
   /**
    * Re-executes (scenario, seed, log prefix) silently up to t inclusive: no store I/O, no listeners. With `rowsOf`,
    * the telemetry rows before t are taken over from that run (an execution of the same inputs up to t at least).
+   * Returns the run and the log it actually submitted: entries without `submittedAt` (older logs) are kept when
+   * the re-execution reached their event count.
    */
-  protected replay(prefix: readonly InterventionLogEntry[], t: number, store: LedgerStore | null, rowsOf?: Run): Run {
-    const run = this.newRun(prefix, store, true);
+  protected replay(
+    t: number,
+    store: LedgerStore | null,
+    rowsOf?: Run,
+    log: readonly InterventionLogEntry[] = this.log,
+  ): { readonly run: Run; readonly log: InterventionLogEntry[] } {
+    const run = this.newRun(logPrefix(log, t), store, true);
     try {
       run.drive(t);
       if (rowsOf !== undefined) {
@@ -120,13 +127,14 @@ export abstract class SimulationCore {
     } catch (error) {
       throw asFailure(error, `Re-execution up to ${t} s failed`);
     }
-    if (run.unsubmitted > 0) {
+    const missed = run.unsubmitted.filter((entry) => entry.submittedAt !== undefined);
+    if (missed.length > 0) {
       throw new TwinError(TwinErrorCode.InvalidState, `The intervention log does not fit a re-execution up to ${t} s`, {
         t,
-        unsubmitted: run.unsubmitted,
+        unsubmitted: missed.map((entry) => entry.id),
       });
     }
-    return run;
+    return { run, log: run.keepSubmitted() };
   }
 
   /** Makes a re-executed run the live one. */
@@ -222,11 +230,6 @@ export abstract class SimulationCore {
     return entry;
   }
 
-  /** Entries logged at or before t: what a re-execution up to t must submit. */
-  protected logPrefix(t: number): InterventionLogEntry[] {
-    return this.log.filter((entry) => (entry.submittedAt ?? 0) <= t);
-  }
-
   protected checkPastTime(t: number): void {
     if (typeof t !== 'number' || !(t >= 0) || t > this.now) {
       throw new TwinError(TwinErrorCode.TimeOutOfRange, `Time ${t} s is outside [0, ${this.now}] s`, {
@@ -308,4 +311,9 @@ export abstract class SimulationCore {
       createdAt: this.init.createdAt,
     };
   }
+}
+
+/** Entries logged at or before t (and those of unknown time): what a re-execution up to t may submit. */
+function logPrefix(log: readonly InterventionLogEntry[], t: number): InterventionLogEntry[] {
+  return log.filter((entry) => entry.submittedAt === undefined || entry.submittedAt <= t);
 }

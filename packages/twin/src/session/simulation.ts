@@ -322,8 +322,7 @@ export class Simulation extends SimulationCore {
       await this.flush();
       return this.store.stateAt(this.id, t);
     }
-    const run = this.replay(this.logPrefix(t), t, null);
-    return run.states();
+    return this.replay(t, null).run.states();
   }
 
   /** This simulation continues from its exact state at t (the log and the ledger after t are dropped). */
@@ -335,8 +334,7 @@ export class Simulation extends SimulationCore {
       if (this.statusValue !== 'failed') throw error;
     });
     const previous = this.statusValue;
-    const prefix = this.logPrefix(t);
-    const run = this.replay(prefix, t, this.store, this.run);
+    const { run, log: prefix } = this.replay(t, this.store, this.run);
     const seq = run.writer.seq;
     if (this.store !== null) await this.store.truncate(this.id, seq);
     this.adopt(run, prefix, t);
@@ -362,8 +360,7 @@ export class Simulation extends SimulationCore {
       name: options.name ?? `${this.name} (branch at ${t} s)`,
       createdAt: options.createdAt ?? this.init.createdAt,
     });
-    const prefix = this.logPrefix(t);
-    const run = child.replay(prefix, t, child.store, this.run);
+    const { run, log: prefix } = child.replay(t, child.store, this.run, this.log);
     // Refuse a bad change before anything reaches the store.
     for (const request of requests) {
       validateIntervention(run.registry, { ...request, at: request.at ?? t }, run.env.now, this.horizon);
