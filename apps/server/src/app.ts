@@ -3,7 +3,6 @@ import fastifyRateLimit from '@fastify/rate-limit';
 import fastifyStatic from '@fastify/static';
 import fastifySwagger from '@fastify/swagger';
 import fastifySwaggerUi from '@fastify/swagger-ui';
-import fastifyWebsocket from '@fastify/websocket';
 import Fastify from 'fastify';
 import {
   jsonSchemaTransform,
@@ -19,6 +18,7 @@ import { ServerError, ServerErrorCode } from './errors.js';
 import { KEY_PROTOCOL_PREFIX, keyOf, registerAuth } from './http/auth.js';
 import { registerProblemHandlers } from './http/problems.js';
 import { registerTenancy } from './http/tenancy.js';
+import { loadFastifyWebsocket } from './http/ws-compat.js';
 import type { App } from './http/types.js';
 import { ServerMetrics } from './metrics.js';
 import { loadPacks } from './packs.js';
@@ -53,6 +53,10 @@ export async function buildApp(input: ServerConfigInput = {}): Promise<DoppelApp
     connectionTimeout: config.limits.requestTimeoutMs,
     ajv: { customOptions: { removeAdditional: false } },
   }).withTypeProvider<ZodTypeProvider>();
+  const routes: { method: string; url: string }[] = [];
+  app.addHook('onRoute', (route) => {
+    for (const method of [route.method].flat()) routes.push({ method, url: route.url });
+  });
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
 
@@ -63,7 +67,7 @@ export async function buildApp(input: ServerConfigInput = {}): Promise<DoppelApp
   const manager = new SimulationManager(catalog, packs, examples, config);
   const hub = new StreamHub(manager, metrics, config.limits.wsMaxBufferedBytes);
   const webhooks = new WebhookDispatcher(catalog, config.webhooks, metrics, app.log, manager);
-  const context: ServerContext = { config, catalog, manager, examples, metrics, hub, webhooks };
+  const context: ServerContext = { config, catalog, manager, examples, metrics, hub, webhooks, routes };
 
   registerProblemHandlers(app);
   app.addContentTypeParser(
@@ -86,7 +90,7 @@ export async function buildApp(input: ServerConfigInput = {}): Promise<DoppelApp
         headers: { 'retry-after': String(Math.ceil(context.ttl / 1000)) },
       }),
   });
-  await app.register(fastifyWebsocket, {
+  await app.register(await loadFastifyWebsocket(), {
     options: {
       maxPayload: 64 * 1024,
       handleProtocols: (protocols: Set<string>) =>

@@ -15,4 +15,6 @@ export interface ServerContext {
   readonly metrics: ServerMetrics;
   readonly hub: StreamHub;
   readonly webhooks: WebhookDispatcher;
+  /** Every registered route (method and URL pattern), for tooling and the tenancy test. */
+  readonly routes: readonly { readonly method: string; readonly url: string }[];
 }

@@ -1,0 +1,261 @@
+import { DoppelApiError } from './errors.js';
+import { openStream, type StreamOptions, type StreamSubscription, type WebSocketFactory } from './stream.js';
+import type {
+  AccountInfo,
+  AssetView,
+  Breakpoint,
+  CreatedAccount,
+  CreatedWebhook,
+  CreateSimulationInput,
+  ExampleInfo,
+  Health,
+  InterventionInput,
+  InterventionRecord,
+  JsonObject,
+  KpiSnapshot,
+  LedgerEvent,
+  LedgerQuery,
+  PackDescription,
+  Problem,
+  RunSummary,
+  ScenarioValidation,
+  Scope,
+  Simulation,
+  StateSnapshot,
+  TelemetryRow,
+  TwinVehicle,
+  TwinVehicleState,
+  Webhook,
+  WebhookDelivery,
+} from './types.js';
+
+type FetchLike = (input: string, init?: RequestInit) => Promise<Response>;
+
+export interface DoppelClientOptions {
+  /** e.g. http://127.0.0.1:8080 (no trailing /api/v1). Browser default: the page's origin. */
+  readonly baseUrl?: string;
+  readonly apiKey?: string;
+  /** Default: the global fetch. */
+  readonly fetch?: FetchLike;
+  /** WebSocket constructor: the browser's by default; in Node pass `WebSocket` from the `ws` package. */
+  readonly WebSocket?: WebSocketFactory;
+}
+
+/** A step: N engine events, or Δt sim seconds. */
+export type StepInput = { readonly events: number } | { readonly seconds: number };
+
+/** God Mode body (seed 000): action, optional `at`, and the action's arguments as the remaining fields. */
+export type GodModeBody = { readonly action: string; readonly at?: number } & Record<string, unknown>;
+
+const enc = encodeURIComponent;
+
+/**
+ * Typed client of the Doppel API: every REST route plus the resumable WebSocket stream. Browser-safe: it uses
+ * only fetch and an injected (or global) WebSocket.
+ */
+export class DoppelClient {
+  readonly baseUrl: string;
+  private readonly apiKey: string | undefined;
+  private readonly fetchImpl: FetchLike;
+  private readonly WebSocketImpl: WebSocketFactory | undefined;
+
+  constructor(options: DoppelClientOptions = {}) {
+    const origin = (globalThis as { location?: { origin?: string } }).location?.origin;
+    this.baseUrl = (options.baseUrl ?? origin ?? 'http://127.0.0.1:8080').replace(/\/+$/, '');
+    this.apiKey = options.apiKey;
+    this.fetchImpl = options.fetch ?? ((input, init) => fetch(input, init));
+    this.WebSocketImpl = options.WebSocket ?? (globalThis as { WebSocket?: WebSocketFactory }).WebSocket;
+  }
+
+  /** Low-level call: JSON in, JSON (or text) out, problem+json turned into DoppelApiError. */
+  async request<T>(method: string, path: string, body?: unknown, query?: Record<string, unknown>): Promise<T> {
+    const url = this.baseUrl + path + queryString(query);
+    const headers: Record<string, string> = { accept: 'application/json' };
+    if (this.apiKey !== undefined) headers.authorization = `Bearer ${this.apiKey}`;
+    if (body !== undefined) headers['content-type'] = 'application/json';
+    let response: Response;
+    try {
+      response = await this.fetchImpl(url, {
+        method,
+        headers,
+        body: body === undefined ? undefined : JSON.stringify(body),
+      });
+    } catch (error) {
+      throw new DoppelApiError(0, null, `Network error: ${error instanceof Error ? error.message : String(error)}`);
+    }
+    const text = await response.text();
+    if (!response.ok) {
+      let problem: Problem | null = null;
+      try {
+        problem = JSON.parse(text) as Problem;
+      } catch {
+        problem = null;
+      }
+      const retry = response.headers.get('retry-after');
+      throw new DoppelApiError(
+        response.status,
+        problem,
+        problem?.detail ?? `HTTP ${response.status}`,
+        retry === null ? null : Number(retry),
+      );
+    }
+    if (text.length === 0) return undefined as T;
+    const type = response.headers.get('content-type') ?? '';
+    return (type.includes('json') ? JSON.parse(text) : text) as T;
+  }
+
+  // ---- system -------------------------------------------------------------------------------------------------
+  health = (): Promise<Health> => this.request('GET', '/health');
+  account = (): Promise<AccountInfo> => this.request('GET', '/api/v1/account');
+  createAccount = (name: string, scopes?: readonly Scope[]): Promise<CreatedAccount> =>
+    this.request('POST', '/api/v1/accounts', { name, ...(scopes ? { scopes } : {}) });
+  packs = (): Promise<PackDescription[]> => this.request('GET', '/api/v1/packs');
+  pack = (name: string): Promise<PackDescription> => this.request('GET', `/api/v1/packs/${enc(name)}`);
+  examples = (): Promise<ExampleInfo[]> => this.request('GET', '/api/v1/examples');
+  exampleYaml = (id: string): Promise<string> => this.request('GET', `/api/v1/examples/${enc(id)}`);
+  validateScenario = (scenario: string, seed?: number): Promise<ScenarioValidation> =>
+    this.request('POST', '/api/v1/scenarios/validate', { scenario, ...(seed !== undefined ? { seed } : {}) });
+
+  // ---- simulations --------------------------------------------------------------------------------------------
+  listSimulations = (): Promise<Simulation[]> => this.request('GET', '/api/v1/simulations');
+  createSimulation = (input: CreateSimulationInput): Promise<Simulation> =>
+    this.request('POST', '/api/v1/simulations', input);
+  getSimulation = (id: string): Promise<Simulation> => this.request('GET', sim(id));
+  deleteSimulation = (id: string): Promise<void> => this.request('DELETE', sim(id));
+  /** Starts a paced run (returns at once); speed in sim seconds per wall second, null/omitted = max. */
+  run = (id: string, options: { speed?: number | null; until?: number } = {}): Promise<Simulation> =>
+    this.request('POST', `${sim(id)}/run`, options);
+  pause = (id: string): Promise<Simulation> => this.request('POST', `${sim(id)}/pause`, {});
+  resume = (id: string): Promise<Simulation> => this.request('POST', `${sim(id)}/resume`, {});
+  setSpeed = (id: string, speed: number | null): Promise<Simulation> =>
+    this.request('POST', `${sim(id)}/speed`, { speed });
+  step = (id: string, step: StepInput): Promise<Simulation> => this.request('POST', `${sim(id)}/step`, step);
+  runUntil = (id: string, t: number): Promise<Simulation> => this.request('POST', `${sim(id)}/run-until`, { t });
+  rewind = (id: string, t: number): Promise<Simulation> => this.request('POST', `${sim(id)}/rewind`, { t });
+  branch = (
+    id: string,
+    t: number,
+    options: { name?: string; interventions?: readonly InterventionInput[] } = {},
+  ): Promise<Simulation> => this.request('POST', `${sim(id)}/branch`, { t, ...options });
+
+  // ---- state, assets, God Mode ----------------------------------------------------------------------------------
+  /** Every asset at the live head (with status and KPIs), or as of sim time `t`. */
+  state = (id: string, options: { t?: number; kind?: string } = {}): Promise<StateSnapshot> =>
+    this.request('GET', `${sim(id)}/state`, undefined, options);
+  assets = (id: string, kind?: string): Promise<AssetView[]> =>
+    this.request('GET', `${sim(id)}/assets`, undefined, { kind });
+  asset = (id: string, kind: string, assetId: string): Promise<AssetView> =>
+    this.request('GET', `${sim(id)}/assets/${enc(kind)}/${enc(assetId)}`);
+  /** God Mode: PATCH an asset with an action and its arguments. */
+  patchAsset = (id: string, kind: string, assetId: string, body: GodModeBody): Promise<InterventionRecord> =>
+    this.request('PATCH', `${sim(id)}/assets/${enc(kind)}/${enc(assetId)}`, body);
+  assetHistory = (
+    id: string,
+    kind: string,
+    assetId: string,
+    query: Omit<LedgerQuery, 'assetId'> = {},
+  ): Promise<LedgerEvent[]> =>
+    this.request('GET', `${sim(id)}/assets/${enc(kind)}/${enc(assetId)}/history`, undefined, ledgerParams(query));
+
+  // ---- ledger, interventions, breakpoints, results ------------------------------------------------------------
+  ledger = (id: string, query: LedgerQuery = {}): Promise<LedgerEvent[]> =>
+    this.request('GET', `${sim(id)}/ledger`, undefined, ledgerParams(query));
+
+  /** Every matching ledger record, page by page (afterSeq paging). */
+  async *ledgerAll(id: string, query: Omit<LedgerQuery, 'afterSeq' | 'order'> = {}): AsyncGenerator<LedgerEvent> {
+    let afterSeq = 0;
+    const limit = query.limit ?? 5000;
+    for (;;) {
+      const page = await this.ledger(id, { ...query, afterSeq, limit, order: 'asc' });
+      for (const event of page) yield event;
+      if (page.length < limit) return;
+      afterSeq = page[page.length - 1].seq;
+    }
+  }
+
+  interventions = (id: string): Promise<InterventionRecord[]> => this.request('GET', `${sim(id)}/interventions`);
+  intervene = (id: string, input: InterventionInput): Promise<InterventionRecord> =>
+    this.request('POST', `${sim(id)}/interventions`, input);
+  intervention = (id: string, interventionId: string): Promise<InterventionRecord> =>
+    this.request('GET', `${sim(id)}/interventions/${enc(interventionId)}`);
+  cancelIntervention = (id: string, interventionId: string): Promise<InterventionRecord> =>
+    this.request('DELETE', `${sim(id)}/interventions/${enc(interventionId)}`);
+  breakpoints = (id: string): Promise<Breakpoint[]> => this.request('GET', `${sim(id)}/breakpoints`);
+  addBreakpoint = (id: string, expression: string): Promise<Breakpoint> =>
+    this.request('POST', `${sim(id)}/breakpoints`, { expression });
+  removeBreakpoint = (id: string, breakpointId: string): Promise<void> =>
+    this.request('DELETE', `${sim(id)}/breakpoints/${enc(breakpointId)}`);
+  kpis = (id: string): Promise<KpiSnapshot> => this.request('GET', `${sim(id)}/kpis`);
+  telemetry = (id: string, fromTime?: number): Promise<TelemetryRow[]> =>
+    this.request('GET', `${sim(id)}/telemetry`, undefined, { fromTime });
+  results = (id: string): Promise<RunSummary> => this.request('GET', `${sim(id)}/results`);
+
+  // ---- webhooks -----------------------------------------------------------------------------------------------
+  webhooks = (): Promise<Webhook[]> => this.request('GET', '/api/v1/webhooks');
+  createWebhook = (input: {
+    url: string;
+    eventTypes: readonly string[];
+    simulationId?: string;
+  }): Promise<CreatedWebhook> => this.request('POST', '/api/v1/webhooks', input);
+  webhook = (webhookId: string): Promise<Webhook> => this.request('GET', `/api/v1/webhooks/${enc(webhookId)}`);
+  deleteWebhook = (webhookId: string): Promise<void> => this.request('DELETE', `/api/v1/webhooks/${enc(webhookId)}`);
+  testWebhook = (webhookId: string): Promise<WebhookDelivery> =>
+    this.request('POST', `/api/v1/webhooks/${enc(webhookId)}/test`, {});
+  webhookDeliveries = (webhookId: string, limit?: number): Promise<WebhookDelivery[]> =>
+    this.request('GET', `/api/v1/webhooks/${enc(webhookId)}/deliveries`, undefined, { limit });
+
+  // ---- seed 001 twin API --------------------------------------------------------------------------------------
+  twin = {
+    createVehicle: (input: {
+      physical_vehicle_id: string;
+      model_type: string;
+      simulation_id?: string;
+      asset_id?: string;
+    }): Promise<TwinVehicle> => this.request('POST', '/api/v1/twin/vehicles', input),
+    vehicleState: (vehicleId: string, simulationId?: string): Promise<TwinVehicleState> =>
+      this.request('GET', `/api/v1/twin/vehicles/${enc(vehicleId)}/state`, undefined, { simulationId }),
+    createScenario: (input: Record<string, unknown>): Promise<Simulation> =>
+      this.request('POST', '/api/v1/twin/scenarios', input),
+    run: (simulationId: string, until?: number): Promise<RunSummary> =>
+      this.request('POST', `/api/v1/twin/simulations/${enc(simulationId)}/run`, until === undefined ? {} : { until }),
+    results: (simulationId: string): Promise<RunSummary> =>
+      this.request('GET', `/api/v1/twin/results/${enc(simulationId)}`),
+  };
+
+  // ---- stream -------------------------------------------------------------------------------------------------
+  /** The WebSocket URL of a simulation's stream (the key travels as a subprotocol, not in the URL). */
+  streamUrl(id: string, afterSeq?: number): string {
+    const base = this.baseUrl.replace(/^http/, 'ws');
+    return `${base}${sim(id)}/stream${afterSeq === undefined ? '' : `?afterSeq=${afterSeq}`}`;
+  }
+
+  /** Ledger events and notices of a simulation; resumes from the last seq after a dropped connection. */
+  stream(id: string, options: StreamOptions): StreamSubscription {
+    if (this.WebSocketImpl === undefined) {
+      throw new Error('No WebSocket implementation: pass one (e.g. from the "ws" package) in the client options');
+    }
+    const protocols = ['doppel', ...(this.apiKey !== undefined ? [`doppel-key.${this.apiKey}`] : [])];
+    return openStream(this.WebSocketImpl, (afterSeq) => this.streamUrl(id, afterSeq), protocols, options);
+  }
+}
+
+function sim(id: string): string {
+  return `/api/v1/simulations/${enc(id)}`;
+}
+
+function ledgerParams(query: Omit<LedgerQuery, 'assetId'> & { assetId?: string }): Record<string, unknown> {
+  const { eventTypes, ...rest } = query;
+  return { ...rest, eventType: eventTypes?.join(',') || undefined };
+}
+
+function queryString(query: Record<string, unknown> | undefined): string {
+  if (query === undefined) return '';
+  const parts: string[] = [];
+  for (const [key, value] of Object.entries(query)) {
+    if (value === undefined || value === null) continue;
+    parts.push(`${enc(key)}=${enc(String(value))}`);
+  }
+  return parts.length === 0 ? '' : `?${parts.join('&')}`;
+}
+
+export type { JsonObject };
