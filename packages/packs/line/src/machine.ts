@@ -338,7 +338,7 @@ export class Machine implements Waker {
       }
       let pass = byFlags[flags];
       if (pass === undefined) {
-        pass = route.condition({
+        const unit = {
           is_defective: item.flagged,
           has_defect: item.defective,
           kind: item.kind,
@@ -346,7 +346,9 @@ export class Machine implements Waker {
           size_oz: item.sku.size_oz,
           units_per_case: item.sku.units_per_case,
           cases_per_pallet: item.sku.cases_per_pallet,
-        });
+        };
+        // Also as `product.<field>`, the spelling of the seed's topology examples.
+        pass = route.condition({ ...unit, product: unit });
         byFlags[flags] = pass;
       }
       if (pass) return route.outlet;

@@ -70,7 +70,7 @@ describe('topologies', () => {
         graph([
           { from: '_source', to: 'a' },
           { from: 'a', to: 'b', condition: 'size_oz > 10' },
-          { from: 'a', to: 'c', condition: 'size_oz <= 10 && kind == "raw"' },
+          { from: 'a', to: 'c', condition: 'product.size_oz <= 10 and kind == "raw" and not product.is_defective' },
           { from: 'b', to: '_sink' },
           { from: 'c', to: '_sink' },
         ]),
