@@ -65,3 +65,14 @@ describe('durations and figures', () => {
     expect(parseClockInput('soon')).toBeNull();
   });
 });
+
+describe('local clock → sim time', () => {
+  const sim = { startIso: '2026-06-02T00:00:00+02:00', timeZone: 'Europe/Paris' };
+  it('finds the next occurrence at or after now', async () => {
+    const { atLocalClock } = await import('../src/lib/clock-time.js');
+    expect(atLocalClock(sim, 0, '17:45')).toBe(17 * 3600 + 45 * 60);
+    expect(atLocalClock(sim, 18 * 3600, '17:45')).toBe(24 * 3600 + 17 * 3600 + 45 * 60);
+    expect(atLocalClock(sim, 3600, '01:00')).toBe(3600);
+    expect(atLocalClock(sim, 0, 'later')).toBeNull();
+  });
+});

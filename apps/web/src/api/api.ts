@@ -46,7 +46,8 @@ export interface DoppelApi {
   /** Issues located in the YAML (empty when valid). */
   validateScenario(yaml: string): Promise<ApiIssue[]>;
 
-  run(id: string): Promise<SimSummary>;
+  /** Starts or continues a paced run at `speed` sim seconds per wall second (null = as fast as possible). */
+  run(id: string, speed: number | null): Promise<SimSummary>;
   pause(id: string): Promise<SimSummary>;
   step(id: string, step: Step): Promise<SimSummary>;
   setSpeed(id: string, speed: number | null): Promise<SimSummary>;

@@ -139,6 +139,7 @@ export interface CreateSimulationInput {
 
 export type StreamMessage =
   | { readonly type: 'events'; readonly events: readonly LedgerEvent[] }
-  | { readonly type: 'status'; readonly sim: SimSummary }
+  | { readonly type: 'status'; readonly state: RunState; readonly simTime: number; readonly headSeq: number }
+  | { readonly type: 'rewind'; readonly t: number; readonly seq: number }
   | { readonly type: 'gap'; readonly fromSeq: number }
   | { readonly type: 'closed' };

@@ -1,6 +1,7 @@
-import { useEffect, type ReactNode } from 'react';
+import { useEffect, useState, type ReactNode } from 'react';
 import type { SimSummary } from '../api/types.js';
-import { simClock } from '../lib/format.js';
+import { atLocalClock } from '../lib/clock-time.js';
+import { parseClockInput, simClock } from '../lib/format.js';
 import type { SimSession } from '../state/use-sim.js';
 import { TimeSlider, type SliderPin } from './time-slider.js';
 
@@ -39,6 +40,7 @@ interface Props {
 /** Play/pause, steps, speed and the time slider, with Rewind here / Branch here for the instant shown. */
 export function TransportBar({ session, onBranchHere, onOpenBranch }: Props): ReactNode {
   const { sim, busy } = session;
+  const [runTo, setRunTo] = useState('');
   const running = sim?.state === 'running';
   const finished = sim?.state === 'finished';
 
@@ -130,6 +132,29 @@ export function TransportBar({ session, onBranchHere, onOpenBranch }: Props): Re
             </button>
           ))}
         </div>
+        <form
+          className="tp-runto"
+          onSubmit={(e) => {
+            e.preventDefault();
+            const t = atLocalClock(sim, sim.simTime, runTo);
+            if (t !== null) void session.runUntil(Math.min(sim.durationS, t));
+          }}
+        >
+          <input
+            aria-label="Run to local time (HH:MM)"
+            placeholder="HH:MM"
+            value={runTo}
+            onChange={(e) => setRunTo(e.currentTarget.value)}
+            disabled={running || finished}
+          />
+          <button
+            type="submit"
+            disabled={running || finished || busy || parseClockInput(runTo) === null}
+            aria-label="Run to that time"
+          >
+            Run to
+          </button>
+        </form>
         <div className="tabular tp-time" aria-live="polite">
           <strong>{clock.time.slice(0, 5)}</strong>{' '}
           {session.historical ? <span className="tag">past</span> : <span className="tag live">● live</span>}

@@ -31,9 +31,17 @@ export interface SimSession {
   readonly pause: () => Promise<void>;
   readonly step: (step: Step) => Promise<void>;
   readonly setSpeed: (speed: number | null) => Promise<void>;
+  readonly runUntil: (t: number) => Promise<void>;
   readonly rewind: (t: number) => Promise<void>;
   readonly branch: (t: number, name: string, interventions: readonly InterventionInput[]) => Promise<SimSummary | null>;
   readonly refresh: () => void;
+}
+
+/** The speed shown and used by Play: the user's choice, else the run's, else 600x for a run never started. */
+export function speedOf(sim: SimSummary | undefined, chosen: number | null | undefined): number | null {
+  if (chosen !== undefined) return chosen;
+  if (sim === undefined) return 600;
+  return sim.speed === null && sim.state === 'ready' ? 600 : sim.speed;
 }
 
 export function applyPatch(asset: AssetView, event: LedgerEvent): AssetView {
@@ -57,6 +65,8 @@ export function useSim(simId: string | undefined, kind?: string): SimSession {
   const liveRef = useRef<Map<string, AssetView>>(new Map());
   const frameRef = useRef<number | null>(null);
   const [tick, setTick] = useState(0);
+  // The speed the next Play uses: the server keeps a paced run's factor, not the factor a stopped run will use.
+  const [chosenSpeed, setChosenSpeed] = useState<number | null | undefined>(undefined);
 
   const loadHead = useCallback(async () => {
     if (simId === undefined) return;
@@ -83,6 +93,7 @@ export function useSim(simId: string | undefined, kind?: string): SimSession {
     setLiveAssets(undefined);
     setHistAssets(undefined);
     setViewTimeRaw(null);
+    setChosenSpeed(undefined);
     feedRef.current = [];
     setFeedVersion(0);
     void loadHead();
@@ -113,7 +124,14 @@ export function useSim(simId: string | undefined, kind?: string): SimSession {
         if (feed.length > FEED_LIMIT) feed.splice(0, feed.length - FEED_LIMIT);
         if (frameRef.current === null) frameRef.current = requestAnimationFrame(flush);
       } else if (message.type === 'status') {
-        setSim(message.sim);
+        setSim((old) =>
+          old === undefined
+            ? old
+            : { ...old, state: message.state, simTime: message.simTime, headSeq: message.headSeq },
+        );
+      } else if (message.type === 'rewind') {
+        feedRef.current = feedRef.current.filter((e) => e.seq <= message.seq);
+        void loadHead();
       }
     });
     return () => {
@@ -175,7 +193,7 @@ export function useSim(simId: string | undefined, kind?: string): SimSession {
   const id = simId ?? '';
   const session = useMemo<SimSession>(
     () => ({
-      sim,
+      sim: sim === undefined ? undefined : { ...sim, speed: speedOf(sim, chosenSpeed) },
       error,
       viewTime,
       setViewTime,
@@ -189,7 +207,7 @@ export function useSim(simId: string | undefined, kind?: string): SimSession {
       actionError,
       clearActionError: () => setActionError(undefined),
       play: async () => {
-        await act(() => api.run(id));
+        await act(() => api.run(id, speedOf(sim, chosenSpeed)));
       },
       pause: async () => {
         await act(() => api.pause(id));
@@ -199,7 +217,14 @@ export function useSim(simId: string | undefined, kind?: string): SimSession {
         await act(() => api.step(id, s));
       },
       setSpeed: async (speed) => {
-        await act(() => api.setSpeed(id, speed));
+        setChosenSpeed(speed);
+        if (sim?.state === 'running') await act(() => api.setSpeed(id, speed));
+      },
+      runUntil: async (t) => {
+        setViewTimeRaw(null);
+        // run-until goes flat out; keep showing (and later playing at) the speed the user had.
+        if (chosenSpeed === undefined) setChosenSpeed(speedOf(sim, undefined));
+        await act(() => api.runUntil(id, t));
       },
       rewind: async (t) => {
         const r = await act(() => api.rewind(id, t));
@@ -217,6 +242,7 @@ export function useSim(simId: string | undefined, kind?: string): SimSession {
     }),
     [
       sim,
+      chosenSpeed,
       error,
       viewTime,
       setViewTime,

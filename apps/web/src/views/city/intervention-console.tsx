@@ -12,7 +12,8 @@ import {
 } from '../../api/types.js';
 import { ErrorView } from '../../components/states.js';
 import { SchemaForm } from '../../components/schema-form-view.js';
-import { formatDuration, parseClockInput, simClock } from '../../lib/format.js';
+import { atLocalClock } from '../../lib/clock-time.js';
+import { formatDuration, simClock } from '../../lib/format.js';
 import type { FormIssue } from '../../lib/schema-form.js';
 
 interface Props {
@@ -21,16 +22,6 @@ interface Props {
   readonly kindInfo: AssetKindInfo | undefined;
   /** Called after an intervention was accepted, so the views refresh. */
   readonly onApplied: () => void;
-}
-
-/** Sim time of the next occurrence of a local clock time (HH:MM) at or after `now`. */
-export function atLocalClock(sim: SimSummary, now: number, clock: string): number | null {
-  const target = parseClockInput(clock);
-  if (target === null) return null;
-  const c = simClock(sim.startIso, now, sim.timeZone);
-  const current = parseClockInput(c.time);
-  if (current === null) return null;
-  return now + ((target - current + 86400) % 86400);
 }
 
 function issuesOf(error: unknown): FormIssue[] {
