@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { TwinError, type InterventionRecord } from '../src/index.js';
+import { MemoryLedgerStore, TwinError, type InterventionRecord } from '../src/index.js';
 import { ledgerOf, newSim } from './fixtures/session-helpers.js';
 
 async function codeOf(fn: () => unknown): Promise<string | undefined> {
@@ -216,5 +216,16 @@ describe('interventions', () => {
       (await ledgerOf(s)).filter((r) => r.assetId === 'q2' && r.eventType === 'QUEUE_INCREMENT').map((r) => r.simTime);
     expect((await arrivals(sim)).length).toBeGreaterThan(0);
     expect(await arrivals(sim)).toEqual(await arrivals(configured));
+  });
+
+  it('refuses a scenario schedule that names an unknown asset or action when the simulation is created', async () => {
+    await expect(
+      newSim({ interventions: [{ at: 10, assetId: 'q9', action: 'set_rate', args: { rate_per_h: 1 } }] }),
+    ).rejects.toSatisfy((e: unknown) => e instanceof TwinError && e.code === 'DOPPEL_ERR_UNKNOWN_ASSET');
+    const store = new MemoryLedgerStore();
+    await expect(
+      newSim({ store, simId: 'bad', interventions: [{ at: 10, assetId: 'q1', action: 'fly', args: {} }] }),
+    ).rejects.toSatisfy((e: unknown) => e instanceof TwinError && e.code === 'DOPPEL_ERR_UNKNOWN_ACTION');
+    expect(await store.listSimulations()).toEqual([]);
   });
 });

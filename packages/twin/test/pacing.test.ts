@@ -105,4 +105,14 @@ describe('pacing', () => {
     expect(clock.now()).toBeLessThan(10_200);
     expect(() => sim.setSpeed(-1)).toThrow(TwinError);
   });
+
+  it('rejects with DOPPEL_ERR_SIMULATION_FAILED when the model fails during a paced run', async () => {
+    const sim = await newSim({ interventions: [{ at: 100, assetId: 'q1', action: 'explode', args: {} }] });
+    await expect(sim.play({ clock: new ManualClock({ autoAdvance: true }) })).rejects.toSatisfy(
+      (e: unknown) => e instanceof TwinError && e.code === 'DOPPEL_ERR_SIMULATION_FAILED',
+    );
+    expect(sim.status).toBe('failed');
+    expect(sim.playing).toBe(false);
+    expect(sim.now).toBe(100);
+  });
 });

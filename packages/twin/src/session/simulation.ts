@@ -35,9 +35,16 @@ export class Simulation extends SimulationCore {
   static async create(options: SimulationCreateOptions): Promise<Simulation> {
     const sim = new Simulation(resolveInit(options, options.simId));
     const log = options.interventionLog ?? scheduledLog(options.scenario);
-    if (sim.store !== null) await sim.store.createSimulation(sim.catalogRecord(options.parent ?? null));
-    sim.start(log, false);
-    for (const expression of options.scenario.breakpoints) sim.addBreakpoint(expression);
+    const store = sim.store;
+    if (store !== null) await store.createSimulation(sim.catalogRecord(options.parent ?? null));
+    try {
+      sim.start(log, false);
+      for (const expression of options.scenario.breakpoints) sim.addBreakpoint(expression);
+    } catch (error) {
+      // Nothing of a simulation that could not start stays in the catalog.
+      if (store !== null) await store.deleteSimulation(sim.id).catch(() => undefined);
+      throw error;
+    }
     return sim;
   }
 
