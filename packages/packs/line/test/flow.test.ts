@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { linearConfig, machine, run, scenarioOf, sumTimes } from './helpers.js';
 
@@ -96,4 +97,27 @@ describe('blocking and starving on hand-checked lines', () => {
     expect(a.EXECUTE).toBe(100);
     expect(machine(ran, 'b').counts.out).toBe(100);
   });
+
+  it('fast feeding slow: BLOCKED → T·(1 − a/b) and the slow machine runs at its own rate (any cycles, any buffer)', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.double({ min: 0.5, max: 5, noNaN: true }),
+        fc.double({ min: 1.1, max: 3, noNaN: true }),
+        fc.integer({ min: 1, max: 20 }),
+        async (a, ratio, capacity) => {
+          const b = a * ratio;
+          const T = 2000 * b;
+          const ran = await run(
+            scenarioOf(linearConfig({ x: { cycle: a, buffer_capacity: capacity }, y: { cycle: b } }), { durationS: T }),
+          );
+          const blocked = machine(ran, 'x').timesNow().BLOCKED;
+          // Until the buffer fills (about (capacity + 2) slow cycles) x is never blocked.
+          expect(Math.abs(blocked - T * (1 - a / b))).toBeLessThanOrEqual((capacity + 3) * b);
+          expect(machine(ran, 'y').timesNow().STARVED).toBeCloseTo(a, 6);
+          expect(ran.line.totals.finished).toBe(Math.floor((T - a) / b + 1e-9));
+        },
+      ),
+      { numRuns: 20 },
+    );
+  }, 60_000);
 });
