@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { MemoryLedgerStore, TwinError, foldStates } from '../src/index.js';
+import { MemoryLedgerStore, Simulation, TwinError, foldStates, type AnyPack } from '../src/index.js';
+import { queuePack, queueScenario } from './fixtures/queue-pack.js';
 import { playScript } from './fixtures/scripts.js';
 import { ledgerOf, newSim } from './fixtures/session-helpers.js';
 
@@ -146,5 +147,33 @@ describe('rewind', () => {
     sim.runToEnd();
     fresh.runToEnd();
     expect(fresh.head()).toEqual(sim.head());
+  });
+});
+
+describe('rewind integrity', () => {
+  it('refuses to continue from a re-execution that does not reproduce the stored ledger', async () => {
+    // A model that is not a pure function of its inputs: it counts builds in module state.
+    let builds = 0;
+    const leaky: AnyPack = {
+      ...queuePack,
+      name: 'leaky',
+      build: (context) => {
+        builds++;
+        const model = queuePack.build(context);
+        const q1 = context.twin.asset('q1');
+        if (q1 !== undefined) context.twin.update(q1, { served: builds }, 'LEAK');
+        return model;
+      },
+    };
+    const scenario = { ...queueScenario(), pack: 'leaky' };
+    const store = new MemoryLedgerStore();
+    const sim = await Simulation.create({ scenario, packs: [leaky], store, simId: 'leaky-1' });
+    sim.runUntil(1000);
+    const corrupt = (e: unknown) => e instanceof TwinError && e.code === 'DOPPEL_ERR_LEDGER_CORRUPT';
+    await expect(sim.branch(500, [], { simId: 'leaky-branch' })).rejects.toSatisfy(corrupt);
+    expect((await store.listSimulations()).map((record) => record.simId)).toEqual(['leaky-1']);
+    await expect(sim.rewind(500)).rejects.toSatisfy(corrupt);
+    expect(sim.status).toBe('failed');
+    expect(sim.error?.code).toBe('DOPPEL_ERR_LEDGER_CORRUPT');
   });
 });

@@ -6,7 +6,7 @@ import type {
   InterventionRequest,
 } from '../contracts/interventions.js';
 import type { JsonObject } from '../contracts/json.js';
-import type { LedgerEvent, LedgerHead, LedgerQuery } from '../contracts/ledger.js';
+import type { LedgerEvent, LedgerHead, LedgerQuery, LedgerStore } from '../contracts/ledger.js';
 import type { OutputTable } from '../contracts/pack.js';
 import { TwinError, TwinErrorCode } from '../errors.js';
 import { systemClock } from '../ports/clock.js';
@@ -343,7 +343,17 @@ export class Simulation extends SimulationCore {
     const previous = this.statusValue;
     const { run, log: prefix } = this.replay(t, this.store, this.run);
     const seq = run.writer.seq;
-    if (this.store !== null) await this.store.truncate(this.id, seq);
+    if (this.store !== null) {
+      await this.store.truncate(this.id, seq);
+      try {
+        await checkSameHistory(this.store, this.id, run);
+      } catch (error) {
+        // The stored ledger is cut at t and the model cannot rebuild it: nothing can go on from here.
+        this.failure = error as TwinError;
+        this.setStatus('failed');
+        throw error;
+      }
+    }
     this.adopt(run, prefix, t);
     this.emitter.emit('rewind', { t, seq });
     if (previous !== this.statusValue) this.emitStatus(previous);
@@ -376,11 +386,37 @@ export class Simulation extends SimulationCore {
       const forkSeq = run.writer.seq;
       await child.store.createSimulation(child.catalogRecord({ simId: this.id, forkSeq }));
       await child.store.copyPrefix(this.id, child.id, forkSeq);
+      const store = child.store;
+      await checkSameHistory(store, child.id, run).catch(async (error: unknown) => {
+        await store.deleteSimulation(child.id).catch(() => undefined);
+        throw error;
+      });
     }
     child.idCounter = this.idCounter;
     child.adopt(run, prefix, t);
     for (const breakpoint of this.breakpointSet.list()) child.addBreakpoint(breakpoint.expression);
     for (const request of requests) child.intervene({ ...request, at: request.at ?? t });
     return child;
+  }
+}
+
+/**
+ * A re-execution must rebuild exactly the stored prefix; a different hash means the model is not a pure function
+ * of (scenario, seed, log) (wall clock, global state, unordered iteration...). Cheap: the store hashes its tail.
+ */
+async function checkSameHistory(
+  store: LedgerStore,
+  simId: string,
+  run: { readonly writer: { head(): LedgerHead } },
+): Promise<void> {
+  const stored = await store.head(simId);
+  const rebuilt = run.writer.head();
+  if (stored.seq !== rebuilt.seq || stored.hash !== rebuilt.hash) {
+    throw new TwinError(
+      TwinErrorCode.LedgerCorrupt,
+      `Re-executing ${simId} did not reproduce its ledger (stored seq ${stored.seq} ${stored.hash.slice(0, 12)}, ` +
+        `re-executed seq ${rebuilt.seq} ${rebuilt.hash.slice(0, 12)}): the model is not deterministic`,
+      { simId, stored, rebuilt },
+    );
   }
 }
