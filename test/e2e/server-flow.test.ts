@@ -25,7 +25,11 @@ describe('server flow over a real socket', () => {
     const receiver = await startReceiver(1);
     const sim = await client.createSimulation({ example: 'evening-peak' });
     expect(sim.status).toBe('ready');
-    const hook = await client.createWebhook({ url: receiver.url, eventTypes: ['FAULT_INJECTED'], simulationId: sim.id });
+    const hook = await client.createWebhook({
+      url: receiver.url,
+      eventTypes: ['FAULT_INJECTED'],
+      simulationId: sim.id,
+    });
     expect(hook.secret).toMatch(/^whsec_/);
 
     const streamed: LedgerEvent[] = [];
@@ -159,7 +163,10 @@ describe('server flow over a real socket', () => {
   it('serves health, OpenAPI and the seed 001 twin API', async () => {
     const { client } = server.account('twin');
     expect((await client.health()).status).toBe('ok');
-    const spec = (await (await fetch(`${server.url}/openapi.json`)).json()) as { openapi: string; paths: Record<string, unknown> };
+    const spec = (await (await fetch(`${server.url}/openapi.json`)).json()) as {
+      openapi: string;
+      paths: Record<string, unknown>;
+    };
     expect(spec.openapi).toMatch(/^3\./);
     expect(Object.keys(spec.paths)).toContain('/simulation/{simId}/assets/{kind}/{assetId}');
     const sim = await client.twin.createScenario({ example: 'city-10' });

@@ -51,7 +51,8 @@ export function openStream(
 
   const handle = (message: StreamMessage): void => {
     if (message.type === 'events') {
-      const fresh = lastSeq === undefined ? message.events : message.events.filter((event) => event.seq > (lastSeq as number));
+      const fresh =
+        lastSeq === undefined ? message.events : message.events.filter((event) => event.seq > (lastSeq as number));
       if (fresh.length > 0) {
         lastSeq = fresh[fresh.length - 1].seq;
         options.onEvents?.(fresh);

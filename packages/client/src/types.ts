@@ -193,7 +193,12 @@ export interface Problem {
 export interface ScenarioValidation {
   readonly valid: boolean;
   readonly issues: readonly ProblemIssue[];
-  readonly scenario: { readonly name: string; readonly pack: string; readonly durationS: number; readonly sha256: string } | null;
+  readonly scenario: {
+    readonly name: string;
+    readonly pack: string;
+    readonly durationS: number;
+    readonly sha256: string;
+  } | null;
 }
 
 export interface AccountInfo {

@@ -113,10 +113,18 @@ const handlers: { [K in keyof WorkerOps]: Handler<K> } = {
       speed = factor;
       return info();
     }
-    // Check the request now (status, time) so the caller gets the error, then let the run go on by itself.
-    const run = play(factor, until);
-    run.catch(() => undefined);
-    return info();
+    if (sim.status === 'finished') {
+      throw new TwinError(TwinErrorCode.SimulationFinished, `Simulation ${sim.id} has finished`, { simId: sim.id });
+    }
+    if (until !== undefined && until < sim.now) {
+      throw new TwinError(TwinErrorCode.TimeOutOfRange, `Cannot run until ${until} s: now is ${sim.now} s`, {
+        field: 'until',
+      });
+    }
+    // The reply goes first; the run then goes on by itself (a model that fails in its first slice is reported
+    // through the status stream, not as this request's error).
+    setImmediate(() => void play(factor, until).catch(() => undefined));
+    return { ...info(), playing: true, status: 'running' };
   },
   runUntil: async ({ t }) => {
     assertAlive();

@@ -1,0 +1,156 @@
+import { fileURLToPath } from 'node:url';
+import { DoppelApiError } from '@doppel/client';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { faultyScenario } from '../../apps/server/test/fixtures/faulty-pack.js';
+import type { DoppelClient, Simulation } from '@doppel/client';
+import { startTestServer, type TestServer } from './server-helpers.js';
+
+function paramNames(url: string): string[] {
+  return [...url.matchAll(/:([A-Za-z]+)|(\*)/g)].map((match) => match[1] ?? '*');
+}
+
+async function waitForStatus(
+  client: DoppelClient,
+  id: string,
+  status: string,
+  timeoutMs = 60_000,
+): Promise<Simulation> {
+  const deadline = Date.now() + timeoutMs;
+  let sim = await client.getSimulation(id);
+  while (sim.status !== status && Date.now() < deadline) {
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    sim = await client.getSimulation(id);
+  }
+  return sim;
+}
+
+const faultyPackPath = fileURLToPath(new URL('../../apps/server/test/fixtures/faulty-pack.ts', import.meta.url));
+
+describe('tenancy and limits', () => {
+  let server: TestServer;
+  beforeAll(async () => {
+    server = await startTestServer();
+  });
+  afterAll(async () => {
+    await server.close();
+  });
+
+  it("answers 404 for another account's ids on every route that takes one", async () => {
+    const owner = server.account('owner');
+    const intruder = server.account('intruder', ['read', 'write', 'admin']);
+    const sim = await owner.client.createSimulation({ example: 'evening-peak' });
+    await owner.client.runUntil(sim.id, 600);
+    const record = await owner.client.patchAsset(sim.id, 'station', 'station_01', {
+      action: 'trigger_outage',
+      duration_seconds: 60,
+      at: 900,
+    });
+    const breakpoint = await owner.client.addBreakpoint(sim.id, "station('station_01').queue_length > 5");
+    const hook = await owner.client.createWebhook({ url: 'http://127.0.0.1:9/hook', eventTypes: ['*'] });
+    const vehicle = await owner.client.twin.createVehicle({ physical_vehicle_id: 'AV-1', model_type: 'sedan' });
+    const values: Record<string, string> = {
+      simId: sim.id,
+      kind: 'station',
+      assetId: 'station_01',
+      interventionId: record.id,
+      breakpointId: breakpoint.id,
+      webhookId: hook.id,
+      id: vehicle.id,
+    };
+    // Packs, examples, docs and static files are shared by every account: they take no account-owned id.
+    const shared = new Set(['pack', 'exampleId', '*']);
+    const routes = server.context.routes.filter((route) => route.url.includes(':') || route.url.includes('*'));
+    const owned = routes.filter((route) => !paramNames(route.url).some((name) => shared.has(name)));
+    for (const route of owned) {
+      const url = route.url.replace(/:([A-Za-z]+)/g, (_, name: string) => encodeURIComponent(values[name]));
+      expect(values, route.url).toMatchObject(
+        Object.fromEntries(paramNames(route.url).map((n) => [n, expect.any(String)])),
+      );
+      const bodyless = route.method === 'GET' || route.method === 'HEAD' || route.method === 'DELETE';
+      const response = await fetch(server.url + url, {
+        method: route.method,
+        headers: {
+          authorization: `Bearer ${intruder.key}`,
+          ...(bodyless ? {} : { 'content-type': 'application/json' }),
+        },
+        body: bodyless ? undefined : '{}',
+      });
+      expect(response.status, `${route.method} ${route.url}`).toBe(404);
+    }
+    expect(owned.length).toBeGreaterThan(30);
+    expect(owned.map((route) => route.url)).toContain('/simulation/:simId/assets/:kind/:assetId');
+    // The owner still sees everything.
+    expect((await owner.client.getSimulation(sim.id)).id).toBe(sim.id);
+    expect((await owner.client.interventions(sim.id)).map((item) => item.id)).toEqual([record.id]);
+  });
+
+  it('refuses missing keys, wrong scopes and private webhook URLs', async () => {
+    const reader = server.account('reader', ['read']);
+    const denied = await reader.client.createSimulation({ example: 'city-10' }).catch((error: DoppelApiError) => error);
+    expect((denied as DoppelApiError).code).toBe('DOPPEL_ERR_FORBIDDEN');
+    const anonymous = await fetch(`${server.url}/api/v1/simulations`);
+    expect(anonymous.status).toBe(401);
+    expect(((await anonymous.json()) as { code: string }).code).toBe('DOPPEL_ERR_UNAUTHORIZED');
+    const writer = server.account('writer');
+    const refused = await writer.client
+      .createWebhook({ url: 'http://10.0.0.8/hook', eventTypes: ['*'] })
+      .catch((error: DoppelApiError) => error);
+    expect((refused as DoppelApiError).code).toBe('DOPPEL_ERR_WEBHOOK_URL_REFUSED');
+    expect((refused as DoppelApiError).issues[0].path).toBe('body.url');
+  });
+});
+
+describe('rate limits', () => {
+  it('answers 429 with Retry-After', async () => {
+    const server = await startTestServer({ limits: { rateLimitMax: 5, rateLimitWindowMs: 60_000 } });
+    try {
+      const { client } = server.account('busy');
+      for (let i = 0; i < 5; i++) await client.listSimulations();
+      const error = await client.listSimulations().catch((caught: DoppelApiError) => caught);
+      expect(error).toBeInstanceOf(DoppelApiError);
+      expect((error as DoppelApiError).status).toBe(429);
+      expect((error as DoppelApiError).code).toBe('DOPPEL_ERR_RATE_LIMITED');
+      expect((error as DoppelApiError).retryAfterS).toBeGreaterThan(0);
+    } finally {
+      await server.close();
+    }
+  });
+});
+
+describe('worker isolation', () => {
+  it(
+    'stops and fails a simulation that throws, hangs, spins or exhausts memory; the others carry on',
+    { timeout: 120_000 },
+    async () => {
+      const server = await startTestServer({
+        packModules: [faultyPackPath],
+        limits: { workerHeartbeatTimeoutMs: 1_000, maxEventsPerRun: 200_000, workerMemoryMb: 96 },
+      });
+      try {
+        const { client } = server.account('chaos');
+        const healthy = await client.createSimulation({ example: 'evening-peak' });
+        await client.run(healthy.id);
+        const broken = await Promise.all(
+          (['throw', 'hang', 'spin', 'memory'] as const).map((mode) =>
+            client.createSimulation({ scenario: faultyScenario(mode), name: mode }),
+          ),
+        );
+        await Promise.all(broken.map((sim) => client.run(sim.id)));
+        for (const sim of broken) {
+          const after = await waitForStatus(client, sim.id, 'failed');
+          expect(after.status, sim.name).toBe('failed');
+          expect(after.error, sim.name).toBeTruthy();
+          const refused = await client.step(sim.id, { events: 1 }).catch((error: DoppelApiError) => error);
+          expect((refused as DoppelApiError).code, sim.name).toBe('DOPPEL_ERR_SIMULATION_FAILED');
+        }
+        const finished = await waitForStatus(client, healthy.id, 'finished');
+        expect(finished.status).toBe('finished');
+        expect(finished.simTime).toBe(86_400);
+        const ok = await client.createSimulation({ scenario: faultyScenario('ok') });
+        expect((await client.runUntil(ok.id, 3600)).status).toBe('finished');
+      } finally {
+        await server.close();
+      }
+    },
+  );
+});
