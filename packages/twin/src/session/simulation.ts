@@ -6,13 +6,14 @@ import type {
   InterventionRequest,
 } from '../contracts/interventions.js';
 import type { JsonObject } from '../contracts/json.js';
-import type { LedgerEvent, LedgerHead, LedgerQuery, LedgerStore } from '../contracts/ledger.js';
+import type { LedgerEvent, LedgerHead, LedgerQuery } from '../contracts/ledger.js';
 import type { OutputTable } from '../contracts/pack.js';
 import { TwinError, TwinErrorCode } from '../errors.js';
 import { systemClock } from '../ports/clock.js';
 import type { Breakpoint } from './breakpoints.js';
 import { validateIntervention } from './interventions.js';
 import { Pacing, checkFactor } from './pacing.js';
+import { checkSameHistory } from './integrity.js';
 import { SimulationCore } from './simulation-core.js';
 import { resolveInit, scheduledLog, type SimulationInit } from './setup.js';
 import type { TelemetryRow } from './telemetry.js';
@@ -397,26 +398,5 @@ export class Simulation extends SimulationCore {
     for (const breakpoint of this.breakpointSet.list()) child.addBreakpoint(breakpoint.expression);
     for (const request of requests) child.intervene({ ...request, at: request.at ?? t });
     return child;
-  }
-}
-
-/**
- * A re-execution must rebuild exactly the stored prefix; a different hash means the model is not a pure function
- * of (scenario, seed, log) (wall clock, global state, unordered iteration...). Cheap: the store hashes its tail.
- */
-async function checkSameHistory(
-  store: LedgerStore,
-  simId: string,
-  run: { readonly writer: { head(): LedgerHead } },
-): Promise<void> {
-  const stored = await store.head(simId);
-  const rebuilt = run.writer.head();
-  if (stored.seq !== rebuilt.seq || stored.hash !== rebuilt.hash) {
-    throw new TwinError(
-      TwinErrorCode.LedgerCorrupt,
-      `Re-executing ${simId} did not reproduce its ledger (stored seq ${stored.seq} ${stored.hash.slice(0, 12)}, ` +
-        `re-executed seq ${rebuilt.seq} ${rebuilt.hash.slice(0, 12)}): the model is not deterministic`,
-      { simId, stored, rebuilt },
-    );
   }
 }
