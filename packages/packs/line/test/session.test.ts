@@ -76,4 +76,18 @@ describe('the line on the twin session', () => {
       expect(b.released).toBe(b.finished + b.scrapped + b.inBuffers + b.inMachines);
     }
   });
+
+  it('breakpoints read machine and buffer state by kind', async () => {
+    const sim = await newSim();
+    sim.addBreakpoint("machine('a').state == 'DOWN'");
+    const stop = sim.runToEnd();
+    expect(stop.reason).toBe('breakpoint');
+    expect(sim.asset('a').state.state).toBe('DOWN');
+    const first = (await sim.store?.query({ simId: sim.id, assetId: 'a', eventTypes: ['BREAKDOWN'], limit: 1 })) ?? [];
+    expect(first[0]?.simTime).toBe(sim.now);
+    sim.removeBreakpoint(sim.breakpoints()[0]?.id as string);
+    sim.addBreakpoint("buffer('a_to_b').full");
+    expect(sim.runToEnd().reason).toBe('breakpoint');
+    expect(sim.asset('a_to_b').state.level).toBe(10);
+  });
 });
