@@ -1,4 +1,59 @@
+import { Catalog, SCOPES, type Scope } from '@doppel/server';
 import type { Command } from 'commander';
+import { UserError } from '../user-error.js';
 
-/** Registers `doppel accounts`. */
-export function register(_program: Command): void {}
+export interface AccountsCreateOptions {
+  scopes?: string[];
+  data?: string;
+}
+
+function parseScopes(values: readonly string[] | undefined): Scope[] {
+  const scopes = (values ?? ['read', 'write']).flatMap((value) => value.split(',')).filter(Boolean);
+  for (const scope of scopes) {
+    if (!(SCOPES as readonly string[]).includes(scope)) {
+      throw new UserError(`unknown scope "${scope}" (scopes: ${SCOPES.join(', ')})`);
+    }
+  }
+  return scopes as Scope[];
+}
+
+/** Creates an account in a data directory's catalog and returns what to print (the key is shown only here). */
+export function createAccount(name: string, options: AccountsCreateOptions): string {
+  if (!/^[A-Za-z0-9._-]{1,100}$/.test(name)) {
+    throw new UserError(`account names use letters, digits, ".", "_" and "-" (got "${name}")`);
+  }
+  const scopes = parseScopes(options.scopes);
+  const catalog = Catalog.open(options.data ?? '.doppel');
+  try {
+    if (catalog.accountByName(name) !== null) throw new UserError(`account "${name}" already exists`);
+    const created = catalog.createAccount(name, scopes);
+    return JSON.stringify({ account: created.account, key: created.key, scopes: created.scopes }, null, 2);
+  } finally {
+    catalog.close();
+  }
+}
+
+/** Registers `doppel accounts` (create, list) working on the server's catalog in the data directory. */
+export function register(program: Command): void {
+  const accounts = program.command('accounts').description('Manage accounts and API keys of a Doppel server');
+  accounts
+    .command('create <name>')
+    .description('Create an account; prints {account, key, scopes} as JSON (the key is shown once)')
+    .option('--scopes <scopes...>', `scopes (${SCOPES.join(', ')})`, ['read', 'write'])
+    .option('--data <dir>', 'data directory of the server', '.doppel')
+    .action((name: string, options: AccountsCreateOptions) => {
+      process.stdout.write(`${createAccount(name, options)}\n`);
+    });
+  accounts
+    .command('list')
+    .description('List accounts as JSON')
+    .option('--data <dir>', 'data directory of the server', '.doppel')
+    .action((options: { data?: string }) => {
+      const catalog = Catalog.open(options.data ?? '.doppel');
+      try {
+        process.stdout.write(`${JSON.stringify(catalog.listAccounts(), null, 2)}\n`);
+      } finally {
+        catalog.close();
+      }
+    });
+}

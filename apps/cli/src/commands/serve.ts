@@ -1,4 +1,52 @@
+import { startServer } from '@doppel/server';
 import type { Command } from 'commander';
+import { UserError } from '../user-error.js';
 
-/** Registers `doppel serve`. */
-export function register(_program: Command): void {}
+export interface ServeOptions {
+  host?: string;
+  port?: string;
+  data?: string;
+  demo?: boolean;
+  allowWebhookHost?: string[];
+}
+
+function parsePort(value: string | undefined): number {
+  if (value === undefined) return 8080;
+  const port = Number(value);
+  if (!/^\d+$/.test(value) || port > 65535) throw new UserError(`--port must be an integer 0..65535, got "${value}"`);
+  return port;
+}
+
+/** Registers `doppel serve`: the sandbox server on embedded defaults (SQLite files in the data directory). */
+export function register(program: Command): void {
+  program
+    .command('serve')
+    .description(
+      'Start the Doppel server (REST API, WebSocket stream, webhooks, web UI) with a local demo account and city',
+    )
+    .option('--host <host>', 'address to listen on', '127.0.0.1')
+    .option('--port <port>', 'port to listen on', '8080')
+    .option('--data <dir>', 'data directory (catalog and ledgers)', '.doppel')
+    .option('--no-demo', 'do not create the local demo account and simulation')
+    .option(
+      '--allow-webhook-host <host...>',
+      'hosts or IPs webhooks may reach even though they are private or loopback',
+    )
+    .action(async (options: ServeOptions) => {
+      const server = await startServer({
+        host: options.host,
+        port: parsePort(options.port),
+        dataDir: options.data,
+        demo: options.demo !== false,
+        webhooks: options.allowWebhookHost !== undefined ? { allowHosts: options.allowWebhookHost } : undefined,
+        logLevel: process.env.DOPPEL_LOG_LEVEL ?? 'warn',
+      });
+      const lines = [`Doppel is running at ${server.url}`, `  API docs:  ${server.url}/docs`];
+      if (server.demo !== null) {
+        lines.push(`  Sign in:   ${server.demo.signInUrl}`, `  API key:   ${server.demo.key}`);
+        if (server.demo.simulationId !== null) lines.push(`  Demo city: ${server.demo.simulationId}`);
+      }
+      lines.push('Press Ctrl+C to stop (every simulation ledger is flushed first).');
+      process.stdout.write(`${lines.join('\n')}\n`);
+    });
+}
