@@ -1,0 +1,102 @@
+import { existsSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import type { LedgerEvent, StreamMessage } from '@doppel/client';
+import { SqliteLedgerStore } from '@doppel/store-sqlite';
+import { describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
+import { startTestServer, waitFor } from './server-helpers.js';
+
+function expectComplete(events: readonly LedgerEvent[], head: number): void {
+  const seqs = events.map((event) => event.seq);
+  expect(seqs.length).toBe(head);
+  expect(seqs).toEqual(Array.from({ length: head }, (_, i) => i + 1));
+}
+
+describe('WebSocket stream', () => {
+  it('a client that keeps reconnecting misses nothing and sees nothing twice', { timeout: 120_000 }, async () => {
+    const server = await startTestServer();
+    try {
+      const { client } = server.account('watcher');
+      const sim = await client.createSimulation({ example: 'evening-peak' });
+      const received: LedgerEvent[] = [];
+      let opens = 0;
+      const stream = client.stream(sim.id, {
+        afterSeq: 0,
+        reconnectDelayMs: 10,
+        onOpen: () => opens++,
+        onEvents: (events) => received.push(...events),
+      });
+      await waitFor(() => opens === 1);
+      await client.run(sim.id, { speed: 20_000 });
+      const dropper = setInterval(() => stream.drop(), 150);
+      let finished = await client.getSimulation(sim.id);
+      while (finished.status !== 'finished') {
+        await new Promise((resolve) => setTimeout(resolve, 100));
+        finished = await client.getSimulation(sim.id);
+      }
+      clearInterval(dropper);
+      await waitFor(() => stream.lastSeq === finished.headSeq, 30_000);
+      stream.close();
+      expect(opens).toBeGreaterThan(3);
+      expectComplete(received, finished.headSeq);
+      const stored = await client.ledger(sim.id, { afterSeq: finished.headSeq - 5, limit: 10 });
+      expect(received.slice(-5)).toEqual(stored);
+    } finally {
+      await server.close();
+    }
+  });
+
+  it(
+    'a slow client gets a gap notice and catches up from the store without stalling the run',
+    { timeout: 120_000 },
+    async () => {
+      const server = await startTestServer({ limits: { wsMaxBufferedBytes: 16 * 1024 } });
+      try {
+        const { client, key } = server.account('slow');
+        const sim = await client.createSimulation({ example: 'evening-peak' });
+        const socket = new WebSocket(client.streamUrl(sim.id, 0), ['doppel', `doppel-key.${key}`]);
+        const messages: StreamMessage[] = [];
+        socket.on('message', (data) => messages.push(JSON.parse(String(data)) as StreamMessage));
+        await new Promise((resolve) => socket.once('open', resolve));
+        // Stop reading: the server's send buffer for this client fills up.
+        const raw = (socket as unknown as { _socket: { pause(): void; resume(): void } })._socket;
+        raw.pause();
+        const finished = await client.runUntil(sim.id, 86_400);
+        expect(finished.status).toBe('finished');
+        raw.resume();
+        const events = () => messages.flatMap((message) => (message.type === 'events' ? message.events : []));
+        await waitFor(() => events().at(-1)?.seq === finished.headSeq, 60_000);
+        socket.close();
+        expect(messages.some((message) => message.type === 'gap')).toBe(true);
+        expectComplete(events(), finished.headSeq);
+      } finally {
+        await server.close();
+      }
+    },
+  );
+
+  it('a graceful shutdown keeps every acknowledged ledger record', { timeout: 120_000 }, async () => {
+    const server = await startTestServer();
+    const { client } = server.account('durable');
+    const sim = await client.createSimulation({ example: 'evening-peak' });
+    const received: LedgerEvent[] = [];
+    const stream = client.stream(sim.id, { afterSeq: 0, onEvents: (events) => received.push(...events) });
+    await client.run(sim.id, { speed: 5_000 });
+    await waitFor(() => received.length > 2_000, 60_000);
+    const ledgerPath = join(server.config.dataDir, 'sims', `${sim.id}.sqlite`);
+    stream.close();
+    const seen = received[received.length - 1].seq;
+    await server.app.close();
+    expect(existsSync(ledgerPath)).toBe(true);
+    const store = SqliteLedgerStore.open(ledgerPath);
+    try {
+      const verification = await store.verify(sim.id);
+      expect(verification.ok).toBe(true);
+      const head = await store.head(sim.id);
+      expect(head.seq).toBeGreaterThanOrEqual(seen);
+    } finally {
+      await store.close();
+      rmSync(server.config.dataDir, { recursive: true, force: true });
+    }
+  });
+});
