@@ -127,15 +127,20 @@ export class LineModel implements PackModel {
   }
 
   /** SKU context, then buffer levels and machine states (snapshots), per telemetry row. */
-  telemetryColumns(): Record<string, string | number> {
+  /** The SKU context columns, which seed 002's telemetry table puts right after the time. */
+  telemetryContext(): Record<string, string | number> {
     const sku = (this.lines[0] as LineRuntime).sku;
-    const columns: Record<string, string | number> = {
+    return {
       sku_name: sku.name,
       sku_description: sku.description,
       size_oz: sku.size_oz,
       units_per_case: sku.units_per_case,
       cases_per_pallet: sku.cases_per_pallet,
     };
+  }
+
+  telemetryColumns(): Record<string, string | number> {
+    const columns: Record<string, string | number> = {};
     for (const buffer of this.buffers) columns[`${buffer.id}_level`] = buffer.level;
     for (const machine of this.machines) columns[`${machine.id}_state`] = machine.state;
     return columns;

@@ -36,7 +36,9 @@ export interface PackModel {
   /** Called once at the end of a run (or export), for summary.json; JSON-serialisable. */
   summary?(): JsonObject;
   outputTables?(): readonly OutputTable[];
-  /** Extra telemetry columns per interval row (e.g. buffer levels, machine states), optional. */
+  /** Context columns placed right after time and datetime in each telemetry row (e.g. the SKU), optional. */
+  telemetryContext?(): Record<string, string | number>;
+  /** Extra telemetry columns after the KPIs in each row (e.g. buffer levels, machine states), optional. */
   telemetryColumns?(): Record<string, string | number>;
 }
 

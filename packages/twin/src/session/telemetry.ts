@@ -53,6 +53,8 @@ export class TelemetryMonitor {
       time: at,
       datetime: formatEpochMsIso(this.startMs + at * 1000),
     };
+    const context = this.model.telemetryContext?.();
+    if (context !== undefined) for (const name of Object.keys(context)) if (!(name in row)) row[name] = context[name];
     for (const name of this.order) if (name in kpis) row[name] = this.valueOf(name, kpis[name]);
     for (const name of Object.keys(kpis)) if (!(name in row)) row[name] = this.valueOf(name, kpis[name]);
     const extra = this.model.telemetryColumns?.();
