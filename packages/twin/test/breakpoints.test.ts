@@ -1,4 +1,5 @@
 import { Environment } from '@doppel/engine';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { AssetExpressionCompiler, AssetRegistry, TwinError } from '../src/index.js';
 import { queuePack } from './fixtures/queue-pack.js';
@@ -128,5 +129,26 @@ describe('breakpoints', () => {
     );
     expect(errorOf(() => sim.addBreakpoint("queue('q7').queue_length > 2")).code).toBe('DOPPEL_ERR_INVALID_EXPRESSION');
     await expect(newSim({ breakpoints: ['now >'] })).rejects.toBeInstanceOf(TwinError);
+  });
+
+  it('never change the run, whatever they watch (property)', async () => {
+    const plain = await newSim({ store: null });
+    plain.runToEnd();
+    await fc.assert(
+      fc.asyncProperty(
+        fc.constantFrom('q1', 'q2'),
+        fc.integer({ min: 1, max: 8 }),
+        fc.integer({ min: 0, max: 14_000 }),
+        async (queue, threshold, at) => {
+          const sim = await newSim({ store: null });
+          sim.addBreakpoint(`queue('${queue}').queue_length >= ${threshold} || now >= ${at}.0`);
+          let guard = 0;
+          while (sim.runToEnd().reason === 'breakpoint' && guard++ < 10_000);
+          expect(sim.head()).toEqual(plain.head());
+          expect(sim.telemetry()).toEqual(plain.telemetry());
+        },
+      ),
+      { numRuns: 15 },
+    );
   });
 });

@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { MemoryLedgerStore, Simulation, TwinError, type LedgerEvent } from '../src/index.js';
 import { queuePack, queueScenario } from './fixtures/queue-pack.js';
@@ -146,5 +147,28 @@ describe('Simulation', () => {
     expect(page.map((r) => r.seq)).toEqual([11, 12, 13, 14, 15]);
     const bare = await newSim({ store: null });
     expect(await codeOf(() => bare.query())).toBe('DOPPEL_ERR_INVALID_STATE');
+  });
+
+  it('any way of cutting a run into calls gives the same ledger and telemetry (property)', async () => {
+    const whole = await newSim({ store: null });
+    whole.runToEnd();
+    const step = fc.oneof(
+      fc.record({ kind: fc.constant('until' as const), dt: fc.double({ min: 0, max: 2000, noNaN: true }) }),
+      fc.record({ kind: fc.constant('events' as const), n: fc.integer({ min: 1, max: 200 }) }),
+    );
+    await fc.assert(
+      fc.asyncProperty(fc.array(step, { maxLength: 15 }), async (steps) => {
+        const sim = await newSim({ store: null });
+        for (const s of steps) {
+          if (sim.status === 'finished') break;
+          if (s.kind === 'until') sim.runUntil(Math.min(sim.now + s.dt, sim.horizon));
+          else sim.step({ events: s.n });
+        }
+        sim.runToEnd();
+        expect(sim.head()).toEqual(whole.head());
+        expect(sim.telemetry()).toEqual(whole.telemetry());
+      }),
+      { numRuns: 25 },
+    );
   });
 });
