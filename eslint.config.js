@@ -5,7 +5,10 @@ import tseslint from 'typescript-eslint';
 import globals from 'globals';
 
 const nondeterministicGlobals = ['Date', 'setTimeout', 'setInterval', 'setImmediate', 'performance', 'process'].map(
-  (name) => ({ name, message: `${name} is not deterministic: time and randomness are injected (Clock port, RNG streams).` }),
+  (name) => ({
+    name,
+    message: `${name} is not deterministic: time and randomness are injected (Clock port, RNG streams).`,
+  }),
 );
 const nondeterministicSyntax = [
   {
@@ -31,7 +34,17 @@ const apps = ['@doppel/cli', '@doppel/server', '@doppel/web'];
 const packs = ['@doppel/pack-swap', '@doppel/pack-line'];
 
 export default tseslint.config(
-  { ignores: ['**/dist/**', '**/node_modules/**', 'test-output/**', 'apps/web/dist/**', 'out/**'] },
+  {
+    ignores: [
+      '**/dist/**',
+      '**/node_modules/**',
+      'test-output/**',
+      'apps/web/dist/**',
+      'out/**',
+      'output/**',
+      '**/.scratch/**',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
@@ -46,7 +59,12 @@ export default tseslint.config(
   layer(
     ['packages/engine/src/**/*.ts'],
     ['@doppel/twin', ...packs, ...apps, '@doppel/store-sqlite', '@doppel/client'],
-    [{ group: ['node:*', 'fs', 'path', 'os', 'worker_threads', 'crypto'], message: 'The engine has no node dependencies.' }],
+    [
+      {
+        group: ['node:*', 'fs', 'path', 'os', 'worker_threads', 'crypto'],
+        message: 'The engine has no node dependencies.',
+      },
+    ],
   ),
   layer(['packages/twin/src/**/*.ts'], [...packs, ...apps, '@doppel/store-sqlite', '@doppel/client']),
   layer(['packages/packs/swap/src/**/*.ts'], ['@doppel/pack-line', ...apps, '@doppel/store-sqlite', '@doppel/client']),

@@ -6,7 +6,12 @@ export default defineConfig({
   resolve: { conditions: ['@doppel/source', 'module', 'node', 'import', 'default'] },
   ssr: { resolve: { conditions: ['@doppel/source', 'module', 'node', 'import', 'default'] } },
   test: {
-    include: ['packages/**/test/**/*.test.ts', 'apps/*/test/**/*.test.ts', 'bench/test/**/*.test.ts', 'test/e2e/**/*.test.ts'],
+    include: [
+      'packages/**/test/**/*.test.ts',
+      'apps/*/test/**/*.test.ts',
+      'bench/test/**/*.test.ts',
+      'test/e2e/**/*.test.ts',
+    ],
     exclude: ['**/node_modules/**', '**/dist/**'],
     testTimeout: 30_000,
     hookTimeout: 60_000,
