@@ -33,21 +33,28 @@ export function ratesFromTable(rows: readonly DemandRow[]): Map<string, number[]
  * Returns the sim time of the next arrival after `now`, or Infinity when the profile is zero all day.
  */
 export function nextArrival(ratesPerHour: readonly number[], offsetS: number, now: number, exp1: number): number {
+  let dayMass = 0;
+  for (let h = 0; h < 24; h++) dayMass += ratesPerHour[h];
+  if (!(dayMass > 0)) return Infinity;
   let need = exp1;
   let t = now;
-  let idle = 0;
   for (;;) {
     const local = (((t + offsetS) % DAY_S) + DAY_S) % DAY_S;
+    if (local === 0 && need > dayMass) {
+      // Whole days at once, so sparse demand costs no more than busy demand.
+      const days = Math.floor(need / dayMass);
+      t += days * DAY_S;
+      need -= days * dayMass;
+      if (need <= 0) need = Number.MIN_VALUE;
+      continue;
+    }
     const hour = Math.floor(local / HOUR_S);
     const segEnd = t + (hour + 1) * HOUR_S - local;
     const rate = ratesPerHour[hour] / HOUR_S;
     if (rate > 0) {
-      idle = 0;
       const mass = rate * (segEnd - t);
       if (mass >= need) return t + need / rate;
       need -= mass;
-    } else if (++idle > 24) {
-      return Infinity;
     }
     t = segEnd;
   }

@@ -79,7 +79,15 @@ export class ChargerRt {
   }
 
   private makeSnapshot(): ChargerSnapshot {
-    return { battery: this.battery?.id ?? null, fault_type: this.faultType, id: this.id, state: this.state };
+    const battery = this.battery?.id;
+    const fault = this.faultType;
+    if (battery === undefined)
+      return fault === null
+        ? { id: this.id, state: this.state }
+        : { fault_type: fault, id: this.id, state: this.state };
+    return fault === null
+      ? { battery, id: this.id, state: this.state }
+      : { battery, fault_type: fault, id: this.id, state: this.state };
   }
 }
 

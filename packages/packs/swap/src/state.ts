@@ -13,11 +13,12 @@ export type StationStatus = (typeof STATION_STATUSES)[number];
 /** Band keys sort as text in ascending SoC order (and never look like array indices, which canonical JSON dislikes). */
 export const SOC_BANDS = ['soc_0_20', 'soc_20_50', 'soc_50_80', 'soc_80_90', 'soc_90_100'] as const;
 
+/** One charger of a station. `battery` and `fault_type` are left out when there is none (compact ledger). */
 export const chargerStateSchema = z.strictObject({
+  battery: z.string().optional(),
+  fault_type: z.enum(FAULT_TYPES).optional(),
   id: z.string(),
   state: z.enum(CHARGER_STATES),
-  fault_type: z.enum(FAULT_TYPES).nullable(),
-  battery: z.string().nullable(),
 });
 export type ChargerSnapshot = z.infer<typeof chargerStateSchema>;
 
