@@ -42,7 +42,7 @@ export const setSoc: BatteryIntervention<{ soc: number }> = {
       reallocate(net, b.station);
     } else if (b.rider !== null) {
       const r = b.rider;
-      if (r.battery === b && r.status !== 'done') {
+      if (r.battery === b) {
         net.twin.update(r.asset, { battery_soc: round4(args.soc) }, 'SOC_SET', { battery: b.id });
       }
     } else {
@@ -135,6 +135,6 @@ export const cancelTrip: VehicleIntervention<Record<string, never>> = {
     r.status = 'cancelled';
     st.cancelled++;
     net.twin.update(asset, { status: 'cancelled' }, 'TRIP_CANCELLED', { station: st.id });
-    net.releaseToField(r.battery);
+    net.releaseVehicle(r);
   },
 };

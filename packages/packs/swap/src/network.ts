@@ -4,7 +4,7 @@ import type { ChargeCurve } from './charging.js';
 import { demandRowSchema, type SwapConfig } from './config.js';
 import { ratesFromTable, startSecondOfDay } from './demand.js';
 import { nearestNeighbours, planStations, type CityExtent } from './layout.js';
-import { BatteryRt, BayRt, ChargerRt, StationRt } from './runtime.js';
+import { BatteryRt, BayRt, ChargerRt, RiderRt, StationRt } from './runtime.js';
 import { WaitStats } from './stats.js';
 import {
   type BatteryState,
@@ -12,10 +12,11 @@ import {
   type Inventory,
   type StationState,
   type StationStatus,
+  type VehicleState,
 } from './state.js';
 
 /**
- * The live network of one simulation: stations, the batteries on scooters in the city (the field pool), and the
+ * The live network of one simulation: stations, the fleet of scooters (each carrying one battery), and the
  * shared settings. Behaviour lives in charging-ops, swap-ops and rider-ops; this class holds state and the helpers
  * that turn runtime changes into asset updates.
  */
@@ -30,9 +31,11 @@ export class SwapNetwork {
   /** Seconds past local midnight at sim time 0. */
   readonly dayOffsetS: number;
   /** Batteries on scooters that are not at a station: handed to arriving riders oldest first. */
-  private field: BatteryRt[] = [];
-  private fieldHead = 0;
-  /** Riders who arrived while the field pool was empty (should stay 0: size the pool generously). */
+  /** Scooters with no trip in progress, longest idle first: the next arrival anywhere is one of them. */
+  private idleFleet: RiderRt[] = [];
+  private idleHead = 0;
+  fleetSize = 0;
+  /** Arrivals while every scooter was busy (should stay 0: size the fleet generously). */
   lostArrivals = 0;
   ridersInTransit = 0;
   /** Waits of every swap in the network (station trackers hold their own). */
@@ -86,7 +89,7 @@ export class SwapNetwork {
       st.neighbours = lists[i].map((n) => ({ station: this.stations[n.index], km: n.km }));
     });
     for (const st of this.stations) this.createStation(st);
-    this.createField();
+    this.createFleet();
   }
 
   private createStation(st: StationRt): void {
@@ -128,14 +131,28 @@ export class SwapNetwork {
     this.noteInventory(st);
   }
 
-  private createField(): void {
+  /** The scooters in the city at t=0, each with a battery: every arriving rider is one of them. */
+  private createFleet(): void {
     const n = Math.max(50, this.config.field_batteries_per_station * this.stations.length);
-    const rng = this.twin.rng('field/batteries');
+    this.fleetSize = n;
+    const rng = this.twin.rng('fleet/batteries');
     const width = String(n).length;
     for (let i = 1; i <= n; i++) {
-      const b = this.newBattery(`field.b${String(i).padStart(width, '0')}`, rng.uniform(0, 1), rng.uniform(0.2, 0.9));
-      this.createBatteryAsset(b, 'field');
-      this.field.push(b);
+      const num = String(i).padStart(width, '0');
+      const b = this.newBattery(`fleet.b${num}`, rng.uniform(0, 1), rng.uniform(0.2, 0.9));
+      const r = new RiderRt(this, `vehicle_${num}`, b);
+      b.rider = r;
+      this.createBatteryAsset(b, r.id);
+      const state: VehicleState = {
+        battery: b.id,
+        battery_soc: round4(b.soc),
+        current_location: 'field',
+        rider_patience_s: 0,
+        status: 'riding',
+        urgency: 'normal',
+      };
+      r.asset = this.twin.createAsset('vehicle', r.id, state, r);
+      this.idleFleet.push(r);
     }
   }
 
@@ -220,23 +237,23 @@ export class SwapNetwork {
     return st.outageDepth > 0 ? 'outage' : st.maintenance ? 'maintenance' : 'open';
   }
 
-  takeFieldBattery(): BatteryRt | null {
-    if (this.fieldHead >= this.field.length) return null;
-    const b = this.field[this.fieldHead++];
-    if (this.fieldHead > 1024 && this.fieldHead * 2 > this.field.length) {
-      this.field = this.field.slice(this.fieldHead);
-      this.fieldHead = 0;
+  takeVehicle(): RiderRt | null {
+    if (this.idleHead >= this.idleFleet.length) return null;
+    const r = this.idleFleet[this.idleHead++];
+    if (this.idleHead > 1024 && this.idleHead * 2 > this.idleFleet.length) {
+      this.idleFleet = this.idleFleet.slice(this.idleHead);
+      this.idleHead = 0;
     }
-    return b;
+    return r;
   }
 
-  /** A battery whose scooter left the network (trip done, abandoned or cancelled) goes back into circulation. */
-  releaseToField(b: BatteryRt): void {
-    this.field.push(b);
+  /** A trip ended (done, abandoned or cancelled): the scooter rides on and comes back for a later swap. */
+  releaseVehicle(r: RiderRt): void {
+    this.idleFleet.push(r);
   }
 
-  fieldSize(): number {
-    return this.field.length - this.fieldHead;
+  idleVehicles(): number {
+    return this.idleFleet.length - this.idleHead;
   }
 
   updateStation(

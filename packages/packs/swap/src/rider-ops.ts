@@ -4,9 +4,9 @@ import type { Urgency } from './config.js';
 import { nextArrival } from './demand.js';
 import { haversineKm } from './layout.js';
 import { round3, round4, type SwapNetwork } from './network.js';
-import { RiderRt, type StationRt } from './runtime.js';
+import type { RiderRt, StationRt } from './runtime.js';
 import type { VehicleState } from './state.js';
-import { tryStartSwaps } from './swap-ops.js';
+import { canServeNow, serveOnArrival, tryStartSwaps } from './swap-ops.js';
 
 /**
  * Riders: they arrive at each station by its hourly demand (non-homogeneous Poisson), balk at a long queue, leave
@@ -51,30 +51,32 @@ function arrive(net: SwapNetwork, st: StationRt): void {
   const patienceBase = rng.uniform(cfg.patience_s.min, cfg.patience_s.max);
   const w = cfg.urgency_weights;
   const urgency = rng.discrete(URGENCIES, [w.low, w.normal, w.high]);
-  const battery = net.takeFieldBattery();
-  if (battery === null) {
+  const r = net.takeVehicle();
+  if (r === null) {
     net.lostArrivals++;
     return;
   }
-  const patience = round3(patienceBase * cfg.patience_factor[urgency]);
-  const r = new RiderRt(net, `${st.id}.r${++st.riderSeq}`, st, urgency, patience, battery);
-  battery.soc = soc;
-  battery.rider = r;
-  net.twin.update(battery.asset, { location: r.id, soc: round4(soc) }, 'ASSIGNED_TO_VEHICLE', { station: st.id });
+  // A new trip: the scooter has ridden its battery down since it last left a station.
+  r.urgency = urgency;
+  r.patienceS = round3(patienceBase * cfg.patience_factor[urgency]);
+  r.redirects = 0;
+  r.station = st;
+  r.battery.soc = soc;
   const joins = st.status !== 'maintenance' && st.queueLength < cfg.balk_queue_length;
+  const served = joins && canServeNow(st);
+  r.status = served ? 'swapping' : joins ? 'waiting' : 'arriving';
   // Keys in sorted order here and in every ledger payload: the ledger encoder then prints objects as they are.
-  const state: VehicleState = {
-    battery: battery.id,
+  const patch: Partial<VehicleState> = {
     battery_soc: round4(soc),
     current_location: st.id,
-    rider_patience_s: patience,
-    status: joins ? 'waiting' : 'arriving',
+    rider_patience_s: r.patienceS,
+    status: r.status,
     urgency,
   };
-  r.status = state.status;
-  r.asset = net.twin.createAsset('vehicle', r.id, state, r);
+  net.twin.update(r.asset, patch, 'RIDER_ARRIVED', { station: st.id }, { always: true });
   st.arrivals++;
-  if (joins) join(net, st, r, 'arrival');
+  if (served) serveOnArrival(net, st, r, 'arrival');
+  else if (joins) join(net, st, r, 'arrival');
   else balk(net, st, r);
 }
 
@@ -85,9 +87,11 @@ function arriveByRedirect(net: SwapNetwork, st: StationRt, r: RiderRt): void {
   r.station = st;
   st.arrivals++;
   const joins = st.status !== 'maintenance' && st.queueLength < net.config.riders.balk_queue_length;
-  r.status = joins ? 'waiting' : 'arriving';
+  const served = joins && canServeNow(st);
+  r.status = served ? 'swapping' : joins ? 'waiting' : 'arriving';
   net.twin.update(r.asset, { current_location: st.id, status: r.status }, 'RIDER_ARRIVED', { station: st.id });
-  if (joins) join(net, st, r, 'redirect');
+  if (served) serveOnArrival(net, st, r, 'redirect');
+  else if (joins) join(net, st, r, 'redirect');
   else balk(net, st, r);
 }
 
@@ -155,7 +159,7 @@ export function abandon(net: SwapNetwork, st: StationRt, r: RiderRt, reason: str
   r.status = 'abandoned';
   st.abandoned++;
   net.twin.update(r.asset, { status: 'abandoned' }, 'TRIP_ABANDONED', { reason, station: st.id });
-  net.releaseToField(r.battery);
+  net.releaseVehicle(r);
 }
 
 /** Sends a rider from `from` to `to`; travel time from the great-circle distance, a detour factor and a speed. */

@@ -102,11 +102,14 @@ export class BayRt {
   constructor(readonly id: string) {}
 }
 
+/** A scooter of the fleet and its rider; each visit to a station for a swap is a trip. */
 export class RiderRt {
   asset!: Asset<VehicleState, RiderRt>;
-  status: VehicleStatus = 'arriving';
-  /** Station whose queue or bay the rider is at (or left last). */
-  station: StationRt;
+  status: VehicleStatus = 'riding';
+  /** Station whose queue or bay the rider is at (or left last); set on the first trip. */
+  station!: StationRt;
+  urgency: Urgency = 'normal';
+  patienceS = 0;
   joinedAt = 0;
   /** Bumped whenever the rider joins or leaves a queue, so stale patience timers do nothing. */
   epoch = 0;
@@ -123,13 +126,8 @@ export class RiderRt {
   constructor(
     readonly net: SwapNetwork,
     readonly id: string,
-    station: StationRt,
-    readonly urgency: Urgency,
-    readonly patienceS: number,
     public battery: BatteryRt,
-  ) {
-    this.station = station;
-  }
+  ) {}
 }
 
 export interface Neighbour {
@@ -166,7 +164,6 @@ export class StationRt {
   /** Batteries that can be handed out now (kept by `noteInventory`). */
   charged = 0;
   neighbours: Neighbour[] = [];
-  riderSeq = 0;
   batterySeq = 0;
 
   // KPI accumulators.

@@ -55,19 +55,25 @@ export const HEALTH_STATUSES = ['good', 'degraded', 'end_of_life'] as const;
 export type HealthStatus = (typeof HEALTH_STATUSES)[number];
 
 export const batteryStateSchema = z.strictObject({
-  /** At the last charge start/finish or intervention; a charging battery's live SoC is in its asset KPIs. */
+  /**
+   * Written when the battery is at a station (charge start/finish, swap) or by an intervention. On a scooter its
+   * SoC falls as it is ridden: the vehicle's battery_soc is the value on arrival; a charging battery's live SoC is
+   * its asset KPI soc_now.
+   */
   soc: z.number().min(0).max(1),
   cycle_count: z.number().int().min(0),
   /** State of health: usable energy = capacity_kwh x health. */
   health: z.number().min(0).max(1),
   health_status: z.enum(HEALTH_STATUSES),
-  /** A station id (in a slot), a `<station>/<charger>` id (on a charger), a vehicle id (on a scooter) or `field`. */
+  /** A station id (in a slot), a `<station>/<charger>` id (on a charger), or a vehicle id (on a scooter). */
   location: z.string(),
   capacity_kwh: z.number().positive(),
 });
 export type BatteryState = z.infer<typeof batteryStateSchema>;
 
+/** `riding`: out in the city with no swap trip yet; later a trip's outcome stays until the next trip. */
 export const VEHICLE_STATUSES = [
+  'riding',
   'arriving',
   'waiting',
   'swapping',
@@ -80,7 +86,7 @@ export type VehicleStatus = (typeof VEHICLE_STATUSES)[number];
 
 export const vehicleStateSchema = z.strictObject({
   rider_patience_s: z.number().min(0),
-  /** A station id, or `in_transit:<from>-><to>`. */
+  /** A station id, `in_transit:<from>-><to>`, or `field` before its first trip. */
   current_location: z.string(),
   urgency: z.enum(['low', 'normal', 'high']),
   battery_soc: z.number().min(0).max(1),

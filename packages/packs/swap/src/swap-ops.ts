@@ -18,9 +18,27 @@ export function fullestCharged(net: SwapNetwork, st: StationRt): BatteryRt | nul
   return best;
 }
 
-function freeBay(st: StationRt): BayRt | null {
+export function freeBay(st: StationRt): BayRt | null {
   for (const bay of st.bays) if (!bay.closed && bay.rider === null) return bay;
   return null;
+}
+
+/** A rider arriving now would be served at once (nobody queued, a bay and a battery free). */
+export function canServeNow(st: StationRt): boolean {
+  return st.status === 'open' && st.queueLength === 0 && st.charged > 0 && freeBay(st) !== null;
+}
+
+/**
+ * Serves a rider who has just arrived and finds the station free: the swap starts at once, without passing
+ * through the queue, so the ledger holds no 0 -> 1 -> 0 queue blip. The caller has already recorded the rider as
+ * swapping (its creation or arrival event).
+ */
+export function serveOnArrival(net: SwapNetwork, st: StationRt, r: RiderRt, reason: string): void {
+  const bay = freeBay(st) as BayRt;
+  const battery = fullestCharged(net, st) as BatteryRt;
+  r.joinedAt = net.env.now;
+  st.joins++;
+  startSwap(net, st, bay, r, battery, reason);
 }
 
 /** Starts as many swaps as bays, batteries and the queue allow. */
@@ -37,7 +55,7 @@ export function tryStartSwaps(net: SwapNetwork, st: StationRt): void {
   }
 }
 
-function startSwap(net: SwapNetwork, st: StationRt, bay: BayRt, r: RiderRt, b: BatteryRt): void {
+function startSwap(net: SwapNetwork, st: StationRt, bay: BayRt, r: RiderRt, b: BatteryRt, arrival?: string): void {
   const now = net.env.now;
   st.idle.splice(st.idle.indexOf(b), 1);
   st.unqueueCharge(b);
@@ -52,13 +70,24 @@ function startSwap(net: SwapNetwork, st: StationRt, bay: BayRt, r: RiderRt, b: B
   st.waits.add(wait);
   net.waits.add(wait);
   st.recent.add(now, wait);
-  net.setQueueLength(st, st.queueLength - 1);
+  if (arrival === undefined) net.setQueueLength(st, st.queueLength - 1);
   bay.rider = r;
   st.busyBaysTw.set(st.busyBays(), now);
   const cfg = net.config.service;
   const mean = cfg.swap_time_mean_s;
   const service = cfg.swap_time_sd_s > 0 ? st.rngService.lognormalFromMeanSd(mean, cfg.swap_time_sd_s) : mean;
   scheduleSwapEnd(net, st, bay, service / st.serviceSpeed);
+  if (arrival !== undefined) {
+    // Served on arrival: no queue change, and the rider's own event already says it is swapping.
+    net.updateStation(st, { bays_available: st.freeBays(), inventory: net.noteInventory(st) }, 'SWAP_STARTED', {
+      battery_out: b.id,
+      bay: bay.id,
+      reason: arrival,
+      rider: r.id,
+      wait_time_s: 0,
+    });
+    return;
+  }
   net.updateStation(
     st,
     { bays_available: st.freeBays(), inventory: net.noteInventory(st), queue_length: st.queueLength },
@@ -108,7 +137,11 @@ function completeSwap(net: SwapNetwork, st: StationRt, bay: BayRt): void {
   } else {
     st.idle.push(incoming);
     if (net.needsCharge(incoming)) st.pushCharge(incoming);
-    net.twin.update(incoming.asset, { location: st.id }, 'SWAP_COMPLETED', { rider: r.id, role: 'in', station: st.id });
+    net.twin.update(incoming.asset, { location: st.id, soc: round4(incoming.soc) }, 'SWAP_COMPLETED', {
+      rider: r.id,
+      role: 'in',
+      station: st.id,
+    });
     patch = { bays_available: st.freeBays(), inventory: net.noteInventory(st) };
   }
 
@@ -133,7 +166,7 @@ function completeSwap(net: SwapNetwork, st: StationRt, bay: BayRt): void {
     station: st.id,
     wait_time_s: round4(r.waitS),
   });
-  net.releaseToField(out);
+  net.releaseVehicle(r);
   tryStartSwaps(net, st);
 }
 

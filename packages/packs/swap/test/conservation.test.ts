@@ -48,19 +48,22 @@ function checkRun(h: Harness, samples: ReturnType<typeof runSampled>, limits: Ma
     expect(inv.charged).toBe(st.charged);
   }
   const batteries = h.registry.assets('battery');
-  let onActiveRiders = 0;
-  let inBays = 0;
+  const vehicles = h.registry.assets('vehicle');
+  let onScooters = 0;
   for (const b of batteries) {
-    const loc = b.state.location as string;
-    const vehicle = h.registry.asset(loc);
+    const vehicle = h.registry.asset(b.state.location as string);
     if (vehicle?.kind === 'vehicle') {
-      const status = vehicle.state.status as string;
-      if (status === 'swapping' || status === 'waiting' || status === 'travelling') onActiveRiders++;
+      onScooters++;
+      // The scooter it is on says so.
+      expect(vehicle.state.battery).toBe(b.id);
     }
   }
+  let inBays = 0;
   for (const st of net.stations) for (const bay of st.bays) if (bay.rider !== null) inBays++;
-  // Every battery is at a station, in a bay being handed out, on a rider still in the network, or in the field.
-  expect(atStations + inBays + onActiveRiders + net.fieldSize()).toBe(batteries.length);
+  // Every scooter carries exactly one battery; every other battery is at a station or in a bay being handed out.
+  expect(onScooters).toBe(vehicles.length);
+  expect(vehicles.length).toBe(net.fleetSize);
+  expect(atStations + inBays + onScooters).toBe(batteries.length);
 
   // SoC always within [0, 1]; queues and bays within bounds, in every record.
   for (const r of h.ledger) {

@@ -54,7 +54,12 @@ describe('examples', () => {
       );
     }
     for (const st of h.model.network.stations) {
-      const arrivals = h.ledger.filter((r) => r.type === 'ASSET_CREATED' && r.assetId.startsWith(`${st.id}.r`)).length;
+      const arrivals = h.ledger.filter(
+        (r) =>
+          r.type === 'RIDER_ARRIVED' &&
+          (r.meta as { station: string }).station === st.id &&
+          r.oldValue?.status !== 'travelling',
+      ).length;
       const mean = expected.get(st.id) as number;
       // Poisson: within 4 standard deviations of the table's daily total.
       expect(Math.abs(arrivals - mean)).toBeLessThan(4 * Math.sqrt(mean));

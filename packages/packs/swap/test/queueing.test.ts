@@ -40,8 +40,11 @@ describe("Little's law", () => {
       if (r.assetId !== 'S') continue;
       const meta = r.meta as JsonObject | null;
       if (r.type === 'QUEUE_INCREMENT') joins++;
-      else if (r.type === 'SWAP_STARTED') totalWait += meta?.wait_time_s as number;
-      else if (r.type === 'RIDER_RENEGED' || r.type === 'QUEUE_DECREMENT') totalWait += meta?.waited_s as number;
+      else if (r.type === 'SWAP_STARTED') {
+        // A rider served on arrival never enters the queue: it joins and leaves it at once (wait 0).
+        if (meta?.reason !== undefined) joins++;
+        totalWait += meta?.wait_time_s as number;
+      } else if (r.type === 'RIDER_RENEGED' || r.type === 'QUEUE_DECREMENT') totalWait += meta?.waited_s as number;
     }
     const lambda = joins / T;
     const W = totalWait / joins;
