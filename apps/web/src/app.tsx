@@ -4,6 +4,7 @@ import { ApiProvider, useApi } from './api/context.js';
 import { createDoppelApi } from './api/doppel-api.js';
 import { useAsync } from './api/hooks.js';
 import { bootstrapKey, saveKey } from './api/session.js';
+import { ErrorBoundary } from './components/error-boundary.js';
 import { Rail, TopBar } from './components/shell.js';
 import { Empty, ErrorView, Loading } from './components/states.js';
 import { navigate, useRoute, type Route } from './lib/router.js';
@@ -87,14 +88,16 @@ function Shell({ account, onSignOut }: { account: string | undefined; onSignOut:
       <Rail route={route} citySim={last.city} lineSim={last.line} />
       <TopBar sim={simId !== undefined ? session.sim : undefined} account={account} onSignOut={onSignOut} />
       <main className="content">
-        {route.view === 'simulations' && <SimulationsView />}
-        {route.view === 'new' && <ScenarioEditor />}
-        {route.view === 'compare' && <CompareView a={route.a} b={route.b} />}
-        {(route.view === 'city' || route.view === 'line') && route.simId === undefined && (
-          <PickSimulation pack={route.view === 'city' ? 'swap' : 'line'} view={route.view} />
-        )}
-        {route.view === 'city' && route.simId !== undefined && <CityView session={session} assetId={route.assetId} />}
-        {route.view === 'line' && route.simId !== undefined && <LineView session={session} assetId={route.assetId} />}
+        <ErrorBoundary resetKey={window.location.hash}>
+          {route.view === 'simulations' && <SimulationsView />}
+          {route.view === 'new' && <ScenarioEditor />}
+          {route.view === 'compare' && <CompareView a={route.a} b={route.b} />}
+          {(route.view === 'city' || route.view === 'line') && route.simId === undefined && (
+            <PickSimulation pack={route.view === 'city' ? 'swap' : 'line'} view={route.view} />
+          )}
+          {route.view === 'city' && route.simId !== undefined && <CityView session={session} assetId={route.assetId} />}
+          {route.view === 'line' && route.simId !== undefined && <LineView session={session} assetId={route.assetId} />}
+        </ErrorBoundary>
       </main>
     </div>
   );

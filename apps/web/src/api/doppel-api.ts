@@ -314,6 +314,10 @@ function subscribeStream(
   return () => {
     closed = true;
     if (retry !== undefined) clearTimeout(retry);
-    socket?.close();
+    const s = socket;
+    if (s === null) return;
+    // Closing a socket still connecting makes the browser warn: close it as soon as it opens instead.
+    if (s.readyState === WebSocket.CONNECTING) s.onopen = () => s.close();
+    else s.close();
   };
 }

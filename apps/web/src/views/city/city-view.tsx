@@ -75,6 +75,8 @@ export function CityView({ session, assetId }: Props): ReactNode {
     const b = await session.branch(branchAt, name, interventions);
     if (b !== null) {
       setBranchAt(null);
+      // Re-run the branch up to where its parent is, so the comparison has both curves at once (seed 000 §4.2).
+      if (sim.simTime > branchAt) void api.runUntil(b.id, sim.simTime).catch(() => undefined);
       navigate({ view: 'compare', a: sim.id, b: b.id });
     }
   };

@@ -1,7 +1,8 @@
-import { Background, Controls, MarkerType, ReactFlow, type Edge, type Node } from '@xyflow/react';
+import { Background, Controls, Position, ReactFlow, type Edge, type Node } from '@xyflow/react';
 import '@xyflow/react/dist/style.css';
 import { useMemo, type ReactNode } from 'react';
 import type { AssetView } from '../../api/types.js';
+import { layoutLine } from '../../lib/line-layout.js';
 import { MACHINE_GLYPH, machineColor } from '../../lib/scales.js';
 
 function str(v: unknown, d = ''): string {
@@ -36,6 +37,13 @@ export function LineGraph({
   const { nodes, edges } = useMemo(() => {
     const order = machineOrder(assets);
     const byId = new Map(assets.map((a) => [a.id, a]));
+    const buffers = assets.filter((a) => a.kind === 'buffer');
+    const placed = layoutLine(
+      order,
+      buffers.map((b) => ({ from: str(b.state.from), to: str(b.state.to) })),
+    );
+    let maxRow = 0;
+    for (const p of placed.values()) maxRow = Math.max(maxRow, p.row);
     const nodes: Node[] = order.map((id, i) => {
       const a = byId.get(id);
       const state = str(a?.state.state, 'UNKNOWN');
@@ -44,7 +52,9 @@ export function LineGraph({
       const out = counts !== null && typeof counts === 'object' && !Array.isArray(counts) ? num(counts.out) : 0;
       return {
         id,
-        position: { x: i * 190, y: (i % 2) * 30 },
+        position: { x: (placed.get(id)?.rank ?? i) * 250, y: (placed.get(id)?.row ?? 0) * 120 },
+        sourcePosition: Position.Right,
+        targetPosition: Position.Left,
         data: {
           label: (
             <div className="machine-node" data-state={state} aria-label={`${id}: ${state}`}>
@@ -73,7 +83,11 @@ export function LineGraph({
       }, 0);
     nodes.push({
       id: '__rejects',
-      position: { x: Math.max(0, (order.length - 1) * 95), y: 170 },
+      position: {
+        x: Math.max(0, (Math.max(0, ...[...placed.values()].map((p) => p.rank)) * 250) / 2),
+        y: (maxRow + 1) * 120 + 40,
+      },
+      targetPosition: Position.Top,
       data: {
         label: (
           <div className="machine-node" aria-label={`Reject bin: ${rejects} items`}>
@@ -85,8 +99,7 @@ export function LineGraph({
       style: { border: '2px dashed #8c929c', borderRadius: 6, width: 130, background: '#fafbfc' },
       selectable: false,
     });
-    const edges: Edge[] = assets
-      .filter((a) => a.kind === 'buffer')
+    const edges: Edge[] = buffers
       .map((b) => {
         const cap = num(b.state.capacity, 1);
         const level = num(b.state.level);
@@ -95,15 +108,15 @@ export function LineGraph({
           id: b.id,
           source: str(b.state.from),
           target: str(b.state.to),
-          label: `${b.id} ${level}/${cap}`,
+          label: `${level}/${cap}`,
+          ariaLabel: `Buffer ${b.id}: ${level} of ${cap}`,
           labelStyle: { fontSize: 11, fontVariantNumeric: 'tabular-nums' },
           labelBgStyle: { fill: '#fff' },
           style: {
-            strokeWidth: 2 + frac * 8,
+            strokeWidth: 2 + frac * 6,
             stroke: frac >= 0.95 ? '#ea7a1e' : '#3358d4',
-            opacity: 0.35 + frac * 0.6,
+            opacity: 0.4 + frac * 0.6,
           },
-          markerEnd: { type: MarkerType.ArrowClosed },
           animated: false,
         } satisfies Edge;
       })
@@ -129,6 +142,7 @@ export function LineGraph({
       nodes={nodes}
       edges={edges}
       fitView
+      fitViewOptions={{ maxZoom: 1, padding: 0.15 }}
       nodesDraggable={false}
       nodesConnectable={false}
       onNodeClick={(_e, n) => n.id !== '__rejects' && onSelect(n.id)}

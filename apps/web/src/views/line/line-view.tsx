@@ -12,21 +12,71 @@ import { MachinePanel } from './machine-panel.js';
 
 const PALETTE = ['#3358d4', '#2f9e5b', '#e0a100', '#8c4fd1', '#d9423b', '#16a3b8', '#5d6670'];
 
-/** Telemetry columns grouped into the production, OEE and economics panels by name. */
-export function telemetryGroups(rows: readonly TelemetryRow[]): Record<'production' | 'oee' | 'economics', string[]> {
+/**
+ * Telemetry columns grouped into panels by name: production counts, buffer levels, economics. Columns that never
+ * change (pack settings such as units per case) are left out.
+ */
+export function telemetryGroups(
+  rows: readonly TelemetryRow[],
+): Record<'production' | 'buffers' | 'economics', string[]> {
   const keys = new Set<string>();
   for (const r of rows.slice(0, 5))
     for (const [k, v] of Object.entries(r.values)) if (typeof v === 'number') keys.add(k);
-  const all = [...keys];
-  const oee = all.filter((k) => /^(oee|availability|performance|quality)(_|$)/.test(k) || /_oee$/.test(k));
-  const economics = all.filter((k) => /cost|revenue|margin|profit|eur|usd|value/.test(k) && !oee.includes(k));
+  const varies = (k: string): boolean => rows.some((r) => r.values[k] !== rows[0]?.values[k]);
+  const all = [...keys].filter(varies);
+  const economics = all.filter((k) => /cost|revenue|margin|profit|eur|usd/.test(k));
+  const buffers = all.filter((k) => /_level$/.test(k) && !economics.includes(k));
   const production = all.filter(
     (k) =>
-      /good|output|produced|units|throughput|reject|scrap|defect|wip/.test(k) &&
-      !oee.includes(k) &&
-      !economics.includes(k),
+      /good|output|produced|units|throughput|reject|scrap|defect|pallets|cases/.test(k) &&
+      !economics.includes(k) &&
+      !buffers.includes(k),
   );
-  return { production: production.slice(0, 6), oee: oee.slice(0, 6), economics: economics.slice(0, 6) };
+  return { production: production.slice(0, 6), buffers: buffers.slice(0, 6), economics: economics.slice(0, 6) };
+}
+
+/** A, P, Q and OEE of every machine now, as bars. */
+function OeePanel({ machines }: { machines: readonly AssetView[] }): ReactNode {
+  const keys = ['availability', 'performance', 'quality', 'oee'] as const;
+  return (
+    <figure className="chart oee-panel" aria-label="OEE by machine">
+      <figcaption>
+        OEE by machine <span className="faint">(A × P × Q, %)</span>
+      </figcaption>
+      <table className="data compact">
+        <thead>
+          <tr>
+            <th>Machine</th>
+            <th className="num">A</th>
+            <th className="num">P</th>
+            <th className="num">Q</th>
+            <th className="num">OEE</th>
+          </tr>
+        </thead>
+        <tbody>
+          {machines.map((m) => (
+            <tr key={m.id}>
+              <td>{m.id}</td>
+              {keys.map((k) => {
+                const v = m.kpis?.[k];
+                return (
+                  <td key={k} className="num">
+                    {v === undefined ? (
+                      '—'
+                    ) : (
+                      <span className="bar" style={{ ['--v' as string]: `${Math.round(v * 100)}%` }}>
+                        {(v * 100).toFixed(1)}
+                      </span>
+                    )}
+                  </td>
+                );
+              })}
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </figure>
+  );
 }
 
 function Panel({
@@ -75,8 +125,10 @@ export function LineView({ session, assetId }: { session: SimSession; assetId: s
   const api = useApi();
   const { sim } = session;
   const pack = useAsync(() => (sim === undefined ? Promise.resolve(undefined) : api.pack(sim.pack)), [api, sim?.pack]);
-  const telemetry = useAsync(() => (sim === undefined ? Promise.resolve([]) : api.telemetry(sim.id)), [api, sim?.id]);
-  useInterval(() => telemetry.reload(), 3000, sim?.state === 'running');
+  const telemetry = useAsync(
+    () => (sim === undefined ? Promise.resolve([]) : api.telemetry(sim.id)),
+    [api, sim?.id, sim?.headSeq],
+  );
   const assets: readonly AssetView[] = session.assets ?? [];
   const groups = useMemo(() => telemetryGroups(telemetry.data ?? []), [telemetry.data]);
 
@@ -122,25 +174,26 @@ export function LineView({ session, assetId }: { session: SimSession; assetId: s
                 Production, OEE and economics appear after the first telemetry interval (press play).
               </p>
             ) : (
-              <div className="chart-grid three">
+              <div className="chart-grid four">
                 <Panel
-                  title="Production"
+                  title="Production per interval"
                   unit="units"
                   keys={groups.production}
                   rows={telemetry.data ?? []}
                   sim={sim}
                   markerTime={session.viewTime}
                 />
+                <OeePanel machines={assets.filter((a) => a.kind === 'machine')} />
                 <Panel
-                  title="OEE"
-                  unit="fraction"
-                  keys={groups.oee}
+                  title="Buffer levels"
+                  unit="units"
+                  keys={groups.buffers}
                   rows={telemetry.data ?? []}
                   sim={sim}
                   markerTime={session.viewTime}
                 />
                 <Panel
-                  title="Economics"
+                  title="Economics per interval"
                   unit="€"
                   keys={groups.economics}
                   rows={telemetry.data ?? []}
