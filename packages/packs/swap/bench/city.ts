@@ -1,7 +1,7 @@
 /**
  * City benchmark: runs the swap examples for their 24 h through a real Simulation with every ledger event stored
  * (SQLite by default) and prints one JSON object per scenario:
- *   {scenario, stations, store, wall_s, build_s, run_s, flush_s, engine_events, ledger_events, events_per_s, ...}
+ *   {scenario, stations, store, wall_s, cpu_s, build_s, run_s, flush_s, engine_events, ledger_events, events_per_s, ...}
  * wall_s covers building the city, the run and making the ledger durable.
  *
  * Run: npx tsx --conditions=@doppel/source packages/packs/swap/bench/city.ts [--store sqlite|memory|none]
@@ -40,6 +40,7 @@ async function runOne(name: string): Promise<void> {
   if (storeKind === 'sqlite') store = SqliteLedgerStore.open(dbPath);
   else if (storeKind === 'memory') store = new MemoryLedgerStore();
   try {
+    const c0 = process.cpuUsage();
     const t0 = performance.now();
     const sim = await Simulation.create({ scenario, packs: [swapPack], store });
     const t1 = performance.now();
@@ -47,6 +48,7 @@ async function runOne(name: string): Promise<void> {
     const t2 = performance.now();
     await sim.flush();
     const t3 = performance.now();
+    const cpu = process.cpuUsage(c0);
     const summary = sim.summary();
     const wall = (t3 - t0) / 1000;
     const out = {
@@ -54,6 +56,8 @@ async function runOne(name: string): Promise<void> {
       stations: sim.assets('station').length,
       store: storeKind,
       wall_s: round(wall),
+      // CPU time of this process (all threads): a steadier figure than wall time on a shared machine.
+      cpu_s: round((cpu.user + cpu.system) / 1e6),
       build_s: round((t1 - t0) / 1000),
       run_s: round((t2 - t1) / 1000),
       flush_s: round((t3 - t2) / 1000),

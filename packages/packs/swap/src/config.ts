@@ -169,8 +169,12 @@ export const swapConfigSchema = z
     layout: layout.optional(),
     stations: z.array(explicitStation).default([]),
     station_defaults: stationDefaults,
-    /** Batteries on scooters in the city at t=0; arriving riders carry one of them. */
-    field_batteries_per_station: z.number().int().min(1).default(12),
+    /**
+     * Scooters in the city per station (at least 100 in all), each with a battery: every arriving rider is one of
+     * them, and comes back for later swaps. Only scooters between trips can arrive, so keep it well above the
+     * riders queued or on the road at once.
+     */
+    vehicles_per_station: z.number().int().min(1).default(8),
     demand,
     riders,
     redirect,

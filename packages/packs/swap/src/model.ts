@@ -54,7 +54,14 @@ export class SwapModel implements PackModel {
   summary(): JsonObject {
     const net = this.network;
     return {
-      network: { ...this.kpis(), stations: net.stations.length, batteries: net.batteryCount, restocked: net.restocked },
+      network: {
+        ...this.kpis(),
+        stations: net.stations.length,
+        vehicles: net.fleetSize,
+        batteries: net.batteryCount,
+        restocked: net.restocked,
+        lost_arrivals: net.lostArrivals,
+      },
       city: { ...net.extent },
       stations: net.stations.map((st) => ({
         id: st.id,

@@ -133,7 +133,7 @@ export class SwapNetwork {
 
   /** The scooters in the city at t=0, each with a battery: every arriving rider is one of them. */
   private createFleet(): void {
-    const n = Math.max(50, this.config.field_batteries_per_station * this.stations.length);
+    const n = Math.max(100, this.config.vehicles_per_station * this.stations.length);
     this.fleetSize = n;
     const rng = this.twin.rng('fleet/batteries');
     const width = String(n).length;

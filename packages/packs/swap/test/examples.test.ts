@@ -39,6 +39,8 @@ describe('examples', () => {
     const h = fromScenario(scenario, { validate: false });
     h.run(scenario.durationS);
     expect(h.model.kpis().swaps).toBeGreaterThan(100);
+    // The fleet is large enough: no rider was lost for want of a scooter between trips.
+    expect(h.model.network.lostArrivals).toBe(0);
   });
 
   it('historical demand follows the CSV table', () => {

@@ -76,7 +76,7 @@ describe('queueing theory', () => {
             grid_power_limit_kw: 1000,
           },
         ],
-        field_batteries_per_station: 200,
+        vehicles_per_station: 200,
         demand: { base_riders_per_hour: 30, profile: flat },
         riders: { patience_s: { min: 1e7, max: 1e7 }, balk_queue_length: 10_000 },
         service: { swap_time_mean_s: 90, swap_time_sd_s: 30 },

@@ -20,12 +20,12 @@ async function runToEnd(scenario: ResolvedScenario, store: MemoryLedgerStore | n
  * update it here on purpose and say why in the commit.
  */
 const GOLDEN: Record<string, string> = {
-  'city-10.yaml': '12378e74c42938ece61dfe323da9b56e9dd6eff8218e37b7184f504f78febed3',
-  'historical-demand.yaml': '65e6851a0756a898d11734c5b232a6e1515e8db1f5f9b180b885d74a148b58c0',
+  'city-10.yaml': 'a18250a1645d16dff48755c606b90508d092db86cbc41ada0dadb609e6ac602e',
+  'historical-demand.yaml': '5ebb2b4a65bceb4fb44ec750c491d67d57c92322dbc58f897662953e069e184a',
   // A is the evening peak as it is: the same run (the name is not part of the ledger).
-  'evening-peak.yaml': 'a2dffca79e634086becf4afa477342f25afaca37fdea09426ce1f6cae210a680',
-  'evening-peak-a.yaml': 'a2dffca79e634086becf4afa477342f25afaca37fdea09426ce1f6cae210a680',
-  'evening-peak-b.yaml': '6b7201a1d0994f678dc49123171069b635f47e07755941b5128816023c7fa7a3',
+  'evening-peak.yaml': '876b86fcce9387e07ccc53d787d85c93ee0b3d4b26efee8173748653323be5a8',
+  'evening-peak-a.yaml': '876b86fcce9387e07ccc53d787d85c93ee0b3d4b26efee8173748653323be5a8',
+  'evening-peak-b.yaml': '2004ab2764d04786fa70ace29de45cf230e976602453859883ddb3077ba7a3b3',
 };
 
 describe('examples on the real Simulation', () => {
