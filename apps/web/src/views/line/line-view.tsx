@@ -1,6 +1,6 @@
 import { useMemo, type ReactNode } from 'react';
 import { useApi } from '../../api/context.js';
-import { useAsync, useInterval } from '../../api/hooks.js';
+import { useAsync } from '../../api/hooks.js';
 import type { AssetView, SimSummary, TelemetryRow } from '../../api/types.js';
 import { TimeChart, type ChartSeries } from '../../components/chart.js';
 import { Empty, ErrorView, Loading } from '../../components/states.js';
