@@ -5,6 +5,7 @@ import { formatDuration, Simulation, type ResolvedScenario, type RunSummary } fr
 import { moveDatabase, OUTPUT_FILES, removeIfExists, writeRunFiles, writeSummary } from './outputs.js';
 import { builtinPacks } from './packs.js';
 import { ProgressBar } from './progress.js';
+import { formatSummary } from './summary-print.js';
 import type { InterventionLogEntry } from '@doppel/twin';
 
 export interface RunScenarioOptions {
@@ -86,4 +87,19 @@ export async function runScenario(scenario: ResolvedScenario, options: RunScenar
 
 function isOver(simulation: Simulation): boolean {
   return simulation.status === 'finished' || simulation.status === 'failed';
+}
+
+/** Runs a scenario into `outDir` and prints its summary (human or JSON): what `run` and `simulate` share. */
+export async function runAndReport(
+  scenario: ResolvedScenario,
+  options: { readonly outDir: string; readonly seed?: number; readonly json: boolean; readonly progress: boolean },
+): Promise<void> {
+  const result = await runScenario(scenario, {
+    outDir: options.outDir,
+    progress: options.progress && !options.json,
+    ...(options.seed === undefined ? {} : { seed: options.seed }),
+  });
+  process.stdout.write(
+    options.json ? JSON.stringify(result.summary, null, 2) + '\n' : formatSummary(result.summary, options.outDir),
+  );
 }

@@ -1,8 +1,7 @@
 import { join } from 'node:path';
 import type { Command } from 'commander';
-import { runScenario } from '../run-scenario.js';
+import { runAndReport } from '../run-scenario.js';
 import { loadSelectedScenario, parseSeedFlag } from '../scenario-source.js';
-import { formatSummary } from '../summary-print.js';
 
 interface RunFlags {
   run?: string;
@@ -39,13 +38,11 @@ export function register(program: Command): void {
       });
       const outDir = flags.out ?? join('output', scenario.name);
       const seed = parseSeedFlag(flags.seed);
-      const result = await runScenario(scenario, {
+      await runAndReport(scenario, {
         outDir,
-        progress: flags.progress !== false && flags.json !== true,
+        json: flags.json === true,
+        progress: flags.progress !== false,
         ...(seed === undefined ? {} : { seed }),
       });
-      process.stdout.write(
-        flags.json ? JSON.stringify(result.summary, null, 2) + '\n' : formatSummary(result.summary, outDir),
-      );
     });
 }

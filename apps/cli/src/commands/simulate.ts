@@ -1,9 +1,8 @@
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import { BUNDLE_FILES, readBundle } from '../bundle.js';
-import { runScenario } from '../run-scenario.js';
+import { runAndReport } from '../run-scenario.js';
 import { parseSeedFlag } from '../scenario-source.js';
-import { formatSummary } from '../summary-print.js';
 
 interface SimulateFlags {
   scenario: string;
@@ -27,13 +26,11 @@ export function register(program: Command): void {
       const { scenario } = readBundle(flags.scenario);
       const outDir = flags.out ?? join(flags.scenario, BUNDLE_FILES.output);
       const seed = parseSeedFlag(flags.seed);
-      const result = await runScenario(scenario, {
+      await runAndReport(scenario, {
         outDir,
-        progress: flags.progress !== false && flags.json !== true,
+        json: flags.json === true,
+        progress: flags.progress !== false,
         ...(seed === undefined ? {} : { seed }),
       });
-      process.stdout.write(
-        flags.json ? JSON.stringify(result.summary, null, 2) + '\n' : formatSummary(result.summary, outDir),
-      );
     });
 }

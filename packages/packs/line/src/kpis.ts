@@ -1,17 +1,7 @@
-import type { KpiDefinition } from '@doppel/twin';
+import { counterKpi, gaugeKpi, type KpiDefinition } from '@doppel/twin';
 
-const counter = (name: string, unit: string, description: string): KpiDefinition => ({
-  name,
-  unit,
-  description,
-  kind: 'counter',
-});
-const gauge = (name: string, unit: string, description: string): KpiDefinition => ({
-  name,
-  unit,
-  description,
-  kind: 'gauge',
-});
+const counter = counterKpi;
+const gauge = gaugeKpi;
 
 /** Line KPIs, in the seed's telemetry column order; all counters (telemetry reports increments per interval). */
 export const LINE_KPIS: readonly KpiDefinition[] = [

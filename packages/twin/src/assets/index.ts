@@ -7,3 +7,4 @@ export {
   type AssetKindDescription,
   type InterventionDescription,
 } from './pack-registry.js';
+export { counterKpi, gaugeKpi } from './kpi-definitions.js';
