@@ -124,7 +124,7 @@ describe('worker isolation', () => {
     async () => {
       const server = await startTestServer({
         packModules: [faultyPackPath],
-        limits: { workerHeartbeatTimeoutMs: 1_000, maxEventsPerRun: 200_000, workerMemoryMb: 96 },
+        limits: { workerHeartbeatTimeoutMs: 2_000, maxEventsPerRun: 200_000, workerMemoryMb: 96 },
       });
       try {
         const { client } = server.account('chaos');

@@ -53,18 +53,21 @@ describe('WebSocket stream', () => {
       const server = await startTestServer({ limits: { wsMaxBufferedBytes: 16 * 1024 } });
       try {
         const { client, key } = server.account('slow');
-        const sim = await client.createSimulation({ example: 'evening-peak' });
+        const sim = await client.createSimulation({ example: 'city-100' });
         const socket = new WebSocket(client.streamUrl(sim.id, 0), ['doppel', `doppel-key.${key}`]);
         const messages: StreamMessage[] = [];
         socket.on('message', (data) => messages.push(JSON.parse(String(data)) as StreamMessage));
         await new Promise((resolve) => socket.once('open', resolve));
-        // Stop reading: the server's send buffer for this client fills up.
+        const events = () => messages.flatMap((message) => (message.type === 'events' ? message.events : []));
+        // Level with the head first (the city's creation records): from here on the client is served live.
+        await waitFor(() => events().at(-1)?.seq === sim.headSeq);
+        // Stop reading: the kernel buffers fill up (a city-100 day is megabytes more than they hold), then the
+        // server's send buffer for this client grows past the threshold.
         const raw = (socket as unknown as { _socket: { pause(): void; resume(): void } })._socket;
         raw.pause();
         const finished = await client.runUntil(sim.id, 86_400);
         expect(finished.status).toBe('finished');
         raw.resume();
-        const events = () => messages.flatMap((message) => (message.type === 'events' ? message.events : []));
         await waitFor(() => events().at(-1)?.seq === finished.headSeq, 60_000);
         socket.close();
         expect(messages.some((message) => message.type === 'gap')).toBe(true);

@@ -4,14 +4,9 @@ import fastifyStatic from '@fastify/static';
 import fastifySwagger from '@fastify/swagger';
 import fastifySwaggerUi from '@fastify/swagger-ui';
 import Fastify from 'fastify';
-import {
-  jsonSchemaTransform,
-  serializerCompiler,
-  validatorCompiler,
-  type ZodTypeProvider,
-} from 'fastify-type-provider-zod';
+import { jsonSchemaTransform, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import { Catalog } from './catalog/catalog.js';
-import { hashKey } from './catalog/keys.js';
+import { hashKey, keyIdOf } from './catalog/keys.js';
 import { resolveConfig, type ServerConfig, type ServerConfigInput } from './config.js';
 import type { ServerContext } from './context.js';
 import { ServerError, ServerErrorCode } from './errors.js';
@@ -58,7 +53,9 @@ export async function buildApp(input: ServerConfigInput = {}): Promise<DoppelApp
     for (const method of [route.method].flat()) routes.push({ method, url: route.url });
   });
   app.setValidatorCompiler(validatorCompiler);
-  app.setSerializerCompiler(serializerCompiler);
+  // Responses are built by this server from typed values: the route schemas document them (OpenAPI) but are not
+  // re-validated on the way out, which for large state snapshots would cost more than producing them.
+  app.setSerializerCompiler(() => (data) => JSON.stringify(data));
 
   const catalog = Catalog.open(config.dataDir);
   const packs = await loadPacks(config.packModules);
@@ -82,7 +79,7 @@ export async function buildApp(input: ServerConfigInput = {}): Promise<DoppelApp
     // Per key (hashed, never the key itself), else per address.
     keyGenerator: (request) => {
       const key = keyOf(request);
-      return key === null ? `ip:${request.ip}` : `key:${hashKey(key).slice(0, 32)}`;
+      return key === null ? `ip:${request.ip}` : `key:${keyIdOf(key) ?? hashKey(key).slice(0, 32)}`;
     },
     allowList: (request) => request.url === '/health' || request.url === '/metrics',
     errorResponseBuilder: (_request, context) =>

@@ -26,6 +26,7 @@ export interface CreatedKey {
 }
 
 const nowIso = (): string => new Date().toISOString();
+const PRINCIPAL_TTL_MS = 5_000;
 
 /**
  * The server's catalog on SQLite: accounts, hashed API keys, simulations (owner, scenario, status, intervention log),
@@ -33,6 +34,10 @@ const nowIso = (): string => new Date().toISOString();
  */
 export class Catalog {
   readonly db: Database.Database;
+  /** simId -> owning account: checked on every request that names a simulation, and never changes. */
+  private readonly owners = new Map<string, string>();
+  /** Recently authenticated keys (by full key), so a busy client costs one map lookup per request. */
+  private readonly principals = new Map<string, { principal: Principal; until: number }>();
 
   constructor(path: string) {
     this.db = new Database(path);
@@ -92,8 +97,23 @@ export class Catalog {
     ).map((row) => ({ id: row.id, name: row.name, createdAt: row.created_at }));
   }
 
-  /** The principal of a key, or null. The stored hash is compared in constant time. */
+  /**
+   * The principal of a key, or null. The stored hash is compared in constant time; a verified key is remembered
+   * for a few seconds.
+   */
   authenticate(key: string): Principal | null {
+    const cached = this.principals.get(key);
+    const now = Date.now();
+    if (cached !== undefined && cached.until > now) return cached.principal;
+    const principal = this.lookupKey(key);
+    if (principal !== null) {
+      if (this.principals.size > 10_000) this.principals.clear();
+      this.principals.set(key, { principal, until: now + PRINCIPAL_TTL_MS });
+    }
+    return principal;
+  }
+
+  private lookupKey(key: string): Principal | null {
     const keyId = keyIdOf(key);
     if (keyId === null) return null;
     const row = this.db
@@ -129,8 +149,21 @@ export class Catalog {
 
   /** The simulation if it belongs to the account; another account's id is indistinguishable from a missing one. */
   ownedSimulation(accountId: string, id: string): SimulationRow | null {
-    const row = this.simulation(id);
-    return row !== null && row.account_id === accountId ? row : null;
+    if (!this.ownsSimulation(accountId, id)) return null;
+    return this.simulation(id);
+  }
+
+  /** Cheap ownership check (no row read once known). */
+  ownsSimulation(accountId: string, id: string): boolean {
+    let owner = this.owners.get(id);
+    if (owner === undefined) {
+      const row = this.db.prepare('SELECT account_id FROM simulations WHERE id = ?').get(id) as
+        { account_id: string } | undefined;
+      if (row === undefined) return false;
+      owner = row.account_id;
+      this.owners.set(id, owner);
+    }
+    return owner === accountId;
   }
 
   listSimulations(accountId: string): SimulationRow[] {
@@ -168,6 +201,7 @@ export class Catalog {
   }
 
   deleteSimulation(id: string): void {
+    this.owners.delete(id);
     this.db.prepare('DELETE FROM simulations WHERE id = ?').run(id);
   }
 

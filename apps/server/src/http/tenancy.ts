@@ -12,7 +12,7 @@ export function registerTenancy(app: App, catalog: Catalog): void {
     if (principal === null) return;
     const params = request.params as Record<string, string | undefined>;
     const accountId = principal.account.id;
-    if (params.simId !== undefined && catalog.ownedSimulation(accountId, params.simId) === null) {
+    if (params.simId !== undefined && !catalog.ownsSimulation(accountId, params.simId)) {
       throw notFound(`Simulation ${params.simId}`);
     }
     if (params.webhookId !== undefined && catalog.ownedWebhook(accountId, params.webhookId) === null) {

@@ -11,10 +11,12 @@ const errors = { 404: problemSchema, 409: problemSchema, 422: problemSchema };
 
 /** Simulation lifecycle: create (example or posted scenario), list, get, delete, run control, rewind, branch. */
 export function simulationRoutes(app: App, ctx: ServerContext): void {
-  const view = (simId: string) => {
+  /** The view with fresh live facts (asked of the worker when it runs; interventions move the head too). */
+  const view = async (simId: string) => {
+    const live = ctx.manager.isLoaded(simId) ? await ctx.manager.call(simId, 'info', {}).catch(() => null) : null;
     const row = ctx.catalog.simulation(simId);
     if (row === null) throw notFound(`Simulation ${simId}`);
-    return simulationView(row, ctx.manager.liveInfo(simId));
+    return simulationView(row, live ?? ctx.manager.liveInfo(simId));
   };
 
   app.get(
@@ -51,7 +53,7 @@ export function simulationRoutes(app: App, ctx: ServerContext): void {
     },
     async (request, reply) => {
       const row = await ctx.manager.create(principalOf(request).account, request.body);
-      return reply.code(201).send(view(row.id));
+      return reply.code(201).send(await view(row.id));
     },
   );
 
@@ -183,7 +185,7 @@ export function simulationRoutes(app: App, ctx: ServerContext): void {
         })),
         name,
       );
-      return reply.code(201).send(view(row.id));
+      return reply.code(201).send(await view(row.id));
     },
   );
 }

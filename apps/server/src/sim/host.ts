@@ -162,7 +162,7 @@ export class SimulationHost {
 
   private receive(message: WorkerMessage): void {
     if (message.type === 'reply') {
-      this.latest = message.info;
+      if (message.info !== null) this.latest = message.info;
       const pending = this.pending.get(message.id);
       if (pending === undefined) return;
       this.pending.delete(message.id);

@@ -34,7 +34,7 @@ export interface WorkerInit {
   readonly heartbeatMs: number;
 }
 
-/** Live facts about a simulation, sent with every heartbeat and reply. */
+/** Live facts about a simulation, sent with every heartbeat and control reply. */
 export interface SimInfo {
   readonly status: SimulationStatus;
   readonly now: number;
@@ -95,13 +95,20 @@ export interface WorkerRequest {
 export type WorkerMessage =
   | { readonly type: 'ready'; readonly info: SimInfo }
   | { readonly type: 'init-failed'; readonly error: ErrorPayload }
-  | { readonly type: 'reply'; readonly id: number; readonly ok: true; readonly value: unknown; readonly info: SimInfo }
+  /** `info` rides along with control replies only (hashing the ledger head is not free). */
+  | {
+      readonly type: 'reply';
+      readonly id: number;
+      readonly ok: true;
+      readonly value: unknown;
+      readonly info: SimInfo | null;
+    }
   | {
       readonly type: 'reply';
       readonly id: number;
       readonly ok: false;
       readonly error: ErrorPayload;
-      readonly info: SimInfo;
+      readonly info: SimInfo | null;
     }
   | { readonly type: 'heartbeat'; readonly info: SimInfo; readonly graceMs?: number }
   | { readonly type: 'ledger'; readonly records: readonly LedgerEvent[] }

@@ -31,6 +31,11 @@ let playRun: Promise<StopInfo> | null = null;
 let runStartEvents = 0;
 let overBudget = false;
 let failedMessage: string | null = null;
+/** Bumped by each rewind: cached past states of an older timeline are never served. */
+let rewinds = 0;
+const PAST_STATE_CACHE = 64;
+const pastStates = new Map<string, { simTime: number; assets: AssetView[] }>();
+let liveView: { key: string; assets: AssetView[] } | null = null;
 
 function info(): SimInfo {
   const head = sim.head();
@@ -175,16 +180,37 @@ const handlers: { [K in keyof WorkerOps]: Handler<K> } = {
   },
   breakpoints: () => sim.breakpoints(),
   asset: ({ id }) => view(sim.asset(id), true),
-  assets: ({ kind, detail }) => sim.assets(kind).map((asset) => view(asset, detail)),
+  assets: ({ kind, detail }) => {
+    if (!detail) return sim.assets(kind).map((asset) => view(asset, false));
+    // Status colours and KPIs only change when events are processed: repeated reads of a paused head are free.
+    const key = `${rewinds}|${sim.eventsProcessed}|${kind ?? ''}`;
+    if (liveView?.key !== key) liveView = { key, assets: sim.assets(kind).map((asset) => view(asset, true)) };
+    return liveView.assets;
+  },
   stateAt: async ({ t, kind }) => {
-    grace(60_000);
-    const states = await sim.stateAt(t);
-    const assets: AssetView[] = [];
-    for (const [id, state] of states) {
-      const assetKind = sim.asset(id).kind;
-      if (kind === undefined || assetKind === kind) assets.push({ id, kind: assetKind, state });
+    if (typeof t !== 'number' || !(t >= 0) || t > sim.now) {
+      throw new TwinError(TwinErrorCode.TimeOutOfRange, `Time ${t} s is outside [0, ${sim.now}] s`, {
+        field: 't',
+        t,
+        now: sim.now,
+      });
     }
-    return { simTime: t, assets };
+    if (t === sim.now) {
+      return { simTime: t, assets: sim.assets(kind).map((asset) => view(asset, false)) };
+    }
+    // The past does not change until a rewind: the time slider's repeated instants are served from memory.
+    const cacheKey = `${rewinds}|${t}|${kind ?? ''}`;
+    const cached = pastStates.get(cacheKey);
+    if (cached !== undefined) return cached;
+    await sim.flush();
+    const ids = kind === undefined ? undefined : sim.assets(kind).map((asset) => asset.id);
+    const states = await store.stateAt(sim.id, t, ids);
+    const assets: AssetView[] = [];
+    for (const [id, state] of states) assets.push({ id, kind: kind ?? sim.asset(id).kind, state });
+    const result = { simTime: t, assets };
+    pastStates.set(cacheKey, result);
+    if (pastStates.size > PAST_STATE_CACHE) pastStates.delete(pastStates.keys().next().value as string);
+    return result;
   },
   kpis: () => ({ simTime: sim.now, values: sim.kpis() }),
   telemetry: ({ fromTime }) => sim.telemetry().filter((row) => fromTime === undefined || row.time >= fromTime),
@@ -197,6 +223,8 @@ const handlers: { [K in keyof WorkerOps]: Handler<K> } = {
     await stopPlaying();
     grace(120_000);
     failedMessage = null;
+    rewinds++;
+    pastStates.clear();
     await sim.rewind(t);
     return info();
   },
@@ -218,13 +246,27 @@ function grace(ms: number): void {
   post({ type: 'heartbeat', info: info(), graceMs: ms });
 }
 
+/** Replies that change or report the run carry fresh facts; reads and interventions stay cheap. */
+const CONTROL_OPS: ReadonlySet<string> = new Set([
+  'info',
+  'play',
+  'runUntil',
+  'step',
+  'pause',
+  'setSpeed',
+  'rewind',
+  'flush',
+  'shutdown',
+]);
+
 async function handle(request: WorkerRequest): Promise<void> {
+  const control = CONTROL_OPS.has(request.op);
   try {
     const handler = handlers[request.op] as Handler<keyof WorkerOps>;
     const value = await handler(request.args as never);
-    post({ type: 'reply', id: request.id, ok: true, value, info: info() });
+    post({ type: 'reply', id: request.id, ok: true, value, info: control ? info() : null });
   } catch (error) {
-    post({ type: 'reply', id: request.id, ok: false, error: toErrorPayload(error), info: info() });
+    post({ type: 'reply', id: request.id, ok: false, error: toErrorPayload(error), info: control ? info() : null });
   }
 }
 

@@ -6,7 +6,15 @@ import type { WorkerMessage } from '../sim/protocol.js';
 
 /** Ledger records per catch-up page read from the store. */
 const PAGE = 2000;
+/** Full pages kept per simulation for clients catching up together. */
+const MAX_CACHED_PAGES = 32;
 const OPEN = 1;
+
+interface Page {
+  readonly records: readonly LedgerEvent[];
+  /** The page as one `events` message, serialised on first use. */
+  text(): Buffer;
+}
 
 /** What a stream client receives. Ledger events carry `seq`; everything else is a notice. */
 export type StreamMessage =
@@ -37,6 +45,7 @@ interface Connection {
 export class StreamHub {
   private readonly bySim = new Map<string, Set<Connection>>();
   private readonly heads = new Map<string, number>();
+  private readonly pages = new Map<string, Map<number, Promise<Page>>>();
 
   constructor(
     private readonly manager: SimulationManager,
@@ -87,7 +96,10 @@ export class StreamHub {
       this.metrics.ledgerEvents.inc(message.records.length);
       if (message.records.length > 0) this.bump(simId, message.records[message.records.length - 1].seq);
     }
-    if (message.type === 'rewind') this.heads.set(simId, message.seq);
+    if (message.type === 'rewind') {
+      this.heads.set(simId, message.seq);
+      this.pages.delete(simId);
+    }
     const set = this.bySim.get(simId);
     if (set === undefined || set.size === 0) return;
     switch (message.type) {
@@ -132,7 +144,7 @@ export class StreamHub {
     if (records.length === 0) return;
     const first = records[0].seq;
     const last = records[records.length - 1].seq;
-    let shared: string | null = null;
+    let shared: Buffer | null = null;
     for (const connection of set) {
       if (connection.mode !== 'live') continue;
       if (connection.nextSeq > last) continue;
@@ -146,7 +158,8 @@ export class StreamHub {
         continue;
       }
       if (connection.nextSeq === first) {
-        shared ??= JSON.stringify({ type: 'events', events: records });
+        // One serialisation (and one UTF-8 encoding) per batch, shared by every client that keeps up.
+        shared ??= Buffer.from(JSON.stringify({ type: 'events', events: records }));
         this.send(connection, shared);
       } else {
         this.send(connection, JSON.stringify({ type: 'events', events: records.slice(connection.nextSeq - first) }));
@@ -173,15 +186,16 @@ export class StreamHub {
           continue;
         }
         const generation = connection.generation;
-        const afterSeq = connection.nextSeq - 1;
-        const page = await this.manager.call(simId, 'ledger', { query: { afterSeq, limit: PAGE, order: 'asc' } });
+        const index = Math.floor((connection.nextSeq - 1) / PAGE);
+        const page = await this.page(simId, index);
         if (connection.generation !== generation) continue;
-        const fresh = page.filter((record) => record.seq >= connection.nextSeq);
+        const fresh = page.records.filter((record) => record.seq >= connection.nextSeq);
         if (fresh.length > 0) {
-          this.send(connection, JSON.stringify({ type: 'events', events: fresh }));
+          const whole = fresh.length === page.records.length;
+          this.send(connection, whole ? page.text() : JSON.stringify({ type: 'events', events: fresh }));
           connection.nextSeq = fresh[fresh.length - 1].seq + 1;
         }
-        if (page.length < PAGE && connection.nextSeq > this.head(simId)) {
+        if (page.records.length < PAGE && connection.nextSeq > this.head(simId)) {
           connection.mode = 'live';
           return;
         }
@@ -192,12 +206,39 @@ export class StreamHub {
     }
   }
 
+  /**
+   * Store page `index` (seq index*PAGE+1 .. (index+1)*PAGE). Full pages never change until a rewind, so clients
+   * catching up together share one read and one serialisation.
+   */
+  private page(simId: string, index: number): Promise<Page> {
+    let cache = this.pages.get(simId);
+    if (cache === undefined) this.pages.set(simId, (cache = new Map()));
+    const cached = cache.get(index);
+    if (cached !== undefined) return cached;
+    const pages = cache;
+    const loading = this.manager
+      .call(simId, 'ledger', { query: { afterSeq: index * PAGE, limit: PAGE, order: 'asc' } })
+      .then((records): Page => {
+        let text: Buffer | null = null;
+        return { records, text: () => (text ??= Buffer.from(JSON.stringify({ type: 'events', events: records }))) };
+      });
+    pages.set(index, loading);
+    loading.then(
+      (page) => {
+        if (page.records.length < PAGE) pages.delete(index);
+      },
+      () => pages.delete(index),
+    );
+    while (pages.size > MAX_CACHED_PAGES) pages.delete(pages.keys().next().value as number);
+    return loading;
+  }
+
   private broadcast(set: ReadonlySet<Connection>, message: StreamMessage): void {
     const text = JSON.stringify(message);
     for (const connection of set) this.send(connection, text);
   }
 
-  private send(connection: Connection, text: string): void {
-    if (connection.socket.readyState === OPEN) connection.socket.send(text);
+  private send(connection: Connection, text: string | Buffer): void {
+    if (connection.socket.readyState === OPEN) connection.socket.send(text, { binary: false });
   }
 }
