@@ -42,7 +42,20 @@ export interface DoppelApp {
 export async function buildApp(input: ServerConfigInput = {}): Promise<DoppelApp> {
   const config = resolveConfig(input);
   const app = Fastify({
-    logger: config.logLevel === false ? false : { level: config.logLevel },
+    logger:
+      config.logLevel === false
+        ? false
+        : {
+            level: config.logLevel,
+            // Keys never reach a log line: headers are not logged and `?key=` (WebSocket) is masked.
+            serializers: {
+              req: (request: { method: string; url: string; ip?: string }) => ({
+                method: request.method,
+                url: request.url.replace(/([?&]key=)[^&]*/g, '$1[redacted]'),
+                ip: request.ip,
+              }),
+            },
+          },
     bodyLimit: config.limits.bodyLimitBytes,
     requestTimeout: config.limits.requestTimeoutMs,
     connectionTimeout: config.limits.requestTimeoutMs,

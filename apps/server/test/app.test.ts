@@ -102,3 +102,37 @@ describe('app factory (inject, no socket)', () => {
     expect(examples.map((example) => example.id)).toEqual(expect.arrayContaining(['city-100', 'evening-peak']));
   });
 });
+
+describe('scenario bodies', () => {
+  it('accepts a scenario posted as YAML and answers its problems located by line', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'doppel-yaml-'));
+    const built = await buildApp({ dataDir: dir, logLevel: false, webDir: null });
+    try {
+      const key = built.context.catalog.createAccount('yaml', ['read', 'write']).key;
+      const headers = { authorization: `Bearer ${key}`, 'content-type': 'application/yaml' };
+      const bad = await built.app.inject({
+        method: 'POST',
+        url: '/api/v1/simulations',
+        headers,
+        payload:
+          'doppel: 1\nname: tiny\npack: swap\nstart: 2026-06-02T00:00:00+02:00\ntimezone: Europe/Paris\nduration: 1h\nseed: 1\nswap:\n  layout:\n    count: -3\n',
+      });
+      expect(bad.statusCode).toBe(422);
+      const problem = bad.json() as { code: string; issues: { line: number; path: string }[] };
+      expect(problem.code).toBe('DOPPEL_ERR_SCENARIO_INVALID');
+      expect(problem.issues[0]).toMatchObject({ line: 10 });
+      const good = await built.app.inject({
+        method: 'POST',
+        url: '/api/v1/simulations',
+        headers,
+        payload:
+          'doppel: 1\nname: tiny\npack: swap\nstart: 2026-06-02T00:00:00+02:00\ntimezone: Europe/Paris\nduration: 1h\nseed: 1\nswap:\n  layout:\n    count: 3\n',
+      });
+      expect(good.statusCode).toBe(201);
+      expect(good.json()).toMatchObject({ name: 'tiny', pack: 'swap', status: 'ready', durationS: 3600 });
+    } finally {
+      await built.app.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
