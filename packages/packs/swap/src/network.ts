@@ -1,5 +1,5 @@
 import { createNamedStream, type Environment } from '@doppel/engine';
-import type { BuildContext, JsonObject, TwinModel } from '@doppel/twin';
+import { TwinError, TwinErrorCode, type BuildContext, type JsonObject, type TwinModel } from '@doppel/twin';
 import type { ChargeCurve } from './charging.js';
 import { demandRowSchema, type SwapConfig } from './config.js';
 import { ratesFromTable, startSecondOfDay } from './demand.js';
@@ -68,7 +68,12 @@ export class SwapNetwork {
     const base = this.config.demand.base_riders_per_hour;
     const seen = new Set<string>();
     plans.forEach((plan, index) => {
-      if (seen.has(plan.id)) throw new Error(`duplicate station id ${plan.id}`);
+      if (seen.has(plan.id)) {
+        throw new TwinError(TwinErrorCode.ScenarioInvalid, `swap.stations: station id "${plan.id}" is used twice`, {
+          field: 'swap.stations',
+          stationId: plan.id,
+        });
+      }
       seen.add(plan.id);
       const rates = table.get(plan.id) ?? profile.map((m) => m * base * plan.demandWeight);
       const st = new StationRt(
@@ -83,6 +88,15 @@ export class SwapNetwork {
       this.stations.push(st);
       this.stationById.set(plan.id, st);
     });
+    for (const id of table.keys()) {
+      if (!seen.has(id)) {
+        throw new TwinError(
+          TwinErrorCode.ScenarioInvalid,
+          `inputs.demand: station "${id}" is not a station of this scenario`,
+          { field: 'inputs.demand', stationId: id, expected: [...seen].slice(0, 20) },
+        );
+      }
+    }
     const r = this.config.redirect;
     const lists = nearestNeighbours(plans, r.neighbours, r.max_distance_km);
     this.stations.forEach((st, i) => {

@@ -1,6 +1,7 @@
 import { createNamedStream } from '@doppel/engine';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { harness } from './harness.js';
 import {
   CITY_BBOX,
   haversineKm,
@@ -60,6 +61,28 @@ describe('city layout', () => {
     expect(nn[0].map((n) => n.index)).toEqual([1, 2]);
     expect(nn[0][0].km).toBeCloseTo(haversineKm(48.85, 2.35, 48.86, 2.35), 12);
     expect(nn[3]).toEqual([]);
+  });
+
+  it('refuses duplicate station ids and demand rows for unknown stations', () => {
+    const code = (fn: () => unknown) => {
+      try {
+        fn();
+      } catch (error) {
+        return (error as { code?: string }).code;
+      }
+      return undefined;
+    };
+    const twice = {
+      stations: [
+        { id: 'a', lat: 48.85, lon: 2.35 },
+        { id: 'a', lat: 48.86, lon: 2.35 },
+      ],
+    };
+    expect(code(() => harness(twice))).toBe('DOPPEL_ERR_SCENARIO_INVALID');
+    const inputs = { demand: [{ station_id: 'nowhere', hour: 8, riders_per_hour: 3 }] };
+    expect(code(() => harness({ stations: [{ id: 'a', lat: 48.85, lon: 2.35 }] }, { inputs }))).toBe(
+      'DOPPEL_ERR_SCENARIO_INVALID',
+    );
   });
 
   it('rejects a scenario without stations', () => {
