@@ -228,7 +228,9 @@ describe.skipIf(!haveChromium && process.env.CI === undefined)('web UI (Chromium
       .or(page.getByRole('figure', { name: 'OEE by machine' }))
       .waitFor();
     await shot('10-line');
-    await page.locator('.react-flow__node').first().click();
+    const node = page.locator('.react-flow__node .machine-node').first();
+    await node.waitFor({ state: 'visible' });
+    await node.click();
     const panel = page.getByRole('complementary', { name: /^Machine / });
     await panel.waitFor();
     await expect.poll(async () => panel.locator('.hs-period').count(), { timeout: 30_000 }).toBeGreaterThan(1);
@@ -243,25 +245,16 @@ describe.skipIf(!haveChromium && process.env.CI === undefined)('web UI (Chromium
     // No per-station DOM: the map is one canvas whatever the size of the city.
     expect(await page.locator('.city-map canvas').count()).toBe(1);
     expect(await page.locator('.city-map *').count()).toBeLessThan(60);
-    // Zoom steps redraw all 1000 markers. A click is a discrete event: React renders, commits and runs the canvas
-    // effect before click() returns, so its duration is the redraw's cost. Reported, not asserted (no timing tests).
-    const [syncMs, frameMs] = await page.evaluate<[number, number]>(`(async () => {
+    // Zoom steps re-render and redraw all 1000 markers: report the time per step, frame included (not asserted).
+    const frameMs = await page.evaluate<number>(`(async () => {
       const button = document.querySelector('[aria-label="Zoom in"]');
       const frame = () => new Promise((r) => requestAnimationFrame(() => r(undefined)));
       await frame();
-      let sync = 0;
       const t0 = performance.now();
-      for (let i = 0; i < 10; i++) {
-        const s = performance.now();
-        button.click();
-        sync += performance.now() - s;
-        await frame();
-      }
-      return [sync / 10, (performance.now() - t0) / 10];
+      for (let i = 0; i < 20; i++) { button.click(); await frame(); }
+      return (performance.now() - t0) / 20;
     })()`);
-    console.log(
-      `city-1000: ${syncMs.toFixed(1)} ms to re-render and redraw per zoom step, ${frameMs.toFixed(1)} ms per step with its frame`,
-    );
+    console.log(`city-1000: ${frameMs.toFixed(1)} ms per zoom step (re-render, redraw and its frame)`);
     await page.getByRole('button', { name: 'Fit the city' }).click();
     await shot('12-city-1000');
   }, 120_000);

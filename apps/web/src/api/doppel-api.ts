@@ -1,7 +1,8 @@
 /**
- * The views' API over the Doppel server: maps the server's answers onto the view types (types.ts) and its
- * problem+json errors onto ApiProblem (code, message, located issues).
+ * The views' API over the Doppel server, through `@doppel/client`: maps the server's answers onto the view types
+ * (types.ts) and its problem+json errors onto ApiProblem (code, message, located issues).
  */
+import { DoppelApiError, DoppelClient } from '@doppel/client';
 import type { DoppelApi, LedgerFilter } from './api.js';
 import {
   ApiProblem,
@@ -14,7 +15,6 @@ import {
   type PackInfo,
   type RunState,
   type SimSummary,
-  type StreamMessage,
   type TelemetryRow,
 } from './types.js';
 import { isAssetStatus } from '../lib/scales.js';
@@ -106,218 +106,135 @@ export function toIssues(p: WireProblem): ApiIssue[] {
   }));
 }
 
-export function createDoppelApi(key: string, baseUrl = ''): DoppelApi {
-  const http = async <T>(method: string, path: string, body?: unknown): Promise<T> => {
-    let response: Response;
-    try {
-      response = await fetch(`${baseUrl}${path}`, {
-        method,
-        headers: {
-          authorization: `Bearer ${key}`,
-          ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-        },
-        body: body === undefined ? undefined : JSON.stringify(body),
-      });
-    } catch (e) {
-      throw new ApiProblem(
-        `The server cannot be reached (${e instanceof Error ? e.message : String(e)})`,
-        'DOPPEL_ERR_NETWORK',
-        0,
-      );
-    }
-    const text = await response.text();
-    if (!response.ok) {
-      let p: WireProblem = {};
-      try {
-        p = JSON.parse(text) as WireProblem;
-      } catch {
-        // Not problem+json (a proxy's page): keep the status line.
-      }
-      throw new ApiProblem(
-        p.detail ?? p.title ?? `${response.status} ${response.statusText}`,
-        p.code ?? `HTTP_${response.status}`,
-        response.status,
-        toIssues(p),
-      );
-    }
-    if (text === '') return undefined as T;
-    const type = response.headers.get('content-type') ?? '';
-    return (type.includes('json') ? JSON.parse(text) : text) as T;
-  };
-  const sims = `/api/v1/simulations`;
-  const sim = (id: string): string => `${sims}/${encodeURIComponent(id)}`;
-  const control = async (id: string, op: string, body: unknown = {}): Promise<SimSummary> =>
-    toSim(await http<WireSimulation>('POST', `${sim(id)}/${op}`, body));
-
-  return {
-    account: () => http('GET', '/api/v1/account'),
-    listSimulations: async () => (await http<WireSimulation[]>('GET', sims)).map(toSim),
-    getSimulation: async (id) => toSim(await http<WireSimulation>('GET', sim(id))),
-    createSimulation: async (input) =>
-      toSim(
-        await http<WireSimulation>('POST', sims, {
-          name: input.name,
-          example: input.example,
-          scenario: input.scenarioYaml,
-          seed: input.seed,
-        }),
-      ),
-    deleteSimulation: async (id) => {
-      await http('DELETE', sim(id));
-    },
-    listExamples: async () => http<ExampleScenario[]>('GET', '/api/v1/examples'),
-    exampleYaml: (id) => http<string>('GET', `/api/v1/examples/${encodeURIComponent(id)}`),
-    validateScenario: async (yaml) => {
-      const r = await http<{ valid: boolean; issues: WireProblem['issues'] }>('POST', '/api/v1/scenarios/validate', {
-        scenario: yaml,
-      });
-      return toIssues({ issues: r.issues });
-    },
-    run: (id, speed) => control(id, 'run', { speed }),
-    pause: (id) => control(id, 'pause'),
-    step: (id, s) => control(id, 'step', s),
-    setSpeed: (id, speed) => control(id, 'speed', { speed }),
-    runUntil: (id, t) => control(id, 'run-until', { t }),
-    rewind: (id, t) => control(id, 'rewind', { t }),
-    branch: async (id, t, name, interventions) =>
-      toSim(
-        await http<WireSimulation>('POST', `${sim(id)}/branch`, {
-          t,
-          name,
-          interventions: interventions.map((i) => ({ assetId: i.assetId, action: i.action, args: i.args, at: i.at })),
-        }),
-      ),
-    assets: async (id, kind) =>
-      (
-        await http<WireAsset[]>(
-          'GET',
-          `${sim(id)}/assets${kind === undefined ? '' : `?kind=${encodeURIComponent(kind)}`}`,
-        )
-      ).map(toAsset),
-    stateAt: async (id, t, kind) => {
-      const q = new URLSearchParams({ t: String(t) });
-      if (kind !== undefined) q.set('kind', kind);
-      return (await http<{ assets: WireAsset[] }>('GET', `${sim(id)}/state?${q.toString()}`)).assets.map(toAsset);
-    },
-    kpis: (id) => http<NetworkKpis>('GET', `${sim(id)}/kpis`),
-    telemetry: async (id) => {
-      const rows = await http<Record<string, unknown>[]>('GET', `${sim(id)}/telemetry`);
-      return rows.map((r): TelemetryRow => {
-        const values: Record<string, number> = {};
-        for (const [k, v] of Object.entries(r)) if (typeof v === 'number' && k !== 'time') values[k] = v;
-        return { simTime: Number(r.time), values };
-      });
-    },
-    ledger: (id, f: LedgerFilter) => {
-      const q = new URLSearchParams();
-      if (f.assetId !== undefined) q.set('assetId', f.assetId);
-      if (f.eventTypes !== undefined) q.set('eventType', f.eventTypes.join(','));
-      if (f.fromTime !== undefined) q.set('fromTime', String(f.fromTime));
-      if (f.toTime !== undefined) q.set('toTime', String(f.toTime));
-      if (f.afterSeq !== undefined) q.set('afterSeq', String(f.afterSeq));
-      if (f.limit !== undefined) q.set('limit', String(Math.min(10_000, f.limit)));
-      if (f.order !== undefined) q.set('order', f.order);
-      return http<LedgerEvent[]>('GET', `${sim(id)}/ledger?${q.toString()}`);
-    },
-    interventions: (id) => http<InterventionView[]>('GET', `${sim(id)}/interventions`),
-    intervene: (id, i) =>
-      http<InterventionView>(
-        'PATCH',
-        `${sim(id)}/assets/${encodeURIComponent(i.kind)}/${encodeURIComponent(i.assetId)}`,
-        {
-          action: i.action,
-          ...(i.at === undefined ? {} : { at: i.at }),
-          ...i.args,
-        },
-      ),
-    cancelIntervention: async (id, interventionId) => {
-      await http('DELETE', `${sim(id)}/interventions/${encodeURIComponent(interventionId)}`);
-    },
-    pack: async (name) => {
-      const p = await http<WirePack>('GET', `/api/v1/packs/${encodeURIComponent(name)}`);
-      return {
-        name: p.name,
-        title: p.title,
-        kpis: p.kpis,
-        assetKinds: p.assetKinds.map((k) => ({
-          kind: k.kind,
-          title: k.title,
-          description: k.description,
-          kpis: k.kpis,
-          interventions: k.interventions.map((i) => ({
-            name: i.name,
-            description: i.description,
-            schema: i.argsSchema,
-          })),
-        })),
-      };
-    },
-    subscribe: (id, afterSeq, onMessage) => subscribeStream(baseUrl, key, id, afterSeq, onMessage),
-  };
+/** The server's errors as the views show them: code, message, and the fields or lines they point at. */
+function problemOf(e: unknown): unknown {
+  if (e instanceof DoppelApiError) {
+    return new ApiProblem(e.message, e.code, e.status, toIssues({ issues: e.issues }));
+  }
+  return e;
 }
 
-/** The simulation's WebSocket, reconnecting with the last seq received (the server replays what was missed). */
-function subscribeStream(
-  baseUrl: string,
-  key: string,
-  simId: string,
-  afterSeq: number,
-  onMessage: (m: StreamMessage) => void,
-): () => void {
-  let closed = false;
-  let lastSeq = afterSeq;
-  let socket: WebSocket | null = null;
-  let retry: ReturnType<typeof setTimeout> | undefined;
-  let delay = 500;
-  const open = (): void => {
-    const base = baseUrl === '' ? window.location.href : baseUrl;
-    const url = new URL(`/api/v1/simulations/${encodeURIComponent(simId)}/stream?afterSeq=${lastSeq}`, base);
-    url.protocol = url.protocol === 'https:' ? 'wss:' : 'ws:';
-    url.hash = '';
-    socket = new WebSocket(url.toString(), ['doppel', `doppel-key.${key}`]);
-    socket.onopen = () => {
-      delay = 500;
-    };
-    socket.onmessage = (e) => {
-      let m: { type?: string; [k: string]: unknown };
-      try {
-        m = JSON.parse(String(e.data)) as typeof m;
-      } catch {
-        return;
-      }
-      if (m.type === 'events' && Array.isArray(m.events)) {
-        const events = m.events as LedgerEvent[];
-        if (events.length > 0) lastSeq = events[events.length - 1].seq;
-        onMessage({ type: 'events', events });
-      } else if (m.type === 'status') {
-        onMessage({
-          type: 'status',
-          state: (m.playing === true ? 'running' : m.status) as RunState,
-          simTime: Number(m.simTime),
-          headSeq: Number(m.headSeq),
-        });
-      } else if (m.type === 'rewind') {
-        lastSeq = Number(m.seq);
-        onMessage({ type: 'rewind', t: Number(m.t), seq: Number(m.seq) });
-      } else if (m.type === 'gap') {
-        onMessage({ type: 'gap', fromSeq: Number(m.fromSeq) });
-      }
-    };
-    socket.onclose = () => {
-      socket = null;
-      if (closed) return;
-      retry = setTimeout(open, delay);
-      delay = Math.min(10_000, delay * 2);
-    };
+export function createDoppelApi(key: string, baseUrl?: string): DoppelApi {
+  const client = new DoppelClient({ apiKey: key, ...(baseUrl === undefined ? {} : { baseUrl }) });
+  // Every call goes through `call`, so a DoppelApiError always reaches the views as an ApiProblem.
+  const call = async <T>(fn: () => Promise<T>): Promise<T> => {
+    try {
+      return await fn();
+    } catch (e) {
+      throw problemOf(e);
+    }
   };
-  open();
-  return () => {
-    closed = true;
-    if (retry !== undefined) clearTimeout(retry);
-    const s = socket;
-    if (s === null) return;
-    // Closing a socket still connecting makes the browser warn: close it as soon as it opens instead.
-    if (s.readyState === WebSocket.CONNECTING) s.onopen = () => s.close();
-    else s.close();
+  const sim = async (p: Promise<WireSimulation>): Promise<SimSummary> => toSim(await p);
+
+  return {
+    account: () => call(() => client.account()),
+    listSimulations: () => call(async () => (await client.listSimulations()).map((w) => toSim(w as WireSimulation))),
+    getSimulation: (id) => call(() => sim(client.getSimulation(id) as Promise<WireSimulation>)),
+    createSimulation: (input) =>
+      call(() =>
+        sim(
+          client.createSimulation({
+            ...(input.name === undefined ? {} : { name: input.name }),
+            ...(input.example === undefined ? {} : { example: input.example }),
+            ...(input.scenarioYaml === undefined ? {} : { scenario: input.scenarioYaml }),
+            ...(input.seed === undefined ? {} : { seed: input.seed }),
+          }) as Promise<WireSimulation>,
+        ),
+      ),
+    deleteSimulation: (id) => call(() => client.deleteSimulation(id)),
+    listExamples: () => call(async () => (await client.examples()) as ExampleScenario[]),
+    exampleYaml: (id) => call(() => client.exampleYaml(id)),
+    validateScenario: (yaml) => call(async () => toIssues({ issues: (await client.validateScenario(yaml)).issues })),
+    run: (id, speed) => call(() => sim(client.run(id, { speed }) as Promise<WireSimulation>)),
+    pause: (id) => call(() => sim(client.pause(id) as Promise<WireSimulation>)),
+    step: (id, s) => call(() => sim(client.step(id, s) as Promise<WireSimulation>)),
+    setSpeed: (id, speed) => call(() => sim(client.setSpeed(id, speed) as Promise<WireSimulation>)),
+    runUntil: (id, t) => call(() => sim(client.runUntil(id, t) as Promise<WireSimulation>)),
+    rewind: (id, t) => call(() => sim(client.rewind(id, t) as Promise<WireSimulation>)),
+    branch: (id, t, name, interventions) =>
+      call(() =>
+        sim(
+          client.branch(id, t, {
+            name,
+            interventions: interventions.map((i) => ({ assetId: i.assetId, action: i.action, args: i.args, at: i.at })),
+          }) as Promise<WireSimulation>,
+        ),
+      ),
+    assets: (id, kind) => call(async () => (await client.assets(id, kind)).map((a) => toAsset(a as WireAsset))),
+    stateAt: (id, t, kind) =>
+      call(async () =>
+        (await client.state(id, { t, ...(kind === undefined ? {} : { kind }) })).assets.map((a) =>
+          toAsset(a as WireAsset),
+        ),
+      ),
+    kpis: (id) => call(async () => (await client.kpis(id)) as NetworkKpis),
+    telemetry: (id) =>
+      call(async () =>
+        (await client.telemetry(id)).map((r): TelemetryRow => {
+          const values: Record<string, number> = {};
+          for (const [k, v] of Object.entries(r)) if (typeof v === 'number' && k !== 'time') values[k] = v;
+          return { simTime: Number((r as { time: unknown }).time), values };
+        }),
+      ),
+    ledger: (id, f: LedgerFilter) =>
+      call(
+        async () =>
+          (await client.ledger(id, {
+            ...f,
+            ...(f.limit === undefined ? {} : { limit: Math.min(10_000, f.limit) }),
+          })) as LedgerEvent[],
+      ),
+    interventions: (id) => call(async () => (await client.interventions(id)) as InterventionView[]),
+    intervene: (id, i) =>
+      call(
+        async () =>
+          (await client.patchAsset(id, i.kind, i.assetId, {
+            ...i.args,
+            action: i.action,
+            ...(i.at === undefined ? {} : { at: i.at }),
+          })) as InterventionView,
+      ),
+    cancelIntervention: (id, interventionId) =>
+      call(async () => {
+        await client.cancelIntervention(id, interventionId);
+      }),
+    pack: (name) =>
+      call(async () => {
+        const p = (await client.pack(name)) as unknown as WirePack;
+        return {
+          name: p.name,
+          title: p.title,
+          kpis: p.kpis,
+          assetKinds: p.assetKinds.map((k) => ({
+            kind: k.kind,
+            title: k.title,
+            description: k.description,
+            kpis: k.kpis,
+            interventions: k.interventions.map((i) => ({
+              name: i.name,
+              description: i.description,
+              schema: i.argsSchema,
+            })),
+          })),
+        };
+      }),
+    subscribe: (id, afterSeq, onMessage) => {
+      const subscription = client.stream(id, {
+        afterSeq,
+        onEvents: (events) => onMessage({ type: 'events', events: events as LedgerEvent[] }),
+        onMessage: (m) => {
+          if (m.type === 'status') {
+            onMessage({
+              type: 'status',
+              state: m.playing && m.status !== 'failed' ? 'running' : (m.status as RunState),
+              simTime: m.simTime,
+              headSeq: m.headSeq,
+            });
+          } else if (m.type === 'rewind') onMessage({ type: 'rewind', t: m.t, seq: m.seq });
+          else if (m.type === 'gap') onMessage({ type: 'gap', fromSeq: m.fromSeq });
+        },
+      });
+      return () => subscription.close();
+    },
   };
 }

@@ -28,6 +28,15 @@ interface Props {
   readonly formatValue?: (v: number) => string;
 }
 
+/** Axis labels with as many decimals as the tick spacing needs (0.05 min must not read 0.1). */
+export function axisNumber(v: number): string {
+  const a = Math.abs(v);
+  if (a === 0 || a >= 100) return String(Math.round(v));
+  if (a >= 10) return v.toFixed(0);
+  if (a >= 1) return v.toFixed(1);
+  return v.toPrecision(2).replace(/0+$/, '').replace(/\.$/, '');
+}
+
 /**
  * A uPlot time series over sim seconds, labelled in the scenario's local time, with the slider's instant drawn as
  * a vertical line. The plot is created once per series layout and fed new data in place.
@@ -66,7 +75,7 @@ export function TimeChart(props: Props): ReactNode {
           stroke: '#5d6670',
           grid: { stroke: '#eef0f3' },
           size: 46,
-          values: (_u, splits) => splits.map((v) => (formatValue !== undefined ? formatValue(v) : String(v))),
+          values: (_u, splits) => splits.map((v) => (formatValue !== undefined ? formatValue(v) : axisNumber(v))),
         },
       ],
       series: [

@@ -101,6 +101,8 @@ export function formatDelta(delta: number, unit: string): string {
   return `${sign}${formatKpi(Math.abs(delta), unit)}`;
 }
 
+const ACRONYMS = new Set(['oee', 'soc', 'kpi', 'id']);
+
 /** "wait_p95_s" → "Wait p95". */
 export function humanize(name: string): string {
   const words = name
@@ -108,7 +110,7 @@ export function humanize(name: string): string {
     .split('_')
     .filter((w) => w.length > 0);
   if (words.length === 0) return name;
-  const text = words.join(' ');
+  const text = words.map((w) => (ACRONYMS.has(w) ? w.toUpperCase() : w)).join(' ');
   return text.charAt(0).toUpperCase() + text.slice(1);
 }
 

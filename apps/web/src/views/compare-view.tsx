@@ -2,7 +2,7 @@ import { useMemo, useState, type ReactNode } from 'react';
 import { useApi } from '../api/context.js';
 import { useAsync, useInterval } from '../api/hooks.js';
 import type { LedgerEvent, SimSummary } from '../api/types.js';
-import { TimeChart } from '../components/chart.js';
+import { axisNumber, TimeChart } from '../components/chart.js';
 import { Empty, ErrorView, Loading } from '../components/states.js';
 import { alignSeries, deltaClass, firstEventDivergence, firstKpiDivergence, kpisAt } from '../lib/compare.js';
 import { formatDelta, formatKpi, humanize, simClock } from '../lib/format.js';
@@ -221,7 +221,7 @@ function ComparePair({ a, b }: { a: string; b: string }): ReactNode {
                 values: view.waitP95.b.map((v) => (v === null ? null : v / 60)),
               },
             ]}
-            formatValue={(v) => v.toFixed(1)}
+            formatValue={axisNumber}
             {...chartCommon}
           />
           <TimeChart

@@ -56,30 +56,6 @@ export function SimulationsView(): ReactNode {
         </a>
       </div>
       {error !== undefined && <ErrorView error={error} />}
-      <section className="panel" aria-label="Start from an example">
-        <h3>Start from an example</h3>
-        {examples.error !== undefined && <ErrorView error={examples.error} />}
-        {examples.loading && examples.data === undefined && <Loading />}
-        <div className="example-grid">
-          {(examples.data ?? []).map((ex) => (
-            <div key={ex.id} className="example-card">
-              <div className="row">
-                <strong>{ex.title}</strong>
-                <span className="tag">{ex.pack}</span>
-              </div>
-              {ex.description !== undefined && <p className="faint">{ex.description}</p>}
-              <button
-                type="button"
-                disabled={busy !== undefined}
-                onClick={() => void create(ex.id, ex.title)}
-                aria-label={`Create from ${ex.title}`}
-              >
-                {busy === ex.id ? 'Creating…' : 'Create & open'}
-              </button>
-            </div>
-          ))}
-        </div>
-      </section>
       <section className="panel" aria-label="Simulations">
         {sims.error !== undefined && <ErrorView error={sims.error} />}
         {sims.loading && sims.data === undefined ? (
@@ -116,27 +92,29 @@ export function SimulationsView(): ReactNode {
                       {c.date} {c.time}
                     </td>
                     <td>{s.parentId === null ? <span className="faint">—</span> : (parent?.name ?? s.parentId)}</td>
-                    <td className="row">
-                      <button type="button" onClick={() => openSim(s)} aria-label={`Open ${s.name}`}>
-                        Open
-                      </button>
-                      {s.parentId !== null && (
+                    <td>
+                      <div className="row">
+                        <button type="button" onClick={() => openSim(s)} aria-label={`Open ${s.name}`}>
+                          Open
+                        </button>
+                        {s.parentId !== null && (
+                          <button
+                            type="button"
+                            onClick={() => navigate({ view: 'compare', a: s.parentId ?? '', b: s.id })}
+                            aria-label={`Compare ${s.name} with its parent`}
+                          >
+                            Compare
+                          </button>
+                        )}
                         <button
                           type="button"
-                          onClick={() => navigate({ view: 'compare', a: s.parentId ?? '', b: s.id })}
-                          aria-label={`Compare ${s.name} with its parent`}
+                          className="danger"
+                          onClick={() => void remove(s)}
+                          aria-label={`Delete ${s.name}`}
                         >
-                          Compare
+                          Delete
                         </button>
-                      )}
-                      <button
-                        type="button"
-                        className="danger"
-                        onClick={() => void remove(s)}
-                        aria-label={`Delete ${s.name}`}
-                      >
-                        Delete
-                      </button>
+                      </div>
                     </td>
                   </tr>
                 );
@@ -144,6 +122,30 @@ export function SimulationsView(): ReactNode {
             </tbody>
           </table>
         )}
+      </section>
+      <section className="panel" aria-label="Start from an example">
+        <h3>Start from an example</h3>
+        {examples.error !== undefined && <ErrorView error={examples.error} />}
+        {examples.loading && examples.data === undefined && <Loading />}
+        <div className="example-grid">
+          {(examples.data ?? []).map((ex) => (
+            <div key={ex.id} className="example-card">
+              <div className="row">
+                <strong>{ex.title}</strong>
+                <span className="tag">{ex.pack}</span>
+              </div>
+              {ex.description !== undefined && <p className="faint">{ex.description}</p>}
+              <button
+                type="button"
+                disabled={busy !== undefined}
+                onClick={() => void create(ex.id, ex.title)}
+                aria-label={`Create from ${ex.title}`}
+              >
+                {busy === ex.id ? 'Creating…' : 'Create & open'}
+              </button>
+            </div>
+          ))}
+        </div>
       </section>
     </div>
   );

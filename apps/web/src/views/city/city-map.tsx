@@ -1,4 +1,4 @@
-import { useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
+import { useEffect, useLayoutEffect, useMemo, useRef, useState, type ReactNode } from 'react';
 import type { AssetView } from '../../api/types.js';
 import { formatKpi } from '../../lib/format.js';
 import { extentOf, hitTest, HOME_VIEW, type Extent, type View } from '../../lib/projection.js';
@@ -72,7 +72,8 @@ export function CityMap({ stations, extent, selectedId, onSelect }: Props): Reac
   const layout = useMemo(() => layoutMarkers(markers, ext, size.w, size.h, view), [markers, ext, size, view]);
   const selectedIndex = useMemo(() => stations.findIndex((s) => s.id === selectedId), [stations, selectedId]);
 
-  useEffect(() => {
+  // Drawn in the layout phase: the canvas is never painted one frame behind the data.
+  useLayoutEffect(() => {
     const canvas = canvasRef.current;
     if (canvas === null) return;
     const dpr = window.devicePixelRatio || 1;

@@ -115,70 +115,72 @@ export function InterventionConsole({ sim, asset, kindInfo, onApplied }: Props):
       </div>
       {finished && <p className="faint">The run is finished: rewind or branch to intervene.</p>}
 
-      <div className="seed-controls">
-        {has('trigger_outage') && (
-          <div className="row">
-            <button
-              type="button"
-              className="danger"
-              disabled={busy || finished}
-              onClick={() => void apply('trigger_outage', { duration_seconds: outageMin * 60 })}
-            >
-              ⚡ Simulate Power Cut
-            </button>
-            <label className="row faint">
-              for
-              <select
-                aria-label="Power cut duration"
-                value={outageMin}
-                onChange={(e) => setOutageMin(Number(e.currentTarget.value))}
+      {(has('trigger_outage') || has('set_service_speed') || has('set_maintenance_mode')) && (
+        <div className="seed-controls">
+          {has('trigger_outage') && (
+            <div className="row">
+              <button
+                type="button"
+                className="danger"
+                disabled={busy || finished}
+                onClick={() => void apply('trigger_outage', { duration_seconds: outageMin * 60 })}
               >
-                {[15, 30, 60, 120].map((m) => (
-                  <option key={m} value={m}>
-                    {m} min
-                  </option>
-                ))}
-              </select>
+                ⚡ Simulate Power Cut
+              </button>
+              <label className="row faint">
+                for
+                <select
+                  aria-label="Power cut duration"
+                  value={outageMin}
+                  onChange={(e) => setOutageMin(Number(e.currentTarget.value))}
+                >
+                  {[15, 30, 60, 120].map((m) => (
+                    <option key={m} value={m}>
+                      {m} min
+                    </option>
+                  ))}
+                </select>
+              </label>
+            </div>
+          )}
+          {has('set_service_speed') && (
+            <div className="row">
+              <label htmlFor={`speed-${asset.id}`}>Service speed</label>
+              <input
+                id={`speed-${asset.id}`}
+                type="range"
+                min={0.25}
+                max={3}
+                step={0.05}
+                value={speed}
+                aria-valuetext={`${speed.toFixed(2)} times`}
+                onChange={(e) => setSpeed(Number(e.currentTarget.value))}
+              />
+              <span className="num">{speed.toFixed(2)}×</span>
+              <button
+                type="button"
+                disabled={busy || finished}
+                onClick={() => void apply('set_service_speed', { factor: speed })}
+              >
+                Apply speed
+              </button>
+            </div>
+          )}
+          {has('set_maintenance_mode') && (
+            <label className="row switch">
+              <input
+                type="checkbox"
+                role="switch"
+                aria-checked={maintenance}
+                checked={maintenance}
+                disabled={busy || finished}
+                onChange={(e) => void apply('set_maintenance_mode', { enabled: e.currentTarget.checked })}
+              />
+              Maintenance mode {maintenance ? <span className="tag">on</span> : <span className="tag">off</span>}
             </label>
-          </div>
-        )}
-        {has('set_service_speed') && (
-          <div className="row">
-            <label htmlFor={`speed-${asset.id}`}>Service speed</label>
-            <input
-              id={`speed-${asset.id}`}
-              type="range"
-              min={0.25}
-              max={3}
-              step={0.05}
-              value={speed}
-              aria-valuetext={`${speed.toFixed(2)} times`}
-              onChange={(e) => setSpeed(Number(e.currentTarget.value))}
-            />
-            <span className="num">{speed.toFixed(2)}×</span>
-            <button
-              type="button"
-              disabled={busy || finished}
-              onClick={() => void apply('set_service_speed', { factor: speed })}
-            >
-              Apply speed
-            </button>
-          </div>
-        )}
-        {has('set_maintenance_mode') && (
-          <label className="row switch">
-            <input
-              type="checkbox"
-              role="switch"
-              aria-checked={maintenance}
-              checked={maintenance}
-              disabled={busy || finished}
-              onChange={(e) => void apply('set_maintenance_mode', { enabled: e.currentTarget.checked })}
-            />
-            Maintenance mode {maintenance ? <span className="tag">on</span> : <span className="tag">off</span>}
-          </label>
-        )}
-      </div>
+          )}
+        </div>
+      )}
       {error !== undefined && errorAction !== undefined && openForm !== errorAction && (
         <ErrorView error={error} title={errorAction} />
       )}

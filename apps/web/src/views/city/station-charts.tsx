@@ -1,6 +1,6 @@
 import { useMemo, type ReactNode } from 'react';
 import type { LedgerEvent, SimSummary } from '../../api/types.js';
-import { TimeChart, type ChartSeries } from '../../components/chart.js';
+import { axisNumber, TimeChart, type ChartSeries } from '../../components/chart.js';
 import { bandLabel, stationSeries } from '../../lib/station-series.js';
 
 const BAND_COLORS = ['#1f6f43', '#3f9a63', '#7fb98d', '#c7a34a', '#c4674f'];
@@ -55,14 +55,7 @@ export function StationCharts({
   );
   return (
     <div className="chart-grid">
-      <TimeChart
-        title="Wait"
-        unit="min"
-        times={s.waitTimes}
-        series={waitSeries}
-        formatValue={(v) => v.toFixed(1)}
-        {...common}
-      />
+      <TimeChart title="Wait" unit="min" times={s.waitTimes} series={waitSeries} formatValue={axisNumber} {...common} />
       <TimeChart title="Queue" unit="riders" times={s.times} series={queueSeries} {...common} />
       <TimeChart title="Inventory by SoC" unit="batteries" times={s.times} series={bandSeries} {...common} />
       <TimeChart
@@ -70,7 +63,7 @@ export function StationCharts({
         unit="kW"
         times={s.times}
         series={powerSeries}
-        formatValue={(v) => v.toFixed(0)}
+        formatValue={axisNumber}
         {...common}
       />
     </div>
