@@ -129,20 +129,57 @@ describe('conservation and bounds', () => {
       fc.record({ action: fc.constant('close_bay'), args: fc.constant({ bay_id: 'bay_1' }) }),
       fc.record({ action: fc.constant('reopen_bay'), args: fc.constant({ bay_id: 'bay_1' }) }),
       fc.record({ action: fc.constant('set_maintenance_mode'), args: fc.record({ enabled: fc.boolean() }) }),
+      // Never above the initial 5 kW, so the initial limit bounds the energy in every interval.
+      fc.record({
+        action: fc.constant('set_grid_power_limit'),
+        args: fc.record({ kw: fc.double({ min: 0, max: 5, noNaN: true }) }),
+      }),
+      // Vehicle and battery actions pick their target among the assets of the moment (see below).
+      fc.record({
+        action: fc.constant('redirect_to_station'),
+        args: fc.record({ station_id: fc.constantFrom(...stationIds) }),
+      }),
+      fc.record({ action: fc.constant('cancel_trip'), args: fc.constant({}) }),
+      fc.record({
+        action: fc.constant('set_soc'),
+        args: fc.record({ soc: fc.double({ min: 0, max: 1, noNaN: true }) }),
+      }),
+      fc.record({
+        action: fc.constant('force_degrade_health'),
+        args: fc.record({ health: fc.double({ min: 0, max: 0.85, noNaN: true }) }),
+      }),
     );
+    const vehicleActions = new Set(['redirect_to_station', 'cancel_trip']);
+    const batteryActions = new Set(['set_soc', 'force_degrade_health']);
     fc.assert(
       fc.property(
         fc.integer({ min: 1, max: 1000 }),
         fc.array(
-          fc.record({ at: fc.integer({ min: 1, max: 43200 }), station: fc.constantFrom(...stationIds), op: action }),
-          { maxLength: 12 },
+          fc.record({
+            at: fc.integer({ min: 1, max: 43200 }),
+            station: fc.constantFrom(...stationIds),
+            pick: fc.nat(),
+            op: action,
+          }),
+          { maxLength: 16 },
         ),
         (seed, ops) => {
           const h = harness({ ...busyCity, layout: { count: 5, city: 'paris' } }, { seed, validate: true });
           for (const op of ops) {
             h.env.timeout(op.at).addCallback(() => {
+              let target = op.station;
+              if (vehicleActions.has(op.op.action)) {
+                const active = h.registry
+                  .assets('vehicle')
+                  .filter((v) => v.state.status === 'waiting' || v.state.status === 'travelling');
+                if (active.length === 0) return;
+                target = active[op.pick % active.length].id;
+              } else if (batteryActions.has(op.op.action)) {
+                const batteries = h.registry.assets('battery');
+                target = batteries[op.pick % batteries.length].id;
+              }
               try {
-                h.intervene(op.station, op.op.action, op.op.args as JsonObject);
+                h.intervene(target, op.op.action, op.op.args as JsonObject);
               } catch (error) {
                 // Refusals (bay already closed, charger already faulted...) are part of the contract.
                 if ((error as { code?: string }).code !== 'DOPPEL_ERR_INTERVENTION_REJECTED') throw error;
@@ -154,7 +191,7 @@ describe('conservation and bounds', () => {
           checkRun(h, samples, limits);
         },
       ),
-      { numRuns: 12 },
+      { numRuns: 16 },
     );
   });
 });
