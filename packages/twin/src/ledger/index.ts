@@ -1,7 +1,13 @@
 export { encodeLedgerEvent, decodeLedgerEvent, fastCanonicalJson } from './encoding.js';
 export { LedgerHasher, hashBlock, type LedgerHashHead } from './hasher.js';
 export { LedgerVerifier, verifyLedger } from './verify.js';
-export { LedgerWriter, type LedgerWriterOptions, type LedgerListener } from './writer.js';
+export {
+  LedgerWriter,
+  type LedgerWriterOptions,
+  type LedgerListener,
+  type LedgerResume,
+  type SealedBlockMark,
+} from './writer.js';
 export { MemoryLedgerStore } from './memory-store.js';
 export { foldStates, applyLedgerEvents } from './fold.js';
 export {

@@ -1,5 +1,12 @@
 import type { JsonObject } from '../contracts/json.js';
-import type { LedgerEvent, LedgerHead, LedgerOrigin, LedgerStore } from '../contracts/ledger.js';
+import {
+  LEDGER_BLOCK_SIZE,
+  type LedgerBlock,
+  type LedgerEvent,
+  type LedgerHead,
+  type LedgerOrigin,
+  type LedgerStore,
+} from '../contracts/ledger.js';
 import { TwinError, TwinErrorCode } from '../errors.js';
 import { encodeLedgerEvent } from './encoding.js';
 import { LedgerHasher } from './hasher.js';
@@ -10,6 +17,24 @@ export interface LedgerWriterOptions {
   readonly store?: LedgerStore | null;
   /** Records per store append (default 4096). */
   readonly batchSize?: number;
+  /**
+   * Re-execution of a ledger this process already hashed (rewind, branch, stateAt): records up to the last mark's
+   * block are only counted and spot-checked, hashing resumes from that block's hash. See `LedgerWriter.resumeAt`.
+   */
+  readonly resume?: LedgerResume | null;
+}
+
+/** What a writer keeps of each block it sealed: the block, and the identity of its last record. */
+export interface SealedBlockMark {
+  readonly block: LedgerBlock;
+  readonly lastSimTime: number;
+  readonly lastAssetId: string;
+  readonly lastEventType: string;
+}
+
+/** The sealed blocks, oldest first and gap-free from block 0, of a ledger that is being re-executed. */
+export interface LedgerResume {
+  readonly marks: readonly SealedBlockMark[];
 }
 
 export type LedgerListener = (records: readonly LedgerEvent[]) => void;
@@ -26,6 +51,12 @@ export class LedgerWriter {
   private readonly store: LedgerStore | null;
   private readonly batchSize: number;
   private hasher = new LedgerHasher();
+  /** Every block sealed so far (inherited from a resume, then our own): what `resumeAt` offers a re-execution. */
+  private marks: SealedBlockMark[] = [];
+  /** While resuming: records up to this seq are counted, not encoded or hashed (0: not resuming). */
+  private countUntil = 0;
+  private counted = 0;
+  private resumeProblem: string | null = null;
   private lastSimTime = Number.NEGATIVE_INFINITY;
   private silentUntil = 0;
   private records: LedgerEvent[] = [];
@@ -42,11 +73,12 @@ export class LedgerWriter {
     this.simId = options.simId;
     this.store = options.store ?? null;
     this.batchSize = batchSize;
+    if (options.resume != null && options.resume.marks.length > 0) this.startResume(options.resume.marks);
   }
 
   /** Seq of the last appended record (0 before the first). */
   get seq(): number {
-    return this.hasher.seq;
+    return this.countUntil > 0 ? this.counted : this.hasher.seq;
   }
 
   /** Assigns the next seq, hashes and buffers the record, and returns it. Sim time must not go back. */
@@ -59,6 +91,9 @@ export class LedgerWriter {
     meta: JsonObject | null,
     origin: LedgerOrigin,
   ): LedgerEvent {
+    if (this.countUntil > 0 && simTime >= this.lastSimTime) {
+      return this.count(simTime, assetId, eventType, oldValue, newValue, meta, origin);
+    }
     if (!(simTime >= this.lastSimTime)) {
       throw new TwinError(
         TwinErrorCode.LedgerCorrupt,
@@ -80,6 +115,14 @@ export class LedgerWriter {
     const text = encodeLedgerEvent(record);
     this.hasher.add(text);
     this.lastSimTime = simTime;
+    if (record.seq % LEDGER_BLOCK_SIZE === 0) {
+      this.marks.push({
+        block: this.hasher.lastSealed as LedgerBlock,
+        lastSimTime: simTime,
+        lastAssetId: assetId,
+        lastEventType: eventType,
+      });
+    }
     if (record.seq > this.silentUntil) {
       this.records.push(record);
       this.encoded.push(text);
@@ -90,6 +133,7 @@ export class LedgerWriter {
 
   /** Seq, sim time and hash of everything appended so far (silent records included). */
   head(): LedgerHead {
+    this.checkResumed();
     const { seq, hash } = this.hasher.head();
     return { seq, simTime: seq === 0 ? 0 : this.lastSimTime, hash };
   }
@@ -124,10 +168,94 @@ export class LedgerWriter {
    */
   reset(): void {
     this.hasher = new LedgerHasher();
+    this.marks = [];
+    this.countUntil = 0;
+    this.counted = 0;
+    this.resumeProblem = null;
     this.lastSimTime = Number.NEGATIVE_INFINITY;
     this.silentUntil = 0;
     this.records = [];
     this.encoded = [];
+  }
+
+  /**
+   * The resume point for a re-execution of this ledger up to sim time t (inclusive): the marks of the sealed blocks
+   * whose records all lie at or before t, less the last one, so that at least one whole block before t, plus the
+   * partial block at t, is still encoded and hashed by the re-execution. Null when that leaves nothing to skip.
+   *
+   * Every record at or before t is produced again by a faithful re-execution up to t (same scenario, seed and log
+   * prefix), so the re-execution is sure to reach the resume seq.
+   */
+  resumeAt(t: number): LedgerResume | null {
+    let end = 0;
+    while (end < this.marks.length && this.marks[end].lastSimTime <= t) end++;
+    return end > 1 ? { marks: this.marks.slice(0, end - 1) } : null;
+  }
+
+  /**
+   * Throws DOPPEL_ERR_LEDGER_CORRUPT if a resumed re-execution did not match the ledger it re-executes: it ended
+   * before the resume seq, or a block's last record differed in sim time, asset or event type.
+   */
+  checkResumed(): void {
+    if (this.countUntil > 0 && this.resumeProblem === null) {
+      this.resumeProblem = `the re-execution ended at seq ${this.counted}, before seq ${this.countUntil}`;
+    }
+    if (this.resumeProblem !== null) {
+      throw new TwinError(
+        TwinErrorCode.LedgerCorrupt,
+        `Re-executing ${this.simId} did not reproduce its ledger (${this.resumeProblem}): the model is not deterministic`,
+        { simId: this.simId },
+      );
+    }
+  }
+
+  /*
+   * The resume trade-off. Encoding and hashing every re-executed record is 35-45% of a rewind; skipping them means
+   * the prefix is no longer compared byte for byte with the ledger it re-executes. What is still checked, cheaply:
+   * the sim time, asset and event type of the last record of every skipped block (one comparison per 256 records),
+   * the record count, and, exactly, the last whole block and the partial block at t (hashed again and compared with
+   * the stored head by the session). A model that is not a pure function of its inputs almost always shifts a
+   * timing, an order or a count, which propagates to the block ends and the tail; what can slip through is a
+   * difference confined to the values of records before the last block that never influences anything after it.
+   */
+  private startResume(marks: readonly SealedBlockMark[]): void {
+    marks.forEach((mark, index) => {
+      if (mark.block.index !== index) {
+        throw new TwinError(TwinErrorCode.InvalidArguments, `Resume marks must start at block 0 without gaps`);
+      }
+    });
+    this.marks = [...marks];
+    this.countUntil = marks[marks.length - 1].block.lastSeq;
+  }
+
+  private count(
+    simTime: number,
+    assetId: string,
+    eventType: string,
+    oldValue: JsonObject | null,
+    newValue: JsonObject | null,
+    meta: JsonObject | null,
+    origin: LedgerOrigin,
+  ): LedgerEvent {
+    const seq = ++this.counted;
+    this.lastSimTime = simTime;
+    if (seq % LEDGER_BLOCK_SIZE === 0) {
+      const mark = this.marks[seq / LEDGER_BLOCK_SIZE - 1];
+      if (
+        this.resumeProblem === null &&
+        (mark.lastSimTime !== simTime || mark.lastAssetId !== assetId || mark.lastEventType !== eventType)
+      ) {
+        this.resumeProblem =
+          `record ${seq} is ${eventType} of ${assetId} at ${simTime} s, ` +
+          `the ledger holds ${mark.lastEventType} of ${mark.lastAssetId} at ${mark.lastSimTime} s`;
+      }
+      if (seq === this.countUntil) {
+        this.hasher = LedgerHasher.restore(mark.block, []);
+        this.countUntil = 0;
+      }
+    }
+    // Counted records are part of a prefix the store already holds: never buffered, stored or published.
+    return { seq, simTime, assetId, eventType, oldValue, newValue, meta, origin };
   }
 
   private handOver(): void {

@@ -6,7 +6,7 @@ import type { LedgerEvent, LedgerStore } from '../contracts/ledger.js';
 import type { AnyPack, PackModel } from '../contracts/pack.js';
 import type { ResolvedScenario } from '../contracts/scenario.js';
 import { TwinError, TwinErrorCode } from '../errors.js';
-import { LedgerWriter } from '../ledger/writer.js';
+import { LedgerWriter, type LedgerResume } from '../ledger/writer.js';
 import { InterventionBook } from './interventions.js';
 import { TelemetryMonitor, type TelemetryRow } from './telemetry.js';
 
@@ -40,6 +40,8 @@ export interface RunOptions {
   readonly trustStates?: boolean;
   /** See SimulationCreateOptions.snapshotEveryRecords. */
   readonly snapshotEveryRecords?: number;
+  /** A silent re-execution of a ledger already hashed: skip hashing its prefix (see LedgerWriter.resumeAt). */
+  readonly resume?: LedgerResume | null;
 }
 
 /** Why a drive stopped: its time limit, its event budget, its stop condition, or an empty schedule at the limit. */
@@ -78,7 +80,12 @@ export class Run {
     this.sampling = !(options.skipTelemetry ?? false);
     this.pendingLog = [...options.log];
     this.env = new Environment({ seed: options.seed });
-    this.writer = new LedgerWriter({ simId: options.simId, store: options.store, batchSize: options.batchSize });
+    this.writer = new LedgerWriter({
+      simId: options.simId,
+      store: options.store,
+      batchSize: options.batchSize,
+      resume: this.silentFlag ? options.resume : null,
+    });
     if (this.silentFlag) this.writer.setSilentUntil(Number.MAX_SAFE_INTEGER);
     this.writer.subscribe((records) => {
       if (!this.silentFlag) this.hooks.onLedger(records);

@@ -7,6 +7,7 @@ import { TwinError, TwinErrorCode } from '../errors.js';
 import { BreakpointSet, type Breakpoint, type BreakpointHit } from './breakpoints.js';
 import { Emitter } from './emitter.js';
 import type { Pacing } from './pacing.js';
+import type { LedgerResume } from '../ledger/writer.js';
 import { Run, type DriveResult } from './run.js';
 import { asFailure, idNumber, type SimulationInit } from './setup.js';
 import type { SimulationEventMap, SimulationStatus, StopInfo, StopReason } from './types.js';
@@ -80,7 +81,12 @@ export abstract class SimulationCore {
     this.breakpointSet.bind(this.run.registry, this.now);
   }
 
-  protected newRun(log: readonly InterventionLogEntry[], store: LedgerStore | null, silent: boolean): Run {
+  protected newRun(
+    log: readonly InterventionLogEntry[],
+    store: LedgerStore | null,
+    silent: boolean,
+    resume: LedgerResume | null = null,
+  ): Run {
     // A silent run re-executes inputs a live run already executed: states and rows are known to be valid and the
     // rows before t are taken over, so validation and telemetry sampling are skipped.
     return new Run({
@@ -97,6 +103,7 @@ export abstract class SimulationCore {
       validateUpdates: silent ? false : this.init.validateUpdates,
       batchSize: this.init.batchSize,
       snapshotEveryRecords: this.init.snapshotEveryRecords,
+      resume,
       hooks: {
         onLedger: (records) => this.emitter.emit('ledger', records),
         onTelemetry: (row) => this.emitter.emit('telemetry', row),
@@ -108,8 +115,9 @@ export abstract class SimulationCore {
   /**
    * Re-executes (scenario, seed, log prefix) silently up to t inclusive: no store I/O, no listeners. With `rowsOf`,
    * the telemetry rows before t are taken over from that run (an execution of the same inputs up to t at least).
-   * Returns the run and the log it actually submitted: entries without `submittedAt` (older logs) are kept when
-   * the re-execution reached their event count.
+   * The ledger prefix that `rowsOf` (default: the live run) hashed is only counted, not hashed again; the caller
+   * checks the result with `checkSameHistory`. Returns the run and the log it actually submitted: entries without
+   * `submittedAt` (older logs) are kept when the re-execution reached their event count.
    */
   protected replay(
     t: number,
@@ -117,7 +125,8 @@ export abstract class SimulationCore {
     rowsOf?: Run,
     log: readonly InterventionLogEntry[] = this.log,
   ): { readonly run: Run; readonly log: InterventionLogEntry[] } {
-    const run = this.newRun(logPrefix(log, t), store, true);
+    const source = rowsOf ?? this.run;
+    const run = this.newRun(logPrefix(log, t), store, true, source.writer.resumeAt(t));
     try {
       run.drive(t);
       if (rowsOf !== undefined) {

@@ -330,7 +330,9 @@ export class Simulation extends SimulationCore {
       await this.flush();
       return this.store.stateAt(this.id, t);
     }
-    return this.replay(t, null).run.states();
+    const { run } = this.replay(t, null);
+    await checkSameHistory(null, this.id, run);
+    return run.states();
   }
 
   /** This simulation continues from its exact state at t (the log and the ledger after t are dropped). */
@@ -354,6 +356,9 @@ export class Simulation extends SimulationCore {
         this.setStatus('failed');
         throw error;
       }
+    } else {
+      // Nothing was cut: the simulation stays as it was.
+      await checkSameHistory(null, this.id, run);
     }
     this.adopt(run, prefix, t);
     this.emitter.emit('rewind', { t, seq });
@@ -392,6 +397,8 @@ export class Simulation extends SimulationCore {
         await store.deleteSimulation(child.id).catch(() => undefined);
         throw error;
       });
+    } else {
+      await checkSameHistory(null, child.id, run);
     }
     child.idCounter = this.idCounter;
     child.adopt(run, prefix, t);
