@@ -174,7 +174,7 @@ export const swapConfigSchema = z
      * them, and comes back for later swaps. Only scooters between trips can arrive, so keep it well above the
      * riders queued or on the road at once.
      */
-    vehicles_per_station: z.number().int().min(1).default(8),
+    vehicles_per_station: z.number().int().min(1).default(4),
     demand,
     riders,
     redirect,

@@ -23,9 +23,9 @@ const GOLDEN: Record<string, string> = {
   'city-10.yaml': 'a18250a1645d16dff48755c606b90508d092db86cbc41ada0dadb609e6ac602e',
   'historical-demand.yaml': '5ebb2b4a65bceb4fb44ec750c491d67d57c92322dbc58f897662953e069e184a',
   // A is the evening peak as it is: the same run (the name is not part of the ledger).
-  'evening-peak.yaml': '876b86fcce9387e07ccc53d787d85c93ee0b3d4b26efee8173748653323be5a8',
-  'evening-peak-a.yaml': '876b86fcce9387e07ccc53d787d85c93ee0b3d4b26efee8173748653323be5a8',
-  'evening-peak-b.yaml': '2004ab2764d04786fa70ace29de45cf230e976602453859883ddb3077ba7a3b3',
+  'evening-peak.yaml': '08a0f2f50ddfe7da51e76d44dc19339f534911f0ffff7d61213bbb9c107a0796',
+  'evening-peak-a.yaml': '08a0f2f50ddfe7da51e76d44dc19339f534911f0ffff7d61213bbb9c107a0796',
+  'evening-peak-b.yaml': 'f1653a16ebf72104330f8ac88e7f8ffb38846c69f536d9ebee3ef1683558cdef',
 };
 
 describe('examples on the real Simulation', () => {
