@@ -161,6 +161,12 @@ describe.skipIf(!haveChromium && process.env.CI === undefined)('web UI (Chromium
     // 17:00 local on a scenario that starts at local midnight.
     await slider.fill(String(Math.min(max, 17 * 3600)));
     await page.getByRole('button', { name: 'Rewind here' }).waitFor();
+    // The world as it was at 17:00: the station is open again (its outage began at 17:45).
+    await page.getByText('Showing the past').waitFor();
+    const drawer = page.getByRole('complementary', { name: /Station inspector/ });
+    await expect
+      .poll(async () => drawer.locator('.status-badge').first().getAttribute('data-status'))
+      .not.toBe('offline');
     await shot('05-scrubbed-past');
     await page.getByRole('button', { name: 'Branch here' }).click();
     const dialog = page.getByRole('dialog');

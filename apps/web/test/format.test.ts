@@ -76,3 +76,11 @@ describe('local clock → sim time', () => {
     expect(atLocalClock(sim, 0, 'later')).toBeNull();
   });
 });
+
+describe('small durations', () => {
+  it('keeps a decimal under ten seconds', () => {
+    expect(formatDuration(5.24)).toBe('5.2 s');
+    expect(formatDuration(5)).toBe('5 s');
+    expect(formatDelta(-0.3, 's')).toBe('−0.3 s');
+  });
+});

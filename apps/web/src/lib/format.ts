@@ -59,6 +59,7 @@ export function formatDuration(seconds: number): string {
   if (!Number.isFinite(seconds)) return '—';
   const s = Math.abs(seconds);
   const sign = seconds < 0 ? '−' : '';
+  if (s < 10 && !Number.isInteger(s)) return `${sign}${s.toFixed(1)} s`;
   if (s < 60) return `${sign}${Math.round(s)} s`;
   if (s < 3600) return `${sign}${(s / 60).toFixed(s < 600 ? 1 : 0)} min`;
   const h = Math.floor(s / 3600);
@@ -95,7 +96,7 @@ export function formatNumber(value: number): string {
 /** A signed difference with its unit, for compare views: "+4.2 min", "−12 riders". */
 export function formatDelta(delta: number, unit: string): string {
   if (!Number.isFinite(delta)) return '—';
-  if (delta === 0) return `±0${unit === 'fraction' ? ' pp' : ''}`;
+  if (delta === 0 || Math.abs(delta) < 1e-9) return `±0${unit === 'fraction' ? ' pp' : ''}`;
   const sign = delta > 0 ? '+' : '−';
   if (unit === 'fraction') return `${sign}${(Math.abs(delta) * 100).toFixed(1)} pp`;
   return `${sign}${formatKpi(Math.abs(delta), unit)}`;

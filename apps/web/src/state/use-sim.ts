@@ -20,6 +20,8 @@ export interface SimSession {
   readonly assets: readonly AssetView[] | undefined;
   readonly assetsError: unknown;
   readonly historical: boolean;
+  /** True while the state at the slider's instant is still on its way (the map shows the previous one). */
+  readonly historyLoading: boolean;
   readonly branches: readonly SimSummary[];
   /** Most recent ledger events received live, oldest first (bounded). */
   readonly feed: readonly LedgerEvent[];
@@ -55,6 +57,7 @@ export function useSim(simId: string | undefined, kind?: string): SimSession {
   const [error, setError] = useState<unknown>();
   const [liveAssets, setLiveAssets] = useState<AssetView[]>();
   const [histAssets, setHistAssets] = useState<AssetView[]>();
+  const [histTime, setHistTime] = useState<number | null>(null);
   const [assetsError, setAssetsError] = useState<unknown>();
   const [viewTime, setViewTimeRaw] = useState<number | null>(null);
   const [branches, setBranches] = useState<SimSummary[]>([]);
@@ -147,6 +150,7 @@ export function useSim(simId: string | undefined, kind?: string): SimSession {
   useEffect(() => {
     if (simId === undefined || debouncedTime === null) {
       setHistAssets(undefined);
+      setHistTime(null);
       return;
     }
     let live = true;
@@ -155,6 +159,7 @@ export function useSim(simId: string | undefined, kind?: string): SimSession {
         if (!live) return;
         // Fill in what the historical state lacks (KPIs) from the head, so tooltips keep their shape.
         setHistAssets(a);
+        setHistTime(debouncedTime);
         setAssetsError(undefined);
       },
       (e: unknown) => live && setAssetsError(e),
@@ -200,6 +205,7 @@ export function useSim(simId: string | undefined, kind?: string): SimSession {
       assets: viewTime === null ? liveAssets : (histAssets ?? liveAssets),
       assetsError,
       historical: viewTime !== null,
+      historyLoading: viewTime !== null && histTime !== viewTime,
       branches,
       feed: feedRef.current,
       feedVersion,
@@ -242,6 +248,7 @@ export function useSim(simId: string | undefined, kind?: string): SimSession {
     }),
     [
       sim,
+      histTime,
       chosenSpeed,
       error,
       viewTime,

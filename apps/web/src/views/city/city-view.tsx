@@ -120,7 +120,9 @@ export function CityView({ session, assetId }: Props): ReactNode {
           </div>
           {session.historical && (
             <div className="map-overlay bottom-left past-banner">
-              Showing the past: drag the slider to the right end or press Live
+              {session.historyLoading
+                ? 'Loading the past…'
+                : 'Showing the past: drag the slider to the right end or press Live'}
             </div>
           )}
           {(session.assetsError !== undefined || session.actionError !== undefined) && (

@@ -88,7 +88,11 @@ export function StationInspector({ session, sim, asset, kindInfo, onClose }: Pro
             <span className="tag">{asset.id}</span>
             <span className="tag">{String(asset.state.status ?? '')}</span>
             {session.historical && (
-              <span className="tag">as of {simClock(sim.startIso, viewTime ?? 0, sim.timeZone).time.slice(0, 5)}</span>
+              <span className="tag">
+                {session.historyLoading
+                  ? 'loading…'
+                  : `as of ${simClock(sim.startIso, viewTime ?? 0, sim.timeZone).time.slice(0, 5)}`}
+              </span>
             )}
           </div>
         </div>
