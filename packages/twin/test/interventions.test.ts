@@ -229,3 +229,18 @@ describe('interventions', () => {
     expect(await store.listSimulations()).toEqual([]);
   });
 });
+
+describe('unknown actions', () => {
+  it('suggest the nearest action the asset kind declares', async () => {
+    const sim = await newSim();
+    let caught: unknown;
+    try {
+      sim.intervene({ assetId: 'q1', action: 'set_rat', args: { rate_per_h: 10 }, origin: 'api' });
+    } catch (error) {
+      caught = error;
+    }
+    expect(caught).toBeInstanceOf(TwinError);
+    expect((caught as TwinError).details).toMatchObject({ suggestion: 'set_rate', field: 'action' });
+    expect((caught as TwinError).message).toContain('did you mean "set_rate"?');
+  });
+});

@@ -1,3 +1,4 @@
+import { nearest } from '../scenario/issues.js';
 import type { Environment, Event } from '@doppel/engine';
 import { z } from 'zod';
 import type { AssetRegistry } from '../assets/asset-registry.js';
@@ -66,10 +67,13 @@ export function interventionDefinition(
   const definition = kind?.interventions.find((candidate) => candidate.name === action);
   if (definition === undefined) {
     const expected = kind?.interventions.map((candidate) => candidate.name) ?? [];
+    const suggestion = nearest(action, expected);
     throw new TwinError(
       TwinErrorCode.UnknownAction,
-      `Unknown action "${action}" for ${asset.kind} "${assetId}" (expected one of: ${expected.join(', ') || 'none'})`,
-      { field: 'action', action, kind: asset.kind, expected },
+      `Unknown action "${action}" for ${asset.kind} "${assetId}"` +
+        (suggestion === undefined ? '' : `: did you mean "${suggestion}"?`) +
+        ` (expected one of: ${expected.join(', ') || 'none'})`,
+      { field: 'action', action, kind: asset.kind, expected, ...(suggestion === undefined ? {} : { suggestion }) },
     );
   }
   return { asset, definition };
