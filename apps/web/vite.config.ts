@@ -15,7 +15,8 @@ export default defineConfig({
   build: { outDir: 'dist', emptyOutDir: true, sourcemap: true, chunkSizeWarningLimit: 900 },
   server: {
     proxy: {
-      '/v1': { target: api, ws: true },
+      '/api': { target: api, ws: true },
+      '/health': api,
       '/openapi.json': api,
     },
   },
