@@ -84,3 +84,11 @@ describe('small durations', () => {
     expect(formatDelta(-0.3, 's')).toBe('−0.3 s');
   });
 });
+
+describe('units', () => {
+  it('uses the singular for exactly one', () => {
+    expect(formatKpi(1, 'riders')).toBe('1 rider');
+    expect(formatKpi(1, 'batteries')).toBe('1 battery');
+    expect(formatKpi(2, 'batteries')).toBe('2 batteries');
+  });
+});

@@ -81,8 +81,15 @@ export function formatKpi(value: number | null | undefined, unit: string): strin
     case '':
       return formatNumber(value);
     default:
-      return `${formatNumber(value)} ${unit}`;
+      return `${formatNumber(value)} ${value === 1 ? singular(unit) : unit}`;
   }
+}
+
+/** "1 riders" reads badly: the unit in the singular for exactly one. */
+export function singular(unit: string): string {
+  if (unit.endsWith('ies')) return `${unit.slice(0, -3)}y`;
+  if (unit.endsWith('s') && !unit.endsWith('ss')) return unit.slice(0, -1);
+  return unit;
 }
 
 /** Thousands separated, at most one decimal for large values and two for small ones. */
