@@ -67,7 +67,6 @@ export function useSim(simId: string | undefined, kind?: string): SimSession {
   const feedRef = useRef<LedgerEvent[]>([]);
   const liveRef = useRef<Map<string, AssetView>>(new Map());
   const frameRef = useRef<number | null>(null);
-  const [tick, setTick] = useState(0);
   // The speed the next Play uses: the server keeps a paced run's factor, not the factor a stopped run will use.
   const [chosenSpeed, setChosenSpeed] = useState<number | null | undefined>(undefined);
 
@@ -101,7 +100,7 @@ export function useSim(simId: string | undefined, kind?: string): SimSession {
     setFeedVersion(0);
     void loadHead();
     void loadBranches().catch(() => undefined);
-  }, [loadHead, loadBranches, tick]);
+  }, [loadHead, loadBranches]);
 
   const running = sim?.state === 'running';
   useInterval(loadHead, 1000, running);
@@ -244,7 +243,9 @@ export function useSim(simId: string | undefined, kind?: string): SimSession {
         if (r !== null) await loadBranches().catch(() => undefined);
         return r;
       },
-      refresh: () => setTick((x) => x + 1),
+      refresh: () => {
+        void loadHead();
+      },
     }),
     [
       sim,

@@ -71,7 +71,12 @@ export function InterventionConsole({ sim, asset, kindInfo, onApplied }: Props):
     const input: InterventionInput = { kind: asset.kind, assetId: asset.id, action, args, at };
     setBusy(true);
     try {
-      await api.intervene(sim.id, input);
+      const record = await api.intervene(sim.id, input);
+      // A domain refusal ("no charger charger_99") is a FAILED record, not an HTTP error: show it where it was asked.
+      if (record.status === 'FAILED') {
+        setErrorAction(action);
+        setError(new ApiProblem(record.reason ?? `${action} failed`, 'DOPPEL_ERR_INTERVENTION_FAILED', 422));
+      }
       onApplied();
       log.reload();
     } catch (e) {
