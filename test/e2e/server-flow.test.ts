@@ -111,6 +111,26 @@ describe('server flow over a real socket', () => {
     expect(branchPrefix.slice(0, shared.length)).toEqual(shared);
   });
 
+  it('stops at a breakpoint, reports it, and resumes', async () => {
+    const { client } = server.account('debugger');
+    const sim = await client.createSimulation({ example: 'evening-peak' });
+    const breakpoint = await client.addBreakpoint(sim.id, 'now >= 5400');
+    expect(await client.breakpoints(sim.id)).toEqual([breakpoint]);
+    const stopped = await client.runUntil(sim.id, 7200);
+    expect(stopped.status).toBe('breakpoint');
+    expect(stopped.breakpoint).toMatchObject({ id: breakpoint.id, expression: 'now >= 5400' });
+    expect(stopped.simTime).toBeGreaterThanOrEqual(5400);
+    expect(stopped.simTime).toBeLessThan(7200);
+    await client.removeBreakpoint(sim.id, breakpoint.id);
+    expect(await client.breakpoints(sim.id)).toEqual([]);
+    const done = await client.runUntil(sim.id, 7200);
+    expect(done).toMatchObject({ status: 'paused', simTime: 7200, breakpoint: null });
+    const stepped = await client.step(sim.id, { seconds: 60 });
+    expect(stepped.simTime).toBe(7260);
+    const events = await client.step(sim.id, { events: 10 });
+    expect(events.simTime).toBeGreaterThanOrEqual(7260);
+  });
+
   it('answers bad input with problem+json naming the field', async () => {
     const { client } = server.account('typo');
     const sim = await client.createSimulation({ example: 'evening-peak' });

@@ -25,6 +25,13 @@ export interface Simulation {
   readonly headSeq: number;
   readonly headHash: string | null;
   readonly error: string | null;
+  /** The breakpoint the simulation stopped at, while it stands there. */
+  readonly breakpoint: {
+    readonly id: string;
+    readonly expression: string;
+    readonly simTime: number;
+    readonly eventsProcessed: number;
+  } | null;
   readonly createdAt: string;
   readonly scenarioSha256: string;
 }

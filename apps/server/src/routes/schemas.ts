@@ -56,6 +56,9 @@ export const simulationView = z
     headSeq: z.number(),
     headHash: z.string().nullable(),
     error: z.string().nullable(),
+    breakpoint: z
+      .object({ id: z.string(), expression: z.string(), simTime: z.number(), eventsProcessed: z.number() })
+      .nullable(),
     createdAt: z.string(),
     scenarioSha256: z.string(),
   })

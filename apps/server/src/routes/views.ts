@@ -23,6 +23,8 @@ export function simulationView(row: SimulationRow, live: SimInfo | null) {
     headSeq: live?.headSeq ?? row.head_seq,
     headHash: live?.headHash ?? row.head_hash,
     error: failed ? row.error : (live?.error ?? row.error),
+    /** The breakpoint the simulation stopped at, while it stands there. */
+    breakpoint: live?.breakpoint ?? null,
     createdAt: row.created_at,
     scenarioSha256: scenario.sha256 ?? '',
   } as const;
