@@ -103,3 +103,34 @@ describe('WebSocket stream', () => {
     }
   });
 });
+
+describe('restart', () => {
+  it(
+    'brings a simulation back after a restart: same time, same ledger hash, same interventions',
+    { timeout: 120_000 },
+    async () => {
+      const first = await startTestServer();
+      const { key, client } = first.account('returning');
+      const sim = await client.createSimulation({ example: 'evening-peak' });
+      await client.runUntil(sim.id, 3600);
+      await client.patchAsset(sim.id, 'station', 'station_03', { action: 'trigger_outage', duration_seconds: 600 });
+      await client.runUntil(sim.id, 5400);
+      const before = await client.getSimulation(sim.id);
+      await first.app.close();
+
+      const second = await startTestServer({ dataDir: first.config.dataDir });
+      try {
+        const again = second.client(key);
+        const listed = await again.listSimulations();
+        expect(listed.map((item) => item.id)).toEqual([sim.id]);
+        const after = await again.getSimulation(sim.id);
+        expect(after).toMatchObject({ simTime: 5400, headSeq: before.headSeq, headHash: before.headHash });
+        const interventions = await again.interventions(sim.id);
+        expect(interventions.map((item) => [item.action, item.effectiveAt])).toEqual([['trigger_outage', 3600]]);
+        expect((await again.runUntil(sim.id, 7200)).simTime).toBe(7200);
+      } finally {
+        await second.close();
+      }
+    },
+  );
+});
