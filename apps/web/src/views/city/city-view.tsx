@@ -118,6 +118,13 @@ export function CityView({ session, assetId }: Props): ReactNode {
               ))}
             </datalist>
           </div>
+          {sim.state === 'ready' && !session.historical && (
+            <div className="map-overlay bottom-left hint" role="note">
+              <strong>Try it:</strong> press ▶ (or space) to start the day · type <code>17:45</code> in “Run to” to jump
+              to the evening peak · click a station to inspect it and cut its power · drag the slider back, then “Branch
+              here”.
+            </div>
+          )}
           {session.historical && (
             <div className="map-overlay bottom-left past-banner">
               {session.historyLoading
