@@ -117,6 +117,28 @@ describe('rate limits', () => {
   });
 });
 
+describe('account limits', () => {
+  it('keeps an account within its live workers and its stored simulations', { timeout: 120_000 }, async () => {
+    const server = await startTestServer({ limits: { maxLiveSimulationsPerAccount: 1, maxSimulationsPerAccount: 2 } });
+    try {
+      const { client } = server.account('frugal');
+      const a = await client.createSimulation({ example: 'city-10' });
+      await client.runUntil(a.id, 1800);
+      const b = await client.createSimulation({ example: 'city-10' });
+      // Creating b unloaded a (idle): a comes back on demand, exactly where it was.
+      expect(server.context.manager.isLoaded(a.id)).toBe(false);
+      expect((await client.kpis(a.id)).simTime).toBe(1800);
+      expect(server.context.manager.isLoaded(b.id)).toBe(false);
+      const third = await client.createSimulation({ example: 'city-10' }).catch((error: DoppelApiError) => error);
+      expect((third as DoppelApiError).code).toBe('DOPPEL_ERR_LIMIT_EXCEEDED');
+      await client.deleteSimulation(b.id);
+      expect((await client.createSimulation({ example: 'city-10' })).status).toBe('ready');
+    } finally {
+      await server.close();
+    }
+  });
+});
+
 describe('worker isolation', () => {
   it(
     'stops and fails a simulation that throws, hangs, spins or exhausts memory; the others carry on',
