@@ -30,6 +30,7 @@ export const STATION_KPIS: readonly KpiDefinition[] = [
   gauge('wait_p95_s', 's', '95th percentile wait, since the start'),
   gauge('wait_max_s', 's', 'Longest wait, since the start'),
   gauge('wait_mean_s', 's', 'Mean wait, since the start'),
+  gauge('wait_p95_recent_s', 's', '95th percentile wait of the swaps of the status window (what colours the station)'),
   gauge('queue_length', 'riders', 'Riders queued now'),
   gauge('queue_length_mean', 'riders', 'Time-weighted mean queue length since the start'),
   gauge('charged_batteries', 'batteries', 'Batteries that can be handed out now'),
@@ -40,7 +41,7 @@ export const STATION_KPIS: readonly KpiDefinition[] = [
 ];
 
 export const NETWORK_KPIS: readonly KpiDefinition[] = [
-  ...STATION_KPIS.map((k) =>
+  ...STATION_KPIS.filter((k) => k.name !== 'wait_p95_recent_s').map((k) =>
     k.name === 'charged_availability'
       ? gauge(k.name, k.unit, 'Mean over stations of the share of time with a battery to hand out')
       : k.name === 'queue_length_mean'
@@ -72,6 +73,7 @@ export function stationKpis(net: SwapNetwork, st: StationRt): Record<string, num
     wait_p95_s: round3(st.waits.p95Value),
     wait_max_s: round3(st.waits.max),
     wait_mean_s: round3(st.waits.mean),
+    wait_p95_recent_s: round3(st.recent.p95(now, net.config.status_thresholds.window_s)),
     queue_length: st.queueLength,
     queue_length_mean: round4(st.queueTw.mean(now)),
     charged_batteries: st.charged,

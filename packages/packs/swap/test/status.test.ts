@@ -34,6 +34,12 @@ describe('station status colours', () => {
     expect(h.model.assetStatus(b)).toBe('ok');
     h.intervene('A', 'trigger_outage', { duration_seconds: 60 });
     expect(h.model.assetStatus(a)).toBe('offline');
+    expect(h.model.assetKpis(b).wait_p95_recent_s).toBeGreaterThanOrEqual(0);
+    // Network counters are the sums of the stations' ones.
+    const net = h.model.kpis();
+    for (const name of ['arrivals', 'swaps', 'balks', 'reneges', 'redirects', 'abandoned_trips', 'queue_length']) {
+      expect(net[name]).toBe(h.model.assetKpis(a)[name] + h.model.assetKpis(b)[name]);
+    }
     const summary = h.model.summary() as { network: JsonObject; stations: JsonObject[] };
     expect(summary.stations.map((s) => s.id)).toEqual(['A', 'B']);
     expect(summary.stations[0].status).toBe('offline');
