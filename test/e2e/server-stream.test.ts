@@ -134,3 +134,26 @@ describe('restart', () => {
     },
   );
 });
+
+describe('idle streams', () => {
+  it('stay open longer than the request timeout', { timeout: 60_000 }, async () => {
+    const server = await startTestServer({ limits: { requestTimeoutMs: 1_000 } });
+    try {
+      const { client } = server.account('patient');
+      const sim = await client.createSimulation({ example: 'city-10' });
+      let opens = 0;
+      const received: LedgerEvent[] = [];
+      const stream = client.stream(sim.id, { onOpen: () => opens++, onEvents: (events) => received.push(...events) });
+      await waitFor(() => opens === 1);
+      await new Promise((resolve) => setTimeout(resolve, 2_500));
+      // Riders arrive from the early morning on: a few hours of city time record plenty of events.
+      const after = await client.runUntil(sim.id, 4 * 3600);
+      expect(after.headSeq).toBeGreaterThan(sim.headSeq);
+      await waitFor(() => received.at(-1)?.seq === after.headSeq);
+      stream.close();
+      expect(opens).toBe(1);
+    } finally {
+      await server.close();
+    }
+  });
+});

@@ -58,7 +58,6 @@ export async function buildApp(input: ServerConfigInput = {}): Promise<DoppelApp
           },
     bodyLimit: config.limits.bodyLimitBytes,
     requestTimeout: config.limits.requestTimeoutMs,
-    connectionTimeout: config.limits.requestTimeoutMs,
     ajv: { customOptions: { removeAdditional: false } },
   }).withTypeProvider<ZodTypeProvider>();
   const routes: { method: string; url: string }[] = [];
