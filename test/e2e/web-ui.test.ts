@@ -235,7 +235,7 @@ describe.skipIf(!haveChromium && process.env.CI === undefined)('web UI (Chromium
       .waitFor();
     await shot('10-line');
     const node = page.locator('.react-flow__node .machine-node').first();
-    await node.waitFor({ state: 'visible' });
+    await node.waitFor({ state: 'visible', timeout: 30_000 });
     await node.click();
     const panel = page.getByRole('complementary', { name: /^Machine / });
     await panel.waitFor();

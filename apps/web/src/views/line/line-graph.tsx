@@ -1,6 +1,6 @@
 import { Background, Controls, Position, ReactFlow, type Edge, type Node } from '@xyflow/react';
 import '@xyflow/react/dist/style.css';
-import { useMemo, type ReactNode } from 'react';
+import { useMemo, useRef, type ReactNode } from 'react';
 import type { AssetView } from '../../api/types.js';
 import { layoutLine } from '../../lib/line-layout.js';
 import { MACHINE_GLYPH, machineColor } from '../../lib/scales.js';
@@ -34,7 +34,16 @@ export function LineGraph({
   selectedId: string | undefined;
   onSelect: (id: string) => void;
 }): ReactNode {
+  // Rebuild the graph only when what it shows changes (machine states and counts, buffer levels): a stream of
+  // unrelated ledger events must not hand React Flow new nodes every frame.
+  const signature = assets
+    .filter((a) => a.kind === 'machine' || a.kind === 'buffer' || a.kind === 'line')
+    .map((a) => `${a.id}:${JSON.stringify([a.state.state, a.state.counts, a.state.level, a.state.capacity])}`)
+    .join('|');
+  const assetsRef = useRef(assets);
+  assetsRef.current = assets;
   const { nodes, edges } = useMemo(() => {
+    const assets = assetsRef.current;
     const order = machineOrder(assets);
     const byId = new Map(assets.map((a) => [a.id, a]));
     const buffers = assets.filter((a) => a.kind === 'buffer');
@@ -134,7 +143,7 @@ export function LineGraph({
       }
     }
     return { nodes, edges };
-  }, [assets, selectedId]);
+  }, [signature, selectedId]);
 
   if (nodes.length <= 1) return <p className="faint">No machines in this line.</p>;
   return (
