@@ -142,7 +142,7 @@ describe('account limits', () => {
 describe('worker isolation', () => {
   it(
     'stops and fails a simulation that throws, hangs, spins or exhausts memory; the others carry on',
-    { timeout: 120_000 },
+    { timeout: 180_000 },
     async () => {
       const server = await startTestServer({
         packModules: [faultyPackPath],
@@ -168,6 +168,8 @@ describe('worker isolation', () => {
         const finished = await waitForStatus(client, healthy.id, 'finished');
         expect(finished.status).toBe('finished');
         expect(finished.simTime).toBe(86_400);
+        const metrics = await (await fetch(`${server.url}/metrics`)).text();
+        expect(metrics).toMatch(/^doppel_failed_simulations_total 4$/m);
         const ok = await client.createSimulation({ scenario: faultyScenario('ok') });
         expect((await client.runUntil(ok.id, 3600)).status).toBe('finished');
       } finally {

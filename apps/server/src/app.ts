@@ -76,6 +76,13 @@ export async function buildApp(input: ServerConfigInput = {}): Promise<DoppelApp
   const manager = new SimulationManager(catalog, packs, examples, config);
   const hub = new StreamHub(manager, metrics, config.limits.wsMaxBufferedBytes);
   const webhooks = new WebhookDispatcher(catalog, config.webhooks, metrics, app.log, manager);
+  manager.listen((_simId, message) => {
+    // A worker reports a stopped run once ('failed'); other failures show as a status change to failed.
+    const stopped = message.type === 'failed';
+    if (stopped || (message.type === 'status' && message.info.status === 'failed' && message.previous !== 'failed')) {
+      metrics.failedSimulations.inc();
+    }
+  });
   const context: ServerContext = { config, catalog, manager, examples, metrics, hub, webhooks, routes };
 
   registerProblemHandlers(app);

@@ -38,6 +38,7 @@ export function systemRoutes(app: App, ctx: ServerContext): void {
     '/metrics',
     { schema: { tags: ['system'], summary: 'Prometheus metrics', hide: true }, config: { auth: 'public' } },
     async (_request, reply) => {
+      ctx.metrics.liveSimulations.set(ctx.manager.liveCount());
       const text = await ctx.metrics.registry.metrics();
       return reply.type(ctx.metrics.registry.contentType).send(text);
     },

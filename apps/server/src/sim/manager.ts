@@ -152,6 +152,13 @@ export class SimulationManager {
     return host !== undefined && host.alive ? host.info : null;
   }
 
+  /** Simulations with a running worker. */
+  liveCount(): number {
+    let count = 0;
+    for (const host of this.hosts.values()) if (host.alive) count++;
+    return count;
+  }
+
   isLoaded(simId: string): boolean {
     return this.hosts.get(simId)?.alive ?? false;
   }
