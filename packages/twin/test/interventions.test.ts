@@ -244,3 +244,27 @@ describe('unknown actions', () => {
     expect((caught as TwinError).message).toContain('did you mean "set_rate"?');
   });
 });
+
+describe('many interventions in one synchronous loop', () => {
+  it('hand every record to subscribers at once and store them all', async () => {
+    const sim = await newSim();
+    sim.runUntil(600);
+    const seen: number[] = [];
+    sim.subscribe((records) => {
+      for (const record of records) seen.push(record.seq);
+    });
+    const before = sim.head().seq;
+    for (let i = 0; i < 3000; i++) {
+      sim.intervene({ assetId: 'q1', action: 'set_rate', args: { rate_per_h: 10 + (i % 7) }, origin: 'api' });
+    }
+    // Published synchronously, without awaiting the store.
+    expect(seen.length).toBeGreaterThan(0);
+    expect(seen[seen.length - 1]).toBe(sim.head().seq);
+    const ledger = await ledgerOf(sim);
+    expect(ledger.length).toBe(sim.head().seq);
+    expect(ledger.filter((record) => record.seq > before && record.origin === 'intervention').length).toBeGreaterThan(
+      0,
+    );
+    expect(sim.interventions().filter((record) => record.status === 'CONFIRMED')).toHaveLength(3000);
+  });
+});

@@ -139,6 +139,14 @@ export class LedgerWriter {
   }
 
   /** Hands buffered records to the store and subscribers, then waits until the store has every batch. */
+  /**
+   * Hands the buffered records to the store and to subscribers now, without waiting for the store: what a session
+   * does after each intervention or pause so that listeners see every record at once. `flush` waits as well.
+   */
+  publish(): void {
+    this.handOver();
+  }
+
   async flush(): Promise<void> {
     this.handOver();
     while (this.pending.size > 0) await Promise.all([...this.pending]);

@@ -304,7 +304,9 @@ export abstract class SimulationCore {
 
   /** Publishes buffered ledger records to listeners and the store without waiting. */
   protected handOver(): void {
-    this.run.writer.flush().catch(() => undefined);
+    // Synchronous hand-over: awaiting a flush per call would keep one pending copy of the in-flight writes per
+    // intervention (quadratic memory for many interventions in one loop); store errors surface at the next flush.
+    this.run.writer.publish();
   }
 
   protected catalogRecord(parent: { readonly simId: string; readonly forkSeq: number } | null): SimulationRecord {
