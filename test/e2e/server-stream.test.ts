@@ -1,4 +1,5 @@
-import { existsSync, rmSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { LedgerEvent, StreamMessage } from '@doppel/client';
 import { SqliteLedgerStore } from '@doppel/store-sqlite';
@@ -130,6 +131,37 @@ describe('restart', () => {
         expect((await again.runUntil(sim.id, 7200)).simTime).toBe(7200);
       } finally {
         await second.close();
+      }
+    },
+  );
+});
+
+describe('crash', () => {
+  it(
+    'keeps every acknowledged intervention: a copy of the live data directory restores them',
+    { timeout: 120_000 },
+    async () => {
+      const first = await startTestServer();
+      const { key, client } = first.account('crashing');
+      const copyDir = mkdtempSync(join(tmpdir(), 'doppel-crash-copy-'));
+      try {
+        const sim = await client.createSimulation({ example: 'evening-peak' });
+        await client.runUntil(sim.id, 3600);
+        await client.patchAsset(sim.id, 'station', 'station_03', { action: 'trigger_outage', duration_seconds: 600 });
+        // No graceful shutdown: the files are taken as a crash would leave them.
+        cpSync(first.config.dataDir, copyDir, { recursive: true });
+        const second = await startTestServer({ dataDir: copyDir });
+        try {
+          const again = second.client(key);
+          await again.runUntil(sim.id, 7200);
+          const interventions = await again.interventions(sim.id);
+          expect(interventions.map((item) => [item.action, item.effectiveAt])).toEqual([['trigger_outage', 3600]]);
+        } finally {
+          await second.app.close();
+        }
+      } finally {
+        await first.close();
+        rmSync(copyDir, { recursive: true, force: true });
       }
     },
   );

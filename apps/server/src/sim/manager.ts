@@ -15,7 +15,13 @@ import type { ServerConfig } from '../config.js';
 import { RemoteError, ServerError, ServerErrorCode, notFound, type ErrorPayload } from '../errors.js';
 import type { ExampleCatalog } from './examples.js';
 import { SimulationHost } from './host.js';
-import type { SimInfo, WorkerMessage, WorkerOp, WorkerOps } from './protocol.js';
+import {
+  interventionJournalPath,
+  type SimInfo,
+  type WorkerMessage,
+  type WorkerOp,
+  type WorkerOps,
+} from './protocol.js';
 
 export type SimListener = (simId: string, message: WorkerMessage) => void;
 
@@ -220,6 +226,7 @@ export class SimulationManager {
     if (host !== undefined) await host.stop(2_000);
     this.catalog.deleteSimulation(simId);
     for (const suffix of ['', '-wal', '-shm']) rmSync(this.ledgerPath(simId) + suffix, { force: true });
+    rmSync(interventionJournalPath(this.ledgerPath(simId)), { force: true });
   }
 
   /** Writes a loaded simulation's status, head and intervention log to the catalog. */

@@ -117,3 +117,8 @@ export type WorkerMessage =
   | { readonly type: 'intervention'; readonly record: InterventionRecord }
   | { readonly type: 'rewind'; readonly t: number; readonly seq: number }
   | { readonly type: 'failed'; readonly error: ErrorPayload; readonly info: SimInfo };
+
+/** The append-only journal of a simulation's intervention log, next to its ledger file. */
+export function interventionJournalPath(ledgerPath: string): string {
+  return `${ledgerPath}.interventions.jsonl`;
+}

@@ -1,4 +1,4 @@
-import { existsSync, rmSync } from 'node:fs';
+import { appendFileSync, existsSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { parentPort, workerData } from 'node:worker_threads';
 import { SqliteLedgerStore } from '@doppel/store-sqlite';
 import {
@@ -7,13 +7,22 @@ import {
   TwinError,
   TwinErrorCode,
   type Asset,
+  type InterventionLogEntry,
   type JsonObject,
   type SimulationStatus,
   type StopInfo,
 } from '@doppel/twin';
 import { toErrorPayload } from '../errors.js';
 import { loadPacks } from '../packs.js';
-import type { AssetView, SimInfo, WorkerInit, WorkerMessage, WorkerOps, WorkerRequest } from './protocol.js';
+import {
+  interventionJournalPath,
+  type AssetView,
+  type SimInfo,
+  type WorkerInit,
+  type WorkerMessage,
+  type WorkerOps,
+  type WorkerRequest,
+} from './protocol.js';
 
 /**
  * One simulation in its own thread: the session, its SQLite ledger file, and a loop that answers the host's
@@ -36,6 +45,39 @@ let rewinds = 0;
 const PAST_STATE_CACHE = 64;
 const pastStates = new Map<string, { simTime: number; assets: AssetView[] }>();
 let liveView: { key: string; assets: AssetView[] } | null = null;
+
+/**
+ * The intervention log is the input that re-creates the run, so every entry reaches this journal (one JSON line
+ * each, next to the ledger file) before the request that made it is answered: a crashed server restores the
+ * simulation with every acknowledged intervention. A rewind shortens the log, and the journal is rewritten whole.
+ */
+const journalPath = interventionJournalPath(init.ledgerPath);
+let journaled = 0;
+
+function journal(): void {
+  const log = sim.interventionLog();
+  if (log.length < journaled) {
+    writeFileSync(`${journalPath}.tmp`, log.map((entry) => JSON.stringify(entry) + '\n').join(''));
+    renameSync(`${journalPath}.tmp`, journalPath);
+  } else if (log.length > journaled) {
+    appendFileSync(
+      journalPath,
+      log
+        .slice(journaled)
+        .map((entry) => JSON.stringify(entry) + '\n')
+        .join(''),
+    );
+  }
+  journaled = log.length;
+}
+
+function readJournal(): InterventionLogEntry[] | undefined {
+  if (!existsSync(journalPath)) return undefined;
+  return readFileSync(journalPath, 'utf8')
+    .split('\n')
+    .filter((line) => line.trim().length > 0)
+    .map((line) => JSON.parse(line) as InterventionLogEntry);
+}
 
 function info(): SimInfo {
   const head = sim.head();
@@ -166,9 +208,15 @@ const handlers: { [K in keyof WorkerOps]: Handler<K> } = {
     if (kind !== undefined && sim.asset(request.assetId).kind !== kind) {
       throw new TwinError(TwinErrorCode.UnknownAsset, `No ${kind} "${request.assetId}"`, { assetId: request.assetId });
     }
-    return sim.intervene(request);
+    const record = sim.intervene(request);
+    journal();
+    return record;
   },
-  cancelIntervention: ({ id }) => sim.cancelIntervention(id, 'api'),
+  cancelIntervention: ({ id }) => {
+    const record = sim.cancelIntervention(id, 'api');
+    journal();
+    return record;
+  },
   interventions: () => sim.interventions(),
   intervention: ({ id }) => sim.intervention(id),
   interventionLog: ({ upTo }) =>
@@ -226,6 +274,7 @@ const handlers: { [K in keyof WorkerOps]: Handler<K> } = {
     rewinds++;
     pastStates.clear();
     await sim.rewind(t);
+    journal();
     return info();
   },
   flush: async () => {
@@ -285,10 +334,13 @@ async function start(): Promise<void> {
     simId: init.simId,
     name: init.name,
     store,
-    interventionLog: init.log,
+    // A journal left by an earlier run of this simulation is newer than the catalog's copy of the log.
+    interventionLog: readJournal() ?? init.log,
     parent: init.parent,
     createdAt: init.createdAt,
   });
+  journaled = Number.MAX_SAFE_INTEGER; // forces one whole (atomic) rewrite of the journal from the live log
+  journal();
   sim.subscribe((records) => post({ type: 'ledger', records }));
   sim.on('telemetry', (row) => post({ type: 'telemetry', row, seq: sim.head().seq }));
   sim.on('intervention', (record) => post({ type: 'intervention', record }));
