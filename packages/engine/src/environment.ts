@@ -101,6 +101,11 @@ export class Environment {
     return new Condition(this, 'any', events);
   }
 
+  /** @internal A condition over a fresh array that the condition may keep (SimPy's `a & b`, `a | b`). */
+  _condition(mode: 'all' | 'any', events: Event[]): Condition {
+    return new Condition(this, mode, events, true);
+  }
+
   /** Named independent random stream derived from (seed, name); created on first use. */
   rng(name: string): RandomStream {
     let stream = this.streams.get(name);
@@ -300,8 +305,10 @@ export class Environment {
       const cbs = event._cbs;
       event._cb = null;
       event._cbs = null;
-      if (cb !== null) cb(event);
-      else if (cbs !== null) for (let i = 0; i < cbs.length; i++) cbs[i](event);
+      if (cb !== null) {
+        if (typeof cb === 'function') cb(event);
+        else cb._notify(event);
+      } else if (cbs !== null) for (let i = 0; i < cbs.length; i++) cbs[i](event);
     }
     if (this.observers !== null) this.notify(event);
     if (!event._ok && !event._defused) throw event._value;

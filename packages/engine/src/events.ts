@@ -16,6 +16,23 @@ export const PENDING: unique symbol = Symbol('PENDING');
 export type EventCallback = (event: Event) => void;
 
 /**
+ * @internal An engine object that reacts to events itself (a process, a condition): it sits in an event's callback
+ * slot as an object, so waiting costs no closure. It becomes a function (created once, cached) only when it has to
+ * share the `callbacks` array with other callbacks.
+ */
+export interface EventListener {
+  _notify(event: Event): void;
+  _callback(): EventCallback;
+  /** The cached function form, null until `_callback()` made it. */
+  readonly _callbackFn: EventCallback | null;
+}
+
+/** @internal The function form of a callback slot entry. */
+export function asCallback(entry: EventCallback | EventListener): EventCallback {
+  return typeof entry === 'function' ? entry : entry._callback();
+}
+
+/**
  * An event that may happen at some point in simulated time (SimPy's `Event`).
  *
  * Lifecycle: pending -> triggered (succeed/fail/trigger put it in the queue with a value) -> processed
@@ -37,8 +54,9 @@ export class Event<T = unknown> {
   /**
    * @internal Callbacks live in a single slot until a second one arrives (or `callbacks` is read), so the
    * common case (one waiting process) allocates no array. Invariant: `_cbs !== null` implies `_cb === null`.
+   * The slot may hold an engine listener object instead of a function (see EventListener).
    */
-  declare _cb: EventCallback | null;
+  declare _cb: EventCallback | EventListener | null;
   /** @internal */
   declare _cbs: EventCallback[] | null;
 
@@ -60,7 +78,7 @@ export class Event<T = unknown> {
     if (this._processed) return null;
     let cbs = this._cbs;
     if (cbs === null) {
-      cbs = this._cb === null ? [] : [this._cb];
+      cbs = this._cb === null ? [] : [asCallback(this._cb)];
       this._cb = null;
       this._cbs = cbs;
     }
@@ -75,14 +93,28 @@ export class Event<T = unknown> {
     if (this._cbs !== null) this._cbs.push(callback);
     else if (this._cb === null) this._cb = callback;
     else {
-      this._cbs = [this._cb, callback];
+      this._cbs = [asCallback(this._cb), callback];
       this._cb = null;
     }
   }
 
+  /** @internal Adds an engine listener; it stays an object while it is the only callback. */
+  _listen(listener: EventListener): void {
+    if (this._cbs !== null) this._cbs.push(listener._callback());
+    else if (this._cb === null) this._cb = listener;
+    else this.addCallback(listener._callback());
+  }
+
+  /** @internal Removes an engine listener added with `_listen` (in either form). */
+  _unlisten(listener: EventListener): void {
+    if (this._cb === listener) this._cb = null;
+    else if (listener._callbackFn !== null) this.removeCallback(listener._callbackFn);
+  }
+
   /** Removes the first occurrence of a callback; returns whether it was there. */
   removeCallback(callback: EventCallback): boolean {
-    if (this._cb === callback) {
+    const cb = this._cb;
+    if (cb === callback || (cb !== null && typeof cb !== 'function' && cb._callbackFn === callback)) {
       this._cb = null;
       return true;
     }
@@ -157,12 +189,12 @@ export class Event<T = unknown> {
 
   /** SimPy's `a & b`: a condition that fires when both have fired. */
   and(other: Event): Condition {
-    return this.env.allOf([this, other]);
+    return this.env._condition('all', [this, other]);
   }
 
   /** SimPy's `a | b`: a condition that fires when either has fired. */
   or(other: Event): Condition {
-    return this.env.anyOf([this, other]);
+    return this.env._condition('any', [this, other]);
   }
 
   /** @internal Triggers without the Error check (process failures may carry any thrown value). */

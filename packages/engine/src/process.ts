@@ -1,6 +1,6 @@
 import type { Environment } from './environment.js';
 import { DoppelError, ENGINE_ERROR_CODES, Interrupt } from './errors.js';
-import { Event, NORMAL, PENDING, URGENT } from './events.js';
+import { Event, NORMAL, PENDING, URGENT, type EventCallback, type EventListener } from './events.js';
 
 /**
  * What a process body is: a generator that yields events and returns the process value.
@@ -22,18 +22,18 @@ export class Initialize extends Event<undefined> {
   constructor(env: Environment, process: Process<unknown>) {
     super(env);
     this._value = undefined;
-    this._cb = process._resume;
+    this._cb = process;
     env._enqueue(this, URGENT, 0);
   }
 }
 
 /** Delivers an Interrupt to a process, ahead of NORMAL events at the same time. */
 export class Interruption extends Event<Interrupt> {
-  readonly process: Process<unknown>;
+  declare readonly process: Process<unknown>;
 
   constructor(process: Process<unknown>, cause: unknown) {
     super(process.env);
-    this.process = process;
+    (this as { process: Process<unknown> }).process = process;
     this._ok = false;
     this._value = new Interrupt(cause);
     // Never "unhandled": the interrupt is thrown into the process, which must handle it or die.
@@ -48,22 +48,26 @@ function deliverInterrupt(event: Event): void {
   // Several interrupts may be queued; once the process died handling one, later ones are ignored.
   if (process._value !== PENDING) return;
   const target = process._target;
-  if (target !== null && !target._processed) target.removeCallback(process._resume);
-  process._resume(event);
+  if (target !== null && !target._processed) target._unlisten(process);
+  process._step(event);
 }
 
 /**
  * A process: a generator driven by the events it yields (SimPy's `Process`). It is itself an event that is
  * triggered when the generator returns (value = return value) or throws (failed, value = the error).
  */
-export class Process<R = unknown> extends Event<R> {
-  readonly name: string;
+export class Process<R = unknown> extends Event<R> implements EventListener {
+  // Declared, assigned in the constructor: define-semantics class fields cost more per allocation in V8.
+  declare readonly name: string;
   /** @internal */
-  _generator: ProcessGenerator<R>;
+  declare _generator: ProcessGenerator<R>;
   /** @internal The event the process waits for; null once it has terminated. */
-  _target: Event | null;
-  /** @internal The process's single resume callback: created once, so waiting allocates no closure. */
-  readonly _resume: (event: Event) => void;
+  declare _target: Event | null;
+  /**
+   * @internal The process waits on events as a listener object (no closure); this function form is made only
+   * when an event it waits for already has other callbacks.
+   */
+  declare _callbackFn: EventCallback | null;
 
   constructor(env: Environment, generator: ProcessGenerator<R> | ProcessFunction<R>, name?: string) {
     super(env);
@@ -80,8 +84,8 @@ export class Process<R = unknown> extends Event<R> {
       );
     }
     this._generator = gen as ProcessGenerator<R>;
-    this.name = name ?? defaultName ?? `process-${++env._processCount}`;
-    this._resume = (event: Event) => this._step(event);
+    (this as { name: string }).name = name ?? defaultName ?? `process-${++env._processCount}`;
+    this._callbackFn = null;
     this._target = new Initialize(env, this as Process<unknown>);
   }
 
@@ -113,6 +117,21 @@ export class Process<R = unknown> extends Event<R> {
       );
     }
     new Interruption(this as Process<unknown>, cause);
+  }
+
+  /** @internal */
+  _notify(event: Event): void {
+    this._step(event);
+  }
+
+  /** @internal */
+  _callback(): EventCallback {
+    let fn = this._callbackFn;
+    if (fn === null) {
+      fn = (event: Event) => this._step(event);
+      this._callbackFn = fn;
+    }
+    return fn;
   }
 
   /** @internal Resumes the generator with `event`'s outcome until it waits for a pending event or ends. */
@@ -156,9 +175,8 @@ export class Process<R = unknown> extends Event<R> {
       }
       if (!yielded._processed) {
         // Inline addCallback: this is the hottest path of every model.
-        if (yielded._cbs !== null) yielded._cbs.push(this._resume);
-        else if (yielded._cb === null) yielded._cb = this._resume;
-        else yielded.addCallback(this._resume);
+        if (yielded._cb === null && yielded._cbs === null) yielded._cb = this;
+        else yielded._listen(this);
         this._target = yielded;
         break;
       }
