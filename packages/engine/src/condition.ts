@@ -1,6 +1,15 @@
 import type { Environment } from './environment.js';
 import { DoppelError, ENGINE_ERROR_CODES } from './errors.js';
-import { Event, PENDING, type EventCallback, type EventListener } from './events.js';
+import {
+  CallbackList,
+  DEFUSED,
+  Event,
+  FAILED,
+  PENDING,
+  PROCESSED,
+  type EventCallback,
+  type EventListener,
+} from './events.js';
 
 /** Conditions with at most this many direct members snapshot their value as a bit mask instead of a list. */
 const MASK_MEMBERS = 30;
@@ -137,7 +146,7 @@ export class Condition extends Event<ConditionValue> implements EventListener {
     }
     for (let i = 0; i < list.length; i++) {
       const event = list[i];
-      if (event._processed) this.check(event);
+      if (event._cb === PROCESSED) this.check(event);
       else event._listen(this);
     }
     // Runs before any callback added later (e.g. a waiting process), so they see the built value.
@@ -210,16 +219,15 @@ export class Condition extends Event<ConditionValue> implements EventListener {
   private _spill(): void {
     if (this._cb !== this) return;
     const waiter = this._waiter;
-    this._cb = null;
     this._waiter = null;
-    this._cbs = waiter === null ? [buildValue] : [buildValue, waiter._callback()];
+    this._cb = new CallbackList(waiter === null ? [buildValue] : [buildValue, waiter]);
   }
 
   private check(event: Event): void {
     if (this._value !== PENDING) return;
     this._count++;
-    if (!event._ok) {
-      event._defused = true;
+    if ((event._flags & FAILED) !== 0) {
+      event._flags |= DEFUSED;
       this._settle(false, event._value, 1);
     } else if (this.mode === 'all' ? this._count === this._events.length : this._count > 0) {
       this._settle(true, undefined, 1);
@@ -229,11 +237,11 @@ export class Condition extends Event<ConditionValue> implements EventListener {
   /** @internal Detaches from the members and, if the condition succeeded, snapshots its value. */
   _build(): void {
     this._removeChecks();
-    if (!this._ok) return;
+    if ((this._flags & FAILED) !== 0) return;
     const members = this._events;
     if (!this._nested && members.length <= MASK_MEMBERS) {
       let mask = 0;
-      for (let i = 0; i < members.length; i++) if (members[i]._processed) mask |= 1 << i;
+      for (let i = 0; i < members.length; i++) if (members[i]._cb === PROCESSED) mask |= 1 << i;
       this._value = ConditionValue._fromMask(members, mask);
     } else {
       const value = new ConditionValue();
@@ -246,14 +254,14 @@ export class Condition extends Event<ConditionValue> implements EventListener {
   _populate(out: Event[]): void {
     for (const event of this._events) {
       if (event instanceof Condition) event._populate(out);
-      else if (event._processed) out.push(event);
+      else if (event._cb === PROCESSED) out.push(event);
     }
   }
 
   /** @internal Detaches from members that have not fired, so they do not keep this condition alive. */
   _removeChecks(): void {
     for (const event of this._events) {
-      if (!event._processed) event._unlisten(this);
+      if (event._cb !== PROCESSED) event._unlisten(this);
       if (event instanceof Condition) event._removeChecks();
     }
   }

@@ -1,7 +1,7 @@
 import { Condition } from './condition.js';
 import type { EventObserver, RunOptions, StopReason } from './control.js';
 import { DoppelError, EmptySchedule, ENGINE_ERROR_CODES } from './errors.js';
-import { Event, NORMAL, PENDING, Timeout, URGENT, type Priority } from './events.js';
+import { DEFUSED, Event, FAILED, NORMAL, PENDING, PROCESSED, Timeout, URGENT, type Priority } from './events.js';
 import { EventHeap } from './heap.js';
 import { Process, type ProcessFunction, type ProcessGenerator } from './process.js';
 import { createNamedStream, type RandomStream } from './rng/index.js';
@@ -131,7 +131,8 @@ export class Environment {
         `Priority must be URGENT (0) or NORMAL (1), got ${priority}.`,
       );
     }
-    this.queue.push(this._now + delay, priority, event);
+    if (delay === 0) this.queue.pushNow(this._now, priority, event);
+    else this.queue.push(this._now + delay, priority, event);
   }
 
   /**
@@ -160,8 +161,9 @@ export class Environment {
   }
 
   /** @internal Unchecked schedule for engine code whose arguments are already valid. */
-  _enqueue(event: Event, priority: number, delay: number): void {
-    this.queue.push(this._now + delay, priority, event);
+  _enqueue(event: Event, priority: Priority, delay: number): void {
+    if (delay === 0) this.queue.pushNow(this._now, priority, event);
+    else this.queue.push(this._now + delay, priority, event);
   }
 
   /** Time of the next scheduled event, Infinity if none. */
@@ -210,7 +212,7 @@ export class Environment {
         );
       }
       if (reason === 'event') {
-        if (!until._ok) throw until._value;
+        if ((until._flags & FAILED) !== 0) throw until._value;
         return until._value;
       }
     }
@@ -243,7 +245,7 @@ export class Environment {
       }
       if (until.env !== this)
         throw new DoppelError(ENGINE_ERROR_CODES.FOREIGN_EVENT, `until event belongs to another environment.`);
-      if (until._processed) return 'event';
+      if (until._cb === PROCESSED) return 'event';
       untilEvent = until;
       const token = ++this.runToken;
       onUntil = () => {
@@ -284,7 +286,7 @@ export class Environment {
       this.untilHit = false;
       if (untilEvent !== null) {
         this.runToken++;
-        if (!untilEvent._processed && onUntil !== null) untilEvent.removeCallback(onUntil);
+        if (untilEvent._cb !== PROCESSED && onUntil !== null) untilEvent.removeCallback(onUntil);
       }
     }
     if (untilTime !== Infinity) {
@@ -299,19 +301,17 @@ export class Environment {
     this._now = queue.peekTime();
     const event = queue.pop();
     this.processedCount++;
-    if (!event._processed) {
-      event._processed = true;
-      const cb = event._cb;
-      const cbs = event._cbs;
-      event._cb = null;
-      event._cbs = null;
+    const cb = event._cb;
+    if (cb !== PROCESSED) {
+      event._cb = PROCESSED;
       if (cb !== null) {
         if (typeof cb === 'function') cb(event);
         else cb._notify(event);
-      } else if (cbs !== null) for (let i = 0; i < cbs.length; i++) cbs[i](event);
+      }
     }
     if (this.observers !== null) this.notify(event);
-    if (!event._ok && !event._defused) throw event._value;
+    // Failed and not defused: nobody handled the failure.
+    if ((event._flags & (FAILED | DEFUSED)) === FAILED) throw event._value;
   }
 
   private notify(event: Event): void {

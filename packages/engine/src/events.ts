@@ -15,21 +15,86 @@ export const PENDING: unique symbol = Symbol('PENDING');
 
 export type EventCallback = (event: Event) => void;
 
+/** @internal Anything that can sit in an event's callback slot as an object. */
+export interface Notifiable {
+  _notify(event: Event): void;
+}
+
 /**
  * @internal An engine object that reacts to events itself (a process, a condition): it sits in an event's callback
- * slot as an object, so waiting costs no closure. It becomes a function (created once, cached) only when it has to
- * share the `callbacks` array with other callbacks.
+ * slot as an object, so waiting costs no closure. It becomes a function (created once, cached) only when the
+ * event's callbacks are handed out through `callbacks`.
  */
-export interface EventListener {
-  _notify(event: Event): void;
+export interface EventListener extends Notifiable {
   _callback(): EventCallback;
   /** The cached function form, null until `_callback()` made it. */
   readonly _callbackFn: EventCallback | null;
 }
 
-/** @internal The function form of a callback slot entry. */
-export function asCallback(entry: EventCallback | EventListener): EventCallback {
-  return typeof entry === 'function' ? entry : entry._callback();
+/** @internal Bit of `Event._flags`: the event failed (its value is the error). */
+export const FAILED = 1;
+/** @internal Bit of `Event._flags`: a failure that is considered handled. */
+export const DEFUSED = 2;
+
+/** @internal Callback slot marker of a processed event. */
+export const PROCESSED: Notifiable = Object.freeze({ _notify(): void {} });
+
+/** @internal Several callbacks of one event, in order; entries stay listener objects until handed out. */
+export class CallbackList implements Notifiable {
+  declare readonly entries: (EventCallback | EventListener)[];
+  /** True once `entries` was handed out as `callbacks`: from then on it holds functions only. */
+  declare exposed: boolean;
+
+  constructor(entries: (EventCallback | EventListener)[]) {
+    this.entries = entries;
+    this.exposed = false;
+  }
+
+  _notify(event: Event): void {
+    const entries = this.entries;
+    for (let i = 0; i < entries.length; i++) {
+      const entry = entries[i];
+      if (typeof entry === 'function') entry(event);
+      else entry._notify(event);
+    }
+  }
+
+  add(entry: EventCallback | EventListener): void {
+    this.entries.push(this.exposed && typeof entry !== 'function' ? entry._callback() : entry);
+  }
+
+  /** Removes the first entry that is `target` or whose function form is `target`. */
+  remove(target: EventCallback | EventListener): boolean {
+    const entries = this.entries;
+    for (let i = 0; i < entries.length; i++) {
+      const entry = entries[i];
+      if (entry === target || (typeof entry !== 'function' && entry._callbackFn === target)) {
+        entries.splice(i, 1);
+        return true;
+      }
+    }
+    if (typeof target !== 'function' && target._callbackFn !== null) {
+      const i = entries.indexOf(target._callbackFn);
+      if (i >= 0) {
+        entries.splice(i, 1);
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** The entries as the live `callbacks` array of functions. */
+  expose(): EventCallback[] {
+    const entries = this.entries;
+    if (!this.exposed) {
+      this.exposed = true;
+      for (let i = 0; i < entries.length; i++) {
+        const entry = entries[i];
+        if (typeof entry !== 'function') entries[i] = entry._callback();
+      }
+    }
+    return entries as EventCallback[];
+  }
 }
 
 /**
@@ -41,33 +106,24 @@ export function asCallback(entry: EventCallback | EventListener): EventCallback 
  */
 export class Event<T = unknown> {
   // Fields are assigned in the constructor (`declare`d, not initialised as class fields) so every event gets
-  // the same hidden class in one pass: measurably faster on the per-event hot path.
+  // the same hidden class in one pass. Four fields only: events are the most allocated objects of a run, and
+  // their size sets how often the young generation is collected and how much each collection copies.
   declare readonly env: Environment;
   /** @internal PENDING until triggered; then the value, or the error of a failed event. */
   declare _value: unknown;
-  /** @internal */
-  declare _ok: boolean;
-  /** @internal */
-  declare _defused: boolean;
-  /** @internal True once the callbacks have run. */
-  declare _processed: boolean;
+  /** @internal FAILED | DEFUSED bits. */
+  declare _flags: number;
   /**
-   * @internal Callbacks live in a single slot until a second one arrives (or `callbacks` is read), so the
-   * common case (one waiting process) allocates no array. Invariant: `_cbs !== null` implies `_cb === null`.
-   * The slot may hold an engine listener object instead of a function (see EventListener).
+   * @internal The callbacks: null, one callback, one engine listener (a waiting process or condition: no
+   * closure), a CallbackList once there are several, and PROCESSED once they have run.
    */
-  declare _cb: EventCallback | EventListener | null;
-  /** @internal */
-  declare _cbs: EventCallback[] | null;
+  declare _cb: EventCallback | Notifiable | null;
 
   constructor(env: Environment) {
     (this as { env: Environment }).env = env;
     this._value = PENDING;
-    this._ok = true;
-    this._defused = false;
-    this._processed = false;
+    this._flags = 0;
     this._cb = null;
-    this._cbs = null;
   }
 
   /**
@@ -75,55 +131,50 @@ export class Event<T = unknown> {
    * processed. The array is live: push to it to add a callback (or use `addCallback`).
    */
   get callbacks(): EventCallback[] | null {
-    if (this._processed) return null;
-    let cbs = this._cbs;
-    if (cbs === null) {
-      cbs = this._cb === null ? [] : [asCallback(this._cb)];
-      this._cb = null;
-      this._cbs = cbs;
-    }
-    return cbs;
+    const cb = this._cb;
+    if (cb === PROCESSED) return null;
+    if (cb instanceof CallbackList) return cb.expose();
+    const list = new CallbackList(cb === null ? [] : [cb as EventCallback | EventListener]);
+    this._cb = list;
+    return list.expose();
   }
 
   /** Adds a callback (same as `callbacks.push`, without allocating for the first one). */
   addCallback(callback: EventCallback): void {
-    if (this._processed) {
+    const cb = this._cb;
+    if (cb === null) this._cb = callback;
+    else if (cb === PROCESSED) {
       throw new DoppelError(ENGINE_ERROR_CODES.EVENT_ALREADY_PROCESSED, `${this} has already been processed.`);
-    }
-    if (this._cbs !== null) this._cbs.push(callback);
-    else if (this._cb === null) this._cb = callback;
-    else {
-      this._cbs = [asCallback(this._cb), callback];
-      this._cb = null;
-    }
+    } else if (cb instanceof CallbackList) cb.add(callback);
+    else this._cb = new CallbackList([cb as EventCallback | EventListener, callback]);
   }
 
-  /** @internal Adds an engine listener; it stays an object while it is the only callback. */
+  /** @internal Adds an engine listener (the event must not be processed yet). */
   _listen(listener: EventListener): void {
-    if (this._cbs !== null) this._cbs.push(listener._callback());
-    else if (this._cb === null) this._cb = listener;
-    else this.addCallback(listener._callback());
+    const cb = this._cb;
+    if (cb === null) this._cb = listener;
+    else if (cb instanceof CallbackList) cb.add(listener);
+    else this._cb = new CallbackList([cb as EventCallback | EventListener, listener]);
   }
 
   /** @internal Removes an engine listener added with `_listen` (in either form). */
   _unlisten(listener: EventListener): void {
-    if (this._cb === listener) this._cb = null;
-    else if (listener._callbackFn !== null) this.removeCallback(listener._callbackFn);
+    const cb = this._cb;
+    if (cb === listener) this._cb = null;
+    else if (cb instanceof CallbackList) cb.remove(listener);
+    else if (cb !== null && cb === listener._callbackFn) this._cb = null;
   }
 
   /** Removes the first occurrence of a callback; returns whether it was there. */
   removeCallback(callback: EventCallback): boolean {
     const cb = this._cb;
-    if (cb === callback || (cb !== null && typeof cb !== 'function' && cb._callbackFn === callback)) {
+    if (cb === null || cb === PROCESSED) return false;
+    if (cb instanceof CallbackList) return cb.remove(callback);
+    if (cb === callback || (typeof cb !== 'function' && (cb as EventListener)._callbackFn === callback)) {
       this._cb = null;
       return true;
     }
-    const cbs = this._cbs;
-    if (cbs === null) return false;
-    const i = cbs.indexOf(callback);
-    if (i < 0) return false;
-    cbs.splice(i, 1);
-    return true;
+    return false;
   }
 
   /** True once the event has a value and sits in (or has left) the queue. */
@@ -133,13 +184,13 @@ export class Event<T = unknown> {
 
   /** True once the event's callbacks have run. */
   get processed(): boolean {
-    return this._processed;
+    return this._cb === PROCESSED;
   }
 
   /** Whether the event succeeded. Throws if it has not been triggered yet (like SimPy). */
   get ok(): boolean {
     if (this._value === PENDING) throw notTriggered(this, 'ok');
-    return this._ok;
+    return (this._flags & FAILED) === 0;
   }
 
   /** The event's value (the error for a failed event). Throws if it has not been triggered yet. */
@@ -150,16 +201,16 @@ export class Event<T = unknown> {
 
   /** A failed event that is defused does not stop the simulation when nobody handles it. */
   get defused(): boolean {
-    return this._defused;
+    return (this._flags & DEFUSED) !== 0;
   }
 
   set defused(value: boolean) {
-    this._defused = value;
+    this._flags = value ? this._flags | DEFUSED : this._flags & ~DEFUSED;
   }
 
   succeed(value?: T, priority: Priority = NORMAL): this {
     if (this._value !== PENDING) throw alreadyTriggered(this);
-    this._ok = true;
+    this._flags &= ~FAILED;
     this._value = value;
     this.env.schedule(this, priority);
     return this;
@@ -173,7 +224,7 @@ export class Event<T = unknown> {
         `${this} can only fail with an Error, got ${String(error)}.`,
       );
     }
-    this._ok = false;
+    this._flags |= FAILED;
     this._value = error;
     this.env.schedule(this, priority);
     return this;
@@ -182,7 +233,7 @@ export class Event<T = unknown> {
   /** Triggers this event with the state (ok and value) of `other`; usable as a callback. */
   trigger(other: Event): void {
     if (this._value !== PENDING) throw alreadyTriggered(this);
-    this._ok = other._ok;
+    this._flags = (this._flags & ~FAILED) | (other._flags & FAILED);
     this._value = other._value;
     this.env.schedule(this, NORMAL);
   }
@@ -200,7 +251,7 @@ export class Event<T = unknown> {
   /** @internal Triggers without the Error check (process failures may carry any thrown value). */
   _settle(ok: boolean, value: unknown, priority: Priority): void {
     if (this._value !== PENDING) throw alreadyTriggered(this);
-    this._ok = ok;
+    this._flags = ok ? this._flags & ~FAILED : this._flags | FAILED;
     this._value = value;
     this.env.schedule(this, priority);
   }

@@ -1,6 +1,16 @@
 import type { Environment } from './environment.js';
 import { DoppelError, ENGINE_ERROR_CODES, Interrupt } from './errors.js';
-import { Event, NORMAL, PENDING, URGENT, type EventCallback, type EventListener } from './events.js';
+import {
+  DEFUSED,
+  Event,
+  FAILED,
+  NORMAL,
+  PENDING,
+  PROCESSED,
+  URGENT,
+  type EventCallback,
+  type EventListener,
+} from './events.js';
 
 /**
  * What a process body is: a generator that yields events and returns the process value.
@@ -34,10 +44,9 @@ export class Interruption extends Event<Interrupt> {
   constructor(process: Process<unknown>, cause: unknown) {
     super(process.env);
     (this as { process: Process<unknown> }).process = process;
-    this._ok = false;
     this._value = new Interrupt(cause);
     // Never "unhandled": the interrupt is thrown into the process, which must handle it or die.
-    this._defused = true;
+    this._flags = FAILED | DEFUSED;
     this._cb = deliverInterrupt;
     process.env._enqueue(this, URGENT, 0);
   }
@@ -48,7 +57,7 @@ function deliverInterrupt(event: Event): void {
   // Several interrupts may be queued; once the process died handling one, later ones are ignored.
   if (process._value !== PENDING) return;
   const target = process._target;
-  if (target !== null && !target._processed) target._unlisten(process);
+  if (target !== null && target._cb !== PROCESSED) target._unlisten(process);
   process._step(event);
 }
 
@@ -143,23 +152,23 @@ export class Process<R = unknown> extends Event<R> implements EventListener {
     for (;;) {
       let next: IteratorResult<Event<unknown>, R>;
       try {
-        if (ev._ok) {
+        if ((ev._flags & FAILED) === 0) {
           next = gen.next(ev._value);
         } else {
           // The process handles the failure (or dies of it), so it is no longer unhandled.
-          ev._defused = true;
+          ev._flags |= DEFUSED;
           next = gen.throw(ev._value);
         }
       } catch (error) {
         this._target = null;
-        this._ok = false;
+        this._flags |= FAILED;
         this._value = error;
         env._enqueue(this, NORMAL, 0);
         break;
       }
       if (next.done === true) {
         this._target = null;
-        this._ok = true;
+        this._flags &= ~FAILED;
         this._value = next.value;
         env._enqueue(this, NORMAL, 0);
         break;
@@ -173,9 +182,10 @@ export class Process<R = unknown> extends Event<R> implements EventListener {
           { process: this.name, now: env.now },
         );
       }
-      if (!yielded._processed) {
+      const cb = yielded._cb;
+      if (cb !== PROCESSED) {
         // Inline addCallback: this is the hottest path of every model.
-        if (yielded._cb === null && yielded._cbs === null) yielded._cb = this;
+        if (cb === null) yielded._cb = this;
         else yielded._listen(this);
         this._target = yielded;
         break;
