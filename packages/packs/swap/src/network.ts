@@ -229,9 +229,16 @@ export class SwapNetwork {
     }
     let charging = 0;
     for (const c of st.chargers) if (c.battery !== null) charging++;
-    // Keys in sorted order: the ledger encoder then prints the object as it is.
+    // Compact counts: empty bands are left out (a missing band reads as 0). Keys in sorted order: the ledger encoder
+    // then prints the object as it is.
+    const bands: Record<string, number> = {};
+    if (b0 > 0) bands.soc_0_20 = b0;
+    if (b20 > 0) bands.soc_20_50 = b20;
+    if (b50 > 0) bands.soc_50_80 = b50;
+    if (b80 > 0) bands.soc_80_90 = b80;
+    if (b90 > 0) bands.soc_90_100 = b90;
     return {
-      bands: { soc_0_20: b0, soc_20_50: b20, soc_50_80: b50, soc_80_90: b80, soc_90_100: b90 },
+      bands,
       charged,
       charging,
       total: idle.length + charging,

@@ -73,21 +73,23 @@ export class ChargerRt {
     return this.faultType === 'slow_charging' ? this.maxKw / 2 : this.maxKw;
   }
 
-  /** Snapshots are immutable: ledger records keep references to old ones. */
-  refresh(): void {
+  /**
+   * Snapshots are immutable: ledger records keep references to old ones. A new one is made only when the state or
+   * the fault changed, so a station event carries `chargers` only when a charger's state actually changed. Which
+   * battery sits on a charger is not part of it: the battery's own `location` (`station/charger`) records that, and
+   * leaving it out keeps the full charger list out of every charge start and finish that does not change a state.
+   */
+  refresh(): boolean {
+    const snap = this.snapshot;
+    const fault = this.faultType ?? undefined;
+    if (snap.state === this.state && snap.fault_type === fault) return false;
     this.snapshot = this.makeSnapshot();
+    return true;
   }
 
   private makeSnapshot(): ChargerSnapshot {
-    const battery = this.battery?.id;
     const fault = this.faultType;
-    if (battery === undefined)
-      return fault === null
-        ? { id: this.id, state: this.state }
-        : { fault_type: fault, id: this.id, state: this.state };
-    return fault === null
-      ? { battery, id: this.id, state: this.state }
-      : { battery, fault_type: fault, id: this.id, state: this.state };
+    return fault === null ? { id: this.id, state: this.state } : { fault_type: fault, id: this.id, state: this.state };
   }
 }
 
@@ -139,6 +141,7 @@ export class StationRt {
   asset!: Asset<StationState, StationRt>;
   readonly bays: BayRt[] = [];
   readonly chargers: ChargerRt[] = [];
+  private snapshots: ChargerSnapshot[] | null = null;
   /** Batteries in slots (not on a charger, not in a bay). */
   readonly idle: BatteryRt[] = [];
   chargeQueue: BatteryRt[] = [];
@@ -215,8 +218,21 @@ export class StationRt {
     return this.bays.filter((b) => b.closed).map((b) => b.id);
   }
 
+  /** The chargers' snapshots; the same array until one of them changes (the registry then skips it at once). */
   chargerSnapshots(): ChargerSnapshot[] {
-    return this.chargers.map((c) => c.snapshot);
+    const cached = this.snapshots;
+    if (cached !== null && cached.length === this.chargers.length) {
+      let same = true;
+      for (let i = 0; i < cached.length; i++) {
+        if (cached[i] !== this.chargers[i].snapshot) {
+          same = false;
+          break;
+        }
+      }
+      if (same) return cached;
+    }
+    this.snapshots = this.chargers.map((c) => c.snapshot);
+    return this.snapshots;
   }
 
   pushQueue(rider: RiderRt): void {

@@ -13,7 +13,11 @@ export type StationStatus = (typeof STATION_STATUSES)[number];
 /** Band keys sort as text in ascending SoC order (and never look like array indices, which canonical JSON dislikes). */
 export const SOC_BANDS = ['soc_0_20', 'soc_20_50', 'soc_50_80', 'soc_80_90', 'soc_90_100'] as const;
 
-/** One charger of a station. `battery` and `fault_type` are left out when there is none (compact ledger). */
+/**
+ * One charger of a station. `fault_type` is left out when there is none (compact ledger). The battery on a charger
+ * is recorded by the battery's `location` (`station/charger`), not here, so the list changes only when a charger's
+ * state does; `battery` is still accepted for ledgers written before.
+ */
 export const chargerStateSchema = z.strictObject({
   battery: z.string().optional(),
   fault_type: z.enum(FAULT_TYPES).optional(),
@@ -29,7 +33,7 @@ export const inventorySchema = z.strictObject({
   charged: z.number().int(),
   /** Batteries on a charger. */
   charging: z.number().int(),
-  /** Batteries not on a charger, by SoC band. */
+  /** Batteries not on a charger, by SoC band; empty bands are left out (a missing band counts 0). */
   bands: z.record(z.string(), z.number().int()),
 });
 export type Inventory = z.infer<typeof inventorySchema>;

@@ -108,8 +108,10 @@ describe('inject_fault', () => {
     expect(station(h, 'A').chargers[0]).toMatchObject({
       state: 'faulted',
       fault_type: 'connector_lock_failure',
-      battery: battery.id,
     });
+    // The charger entry does not name its battery: the battery's location does.
+    expect(h.model.network.stationById.get('A')?.chargers[0].battery).toBe(battery);
+    expect(battery.asset.state.location).toBe('A/charger_01');
     h.run(60 + 1201);
     const cleared = h.ledger.find((r) => r.type === 'FAULT_CLEARED');
     expect(cleared?.t).toBe(1260);
