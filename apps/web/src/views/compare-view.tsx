@@ -67,7 +67,8 @@ function ComparePair({ a, b }: { a: string; b: string }): ReactNode {
     const ka = kpisAt(d.ta, d.pack.kpis, common);
     const kb = kpisAt(d.tb, d.pack.kpis, common);
     const wait = alignSeries(d.ta, d.tb, 'wait_mean_s');
-    const waitP95 = alignSeries(d.ta, d.tb, 'wait_p95_s');
+    // The recent-window p95 shows a peak as it happens; the since-the-start mean only drifts.
+    const waitP95 = alignSeries(d.ta, d.tb, 'wait_p95_recent_s');
     const queue = alignSeries(d.ta, d.tb, 'queue_length');
     return { ...d, common, ka, kb, wait, waitP95, queue, kpiDiverge: firstKpiDivergence(d.ta, d.tb, fork) };
   }, [data.data, fork]);
@@ -202,23 +203,31 @@ function ComparePair({ a, b }: { a: string; b: string }): ReactNode {
         </section>
         <section className="stack">
           <TimeChart
-            title="Wait since the start, network (mean solid, p95 dashed)"
+            title="Wait, network (p95 of the recent window solid, mean since the start dashed)"
             unit="min"
             times={view.wait.times}
             series={[
-              { label: 'A mean', color: COLORS.a, values: view.wait.a.map((v) => (v === null ? null : v / 60)) },
-              { label: 'B mean', color: COLORS.b, values: view.wait.b.map((v) => (v === null ? null : v / 60)) },
               {
-                label: 'A p95',
+                label: 'A p95 recent',
                 color: COLORS.a,
-                dash: [5, 4],
                 values: view.waitP95.a.map((v) => (v === null ? null : v / 60)),
               },
               {
-                label: 'B p95',
+                label: 'B p95 recent',
+                color: COLORS.b,
+                values: view.waitP95.b.map((v) => (v === null ? null : v / 60)),
+              },
+              {
+                label: 'A mean',
+                color: COLORS.a,
+                dash: [5, 4],
+                values: view.wait.a.map((v) => (v === null ? null : v / 60)),
+              },
+              {
+                label: 'B mean',
                 color: COLORS.b,
                 dash: [5, 4],
-                values: view.waitP95.b.map((v) => (v === null ? null : v / 60)),
+                values: view.wait.b.map((v) => (v === null ? null : v / 60)),
               },
             ]}
             formatValue={axisNumber}

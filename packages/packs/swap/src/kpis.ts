@@ -2,7 +2,7 @@ import type { KpiDefinition } from '@doppel/twin';
 import { energyNow, liveSoc } from './charging-ops.js';
 import { round3, round4, type SwapNetwork } from './network.js';
 import type { BatteryRt, StationRt } from './runtime.js';
-import type { WaitStats } from './stats.js';
+import { nearestRankP95, type WaitStats } from './stats.js';
 
 const counter = (name: string, unit: string, description: string): KpiDefinition => ({
   name,
@@ -41,12 +41,14 @@ export const STATION_KPIS: readonly KpiDefinition[] = [
 ];
 
 export const NETWORK_KPIS: readonly KpiDefinition[] = [
-  ...STATION_KPIS.filter((k) => k.name !== 'wait_p95_recent_s').map((k) =>
-    k.name === 'charged_availability'
-      ? gauge(k.name, k.unit, 'Mean over stations of the share of time with a battery to hand out')
-      : k.name === 'queue_length_mean'
-        ? gauge(k.name, k.unit, 'Time-weighted mean of riders queued in the whole network')
-        : k,
+  ...STATION_KPIS.map((k) =>
+    k.name === 'wait_p95_recent_s'
+      ? gauge(k.name, k.unit, '95th percentile wait of the swaps of the last status window, pooled over all stations')
+      : k.name === 'charged_availability'
+        ? gauge(k.name, k.unit, 'Mean over stations of the share of time with a battery to hand out')
+        : k.name === 'queue_length_mean'
+          ? gauge(k.name, k.unit, 'Time-weighted mean of riders queued in the whole network')
+          : k,
   ),
   counter('cancelled_trips', 'riders', 'Trips cancelled by an intervention'),
   gauge('riders_in_transit', 'riders', 'Riders riding to another station now'),
@@ -101,7 +103,10 @@ export function networkKpis(net: SwapNetwork, waits: WaitStats): Record<string, 
   let busy = 0;
   let bays = 0;
   let offline = 0;
+  const recent: number[] = [];
+  const windowS = net.config.status_thresholds.window_s;
   for (const st of net.stations) {
+    st.recent.collect(now, windowS, recent);
     arrivals += st.arrivals;
     swaps += st.swaps;
     balks += st.balks;
@@ -129,6 +134,7 @@ export function networkKpis(net: SwapNetwork, waits: WaitStats): Record<string, 
     energy_kwh: round4(energy),
     wait_p50_s: round3(waits.median),
     wait_p95_s: round3(waits.p95Value),
+    wait_p95_recent_s: round3(nearestRankP95(recent)),
     wait_max_s: round3(waits.max),
     wait_mean_s: round3(waits.mean),
     queue_length: queue,

@@ -147,6 +147,11 @@ export class RecentWaits {
 
   /** Nearest-rank p95 of waits recorded in (now - windowS, now]; 0 when none. */
   p95(now: number, windowS: number): number {
+    return nearestRankP95(this.collect(now, windowS, []));
+  }
+
+  /** Appends the waits recorded in (now - windowS, now] to `into` (pooling several stations) and returns it. */
+  collect(now: number, windowS: number, into: number[]): number[] {
     const from = now - windowS;
     while (this.head < this.times.length && this.times[this.head] <= from) this.head++;
     if (this.head > 1024 && this.head * 2 > this.times.length) {
@@ -154,9 +159,14 @@ export class RecentWaits {
       this.waits = this.waits.slice(this.head);
       this.head = 0;
     }
-    const n = this.times.length - this.head;
-    if (n === 0) return 0;
-    const sorted = this.waits.slice(this.head).sort((a, b) => a - b);
-    return sorted[Math.ceil(0.95 * n) - 1];
+    for (let i = this.head; i < this.waits.length; i++) into.push(this.waits[i]);
+    return into;
   }
+}
+
+/** Nearest-rank 95th percentile (sorted[ceil(.95 n) - 1]); 0 for no values. Sorts `values` in place. */
+export function nearestRankP95(values: number[]): number {
+  if (values.length === 0) return 0;
+  values.sort((a, b) => a - b);
+  return values[Math.ceil(0.95 * values.length) - 1];
 }

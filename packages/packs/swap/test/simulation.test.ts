@@ -62,6 +62,22 @@ describe('examples on the real Simulation', () => {
     expect(branch.summary().kpis.reneges).toBeLessThan(a.summary().kpis.reneges);
   });
 
+  it('the network recent-window p95 wait rises into the evening peak, and opening reserve chargers lowers it', async () => {
+    const recentAt = (sim: Simulation, fromH: number, toH: number): number[] =>
+      sim
+        .telemetry()
+        .filter((row) => row.time > fromH * 3600 && row.time <= toH * 3600)
+        .map((row) => Number(row.wait_p95_recent_s));
+    const a = await runToEnd(load('evening-peak-a.yaml'));
+    const b = await runToEnd(load('evening-peak-b.yaml'));
+    const morning = Math.max(...recentAt(a, 9, 12));
+    const peakA = Math.max(...recentAt(a, 17.5, 20));
+    const peakB = Math.max(...recentAt(b, 17.5, 20));
+    expect(peakA).toBeGreaterThan(morning);
+    expect(peakA).toBeGreaterThan(60);
+    expect(peakB).toBeLessThan(peakA);
+  });
+
   it("the seed's God Mode body: a charger fault injected through the session clears by itself", async () => {
     const store = new MemoryLedgerStore();
     const sim = await Simulation.create({ scenario: load('city-10.yaml'), packs: [swapPack], store });
