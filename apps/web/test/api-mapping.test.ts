@@ -61,6 +61,33 @@ describe('live state', () => {
     expect(a.state.queue_length).toBe(1);
   });
 
+  it('folds a JSON Pointer patch into one charger without touching the others or the old state', () => {
+    const chargers = [
+      { id: 'c1', state: 'idle' },
+      { id: 'c2', state: 'idle' },
+    ];
+    const a = { id: 's1', kind: 'station', state: { chargers, inventory: { charged: 3, total: 4 } } };
+    const b = applyPatch(a, {
+      seq: 3,
+      simTime: 6,
+      assetId: 's1',
+      eventType: 'SWAP_COMPLETED',
+      oldValue: { '/chargers/1/state': 'idle', '/inventory/charged': 3 },
+      newValue: { '/chargers/1/state': 'charging', '/inventory/charged': 2 },
+      meta: null,
+      origin: 'sim',
+    });
+    expect(b.state).toEqual({
+      chargers: [
+        { id: 'c1', state: 'idle' },
+        { id: 'c2', state: 'charging' },
+      ],
+      inventory: { charged: 2, total: 4 },
+    });
+    expect(chargers[1].state).toBe('idle');
+    expect(a.state.inventory.charged).toBe(3);
+  });
+
   it('plays a fresh run at 600x unless a speed was chosen', () => {
     const fresh = toSim({ ...wire, status: 'ready', speed: null });
     expect(speedOf(fresh, undefined)).toBe(600);

@@ -2,6 +2,7 @@
  * A station's day as chart series, folded from its ledger events: every event that changes state adds a sample
  * (the state is piecewise constant between events), swaps add wait points.
  */
+import { applyStatePatch, type JsonObject } from '@doppel/twin/state-patch';
 
 export interface SeriesEvent {
   readonly simTime: number;
@@ -69,7 +70,7 @@ export function stationSeries(events: readonly SeriesEvent[], windowS = 1800): S
   const samples: { t: number; s: Record<string, unknown> }[] = [];
   for (const ev of events) {
     if (ev.newValue !== null) {
-      state = { ...state, ...ev.newValue };
+      state = applyStatePatch(state as JsonObject, ev.newValue as JsonObject);
       const last = samples[samples.length - 1];
       // Several events at one instant: keep the last state of that instant only.
       if (last !== undefined && last.t === ev.simTime) last.s = state;

@@ -3,6 +3,7 @@
  * colours and KPIs, patched between polls by the WebSocket's ledger events) or at a scrubbed instant (from the
  * server's state-at-time), the recent event feed, its branches, and the transport actions.
  */
+import { applyStatePatch } from '@doppel/twin/state-patch';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { InterventionInput, Step } from '../api/api.js';
 import { useApi } from '../api/context.js';
@@ -46,9 +47,10 @@ export function speedOf(sim: SimSummary | undefined, chosen: number | null | und
   return sim.speed === null && sim.state === 'ready' ? 600 : sim.speed;
 }
 
+/** The asset after a live ledger event: its newValue patch applied (top-level fields and JSON Pointer keys). */
 export function applyPatch(asset: AssetView, event: LedgerEvent): AssetView {
   if (event.newValue === null) return asset;
-  return { ...asset, state: { ...asset.state, ...event.newValue } };
+  return { ...asset, state: applyStatePatch(asset.state, event.newValue) };
 }
 
 export function useSim(simId: string | undefined, kind?: string): SimSession {

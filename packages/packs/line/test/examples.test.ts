@@ -11,10 +11,10 @@ const CONFIG = fileURLToPath(new URL('../../../../examples/line/config', import.
  * in its commit message.
  */
 const GOLDEN: Record<string, string> = {
-  baseline_8hr: 'dbabc81644afabffa9e32d2c9214da379311173254c5a70d8844fad1ace3ba49',
-  dag_8hr: 'a39bf0824fcb741a176e81508b64e7f565b10733356c2d352cac3dbb925c73cd',
-  disruption_8hr: '33815f9640d3b1e10ad788521e2271a5868da071f8502c97e0d85aeb60143d28',
-  fast_packer_8hr: '42a8e4f6d7a2afcd84e473093b7b673df411c95defe337b23d01a8eb2490a9cb',
+  baseline_8hr: 'e7dd8d78ca8c9173e2903831a3b6ad3083923ef9b71040de3e2c60cdffb9d554',
+  dag_8hr: 'a2dd1a50ac14217607ebe3d1f3e8697cfc7ea2f3e19ec72b1bf44b979bc90404',
+  disruption_8hr: 'a982cbf92da00a538807ee8b282eb8bd871716c0bb60554dc44b59938756927a',
+  fast_packer_8hr: 'c0a1eec6ef721a714bbd8881c61f30677170972e7a43bd30661bc9e09706eb7c',
 };
 
 const SEED_TELEMETRY = [

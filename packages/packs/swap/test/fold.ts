@@ -1,4 +1,4 @@
-import type { JsonObject } from '@doppel/twin';
+import { applyStatePatch, valueAt, type JsonObject } from '@doppel/twin';
 import type { Rec } from './harness.js';
 
 /**
@@ -17,13 +17,13 @@ export function foldLedger(ledger: readonly Rec[], untilT = Infinity): Map<strin
     const state = states.get(r.assetId);
     if (state === undefined) throw new Error(`${r.type} on ${r.assetId} before it was created`);
     for (const key of Object.keys(r.newValue)) {
-      const before = JSON.stringify(state[key] ?? null);
+      const before = JSON.stringify(valueAt(state, key) ?? null);
       const recordedOld = JSON.stringify((r.oldValue as JsonObject)[key]);
       if (before !== recordedOld) {
         throw new Error(`${r.type} on ${r.assetId} at ${r.t}: old ${key} ${recordedOld} but state had ${before}`);
       }
-      state[key] = r.newValue[key];
     }
+    states.set(r.assetId, applyStatePatch(state, r.newValue));
   }
   return states;
 }

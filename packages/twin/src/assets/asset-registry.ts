@@ -2,6 +2,7 @@ import type { Environment, RandomStream } from '@doppel/engine';
 import type { Asset, AssetKindDefinition, TwinModel } from '../contracts/assets.js';
 import type { Json, JsonObject } from '../contracts/json.js';
 import { ASSET_CREATED, type LedgerEvent, type LedgerOrigin } from '../contracts/ledger.js';
+import { childPointer, diffValue, isPointerKey } from '../contracts/state-patch.js';
 import { TwinError, TwinErrorCode } from '../errors.js';
 
 /** Where the registry sends ledger events: a `LedgerWriter`, or anything with the same `append`. */
@@ -105,6 +106,13 @@ export class AssetRegistry implements TwinModel {
       throw new TwinError(TwinErrorCode.DuplicateAsset, `Asset "${id}" already exists`, { assetId: id });
     }
     if (this.validateCreates) checkState(definition, id, state);
+    for (const key in state) {
+      if (isPointerKey(key)) {
+        throw new TwinError(TwinErrorCode.InvalidState, `State field names cannot start with "/", got "${key}"`, {
+          assetId: id,
+        });
+      }
+    }
     const initial = Object.freeze({ ...state }) as S;
     const entry = new AssetEntry<S, R>(this, id, kind, initial, runtime as R);
     this.byId.set(id, entry as AssetEntry<JsonObject, unknown>);
@@ -127,22 +135,31 @@ export class AssetRegistry implements TwinModel {
     let newValue: JsonObject | null = null;
     let state: JsonObject | null = null;
     // Hot path (every state change of every model): index loop over the keys, a clone of the previous state
-    // (same shape, so a fast copy), and change records allocated only when something changed.
+    // (same shape, so a fast copy), and change records allocated only when something may have changed. Nested
+    // changes are recorded by JSON Pointer (see state-patch.ts), so a station's one charger changing state costs
+    // one short key, not the whole charger list.
     const keys = Object.keys(patch);
     for (let i = 0; i < keys.length; i++) {
       const key = keys[i];
       const next = (patch as Record<string, Json | undefined>)[key];
       if (next === undefined) continue;
       const before = (previous as Record<string, Json | undefined>)[key];
-      if (before === next || (before !== undefined && typeof next === 'object' && jsonEqual(before, next))) continue;
-      if (state === null) {
+      if (before === next) continue;
+      if (oldValue === null || newValue === null) {
         oldValue = {};
         newValue = {};
-        state = { ...previous };
       }
-      // A field the state did not have yet is recorded with the old value null.
-      (oldValue as JsonObject)[key] = before === undefined ? null : before;
-      (newValue as JsonObject)[key] = next;
+      if (before === undefined) {
+        if (isPointerKey(key)) {
+          throw new TwinError(TwinErrorCode.InvalidState, `State field names cannot start with "/", got "${key}"`, {
+            assetId: entry.id,
+          });
+        }
+        // A field the state did not have yet is recorded with the old value null.
+        oldValue[key] = null;
+        newValue[key] = next;
+      } else if (!diffValue(key, childPointer('', key), before, next, oldValue, newValue)) continue;
+      state ??= { ...previous };
       state[key] = next;
     }
     if (state === null) {
@@ -220,22 +237,4 @@ function checkState(definition: AssetKindDefinition, id: string, state: JsonObje
       { assetId: id, kind: definition.kind, issues: result.error.issues },
     );
   }
-}
-
-/** Structural equality of JSON values (state fields are small: a bay list, a few numbers). */
-export function jsonEqual(a: Json, b: Json): boolean {
-  if (a === b) return true;
-  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
-  if (Array.isArray(a)) {
-    if (!Array.isArray(b) || a.length !== b.length) return false;
-    for (let i = 0; i < a.length; i++) if (!jsonEqual(a[i], b[i])) return false;
-    return true;
-  }
-  if (Array.isArray(b)) return false;
-  const keysA = Object.keys(a);
-  if (keysA.length !== Object.keys(b).length) return false;
-  for (const key of keysA) {
-    if (!(key in b) || !jsonEqual(a[key], b[key])) return false;
-  }
-  return true;
 }

@@ -1,4 +1,4 @@
-export { AssetRegistry, jsonEqual, type AssetRegistryOptions, type LedgerSink } from './asset-registry.js';
+export { AssetRegistry, type AssetRegistryOptions, type LedgerSink } from './asset-registry.js';
 export {
   PackRegistry,
   describePack,

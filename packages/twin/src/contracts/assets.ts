@@ -23,8 +23,9 @@ export interface TwinModel {
   /** Registers an asset and records ASSET_CREATED with its full state. Ids are unique within a simulation. */
   createAsset<S extends JsonObject, R = undefined>(kind: string, id: string, state: S, runtime?: R): Asset<S, R>;
   /**
-   * Changes some top-level state fields and records ONE ledger event whose oldValue/newValue hold just the fields
-   * that changed. Fields whose value is unchanged are left out; if none changed, nothing is recorded unless
+   * Changes some top-level state fields and records ONE ledger event whose oldValue/newValue hold just what
+   * changed: a scalar field by name, a change inside an object or array field by JSON Pointer (only the charger
+   * that changed, not the list). Unchanged fields are left out; if none changed, nothing is recorded unless
    * `always` is set.
    */
   update<S extends JsonObject>(

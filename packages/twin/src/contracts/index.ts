@@ -5,3 +5,4 @@ export type * from './pack.js';
 export type * from './scenario.js';
 export type * from './interventions.js';
 export { canonicalJson, sha256Hex, deepFreeze } from './canonical.js';
+export { applyStatePatch, diffValue, isPointerKey, jsonEqual, valueAt } from './state-patch.js';

@@ -9,9 +9,10 @@ export type LedgerOrigin = 'sim' | 'intervention' | 'live' | 'replay';
 /**
  * One ledger event (seed 000 §4.1 plus seq, sim time and origin).
  *
- * `oldValue`/`newValue` are either null (an event that changes no state, e.g. a rider arriving) or objects holding
- * ONLY the changed top-level state fields of the asset, before and after. Folding the `newValue` patches of an asset
- * in `seq` order over its ASSET_CREATED state gives its state at any instant: the time slider depends on that rule.
+ * `oldValue`/`newValue` are either null (an event that changes no state, e.g. a rider arriving) or state patches
+ * holding ONLY what changed, before and after: top-level fields by name, values inside a field by JSON Pointer
+ * ("/chargers/2/state"; see state-patch.ts). Folding the `newValue` patches of an asset in `seq` order over its
+ * ASSET_CREATED state gives its state at any instant: the time slider depends on that rule.
  */
 export interface LedgerEvent {
   /** 1-based, gap-free, per simulation. */
