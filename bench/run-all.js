@@ -3,8 +3,9 @@
 // one JSON array of the results on stdout (progress on stderr):
 //   - the engine models (bench/src/models) through the built CLI, `node apps/cli/bin/doppel.js bench <model>`:
 //     compiled JavaScript, so build first (`npx tsc -b`);
-//   - the package benchmarks (SQLite ledger append, swap city, line pack, rewind) through tsx with the
+//   - the package benchmarks (SQLite ledger append, swap city, line pack, rewind) through tsx's loader with the
 //     `@doppel/source` condition, i.e. straight from the TypeScript sources, like their own READMEs run them.
+// Every process runs with the Node flags the doppel command itself uses (NODE_FLAGS).
 // Every element carries `bench` (its name here) and `command` (how to run it alone).
 //
 // Usage: npm run bench [-- --only models,append,city,line,rewind] [--repeat N] [--seed N]
@@ -15,8 +16,9 @@ import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+// The young generation the doppel command and the server's simulation workers run with (see apps/cli/bin/doppel.js).
+const NODE_FLAGS = ['--max-semi-space-size=64'];
 const cli = join(root, 'apps/cli/bin/doppel.js');
-const tsx = join(root, 'node_modules/tsx/dist/cli.mjs');
 
 if (!existsSync(join(root, 'bench/dist/index.js')) || !existsSync(join(root, 'apps/cli/dist/main.js'))) {
   process.stderr.write('run-all: build first (npx tsc -b)\n');
@@ -45,7 +47,7 @@ const model = (bench, name, params) => ({
 const script = (group, bench, path, scriptArgs = []) => ({
   group,
   bench,
-  argv: [tsx, '--conditions=@doppel/source', join(root, path), ...scriptArgs],
+  argv: ['--import', 'tsx', '--conditions=@doppel/source', join(root, path), ...scriptArgs],
   extra: [],
   repeatable: false,
 });
@@ -70,15 +72,17 @@ const benches = [
 ];
 
 const display = (argv) =>
-  argv
-    .map((a) =>
-      a === cli ? 'node apps/cli/bin/doppel.js' : a === tsx ? 'npx tsx' : a.startsWith(root) ? relative(root, a) : a,
-    )
+  ['node', ...NODE_FLAGS, ...argv]
+    .map((a) => (a === cli ? 'apps/cli/bin/doppel.js' : a.startsWith(root) ? relative(root, a) : a))
     .join(' ');
 
 /** Runs one process; returns the JSON objects it printed (one per stdout line) or an error. */
 function runOnce(argv) {
-  const run = spawnSync(process.execPath, argv, { cwd: root, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+  const run = spawnSync(process.execPath, [...NODE_FLAGS, ...argv], {
+    cwd: root,
+    encoding: 'utf8',
+    maxBuffer: 64 * 1024 * 1024,
+  });
   if (run.status !== 0) return { error: (run.stderr || `exit ${run.status}`).trim().split('\n').slice(-5).join('\n') };
   const lines = run.stdout
     .split('\n')

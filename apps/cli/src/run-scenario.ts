@@ -1,6 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { SqliteLedgerStore } from '@doppel/store-sqlite';
+import { ThreadedSqliteLedgerStore } from '@doppel/store-sqlite';
 import { formatDuration, Simulation, type ResolvedScenario, type RunSummary } from '@doppel/twin';
 import { moveDatabase, OUTPUT_FILES, removeIfExists, writeRunFiles, writeSummary } from './outputs.js';
 import { builtinPacks } from './packs.js';
@@ -25,12 +25,13 @@ export interface RunScenarioResult {
 /** Runs a resolved scenario to its horizon, recording the ledger in SQLite, and exports the run's outputs. */
 export async function runScenario(scenario: ResolvedScenario, options: RunScenarioOptions): Promise<RunScenarioResult> {
   let tempDb: string | null = null;
-  let store: SqliteLedgerStore | null = null;
+  let store: ThreadedSqliteLedgerStore | null = null;
   if (options.outDir !== null) {
     mkdirSync(options.outDir, { recursive: true });
     tempDb = join(options.outDir, `.${OUTPUT_FILES.ledgerDb}.partial`);
     removeIfExists(tempDb);
-    store = SqliteLedgerStore.open(tempDb);
+    // The ledger is written on a thread of its own: the run never waits for the disk.
+    store = ThreadedSqliteLedgerStore.open(tempDb);
   }
   try {
     const simulation = await Simulation.create({

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { LEDGER_BLOCK_SIZE } from '@doppel/twin';
 import { describeLedgerStoreConformance } from '@doppel/twin/testing';
-import { SqliteLedgerStore } from '../src/index.js';
+import { SqliteLedgerStore, ThreadedSqliteLedgerStore } from '../src/index.js';
 import { INDEX_SPAN } from '../src/schema.js';
 
 describeLedgerStoreConformance('SqliteLedgerStore (file)', async () => {
@@ -38,4 +38,16 @@ describeLedgerStoreConformance('SqliteLedgerStore (file)', async () => {
 describeLedgerStoreConformance('SqliteLedgerStore (:memory:)', async () => {
   const store = SqliteLedgerStore.open(':memory:');
   return { store, cleanup: () => store.close() };
+});
+
+describeLedgerStoreConformance('ThreadedSqliteLedgerStore (file, store thread)', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'doppel-sqlite-thread-'));
+  const store = ThreadedSqliteLedgerStore.open(join(dir, 'ledger.db'), { maxInFlight: 2 });
+  return {
+    store,
+    cleanup: async () => {
+      await store.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
 });

@@ -4,7 +4,7 @@
  *   {scenario, stations, store, wall_s, cpu_s, build_s, run_s, flush_s, engine_events, ledger_events, events_per_s, ...}
  * wall_s covers building the city, the run and making the ledger durable.
  *
- * Run: npx tsx --conditions=@doppel/source packages/packs/swap/bench/city.ts [--store sqlite|memory|none]
+ * Run: npx tsx --conditions=@doppel/source packages/packs/swap/bench/city.ts [--store sqlite|sqlite-inline|memory|none]
  *      [--scenarios city-100,city-1000] [--seed N]
  */
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadScenarioFile, MemoryLedgerStore, Simulation, type LedgerStore } from '@doppel/twin';
-import { SqliteLedgerStore } from '@doppel/store-sqlite';
+import { SqliteLedgerStore, ThreadedSqliteLedgerStore } from '@doppel/store-sqlite';
 import { swapPack } from '../src/index.js';
 
 const args = process.argv.slice(2);
@@ -21,8 +21,8 @@ const flag = (name: string): string | undefined => {
   return i >= 0 ? args[i + 1] : undefined;
 };
 const storeKind = flag('store') ?? 'sqlite';
-if (!['sqlite', 'memory', 'none'].includes(storeKind)) {
-  process.stderr.write(`city bench: --store must be sqlite, memory or none, got ${storeKind}\n`);
+if (!['sqlite', 'sqlite-inline', 'memory', 'none'].includes(storeKind)) {
+  process.stderr.write(`city bench: --store must be sqlite, sqlite-inline, memory or none, got ${storeKind}\n`);
   process.exit(2);
 }
 const scenarios = (flag('scenarios') ?? 'city-100,city-1000').split(',');
@@ -37,9 +37,13 @@ async function runOne(name: string): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'doppel-swap-bench-'));
   const dbPath = join(dir, 'ledger.db');
   let store: LedgerStore | null = null;
-  if (storeKind === 'sqlite') store = SqliteLedgerStore.open(dbPath);
+  // sqlite: the store on its own thread, as the CLI and the server run it; sqlite-inline: on the simulation's thread.
+  if (storeKind === 'sqlite') store = ThreadedSqliteLedgerStore.open(dbPath);
+  else if (storeKind === 'sqlite-inline') store = SqliteLedgerStore.open(dbPath);
   else if (storeKind === 'memory') store = new MemoryLedgerStore();
   try {
+    // Opening the file (and starting the store thread) is not part of the run.
+    await store?.listSimulations();
     const c0 = process.cpuUsage();
     const t0 = performance.now();
     const sim = await Simulation.create({ scenario, packs: [swapPack], store });
@@ -66,7 +70,7 @@ async function runOne(name: string): Promise<void> {
       events_per_s: Math.round(summary.ledger_events / wall),
       swaps: summary.kpis.swaps,
       ledger_sha256: summary.ledger_sha256,
-      db_bytes: storeKind === 'sqlite' ? fileBytes(dbPath) : null,
+      db_bytes: storeKind.startsWith('sqlite') ? fileBytes(dbPath) : null,
     };
     process.stdout.write(`${JSON.stringify(out)}\n`);
   } finally {
