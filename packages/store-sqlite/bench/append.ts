@@ -1,17 +1,20 @@
 /**
  * Append benchmark: N swap-like records through LedgerWriter (encoding, hash chain, batching) into a SQLite file.
- * Run: npx tsx packages/store-sqlite/bench/append.ts [records] [stations] [batchSize]
+ * Run: npx tsx packages/store-sqlite/bench/append.ts [records] [stations] [batchSize] [--threaded]
+ * --threaded: the store on its own thread (ThreadedSqliteLedgerStore), as `doppel run` writes the ledger.
  * Prints one JSON object: {name, records, wall_s, records_per_s, db_bytes, ...}.
  */
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { LedgerWriter, type JsonObject } from '@doppel/twin';
-import { SqliteLedgerStore } from '../src/index.js';
+import { SqliteLedgerStore, ThreadedSqliteLedgerStore } from '../src/index.js';
 
-const records = Number(process.argv[2] ?? 1_000_000);
-const stations = Number(process.argv[3] ?? 1000);
-const batchSize = Number(process.argv[4] ?? 4096);
+const threaded = process.argv.includes('--threaded');
+const positional = process.argv.slice(2).filter((arg) => !arg.startsWith('--'));
+const records = Number(positional[0] ?? 1_000_000);
+const stations = Number(positional[1] ?? 1000);
+const batchSize = Number(positional[2] ?? 4096);
 
 const EVENT_TYPES = ['QUEUE_INCREMENT', 'SWAP_STARTED', 'SWAP_COMPLETED', 'QUEUE_DECREMENT', 'CHARGE_PROGRESS'];
 
@@ -28,7 +31,7 @@ async function main(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'doppel-bench-'));
   const path = join(dir, 'ledger.db');
   try {
-    const store = SqliteLedgerStore.open(path);
+    const store = threaded ? ThreadedSqliteLedgerStore.open(path) : SqliteLedgerStore.open(path);
     await store.createSimulation({
       simId: 'bench',
       name: 'append benchmark',
@@ -75,7 +78,7 @@ async function main(): Promise<void> {
     const bytes = statSync(path).size;
     console.log(
       JSON.stringify({
-        name: 'ledger_append_sqlite',
+        name: threaded ? 'ledger_append_sqlite_threaded' : 'ledger_append_sqlite',
         records,
         wall_s: Number(wall.toFixed(3)),
         records_per_s: Math.round(records / wall),

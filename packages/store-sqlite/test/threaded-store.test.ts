@@ -52,6 +52,24 @@ describe('ThreadedSqliteLedgerStore', () => {
     }
   });
 
+  it('indexes asset ids and event types that need escaping in JSON', async () => {
+    const store = ThreadedSqliteLedgerStore.open(join(dir, 'ledger.db'));
+    try {
+      await store.createSimulation(testSimulationRecord('s'));
+      const odd = 'bay "7" \\ north, 2';
+      const records = syntheticLedger(300).map((r, i) => (i % 3 === 0 ? { ...r, assetId: odd, eventType: 'A\tB' } : r));
+      const writer = new LedgerWriter({ simId: 's', store, batchSize: 64 });
+      for (const r of records)
+        writer.append(r.simTime, r.assetId, r.eventType, r.oldValue, r.newValue, r.meta, r.origin);
+      await writer.flush();
+      const stored = await store.query({ simId: 's', assetId: odd, eventTypes: ['A\tB'] });
+      expect(stored.map(encodeLedgerEvent)).toEqual(records.filter((r) => r.assetId === odd).map(encodeLedgerEvent));
+      expect(stored.length).toBe(100);
+    } finally {
+      await store.close();
+    }
+  });
+
   it('reports a file it cannot open on the first call, without a crash', async () => {
     const store = ThreadedSqliteLedgerStore.open(join(dir, 'no-such-dir', 'ledger.db'));
     try {

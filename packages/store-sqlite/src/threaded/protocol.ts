@@ -10,22 +10,14 @@ export interface StoreThreadInit {
 }
 
 /**
- * An append as it crosses the thread boundary: the columns the store indexes and the canonical texts it keeps,
- * joined by "\n" (canonical JSON never holds a raw newline). The records' values travel inside the texts, so they
- * are not cloned a second time, and one long string crosses a thread many times faster than thousands of short ones.
+ * An append as it crosses the thread boundary: the records' canonical texts joined by "\n" (canonical JSON never
+ * holds a raw newline). One long string crosses a thread many times faster than thousands of short ones or
+ * objects, and the texts hold everything the store indexes (seq, sim time, asset, event type), which the store
+ * thread reads back from them: the simulation's thread does no per-record work for the store.
  */
 export interface AppendBatch {
   readonly simId: string;
-  readonly firstSeq: number;
-  readonly simTimes: Float64Array;
-  /**
-   * Asset ids and event types as keys into the names both sides have seen, in posting order: `newNames` are the
-   * names this batch adds (keys continue from the last batch). Thousands of short strings cost about a
-   * microsecond each to clone; the keys cross as transferred buffers.
-   */
-  readonly newNames: readonly string[];
-  readonly assetKeys: Uint32Array;
-  readonly typeKeys: Uint32Array;
+  readonly count: number;
   readonly texts: string;
   readonly sealed: readonly LedgerBlock[];
 }

@@ -1,10 +1,10 @@
 /**
  * The store thread: owns the SQLite connection of a ThreadedSqliteLedgerStore and applies its calls in the order
- * they were posted. Appends arrive as column batches (see protocol.ts) and are turned back into the records the
- * store indexes; their values stay inside the canonical texts.
+ * they were posted. Appends arrive as joined canonical texts (see protocol.ts); the fields the store indexes are
+ * read back from them, the values stay inside the texts.
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import { TwinError, type LedgerEvent, type LedgerStore } from '@doppel/twin';
+import { TwinError, decodeLedgerEvent, type LedgerEvent, type LedgerStore } from '@doppel/twin';
 import { SqliteLedgerStore } from '../sqlite-ledger-store.js';
 import type { AppendBatch, SerializedError, StoreCall, StoreReply, StoreThreadInit } from './protocol.js';
 
@@ -32,24 +32,38 @@ function serialize(error: unknown): SerializedError {
   return { name: 'Error', message: String(error) };
 }
 
-/** Every name the appending side has keyed so far, by key. */
-const names: string[] = [];
-
-function recordsOf(batch: AppendBatch): LedgerEvent[] {
-  for (const name of batch.newNames) names.push(name);
-  const records: LedgerEvent[] = new Array<LedgerEvent>(batch.simTimes.length);
-  for (let i = 0; i < records.length; i++) {
-    records[i] = {
-      seq: batch.firstSeq + i,
-      simTime: batch.simTimes[i],
-      assetId: names[batch.assetKeys[i]],
-      eventType: names[batch.typeKeys[i]],
-      oldValue: null,
-      newValue: null,
-      meta: null,
-      origin: 'sim',
-    };
+/**
+ * The indexed fields of a record, read from the start of its canonical text `[seq,simTime,"asset","type",...`.
+ * Plain names are sliced out; a name with escapes, or anything unexpected, goes through the full decoder.
+ */
+function indexedFields(text: string): LedgerEvent {
+  const seqEnd = text.indexOf(',');
+  const timeEnd = text.indexOf(',', seqEnd + 1);
+  const assetEnd = text.indexOf('"', timeEnd + 2);
+  const typeEnd = text.indexOf('"', assetEnd + 3);
+  const asset = text.slice(timeEnd + 2, assetEnd);
+  const type = text.slice(assetEnd + 3, typeEnd);
+  const seq = Number(text.slice(1, seqEnd));
+  const simTime = Number(text.slice(seqEnd + 1, timeEnd));
+  if (
+    text.charCodeAt(0) !== 91 ||
+    text.charCodeAt(timeEnd + 1) !== 34 ||
+    text.charCodeAt(assetEnd + 1) !== 44 ||
+    text.charCodeAt(assetEnd + 2) !== 34 ||
+    text.charCodeAt(typeEnd + 1) !== 44 ||
+    asset.includes('\\') ||
+    type.includes('\\') ||
+    !Number.isInteger(seq) ||
+    Number.isNaN(simTime)
+  ) {
+    return decodeLedgerEvent(text);
   }
+  return { seq, simTime, assetId: asset, eventType: type, oldValue: null, newValue: null, meta: null, origin: 'sim' };
+}
+
+function recordsOf(texts: readonly string[]): LedgerEvent[] {
+  const records = new Array<LedgerEvent>(texts.length);
+  for (let i = 0; i < texts.length; i++) records[i] = indexedFields(texts[i]);
   return records;
 }
 
@@ -73,8 +87,8 @@ async function call({ method, args }: StoreCall): Promise<unknown> {
   if (store === null) throw Object.assign(new Error(opening?.message ?? 'The ledger store is not open'), opening);
   if (method === 'append') {
     const batch = args[0] as AppendBatch;
-    const encoded = batch.texts.length === 0 ? [] : batch.texts.split('\n');
-    return store.append(batch.simId, recordsOf(batch), batch.sealed, encoded);
+    const encoded = batch.count === 0 ? [] : batch.texts.split('\n');
+    return store.append(batch.simId, recordsOf(encoded), batch.sealed, encoded);
   }
   if (!METHODS.has(method)) throw new Error(`Unknown ledger store method ${method}`);
   const fn = (store as unknown as Record<string, (...a: unknown[]) => Promise<unknown>>)[method];
@@ -97,5 +111,7 @@ port.on('message', (message: StoreCall) => {
       }
     }
     port.postMessage(reply);
+    // After close, nothing is left to do: the thread ends by itself once the reply is out.
+    if (message.method === 'close') port.close();
   });
 });

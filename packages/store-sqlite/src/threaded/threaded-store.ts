@@ -47,10 +47,10 @@ export class ThreadedSqliteLedgerStore implements LedgerStore {
   private readonly inFlight: Int32Array;
   private readonly maxInFlight: number;
   private nextId = 1;
-  /** Asset ids and event types keyed for the store thread (see AppendBatch). */
-  private readonly nameKeys = new Map<string, number>();
   private failure: Error | null = null;
   private closed: Promise<void> | null = null;
+  /** Set by close: from then on the thread keeps the process alive until it has ended. */
+  private closing = false;
 
   static open(path: string, options: ThreadedSqliteLedgerStoreOptions = {}): ThreadedSqliteLedgerStore {
     return new ThreadedSqliteLedgerStore(path, options);
@@ -104,50 +104,19 @@ export class ThreadedSqliteLedgerStore implements LedgerStore {
     encoded?: readonly string[],
   ): Promise<void> {
     const texts = encoded !== undefined && encoded.length === records.length ? encoded : records.map(encodeLedgerEvent);
-    const simTimes = new Float64Array(records.length);
-    const assetKeys = new Uint32Array(records.length);
-    const typeKeys = new Uint32Array(records.length);
-    const newNames: string[] = [];
-    const keyOf = (name: string): number => {
-      let key = this.nameKeys.get(name);
-      if (key === undefined) {
-        key = this.nameKeys.size;
-        this.nameKeys.set(name, key);
-        newNames.push(name);
-      }
-      return key;
-    };
-    const firstSeq = records[0]?.seq ?? 0;
-    for (let i = 0; i < records.length; i++) {
-      const record = records[i];
-      if (record.seq !== firstSeq + i) {
-        return Promise.reject(
-          new TwinError(
-            TwinErrorCode.LedgerGap,
-            `Ledger of ${simId}: records of an append must have consecutive seqs`,
-            {
-              simId,
-            },
-          ),
-        );
-      }
-      simTimes[i] = record.simTime;
-      assetKeys[i] = keyOf(record.assetId);
-      typeKeys[i] = keyOf(record.eventType);
+    const last = texts.length - 1;
+    if (
+      last >= 0 &&
+      !(texts[0].startsWith(`[${records[0].seq},`) && texts[last].startsWith(`[${records[last].seq},`))
+    ) {
+      return Promise.reject(
+        new TwinError(TwinErrorCode.LedgerCorrupt, `Encoded texts of ${simId} do not match the records`, { simId }),
+      );
     }
-    const batch: AppendBatch = {
-      simId,
-      firstSeq,
-      simTimes,
-      newNames,
-      assetKeys,
-      typeKeys,
-      texts: texts.join('\n'),
-      sealed,
-    };
+    const batch: AppendBatch = { simId, count: texts.length, texts: texts.join('\n'), sealed };
     this.waitForRoom();
     Atomics.add(this.inFlight, 0, 1);
-    return this.call('append', [batch], [simTimes.buffer, assetKeys.buffer, typeKeys.buffer]);
+    return this.call('append', [batch]);
   }
 
   truncate(simId: string, afterSeq: number): Promise<void> {
@@ -181,7 +150,20 @@ export class ThreadedSqliteLedgerStore implements LedgerStore {
   /** Waits for every call made so far, closes the connection and ends the thread. */
   close(): Promise<void> {
     this.closed ??= (async () => {
-      if (this.failure === null) await this.call('close', []).catch(() => undefined);
+      this.closing = true;
+      if (this.failure === null) {
+        const exited = new Promise((resolve) => this.worker.once('exit', resolve));
+        this.worker.ref();
+        const closed = await this.call('close', []).then(
+          () => true,
+          () => false,
+        );
+        if (closed) {
+          let timer: NodeJS.Timeout | undefined;
+          await Promise.race([exited, new Promise((resolve) => (timer = setTimeout(resolve, 5000)))]);
+          clearTimeout(timer);
+        }
+      }
       await this.worker.terminate();
     })();
     return this.closed;
@@ -196,7 +178,7 @@ export class ThreadedSqliteLedgerStore implements LedgerStore {
     }
   }
 
-  private call<T>(method: string, args: readonly unknown[], transfer: ArrayBuffer[] = []): Promise<T> {
+  private call<T>(method: string, args: readonly unknown[]): Promise<T> {
     if (this.failure !== null) return Promise.reject(this.failure);
     if (this.closed !== null && method !== 'close') {
       return Promise.reject(new TwinError(TwinErrorCode.InvalidState, 'The ledger store is closed'));
@@ -215,12 +197,12 @@ export class ThreadedSqliteLedgerStore implements LedgerStore {
           reject(error);
         },
       });
-      this.worker.postMessage(message, transfer);
+      this.worker.postMessage(message);
     });
   }
 
   private settled(): void {
-    if (this.pending.size === 0) this.worker.unref();
+    if (this.pending.size === 0 && !this.closing) this.worker.unref();
   }
 
   private fail(error: Error): void {
