@@ -158,6 +158,9 @@ export class AssetRegistry implements TwinModel {
         // A field the state did not have yet is recorded with the old value null.
         oldValue[key] = null;
         newValue[key] = next;
+      } else if (typeof before !== 'object' || typeof next !== 'object' || before === null || next === null) {
+        oldValue[key] = before;
+        newValue[key] = next;
       } else if (!diffValue(key, childPointer('', key), before, next, oldValue, newValue)) continue;
       state ??= { ...previous };
       state[key] = next;

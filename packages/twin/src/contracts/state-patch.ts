@@ -82,11 +82,13 @@ export function diffValue(
     if (Array.isArray(before)) {
       if (Array.isArray(next) && before.length === next.length) {
         let changed = 0;
-        for (let i = 0; i < next.length; i++) if (!jsonEqual(before[i], next[i])) changed++;
+        for (let i = 0; i < next.length; i++) if (before[i] !== next[i] && !jsonEqual(before[i], next[i])) changed++;
         if (changed === 0) return false;
         if (changed * 2 <= next.length) {
           for (let i = 0; i < next.length; i++) {
-            const item = childPointer(pointer, i);
+            // Pointers are built only for members that differ: most of a list is usually the same objects.
+            if (before[i] === next[i]) continue;
+            const item = `${pointer}/${i}`;
             diffValue(item, item, before[i], next[i], oldValue, newValue);
           }
           return true;
@@ -95,6 +97,7 @@ export function diffValue(
     } else if (!Array.isArray(next) && sameKeys(before, next)) {
       let any = false;
       for (const member in next) {
+        if (before[member] === next[member]) continue;
         const inner = childPointer(pointer, member);
         if (diffValue(inner, inner, before[member], next[member], oldValue, newValue)) any = true;
       }
