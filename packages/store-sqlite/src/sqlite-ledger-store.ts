@@ -304,9 +304,13 @@ export class SqliteLedgerStore implements LedgerStore {
       throw new TwinError(TwinErrorCode.LedgerCorrupt, `Encoded texts of ${simId} do not match the records`, { simId });
     }
     const columns = new ColumnsBuilder();
+    // The name caches are read directly on this path (a batch is thousands of records); misses go through intern.
+    const assetKeys = this.names[KIND_ASSET];
+    const typeKeys = this.names[KIND_EVENT_TYPE];
     for (const record of records) {
-      const assetKey = this.intern(KIND_ASSET, record.assetId, added);
-      columns.add(record.seq, assetKey, this.intern(KIND_EVENT_TYPE, record.eventType, added));
+      const assetKey = assetKeys.get(record.assetId) ?? this.intern(KIND_ASSET, record.assetId, added);
+      const typeKey = typeKeys.get(record.eventType) ?? this.intern(KIND_EVENT_TYPE, record.eventType, added);
+      columns.add(record.seq, assetKey, typeKey);
     }
     for (const part of columns.columns()) this.sql.upsertChunk.run(simKey, part.chunk, part.assets, part.types);
     this.writeBlocks(simKey, tip.seq, tip.lastSealedHash ?? GENESIS_HASH, records, texts, sealed);
