@@ -1,4 +1,5 @@
 import type { JsonObject } from '@doppel/twin';
+import type { FastifyReply } from 'fastify';
 import { z } from 'zod';
 import type { App } from '../http/types.js';
 import type { ServerContext } from '../context.js';
@@ -17,6 +18,11 @@ import {
 } from './schemas.js';
 
 const MAX_LEDGER_PAGE = 10_000;
+
+/** Sends JSON text as it is (the route's schema describes it; serializing it again would quote it). */
+function sendJsonText(reply: FastifyReply, text: string): FastifyReply {
+  return reply.type('application/json').send(text);
+}
 
 const ledgerQuery = z.strictObject({
   assetId: z.string().optional(),
@@ -72,15 +78,13 @@ export function dataRoutes(app: App, ctx: ServerContext): void {
         response: { 200: z.object({ simTime: z.number(), assets: z.array(assetView) }), 404: problemSchema },
       },
     },
-    async (request) => {
+    async (request, reply) => {
       const { t, kind } = request.query;
       const { simId } = request.params;
-      if (t !== undefined) return call(simId, 'stateAt', { t, kind });
-      const [assets, kpis] = await Promise.all([
-        call(simId, 'assets', { kind, detail: true }),
-        call(simId, 'kpis', {}),
-      ]);
-      return { simTime: kpis.simTime, assets };
+      // The worker answers with the response text, which it keeps for repeated reads (the UI polls the live
+      // head while playing; the time slider comes back to the same instants).
+      if (t !== undefined) return sendJsonText(reply, await call(simId, 'stateAt', { t, kind }));
+      return sendJsonText(reply, await call(simId, 'liveState', { kind }));
     },
   );
 

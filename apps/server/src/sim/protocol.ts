@@ -74,7 +74,10 @@ export interface WorkerOps {
   breakpoints: { args: Record<string, never>; result: Breakpoint[] };
   asset: { args: { id: string }; result: AssetView };
   assets: { args: { kind?: string; detail: boolean }; result: AssetView[] };
-  stateAt: { args: { t: number; kind?: string }; result: { simTime: number; assets: AssetView[] } };
+  /** The live head as the JSON text of `{simTime, assets}` (assets with status and KPIs), ready to send. */
+  liveState: { args: { kind?: string }; result: string };
+  /** Every asset (of a kind) as of sim time t, as the JSON text of `{simTime, assets}`. */
+  stateAt: { args: { t: number; kind?: string }; result: string };
   kpis: { args: Record<string, never>; result: { simTime: number; values: Record<string, number> } };
   telemetry: { args: { fromTime?: number }; result: TelemetryRow[] };
   summary: { args: Record<string, never>; result: RunSummary };
@@ -117,6 +120,9 @@ export type WorkerMessage =
   | { readonly type: 'intervention'; readonly record: InterventionRecord }
   | { readonly type: 'rewind'; readonly t: number; readonly seq: number }
   | { readonly type: 'failed'; readonly error: ErrorPayload; readonly info: SimInfo };
+
+/** What a worker posts: one message, or several in order (those of one turn of its event loop). */
+export type WorkerPost = WorkerMessage | readonly WorkerMessage[];
 
 /** The append-only journal of a simulation's intervention log, next to its ledger file. */
 export function interventionJournalPath(ledgerPath: string): string {

@@ -9,11 +9,14 @@ import {
   type Asset,
   type InterventionLogEntry,
   type JsonObject,
+  type LedgerEvent,
   type SimulationStatus,
   type StopInfo,
 } from '@doppel/twin';
 import { toErrorPayload } from '../errors.js';
 import { loadPacks } from '../packs.js';
+import { CoalescingLedgerStore } from './coalescing-store.js';
+import { TimeIndex } from './time-index.js';
 import {
   interventionJournalPath,
   type AssetView,
@@ -28,13 +31,12 @@ import {
  * One simulation in its own thread: the session, its SQLite ledger file, and a loop that answers the host's
  * requests between slices of a paced run. A heartbeat tells the host the thread is alive.
  */
+if (parentPort === null) throw new Error('worker-main runs in a worker thread');
 const port = parentPort;
-if (port === null) throw new Error('worker-main runs in a worker thread');
 const init = workerData as WorkerInit;
-const post = (message: WorkerMessage): void => port.postMessage(message);
 
 let sim: Simulation;
-let store: SqliteLedgerStore;
+let store: CoalescingLedgerStore;
 let speed: number | null = null;
 let playRun: Promise<StopInfo> | null = null;
 let runStartEvents = 0;
@@ -43,8 +45,92 @@ let failedMessage: string | null = null;
 /** Bumped by each rewind: cached past states of an older timeline are never served. */
 let rewinds = 0;
 const PAST_STATE_CACHE = 64;
-const pastStates = new Map<string, { simTime: number; assets: AssetView[] }>();
+/** Ledger appends wait this long for others to join them (one transaction for a burst of interventions). */
+const LEDGER_WRITE_DELAY_MS = 20;
+const pastStates = new Map<string, string>();
 let liveView: { key: string; assets: AssetView[] } | null = null;
+let liveJson: { key: string; json: string } | null = null;
+/** Asset kinds never change: the kind of each asset id the ledger names. */
+const kinds = new Map<string, string | undefined>();
+const timeIndex = new TimeIndex((assetId) => {
+  if (!kinds.has(assetId)) {
+    let kind: string | undefined;
+    try {
+      kind = sim.asset(assetId).kind;
+    } catch {
+      kind = undefined;
+    }
+    kinds.set(assetId, kind);
+  }
+  return kinds.get(assetId);
+});
+/** The last ledger seq handed over and the interventions so far: with the event count, when a live view is stale. */
+let ledgerSeq = 0;
+let changes = 0;
+
+/*
+ * Messages to the host go out together, once per turn of the event loop: a burst of requests is answered with one
+ * postMessage (and one journal write) instead of one per request. Order is kept; ledger batches that follow each
+ * other travel as one. Heartbeats and status changes flush at once, so the watchdog hears them before long work.
+ */
+let outbox: WorkerMessage[] = [];
+/** Positions in the outbox of replies that acknowledge a change the journal does not hold yet. */
+let unjournaled: number[] = [];
+let outboxRecords = 0;
+let outboxScheduled = false;
+let journalDue = false;
+/** Ledger records that make the outbox go out before the end of the turn (a long run fills it quickly). */
+const OUTBOX_MAX_RECORDS = 5_000;
+const IMMEDIATE: ReadonlySet<WorkerMessage['type']> = new Set([
+  'ready',
+  'init-failed',
+  'heartbeat',
+  'status',
+  'failed',
+  'rewind',
+]);
+
+function post(message: WorkerMessage, needsJournal = false): void {
+  const last = outbox.at(-1);
+  if (message.type === 'ledger' && last?.type === 'ledger') {
+    (last.records as LedgerEvent[]).push(...message.records);
+  } else {
+    outbox.push(message.type === 'ledger' ? { type: 'ledger', records: [...message.records] } : message);
+  }
+  if (needsJournal) unjournaled.push(outbox.length - 1);
+  if (message.type === 'ledger') outboxRecords += message.records.length;
+  if (IMMEDIATE.has(message.type) || outboxRecords >= OUTBOX_MAX_RECORDS) {
+    sendOutbox();
+  } else if (!outboxScheduled) {
+    outboxScheduled = true;
+    setImmediate(sendOutbox);
+  }
+}
+
+/** Journals what the replies acknowledge, then sends every queued message (one message, or an array of them). */
+function sendOutbox(): void {
+  outboxScheduled = false;
+  if (journalDue) {
+    journalDue = false;
+    try {
+      journal();
+    } catch (error) {
+      // Nothing unjournaled is acknowledged: those requests fail (as a failed write before the reply did).
+      const payload = toErrorPayload(error);
+      for (const index of unjournaled) {
+        const reply = outbox[index];
+        if (reply.type === 'reply')
+          outbox[index] = { type: 'reply', id: reply.id, ok: false, error: payload, info: reply.info };
+      }
+    }
+  }
+  unjournaled = [];
+  const messages = outbox;
+  if (messages.length === 0) return;
+  outbox = [];
+  outboxRecords = 0;
+  port.postMessage(messages.length === 1 ? messages[0] : messages);
+}
 
 /**
  * The intervention log is the input that re-creates the run, so every entry reaches this journal (one JSON line
@@ -103,6 +189,63 @@ function view(asset: Asset<JsonObject, unknown>, detail: boolean): AssetView {
     status: sim.assetStatus(asset.id),
     kpis: sim.assetKpis(asset.id),
   };
+}
+
+/** The response text of a state read: `{simTime, assets}`. */
+function stateJson(simTime: number, assets: readonly AssetView[]): string {
+  return `{"simTime":${JSON.stringify(simTime)},"assets":${JSON.stringify(assets)}}`;
+}
+
+/**
+ * Every asset (of a kind) as of a past instant: from the kind's timeline in memory once it is built, else folded
+ * by the store (and the timeline is built in the background for the reads that follow).
+ */
+async function pastAssets(t: number, kind: string | undefined): Promise<AssetView[]> {
+  const timeline = kind === undefined ? undefined : timeIndex.get(kind);
+  if (kind !== undefined && timeline !== undefined) {
+    const states = timeline.stateAt(t);
+    const assets: AssetView[] = [];
+    // Creation order, as the store answers: the assets of the kind with a state at t.
+    for (const asset of sim.assets(kind)) {
+      const state = states.get(asset.id);
+      if (state !== undefined) assets.push({ id: asset.id, kind, state });
+    }
+    return assets;
+  }
+  if (kind !== undefined) buildTimeline(kind);
+  void store.drain();
+  await sim.flush();
+  const ids = kind === undefined ? undefined : sim.assets(kind).map((asset) => asset.id);
+  const states = await store.stateAt(sim.id, t, ids);
+  const assets: AssetView[] = [];
+  for (const [id, state] of states) assets.push({ id, kind: kind ?? sim.asset(id).kind, state });
+  return assets;
+}
+
+/** Ledger records per page when a kind's timeline is built from the store (the thread answers between pages). */
+const TIMELINE_PAGE = 1_000;
+const timelineBuilds = new Set<string>();
+
+/** Builds the in-memory timeline of a kind in the background (once at a time per kind). */
+function buildTimeline(kind: string): void {
+  if (timelineBuilds.has(kind)) return;
+  timelineBuilds.add(kind);
+  // A checkpoint per few records of each asset: a read folds at most that many patches over it.
+  const every = Math.max(256, 2 * sim.assets(kind).length);
+  void timeIndex
+    .build(kind, every, async (afterSeq) => {
+      await new Promise<void>((resolve) => setImmediate(resolve));
+      void store.drain();
+      await sim.flush();
+      return store.query({ simId: sim.id, afterSeq, limit: TIMELINE_PAGE, order: 'asc' });
+    })
+    .catch(() => null)
+    .finally(() => timelineBuilds.delete(kind));
+}
+
+/** What the live view depends on: the timeline, events processed, records and interventions since. */
+function liveKey(kind: string | undefined): string {
+  return `${rewinds}|${sim.eventsProcessed}|${ledgerSeq}|${changes}|${kind ?? ''}`;
 }
 
 /** Stops a run that processed more events than one run may (a model stuck scheduling events at one instant). */
@@ -209,12 +352,15 @@ const handlers: { [K in keyof WorkerOps]: Handler<K> } = {
       throw new TwinError(TwinErrorCode.UnknownAsset, `No ${kind} "${request.assetId}"`, { assetId: request.assetId });
     }
     const record = sim.intervene(request);
-    journal();
+    changes++;
+    // Journaled before the reply leaves (sendOutbox), once for every intervention of this turn.
+    journalDue = true;
     return record;
   },
   cancelIntervention: ({ id }) => {
     const record = sim.cancelIntervention(id, 'api');
-    journal();
+    changes++;
+    journalDue = true;
     return record;
   },
   interventions: () => sim.interventions(),
@@ -231,9 +377,19 @@ const handlers: { [K in keyof WorkerOps]: Handler<K> } = {
   assets: ({ kind, detail }) => {
     if (!detail) return sim.assets(kind).map((asset) => view(asset, false));
     // Status colours and KPIs only change when events are processed: repeated reads of a paused head are free.
-    const key = `${rewinds}|${sim.eventsProcessed}|${kind ?? ''}`;
+    const key = liveKey(kind);
     if (liveView?.key !== key) liveView = { key, assets: sim.assets(kind).map((asset) => view(asset, true)) };
     return liveView.assets;
+  },
+  liveState: ({ kind }) => {
+    // The live head as response JSON, built once per change of the head: repeated reads cost one string copy.
+    const key = liveKey(kind);
+    if (liveJson?.key !== key) {
+      const views = liveView?.key === key ? liveView.assets : sim.assets(kind).map((asset) => view(asset, true));
+      liveView = { key, assets: views };
+      liveJson = { key, json: `{"simTime":${JSON.stringify(sim.now)},"assets":${JSON.stringify(views)}}` };
+    }
+    return liveJson.json;
   },
   stateAt: async ({ t, kind }) => {
     if (typeof t !== 'number' || !(t >= 0) || t > sim.now) {
@@ -243,27 +399,25 @@ const handlers: { [K in keyof WorkerOps]: Handler<K> } = {
         now: sim.now,
       });
     }
-    if (t === sim.now) {
-      return { simTime: t, assets: sim.assets(kind).map((asset) => view(asset, false)) };
-    }
+    if (t === sim.now)
+      return stateJson(
+        t,
+        sim.assets(kind).map((asset) => view(asset, false)),
+      );
     // The past does not change until a rewind: the time slider's repeated instants are served from memory.
     const cacheKey = `${rewinds}|${t}|${kind ?? ''}`;
     const cached = pastStates.get(cacheKey);
     if (cached !== undefined) return cached;
-    await sim.flush();
-    const ids = kind === undefined ? undefined : sim.assets(kind).map((asset) => asset.id);
-    const states = await store.stateAt(sim.id, t, ids);
-    const assets: AssetView[] = [];
-    for (const [id, state] of states) assets.push({ id, kind: kind ?? sim.asset(id).kind, state });
-    const result = { simTime: t, assets };
-    pastStates.set(cacheKey, result);
+    const json = stateJson(t, await pastAssets(t, kind));
+    pastStates.set(cacheKey, json);
     if (pastStates.size > PAST_STATE_CACHE) pastStates.delete(pastStates.keys().next().value as string);
-    return result;
+    return json;
   },
   kpis: () => ({ simTime: sim.now, values: sim.kpis() }),
   telemetry: ({ fromTime }) => sim.telemetry().filter((row) => fromTime === undefined || row.time >= fromTime),
   summary: () => sim.summary(),
   ledger: async ({ query }) => {
+    void store.drain();
     await sim.flush();
     return store.query({ ...query, simId: sim.id });
   },
@@ -273,16 +427,20 @@ const handlers: { [K in keyof WorkerOps]: Handler<K> } = {
     failedMessage = null;
     rewinds++;
     pastStates.clear();
+    timeIndex.clear();
+    void store.drain();
     await sim.rewind(t);
     journal();
     return info();
   },
   flush: async () => {
+    void store.drain();
     await sim.flush();
     return info();
   },
   shutdown: async () => {
     await stopPlaying();
+    void store.drain();
     await sim.flush().catch(() => undefined);
     const last = info();
     await store.close();
@@ -313,7 +471,8 @@ async function handle(request: WorkerRequest): Promise<void> {
   try {
     const handler = handlers[request.op] as Handler<keyof WorkerOps>;
     const value = await handler(request.args as never);
-    post({ type: 'reply', id: request.id, ok: true, value, info: control ? info() : null });
+    const journaled = request.op === 'intervene' || request.op === 'cancelIntervention';
+    post({ type: 'reply', id: request.id, ok: true, value, info: control ? info() : null }, journaled);
   } catch (error) {
     post({ type: 'reply', id: request.id, ok: false, error: toErrorPayload(error), info: control ? info() : null });
   }
@@ -326,7 +485,8 @@ async function start(): Promise<void> {
   for (const suffix of ['', '-wal', '-shm']) {
     if (existsSync(init.ledgerPath + suffix)) rmSync(init.ledgerPath + suffix);
   }
-  store = SqliteLedgerStore.open(init.ledgerPath);
+  const sqlite = SqliteLedgerStore.open(init.ledgerPath);
+  store = new CoalescingLedgerStore(sqlite, { delayMs: LEDGER_WRITE_DELAY_MS });
   sim = await Simulation.create({
     scenario,
     packs: registry,
@@ -341,10 +501,17 @@ async function start(): Promise<void> {
   });
   journaled = Number.MAX_SAFE_INTEGER; // forces one whole (atomic) rewrite of the journal from the live log
   journal();
-  sim.subscribe((records) => post({ type: 'ledger', records }));
+  sim.subscribe((records) => {
+    if (records.length > 0) ledgerSeq = records[records.length - 1].seq;
+    timeIndex.ingest(records);
+    post({ type: 'ledger', records });
+  });
   sim.on('telemetry', (row) => post({ type: 'telemetry', row, seq: sim.head().seq }));
   sim.on('intervention', (record) => post({ type: 'intervention', record }));
-  sim.on('rewind', ({ t, seq }) => post({ type: 'rewind', t, seq }));
+  sim.on('rewind', ({ t, seq }) => {
+    timeIndex.clear();
+    post({ type: 'rewind', t, seq });
+  });
   sim.on('status', ({ previous }: { previous: SimulationStatus }) => post({ type: 'status', info: info(), previous }));
   if (init.runTo !== undefined && init.runTo > 0) {
     await play(null, Math.min(init.runTo, sim.horizon));
@@ -360,7 +527,10 @@ setInterval(() => {
 
 start().then(
   () => {
-    port.on('message', (request: WorkerRequest) => void handle(request));
+    port.on('message', (requests: WorkerRequest | readonly WorkerRequest[]) => {
+      if (!Array.isArray(requests)) return void handle(requests as WorkerRequest);
+      for (const request of requests as readonly WorkerRequest[]) void handle(request);
+    });
     post({ type: 'ready', info: info() });
   },
   (error: unknown) => post({ type: 'init-failed', error: toErrorPayload(error) }),
