@@ -18,27 +18,34 @@ export interface ChunkColumns {
   readonly types: Buffer;
 }
 
+const LITTLE_ENDIAN = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
+
 export class ColumnsBuilder {
-  private readonly parts: { chunk: number; assets: Buffer; types: Buffer; count: number }[] = [];
+  private readonly parts: { chunk: number; assets: Uint32Array; types: Uint32Array; count: number }[] = [];
 
   add(seq: number, assetKey: number, typeKey: number): void {
     const chunk = chunkOf(seq);
     let part = this.parts[this.parts.length - 1];
     if (part === undefined || part.chunk !== chunk) {
       const room = CHUNK_SIZE - (seq - chunkFirstSeq(chunk));
-      part = { chunk, assets: Buffer.allocUnsafe(room * 4), types: Buffer.allocUnsafe(room * 4), count: 0 };
+      part = { chunk, assets: new Uint32Array(room), types: new Uint32Array(room), count: 0 };
       this.parts.push(part);
     }
-    part.assets.writeUInt32LE(assetKey, part.count * 4);
-    part.types.writeUInt32LE(typeKey, part.count * 4);
+    part.assets[part.count] = assetKey;
+    part.types[part.count] = typeKey;
     part.count++;
   }
 
+  /** The columns as little-endian uint32 bytes, whatever the platform's byte order. */
   columns(): ChunkColumns[] {
+    const bytes = (values: Uint32Array, count: number): Buffer => {
+      const buffer = Buffer.from(values.buffer, 0, count * 4);
+      return LITTLE_ENDIAN ? buffer : buffer.swap32();
+    };
     return this.parts.map(({ chunk, assets, types, count }) => ({
       chunk,
-      assets: assets.subarray(0, count * 4),
-      types: types.subarray(0, count * 4),
+      assets: bytes(assets, count),
+      types: bytes(types, count),
     }));
   }
 }

@@ -48,7 +48,7 @@ export interface SimulationCreateOptions {
   readonly batchSize?: number;
   /**
    * Full-state snapshots (for fast stateAt) are written at telemetry boundaries once this many records were
-   * appended since the last one. Default: max(4096, 4 x number of assets). 1 = at every boundary.
+   * appended since the last one. Default: max(4096, 8 x number of assets). 1 = at every boundary.
    */
   readonly snapshotEveryRecords?: number;
 }
