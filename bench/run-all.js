@@ -61,11 +61,23 @@ const benches = [
   model('swap-100', 'swap', { stations: 100, until: 1440 }),
   model('swap-1000', 'swap', { stations: 1000, until: 1440 }),
   script('append', 'ledger-append', 'packages/store-sqlite/bench/append.ts', ['1000000', '1000', '4096']),
+  script('append', 'ledger-append-threaded', 'packages/store-sqlite/bench/append.ts', [
+    '1000000',
+    '1000',
+    '4096',
+    '--threaded',
+  ]),
   script('city', 'swap-city', 'packages/packs/swap/bench/city.ts', [
     '--store',
     'sqlite',
     '--scenarios',
     'city-100,city-1000',
+  ]),
+  script('city', 'swap-city-inline', 'packages/packs/swap/bench/city.ts', [
+    '--store',
+    'sqlite-inline',
+    '--scenarios',
+    'city-1000',
   ]),
   script('line', 'line-pack', 'packages/packs/line/bench/line.ts', ['--runs', '3']),
   script('rewind', 'rewind', 'bench/src/rewind.ts', ['--scenario', 'city-100', '--rewinds', '10', '--seed', seed]),
