@@ -19,10 +19,13 @@ import {
 
 const MAX_LEDGER_PAGE = 10_000;
 
-/** Sends JSON text as it is (the route's schema describes it; serializing it again would quote it). */
-function sendJsonText(reply: FastifyReply, text: string): FastifyReply {
-  return reply.type('application/json').send(text);
+/** Sends JSON text or bytes as they are (the route's schema describes them; serializing again would quote them). */
+function sendJson(reply: FastifyReply, json: string | Buffer): FastifyReply {
+  return reply.type('application/json; charset=utf-8').send(json);
 }
+
+/** Live state bodies kept per simulation and kind (the UI polls the live head): the last version of each. */
+const LIVE_BODIES = 256;
 
 const ledgerQuery = z.strictObject({
   assetId: z.string().optional(),
@@ -57,6 +60,7 @@ const godModeBody = z
 /** Asset state, God Mode, history, interventions, breakpoints, ledger, KPIs, telemetry and results. */
 export function dataRoutes(app: App, ctx: ServerContext): void {
   const call = ctx.manager.call.bind(ctx.manager);
+  const liveBodies = new Map<string, { version: string; body: Buffer }>();
 
   const assetOf = async (simId: string, kind: string, assetId: string): Promise<AssetView> => {
     const asset = await call(simId, 'asset', { id: assetId }).catch((error: { code?: string }) => {
@@ -83,8 +87,18 @@ export function dataRoutes(app: App, ctx: ServerContext): void {
       const { simId } = request.params;
       // The worker answers with the response text, which it keeps for repeated reads (the UI polls the live
       // head while playing; the time slider comes back to the same instants).
-      if (t !== undefined) return sendJsonText(reply, await call(simId, 'stateAt', { t, kind }));
-      return sendJsonText(reply, await call(simId, 'liveState', { kind }));
+      if (t !== undefined) return sendJson(reply, await call(simId, 'stateAt', { t, kind }));
+      const cacheKey = `${simId}|${kind ?? ''}`;
+      const held = liveBodies.get(cacheKey);
+      const live = await call(simId, 'liveState', { kind, have: held?.version });
+      let body = held?.body;
+      if (live.json !== null || body === undefined) {
+        body = Buffer.from(live.json ?? '', 'utf8');
+        liveBodies.delete(cacheKey);
+        liveBodies.set(cacheKey, { version: live.version, body });
+        if (liveBodies.size > LIVE_BODIES) liveBodies.delete(liveBodies.keys().next().value as string);
+      }
+      return sendJson(reply, body);
     },
   );
 

@@ -74,8 +74,11 @@ export interface WorkerOps {
   breakpoints: { args: Record<string, never>; result: Breakpoint[] };
   asset: { args: { id: string }; result: AssetView };
   assets: { args: { kind?: string; detail: boolean }; result: AssetView[] };
-  /** The live head as the JSON text of `{simTime, assets}` (assets with status and KPIs), ready to send. */
-  liveState: { args: { kind?: string }; result: string };
+  /**
+   * The live head as the JSON text of `{simTime, assets}` (assets with status and KPIs), with the version it is
+   * of; no text when the caller already holds that version (`have`).
+   */
+  liveState: { args: { kind?: string; have?: string }; result: { version: string; json: string | null } };
   /** Every asset (of a kind) as of sim time t, as the JSON text of `{simTime, assets}`. */
   stateAt: { args: { t: number; kind?: string }; result: string };
   kpis: { args: Record<string, never>; result: { simTime: number; values: Record<string, number> } };

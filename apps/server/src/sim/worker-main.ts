@@ -1,4 +1,5 @@
 import { appendFileSync, existsSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
 import { parentPort, workerData } from 'node:worker_threads';
 import { SqliteLedgerStore } from '@doppel/store-sqlite';
 import {
@@ -64,6 +65,8 @@ const timeIndex = new TimeIndex((assetId) => {
   }
   return kinds.get(assetId);
 });
+/** This thread among every worker this simulation had: versions of its live view are never mistaken for another's. */
+const thread = randomBytes(6).toString('hex');
 /** The last ledger seq handed over and the interventions so far: with the event count, when a live view is stale. */
 let ledgerSeq = 0;
 let changes = 0;
@@ -212,7 +215,8 @@ async function pastAssets(t: number, kind: string | undefined): Promise<AssetVie
     }
     return assets;
   }
-  if (kind !== undefined) buildTimeline(kind);
+  // Built once this read is answered (timers run after the outbox goes out), so it does not wait for the build.
+  if (kind !== undefined) setTimeout(() => buildTimeline(kind), 0);
   void store.drain();
   await sim.flush();
   const ids = kind === undefined ? undefined : sim.assets(kind).map((asset) => asset.id);
@@ -223,7 +227,7 @@ async function pastAssets(t: number, kind: string | undefined): Promise<AssetVie
 }
 
 /** Ledger records per page when a kind's timeline is built from the store (the thread answers between pages). */
-const TIMELINE_PAGE = 1_000;
+const TIMELINE_PAGE = 500;
 const timelineBuilds = new Set<string>();
 
 /** Builds the in-memory timeline of a kind in the background (once at a time per kind). */
@@ -245,7 +249,7 @@ function buildTimeline(kind: string): void {
 
 /** What the live view depends on: the timeline, events processed, records and interventions since. */
 function liveKey(kind: string | undefined): string {
-  return `${rewinds}|${sim.eventsProcessed}|${ledgerSeq}|${changes}|${kind ?? ''}`;
+  return `${thread}|${rewinds}|${sim.eventsProcessed}|${ledgerSeq}|${changes}|${kind ?? ''}`;
 }
 
 /** Stops a run that processed more events than one run may (a model stuck scheduling events at one instant). */
@@ -381,15 +385,17 @@ const handlers: { [K in keyof WorkerOps]: Handler<K> } = {
     if (liveView?.key !== key) liveView = { key, assets: sim.assets(kind).map((asset) => view(asset, true)) };
     return liveView.assets;
   },
-  liveState: ({ kind }) => {
-    // The live head as response JSON, built once per change of the head: repeated reads cost one string copy.
+  liveState: ({ kind, have }) => {
+    // The live head as response JSON, built once per change of the head; the host keeps the bytes of the version
+    // it was last sent, so a repeated read of an unchanged head sends no text.
     const key = liveKey(kind);
+    if (have === key) return { version: key, json: null };
     if (liveJson?.key !== key) {
       const views = liveView?.key === key ? liveView.assets : sim.assets(kind).map((asset) => view(asset, true));
       liveView = { key, assets: views };
-      liveJson = { key, json: `{"simTime":${JSON.stringify(sim.now)},"assets":${JSON.stringify(views)}}` };
+      liveJson = { key, json: stateJson(sim.now, views) };
     }
-    return liveJson.json;
+    return { version: key, json: liveJson.json };
   },
   stateAt: async ({ t, kind }) => {
     if (typeof t !== 'number' || !(t >= 0) || t > sim.now) {
