@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { repoRoot } from '../src/config.js';
 import { loadPacks } from '../src/packs.js';
 import { ExampleCatalog } from '../src/sim/examples.js';
-import { TimeIndex } from '../src/sim/time-index.js';
+import { RecentRecords, TimeIndex } from '../src/sim/time-index.js';
 
 async function city(hours: number): Promise<{ sim: Simulation; store: MemoryLedgerStore; records: LedgerEvent[] }> {
   const packs = await loadPacks([]);
@@ -72,5 +72,69 @@ describe('time index', () => {
     });
     expect(await built).toBeNull();
     expect(index.get('station')).toBeUndefined();
+  });
+
+  it('builds from recent records in memory, reading from the store only what came before them', async () => {
+    const { sim, store, records } = await city(24);
+    const recent = new RecentRecords(1_000_000);
+    // Memory starts a third of the way in (as after a rewind); before that, the store answers.
+    const third = Math.floor(records.length / 3);
+    for (let i = third; i < records.length; i += 50) recent.ingest(records.slice(i, i + 50));
+    const storedReads: number[] = [];
+    const stored = async (afterSeq: number, limit: number) => {
+      storedReads.push(afterSeq);
+      return store.query({ simId: sim.id, afterSeq, limit, order: 'asc' });
+    };
+    const index = new TimeIndex(kindOf(sim));
+    const timeline = await index.build('station', 32, (afterSeq) =>
+      recent.page(afterSeq, { memory: 700, stored: 300 }, stored),
+    );
+    expect(timeline).not.toBeNull();
+    expect(timeline?.coveredSeq).toBe(records.length);
+    // Only the records before memory came from the store, in pages that stop where memory starts.
+    expect(Math.max(...storedReads)).toBeLessThan(third);
+    const stations = sim.assets('station').map((asset) => asset.id);
+    const end = records[records.length - 1].simTime;
+    for (let i = 0; i <= 30; i++) {
+      const t = (i * end) / 30;
+      expect(timeline?.stateAt(t), `t=${t}`).toEqual(await store.stateAt(sim.id, t, stations));
+    }
+  });
+
+  it('keeps no records past its limit, and starts again after a clear', async () => {
+    const recent = new RecentRecords(10);
+    const record = (seq: number): LedgerEvent => ({
+      seq,
+      simTime: seq,
+      assetId: 'a',
+      eventType: 'E',
+      oldValue: null,
+      newValue: { v: seq },
+      meta: null,
+      origin: 'sim',
+    });
+    let storeReads = 0;
+    const stored = async (): Promise<LedgerEvent[]> => {
+      storeReads++;
+      return [];
+    };
+    const limits = { memory: 100, stored: 100 };
+    recent.ingest([1, 2, 3].map(record));
+    expect((await recent.page(1, limits, stored)).map((item) => item.seq)).toEqual([2, 3]);
+    // A batch that does not follow on starts a new run of records: what came before is the store's.
+    recent.ingest([7, 8].map(record));
+    expect((await recent.page(6, limits, stored)).map((item) => item.seq)).toEqual([7, 8]);
+    expect(storeReads).toBe(0);
+    await recent.page(2, limits, stored);
+    expect(storeReads).toBe(1);
+    // Past the limit nothing is kept, not even later batches, until a clear.
+    recent.ingest(Array.from({ length: 20 }, (_, i) => record(9 + i)));
+    recent.ingest([29].map(record));
+    expect(await recent.page(28, limits, stored)).toEqual([]);
+    expect(storeReads).toBe(2);
+    recent.clear();
+    recent.ingest([40, 41].map(record));
+    expect((await recent.page(39, limits, stored)).map((item) => item.seq)).toEqual([40, 41]);
+    expect(storeReads).toBe(2);
   });
 });

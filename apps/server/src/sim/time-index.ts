@@ -30,13 +30,8 @@ export class KindTimeline {
   /** Adds the next record of this kind (seq order); records that change no state are not kept. */
   add(record: LedgerEvent): void {
     if (record.newValue === null) return;
-    const kept: FoldRecord = {
-      seq: record.seq,
-      simTime: record.simTime,
-      assetId: record.assetId,
-      eventType: record.eventType,
-      newValue: record.newValue,
-    };
+    // Records read from the store carry their old value and meta too: only what folding needs is kept.
+    const kept: FoldRecord = record.oldValue == null && record.meta == null ? record : foldRecord(record);
     this.records.push(kept);
     this.times.push(record.simTime);
     applyLedgerEvents(this.current, [kept as LedgerEvent]);
@@ -129,6 +124,78 @@ export class TimeIndex {
       if (this.building.get(kind) === build) this.building.delete(kind);
     }
   }
+}
+
+/**
+ * The records of the live ledger, kept in memory (a few fields and the patch each) so that a kind's
+ * timeline is built without reading and decoding the stored ledger. It holds a contiguous run of records ending at
+ * the head; what came before it (records handed over before it listened, or before a rewind) is read from the
+ * store. Past `maxRecords` it stops keeping records until the next rewind: very long runs build from the store.
+ */
+export class RecentRecords {
+  private records: FoldRecord[] = [];
+  /** Seq of the first record kept (0: none yet); every record from there to `lastSeq` is kept. */
+  private firstSeq = 0;
+  private lastSeq = 0;
+  private full = false;
+
+  constructor(private readonly maxRecords: number) {}
+
+  /** Every batch handed over by the simulation, in seq order. */
+  ingest(records: readonly LedgerEvent[]): void {
+    if (records.length === 0 || this.full) return;
+    if (this.firstSeq !== 0 && records[0].seq !== this.lastSeq + 1) this.clear();
+    if (this.firstSeq === 0) this.firstSeq = records[0].seq;
+    for (const record of records) this.records.push(foldRecord(record));
+    this.lastSeq = records[records.length - 1].seq;
+    if (this.records.length > this.maxRecords) {
+      this.clear();
+      this.full = true;
+    }
+  }
+
+  /** Forgets everything (the ledger after some seq was dropped); records are kept again from the next batch. */
+  clear(): void {
+    this.records = [];
+    this.firstSeq = 0;
+    this.lastSeq = 0;
+    this.full = false;
+  }
+
+  /**
+   * The next page of the ledger after `afterSeq` for a timeline build: from memory when it holds the records that
+   * follow, else from `stored` (up to where memory takes over).
+   */
+  async page(
+    afterSeq: number,
+    limits: { readonly memory: number; readonly stored: number },
+    stored: (afterSeq: number, limit: number) => Promise<readonly LedgerEvent[]>,
+  ): Promise<readonly LedgerEvent[]> {
+    if (this.firstSeq === 0 || afterSeq + 1 < this.firstSeq) {
+      const before = this.firstSeq === 0 ? limits.stored : Math.min(limits.stored, this.firstSeq - 1 - afterSeq);
+      const page = await stored(afterSeq, before);
+      if (page.length > 0 || this.firstSeq === 0) return page;
+      // The store ends before memory begins (it holds what memory holds): go on from memory.
+    }
+    let start = 0;
+    let high = this.records.length;
+    while (start < high) {
+      const mid = (start + high) >> 1;
+      if (this.records[mid].seq <= afterSeq) start = mid + 1;
+      else high = mid;
+    }
+    return this.records.slice(start, start + limits.memory) as LedgerEvent[];
+  }
+}
+
+function foldRecord(record: LedgerEvent): FoldRecord {
+  return {
+    seq: record.seq,
+    simTime: record.simTime,
+    assetId: record.assetId,
+    eventType: record.eventType,
+    newValue: record.newValue,
+  };
 }
 
 /** Adds the records after the timeline's covered seq; false when they do not follow on (a gap). */

@@ -10,14 +10,14 @@ import {
   type Asset,
   type InterventionLogEntry,
   type JsonObject,
-  type LedgerEvent,
   type SimulationStatus,
   type StopInfo,
 } from '@doppel/twin';
 import { toErrorPayload } from '../errors.js';
 import { loadPacks } from '../packs.js';
 import { CoalescingLedgerStore } from './coalescing-store.js';
-import { TimeIndex } from './time-index.js';
+import { Outbox } from './outbox.js';
+import { PastStates, stateJson } from './past-states.js';
 import {
   interventionJournalPath,
   type AssetView,
@@ -43,97 +43,23 @@ let playRun: Promise<StopInfo> | null = null;
 let runStartEvents = 0;
 let overBudget = false;
 let failedMessage: string | null = null;
-/** Bumped by each rewind: cached past states of an older timeline are never served. */
+/** Bumped by each rewind: a live view of an older timeline is never served. */
 let rewinds = 0;
-const PAST_STATE_CACHE = 64;
 /** Ledger appends wait this long for others to join them (one transaction for a burst of interventions). */
 const LEDGER_WRITE_DELAY_MS = 20;
-const pastStates = new Map<string, string>();
 let liveView: { key: string; assets: AssetView[] } | null = null;
 let liveJson: { key: string; json: string } | null = null;
-/** Asset kinds never change: the kind of each asset id the ledger names. */
-const kinds = new Map<string, string | undefined>();
-const timeIndex = new TimeIndex((assetId) => {
-  if (!kinds.has(assetId)) {
-    let kind: string | undefined;
-    try {
-      kind = sim.asset(assetId).kind;
-    } catch {
-      kind = undefined;
-    }
-    kinds.set(assetId, kind);
-  }
-  return kinds.get(assetId);
-});
 /** This thread among every worker this simulation had: versions of its live view are never mistaken for another's. */
 const thread = randomBytes(6).toString('hex');
 /** The last ledger seq handed over and the interventions so far: with the event count, when a live view is stale. */
 let ledgerSeq = 0;
 let changes = 0;
-
-/*
- * Messages to the host go out together, once per turn of the event loop: a burst of requests is answered with one
- * postMessage (and one journal write) instead of one per request. Order is kept; ledger batches that follow each
- * other travel as one. Heartbeats and status changes flush at once, so the watchdog hears them before long work.
- */
-let outbox: WorkerMessage[] = [];
-/** Positions in the outbox of replies that acknowledge a change the journal does not hold yet. */
-let unjournaled: number[] = [];
-let outboxRecords = 0;
-let outboxScheduled = false;
-let journalDue = false;
-/** Ledger records that make the outbox go out before the end of the turn (a long run fills it quickly). */
-const OUTBOX_MAX_RECORDS = 5_000;
-const IMMEDIATE: ReadonlySet<WorkerMessage['type']> = new Set([
-  'ready',
-  'init-failed',
-  'heartbeat',
-  'status',
-  'failed',
-  'rewind',
-]);
-
-function post(message: WorkerMessage, needsJournal = false): void {
-  const last = outbox.at(-1);
-  if (message.type === 'ledger' && last?.type === 'ledger') {
-    (last.records as LedgerEvent[]).push(...message.records);
-  } else {
-    outbox.push(message.type === 'ledger' ? { type: 'ledger', records: [...message.records] } : message);
-  }
-  if (needsJournal) unjournaled.push(outbox.length - 1);
-  if (message.type === 'ledger') outboxRecords += message.records.length;
-  if (IMMEDIATE.has(message.type) || outboxRecords >= OUTBOX_MAX_RECORDS) {
-    sendOutbox();
-  } else if (!outboxScheduled) {
-    outboxScheduled = true;
-    setImmediate(sendOutbox);
-  }
-}
-
-/** Journals what the replies acknowledge, then sends every queued message (one message, or an array of them). */
-function sendOutbox(): void {
-  outboxScheduled = false;
-  if (journalDue) {
-    journalDue = false;
-    try {
-      journal();
-    } catch (error) {
-      // Nothing unjournaled is acknowledged: those requests fail (as a failed write before the reply did).
-      const payload = toErrorPayload(error);
-      for (const index of unjournaled) {
-        const reply = outbox[index];
-        if (reply.type === 'reply')
-          outbox[index] = { type: 'reply', id: reply.id, ok: false, error: payload, info: reply.info };
-      }
-    }
-  }
-  unjournaled = [];
-  const messages = outbox;
-  if (messages.length === 0) return;
-  outbox = [];
-  outboxRecords = 0;
-  port.postMessage(messages.length === 1 ? messages[0] : messages);
-}
+const past = new PastStates(
+  () => sim,
+  () => store,
+);
+const outbox = new Outbox((message) => port.postMessage(message), journal, toErrorPayload);
+const post = (message: WorkerMessage): void => outbox.post(message);
 
 /**
  * The intervention log is the input that re-creates the run, so every entry reaches this journal (one JSON line
@@ -192,59 +118,6 @@ function view(asset: Asset<JsonObject, unknown>, detail: boolean): AssetView {
     status: sim.assetStatus(asset.id),
     kpis: sim.assetKpis(asset.id),
   };
-}
-
-/** The response text of a state read: `{simTime, assets}`. */
-function stateJson(simTime: number, assets: readonly AssetView[]): string {
-  return `{"simTime":${JSON.stringify(simTime)},"assets":${JSON.stringify(assets)}}`;
-}
-
-/**
- * Every asset (of a kind) as of a past instant: from the kind's timeline in memory once it is built, else folded
- * by the store (and the timeline is built in the background for the reads that follow).
- */
-async function pastAssets(t: number, kind: string | undefined): Promise<AssetView[]> {
-  const timeline = kind === undefined ? undefined : timeIndex.get(kind);
-  if (kind !== undefined && timeline !== undefined) {
-    const states = timeline.stateAt(t);
-    const assets: AssetView[] = [];
-    // Creation order, as the store answers: the assets of the kind with a state at t.
-    for (const asset of sim.assets(kind)) {
-      const state = states.get(asset.id);
-      if (state !== undefined) assets.push({ id: asset.id, kind, state });
-    }
-    return assets;
-  }
-  // Built once this read is answered (timers run after the outbox goes out), so it does not wait for the build.
-  if (kind !== undefined) setTimeout(() => buildTimeline(kind), 0);
-  void store.drain();
-  await sim.flush();
-  const ids = kind === undefined ? undefined : sim.assets(kind).map((asset) => asset.id);
-  const states = await store.stateAt(sim.id, t, ids);
-  const assets: AssetView[] = [];
-  for (const [id, state] of states) assets.push({ id, kind: kind ?? sim.asset(id).kind, state });
-  return assets;
-}
-
-/** Ledger records per page when a kind's timeline is built from the store (the thread answers between pages). */
-const TIMELINE_PAGE = 500;
-const timelineBuilds = new Set<string>();
-
-/** Builds the in-memory timeline of a kind in the background (once at a time per kind). */
-function buildTimeline(kind: string): void {
-  if (timelineBuilds.has(kind)) return;
-  timelineBuilds.add(kind);
-  // A checkpoint per few records of each asset: a read folds at most that many patches over it.
-  const every = Math.max(256, 2 * sim.assets(kind).length);
-  void timeIndex
-    .build(kind, every, async (afterSeq) => {
-      await new Promise<void>((resolve) => setImmediate(resolve));
-      void store.drain();
-      await sim.flush();
-      return store.query({ simId: sim.id, afterSeq, limit: TIMELINE_PAGE, order: 'asc' });
-    })
-    .catch(() => null)
-    .finally(() => timelineBuilds.delete(kind));
 }
 
 /** What the live view depends on: the timeline, events processed, records and interventions since. */
@@ -357,14 +230,14 @@ const handlers: { [K in keyof WorkerOps]: Handler<K> } = {
     }
     const record = sim.intervene(request);
     changes++;
-    // Journaled before the reply leaves (sendOutbox), once for every intervention of this turn.
-    journalDue = true;
+    // Journaled before the reply leaves, once for every intervention of this turn of the loop.
+    outbox.journalBeforeSending();
     return record;
   },
   cancelIntervention: ({ id }) => {
     const record = sim.cancelIntervention(id, 'api');
     changes++;
-    journalDue = true;
+    outbox.journalBeforeSending();
     return record;
   },
   interventions: () => sim.interventions(),
@@ -410,14 +283,8 @@ const handlers: { [K in keyof WorkerOps]: Handler<K> } = {
         t,
         sim.assets(kind).map((asset) => view(asset, false)),
       );
-    // The past does not change until a rewind: the time slider's repeated instants are served from memory.
-    const cacheKey = `${rewinds}|${t}|${kind ?? ''}`;
-    const cached = pastStates.get(cacheKey);
-    if (cached !== undefined) return cached;
-    const json = stateJson(t, await pastAssets(t, kind));
-    pastStates.set(cacheKey, json);
-    if (pastStates.size > PAST_STATE_CACHE) pastStates.delete(pastStates.keys().next().value as string);
-    return json;
+    // The past does not change until a rewind: see PastStates.
+    return past.json(t, kind);
   },
   kpis: () => ({ simTime: sim.now, values: sim.kpis() }),
   telemetry: ({ fromTime }) => sim.telemetry().filter((row) => fromTime === undefined || row.time >= fromTime),
@@ -432,8 +299,7 @@ const handlers: { [K in keyof WorkerOps]: Handler<K> } = {
     grace(120_000);
     failedMessage = null;
     rewinds++;
-    pastStates.clear();
-    timeIndex.clear();
+    past.clear();
     void store.drain();
     await sim.rewind(t);
     journal();
@@ -478,7 +344,7 @@ async function handle(request: WorkerRequest): Promise<void> {
     const handler = handlers[request.op] as Handler<keyof WorkerOps>;
     const value = await handler(request.args as never);
     const journaled = request.op === 'intervene' || request.op === 'cancelIntervention';
-    post({ type: 'reply', id: request.id, ok: true, value, info: control ? info() : null }, journaled);
+    outbox.post({ type: 'reply', id: request.id, ok: true, value, info: control ? info() : null }, journaled);
   } catch (error) {
     post({ type: 'reply', id: request.id, ok: false, error: toErrorPayload(error), info: control ? info() : null });
   }
@@ -509,13 +375,13 @@ async function start(): Promise<void> {
   journal();
   sim.subscribe((records) => {
     if (records.length > 0) ledgerSeq = records[records.length - 1].seq;
-    timeIndex.ingest(records);
+    past.ingest(records);
     post({ type: 'ledger', records });
   });
   sim.on('telemetry', (row) => post({ type: 'telemetry', row, seq: sim.head().seq }));
   sim.on('intervention', (record) => post({ type: 'intervention', record }));
   sim.on('rewind', ({ t, seq }) => {
-    timeIndex.clear();
+    past.clear();
     post({ type: 'rewind', t, seq });
   });
   sim.on('status', ({ previous }: { previous: SimulationStatus }) => post({ type: 'status', info: info(), previous }));
