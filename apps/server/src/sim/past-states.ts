@@ -6,7 +6,7 @@ import { RecentRecords, TimeIndex, type KindTimeline } from './time-index.js';
 /** Instants whose answer is kept (the time slider comes back to the same instants). */
 const CACHED_INSTANTS = 64;
 /** Records per page when a kind's timeline is built (the thread answers requests between pages). */
-const TIMELINE_PAGES = { memory: 20_000, stored: 1_000 };
+const TIMELINE_PAGES = { memory: 5_000, stored: 1_000 };
 /** Ledger records kept in memory for timeline builds (beyond that, builds read the store). */
 const RECENT_RECORDS = 250_000;
 
