@@ -27,29 +27,37 @@ export function ratesFromTable(rows: readonly DemandRow[]): Map<string, number[]
   return out;
 }
 
+const LAST_RESOLVED_S = 2 ** 52;
+
 /**
  * Arrival times of a non-homogeneous Poisson process with a piecewise-constant hourly rate, by inversion of the
  * cumulative rate: each arrival consumes one Exp(1) draw, so the draws per stream do not depend on the profile.
  * Returns the sim time of the next arrival after `now`, or Infinity when the profile is zero all day.
  */
 export function nextArrival(ratesPerHour: readonly number[], offsetS: number, now: number, exp1: number): number {
+  // The day's mass is summed from the per-second rates the loop uses, so an hourly rate too small to survive the
+  // division counts as zero in both places and the loop always finds the mass it was promised.
   let dayMass = 0;
-  for (let h = 0; h < 24; h++) dayMass += ratesPerHour[h];
+  for (let h = 0; h < 24; h++) dayMass += (ratesPerHour[h] / HOUR_S) * HOUR_S;
   if (!(dayMass > 0)) return Infinity;
   let need = exp1;
   let t = now;
   for (;;) {
-    const local = (((t + offsetS) % DAY_S) + DAY_S) % DAY_S;
-    if (local === 0 && need > dayMass) {
-      // Whole days at once, so sparse demand costs no more than busy demand.
+    // Beyond 2^52 s (143 million years) a double no longer resolves a second: an arrival that far out never comes.
+    if (!(t < LAST_RESOLVED_S)) return Infinity;
+    if (need > dayMass) {
+      // Any 24 h window holds the whole day's mass: whole days at once, so sparse demand costs no more than busy.
       const days = Math.floor(need / dayMass);
       t += days * DAY_S;
       need -= days * dayMass;
       if (need <= 0) need = Number.MIN_VALUE;
       continue;
     }
+    const local = (((t + offsetS) % DAY_S) + DAY_S) % DAY_S;
     const hour = Math.floor(local / HOUR_S);
-    const segEnd = t + (hour + 1) * HOUR_S - local;
+    let segEnd = t + (hour + 1) * HOUR_S - local;
+    // Rounding can leave t a hair before an hour boundary that it cannot step to: go on into the next hour.
+    if (!(segEnd > t)) segEnd = t + HOUR_S;
     const rate = ratesPerHour[hour] / HOUR_S;
     if (rate > 0) {
       const mass = rate * (segEnd - t);

@@ -160,12 +160,16 @@ export function nearestNeighbours(
   const n = stations.length;
   const out: { index: number; km: number }[][] = [];
   const scratch: { index: number; km: number }[] = [];
+  // A great-circle distance is at least the latitude difference along a meridian: pairs farther apart than that
+  // bound are skipped before the trigonometry (the margin keeps rounding from dropping a pair at the limit).
+  const maxDLat = (maxKm / (EARTH_RADIUS_KM * RAD)) * (1 + 1e-9);
   for (let i = 0; i < n; i++) {
     scratch.length = 0;
     const a = stations[i];
     for (let j = 0; j < n; j++) {
       if (j === i) continue;
       const b = stations[j];
+      if (Math.abs(b.lat - a.lat) > maxDLat) continue;
       const km = haversineKm(a.lat, a.lon, b.lat, b.lon);
       if (km <= maxKm) scratch.push({ index: j, km });
     }

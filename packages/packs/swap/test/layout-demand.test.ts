@@ -128,6 +128,17 @@ describe('demand', () => {
         },
       ),
     );
+    // Rounding traps: a time just before an hour boundary it cannot step to, and a vanishingly small daily mass.
+    const flat = new Array<number>(24).fill(1);
+    expect(nextArrival(flat, 3599.9999999999995, 1e6, 0.5)).toBeGreaterThan(1e6);
+    expect(
+      nextArrival(
+        flat.map(() => 5e-324),
+        0,
+        0,
+        3,
+      ),
+    ).toBeGreaterThan(1e300);
     // Starting at 17:00 local, a profile that is zero except 17-18 h gives an arrival within the first hour.
     const only17 = Array.from({ length: 24 }, (_, h) => (h === 17 ? 3600 : 0));
     expect(nextArrival(only17, 17 * 3600, 0, 1)).toBeCloseTo(1, 9);
