@@ -1,4 +1,4 @@
-import type { LedgerEvent, LedgerStore, Simulation } from '@doppel/twin';
+import type { JsonObject, LedgerEvent, LedgerStore, Simulation } from '@doppel/twin';
 import type { CoalescingLedgerStore } from './coalescing-store.js';
 import type { AssetView } from './protocol.js';
 import { RecentRecords, TimeIndex, type KindTimeline } from './time-index.js';
@@ -7,15 +7,16 @@ import { RecentRecords, TimeIndex, type KindTimeline } from './time-index.js';
 const CACHED_INSTANTS = 64;
 /** Records per page when a kind's timeline is built (the thread answers requests between pages). */
 const TIMELINE_PAGES = { memory: 5_000, stored: 1_000 };
+/** Reads of a kind, one at a time, that the store answers before its timeline is built. */
+const STORE_READS = 3;
 /** Ledger records kept in memory for timeline builds (beyond that, builds read the store). */
 const RECENT_RECORDS = 250_000;
 
 /**
  * The time slider's reads in a simulation worker: every asset (of a kind) as of a past instant, as response JSON.
- * A kind's states come from its timeline in memory once that is built, else from the store's fold. The first read
- * of a kind starts building its timeline (from the ledger records the worker keeps in memory, and the store for
- * what came before them) and is answered by the store; reads that come during the build wait for it, which takes
- * a fraction of what their store reads would.
+ * A kind's states come from its timeline in memory once that is built (from the ledger records the worker keeps in
+ * memory, and the store for what came before them), else from the store's fold: a timeline costs a build and
+ * memory, so it is built for a kind that is read more than a few times, or by several reads at once.
  */
 export class PastStates {
   private readonly cache = new Map<string, string>();
@@ -24,6 +25,9 @@ export class PastStates {
   private readonly recent = new RecentRecords(RECENT_RECORDS);
   private readonly index = new TimeIndex((assetId) => this.kindOf(assetId));
   private readonly builds = new Map<string, Promise<KindTimeline | null>>();
+  /** Per kind: reads the store answered, and reads the store is answering now. */
+  private readonly storeReads = new Map<string, number>();
+  private readonly pending = new Map<string, number>();
   /** Bumped by each rewind: answers about an older timeline are never served. */
   private generation = 0;
 
@@ -60,8 +64,21 @@ export class PastStates {
   private async assets(t: number, kind: string | undefined): Promise<AssetView[]> {
     const sim = this.sim();
     if (kind !== undefined) {
-      const building = this.builds.get(kind);
-      const timeline = this.index.get(kind) ?? (building === undefined ? undefined : await building);
+      const ready = this.index.get(kind);
+      let building = this.builds.get(kind);
+      if (ready === undefined && building === undefined) {
+        // A few reads one at a time are answered by the store; more, or reads at the same time, get a timeline.
+        // A read that comes while others wait for the store waits for the timeline instead; the first reads
+        // past the few are answered by the store while it is built.
+        const reads = (this.storeReads.get(kind) ?? 0) + 1;
+        this.storeReads.set(kind, reads);
+        const concurrent = (this.pending.get(kind) ?? 0) > 0;
+        if (concurrent || reads > STORE_READS) {
+          const started = this.build(kind);
+          if (concurrent) building = started;
+        }
+      }
+      const timeline = ready ?? (building === undefined ? undefined : await building);
       if (timeline !== undefined && timeline !== null) {
         const states = timeline.stateAt(t);
         const assets: AssetView[] = [];
@@ -72,20 +89,28 @@ export class PastStates {
         }
         return assets;
       }
-      if (building === undefined) this.build(kind);
     }
     const store = this.store();
     void store.drain();
-    await sim.flush();
-    const ids = kind === undefined ? undefined : sim.assets(kind).map((asset) => asset.id);
-    const states = await store.stateAt(sim.id, t, ids);
+    if (kind !== undefined) this.pending.set(kind, (this.pending.get(kind) ?? 0) + 1);
+    try {
+      await sim.flush();
+      const ids = kind === undefined ? undefined : sim.assets(kind).map((asset) => asset.id);
+      return this.stored(await store.stateAt(sim.id, t, ids), kind);
+    } finally {
+      if (kind !== undefined) this.pending.set(kind, (this.pending.get(kind) ?? 1) - 1);
+    }
+  }
+
+  private stored(states: Map<string, JsonObject>, kind: string | undefined): AssetView[] {
+    const sim = this.sim();
     const assets: AssetView[] = [];
     for (const [id, state] of states) assets.push({ id, kind: kind ?? sim.asset(id).kind, state });
     return assets;
   }
 
   /** Builds the timeline of a kind once the read that asked is answered (timers run after its reply goes out). */
-  private build(kind: string): void {
+  private build(kind: string): Promise<KindTimeline | null> {
     const sim = this.sim();
     const store: LedgerStore = this.store();
     // A checkpoint per few records of each asset: a read folds at most that many patches over one.
@@ -104,6 +129,7 @@ export class PastStates {
       .catch(() => null)
       .finally(() => this.builds.delete(kind));
     this.builds.set(kind, build);
+    return build;
   }
 
   private kindOf(assetId: string): string | undefined {

@@ -150,6 +150,8 @@ async function play(factor: number | null, until?: number): Promise<StopInfo> {
   } finally {
     if (playRun === run) playRun = null;
     failOnBudget();
+    // A finished run command leaves its ledger written, not waiting for the next read.
+    void store.drain();
   }
 }
 
