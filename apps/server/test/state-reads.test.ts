@@ -72,4 +72,29 @@ describe('state reads (live head and time slider)', () => {
     const everything = await get(`/api/v1/simulations/${id}/state?t=1800`);
     expect(everything.assets.length).toBeGreaterThan(past.assets.length);
   });
+
+  it('answers reads that come at once from the in-memory timeline, as the store would', async () => {
+    const created = await built.app.inject({
+      method: 'POST',
+      url: '/api/v1/simulations',
+      headers,
+      payload: { example: 'city-10' },
+    });
+    const id = (created.json() as { id: string }).id;
+    await built.app.inject({
+      method: 'POST',
+      url: `/api/v1/simulations/${id}/run-until`,
+      headers,
+      payload: { t: 12 * 3600 },
+    });
+    const instants = Array.from({ length: 24 }, (_, i) => 600 + i * 1777);
+    // Overlapping reads of one kind: the timeline is built and answers them.
+    const slider = await Promise.all(instants.map((t) => get(`/api/v1/simulations/${id}/state?t=${t}&kind=station`)));
+    // Reads of every kind always go to the store.
+    for (const [i, t] of instants.entries()) {
+      const everything = await get(`/api/v1/simulations/${id}/state?t=${t}`);
+      expect(slider[i].simTime).toBe(t);
+      expect(slider[i].assets, `t=${t}`).toEqual(everything.assets.filter((asset) => asset.kind === 'station'));
+    }
+  });
 });
