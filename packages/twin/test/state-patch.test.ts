@@ -135,7 +135,7 @@ describe('state patches', () => {
       kinds: [{ kind: 'thing', state: z.record(z.string(), z.unknown()) }] as never,
     });
     expect(() => registry.createAsset('thing', 't1', { '/x': 1 })).toThrow(/cannot start with "\/"/);
-    const asset = registry.createAsset('thing', 't2', { x: 1 });
+    const asset = registry.createAsset<JsonObject>('thing', 't2', { x: 1 });
     expect(() => registry.update(asset, { '/x': 2 }, 'CHANGED')).toThrow(/cannot start with "\/"/);
   });
 });
