@@ -87,7 +87,10 @@ export function dataRoutes(app: App, ctx: ServerContext): void {
       const { simId } = request.params;
       // The worker answers with the response text, which it keeps for repeated reads (the UI polls the live
       // head while playing; the time slider comes back to the same instants).
-      if (t !== undefined) return sendJson(reply, await call(simId, 'stateAt', { t, kind }));
+      if (t !== undefined) {
+        const bytes = await call(simId, 'stateAt', { t, kind });
+        return sendJson(reply, Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
+      }
       const cacheKey = `${simId}|${kind ?? ''}`;
       const held = liveBodies.get(cacheKey);
       const live = await call(simId, 'liveState', { kind, have: held?.version });

@@ -19,7 +19,7 @@ const RECENT_RECORDS = 250_000;
  * memory, so it is built for a kind that is read more than a few times, or by several reads at once.
  */
 export class PastStates {
-  private readonly cache = new Map<string, string>();
+  private readonly cache = new Map<string, Uint8Array>();
   /** Asset kinds never change: the kind of each asset id the ledger names. */
   private readonly kinds = new Map<string, string | undefined>();
   private readonly recent = new RecentRecords(RECENT_RECORDS);
@@ -50,12 +50,15 @@ export class PastStates {
     this.index.clear();
   }
 
-  /** `{simTime, assets}` as of sim time t < now, as JSON text. */
-  async json(t: number, kind: string | undefined): Promise<string> {
+  /**
+   * `{simTime, assets}` as of sim time t < now, as UTF-8 JSON: bytes travel to the host outside its heap and are
+   * sent as they are, where a string would be copied onto its heap and encoded again for the socket.
+   */
+  async json(t: number, kind: string | undefined): Promise<Uint8Array> {
     const key = `${this.generation}|${t}|${kind ?? ''}`;
     const cached = this.cache.get(key);
     if (cached !== undefined) return cached;
-    const json = stateJson(t, await this.assets(t, kind));
+    const json = Buffer.from(stateJson(t, await this.assets(t, kind)), 'utf8');
     this.cache.set(key, json);
     if (this.cache.size > CACHED_INSTANTS) this.cache.delete(this.cache.keys().next().value as string);
     return json;
@@ -113,8 +116,9 @@ export class PastStates {
   private build(kind: string): Promise<KindTimeline | null> {
     const sim = this.sim();
     const store: LedgerStore = this.store();
-    // A checkpoint per few records of each asset: a read folds at most that many patches over one.
-    const every = Math.max(256, 2 * sim.assets(kind).length);
+    // A checkpoint per record of each asset on average: a read folds at most that many patches over one, and the
+    // checkpoints (shallow copies of every state of the kind) cost about what the records themselves do.
+    const every = Math.max(64, sim.assets(kind).length);
     const stored = async (afterSeq: number, limit: number): Promise<LedgerEvent[]> => {
       await sim.flush();
       return store.query({ simId: sim.id, afterSeq, limit, order: 'asc' });

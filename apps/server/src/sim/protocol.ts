@@ -79,8 +79,8 @@ export interface WorkerOps {
    * of; no text when the caller already holds that version (`have`).
    */
   liveState: { args: { kind?: string; have?: string }; result: { version: string; json: string | null } };
-  /** Every asset (of a kind) as of sim time t, as the JSON text of `{simTime, assets}`. */
-  stateAt: { args: { t: number; kind?: string }; result: string };
+  /** Every asset (of a kind) as of sim time t: `{simTime, assets}` as UTF-8 JSON. */
+  stateAt: { args: { t: number; kind?: string }; result: Uint8Array };
   kpis: { args: Record<string, never>; result: { simTime: number; values: Record<string, number> } };
   telemetry: { args: { fromTime?: number }; result: TelemetryRow[] };
   summary: { args: Record<string, never>; result: RunSummary };

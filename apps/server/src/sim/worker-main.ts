@@ -280,11 +280,10 @@ const handlers: { [K in keyof WorkerOps]: Handler<K> } = {
         now: sim.now,
       });
     }
-    if (t === sim.now)
-      return stateJson(
-        t,
-        sim.assets(kind).map((asset) => view(asset, false)),
-      );
+    if (t === sim.now) {
+      const assets = sim.assets(kind).map((asset) => view(asset, false));
+      return Buffer.from(stateJson(t, assets), 'utf8');
+    }
     // The past does not change until a rewind: see PastStates.
     return past.json(t, kind);
   },
