@@ -136,6 +136,8 @@ describe('interventions', () => {
       ['iv-1', 'apply', undefined],
       ['iv-2', 'cancel', 'iv-1'],
     ]);
+    expect(sim.interventionLogLength).toBe(2);
+    expect(sim.interventionLogFrom(1)).toEqual(sim.interventionLog().slice(1));
     expect(await codeOf(() => sim.cancelIntervention('iv-1'))).toBe('DOPPEL_ERR_INVALID_STATE');
     expect(await codeOf(() => sim.cancelIntervention('iv-77'))).toBe('DOPPEL_ERR_UNKNOWN_INTERVENTION');
     sim.intervene({ assetId: 'q1', action: 'set_rate', args: { rate_per_h: 3 }, origin: 'api' });

@@ -70,20 +70,22 @@ const journalPath = interventionJournalPath(init.ledgerPath);
 let journaled = 0;
 
 function journal(): void {
-  const log = sim.interventionLog();
-  if (log.length < journaled) {
+  const length = sim.interventionLogLength;
+  if (length < journaled) {
+    const log = sim.interventionLog();
     writeFileSync(`${journalPath}.tmp`, log.map((entry) => JSON.stringify(entry) + '\n').join(''));
     renameSync(`${journalPath}.tmp`, journalPath);
-  } else if (log.length > journaled) {
+  } else if (length > journaled) {
+    // Only the new entries are copied: the log of a long God Mode session holds tens of thousands.
     appendFileSync(
       journalPath,
-      log
-        .slice(journaled)
+      sim
+        .interventionLogFrom(journaled)
         .map((entry) => JSON.stringify(entry) + '\n')
         .join(''),
     );
   }
-  journaled = log.length;
+  journaled = length;
 }
 
 function readJournal(): InterventionLogEntry[] | undefined {

@@ -219,6 +219,16 @@ export class Simulation extends SimulationCore {
     return [...this.log];
   }
 
+  /** Number of entries of the intervention log (without copying it). */
+  get interventionLogLength(): number {
+    return this.log.length;
+  }
+
+  /** The entries of the intervention log from position `from` on: what a journal appends after a burst. */
+  interventionLogFrom(from: number): InterventionLogEntry[] {
+    return this.log.slice(from);
+  }
+
   // ---- breakpoints ------------------------------------------------------------------------------------------
 
   addBreakpoint(expression: string): Breakpoint {
