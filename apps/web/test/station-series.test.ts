@@ -48,6 +48,17 @@ describe('station series from ledger events', () => {
     expect(s.waitP95).toEqual([30]);
   });
 
+  it('folds JSON Pointer patches, also from a window that starts after the station was created', () => {
+    const r = stationSeries([
+      ev(10, 'SWAP_STARTED', { '/inventory/charged': 11, '/inventory/bands/soc_90_100': 11, queue_length: 2 }, null),
+      ev(20, 'SWAP_COMPLETED', { '/inventory/charging': 1, power_draw_kw: 2 }, null),
+    ]);
+    expect(r.charged).toEqual([11, 11]);
+    expect(r.charging).toEqual([0, 1]);
+    expect(r.bands.soc_90_100).toEqual([11, 11]);
+    expect(r.powerKw).toEqual([0, 2]);
+  });
+
   it('computes a trailing-window p95', () => {
     const waits = Array.from({ length: 20 }, (_, i) => ev(i * 100, 'SWAP_STARTED', null, { wait_time_s: i }));
     const r = stationSeries(waits, 500);

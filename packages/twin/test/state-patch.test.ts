@@ -74,6 +74,15 @@ describe('state patches', () => {
     expect(newValue).toEqual({ queue: ['r2', 'r3', 'r4'] });
   });
 
+  it('applies a pointer to a state known only in part by creating the containers it goes through', () => {
+    const patch = { '/inventory/bands/soc_90_100': 11, '/inventory/charged': 11, bays_available: 1 };
+    expect(applyStatePatch({}, patch)).toEqual({
+      inventory: { bands: { soc_90_100: 11 }, charged: 11 },
+      bays_available: 1,
+    });
+    expect(applyStatePatch({ inventory: 3 }, { '/inventory/charged': 2 })).toEqual({ inventory: { charged: 2 } });
+  });
+
   it('escapes "/" and "~" in member names', () => {
     const { newValue } = diffStates({ m: { 'a/b': 1, 'c~d': 1 } }, { m: { 'a/b': 2, 'c~d': 3 } });
     expect(newValue).toEqual({ '/m/a~1b': 2, '/m/c~0d': 3 });

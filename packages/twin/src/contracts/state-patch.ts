@@ -129,11 +129,13 @@ export function applyStatePatch(state: JsonObject, patch: JsonObject, inPlace = 
     for (let i = 0; i < tokens.length - 1; i++) {
       const token = tokens[i];
       const child: Json | undefined = Array.isArray(container) ? container[Number(token)] : container[token];
-      if (typeof child !== 'object' || child === null) {
-        throw new TypeError(`State patch pointer ${key} goes through a missing or scalar value at "${token}"`);
-      }
       let copy: JsonObject | Json[];
-      if (copied.has(child)) copy = child;
+      // A state known only in part (a history window that starts after ASSET_CREATED, an asset never created)
+      // gets the containers the pointer needs, so no change is lost: the same rule as for top-level fields.
+      if (typeof child !== 'object' || child === null) {
+        copy = {};
+        copied.add(copy);
+      } else if (copied.has(child)) copy = child;
       else {
         copy = Array.isArray(child) ? child.slice() : { ...child };
         copied.add(copy);
