@@ -248,13 +248,19 @@ export class Run {
     const seq = this.writer.seq;
     this.lastSnapshotSeq = seq;
     const states = this.registry.states();
-    // The snapshot may only reach the store after the records it covers: flush hands them over first.
-    const write = this.writer
-      .flush()
-      .then(() => store.putSnapshot(this.simId, seq, simTime, states))
-      .catch((error: unknown) => {
-        this.snapshotFailure ??= { error };
-      });
+    // The snapshot may only reach the store after the records it covers: publish hands them over first, and a
+    // store applies calls in call order. Calling now (not after an await) lets a store thread write it during
+    // the run instead of after it.
+    this.writer.publish();
+    let put: Promise<void>;
+    try {
+      put = store.putSnapshot(this.simId, seq, simTime, states);
+    } catch (error) {
+      put = Promise.reject(error);
+    }
+    const write = put.catch((error: unknown) => {
+      this.snapshotFailure ??= { error };
+    });
     this.snapshotWrites.add(write);
     void write.then(() => this.snapshotWrites.delete(write));
   }
