@@ -30,7 +30,8 @@ describe('state reads (live head and time slider)', () => {
     return response.json();
   };
 
-  it('serves the changed live head after an intervention, and the past as it was', async () => {
+  /** A new city-10 simulation run to sim time t: its id. */
+  const cityRunTo = async (t: number): Promise<string> => {
     const created = await built.app.inject({
       method: 'POST',
       url: '/api/v1/simulations',
@@ -38,12 +39,12 @@ describe('state reads (live head and time slider)', () => {
       payload: { example: 'city-10' },
     });
     const id = (created.json() as { id: string }).id;
-    await built.app.inject({
-      method: 'POST',
-      url: `/api/v1/simulations/${id}/run-until`,
-      headers,
-      payload: { t: 3600 },
-    });
+    await built.app.inject({ method: 'POST', url: `/api/v1/simulations/${id}/run-until`, headers, payload: { t } });
+    return id;
+  };
+
+  it('serves the changed live head after an intervention, and the past as it was', async () => {
+    const id = await cityRunTo(3600);
     const before = await get(`/api/v1/simulations/${id}/state?kind=station`);
     expect(before.simTime).toBe(3600);
     expect(before.assets.length).toBeGreaterThan(0);
@@ -74,19 +75,7 @@ describe('state reads (live head and time slider)', () => {
   });
 
   it('answers reads that come at once from the in-memory timeline, as the store would', async () => {
-    const created = await built.app.inject({
-      method: 'POST',
-      url: '/api/v1/simulations',
-      headers,
-      payload: { example: 'city-10' },
-    });
-    const id = (created.json() as { id: string }).id;
-    await built.app.inject({
-      method: 'POST',
-      url: `/api/v1/simulations/${id}/run-until`,
-      headers,
-      payload: { t: 12 * 3600 },
-    });
+    const id = await cityRunTo(12 * 3600);
     const instants = Array.from({ length: 24 }, (_, i) => 600 + i * 1777);
     // Overlapping reads of one kind: the timeline is built and answers them.
     const slider = await Promise.all(instants.map((t) => get(`/api/v1/simulations/${id}/state?t=${t}&kind=station`)));
