@@ -7,6 +7,7 @@ const city10 = join(repoRoot, 'examples/swap/city-10.yaml');
 const lineConfig = join(repoRoot, 'examples/line/config');
 
 interface Summary {
+  sim_id: string;
   ledger_sha256: string;
   scenario_sha256: string;
   seed: number;
@@ -41,7 +42,9 @@ describe('doppel run', () => {
     }
     expect(readdirSync(out).filter((name) => name.includes('partial'))).toEqual([]);
     const ledgerLines = readFileSync(join(out, 'ledger.csv'), 'utf8').trimEnd().split('\n');
-    expect(ledgerLines[0]).toBe('seq,sim_time,datetime,asset_id,event_type,old_value,new_value,meta,origin');
+    expect(ledgerLines[0]).toBe('seq,sim_time,datetime,sim_id,asset_id,event_type,old_value,new_value,meta,origin');
+    // Every row names its simulation, so the ledgers of many runs concatenate into one table.
+    for (const line of ledgerLines.slice(1)) expect(line.split(',')[3]).toBe(printed.sim_id);
     expect(ledgerLines.length - 1).toBe(printed.ledger_events);
     expect(summaryOf(out)).toEqual(printed);
   });

@@ -49,7 +49,7 @@ export async function writeLedgerCsv(
     const page = await store.query({ simId, afterSeq, limit: 20_000, order: 'asc' });
     if (page.length === 0) break;
     let chunk = '';
-    for (const event of page) chunk += ledgerEventToCsvRow(event, startIso) + '\n';
+    for (const event of page) chunk += ledgerEventToCsvRow(event, simId, startIso) + '\n';
     await write(stream, chunk);
     count += page.length;
     afterSeq = page[page.length - 1].seq;

@@ -13,7 +13,7 @@ import type {
   InterventionRecord,
   JsonObject,
   KpiSnapshot,
-  LedgerEvent,
+  SimulationEvent,
   LedgerQuery,
   PackDescription,
   Problem,
@@ -154,15 +154,15 @@ export class DoppelClient {
     kind: string,
     assetId: string,
     query: Omit<LedgerQuery, 'assetId'> = {},
-  ): Promise<LedgerEvent[]> =>
+  ): Promise<SimulationEvent[]> =>
     this.request('GET', `${sim(id)}/assets/${enc(kind)}/${enc(assetId)}/history`, undefined, ledgerParams(query));
 
   // ---- ledger, interventions, breakpoints, results ------------------------------------------------------------
-  ledger = (id: string, query: LedgerQuery = {}): Promise<LedgerEvent[]> =>
+  ledger = (id: string, query: LedgerQuery = {}): Promise<SimulationEvent[]> =>
     this.request('GET', `${sim(id)}/ledger`, undefined, ledgerParams(query));
 
   /** Every matching ledger record, page by page (afterSeq paging). */
-  async *ledgerAll(id: string, query: Omit<LedgerQuery, 'afterSeq' | 'order'> = {}): AsyncGenerator<LedgerEvent> {
+  async *ledgerAll(id: string, query: Omit<LedgerQuery, 'afterSeq' | 'order'> = {}): AsyncGenerator<SimulationEvent> {
     let afterSeq = 0;
     const limit = query.limit ?? 5000;
     for (;;) {

@@ -72,6 +72,11 @@ export interface LedgerEvent {
   readonly origin: LedgerOrigin;
 }
 
+/** A ledger event as the REST API returns it: with the simulation it belongs to (seed 000 `sim_id`). */
+export interface SimulationEvent extends LedgerEvent {
+  readonly simId: string;
+}
+
 export interface LedgerQuery {
   readonly assetId?: string;
   readonly eventTypes?: readonly string[];

@@ -54,7 +54,7 @@ describe('foldStates', () => {
 
 describe('ledger CSV', () => {
   it('has the columns of the event ledger', () => {
-    expect(ledgerCsvHeader).toBe('seq,sim_time,datetime,asset_id,event_type,old_value,new_value,meta,origin');
+    expect(ledgerCsvHeader).toBe('seq,sim_time,datetime,sim_id,asset_id,event_type,old_value,new_value,meta,origin');
   });
 
   it('writes datetime as start + sim time in UTC and quotes JSON cells', () => {
@@ -66,19 +66,20 @@ describe('ledger CSV', () => {
         newValue: { soc: 1, note: 'a "b", c' },
         meta: { wait_time_s: 120 },
       }),
+      'sim_99',
       '2026-03-01T08:00:00+01:00',
     );
     expect(row).toBe(
-      '12,900.5,2026-03-01T07:15:00.500Z,station_04,SWAP_COMPLETED,"{""soc"":0.9}","{""note"":""a \\""b\\"", c"",""soc"":1}","{""wait_time_s"":120}",sim',
+      '12,900.5,2026-03-01T07:15:00.500Z,sim_99,station_04,SWAP_COMPLETED,"{""soc"":0.9}","{""note"":""a \\""b\\"", c"",""soc"":1}","{""wait_time_s"":120}",sim',
     );
   });
 
   it('leaves null values empty and ends every line of a document', () => {
-    const csv = ledgerToCsv([event(1, {}), event(2, { assetId: 'x,y' })], '2026-01-01T00:00:00Z');
+    const csv = ledgerToCsv([event(1, {}), event(2, { assetId: 'x,y' })], 'sim,1', '2026-01-01T00:00:00Z');
     expect(csv.split('\n')).toEqual([
       ledgerCsvHeader,
-      '1,1,2026-01-01T00:00:01.000Z,station_04,QUEUE_INCREMENT,,,,sim',
-      '2,2,2026-01-01T00:00:02.000Z,"x,y",QUEUE_INCREMENT,,,,sim',
+      '1,1,2026-01-01T00:00:01.000Z,"sim,1",station_04,QUEUE_INCREMENT,,,,sim',
+      '2,2,2026-01-01T00:00:02.000Z,"sim,1","x,y",QUEUE_INCREMENT,,,,sim',
       '',
     ]);
   });

@@ -1,4 +1,4 @@
-import type { JsonObject } from '@doppel/twin';
+import { simulationEvent, type JsonObject, type LedgerEvent, type SimulationEvent } from '@doppel/twin';
 import type { FastifyReply } from 'fastify';
 import { z } from 'zod';
 import type { App } from '../http/types.js';
@@ -39,6 +39,11 @@ const ledgerQuery = z.strictObject({
   limit: z.coerce.number().int().min(1).max(MAX_LEDGER_PAGE).default(1000),
   order: z.enum(['asc', 'desc']).default('asc'),
 });
+
+/** Ledger records as the API gives them: each names its simulation. */
+function exported(simId: string, records: readonly LedgerEvent[]): SimulationEvent[] {
+  return records.map((record) => simulationEvent(simId, record));
+}
 
 function eventTypes(value: string | string[] | undefined): string[] | undefined {
   if (value === undefined) return undefined;
@@ -172,7 +177,10 @@ export function dataRoutes(app: App, ctx: ServerContext): void {
     const { simId, kind, assetId } = request.params;
     await assetOf(simId, kind, assetId);
     const { eventType, ...rest } = request.query;
-    return call(simId, 'ledger', { query: { ...rest, assetId, eventTypes: eventTypes(eventType) } });
+    return exported(
+      simId,
+      await call(simId, 'ledger', { query: { ...rest, assetId, eventTypes: eventTypes(eventType) } }),
+    );
   };
   app.get('/api/v1/simulations/:simId/assets/:kind/:assetId/history', history, historyHandler);
   app.get('/simulation/:simId/assets/:kind/:assetId/history', history, historyHandler);
@@ -189,8 +197,9 @@ export function dataRoutes(app: App, ctx: ServerContext): void {
       },
     },
     async (request) => {
+      const { simId } = request.params;
       const { eventType, ...rest } = request.query;
-      return call(request.params.simId, 'ledger', { query: { ...rest, eventTypes: eventTypes(eventType) } });
+      return exported(simId, await call(simId, 'ledger', { query: { ...rest, eventTypes: eventTypes(eventType) } }));
     },
   );
 

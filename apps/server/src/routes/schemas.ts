@@ -85,6 +85,7 @@ export const ledgerEvent = z
   .object({
     seq: z.number(),
     simTime: z.number(),
+    simId: z.string().describe('The simulation the event belongs to (seed 000 simulation_events.sim_id)'),
     assetId: z.string(),
     eventType: z.string(),
     oldValue: jsonObject.nullable(),

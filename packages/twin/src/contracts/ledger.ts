@@ -28,6 +28,24 @@ export interface LedgerEvent {
   readonly origin: LedgerOrigin;
 }
 
+/**
+ * A ledger event as it leaves a simulation (API records, ledger.csv): the event plus the simulation it belongs to,
+ * so the ledgers of many simulations concatenate into one table (seed 000 §4.1 `simulation_events`).
+ *
+ * `simId` is deliberately outside the hash chain: the chain hashes `LedgerEvent` only. The same scenario, seed and
+ * interventions give a bit-identical ledger and head hash in every simulation that runs them (two runs of the CLI,
+ * a re-created simulation, a replay), and a branch shares its parent's sealed blocks and their hashes up to the
+ * fork point although it has another id.
+ */
+export interface SimulationEvent extends LedgerEvent {
+  readonly simId: string;
+}
+
+/** The exported form of `event` in simulation `simId`. */
+export function simulationEvent(simId: string, event: LedgerEvent): SimulationEvent {
+  return { simId, ...event };
+}
+
 /** The event type that introduces an asset; its `newValue` is the full initial state and `meta.kind` its kind. */
 export const ASSET_CREATED = 'ASSET_CREATED';
 
