@@ -31,7 +31,7 @@ const layer = (files, forbidden, extraPatterns = []) => ({
 });
 
 const apps = ['@doppel/cli', '@doppel/server', '@doppel/web'];
-const packs = ['@doppel/pack-swap', '@doppel/pack-line'];
+const packs = ['@doppel/pack-swap', '@doppel/pack-line', '@doppel/pack-fleet'];
 
 export default tseslint.config(
   {
@@ -69,6 +69,10 @@ export default tseslint.config(
   layer(['packages/twin/src/**/*.ts'], [...packs, ...apps, '@doppel/store-sqlite', '@doppel/client']),
   layer(['packages/packs/swap/src/**/*.ts'], ['@doppel/pack-line', ...apps, '@doppel/store-sqlite', '@doppel/client']),
   layer(['packages/packs/line/src/**/*.ts'], ['@doppel/pack-swap', ...apps, '@doppel/store-sqlite', '@doppel/client']),
+  layer(
+    ['packages/packs/fleet/src/**/*.ts'],
+    ['@doppel/pack-swap', '@doppel/pack-line', ...apps, '@doppel/store-sqlite', '@doppel/client'],
+  ),
   layer(['packages/store-sqlite/src/**/*.ts', 'packages/client/src/**/*.ts', 'bench/src/**/*.ts'], apps),
   {
     files: ['packages/engine/src/**/*.ts', 'packages/twin/src/**/*.ts', 'packages/packs/*/src/**/*.ts'],

@@ -1,0 +1,212 @@
+import { AIR_DENSITY, G } from './vehicle-types.js';
+import { signalAspect } from './route.js';
+import type { Track } from './tracker.js';
+import type { Vehicle } from './vehicle.js';
+
+/** Speed-control gain on the speed error, 1/s. */
+const K_SPEED = 0.8;
+/** Constant time-gap ACC gains: on the gap error (1/s²) and on the relative speed (1/s). */
+const K_GAP = 0.23;
+const K_REL = 0.7;
+/** Lateral margin added to both half-widths when deciding whether an object is in the vehicle's path, m. */
+const CORRIDOR_MARGIN = 0.3;
+const TYPICAL_WIDTH = { vehicle: 1.9, pedestrian: 0.5, obstacle: 1, unknown: 1 } as const;
+
+/** Friction-aware comfort: on slippery roads the driver aims for a gentler deceleration and a slower curve speed. */
+function comfortDecel(vehicle: Vehicle, mu: number): number {
+  const base = vehicle.setup.behaviour.acc.max_decel_mps2;
+  return vehicle.setup.behaviour.weather_adaptation ? Math.min(base, 0.5 * mu * G) : base;
+}
+
+/**
+ * The allowed speed now: the set speed, and for every limit ahead (speed zones, curves, a red light's stop line,
+ * the route's end) the speed from which the comfort deceleration reaches it in time: √(v_lim² + 2·a·distance).
+ */
+export function allowedSpeed(vehicle: Vehicle, t: number, mu: number): number {
+  const b = vehicle.setup.behaviour;
+  const route = vehicle.route;
+  const s = vehicle.frame.s;
+  const decel = comfortDecel(vehicle, mu);
+  let v = b.cruise_speed_kmh / 3.6;
+  if (b.weather_adaptation && mu < 0.5) v *= 0.55 + 0.9 * mu;
+  const reach = (limit: number, at: number): void => {
+    const dist = Math.max(0, at - s);
+    const cap = Math.sqrt(limit * limit + 2 * decel * dist);
+    if (cap < v) v = cap;
+  };
+  for (const z of route.zones) {
+    if (z.s1 <= s) continue;
+    reach(z.v, Math.max(z.s0, s));
+  }
+  const latMax = b.weather_adaptation ? Math.min(3, 0.45 * mu * G) : 3;
+  for (const c of route.curvature) if (c.s > s - 5 && c.s < s + 200) reach(Math.sqrt(latMax / c.kappa), c.s);
+  if (b.obey_signals) {
+    for (let i = 0; i < route.stopLines.length; i++) {
+      const line = route.stopLines[i]!;
+      const dist = line.s - s;
+      if (dist < -0.5 || vehicle.passedSignals.has(i)) continue;
+      const aspect = signalAspect(line.timing, t);
+      if (aspect === 'green') continue;
+      // Amber: stop only if it can do so comfortably; otherwise it is committed and goes on.
+      const needed = (vehicle.v * vehicle.v) / (2 * Math.max(dist, 0.1));
+      if (aspect === 'amber' && needed > decel) continue;
+      reach(0, line.s - 1);
+    }
+  }
+  if (b.stop_at_end) reach(0, route.path.length);
+  return v;
+}
+
+function inCorridor(vehicle: Vehicle, track: Track, horizon: number): boolean {
+  const half = vehicle.width / 2 + TYPICAL_WIDTH[track.cls] / 2 + CORRIDOR_MARGIN;
+  const dNow = track.d - vehicle.dTarget;
+  if (Math.abs(dNow) < half) return true;
+  // A crossing object: in the corridor by the time the vehicle gets there (within the horizon).
+  const dLater = dNow + track.dDot * horizon;
+  return Math.sign(dNow) !== Math.sign(dLater) || Math.abs(dLater) < half;
+}
+
+/** Longitudinal force needed for acceleration `a` at speed v on this grade → throttle and brake commands. */
+function pedals(vehicle: Vehicle, a: number, gradeRad: number): [number, number] {
+  const p = vehicle.params;
+  const v = vehicle.body.v;
+  const resist =
+    0.5 * AIR_DENSITY * p.drag_coefficient * p.frontal_area_m2 * v * v +
+    (v > 0.01 ? p.rolling_resistance * p.mass_kg * G * Math.cos(gradeRad) : 0) +
+    p.mass_kg * G * Math.sin(gradeRad);
+  const force = p.mass_kg * a + resist;
+  if (force >= 0) {
+    const available = Math.min(p.max_drive_force_n, (p.max_power_kw * 1000) / Math.max(v, 1));
+    return [available > 0 ? force / available : 0, 0];
+  }
+  return [0, -force / p.max_brake_force_n];
+}
+
+/**
+ * One control cycle: perception → ACC and speed control → AEB (overrides) → lane keeping (pure pursuit) and lane
+ * changes → actuator commands.
+ */
+export function drive(vehicle: Vehicle, t: number, dt: number, mu: number, gradeRad: number): void {
+  const b = vehicle.setup.behaviour;
+  const route = vehicle.route;
+  const s = vehicle.frame.s;
+  const v = vehicle.body.v;
+  let lead: Track | null = null;
+  let leadGap = Infinity;
+  let ttc = Infinity;
+  let blocking: Track | null = null;
+  for (const track of vehicle.tracker.tracks.values()) {
+    if (!track.confirmed) continue;
+    const gap = track.s - s;
+    if (gap < -0.5) continue;
+    const closing = v - track.sDot;
+    const horizon = closing > 0.1 ? Math.max(0, gap) / closing : 3;
+    if (!inCorridor(vehicle, track, Math.min(horizon, 4))) continue;
+    if (gap < leadGap) {
+      leadGap = gap;
+      lead = track;
+    }
+    if (closing > 0.1) {
+      const tc = Math.max(0, gap) / closing;
+      if (tc < ttc) ttc = tc;
+    }
+    if (Math.abs(track.sDot) < 1 && Math.abs(track.d - vehicle.dTarget) < vehicle.width / 2 + 0.8) {
+      if (blocking === null || track.s < blocking.s) blocking = track;
+    }
+  }
+  vehicle.leadId = lead?.id ?? null;
+  vehicle.perceivedTtc = ttc;
+
+  // Speed control and ACC.
+  const vAllowed = allowedSpeed(vehicle, t, mu);
+  let a = K_SPEED * (vAllowed - v);
+  if (b.acc.enabled && lead !== null) {
+    const gapScale = b.weather_adaptation ? Math.max(1, 0.85 / mu) : 1;
+    const desired = b.acc.min_gap_m + b.acc.time_gap_s * gapScale * v;
+    const leadV = Math.max(0, lead.sDot);
+    const aAcc = K_GAP * (leadGap - desired) + K_REL * (leadV - v);
+    if (aAcc < a) a = aAcc;
+  }
+  const decel = b.acc.max_decel_mps2;
+  a = Math.max(-decel, Math.min(b.acc.max_accel_mps2, a));
+
+  // AEB: warning, partial, full (latched until standstill).
+  let brakeOverride = false;
+  if (b.aeb.enabled) {
+    if (vehicle.aebLatched && v < 0.05) vehicle.aebLatched = false;
+    let state: typeof vehicle.aeb = 'standby';
+    // On a slippery road (known from wipers, temperature and wheel slip) braking takes longer: act earlier.
+    const scale = b.weather_adaptation ? Math.min(2.5, Math.max(1, 0.85 / mu)) : 1;
+    if (vehicle.aebLatched || ttc < b.aeb.full_ttc_s * scale) {
+      state = 'full';
+      vehicle.aebLatched = v > 0.05;
+      brakeOverride = true;
+    } else if (ttc < b.aeb.partial_ttc_s * scale) {
+      state = 'partial';
+      a = Math.min(a, -b.aeb.partial_decel_mps2);
+    } else if (ttc < b.aeb.warning_ttc_s * scale) {
+      state = 'warning';
+    }
+    vehicle.aeb = state;
+  }
+  vehicle.accelCommand = brakeOverride ? -mu * G : a;
+
+  // Lane changes around closures and stationary obstacles ahead.
+  const lc = b.lane_change;
+  if (lc.enabled && route.lanes > 1) {
+    const look = Math.max(30, v * lc.trigger_time_s);
+    const current = vehicle.targetLane;
+    const blockedAhead = route.closed(current, s, s + look) || (blocking !== null && blocking.s - s < look);
+    if (blockedAhead) {
+      for (const lane of [current + 1, current - 1]) {
+        if (lane < 0 || lane >= route.lanes || route.closed(lane, s, s + look)) continue;
+        if (laneClear(vehicle, lane, s - 10, s + look)) {
+          vehicle.targetLane = lane;
+          break;
+        }
+      }
+    } else if (current !== vehicle.setup.lane) {
+      const home = vehicle.setup.lane;
+      if (
+        !route.closed(home, s - vehicle.length - 5, s + look) &&
+        laneClear(vehicle, home, s - vehicle.length - 10, s + look)
+      ) {
+        vehicle.targetLane = home;
+      }
+    }
+  }
+  const goal = route.laneOffset(vehicle.targetLane);
+  const step = lc.lateral_speed_mps * dt;
+  vehicle.dTarget += Math.max(-step, Math.min(step, goal - vehicle.dTarget));
+
+  // Lane keeping: pure pursuit on the target offset.
+  let steer = 0;
+  if (b.lane_keeping.enabled) {
+    const body = vehicle.body;
+    const lookahead = Math.max(b.lane_keeping.lookahead_min_m, v * b.lane_keeping.lookahead_s);
+    const rearS = s - vehicle.params.wheelbase_m - vehicle.params.front_overhang_m;
+    const target = route.path.pointAt(rearS + lookahead + vehicle.params.wheelbase_m * 0, vehicle.dTarget);
+    const dx = target.x - body.x;
+    const dy = target.y - body.y;
+    const ld = Math.hypot(dx, dy);
+    const alpha = Math.atan2(dy, dx) - body.heading;
+    steer = Math.atan2(2 * vehicle.params.wheelbase_m * Math.sin(alpha), Math.max(ld, 1e-3));
+  }
+
+  if (brakeOverride) {
+    vehicle.actuators.command(0, 1, steer);
+    return;
+  }
+  const [throttle, brake] = pedals(vehicle, a, gradeRad);
+  vehicle.actuators.command(throttle, brake, steer);
+}
+
+function laneClear(vehicle: Vehicle, lane: number, s0: number, s1: number): boolean {
+  const d = vehicle.route.laneOffset(lane);
+  const half = vehicle.width / 2 + 1.2;
+  for (const track of vehicle.tracker.tracks.values()) {
+    if (!track.confirmed) continue;
+    if (track.s >= s0 && track.s <= s1 && Math.abs(track.d - d) < half) return false;
+  }
+  return true;
+}

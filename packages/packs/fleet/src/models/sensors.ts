@@ -1,0 +1,238 @@
+import type { RandomStream } from '@doppel/engine';
+import { z } from 'zod';
+import { nearestPoint, type ObjectClass, type WorldObject } from './objects.js';
+import { SENSOR_TYPES, WEATHER_EFFECTS, type SensorType, type Weather } from './weather.js';
+
+const positive = z.number().positive();
+const fraction = z.number().min(0).max(1);
+
+export const sensorSpecSchema = z.strictObject({
+  id: z.string().min(1).max(64).optional().describe('Sensor id on the vehicle (default: its type).'),
+  type: z.enum(SENSOR_TYPES),
+  range_m: positive.optional().describe('Range in clear weather.'),
+  fov_deg: positive.max(360).optional().describe('Horizontal field of view, centred on the heading.'),
+  rate_hz: positive.max(100).optional().describe('Update rate.'),
+  latency_s: z.number().min(0).max(2).optional().describe('Delay from measurement to output.'),
+  range_noise_m: z
+    .number()
+    .min(0)
+    .optional()
+    .describe('Range noise standard deviation at 10 m (absolute for radar and lidar).'),
+  range_noise_rel: z.number().min(0).optional().describe('Range noise as a share of the range (camera).'),
+  bearing_noise_deg: z.number().min(0).optional(),
+  p_detect_vehicle: fraction.optional().describe('Probability an in-range vehicle is detected in one update.'),
+  p_detect_pedestrian: fraction.optional(),
+  p_detect_obstacle: fraction.optional(),
+  false_rate_hz: z.number().min(0).optional().describe('Mean false detections per second (ghosts).'),
+});
+export type SensorSpecInput = z.infer<typeof sensorSpecSchema>;
+export type SensorSpec = Required<SensorSpecInput>;
+
+/** Typical automotive figures: a long-range radar, a 128-line lidar, a forward mono camera. */
+export const SENSOR_DEFAULTS: Readonly<Record<SensorType, Omit<SensorSpec, 'id' | 'type'>>> = {
+  radar: {
+    range_m: 160,
+    fov_deg: 40,
+    rate_hz: 20,
+    latency_s: 0.05,
+    range_noise_m: 0.1,
+    range_noise_rel: 0,
+    bearing_noise_deg: 0.5,
+    p_detect_vehicle: 0.98,
+    p_detect_pedestrian: 0.6,
+    p_detect_obstacle: 0.9,
+    false_rate_hz: 0.5,
+  },
+  lidar: {
+    range_m: 120,
+    fov_deg: 120,
+    rate_hz: 10,
+    latency_s: 0.1,
+    range_noise_m: 0.03,
+    range_noise_rel: 0,
+    bearing_noise_deg: 0.1,
+    p_detect_vehicle: 0.97,
+    p_detect_pedestrian: 0.95,
+    p_detect_obstacle: 0.97,
+    false_rate_hz: 0.1,
+  },
+  camera: {
+    range_m: 80,
+    fov_deg: 60,
+    rate_hz: 30,
+    latency_s: 0.08,
+    range_noise_m: 0,
+    range_noise_rel: 0.02,
+    bearing_noise_deg: 0.2,
+    p_detect_vehicle: 0.95,
+    p_detect_pedestrian: 0.9,
+    p_detect_obstacle: 0.85,
+    false_rate_hz: 0.2,
+  },
+};
+
+export function sensorSpec(input: SensorSpecInput): SensorSpec {
+  return { ...SENSOR_DEFAULTS[input.type], id: input.id ?? input.type, ...stripUndefined(input) } as SensorSpec;
+}
+
+function stripUndefined<T extends object>(value: T): Partial<T> {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
+}
+
+/** Sensor faults for `sensor_failure`: no output, output frozen at the last frame, or a constant bias. */
+export interface SensorFaults {
+  dropout: boolean;
+  frozen: boolean;
+  bias_range_m: number;
+  bias_bearing_deg: number;
+}
+
+/** One detection as the sensor reports it (relative to the sensor: at the front bumper, facing the heading). */
+export interface Detection {
+  /** Ground-truth id of the object (null for a false detection): the twin knows the truth, a label for training. */
+  readonly object_id: string | null;
+  /** Track id the sensor reports (ghosts get ids of their own). */
+  readonly track: string;
+  readonly sensor: string;
+  readonly cls: ObjectClass | 'unknown';
+  readonly range_m: number;
+  readonly bearing_deg: number;
+  readonly range_rate_mps: number;
+  /** Sim time at which it was measured (older than the output by the latency; a frozen sensor repeats it). */
+  readonly measured_at_s: number;
+}
+
+interface Frame {
+  readonly publishStep: number;
+  readonly detections: readonly Detection[];
+}
+
+/** Where the sensor is and how it moves at a measurement. */
+export interface SensorPose {
+  x: number;
+  y: number;
+  heading: number;
+  vx: number;
+  vy: number;
+}
+
+const DEG = Math.PI / 180;
+const nearest: [number, number] = [0, 0];
+
+/**
+ * A detection model: every 1/rate s it measures the objects within its (weather-scaled) range and field of view,
+ * each found with a class- and weather-dependent probability, with Gaussian range and bearing noise, plus false
+ * detections (Poisson); the frame is published `latency` later. No occlusion model: an object behind another is
+ * still seen.
+ */
+export class Sensor {
+  readonly faults: SensorFaults = { dropout: false, frozen: false, bias_range_m: 0, bias_bearing_deg: 0 };
+  /** The output now: the last published frame. */
+  output: readonly Detection[] = [];
+  /** Track ids of the frame before `output` (two consecutive frames confirm a track). */
+  previousTracks: ReadonlySet<string> = new Set();
+  private readonly queue: Frame[] = [];
+  private readonly periodSteps: number;
+  private readonly latencySteps: number;
+  private ghosts = 0;
+  readonly effectiveRange: number;
+  private readonly detectFactor: number;
+
+  constructor(
+    readonly spec: SensorSpec,
+    weather: Weather,
+    dt: number,
+    private readonly rng: RandomStream,
+    /** Offset of the first update in steps, so sensors of many vehicles do not all fire on one step. */
+    private readonly phase: number,
+  ) {
+    this.periodSteps = Math.max(1, Math.round(1 / (spec.rate_hz * dt)));
+    this.latencySteps = Math.round(spec.latency_s / dt);
+    this.effectiveRange = spec.range_m * WEATHER_EFFECTS[weather].range[spec.type];
+    this.detectFactor = WEATHER_EFFECTS[weather].detection[spec.type];
+  }
+
+  /** Called every step: measures on update steps, publishes frames that are due. */
+  step(step: number, t: number, pose: SensorPose, candidates: readonly WorldObject[], selfId: string): void {
+    if ((step + this.phase) % this.periodSteps === 0) {
+      this.queue.push({ publishStep: step + this.latencySteps, detections: this.measure(t, pose, candidates, selfId) });
+    }
+    while (this.queue.length > 0 && (this.queue[0] as Frame).publishStep <= step) {
+      const frame = this.queue.shift() as Frame;
+      if (this.faults.frozen) continue;
+      this.previousTracks = new Set(this.output.map((d) => d.track));
+      this.output = this.faults.dropout ? [] : frame.detections;
+    }
+  }
+
+  /** A track seen in this frame and the one before. */
+  confirmed(track: string): boolean {
+    return this.previousTracks.has(track);
+  }
+
+  private pDetect(cls: ObjectClass): number {
+    const s = this.spec;
+    const base =
+      cls === 'vehicle' ? s.p_detect_vehicle : cls === 'pedestrian' ? s.p_detect_pedestrian : s.p_detect_obstacle;
+    return base * this.detectFactor;
+  }
+
+  measure(t: number, pose: SensorPose, candidates: readonly WorldObject[], selfId: string): Detection[] {
+    const out: Detection[] = [];
+    const range = this.effectiveRange;
+    const halfFov = (this.spec.fov_deg / 2) * DEG;
+    const rng = this.rng;
+    for (const o of candidates) {
+      if (o.id === selfId) continue;
+      const r = nearestPoint(o, pose.x, pose.y, nearest);
+      if (r > range) continue;
+      let bearing = Math.atan2(nearest[1] - pose.y, nearest[0] - pose.x) - pose.heading;
+      bearing = Math.atan2(Math.sin(bearing), Math.cos(bearing));
+      if (Math.abs(bearing) > halfFov) continue;
+      if (!rng.bernoulli(this.pDetect(o.cls))) continue;
+      const rvx = o.v * Math.cos(o.heading) - pose.vx;
+      const rvy = o.v * Math.sin(o.heading) - pose.vy;
+      const rate = r > 1e-6 ? (rvx * (nearest[0] - pose.x) + rvy * (nearest[1] - pose.y)) / r : 0;
+      out.push(this.noisy(o.id, o.id, o.cls, r, bearing, rate, t));
+    }
+    const ghosts = this.spec.false_rate_hz / this.spec.rate_hz;
+    if (ghosts > 0) {
+      const count = rng.poisson(ghosts);
+      for (let k = 0; k < count; k++) {
+        const r = rng.uniform(2, range);
+        const bearing = rng.uniform(-halfFov, halfFov);
+        this.ghosts++;
+        out.push(this.noisy(null, `${this.spec.id}-ghost-${this.ghosts}`, 'unknown', r, bearing, rng.normal(0, 2), t));
+      }
+    }
+    return out;
+  }
+
+  private noisy(
+    id: string | null,
+    track: string,
+    cls: ObjectClass | 'unknown',
+    r: number,
+    bearing: number,
+    rate: number,
+    t: number,
+  ): Detection {
+    const s = this.spec;
+    const rng = this.rng;
+    const sdRange = s.range_noise_m + s.range_noise_rel * r;
+    const range = Math.max(0, r + (sdRange > 0 ? rng.normal(0, sdRange) : 0) + this.faults.bias_range_m);
+    const bearingDeg =
+      bearing / DEG + (s.bearing_noise_deg > 0 ? rng.normal(0, s.bearing_noise_deg) : 0) + this.faults.bias_bearing_deg;
+    const rateSd = s.type === 'radar' ? 0.1 : 0.5;
+    return {
+      object_id: id,
+      track,
+      sensor: s.id,
+      cls,
+      range_m: range,
+      bearing_deg: bearingDeg,
+      range_rate_mps: rate + rng.normal(0, rateSd),
+      measured_at_s: t,
+    };
+  }
+}

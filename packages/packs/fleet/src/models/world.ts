@@ -1,0 +1,231 @@
+import type { RandomStream } from '@doppel/engine';
+import { drive } from './driver.js';
+import { stepBody, type RoadContact } from './dynamics.js';
+import { overlaps, type ScriptedActor, type WorldObject } from './objects.js';
+import type { SensorPose } from './sensors.js';
+import { signalAspect } from './route.js';
+import { Vehicle, type VehicleSetup } from './vehicle.js';
+import { G } from './vehicle-types.js';
+import type { Weather } from './weather.js';
+
+export interface WorldOptions {
+  readonly dt: number;
+  readonly weather: Weather;
+  readonly mu: number;
+  readonly gradeRad: number;
+  readonly rng: (name: string) => RandomStream;
+}
+
+/** Cell size of the spatial hash that culls sensor candidates, m. */
+const CELL = 64;
+
+/** Something that happened in a step, for the ledger (the world itself keeps no ledger). */
+export type WorldEvent =
+  | { readonly kind: 'aeb'; readonly vehicle: Vehicle; readonly from: string; readonly to: string }
+  | { readonly kind: 'collision'; readonly vehicle: Vehicle; readonly other: WorldObject; readonly relSpeed: number }
+  | { readonly kind: 'lane_departure'; readonly vehicle: Vehicle; readonly offset: number }
+  | { readonly kind: 'red_light'; readonly vehicle: Vehicle; readonly signal: string }
+  | { readonly kind: 'finished'; readonly vehicle: Vehicle };
+
+/**
+ * One road scene stepped at a fixed dt: scripted actors move, sensors measure and publish, each vehicle under test
+ * perceives, decides and actuates, bodies move, then the truth is scored (collisions, TTC, gaps, lane departures).
+ * Pure: the same options and setups give the same run.
+ */
+export class World {
+  readonly vehicles: Vehicle[] = [];
+  readonly actors: ScriptedActor[] = [];
+  stepCount = 0;
+  readonly road: RoadContact;
+  private readonly grid = new Map<number, WorldObject[]>();
+  private readonly candidates: WorldObject[] = [];
+  private readonly pose: SensorPose = { x: 0, y: 0, heading: 0, vx: 0, vy: 0 };
+  private readonly events: WorldEvent[] = [];
+
+  constructor(readonly options: WorldOptions) {
+    this.road = { mu: options.mu, grade_rad: options.gradeRad };
+  }
+
+  get t(): number {
+    return this.stepCount * this.options.dt;
+  }
+
+  addVehicle(setup: VehicleSetup): Vehicle {
+    const vehicle = new Vehicle(
+      setup,
+      this.options.weather,
+      this.options.dt,
+      this.options.rng,
+      this.vehicles.length * 7,
+    );
+    this.vehicles.push(vehicle);
+    return vehicle;
+  }
+
+  addActor(actor: ScriptedActor): void {
+    this.actors.push(actor);
+  }
+
+  objects(): WorldObject[] {
+    return [...this.vehicles, ...this.actors];
+  }
+
+  private cellKey(cx: number, cy: number): number {
+    return (cx + 32768) * 65536 + (cy + 32768);
+  }
+
+  private rebuildGrid(): void {
+    for (const list of this.grid.values()) list.length = 0;
+    const add = (o: WorldObject): void => {
+      const key = this.cellKey(Math.floor(o.x / CELL), Math.floor(o.y / CELL));
+      let list = this.grid.get(key);
+      if (list === undefined) {
+        list = [];
+        this.grid.set(key, list);
+      }
+      list.push(o);
+    };
+    for (const v of this.vehicles) add(v);
+    for (const a of this.actors) add(a);
+  }
+
+  private near(x: number, y: number, range: number): WorldObject[] {
+    const out = this.candidates;
+    out.length = 0;
+    const pad = range + 20;
+    const x0 = Math.floor((x - pad) / CELL);
+    const x1 = Math.floor((x + pad) / CELL);
+    const y0 = Math.floor((y - pad) / CELL);
+    const y1 = Math.floor((y + pad) / CELL);
+    for (let cx = x0; cx <= x1; cx++) {
+      for (let cy = y0; cy <= y1; cy++) {
+        const list = this.grid.get(this.cellKey(cx, cy));
+        if (list !== undefined) for (const o of list) out.push(o);
+      }
+    }
+    return out;
+  }
+
+  /** Advances one step and returns what happened in it (valid until the next call). */
+  step(): readonly WorldEvent[] {
+    const dt = this.options.dt;
+    this.events.length = 0;
+    this.stepCount++;
+    const t = this.t;
+    for (const actor of this.actors) actor.step(t, dt);
+    this.rebuildGrid();
+    for (const vehicle of this.vehicles) {
+      if (vehicle.metrics.finished_t !== null) continue;
+      const pose = vehicle.sensorPose(this.pose);
+      let maxRange = 0;
+      for (const sensor of vehicle.sensors) if (sensor.effectiveRange > maxRange) maxRange = sensor.effectiveRange;
+      const near = this.near(pose.x, pose.y, maxRange);
+      for (const sensor of vehicle.sensors) sensor.step(this.stepCount, t, pose, near, vehicle.id);
+      vehicle.tracker.update(
+        vehicle.sensors,
+        t,
+        pose.x,
+        pose.y,
+        pose.heading,
+        vehicle.body.v,
+        vehicle.route.path,
+        vehicle.frame.s,
+      );
+      const before = vehicle.aeb;
+      drive(vehicle, t, dt, this.road.mu, this.road.grade_rad);
+      if (vehicle.aeb !== before) this.events.push({ kind: 'aeb', vehicle, from: before, to: vehicle.aeb });
+    }
+    for (const vehicle of this.vehicles) {
+      if (vehicle.metrics.finished_t !== null) continue;
+      vehicle.actuators.step(dt);
+      stepBody(vehicle.params, vehicle.body, vehicle.actuators, this.road, dt);
+      vehicle.syncBox();
+      vehicle.refreshFrame();
+    }
+    this.rebuildGrid();
+    for (const vehicle of this.vehicles) if (vehicle.metrics.finished_t === null) this.score(vehicle, t);
+    return this.events;
+  }
+
+  private score(vehicle: Vehicle, t: number): void {
+    const m = vehicle.metrics;
+    const body = vehicle.body;
+    const decel = -body.a;
+    if (decel > m.peak_decel) m.peak_decel = decel;
+    // Jerk is scored from the second step on (the first step's jump is the set-up) and while moving (coming to a
+    // standstill ends a braking deceleration in one step).
+    if (this.stepCount > 1 && body.v > 0 && Math.abs(body.jerk) > m.peak_jerk) m.peak_jerk = Math.abs(body.jerk);
+    if (Math.abs(body.lat_a) > m.max_lat_accel) m.max_lat_accel = Math.abs(body.lat_a);
+    if (body.sliding) m.slide_steps++;
+    if (m.warning_t === null && vehicle.aeb !== 'standby' && vehicle.aeb !== 'off') m.warning_t = t;
+    if (m.braking_t === null && (vehicle.aeb === 'partial' || vehicle.aeb === 'full')) {
+      m.braking_t = t;
+      m.braking_odometer = body.odometer;
+    }
+    if (m.braking_odometer !== null && m.stopping_distance === null && body.v <= 0) {
+      m.stopping_distance = body.odometer - m.braking_odometer;
+    }
+    // Lane discipline: a wheel over the line of the lane it means to be in, while not changing lanes.
+    const route = vehicle.route;
+    const laneCentre = route.laneOffset(vehicle.targetLane);
+    const changing = Math.abs(vehicle.dTarget - laneCentre) > 0.05;
+    const off = Math.abs(vehicle.frame.d - vehicle.dTarget) + vehicle.width / 2 > route.laneWidth / 2;
+    if (!changing && off && vehicle.inLane) {
+      m.lane_departures++;
+      this.events.push({ kind: 'lane_departure', vehicle, offset: vehicle.frame.d - vehicle.dTarget });
+    }
+    vehicle.inLane = changing || !off;
+    // Truth: collisions, gaps and time to collision against everything in the vehicle's corridor ahead.
+    const front = vehicle.frame.s;
+    const near = this.near(vehicle.x, vehicle.y, 150);
+    for (const o of near) {
+      if (o === vehicle) continue;
+      if (!m.collided && overlaps(vehicle, o)) {
+        const rel = body.v - o.v * Math.cos(o.heading - body.heading);
+        m.collided = true;
+        m.collided_with = o.id;
+        m.collision_t = t;
+        m.impact_speed = Math.max(0, rel);
+        m.impact_own_speed = body.v;
+        this.events.push({ kind: 'collision', vehicle, other: o, relSpeed: rel });
+      }
+      const f = route.path.project(o.x, o.y, front);
+      const gap = f.s - o.length / 2 - front;
+      if (gap < -o.length) continue;
+      if (Math.abs(f.d - vehicle.frame.d) > (vehicle.width + o.width) / 2) continue;
+      const g = Math.max(0, gap);
+      if (g < m.min_gap) m.min_gap = g;
+      const closing = body.v - o.v * Math.cos(o.heading - body.heading);
+      if (closing > 0.01 && g / closing < m.min_ttc) m.min_ttc = g / closing;
+    }
+    // Signals: crossing a stop line on red.
+    for (let i = 0; i < route.stopLines.length; i++) {
+      const line = route.stopLines[i]!;
+      if (vehicle.passedSignals.has(i) || front < line.s) continue;
+      vehicle.passedSignals.add(i);
+      if (signalAspect(line.timing, t) === 'red') {
+        m.red_light_violations++;
+        this.events.push({ kind: 'red_light', vehicle, signal: line.signal });
+      }
+    }
+    const end = route.path.length;
+    const stoppedAfterCollision = m.collided && body.v <= 0;
+    const stoppedAtEnd = body.v <= 0 && front > end - 5;
+    // An emergency stop ends the run as a test would: the vehicle holds at standstill.
+    const stoppedByAeb = body.v <= 0 && m.braking_t !== null;
+    if (stoppedAfterCollision || stoppedAtEnd || stoppedByAeb || front > end + 5) {
+      m.finished_t = t;
+      this.events.push({ kind: 'finished', vehicle });
+    }
+  }
+
+  /** True once every vehicle under test has finished (at its route's end, after a collision or an emergency stop). */
+  done(): boolean {
+    return this.vehicles.every((v) => v.metrics.finished_t !== null);
+  }
+
+  /** Maximum deceleration the road allows, m/s². */
+  get maxDecel(): number {
+    return this.road.mu * G;
+  }
+}
