@@ -165,13 +165,25 @@ describe('PreemptiveResource', () => {
     expect(patient.state).toBe('held');
   });
 
-  it('a preempted request outside any process is just evicted', () => {
+  it('preempting a request made outside any process fails loudly, as in SimPy', () => {
     const env = makeEnv();
     const res = new PreemptiveResource(env, { capacity: 1 });
     const low = res.request({ priority: 1 });
-    const high = res.request({ priority: 0 });
-    expect(low.state).toBe('preempted');
-    expect(high.state).toBe('held');
-    expect(res.users).toEqual([high]);
+    expect(codeOf(() => res.request({ priority: 0 }))).toBe('DOPPEL_ERR_PREEMPT_WITHOUT_PROCESS');
+    expect(low.state).toBe('held');
+    // Not preempting is fine: the request waits.
+    const other = new PreemptiveResource(env, { capacity: 1 });
+    other.request({ priority: 1 });
+    expect(other.request({ priority: 0, preempt: false }).state).toBe('waiting');
+  });
+
+  it('a preemptor inside a process fails that process when the holder has none', () => {
+    const env = makeEnv();
+    const res = new PreemptiveResource(env, { capacity: 1 });
+    res.request({ priority: 1 });
+    env.process(function* () {
+      yield res.request({ priority: 0 });
+    });
+    expect(() => env.run()).toThrow(expect.objectContaining({ code: 'DOPPEL_ERR_PREEMPT_WITHOUT_PROCESS' }));
   });
 });

@@ -1,5 +1,5 @@
 // Model-based property tests: random command sequences run against the real resource and against a few-line
-// reference model; after each command the simulation is advanced past all events at the current instant and the
+// reference model (for Container and Store, SimPy's trigger loop itself); after each command the simulation is advanced past all events at the current instant and the
 // two must agree. Invariants checked throughout: capacity never exceeded, levels never negative, FIFO among equal
 // priorities, time never decreases.
 import fc from 'fast-check';
@@ -102,6 +102,8 @@ interface ContModel {
   puts: { id: number; amount: number }[];
   gets: { id: number; amount: number }[];
   done: Set<string>;
+  /** Succeeded puts and gets not processed yet, in order. */
+  pending: Trigger[];
   next: number;
   now: number;
 }
@@ -112,26 +114,36 @@ interface ContReal {
   gets: ContainerGet[];
 }
 
-function settleContainer(m: ContModel): void {
-  for (let changed = true; changed;) {
-    changed = false;
+// SimPy's trigger loop in a few lines: a new put triggers the put line, a new get the get line; every put or get
+// that succeeds is processed later in the order it succeeded, and its processing triggers the other line.
+type Trigger = 'put' | 'get';
+
+/** Container: a trigger serves its line from the head while the head fits (`_do_put`/`_do_get` return True). */
+function containerTrigger(m: ContModel, line: Trigger): void {
+  if (line === 'put') {
     while (m.puts.length > 0 && m.capacity - m.level >= m.puts[0].amount) {
       const p = m.puts.shift()!;
       m.level += p.amount;
       m.done.add(`p${p.id}`);
-      changed = true;
+      m.pending.push('put');
     }
+  } else {
     while (m.gets.length > 0 && m.level >= m.gets[0].amount) {
       const g = m.gets.shift()!;
       m.level -= g.amount;
       m.done.add(`g${g.id}`);
-      changed = true;
+      m.pending.push('get');
     }
   }
 }
 
+/** Processes the succeeded events in order: each one triggers the other line. */
+function drain(pending: Trigger[], trigger: (line: Trigger) => void): void {
+  for (let kind = pending.shift(); kind !== undefined; kind = pending.shift()) trigger(kind === 'put' ? 'get' : 'put');
+}
+
 function checkContainer(m: ContModel, r: ContReal): void {
-  settleContainer(m);
+  drain(m.pending, (line) => containerTrigger(m, line));
   m.now = settle(r.env, m.now);
   expect(r.c.level).toBe(m.level);
   expect(r.c.level).toBeGreaterThanOrEqual(0);
@@ -146,6 +158,7 @@ class PutCmd implements fc.Command<ContModel, ContReal> {
   run(m: ContModel, r: ContReal): void {
     r.puts.push(r.c.put(this.amount));
     m.puts.push({ id: r.puts.length - 1, amount: this.amount });
+    containerTrigger(m, 'put');
     checkContainer(m, r);
   }
   toString = () => `put(${this.amount})`;
@@ -157,6 +170,7 @@ class GetCmd implements fc.Command<ContModel, ContReal> {
   run(m: ContModel, r: ContReal): void {
     r.gets.push(r.c.get(this.amount));
     m.gets.push({ id: r.gets.length - 1, amount: this.amount });
+    containerTrigger(m, 'get');
     checkContainer(m, r);
   }
   toString = () => `get(${this.amount})`;
@@ -186,6 +200,7 @@ interface StoreModel {
   gets: number[];
   received: Map<number, number>;
   putDone: Set<number>;
+  pending: Trigger[];
   now: number;
 }
 interface StoreReal {
@@ -195,24 +210,23 @@ interface StoreReal {
   gets: StoreGet<number>[];
 }
 
-function settleStore(m: StoreModel): void {
-  for (let changed = true; changed;) {
-    changed = false;
-    while (m.puts.length > 0 && m.items.length < m.capacity) {
+/** Store: a trigger tries the head of its line only (`_do_put`/`_do_get` return None). */
+function storeTrigger(m: StoreModel, line: Trigger): void {
+  if (line === 'put') {
+    if (m.puts.length > 0 && m.items.length < m.capacity) {
       const p = m.puts.shift()!;
       m.items.push(p.item);
       m.putDone.add(p.id);
-      changed = true;
+      m.pending.push('put');
     }
-    while (m.gets.length > 0 && m.items.length > 0) {
-      m.received.set(m.gets.shift()!, m.items.shift()!);
-      changed = true;
-    }
+  } else if (m.gets.length > 0 && m.items.length > 0) {
+    m.received.set(m.gets.shift()!, m.items.shift()!);
+    m.pending.push('get');
   }
 }
 
 function checkStore(m: StoreModel, r: StoreReal): void {
-  settleStore(m);
+  drain(m.pending, (line) => storeTrigger(m, line));
   m.now = settle(r.env, m.now);
   expect(r.s.size).toBeLessThanOrEqual(r.s.capacity);
   expect(r.s.items).toEqual(m.items);
@@ -229,6 +243,7 @@ class StorePutCmd implements fc.Command<StoreModel, StoreReal> {
     const item = r.puts.length;
     r.puts.push(r.s.put(item));
     m.puts.push({ id: item, item });
+    storeTrigger(m, 'put');
     checkStore(m, r);
   }
   toString = () => 'put';
@@ -239,6 +254,7 @@ class StoreGetCmd implements fc.Command<StoreModel, StoreReal> {
   run(m: StoreModel, r: StoreReal): void {
     r.gets.push(r.s.get());
     m.gets.push(r.gets.length - 1);
+    storeTrigger(m, 'get');
     checkStore(m, r);
   }
   toString = () => 'get';
@@ -309,7 +325,16 @@ describe('model-based properties', () => {
           const init = Math.min(init0, capacity);
           const env = new Environment({ seed: 1 });
           const real: ContReal = { env, c: new Container(env, { capacity, init }), puts: [], gets: [] };
-          const model: ContModel = { capacity, level: init, puts: [], gets: [], done: new Set(), next: 0, now: -1 };
+          const model: ContModel = {
+            capacity,
+            level: init,
+            puts: [],
+            gets: [],
+            done: new Set(),
+            pending: [],
+            next: 0,
+            now: -1,
+          };
           fc.modelRun(() => ({ model, real }), cmds);
         },
       ),
@@ -334,6 +359,7 @@ describe('model-based properties', () => {
           gets: [],
           received: new Map(),
           putDone: new Set(),
+          pending: [],
           now: -1,
         };
         fc.modelRun(() => ({ model, real }), cmds);

@@ -1,6 +1,8 @@
 // Container: a continuous or discrete quantity (fuel, energy, parts count) between 0 and `capacity` (SimPy's
-// Container). Puts and gets wait in FIFO lines; the head of a line blocks the ones behind it, as in SimPy. A
-// processed put serves waiting gets and a processed get serves waiting puts, at the instants SimPy does.
+// Container). Puts and gets wait in FIFO lines; the head of a line blocks the ones behind it, as in SimPy. SimPy's
+// triggers: a new put serves the put line, a processed put the get line, a new get the get line, a processed get
+// the put line. Container's `_do_put`/`_do_get` return true on success, so one trigger serves its line from the head
+// until the head does not fit.
 import type { Environment } from '../environment.js';
 import { Event } from '../events.js';
 import { grant } from './trigger.js';
@@ -94,12 +96,10 @@ export class Container {
   put(amount: number): ContainerPut {
     this._checkAmount('put', amount);
     const event = new ContainerPut(this, amount);
+    event.addCallback(this._onPutDone); // its processing serves the get line
     if (this._puts.length === 0 && this.capacity - this._level >= amount) {
-      // Deposited on the spot; its processing serves the gets waiting now (SimPy's order), a later get serves itself.
-      if (this._gets.length > 0) event.addCallback(this._onPutDone);
-      this._deposit(event);
+      this._deposit(event); // the line is empty, so this put is its head and it fits
     } else {
-      event.addCallback(this._onPutDone);
       this._puts.push(event);
       this._servePuts();
     }
@@ -109,25 +109,24 @@ export class Container {
   get(amount: number): ContainerGet {
     this._checkAmount('get', amount);
     const event = new ContainerGet(this, amount);
+    event.addCallback(this._onGetDone); // its processing serves the put line
     if (this._gets.length === 0 && this._level >= amount) {
-      if (this._puts.length > 0) event.addCallback(this._onGetDone);
       this._withdraw(event);
     } else {
-      event.addCallback(this._onGetDone);
       this._gets.push(event);
       this._serveGets();
     }
     return event;
   }
 
-  /** @internal */
+  /** @internal SimPy's cancel: the put leaves its line, nothing is served until the next trigger. */
   _cancelPut(event: ContainerPut): void {
-    if (this._puts.remove(event)) this._servePuts(); // the head may have been what blocked the others
+    this._puts.remove(event);
   }
 
   /** @internal */
   _cancelGet(event: ContainerGet): void {
-    if (this._gets.remove(event)) this._serveGets();
+    this._gets.remove(event);
   }
 
   private _servePuts(): void {

@@ -1,20 +1,34 @@
-// PriorityResource and PreemptiveResource (SimPy semantics). Waiting requests are served by
-// (priority, request time, preempt ? 0 : 1, insertion order): lower priority values first, FIFO among equals.
+// PriorityResource and PreemptiveResource (SimPy semantics). Waiting requests are served by SimPy's key
+// (priority, request time, not preempt), then insertion order: lower priority values first, FIFO among equals.
 import type { Environment } from '../environment.js';
 import type { Process, ProcessGenerator } from '../process.js';
 import { RESOURCE_ERROR_CODES, ResourceError } from './errors.js';
-import { holding, removeUser, Request, Resource, type ResourceOptions, type WaitLine } from './resource.js';
+import {
+  checkRequestOptions,
+  holding,
+  removeUser,
+  Request,
+  Resource,
+  type ResourceOptions,
+  type WaitLine,
+} from './resource.js';
 import { HeapQueue } from './wait-queue.js';
 
 export interface PriorityRequestOptions {
   /** Lower is more important; default 0. */
   priority?: number;
-}
-
-export interface PreemptiveRequestOptions extends PriorityRequestOptions {
-  /** Whether this request may take the unit of a less important user; default true. */
+  /**
+   * Default true (SimPy). On a PreemptiveResource: whether this request may take the unit of a less important
+   * user. On both kinds it is part of the service order: at equal priority and request time, a preempting request
+   * is served first (SimPy's key `(priority, time, not preempt)`).
+   */
   preempt?: boolean;
 }
+
+/** The same options: SimPy's PriorityResource and PreemptiveResource share `request(priority, preempt)`. */
+export type PreemptiveRequestOptions = PriorityRequestOptions;
+
+const REQUEST_OPTIONS: readonly string[] = ['priority', 'preempt'];
 
 /** A request with a priority (SimPy's PriorityRequest); served by (priority, time, not preempt, insertion order). */
 export class PriorityRequest extends Request {
@@ -53,15 +67,26 @@ function servedBefore(a: PriorityRequest, b: PriorityRequest): boolean {
   return c !== 0 ? c < 0 : a.seq < b.seq;
 }
 
-function checkPriority(priority: number): number {
-  if (!Number.isFinite(priority)) {
+function checkPriority(priority: unknown): number {
+  if (typeof priority !== 'number' || !Number.isFinite(priority)) {
     throw new ResourceError(
       RESOURCE_ERROR_CODES.INVALID_REQUEST_PRIORITY,
       `Request priority must be a finite number, got ${String(priority)}.`,
-      { priority },
+      { priority: String(priority) },
     );
   }
   return priority;
+}
+
+function checkPreempt(preempt: unknown): boolean {
+  if (typeof preempt !== 'boolean') {
+    throw new ResourceError(
+      RESOURCE_ERROR_CODES.INVALID_REQUEST_OPTIONS,
+      `Request option "preempt" must be true or false, got ${String(preempt)}.`,
+      { option: 'preempt', value: String(preempt) },
+    );
+  }
+  return preempt;
 }
 
 export class PriorityResource extends Resource {
@@ -85,10 +110,11 @@ export class PriorityResource extends Resource {
     return this._waiting.toArray() as PriorityRequest[];
   }
 
-  override request(options: PriorityRequestOptions = {}): PriorityRequest {
-    return this._submit(
-      new PriorityRequest(this, checkPriority(options.priority ?? 0), false, this._seq++),
-    ) as PriorityRequest;
+  override request(options?: PriorityRequestOptions): PriorityRequest {
+    checkRequestOptions(this, options, REQUEST_OPTIONS);
+    const priority = checkPriority(options?.priority ?? 0);
+    const preempt = checkPreempt(options?.preempt ?? true);
+    return this._submit(new PriorityRequest(this, priority, preempt, this._seq++)) as PriorityRequest;
   }
 
   override using<R>(
@@ -115,34 +141,23 @@ export class Preempted {
 }
 
 export class PreemptiveResource extends PriorityResource {
-  override request(options: PreemptiveRequestOptions = {}): PriorityRequest {
-    const priority = checkPriority(options.priority ?? 0);
-    return this._submit(new PriorityRequest(this, priority, options.preempt ?? true, this._seq++)) as PriorityRequest;
-  }
-
-  override using<R>(
-    body: (request: PriorityRequest) => ProcessGenerator<R>,
-    options: PreemptiveRequestOptions = {},
-  ): ProcessGenerator<R> {
-    return holding(this.request(options), body as (request: Request) => ProcessGenerator<R>);
-  }
-
-  /** Before granting, the most important waiting request may evict the least important user (SimPy's rule). */
+  /**
+   * One trigger (SimPy's PreemptiveResource `_do_put` on the head of the line): if every unit is taken and the head
+   * may preempt, the least important user is evicted when its key is strictly greater than the head's; then the
+   * head gets the unit if one is free. SimPy's `_do_put` returns nothing, so the trigger ends there: the request
+   * behind the head neither preempts nor is granted until the next trigger.
+   */
   override _grant(): void {
-    const users = this._users;
-    const waiting = this._waiting;
-    for (;;) {
-      const head = waiting.peek() as PriorityRequest | undefined;
-      if (head === undefined) return;
-      if (users.length >= this.capacity) {
-        if (!head.preempt || !this._preemptFor(head)) return;
-      }
-      waiting.shift();
+    const head = this._waiting.peek() as PriorityRequest | undefined;
+    if (head === undefined) return;
+    if (this._users.length >= this.capacity && head.preempt) this._preemptFor(head);
+    if (this._users.length < this.capacity) {
+      this._waiting.shift();
       this._admit(head);
     }
   }
 
-  private _preemptFor(request: PriorityRequest): boolean {
+  private _preemptFor(request: PriorityRequest): void {
     const users = this._users as PriorityRequest[];
     let victimIndex = 0;
     for (let i = 1; i < users.length; i++) {
@@ -150,13 +165,21 @@ export class PreemptiveResource extends PriorityResource {
       if (compareKey(users[i], users[victimIndex]) >= 0) victimIndex = i;
     }
     const victim = users[victimIndex];
-    if (victim === undefined || compareKey(victim, request) <= 0) return false;
+    if (victim === undefined || compareKey(victim, request) <= 0) return;
+    const process = victim.process;
+    if (process === null) {
+      // SimPy fails here too (the request has no process to interrupt); evicting silently would lose the fact
+      // that the holder never learns it lost the unit.
+      throw new ResourceError(
+        RESOURCE_ERROR_CODES.PREEMPT_WITHOUT_PROCESS,
+        `A request made outside any process holds the unit that ${request} preempts at sim time ${this.env.now}: ` +
+          'nobody could be told. Make preemptible requests from processes, or request with preempt: false.',
+        { now: this.env.now, priority: victim.priority },
+      );
+    }
     removeUser(users, victim);
     victim._state = 'preempted';
-    const process = victim.process;
-    if (process !== null && process.isAlive) {
-      process.interrupt(new Preempted(request.process, victim.usageSince, this));
-    }
-    return true;
+    // A finished process cannot be interrupted: interrupt() throws DOPPEL_ERR_PROCESS_DEAD, as SimPy raises.
+    process.interrupt(new Preempted(request.process, victim.usageSince, this));
   }
 }

@@ -115,8 +115,9 @@ export class Resource {
     return this._waiting.toArray();
   }
 
-  /** Asks for one unit; yield the returned event to wait for the grant. */
-  request(): Request {
+  /** Asks for one unit; yield the returned event to wait for the grant. Takes no options (SimPy's Resource). */
+  request(...options: readonly never[]): Request {
+    checkRequestOptions(this, options[0], NO_OPTIONS);
     return this._submit(new Request(this));
   }
 
@@ -127,22 +128,14 @@ export class Resource {
         now: this.env.now,
       });
     }
-    const release = new Release(this, request);
-    if (request._state === 'held') {
-      removeUser(this._users, request);
-      request._state = 'released';
-    } else if (request._state !== 'preempted') {
+    if (request._state !== 'held' && request._state !== 'preempted') {
       throw new ResourceError(
         RESOURCE_ERROR_CODES.RELEASE_NOT_HELD,
         `Cannot release a request that does not hold the resource (state ${request._state}, sim time ${this.env.now}).`,
         { state: request._state, now: this.env.now },
       );
     }
-    // The next request gets the unit when the Release is processed (SimPy's order). With nobody waiting now there
-    // is nothing to hand over: a request arriving meanwhile finds the unit free and is admitted directly.
-    if (this._waiting.length > 0) release.addCallback(this._onRelease);
-    grant(release, undefined);
-    return release;
+    return this._release(request);
   }
 
   /**
@@ -156,18 +149,35 @@ export class Resource {
     return holding(this.request(), body);
   }
 
-  /** @internal */
+  /**
+   * @internal Withdraws a waiting request (SimPy's `cancel`): it leaves the line and nothing else happens; the
+   * request behind it is served at the next trigger (a request or a processed release), as in SimPy.
+   */
   _cancel(request: Request): void {
     if (request._state !== 'waiting') return;
     this._waiting.remove(request);
     request._state = 'cancelled';
-    this._grant();
+  }
+
+  /**
+   * @internal The Release event of `request` (SimPy's Release: its creation frees the unit, its processing tries
+   * the head of the line). Also made for a request that holds nothing, as SimPy's `with` does on leaving.
+   */
+  _release(request: Request): Release {
+    if (request._state === 'held') {
+      removeUser(this._users, request);
+      request._state = 'released';
+    }
+    const release = new Release(this, request);
+    release.addCallback(this._onRelease);
+    grant(release, undefined);
+    return release;
   }
 
   /** @internal */
   protected _submit(request: Request): Request {
     if (this._waiting.length === 0 && this._users.length < this.capacity) {
-      this._admit(request); // nobody waits and a unit is free: skip the waiting line
+      this._admit(request); // the line is empty, so this request is its head and a unit is free
     } else {
       this._waiting.push(request);
       this._grant();
@@ -175,15 +185,15 @@ export class Resource {
     return request;
   }
 
-  /** @internal Grants waiting requests while units are free. */
+  /**
+   * @internal One trigger (SimPy's `_trigger_put`): the head of the line gets a unit if one is free. SimPy's
+   * Resource `_do_put` returns nothing, so its loop stops after the head whatever happened: at most one grant per
+   * request made or release processed, even when several units are free.
+   */
   _grant(): void {
-    const users = this._users;
-    const waiting = this._waiting;
-    while (users.length < this.capacity) {
-      const request = waiting.shift();
-      if (request === undefined) return;
-      this._admit(request);
-    }
+    if (this._users.length >= this.capacity) return;
+    const request = this._waiting.shift();
+    if (request !== undefined) this._admit(request);
   }
 
   /** @internal */
@@ -207,8 +217,38 @@ export function* holding<R>(request: Request, body: (request: Request) => Proces
     yield request;
     return yield* body(request);
   } finally {
-    if (request._state === 'held') request.resource.release(request);
-    else if (request._state === 'waiting') request.resource._cancel(request);
+    // SimPy's Request.__exit__: cancel (if still waiting), then release, which makes a Release event in every
+    // state; its processing serves the head of the line, so leaving the block is a trigger like any release.
+    const resource = request.resource;
+    resource._cancel(request);
+    resource._release(request);
+  }
+}
+
+const NO_OPTIONS: readonly string[] = [];
+
+/**
+ * Run-time check of request options (plain JavaScript callers get no type error): `options` must be undefined or
+ * an object whose keys are all in `allowed`.
+ */
+export function checkRequestOptions(resource: Resource, options: unknown, allowed: readonly string[]): void {
+  if (options === undefined) return;
+  const kind = resource.constructor.name;
+  if (options === null || typeof options !== 'object' || Array.isArray(options)) {
+    throw new ResourceError(
+      RESOURCE_ERROR_CODES.INVALID_REQUEST_OPTIONS,
+      `${kind}.request options must be an object${allowed.length === 0 ? ' (it takes none)' : ''}, got ${String(options)}.`,
+      { options: String(options) },
+    );
+  }
+  for (const key of Object.keys(options)) {
+    if (!allowed.includes(key)) {
+      throw new ResourceError(
+        RESOURCE_ERROR_CODES.INVALID_REQUEST_OPTIONS,
+        `${kind}.request does not take the option "${key}" (${allowed.length === 0 ? 'it takes none' : `expected ${allowed.join(', ')}`}).`,
+        { option: key, allowed },
+      );
+    }
   }
 }
 

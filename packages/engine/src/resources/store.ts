@@ -1,6 +1,8 @@
 // Stores of discrete items (SimPy's Store, FilterStore, PriorityStore). Puts wait while the store is full, gets while
-// no (matching) item is available; both lines are FIFO. A processed put serves waiting gets and a processed get
-// serves waiting puts, at the instants SimPy does. All put/get events can be withdrawn with cancel().
+// no (matching) item is available; both lines are FIFO. SimPy's triggers: a new put serves the put line, a processed
+// put the get line, a new get the get line, a processed get the put line. Store's `_do_put`/`_do_get` return
+// nothing, so a trigger tries only the head of its line (one item in or out per trigger); FilterStore's `_do_get`
+// returns true, so a get trigger tries every waiting get. All put/get events can be withdrawn with cancel().
 import type { Environment } from '../environment.js';
 import { Event } from '../events.js';
 import { grant } from './trigger.js';
@@ -94,14 +96,11 @@ abstract class BaseStore<T> implements StoreLike<T> {
 
   put(item: T): StorePut<T> {
     const event = new StorePut<T>(this.env, this, item);
+    event.addCallback(this._onPutDone); // its processing serves the get line
     if (this._puts.length === 0 && this.size < this.capacity) {
-      // Stored on the spot. Its processing serves the gets waiting now (SimPy's order); a get made later finds the
-      // item by itself, so with none waiting the callback is skipped.
-      if (this._gets.length > 0) event.addCallback(this._onPutDone);
-      this._add(item);
+      this._add(item); // the line is empty, so this put is its head and there is room
       grant(event, undefined);
     } else {
-      event.addCallback(this._onPutDone);
       this._puts.push(event);
       this._servePuts();
     }
@@ -117,28 +116,26 @@ abstract class BaseStore<T> implements StoreLike<T> {
     return event;
   }
 
-  /** @internal */
+  /** @internal SimPy's cancel: the put leaves its line, nothing is served until the next trigger. */
   _cancelPut(event: StorePut<T>): void {
-    if (this._puts.remove(event)) this._servePuts();
+    this._puts.remove(event);
   }
 
   /** @internal */
   _cancelGet(event: StoreGet<T>): void {
-    if (this._gets.remove(event)) this._serveGets();
+    this._gets.remove(event);
   }
 
-  /** @internal */
+  /** @internal One put trigger: the head of the put line goes in if there is room (SimPy's Store `_do_put`). */
   protected _servePuts(): void {
-    const puts = this._puts;
-    while (this.size < this.capacity) {
-      const put = puts.shift();
-      if (put === undefined) return;
-      this._add(put.item);
-      if (this.size > this.capacity) {
-        throw invariantViolated('store size exceeds capacity', { size: this.size, capacity: this.capacity });
-      }
-      grant(put, undefined);
+    if (this.size >= this.capacity) return;
+    const put = this._puts.shift();
+    if (put === undefined) return;
+    this._add(put.item);
+    if (this.size > this.capacity) {
+      throw invariantViolated('store size exceeds capacity', { size: this.size, capacity: this.capacity });
     }
+    grant(put, undefined);
   }
 }
 
@@ -160,9 +157,9 @@ export class Store<T> extends BaseStore<T> {
 
   get(): StoreGet<T> {
     if (this._gets.length === 0 && this._items.length > 0) {
-      // Served on the spot; only waiting puts need this get's processing (see put()).
+      // The line is empty, so this get is its head and an item is there: served on the spot.
       const event = new StoreGet<T>(this.env, this, null);
-      if (this._puts.length > 0) event.addCallback(this._onGetDone);
+      event.addCallback(this._onGetDone);
       grant(event, this._items.shift());
       return event;
     }
@@ -173,14 +170,11 @@ export class Store<T> extends BaseStore<T> {
     this._items.push(item);
   }
 
+  /** One get trigger: the head of the get line takes the oldest item (SimPy's Store `_do_get`). */
   protected _serveGets(): void {
-    const items = this._items;
-    const gets = this._gets;
-    while (items.length > 0) {
-      const get = gets.shift();
-      if (get === undefined) return;
-      grant(get, items.shift());
-    }
+    if (this._items.length === 0) return;
+    const get = this._gets.shift();
+    if (get !== undefined) grant(get, this._items.shift());
   }
 }
 
@@ -276,7 +270,7 @@ export class PriorityStore<T> extends BaseStore<T> {
   get(): StoreGet<T> {
     if (this._gets.length === 0 && this._heap.length > 0) {
       const event = new StoreGet<T>(this.env, this, null);
-      if (this._puts.length > 0) event.addCallback(this._onGetDone);
+      event.addCallback(this._onGetDone);
       grant(event, this._pop());
       return event;
     }
@@ -297,13 +291,11 @@ export class PriorityStore<T> extends BaseStore<T> {
     heap[i] = entry;
   }
 
+  /** One get trigger: the head of the get line takes the most important item (SimPy's PriorityStore `_do_get`). */
   protected _serveGets(): void {
-    const gets = this._gets;
-    while (this._heap.length > 0) {
-      const get = gets.shift();
-      if (get === undefined) return;
-      grant(get, this._pop());
-    }
+    if (this._heap.length === 0) return;
+    const get = this._gets.shift();
+    if (get !== undefined) grant(get, this._pop());
   }
 
   private _pop(): T {
