@@ -11,6 +11,7 @@ export default defineConfig({
       'apps/*/test/**/*.test.ts',
       'bench/test/**/*.test.ts',
       'test/e2e/**/*.test.ts',
+      'test/layers/**/*.test.ts',
     ],
     exclude: ['**/node_modules/**', '**/dist/**'],
     testTimeout: 30_000,

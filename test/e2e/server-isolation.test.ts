@@ -1,7 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import { DoppelApiError } from '@doppel/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { faultyScenario } from '../../apps/server/test/fixtures/faulty-pack.js';
+import { faultyScenario } from './fixtures/faulty-pack.js';
 import type { DoppelClient, Simulation } from '@doppel/client';
 import { startTestServer, type TestServer } from './server-helpers.js';
 
@@ -24,7 +24,7 @@ async function waitForStatus(
   return sim;
 }
 
-const faultyPackPath = fileURLToPath(new URL('../../apps/server/test/fixtures/faulty-pack.ts', import.meta.url));
+const faultyPackPath = fileURLToPath(new URL('./fixtures/faulty-pack.ts', import.meta.url));
 
 describe('tenancy and limits', () => {
   let server: TestServer;

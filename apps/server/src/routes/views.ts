@@ -29,4 +29,3 @@ export function simulationView(row: SimulationRow, live: SimInfo | null) {
     scenarioSha256: scenario.sha256 ?? '',
   } as const;
 }
-export type SimulationView = ReturnType<typeof simulationView>;

@@ -82,9 +82,6 @@ export function densityScale(count: number, width: number, height: number): Radi
   return { min: DEFAULT_RADIUS.min * f, max: DEFAULT_RADIUS.max * f, saturateAt: DEFAULT_RADIUS.saturateAt };
 }
 
-/** Line pack machine states (seed 002, PackML-like). */
-export type MachineState = 'EXECUTE' | 'STARVED' | 'BLOCKED' | 'JAMMED' | 'DOWN' | 'IDLE' | 'STOPPED';
-
 export const MACHINE_COLOR: Readonly<Record<string, string>> = {
   EXECUTE: '#2f9e5b',
   STARVED: '#e0a100',
@@ -103,10 +100,4 @@ export const MACHINE_GLYPH: Readonly<Record<string, string>> = {
 
 export function machineColor(state: string): string {
   return MACHINE_COLOR[state] ?? '#8c929c';
-}
-
-/** Buffer fill colour: the accent until nearly full, where it warns (status colours stay reserved for status). */
-export function bufferFill(level: number, capacity: number): { fraction: number; label: string } {
-  const fraction = capacity > 0 ? Math.max(0, Math.min(1, level / capacity)) : 0;
-  return { fraction, label: `${level}/${capacity}` };
 }

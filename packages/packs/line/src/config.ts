@@ -158,7 +158,6 @@ export const edgeSchema = z.strictObject({
     .optional()
     .describe('CEL condition on the unit (is_defective, has_defect, kind, sku, size_oz); `not x` means `!x`.'),
 });
-export type EdgeConfig = z.infer<typeof edgeSchema>;
 
 export const topologySchema = z
   .strictObject({

@@ -27,9 +27,3 @@ export function foldLedger(ledger: readonly Rec[], untilT = Infinity): Map<strin
   }
   return states;
 }
-
-export function countBy(ledger: readonly Rec[], pred: (r: Rec) => boolean): number {
-  let n = 0;
-  for (const r of ledger) if (pred(r)) n++;
-  return n;
-}

@@ -118,8 +118,3 @@ export function harness(
 ): Harness {
   return fromScenario(inlineScenario(config, options), options);
 }
-
-/** A small Paris network for unit tests. */
-export function smallCity(overrides: Partial<SwapConfigInput> = {}): SwapConfigInput {
-  return { layout: { count: 6, city: 'paris' }, ...overrides };
-}

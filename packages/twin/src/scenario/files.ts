@@ -1,4 +1,4 @@
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, isAbsolute, join } from 'node:path';
 
 /** The file's text, or undefined when it does not exist or is not a file. */
@@ -17,10 +17,6 @@ export function isDirectory(path: string): boolean {
   } catch {
     return false;
   }
-}
-
-export function pathExists(path: string): boolean {
-  return existsSync(path);
 }
 
 /** Names of the entries of a directory, sorted; empty when it does not exist. */

@@ -50,13 +50,6 @@ export function locOf(target: unknown, fallback: Loc): Loc {
   return metaOf(target)?.loc ?? fallback;
 }
 
-/** Location of a member's value (or of its key), falling back to the container. */
-export function memberLoc(container: unknown, key: string | number, which: 'key' | 'value' = 'value'): Loc | undefined {
-  const meta = metaOf(container);
-  if (!meta) return undefined;
-  return meta.members.get(String(key))?.[which] ?? meta.loc;
-}
-
 /**
  * Follows `path` from `root` and returns the most precise location known: the member's own when it exists,
  * otherwise the deepest container reached (a missing required field is reported on its parent object).
@@ -97,11 +90,6 @@ export function buildObject(
 function entriesOf(source: PlainObject): [string, Plain, MemberLoc | undefined][] {
   const meta = metaOf(source);
   return Object.keys(source).map((key) => [key, source[key], meta?.members.get(key)]);
-}
-
-/** Shallow copy that keeps member locations. */
-export function copyObject(source: PlainObject): PlainObject {
-  return buildObject(locOf(source, unknownLoc), entriesOf(source));
 }
 
 /** The object without the given keys, locations kept. */

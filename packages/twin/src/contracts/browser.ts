@@ -1,0 +1,5 @@
+// The browser-safe entry of the twin (`@doppel/twin/contracts`): the wire contract and the pure helpers that read it.
+// Nothing here, nor anything it imports, may touch Node: the web UI and the client bundle it.
+export type * from './json.js';
+export * from './ledger.js';
+export { applyStatePatch, diffValue, isPointerKey, jsonEqual, valueAt } from './state-patch.js';
