@@ -3,3 +3,4 @@
 export type * from './json.js';
 export * from './ledger.js';
 export { applyStatePatch, diffValue, isPointerKey, jsonEqual, valueAt } from './state-patch.js';
+export * from './test-results.js';

@@ -62,6 +62,7 @@ export class LedgerWriter {
   private records: LedgerEvent[] = [];
   private encoded: string[] = [];
   private readonly listeners = new Set<LedgerListener>();
+  private observer: ((record: LedgerEvent) => void) | null = null;
   private readonly pending = new Set<Promise<void>>();
   private failure: { error: unknown } | null = null;
 
@@ -126,6 +127,7 @@ export class LedgerWriter {
     if (record.seq > this.silentUntil) {
       this.records.push(record);
       this.encoded.push(text);
+      if (this.observer !== null) this.observer(record);
       if (this.records.length >= this.batchSize) this.handOver();
     }
     return record;
@@ -159,6 +161,14 @@ export class LedgerWriter {
     return () => {
       this.listeners.delete(listener);
     };
+  }
+
+  /**
+   * Calls `observer` with each record as it is appended (silent records excepted), before any batching: the model's
+   * state then is exactly the state right after that record. One observer at a time; null removes it.
+   */
+  setObserver(observer: ((record: LedgerEvent) => void) | null): void {
+    this.observer = observer;
   }
 
   /** Records with seq <= n are hashed but neither stored nor published: re-execution of a prefix the store holds. */

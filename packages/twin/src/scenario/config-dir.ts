@@ -82,7 +82,10 @@ export function loadConfigDir(dir: string, run: string, options: ScenarioLoadOpt
   const rootLoc: Loc = { file: runPath, line: 1, column: 1 };
   const resolved = resolver.resolve('runs', run, rootLoc, []);
   if (!resolved) issues.throwIfAny();
-  const withDefaults = deepMerge(defaults.run, resolved ?? buildObject(rootLoc, [])) as PlainObject;
+  const merged = deepMerge(defaults.run, resolved ?? buildObject(rootLoc, [])) as PlainObject;
+  const withDefaults = isPlainObject(options.overrides)
+    ? resolver.applyOverrides(merged, options.overrides, ['overrides'])
+    : merged;
   const { generic, config } = splitRun(withDefaults, issues, rootLoc, join(dir, 'defaults.yaml'));
   return finishScenario(
     {

@@ -6,3 +6,10 @@ export { scenarioJsonSchema, scenarioFileSchema, type JsonSchema } from './json-
 export { scenarioReferenceMarkdown } from './reference.js';
 export { configFolders, referenceFields, type ConfigFolder } from './documents.js';
 export { resolvedScenarioFromSnapshot, scenarioSha256 } from './snapshot.js';
+// The located-YAML machinery, for other documents that want scenario-grade errors (test files).
+export { readYaml } from './yaml-reader.js';
+export { IssueList, describeValue, nearest, type IssueInput } from './issues.js';
+export { validateLocated } from './validate.js';
+export { deepMerge, formatPath, locate, metaOf, type Loc, type Plain, type PlainObject } from './located.js';
+export { tryParseDuration } from './duration.js';
+export { localSecondsOfDay, parseStart, secondsUntilClock } from './time.js';

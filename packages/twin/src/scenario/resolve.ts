@@ -25,6 +25,12 @@ export interface ScenarioLoadOptions {
   readonly seed?: number;
   /** Overrides the scenario's duration, in seconds. */
   readonly durationS?: number;
+  /**
+   * Changes merged into the document before it is validated, with the locations of the document that wrote them
+   * (e.g. a test file's `overrides:`). A scenario file takes a deep merge; a config directory run takes them like
+   * its own `overrides:` (a mapping applied to a list addresses elements by `name`).
+   */
+  readonly overrides?: Plain;
 }
 
 /** A scenario split into generic fields and pack section, each still carrying its source locations. */

@@ -6,6 +6,7 @@ import { directoryOf, isDirectory, listFiles, readTextFile } from './files.js';
 import { describeValue, listNames, nearest, IssueList } from './issues.js';
 import {
   buildObject,
+  deepMerge,
   isPlainObject,
   locOf,
   metaOf,
@@ -64,7 +65,10 @@ function resolveText(text: string, options: ScenarioTextOptions, kind: 'file' | 
   const issues = new IssueList();
   const raw = readYaml(text, options.fileName, issues);
   issues.throwIfAny();
-  return resolveTop(raw ?? null, options, kind, issues);
+  // Overrides (a test's changes to the scenario it runs) keep their own locations, so a problem in them points
+  // at the document that wrote them.
+  const document = options.overrides === undefined ? (raw ?? null) : deepMerge(raw ?? null, options.overrides);
+  return resolveTop(document, options, kind, issues);
 }
 
 function defaultName(fileName: string): string {

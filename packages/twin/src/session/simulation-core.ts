@@ -1,6 +1,6 @@
 import type { InterventionLogEntry } from '../contracts/interventions.js';
 import { canonicalJson } from '../contracts/canonical.js';
-import type { LedgerStore, SimulationRecord } from '../contracts/ledger.js';
+import type { LedgerEvent, LedgerStore, SimulationRecord } from '../contracts/ledger.js';
 import type { AnyPack } from '../contracts/pack.js';
 import type { ResolvedScenario } from '../contracts/scenario.js';
 import { TwinError, TwinErrorCode } from '../errors.js';
@@ -39,6 +39,10 @@ export abstract class SimulationCore {
   protected speed = Infinity;
   protected lastHit: BreakpointHit | null = null;
   protected failure: TwinError | null = null;
+  protected readonly recordObservers = new Set<(record: LedgerEvent) => void>();
+  protected readonly dispatchRecord = (record: LedgerEvent): void => {
+    for (const observer of this.recordObservers) observer(record);
+  };
 
   protected constructor(init: SimulationInit) {
     this.init = init;
@@ -89,7 +93,7 @@ export abstract class SimulationCore {
   ): Run {
     // A silent run re-executes inputs a live run already executed: states and rows are known to be valid and the
     // rows before t are taken over, so validation and telemetry sampling are skipped.
-    return new Run({
+    const run = new Run({
       scenario: this.scenario,
       pack: this.pack,
       config: this.init.config,
@@ -110,6 +114,8 @@ export abstract class SimulationCore {
         onIntervention: (record) => this.emitter.emit('intervention', record),
       },
     });
+    if (this.recordObservers.size > 0) run.writer.setObserver(this.dispatchRecord);
+    return run;
   }
 
   /**

@@ -325,6 +325,20 @@ export class Simulation extends SimulationCore {
     return this.emitter.on(name, listener);
   }
 
+  /**
+   * Calls `observer` synchronously with every live ledger record as it is appended, while the assets hold the state
+   * right after it (validation rules, test steps). It must not throw or change the simulation. Records re-executed
+   * silently by a rewind or branch are not observed again. Returns the function that stops observing.
+   */
+  observe(observer: (record: LedgerEvent) => void): () => void {
+    this.recordObservers.add(observer);
+    this.run.writer.setObserver(this.dispatchRecord);
+    return () => {
+      this.recordObservers.delete(observer);
+      if (this.recordObservers.size === 0) this.run.writer.setObserver(null);
+    };
+  }
+
   /** Listens to ledger batches (in seq order, without gaps). */
   subscribe(listener: (records: SimulationEventMap['ledger']) => void): () => void {
     return this.emitter.on('ledger', listener);

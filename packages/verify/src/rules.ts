@@ -1,0 +1,188 @@
+import {
+  ASSET_CREATED,
+  type JsonObject,
+  type LedgerEvent,
+  type LedgerExcerptRecord,
+  type RuleResult,
+  type Simulation,
+  type Violation,
+} from '@doppel/twin';
+import { eventOf, type CompiledExpression, type TestExpressions } from './expressions.js';
+import type { RuleInput } from './schema.js';
+
+/** A rule ready to check: its condition compiled, its filters as sets. */
+export interface CompiledRule {
+  readonly input: RuleInput;
+  readonly expression: CompiledExpression;
+}
+
+interface RuleState {
+  readonly rule: CompiledRule;
+  readonly on: ReadonlySet<string> | null;
+  /** Fields of `self` whose change can change the outcome; null: any event may (it reads `event` or the world). */
+  readonly fields: ReadonlySet<string> | null;
+  readonly usesEvent: boolean;
+  checks: number;
+  violations: number;
+  first: Violation | null;
+}
+
+export interface RuleMonitorOptions {
+  /** Records kept before a violation for its ledger excerpt (default 20, the violating record included). */
+  readonly excerpt?: number;
+  /** Scenario start in epoch milliseconds, for violation datetimes. */
+  readonly startMs: number;
+}
+
+/**
+ * Checks rules incrementally on every ledger record while the simulation runs (through `Simulation.observe`, so
+ * the assets hold exactly the state right after the record). A rule that reads only fields of `self` is evaluated
+ * only on records of its kind that change one of those fields; a rule that reads `event` or other assets and KPIs
+ * on every record that passes its `kind` and `on` filters. The first violation of each rule is kept with the
+ * values the condition read and the ledger records that led to it; later ones are counted. Nothing is stopped.
+ */
+export class RuleMonitor {
+  private readonly states: RuleState[];
+  private readonly excerptSize: number;
+  private readonly ring: (LedgerEvent | undefined)[];
+  private ringNext = 0;
+  private readonly kinds = new Map<string, string>();
+  private sim: Simulation | null = null;
+
+  constructor(
+    rules: readonly CompiledRule[],
+    private readonly expressions: TestExpressions,
+    private readonly options: RuleMonitorOptions,
+  ) {
+    this.excerptSize = Math.max(1, options.excerpt ?? 20);
+    this.ring = new Array<LedgerEvent | undefined>(this.excerptSize);
+    this.states = rules.map((rule) => {
+      const reads = rule.expression.reads;
+      const selfOnly = !reads.usesEvent && !reads.usesWorld && reads.selfFields !== null;
+      return {
+        rule,
+        on: rule.input.on ? new Set(rule.input.on) : null,
+        fields: selfOnly ? reads.selfFields : null,
+        usesEvent: reads.usesEvent,
+        checks: 0,
+        violations: 0,
+        first: null,
+      };
+    });
+  }
+
+  /** Starts checking `sim`: every asset's initial state now, then every record. Returns the function that stops. */
+  attach(sim: Simulation): () => void {
+    this.sim = sim;
+    if (this.states.length === 0) return () => undefined;
+    for (const asset of sim.assets()) {
+      this.kinds.set(asset.id, asset.kind);
+      for (const state of this.states) {
+        // Rules about events (`on`, `event`) wait for one; the others hold for every asset from the start.
+        if (state.usesEvent || state.on !== null) continue;
+        if (state.rule.input.kind !== undefined && state.rule.input.kind !== asset.kind) continue;
+        this.evaluate(state, asset.state, null, null, sim.now, asset.id);
+      }
+    }
+    return sim.observe((record) => this.check(record));
+  }
+
+  results(): RuleResult[] {
+    return this.states.map((state) => ({
+      id: state.rule.input.id,
+      category: state.rule.input.category,
+      condition: state.rule.input.condition,
+      status: state.violations > 0 ? 'failed' : 'passed',
+      checks: state.checks,
+      violations: state.violations,
+      first: state.first,
+    }));
+  }
+
+  private check(record: LedgerEvent): void {
+    this.ring[this.ringNext] = record;
+    this.ringNext = (this.ringNext + 1) % this.excerptSize;
+    const sim = this.sim as Simulation;
+    let kind = this.kinds.get(record.assetId);
+    let self: JsonObject | null = null;
+    for (const state of this.states) {
+      const input = state.rule.input;
+      if (state.on !== null && !state.on.has(record.eventType)) continue;
+      if (kind === undefined) {
+        kind = sim.asset(record.assetId).kind;
+        this.kinds.set(record.assetId, kind);
+      }
+      if (input.kind !== undefined && input.kind !== kind) continue;
+      if (state.fields !== null && record.eventType !== ASSET_CREATED && !touches(record.newValue, state.fields))
+        continue;
+      self ??= sim.asset(record.assetId).state;
+      this.evaluate(state, self, state.usesEvent ? eventOf(record) : null, record, record.simTime, record.assetId);
+    }
+  }
+
+  private evaluate(
+    state: RuleState,
+    self: JsonObject,
+    event: JsonObject | null,
+    record: LedgerEvent | null,
+    now: number,
+    assetId: string,
+  ): void {
+    state.checks++;
+    let outcome: unknown;
+    let problem: string | null = null;
+    try {
+      outcome = state.rule.expression.evaluate({ now, self, event });
+    } catch (error) {
+      problem = error instanceof Error ? error.message.split('\n')[0] : String(error);
+    }
+    if (problem === null && outcome === true) return;
+    state.violations++;
+    if (state.first !== null) return;
+    const input = state.rule.input;
+    const reason = problem !== null ? `could not be evaluated: ${problem}` : `${input.condition} is false`;
+    state.first = {
+      ruleId: input.id,
+      seq: record?.seq ?? 0,
+      simTime: now,
+      datetime: new Date(this.options.startMs + now * 1000).toISOString(),
+      assetId,
+      eventType: record?.eventType ?? ASSET_CREATED,
+      message: input.message !== undefined ? `${input.message} (${reason})` : reason,
+      inputs: this.expressions.inputsOf(state.rule.expression, { now, self, event }),
+      ledger: record === null ? [] : this.excerpt(),
+    };
+  }
+
+  /** The records kept before (and including) the current one, oldest first. */
+  private excerpt(): LedgerExcerptRecord[] {
+    const out: LedgerExcerptRecord[] = [];
+    for (let i = 0; i < this.excerptSize; i++) {
+      const record = this.ring[(this.ringNext + i) % this.excerptSize];
+      if (record === undefined) continue;
+      out.push({
+        seq: record.seq,
+        simTime: record.simTime,
+        assetId: record.assetId,
+        eventType: record.eventType,
+        newValue: record.newValue,
+        meta: record.meta,
+        origin: record.origin,
+      });
+    }
+    return out;
+  }
+}
+
+/** True when a state patch changes one of `fields` (by name, or inside it by JSON Pointer). */
+function touches(patch: JsonObject | null, fields: ReadonlySet<string>): boolean {
+  if (patch === null) return false;
+  for (const key in patch) {
+    if (fields.has(key)) return true;
+    if (key.charCodeAt(0) === 47 /* '/' */) {
+      const end = key.indexOf('/', 1);
+      if (fields.has(end < 0 ? key.slice(1) : key.slice(1, end))) return true;
+    }
+  }
+  return false;
+}
