@@ -109,12 +109,12 @@ export default tseslint.config(
   layer(['packages/client/**/*.ts'], {
     patterns: [forbid('@doppel/(?!twin/contracts$).*', 'The client depends only on the browser-safe wire contract.')],
   }),
+  // other packages, present and to come: never an app.
+  layer(['packages/verify/**/*.ts', 'packages/lab/**/*.ts', 'bench/**/*.ts'], { patterns: [appsRule] }),
   // verify runs any pack it is given: it never imports one (its tests do).
   layer(['packages/verify/src/**/*.ts'], {
     patterns: [forbid(anyPack, 'verify is given packs, it never imports one.'), appsRule],
   }),
-  // other packages, present and to come: never an app.
-  layer(['packages/verify/**/*.ts', 'packages/lab/**/*.ts', 'bench/**/*.ts'], { patterns: [appsRule] }),
   // web: the client and the browser-safe contract entries, nothing of Node.
   layer(['apps/web/**/*.{ts,tsx}'], {
     paths: nodeBuiltins.paths,
