@@ -21,7 +21,12 @@ export async function startTestServer(input: ServerConfigInput = {}): Promise<Te
     logLevel: false,
     webDir: null,
     ...input,
-    webhooks: { allowHosts: ['127.0.0.1'], retryBaseMs: 50, batchWindowMs: 30, ...input.webhooks },
+    webhooks: {
+      allowHosts: ['127.0.0.1'],
+      retryScheduleMs: [0, 50, 100, 200, 400, 800],
+      batchWindowMs: 30,
+      ...input.webhooks,
+    },
   });
   await built.app.listen({ host: '127.0.0.1', port: 0 });
   const address = built.app.server.address();

@@ -26,6 +26,7 @@ import { webhookRoutes } from './routes/webhooks.js';
 import { ExampleCatalog } from './sim/examples.js';
 import { SimulationManager } from './sim/manager.js';
 import { StreamHub } from './stream/hub.js';
+import type { Clock } from './webhooks/clock.js';
 import { WebhookDispatcher } from './webhooks/dispatcher.js';
 
 export interface DoppelApp {
@@ -39,7 +40,12 @@ export interface DoppelApp {
  * port 0; `startServer` listens and handles signals. Closing the app stops every simulation after flushing its
  * ledger.
  */
-export async function buildApp(input: ServerConfigInput = {}): Promise<DoppelApp> {
+/** What a test may put in place of the real thing: the clock webhook deliveries are scheduled on. */
+export interface AppDeps {
+  readonly webhookClock?: Clock;
+}
+
+export async function buildApp(input: ServerConfigInput = {}, deps: AppDeps = {}): Promise<DoppelApp> {
   const config = resolveConfig(input);
   const app = Fastify({
     logger:
@@ -75,7 +81,7 @@ export async function buildApp(input: ServerConfigInput = {}): Promise<DoppelApp
   const metrics = new ServerMetrics();
   const manager = new SimulationManager(catalog, packs, examples, config);
   const hub = new StreamHub(manager, metrics, config.limits.wsMaxBufferedBytes);
-  const webhooks = new WebhookDispatcher(catalog, config.webhooks, metrics, app.log, manager);
+  const webhooks = new WebhookDispatcher(catalog, config.webhooks, metrics, app.log, manager, deps.webhookClock);
   manager.listen((_simId, message) => {
     // A worker reports a stopped run once ('failed'); other failures show as a status change to failed.
     const stopped = message.type === 'failed';

@@ -31,10 +31,13 @@ export interface WebhookOptions {
    * by default: only public addresses receive webhooks.
    */
   readonly allowHosts: readonly string[];
-  /** Delivery attempts per batch before it is marked failed. */
-  readonly maxAttempts: number;
-  /** First retry delay; doubles each attempt. */
-  readonly retryBaseMs: number;
+  /**
+   * Delay before each attempt of a delivery, from the previous one (the first from when it was queued); after the
+   * last, the delivery is failed until redelivered. Standard Webhooks' schedule by default: spread over a day.
+   */
+  readonly retryScheduleMs: readonly number[];
+  /** Deliveries on the wire at once, over every webhook. */
+  readonly maxInFlight: number;
   /** Events are gathered for this long (or up to maxBatch) before a delivery. */
   readonly batchWindowMs: number;
   readonly maxBatch: number;
@@ -78,8 +81,8 @@ export const defaultLimits: ServerLimits = {
 
 export const defaultWebhookOptions: WebhookOptions = {
   allowHosts: [],
-  maxAttempts: 6,
-  retryBaseMs: 1_000,
+  retryScheduleMs: [0, 5_000, 5 * 60_000, 30 * 60_000, 2 * 3_600_000, 5 * 3_600_000, 10 * 3_600_000, 10 * 3_600_000],
+  maxInFlight: 16,
   batchWindowMs: 250,
   maxBatch: 500,
   timeoutMs: 10_000,

@@ -1,4 +1,4 @@
-export { buildApp, type DoppelApp } from './app.js';
+export { buildApp, type AppDeps, type DoppelApp } from './app.js';
 export { startServer, type StartOptions, type RunningServer } from './server.js';
 export {
   resolveConfig,
@@ -13,6 +13,7 @@ export { Catalog, type Account, type Principal, type CreatedKey } from './catalo
 export { SCOPES, type Scope } from './catalog/keys.js';
 export { ServerError, ServerErrorCode, type Problem, type ProblemIssue } from './errors.js';
 export { signWebhook, verifyWebhook } from './webhooks/signing.js';
+export { systemClock, type Clock } from './webhooks/clock.js';
 export { isPrivateAddress } from './webhooks/ssrf.js';
 export { builtinPacks, loadPacks } from './packs.js';
 export { ensureDemo, DEMO_ACCOUNT } from './demo.js';

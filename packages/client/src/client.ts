@@ -201,8 +201,22 @@ export class DoppelClient {
   deleteWebhook = (webhookId: string): Promise<void> => this.request('DELETE', `/api/v1/webhooks/${enc(webhookId)}`);
   testWebhook = (webhookId: string): Promise<WebhookDelivery> =>
     this.request('POST', `/api/v1/webhooks/${enc(webhookId)}/test`, {});
-  webhookDeliveries = (webhookId: string, limit?: number): Promise<WebhookDelivery[]> =>
-    this.request('GET', `/api/v1/webhooks/${enc(webhookId)}/deliveries`, undefined, { limit });
+  webhookDeliveries = (
+    webhookId: string,
+    limit?: number,
+    status?: WebhookDelivery['status'],
+  ): Promise<WebhookDelivery[]> =>
+    this.request('GET', `/api/v1/webhooks/${enc(webhookId)}/deliveries`, undefined, { limit, status });
+  /** Queues deliveries again under their ids: the failed ones, or those named. */
+  redeliverWebhook = (
+    webhookId: string,
+    deliveryIds?: readonly string[],
+  ): Promise<{ redelivered: WebhookDelivery[] }> =>
+    this.request(
+      'POST',
+      `/api/v1/webhooks/${enc(webhookId)}/redeliver`,
+      deliveryIds === undefined ? {} : { deliveryIds },
+    );
 
   // ---- seed 001 twin API --------------------------------------------------------------------------------------
   twin = {

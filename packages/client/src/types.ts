@@ -234,6 +234,8 @@ export interface Webhook {
   readonly eventTypes: readonly string[];
   readonly simulationId: string | null;
   readonly createdAt: string;
+  /** Deliveries in each state; failed ones wait for a redelivery. */
+  readonly deliveries: Readonly<Record<WebhookDelivery['status'], number>>;
 }
 
 export interface CreatedWebhook extends Webhook {
@@ -242,12 +244,16 @@ export interface CreatedWebhook extends Webhook {
 }
 
 export interface WebhookDelivery {
+  /** The `webhook-id` of every attempt: `msg_<simulation>_<webhook>_<from>-<to>` for a range of ledger seqs. */
   readonly id: string;
+  readonly simulationId: string | null;
   readonly status: 'pending' | 'delivered' | 'retrying' | 'failed';
   readonly attempts: number;
   readonly eventCount: number;
   readonly lastStatusCode: number | null;
   readonly lastError: string | null;
+  /** When the next attempt is due, while pending or retrying. */
+  readonly nextAttemptAt: string | null;
   readonly createdAt: string;
   readonly updatedAt: string;
 }

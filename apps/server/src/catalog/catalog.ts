@@ -3,7 +3,14 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { hashKey, keyIdOf, newApiKey, newId, sameHash, SCOPES, type Scope } from './keys.js';
 import { migrateCatalog } from './schema.js';
-import type { SimulationRow, SimulationStatusValue, VehicleRow, WebhookRow, DeliveryRow } from './rows.js';
+import type {
+  DeliveryRow,
+  DeliveryStatusValue,
+  SimulationRow,
+  SimulationStatusValue,
+  VehicleRow,
+  WebhookRow,
+} from './rows.js';
 
 export interface Account {
   readonly id: string;
@@ -254,20 +261,41 @@ export class Catalog {
   upsertDelivery(row: DeliveryRow): void {
     this.db
       .prepare(
-        `INSERT INTO webhook_deliveries (id, webhook_id, event_count, status, attempts, last_status_code, last_error,
-           created_at, updated_at)
-         VALUES (@id, @webhook_id, @event_count, @status, @attempts, @last_status_code, @last_error, @created_at,
-           @updated_at)
+        `INSERT INTO webhook_deliveries (id, webhook_id, simulation_id, event_count, status, attempts, last_status_code,
+           last_error, next_attempt_at, created_at, updated_at)
+         VALUES (@id, @webhook_id, @simulation_id, @event_count, @status, @attempts, @last_status_code, @last_error,
+           @next_attempt_at, @created_at, @updated_at)
          ON CONFLICT(id) DO UPDATE SET status = excluded.status, attempts = excluded.attempts,
            last_status_code = excluded.last_status_code, last_error = excluded.last_error,
-           updated_at = excluded.updated_at`,
+           next_attempt_at = excluded.next_attempt_at, updated_at = excluded.updated_at`,
       )
       .run(row);
   }
 
-  deliveries(webhookId: string, limit: number): DeliveryRow[] {
+  deliveries(webhookId: string, limit: number, status?: DeliveryStatusValue): DeliveryRow[] {
+    const filter = status === undefined ? '' : 'AND status = @status';
     return this.db
-      .prepare('SELECT * FROM webhook_deliveries WHERE webhook_id = ? ORDER BY created_at DESC, rowid DESC LIMIT ?')
-      .all(webhookId, limit) as DeliveryRow[];
+      .prepare(
+        `SELECT * FROM webhook_deliveries WHERE webhook_id = @webhookId ${filter}
+         ORDER BY created_at DESC, rowid DESC LIMIT @limit`,
+      )
+      .all(status === undefined ? { webhookId, limit } : { webhookId, limit, status }) as DeliveryRow[];
+  }
+
+  delivery(webhookId: string, id: string): DeliveryRow | null {
+    return (
+      (this.db.prepare('SELECT * FROM webhook_deliveries WHERE id = ? AND webhook_id = ?').get(id, webhookId) as
+        DeliveryRow | undefined) ?? null
+    );
+  }
+
+  /** How many deliveries of a webhook are in each state. */
+  deliveryCounts(webhookId: string): Record<DeliveryStatusValue, number> {
+    const counts: Record<DeliveryStatusValue, number> = { pending: 0, retrying: 0, delivered: 0, failed: 0 };
+    const rows = this.db
+      .prepare('SELECT status, COUNT(*) AS n FROM webhook_deliveries WHERE webhook_id = ? GROUP BY status')
+      .all(webhookId) as { status: DeliveryStatusValue; n: number }[];
+    for (const row of rows) counts[row.status] = row.n;
+    return counts;
   }
 }

@@ -45,14 +45,21 @@ export interface WebhookRow {
   readonly created_at: string;
 }
 
+/** The delivery log: one row per delivery (its latest attempt); the simulation's outbox holds the body. */
 export interface DeliveryRow {
   readonly id: string;
   readonly webhook_id: string;
+  /** Null for test deliveries, which belong to no simulation. */
+  readonly simulation_id: string | null;
   readonly event_count: number;
   readonly status: 'pending' | 'delivered' | 'retrying' | 'failed';
   readonly attempts: number;
   readonly last_status_code: number | null;
   readonly last_error: string | null;
+  /** ISO time of the next attempt while pending or retrying. */
+  readonly next_attempt_at: string | null;
   readonly created_at: string;
   readonly updated_at: string;
 }
+
+export type DeliveryStatusValue = DeliveryRow['status'];

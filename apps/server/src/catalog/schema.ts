@@ -68,6 +68,10 @@ const migrations: readonly string[] = [
      updated_at TEXT NOT NULL
    );
    CREATE INDEX deliveries_webhook ON webhook_deliveries(webhook_id, created_at);`,
+  // The delivery log names the simulation whose outbox holds each delivery (its body, for a redelivery).
+  `ALTER TABLE webhook_deliveries ADD COLUMN simulation_id TEXT;
+   ALTER TABLE webhook_deliveries ADD COLUMN next_attempt_at TEXT;
+   CREATE INDEX deliveries_webhook_status ON webhook_deliveries(webhook_id, status);`,
 ];
 
 export function migrateCatalog(db: Database.Database): void {

@@ -8,20 +8,15 @@ import { notFound, ServerError, ServerErrorCode } from '../errors.js';
 import { checkWebhookUrl } from '../webhooks/ssrf.js';
 
 const webhookParams = z.strictObject({ webhookId: z.string() });
-const webhookView = (row: WebhookRow) => ({
-  id: row.id,
-  url: row.url,
-  eventTypes: row.event_types.split(','),
-  simulationId: row.simulation_id,
-  createdAt: row.created_at,
-});
 const deliveryView = (row: DeliveryRow) => ({
   id: row.id,
+  simulationId: row.simulation_id,
   status: row.status,
   attempts: row.attempts,
   eventCount: row.event_count,
   lastStatusCode: row.last_status_code,
   lastError: row.last_error,
+  nextAttemptAt: row.next_attempt_at,
   createdAt: row.created_at,
   updatedAt: row.updated_at,
 });
@@ -29,6 +24,15 @@ const deliveryView = (row: DeliveryRow) => ({
 /** Webhook subscriptions per account (Enode style): event types, signed batched deliveries, log and test. */
 export function webhookRoutes(app: App, ctx: ServerContext): void {
   const tags = ['webhooks'];
+  // Counts of deliveries per state: a webhook whose receiver is down shows its failed deliveries here.
+  const webhookView = (row: WebhookRow) => ({
+    id: row.id,
+    url: row.url,
+    eventTypes: row.event_types.split(','),
+    simulationId: row.simulation_id,
+    createdAt: row.created_at,
+    deliveries: ctx.catalog.deliveryCounts(row.id),
+  });
   app.get('/api/v1/webhooks', { schema: { tags, summary: "The account's webhooks" } }, async (request) =>
     ctx.catalog.listWebhooks(principalOf(request).account.id).map(webhookView),
   );
@@ -116,9 +120,34 @@ export function webhookRoutes(app: App, ctx: ServerContext): void {
         tags,
         summary: 'Delivery log, newest first',
         params: webhookParams,
-        querystring: z.strictObject({ limit: z.coerce.number().int().min(1).max(1000).default(100) }),
+        querystring: z.strictObject({
+          limit: z.coerce.number().int().min(1).max(1000).default(100),
+          status: z.enum(['pending', 'retrying', 'delivered', 'failed']).optional(),
+        }),
       },
     },
-    async (request) => ctx.catalog.deliveries(owned(request).id, request.query.limit).map(deliveryView),
+    async (request) =>
+      ctx.catalog.deliveries(owned(request).id, request.query.limit, request.query.status).map(deliveryView),
+  );
+
+  app.post(
+    '/api/v1/webhooks/:webhookId/redeliver',
+    {
+      schema: {
+        tags,
+        summary: 'Send deliveries again: every failed one, or those named',
+        description:
+          'Each delivery goes out again with its webhook-id and body unchanged (a new timestamp and signature) and a fresh retry schedule. Without deliveryIds, every failed delivery of the webhook is queued; named deliveries are queued whatever their state. Answers the queued deliveries.',
+        params: webhookParams,
+        body: z
+          .strictObject({ deliveryIds: z.array(z.string().min(1).max(300)).min(1).max(1000).optional() })
+          .default({}),
+      },
+      config: { auth: 'write' },
+    },
+    async (request, reply) => {
+      const queued = ctx.webhooks.redeliver(owned(request), request.body.deliveryIds);
+      return reply.code(202).send({ redelivered: queued.map(deliveryView) });
+    },
   );
 }

@@ -112,6 +112,11 @@ export class SimulationHost {
     return this.state !== 'dead';
   }
 
+  /** Before `ready`: the worker is re-executing the simulation's history, and its messages replay the past. */
+  get starting(): boolean {
+    return this.state === 'starting';
+  }
+
   /** Last known facts (from the latest heartbeat or reply). */
   get info(): SimInfo | null {
     return this.latest;

@@ -1,4 +1,4 @@
-import { mkdirSync, rmSync } from 'node:fs';
+import { mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import {
   canonicalJson,
@@ -43,6 +43,7 @@ export class SimulationManager {
   private readonly loading = new Map<string, Promise<SimulationHost>>();
   private readonly lastUse = new Map<string, number>();
   private readonly listeners = new Set<SimListener>();
+  private readonly deleteListeners = new Set<(simId: string) => void>();
   private closing = false;
 
   constructor(
@@ -57,6 +58,16 @@ export class SimulationManager {
   listen(listener: SimListener): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
+  }
+
+  /** Called before a deleted simulation's files are removed (holders of those files close them). */
+  onDelete(listener: (simId: string) => void): void {
+    this.deleteListeners.add(listener);
+  }
+
+  /** True while a simulation's worker re-executes its history (load, reload, restart): messages replay the past. */
+  isRestoring(simId: string): boolean {
+    return this.hosts.get(simId)?.starting === true;
   }
 
   /** Loads a scenario from an example name or posted text; problems come back located (422). */
@@ -225,7 +236,11 @@ export class SimulationManager {
     this.hosts.delete(simId);
     if (host !== undefined) await host.stop(2_000);
     this.catalog.deleteSimulation(simId);
-    for (const suffix of ['', '-wal', '-shm']) rmSync(this.ledgerPath(simId) + suffix, { force: true });
+    for (const listener of this.deleteListeners) listener(simId);
+    for (const suffix of ['', '-wal', '-shm']) {
+      rmSync(this.ledgerPath(simId) + suffix, { force: true });
+      rmSync(this.webhookOutboxPath(simId) + suffix, { force: true });
+    }
     rmSync(interventionJournalPath(this.ledgerPath(simId)), { force: true });
   }
 
@@ -261,6 +276,18 @@ export class SimulationManager {
 
   ledgerPath(simId: string): string {
     return join(this.config.dataDir, 'sims', `${simId}.sqlite`);
+  }
+
+  /** The simulation's webhook outbox: not derived from its inputs like the ledger, so a file of its own. */
+  webhookOutboxPath(simId: string): string {
+    return join(this.config.dataDir, 'sims', `${simId}.webhooks.sqlite`);
+  }
+
+  /** Ids of simulations with a webhook outbox on disk. */
+  simulationsWithOutbox(): string[] {
+    return readdirSync(join(this.config.dataDir, 'sims'))
+      .map((name) => /^(.+)\.webhooks\.sqlite$/.exec(name)?.[1])
+      .filter((id): id is string => id !== undefined);
   }
 
   private checkOpen(): void {

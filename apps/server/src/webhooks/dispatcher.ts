@@ -1,6 +1,3 @@
-import { request as httpRequest } from 'node:http';
-import { request as httpsRequest } from 'node:https';
-import { isIP } from 'node:net';
 import type { FastifyBaseLogger } from 'fastify';
 import type { Catalog } from '../catalog/catalog.js';
 import { newId } from '../catalog/keys.js';
@@ -9,8 +6,10 @@ import type { WebhookOptions } from '../config.js';
 import type { ServerMetrics } from '../metrics.js';
 import type { SimulationManager } from '../sim/manager.js';
 import type { WorkerMessage } from '../sim/protocol.js';
-import { signWebhook } from './signing.js';
-import { guardedLookup, isPrivateAddress } from './ssrf.js';
+import { systemClock, type Clock } from './clock.js';
+import { DeliveryLoop } from './delivery-loop.js';
+import { deliveryId, WebhookOutbox, type DeliveryStream, type NewDelivery } from './outbox.js';
+import { isSuccess, sendWebhook } from './sender.js';
 
 /** One item of a delivery: a ledger event, a status change or an intervention update of a simulation. */
 export interface WebhookEvent {
@@ -20,35 +19,64 @@ export interface WebhookEvent {
   readonly data: unknown;
 }
 
+/** How far a webhook's streams of one simulation are queued (in memory; written with each batch). */
+interface Cursor {
+  seq: number;
+  notified: number;
+}
+
+/** Events of one simulation for one webhook, gathered for a short while before they are queued durably. */
 interface Batch {
+  readonly simId: string;
   readonly webhook: WebhookRow;
-  readonly events: WebhookEvent[];
+  /** Ledger seqs (from, to] are covered: the events among them that the webhook wants are `ledger`. */
+  from: number;
+  to: number;
+  readonly ledger: WebhookEvent[];
+  readonly notices: WebhookEvent[];
   timer: NodeJS.Timeout | null;
 }
 
-const nowIso = (): string => new Date().toISOString();
+const keyOf = (simId: string, webhookId: string): string => `${simId} ${webhookId}`;
 
 /**
- * Delivers events to each account's webhooks: gathered into batches, signed (Standard Webhooks), retried with
- * exponential backoff, every attempt written to the delivery log. Outgoing connections never reach private
- * addresses unless allow-listed.
+ * Turns each simulation's ledger and lifecycle changes into webhook deliveries, at least once each: events are
+ * gathered briefly, then queued in the simulation's outbox together with the webhook's high-water mark, and the
+ * delivery loop sends and retries them from there. Ledger seqs at or below the mark are never queued again, so a
+ * simulation re-executed after a restart or a reload sends nothing twice; lifecycle notices replayed by a
+ * re-execution are not news and are not sent.
  */
 export class WebhookDispatcher {
+  private readonly outboxes = new Map<string, WebhookOutbox>();
+  private readonly cursors = new Map<string, Cursor>();
   private readonly batches = new Map<string, Batch>();
-  private readonly retries = new Set<NodeJS.Timeout>();
-  private readonly inFlight = new Set<Promise<unknown>>();
   private webhooksByAccount: Map<string, WebhookRow[]> | null = null;
+  private webhooksById = new Map<string, WebhookRow>();
   private readonly accountOfSim = new Map<string, string | null>();
+  private readonly loop: DeliveryLoop;
   private stopped = false;
 
   constructor(
     private readonly catalog: Catalog,
     private readonly options: WebhookOptions,
-    private readonly metrics: ServerMetrics,
+    metrics: ServerMetrics,
     private readonly log: FastifyBaseLogger,
-    manager: SimulationManager,
+    private readonly manager: SimulationManager,
+    private readonly clock: Clock = systemClock,
   ) {
+    this.loop = new DeliveryLoop({
+      options,
+      clock,
+      metrics,
+      log,
+      catalog,
+      outboxes: this.outboxes,
+      webhook: (id) => this.webhook(id),
+      outbox: (simId) => this.outboxFor(simId),
+    });
     manager.listen((simId, message) => this.receive(simId, message));
+    manager.onDelete((simId) => this.forget(simId));
+    this.resume();
   }
 
   /** Call after webhooks are added or removed. */
@@ -56,48 +84,266 @@ export class WebhookDispatcher {
     this.webhooksByAccount = null;
   }
 
-  /** Sends one test event now and resolves with the first attempt's delivery row. */
+  /** Sends one test event now (a single attempt, not kept for retries) and logs it. */
   async test(webhook: WebhookRow): Promise<DeliveryRow> {
-    return this.deliver(webhook, [
+    const id = newId('msg');
+    const created = new Date(this.clock.now()).toISOString();
+    const events: WebhookEvent[] = [
       { type: 'webhook.test', simulationId: null, data: { message: 'Test delivery from Doppel' } },
-    ]);
+    ];
+    const body = JSON.stringify({ id, webhookId: webhook.id, simulationId: null, createdAt: created, events });
+    const outcome = await sendWebhook(webhook, id, body, Math.floor(this.clock.now() / 1000), this.options);
+    const row: DeliveryRow = {
+      id,
+      webhook_id: webhook.id,
+      simulation_id: null,
+      event_count: events.length,
+      status: isSuccess(outcome) ? 'delivered' : 'failed',
+      attempts: 1,
+      last_status_code: outcome.status,
+      last_error: outcome.error,
+      next_attempt_at: null,
+      created_at: created,
+      updated_at: new Date(this.clock.now()).toISOString(),
+    };
+    this.catalog.upsertDelivery(row);
+    return row;
   }
 
-  /** Sends pending batches and waits (bounded) for deliveries in flight: part of a graceful shutdown. */
+  /** Queues deliveries of a webhook again (its failed ones, or those named), keeping their ids and bodies. */
+  redeliver(webhook: WebhookRow, ids?: readonly string[]): DeliveryRow[] {
+    this.flushAll();
+    return this.loop.redeliver(webhook, ids);
+  }
+
+  /**
+   * Graceful stop: gathered events are queued (durably), attempts on the wire get a bounded wait, and the outboxes
+   * are closed. Whatever is still pending goes out after the next start, under the same ids.
+   */
   async stop(timeoutMs = 5_000): Promise<void> {
-    for (const batch of this.batches.values()) this.flushBatch(batch);
+    this.flushAll();
     this.stopped = true;
-    for (const timer of this.retries) clearTimeout(timer);
-    await Promise.race([Promise.allSettled([...this.inFlight]), new Promise((r) => setTimeout(r, timeoutMs).unref())]);
+    await this.loop.stop(timeoutMs);
+    for (const outbox of this.outboxes.values()) outbox.close();
+    this.outboxes.clear();
+  }
+
+  /** After a start: every outbox with deliveries still to make is opened and its schedule picked up. */
+  private resume(): void {
+    for (const simId of this.manager.simulationsWithOutbox()) {
+      if (this.catalog.simulation(simId) === null) continue;
+      try {
+        const outbox = this.outboxFor(simId);
+        if (outbox.nextDue(new Set()) === null) {
+          outbox.close();
+          this.outboxes.delete(simId);
+        }
+      } catch (error) {
+        this.log.warn({ err: error, simId }, 'webhook outbox could not be opened');
+      }
+    }
+    this.loop.wake();
   }
 
   private receive(simId: string, message: WorkerMessage): void {
     if (this.stopped) return;
-    const events: WebhookEvent[] = [];
-    if (message.type === 'ledger') {
-      for (const record of message.records) events.push({ type: record.eventType, simulationId: simId, data: record });
-    } else if (message.type === 'status') {
-      events.push({
-        type: 'simulation.status',
-        simulationId: simId,
-        data: {
-          status: message.info.status,
-          previous: message.previous,
-          simTime: message.info.now,
-          error: message.info.error,
-        },
-      });
-    } else if (message.type === 'intervention') {
-      events.push({ type: 'intervention.updated', simulationId: simId, data: message.record });
+    if (message.type === 'ledger') return this.receiveLedger(simId, message.records);
+    if (message.type === 'rewind') return this.receiveRewind(simId, message.seq);
+    if (message.type !== 'status' && message.type !== 'intervention') return;
+    // Status changes and intervention updates of a re-execution replay what was already announced.
+    if (this.manager.isRestoring(simId)) return;
+    const event: WebhookEvent =
+      message.type === 'status'
+        ? {
+            type: 'simulation.status',
+            simulationId: simId,
+            data: {
+              status: message.info.status,
+              previous: message.previous,
+              simTime: message.info.now,
+              error: message.info.error,
+            },
+          }
+        : { type: 'intervention.updated', simulationId: simId, data: message.record };
+    for (const webhook of this.hooksFor(simId)) {
+      if (!wants(webhook, event.type)) continue;
+      const batch = this.batchFor(simId, webhook, this.cursorOf(simId, webhook.id, null));
+      batch.notices.push(event);
+      this.checkFull(batch);
     }
-    if (events.length === 0) return;
+  }
+
+  private receiveLedger(simId: string, records: readonly { readonly seq: number; readonly eventType: string }[]): void {
+    if (records.length === 0) return;
     const hooks = this.hooksFor(simId);
+    if (hooks.length === 0) return;
+    const first = records[0].seq;
+    const last = records[records.length - 1].seq;
     for (const webhook of hooks) {
-      const wanted = webhook.event_types.split(',');
-      const all = wanted.includes('*');
-      const matching = all ? events : events.filter((event) => wanted.includes(event.type));
-      if (matching.length > 0) this.enqueue(webhook, matching);
+      const cursor = this.cursorOf(simId, webhook.id, first);
+      if (last <= cursor.seq) continue;
+      const batch = this.batchFor(simId, webhook, cursor);
+      for (const record of records) {
+        if (record.seq > cursor.seq && wants(webhook, record.eventType)) {
+          batch.ledger.push({ type: record.eventType, simulationId: simId, data: record });
+        }
+      }
+      cursor.seq = last;
+      batch.to = last;
+      this.checkFull(batch);
     }
+  }
+
+  private receiveRewind(simId: string, seq: number): void {
+    const hooks = this.hooksFor(simId);
+    if (hooks.length === 0 && !this.outboxes.has(simId)) return;
+    // What was gathered belongs to the timeline that is left behind: queued under its ids first.
+    for (const batch of [...this.batches.values()]) if (batch.simId === simId) this.flush(batch);
+    try {
+      this.outboxFor(simId).rewind(seq);
+    } catch (error) {
+      this.log.warn({ err: error, simId }, 'webhook outbox write failed');
+    }
+    for (const [key, cursor] of this.cursors) {
+      if (key.startsWith(`${simId} `)) cursor.seq = Math.min(cursor.seq, seq);
+    }
+  }
+
+  /**
+   * Where a webhook stands in a simulation: from memory, else from the outbox, else (a webhook new to this
+   * simulation) the simulation's present: the first seq of a live batch, or the head it had before a reload.
+   */
+  private cursorOf(simId: string, webhookId: string, firstSeq: number | null): Cursor {
+    const key = keyOf(simId, webhookId);
+    let cursor = this.cursors.get(key);
+    if (cursor !== undefined) return cursor;
+    const stored = this.outboxFor(simId).subscription(webhookId);
+    if (stored !== null) {
+      cursor = { seq: stored.enqueued_seq, notified: stored.notified };
+    } else {
+      const head = this.catalog.simulation(simId)?.head_seq ?? 0;
+      const live = firstSeq !== null && !this.manager.isRestoring(simId);
+      cursor = { seq: live ? firstSeq - 1 : head, notified: 0 };
+    }
+    this.cursors.set(key, cursor);
+    return cursor;
+  }
+
+  private batchFor(simId: string, webhook: WebhookRow, cursor: Cursor): Batch {
+    const key = keyOf(simId, webhook.id);
+    let batch = this.batches.get(key);
+    if (batch === undefined) {
+      batch = { simId, webhook, from: cursor.seq, to: cursor.seq, ledger: [], notices: [], timer: null };
+      this.batches.set(key, batch);
+      const pending = batch;
+      batch.timer = setTimeout(() => this.flush(pending), this.options.batchWindowMs);
+      batch.timer.unref();
+    }
+    return batch;
+  }
+
+  private checkFull(batch: Batch): void {
+    if (batch.ledger.length + batch.notices.length >= this.options.maxBatch) this.flush(batch);
+  }
+
+  private flushAll(): void {
+    for (const batch of [...this.batches.values()]) this.flush(batch);
+  }
+
+  /** Queues a batch in the outbox with the webhook's new marks, in one transaction, then wakes the sender. */
+  private flush(batch: Batch): void {
+    const key = keyOf(batch.simId, batch.webhook.id);
+    if (batch.timer !== null) clearTimeout(batch.timer);
+    if (this.batches.get(key) !== batch) return;
+    this.batches.delete(key);
+    const cursor = this.cursors.get(key);
+    if (cursor === undefined) return;
+    try {
+      const outbox = this.outboxFor(batch.simId);
+      const now = this.clock.now();
+      const createdAt = new Date(now).toISOString();
+      const deliveries: NewDelivery[] = [];
+      const make = (stream: DeliveryStream, from: number, to: number, events: readonly WebhookEvent[]): void => {
+        const id = deliveryId(batch.simId, batch.webhook.id, outbox.timeline, stream, from, to);
+        const body = JSON.stringify({
+          id,
+          webhookId: batch.webhook.id,
+          simulationId: batch.simId,
+          stream,
+          from,
+          to,
+          createdAt,
+          events,
+        });
+        deliveries.push({ id, stream, from, to, eventCount: events.length, body });
+      };
+      // Ledger ranges cover every seq of the batch (those the webhook does not want included), split by size.
+      let from = batch.from + 1;
+      for (let i = 0; i < batch.ledger.length; i += this.options.maxBatch) {
+        const chunk = batch.ledger.slice(i, i + this.options.maxBatch);
+        const end = i + this.options.maxBatch >= batch.ledger.length;
+        const to = end ? batch.to : (chunk[chunk.length - 1].data as { seq: number }).seq;
+        make('ledger', from, to, chunk);
+        from = to + 1;
+      }
+      for (let i = 0; i < batch.notices.length; i += this.options.maxBatch) {
+        const chunk = batch.notices.slice(i, i + this.options.maxBatch);
+        make('notice', cursor.notified + 1, cursor.notified + chunk.length, chunk);
+        cursor.notified += chunk.length;
+      }
+      outbox.enqueue(
+        batch.webhook.id,
+        { enqueuedSeq: cursor.seq, notified: cursor.notified },
+        deliveries,
+        now,
+        createdAt,
+      );
+      this.loop.queued(outbox, deliveries);
+    } catch (error) {
+      // Not queued: the marks stay where the outbox has them, and a re-execution regenerates these events.
+      this.cursors.delete(key);
+      this.log.warn({ err: error, simId: batch.simId }, 'webhook outbox write failed');
+    }
+  }
+
+  private outboxFor(simId: string): WebhookOutbox {
+    let outbox = this.outboxes.get(simId);
+    if (outbox === undefined) {
+      outbox = new WebhookOutbox(simId, this.manager.webhookOutboxPath(simId));
+      this.outboxes.set(simId, outbox);
+    }
+    return outbox;
+  }
+
+  private forget(simId: string): void {
+    for (const [key, batch] of this.batches) {
+      if (batch.simId !== simId) continue;
+      if (batch.timer !== null) clearTimeout(batch.timer);
+      this.batches.delete(key);
+    }
+    for (const key of [...this.cursors.keys()]) if (key.startsWith(`${simId} `)) this.cursors.delete(key);
+    this.outboxes.get(simId)?.close();
+    this.outboxes.delete(simId);
+    this.accountOfSim.delete(simId);
+  }
+
+  private webhook(id: string): WebhookRow | null {
+    this.loadWebhooks();
+    return this.webhooksById.get(id) ?? null;
+  }
+
+  private loadWebhooks(): Map<string, WebhookRow[]> {
+    if (this.webhooksByAccount === null) {
+      this.webhooksByAccount = new Map();
+      this.webhooksById = new Map();
+      for (const row of this.catalog.allWebhooks()) {
+        const list = this.webhooksByAccount.get(row.account_id) ?? [];
+        list.push(row);
+        this.webhooksByAccount.set(row.account_id, list);
+        this.webhooksById.set(row.id, row);
+      }
+    }
+    return this.webhooksByAccount;
   }
 
   private hooksFor(simId: string): WebhookRow[] {
@@ -107,138 +353,13 @@ export class WebhookDispatcher {
       this.accountOfSim.set(simId, account);
     }
     if (account === null) return [];
-    if (this.webhooksByAccount === null) {
-      this.webhooksByAccount = new Map();
-      for (const row of this.catalog.allWebhooks()) {
-        const list = this.webhooksByAccount.get(row.account_id) ?? [];
-        list.push(row);
-        this.webhooksByAccount.set(row.account_id, list);
-      }
-    }
-    return (this.webhooksByAccount.get(account) ?? []).filter(
+    return (this.loadWebhooks().get(account) ?? []).filter(
       (row) => row.simulation_id === null || row.simulation_id === simId,
     );
   }
+}
 
-  private enqueue(webhook: WebhookRow, events: readonly WebhookEvent[]): void {
-    let batch = this.batches.get(webhook.id);
-    if (batch === undefined) {
-      batch = { webhook, events: [], timer: null };
-      this.batches.set(webhook.id, batch);
-    }
-    batch.events.push(...events);
-    if (batch.events.length >= this.options.maxBatch) {
-      this.flushBatch(batch);
-      return;
-    }
-    const pending = batch;
-    pending.timer ??= setTimeout(() => this.flushBatch(pending), this.options.batchWindowMs);
-  }
-
-  private flushBatch(batch: Batch): void {
-    if (batch.timer !== null) clearTimeout(batch.timer);
-    this.batches.delete(batch.webhook.id);
-    for (let i = 0; i < batch.events.length; i += this.options.maxBatch) {
-      void this.deliver(batch.webhook, batch.events.slice(i, i + this.options.maxBatch));
-    }
-  }
-
-  private async deliver(webhook: WebhookRow, events: readonly WebhookEvent[]): Promise<DeliveryRow> {
-    const id = newId('msg');
-    const created = nowIso();
-    const body = JSON.stringify({ id, webhookId: webhook.id, createdAt: created, events });
-    const first = this.attempt(webhook, id, body, events.length, 1, created);
-    this.inFlight.add(first);
-    void first.finally(() => this.inFlight.delete(first));
-    return first;
-  }
-
-  private async attempt(
-    webhook: WebhookRow,
-    id: string,
-    body: string,
-    count: number,
-    attempt: number,
-    created: string,
-  ): Promise<DeliveryRow> {
-    const outcome = await this.post(webhook, id, body);
-    const ok = outcome.status !== null && outcome.status >= 200 && outcome.status < 300;
-    const refused = outcome.refused;
-    const last = attempt >= this.options.maxAttempts || refused;
-    const row: DeliveryRow = {
-      id,
-      webhook_id: webhook.id,
-      event_count: count,
-      status: ok ? 'delivered' : last ? 'failed' : 'retrying',
-      attempts: attempt,
-      last_status_code: outcome.status,
-      last_error: outcome.error,
-      created_at: created,
-      updated_at: nowIso(),
-    };
-    this.metrics.webhookDeliveries.inc({ outcome: row.status });
-    try {
-      if (this.catalog.ownedWebhook(webhook.account_id, webhook.id) !== null) this.catalog.upsertDelivery(row);
-    } catch (error) {
-      this.log.warn({ err: error }, 'webhook delivery log write failed');
-    }
-    if (!ok && !last && !this.stopped) {
-      const delay = this.options.retryBaseMs * 2 ** (attempt - 1);
-      const timer = setTimeout(() => {
-        this.retries.delete(timer);
-        const next = this.attempt(webhook, id, body, count, attempt + 1, created);
-        this.inFlight.add(next);
-        void next.finally(() => this.inFlight.delete(next));
-      }, delay);
-      timer.unref();
-      this.retries.add(timer);
-    }
-    return row;
-  }
-
-  private post(
-    webhook: WebhookRow,
-    id: string,
-    body: string,
-  ): Promise<{ status: number | null; error: string | null; refused: boolean }> {
-    const url = new URL(webhook.url);
-    const timestamp = Math.floor(Date.now() / 1000);
-    const request = url.protocol === 'https:' ? httpsRequest : httpRequest;
-    const host = url.hostname.replace(/^\[|\]$/g, '');
-    // Sockets skip the lookup for IP literals, so those are checked here.
-    if (isIP(host) !== 0 && isPrivateAddress(host) && !this.options.allowHosts.includes(host)) {
-      return Promise.resolve({
-        status: null,
-        error: `${host} is a private or loopback address; refused`,
-        refused: true,
-      });
-    }
-    return new Promise((resolve) => {
-      const req = request(
-        url,
-        {
-          method: 'POST',
-          timeout: this.options.timeoutMs,
-          lookup: guardedLookup(this.options.allowHosts, host),
-          headers: {
-            'content-type': 'application/json',
-            'content-length': Buffer.byteLength(body),
-            'user-agent': 'Doppel-Webhooks/1',
-            'webhook-id': id,
-            'webhook-timestamp': String(timestamp),
-            'webhook-signature': signWebhook(webhook.secret, id, timestamp, body),
-          },
-        },
-        (response) => {
-          response.resume();
-          response.on('end', () => resolve({ status: response.statusCode ?? null, error: null, refused: false }));
-        },
-      );
-      req.on('timeout', () => req.destroy(new Error(`timed out after ${this.options.timeoutMs} ms`)));
-      req.on('error', (error: Error & { code?: string }) =>
-        resolve({ status: null, error: error.message, refused: error.code === 'DOPPEL_ERR_WEBHOOK_URL_REFUSED' }),
-      );
-      req.end(body);
-    });
-  }
+function wants(webhook: WebhookRow, type: string): boolean {
+  const wanted = webhook.event_types.split(',');
+  return wanted.includes('*') || wanted.includes(type);
 }
