@@ -1,9 +1,10 @@
+import { fleetPack } from '@doppel/pack-fleet';
 import { linePack } from '@doppel/pack-line';
 import { swapPack } from '@doppel/pack-swap';
 import { PackRegistry, type AnyPack } from '@doppel/twin';
 
 /** The packs every Doppel server knows. */
-export const builtinPacks: readonly AnyPack[] = [swapPack, linePack];
+export const builtinPacks: readonly AnyPack[] = [swapPack, linePack, fleetPack];
 
 function isPack(value: unknown): value is AnyPack {
   return (

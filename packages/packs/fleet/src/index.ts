@@ -1,1 +1,25 @@
+export { fleetPack, vehicleKind, actorKind, caseKind } from './pack.js';
+export { FleetModel, sweepCombinations, type VehicleRuntime, type CaseRuntime } from './model.js';
+export { fleetConfigSchema, entitySchema, testSchema, type FleetConfig, type EntityConfig } from './config.js';
+export {
+  vehicleStateSchema,
+  actorStateSchema,
+  caseStateSchema,
+  detectionStateSchema,
+  type VehicleState,
+  type ActorState,
+  type CaseState,
+} from './state.js';
+export { VEHICLE_INTERVENTIONS } from './interventions.js';
+export { FLEET_KPIS, VEHICLE_KPIS } from './kpis.js';
+export { SCENARIO_TYPES, SCENARIO_TYPE_NAMES, scenarioType } from './scenarios/library.js';
+export { FleetCase, type CaseResult, type Verdict } from './scenarios/case.js';
+export type {
+  AnyScenarioType,
+  ScenarioType,
+  Category,
+  CriterionResult,
+  CriterionSpec,
+  Scores,
+} from './scenarios/types.js';
 export * from './models/index.js';

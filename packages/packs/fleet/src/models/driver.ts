@@ -10,6 +10,11 @@ const K_GAP = 0.23;
 const K_REL = 0.7;
 /** Lateral margin added to both half-widths when deciding whether an object is in the vehicle's path, m. */
 const CORRIDOR_MARGIN = 0.3;
+/** Speed below which the car counts as standing, m/s, and the brake pedal that then holds it. */
+const STANDSTILL = 0.05;
+const HOLD_BRAKE = 0.3;
+/** Lateral speed below which an object is not predicted to cross into the path, m/s. */
+const CROSSING_MIN_RATE = 0.4;
 const TYPICAL_WIDTH = { vehicle: 1.9, pedestrian: 0.5, obstacle: 1, unknown: 1 } as const;
 
 /** Friction-aware comfort: on slippery roads the driver aims for a gentler deceleration and a slower curve speed. */
@@ -18,50 +23,65 @@ function comfortDecel(vehicle: Vehicle, mu: number): number {
   return vehicle.setup.behaviour.weather_adaptation ? Math.min(base, 0.5 * mu * G) : base;
 }
 
+/** Deceleration used to decide whether an amber light can still be stopped for (legal amber design, ~3 m/s²). */
+const AMBER_DECEL = 3;
+
 /**
- * The allowed speed now: the set speed, and for every limit ahead (speed zones, curves, a red light's stop line,
- * the route's end) the speed from which the comfort deceleration reaches it in time: √(v_lim² + 2·a·distance).
+ * Speed control: toward the set speed, and for every limit ahead (speed zones, curves, a red light's stop line, the
+ * route's end) along the comfort-deceleration curve √(v_lim² + 2·a·distance), tracked with the curve's deceleration
+ * as feed-forward, so the limit is met at its start instead of lagging behind a proportional controller.
  */
-export function allowedSpeed(vehicle: Vehicle, t: number, mu: number): number {
+export function speedControl(vehicle: Vehicle, t: number, mu: number): number {
   const b = vehicle.setup.behaviour;
   const route = vehicle.route;
   const s = vehicle.frame.s;
+  const v = vehicle.body.v;
   const decel = comfortDecel(vehicle, mu);
-  let v = b.cruise_speed_kmh / 3.6;
-  if (b.weather_adaptation && mu < 0.5) v *= 0.55 + 0.9 * mu;
-  const reach = (limit: number, at: number): void => {
-    const dist = Math.max(0, at - s);
-    const cap = Math.sqrt(limit * limit + 2 * decel * dist);
-    if (cap < v) v = cap;
+  let vSet = b.cruise_speed_kmh / 3.6;
+  if (b.weather_adaptation && mu < 0.5) vSet *= 0.55 + 0.9 * mu;
+  let a = K_SPEED * (vSet - v);
+  const limit = (vLim: number, at: number): void => {
+    const dist = at - s;
+    if (dist <= 0.2) {
+      const ac = K_SPEED * (vLim - v);
+      if (ac < a) a = ac;
+      return;
+    }
+    // Feed-forward of the curve's deceleration plus feedback on the speed error, so it is tracked without lag.
+    const cap = Math.sqrt(vLim * vLim + 2 * decel * dist);
+    // On the curve (v = cap) its deceleration along the way is decel·v/cap, which the feed-forward matches.
+    const ac = (cap > vLim ? (-decel * v) / cap : 0) + K_SPEED * (cap - v);
+    if (ac < a) a = ac;
   };
   for (const z of route.zones) {
-    if (z.s1 <= s) continue;
-    reach(z.v, Math.max(z.s0, s));
+    if (z.s1 <= s || z.s0 > s + 400) continue;
+    limit(z.v, Math.max(z.s0, s));
   }
   const latMax = b.weather_adaptation ? Math.min(3, 0.45 * mu * G) : 3;
-  for (const c of route.curvature) if (c.s > s - 5 && c.s < s + 200) reach(Math.sqrt(latMax / c.kappa), c.s);
+  for (const c of route.curvature) if (c.s > s - 5 && c.s < s + 200) limit(Math.sqrt(latMax / c.kappa), c.s);
   if (b.obey_signals) {
     for (let i = 0; i < route.stopLines.length; i++) {
       const line = route.stopLines[i]!;
       const dist = line.s - s;
-      if (dist < -0.5 || vehicle.passedSignals.has(i)) continue;
+      if (dist < -0.5 || dist > 300 || vehicle.passedSignals.has(i)) continue;
       const aspect = signalAspect(line.timing, t);
       if (aspect === 'green') continue;
-      // Amber: stop only if it can do so comfortably; otherwise it is committed and goes on.
-      const needed = (vehicle.v * vehicle.v) / (2 * Math.max(dist, 0.1));
-      if (aspect === 'amber' && needed > decel) continue;
-      reach(0, line.s - 1);
+      // Amber: stop if it can; otherwise it is committed and goes on.
+      const needed = (v * v) / (2 * Math.max(dist, 0.1));
+      if (aspect === 'amber' && needed > Math.max(decel, AMBER_DECEL)) continue;
+      limit(0, line.s - 1);
     }
   }
-  if (b.stop_at_end) reach(0, route.path.length);
-  return v;
+  if (b.stop_at_end && route.path.length - s < 400) limit(0, route.path.length);
+  return a;
 }
 
 function inCorridor(vehicle: Vehicle, track: Track, horizon: number): boolean {
   const half = vehicle.width / 2 + TYPICAL_WIDTH[track.cls] / 2 + CORRIDOR_MARGIN;
   const dNow = track.d - vehicle.dTarget;
   if (Math.abs(dNow) < half) return true;
-  // A crossing object: in the corridor by the time the vehicle gets there (within the horizon).
+  // A crossing object (clearly moving sideways): in the corridor by the time the vehicle gets there.
+  if (Math.abs(track.dDot) < CROSSING_MIN_RATE) return false;
   const dLater = dNow + track.dDot * horizon;
   return Math.sign(dNow) !== Math.sign(dLater) || Math.abs(dLater) < half;
 }
@@ -118,8 +138,7 @@ export function drive(vehicle: Vehicle, t: number, dt: number, mu: number, grade
   vehicle.perceivedTtc = ttc;
 
   // Speed control and ACC.
-  const vAllowed = allowedSpeed(vehicle, t, mu);
-  let a = K_SPEED * (vAllowed - v);
+  let a = speedControl(vehicle, t, mu);
   if (b.acc.enabled && lead !== null) {
     const gapScale = b.weather_adaptation ? Math.max(1, 0.85 / mu) : 1;
     const desired = b.acc.min_gap_m + b.acc.time_gap_s * gapScale * v;
@@ -154,7 +173,8 @@ export function drive(vehicle: Vehicle, t: number, dt: number, mu: number, grade
   // Lane changes around closures and stationary obstacles ahead.
   const lc = b.lane_change;
   if (lc.enabled && route.lanes > 1) {
-    const look = Math.max(30, v * lc.trigger_time_s);
+    // Far enough ahead to finish the lane change before the blockage.
+    const look = v * (lc.trigger_time_s + route.laneWidth / lc.lateral_speed_mps) + 20;
     const current = vehicle.targetLane;
     const blockedAhead = route.closed(current, s, s + look) || (blocking !== null && blocking.s - s < look);
     if (blockedAhead) {
@@ -195,6 +215,11 @@ export function drive(vehicle: Vehicle, t: number, dt: number, mu: number, grade
 
   if (brakeOverride) {
     vehicle.actuators.command(0, 1, steer);
+    return;
+  }
+  // Standstill hold: below walking pace with nothing asking to move, the brakes hold the car (no creeping).
+  if (v < STANDSTILL && a < 0.05) {
+    vehicle.actuators.command(0, HOLD_BRAKE, steer);
     return;
   }
   const [throttle, brake] = pedals(vehicle, a, gradeRad);

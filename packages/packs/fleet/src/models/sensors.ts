@@ -28,7 +28,7 @@ export const sensorSpecSchema = z.strictObject({
 export type SensorSpecInput = z.infer<typeof sensorSpecSchema>;
 export type SensorSpec = Required<SensorSpecInput>;
 
-/** Typical automotive figures: a long-range radar, a 128-line lidar, a forward mono camera. */
+/** Typical automotive figures: a long-range radar, a roof-mounted spinning lidar (360°), a forward mono camera. */
 export const SENSOR_DEFAULTS: Readonly<Record<SensorType, Omit<SensorSpec, 'id' | 'type'>>> = {
   radar: {
     range_m: 160,
@@ -45,7 +45,7 @@ export const SENSOR_DEFAULTS: Readonly<Record<SensorType, Omit<SensorSpec, 'id' 
   },
   lidar: {
     range_m: 120,
-    fov_deg: 120,
+    fov_deg: 360,
     rate_hz: 10,
     latency_s: 0.1,
     range_noise_m: 0.03,

@@ -9,33 +9,77 @@ export interface Track {
   d: number;
   sDot: number;
   dDot: number;
+  /** Covariances of (s, ṡ) and (d, ḋ): [P_xx, P_xẋ, P_ẋẋ]. */
+  ps: [number, number, number];
+  pd: [number, number, number];
   lastT: number;
   hits: number;
   /** Seen by two consecutive frames of one sensor, or by two sensors: only confirmed tracks make the car brake. */
   confirmed: boolean;
 }
 
-/**
- * Filter gains. Positions follow measurements closely; the longitudinal rate comes from the measured range rate
- * (Doppler for radar, a noisier estimate for lidar and camera), smoothed; the lateral rate is an α-β estimate from
- * positions with a small gain, since a camera's bearing noise differentiated at 30 Hz is metres per second.
- */
-const ALPHA = 0.5;
-const RATE_GAIN = 0.35;
-const BETA = 0.08;
-/** The lateral rate is differenced over at least this time, s. */
-const MIN_DT = 0.02;
+/** Acceleration spectral density of the constant-velocity model, m²/s³. */
+const Q_ACC = 0.5;
+/** Initial rate variance of a new track, (m/s)². */
+const P0_RATE = 25;
+/** The range rate measures the speed along the route only for objects nearly ahead (|bearing| below this). */
+const RATE_BEARING_MAX = (15 * Math.PI) / 180;
+/** Variance of a range-rate derived speed, (m/s)². */
+const R_RATE = 0.25;
 /** A track not refreshed for this long is dropped (s). */
 const TRACK_TTL_S = 0.4;
 
+interface Axis {
+  x: number;
+  v: number;
+  p: [number, number, number];
+}
+
+/** Constant-velocity Kalman prediction over dt. */
+function predict(a: Axis, dt: number): void {
+  const [p00, p01, p11] = a.p;
+  a.x += a.v * dt;
+  a.p = [
+    p00 + 2 * dt * p01 + dt * dt * p11 + (Q_ACC * dt * dt * dt) / 3,
+    p01 + dt * p11 + (Q_ACC * dt * dt) / 2,
+    p11 + Q_ACC * dt,
+  ];
+}
+
+/** Kalman update with a position measurement z of variance r. */
+function updatePosition(a: Axis, z: number, r: number): void {
+  const [p00, p01, p11] = a.p;
+  const k0 = p00 / (p00 + r);
+  const k1 = p01 / (p00 + r);
+  const innovation = z - a.x;
+  a.x += k0 * innovation;
+  a.v += k1 * innovation;
+  a.p = [(1 - k0) * p00, (1 - k0) * p01, p11 - k1 * p01];
+}
+
+/** Kalman update with a rate measurement z of variance r. */
+function updateRate(a: Axis, z: number, r: number): void {
+  const [p00, p01, p11] = a.p;
+  const k0 = p01 / (p11 + r);
+  const k1 = p11 / (p11 + r);
+  const innovation = z - a.v;
+  a.x += k0 * innovation;
+  a.v += k1 * innovation;
+  a.p = [p00 - k0 * p01, (1 - k1) * p01, (1 - k1) * p11];
+}
+
 /**
- * Fuses the sensors' published frames into tracks in route coordinates, so a stationary object has ṡ ≈ 0 whatever
- * the vehicle does, and a crossing pedestrian has a lateral rate from which its path can be predicted.
+ * Fuses the sensors' published frames into tracks in route coordinates with a constant-velocity Kalman filter per
+ * axis, each measurement weighted by its sensor's noise (range noise, and range × bearing noise across the line of
+ * sight). A stationary object has ṡ ≈ 0 whatever the vehicle does, and a crossing car or pedestrian gets a lateral
+ * rate from which its path is predicted. For objects nearly ahead the measured range rate (radar Doppler) also
+ * feeds ṡ directly.
  */
 export class Tracker {
   readonly tracks = new Map<string, Track>();
   private readonly seen = new Map<Sensor, readonly Detection[]>();
   private readonly frame: PathFrame = { s: 0, d: 0, heading: 0 };
+  private readonly axis: Axis = { x: 0, v: 0, p: [0, 0, 0] };
 
   update(
     sensors: readonly Sensor[],
@@ -51,13 +95,21 @@ export class Tracker {
       const out = sensor.output;
       if (this.seen.get(sensor) === out) continue;
       this.seen.set(sensor, out);
+      const spec = sensor.spec;
       for (const det of out) {
-        const b = heading + (det.bearing_deg * Math.PI) / 180;
+        const bearing = (det.bearing_deg * Math.PI) / 180;
+        const b = heading + bearing;
         const x = sensorX + det.range_m * Math.cos(b);
         const y = sensorY + det.range_m * Math.sin(b);
         const f = path.project(x, y, sHint, this.frame);
-        // Object speed along the route from the range rate: for an object ahead, ṙ = v_obj − v·cos(bearing).
-        const sDotMeasured = speed * Math.cos(b - heading) + det.range_rate_mps;
+        const sdRange = spec.range_noise_m + spec.range_noise_rel * det.range_m;
+        const sdCross = (det.range_m * spec.bearing_noise_deg * Math.PI) / 180;
+        // The route frame is not the sensor's polar frame; the larger error is used on both axes (conservative).
+        const sd = Math.max(0.05, sdRange, sdCross);
+        const r = sd * sd;
+        const ahead = Math.abs(bearing) < RATE_BEARING_MAX;
+        // Object speed along the route from the range rate: for an object ahead, ṙ ≈ v_obj − v·cos(bearing).
+        const sDotMeasured = speed * Math.cos(bearing) + det.range_rate_mps;
         const track = this.tracks.get(det.track);
         if (track === undefined) {
           this.tracks.set(det.track, {
@@ -65,8 +117,10 @@ export class Tracker {
             cls: det.cls,
             s: f.s,
             d: f.d,
-            sDot: sDotMeasured,
+            sDot: ahead ? sDotMeasured : 0,
             dDot: 0,
+            ps: [r, 0, ahead ? R_RATE : P0_RATE],
+            pd: [r, 0, P0_RATE],
             lastT: t,
             hits: 1,
             confirmed: sensor.confirmed(det.track),
@@ -79,14 +133,24 @@ export class Tracker {
           track.confirmed = true;
           continue;
         }
-        const sPred = track.s + track.sDot * dt;
-        const dPred = track.d + track.dDot * dt;
-        const rs = f.s - sPred;
-        const rd = f.d - dPred;
-        track.s = sPred + ALPHA * rs;
-        track.d = dPred + ALPHA * rd;
-        track.sDot += RATE_GAIN * (sDotMeasured - track.sDot);
-        track.dDot += (BETA * rd) / Math.max(dt, MIN_DT);
+        const a = this.axis;
+        a.x = track.s;
+        a.v = track.sDot;
+        a.p = track.ps;
+        predict(a, dt);
+        updatePosition(a, f.s, r);
+        if (ahead) updateRate(a, sDotMeasured, R_RATE);
+        track.s = a.x;
+        track.sDot = a.v;
+        track.ps = a.p;
+        a.x = track.d;
+        a.v = track.dDot;
+        a.p = track.pd;
+        predict(a, dt);
+        updatePosition(a, f.d, r);
+        track.d = a.x;
+        track.dDot = a.v;
+        track.pd = a.p;
         track.lastT = t;
         track.hits++;
         track.confirmed = true;

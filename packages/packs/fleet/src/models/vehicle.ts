@@ -34,6 +34,21 @@ export interface VehicleMetrics {
   finished_t: number | null;
   red_light_violations: number;
   slide_steps: number;
+  /** Highest speed above the posted limit where the vehicle was, m/s (0 if never above). */
+  max_over_limit: number;
+  /** Speed when full braking began and the distance from there to standstill (compared with the analytic one). */
+  full_braking_speed: number | null;
+  full_braking_odometer: number | null;
+  full_braking_distance: number | null;
+  /** Speed when the brakes first reached the tyre–road friction limit, and the distance from there to standstill. */
+  limit_braking_speed: number | null;
+  limit_braking_odometer: number | null;
+  limit_braking_distance: number | null;
+  /** Smallest time gap (gap / own speed) to anything ahead in the lane while above 2 m/s, s. */
+  min_time_gap: number;
+  /** Speed range after the first 10 s (string stability of a platoon), m/s. */
+  speed_min: number;
+  speed_max: number;
 }
 
 export interface VehicleSetup {
@@ -47,6 +62,8 @@ export interface VehicleSetup {
   readonly s0: number;
   readonly speed0: number;
   readonly sensors: readonly SensorSpecInput[];
+  /** After emergency braking, the run ends once the speed is down to this (0: standstill; a moving target's speed). */
+  readonly endSpeed?: number;
 }
 
 /**
@@ -78,6 +95,12 @@ export class Vehicle implements WorldObject {
   perceivedTtc = Infinity;
   accelCommand = 0;
   inLane = true;
+  /** Until then the vehicle counts as changing lanes (its body settles after the target offset arrives). */
+  laneChangeUntil = 0;
+  /** When the vehicle came to a standstill (null while moving). */
+  stoppedSince: number | null = null;
+  /** Whether it has moved at all (a vehicle starting from rest is not "stopped" yet). */
+  moved = false;
   readonly metrics: VehicleMetrics = {
     collided: false,
     collided_with: null,
@@ -98,6 +121,16 @@ export class Vehicle implements WorldObject {
     finished_t: null,
     red_light_violations: 0,
     slide_steps: 0,
+    max_over_limit: 0,
+    full_braking_speed: null,
+    full_braking_odometer: null,
+    full_braking_distance: null,
+    limit_braking_speed: null,
+    limit_braking_odometer: null,
+    limit_braking_distance: null,
+    min_time_gap: Infinity,
+    speed_min: Infinity,
+    speed_max: 0,
   };
   readonly passedSignals = new Set<number>();
 

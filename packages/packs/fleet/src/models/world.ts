@@ -157,6 +157,12 @@ export class World {
     if (this.stepCount > 1 && body.v > 0 && Math.abs(body.jerk) > m.peak_jerk) m.peak_jerk = Math.abs(body.jerk);
     if (Math.abs(body.lat_a) > m.max_lat_accel) m.max_lat_accel = Math.abs(body.lat_a);
     if (body.sliding) m.slide_steps++;
+    if (t >= 10) {
+      if (body.v < m.speed_min) m.speed_min = body.v;
+      if (body.v > m.speed_max) m.speed_max = body.v;
+    }
+    const over = body.v - vehicle.route.limitAt(vehicle.frame.s);
+    if (over > m.max_over_limit) m.max_over_limit = over;
     if (m.warning_t === null && vehicle.aeb !== 'standby' && vehicle.aeb !== 'off') m.warning_t = t;
     if (m.braking_t === null && (vehicle.aeb === 'partial' || vehicle.aeb === 'full')) {
       m.braking_t = t;
@@ -165,10 +171,29 @@ export class World {
     if (m.braking_odometer !== null && m.stopping_distance === null && body.v <= 0) {
       m.stopping_distance = body.odometer - m.braking_odometer;
     }
+    if (m.full_braking_speed === null && vehicle.aeb === 'full') {
+      m.full_braking_speed = body.v;
+      m.full_braking_odometer = body.odometer;
+    }
+    if (m.full_braking_odometer !== null && m.full_braking_distance === null && body.v <= 0 && !m.collided) {
+      m.full_braking_distance = body.odometer - m.full_braking_odometer;
+    }
+    // Braking at the friction limit: from here the stop is the analytic one (drag, rolling resistance, µ·g).
+    const p = vehicle.params;
+    const grip = this.road.mu * p.brake_friction_utilisation * p.mass_kg * G * Math.cos(this.road.grade_rad);
+    const brakeForce = vehicle.actuators.brake * p.max_brake_force_n * vehicle.actuators.brake_effectiveness;
+    if (m.limit_braking_speed === null && body.v > 1 && brakeForce >= grip * 0.999) {
+      m.limit_braking_speed = body.v;
+      m.limit_braking_odometer = body.odometer;
+    }
+    if (m.limit_braking_odometer !== null && m.limit_braking_distance === null && body.v <= 0 && !m.collided) {
+      m.limit_braking_distance = body.odometer - m.limit_braking_odometer;
+    }
     // Lane discipline: a wheel over the line of the lane it means to be in, while not changing lanes.
     const route = vehicle.route;
     const laneCentre = route.laneOffset(vehicle.targetLane);
-    const changing = Math.abs(vehicle.dTarget - laneCentre) > 0.05;
+    if (Math.abs(vehicle.dTarget - laneCentre) > 0.05) vehicle.laneChangeUntil = t + 2;
+    const changing = t < vehicle.laneChangeUntil;
     const off = Math.abs(vehicle.frame.d - vehicle.dTarget) + vehicle.width / 2 > route.laneWidth / 2;
     if (!changing && off && vehicle.inLane) {
       m.lane_departures++;
@@ -195,6 +220,7 @@ export class World {
       if (Math.abs(f.d - vehicle.frame.d) > (vehicle.width + o.width) / 2) continue;
       const g = Math.max(0, gap);
       if (g < m.min_gap) m.min_gap = g;
+      if (body.v > 2 && g / body.v < m.min_time_gap) m.min_time_gap = g / body.v;
       const closing = body.v - o.v * Math.cos(o.heading - body.heading);
       if (closing > 0.01 && g / closing < m.min_ttc) m.min_ttc = g / closing;
     }
@@ -212,8 +238,13 @@ export class World {
     const stoppedAfterCollision = m.collided && body.v <= 0;
     const stoppedAtEnd = body.v <= 0 && front > end - 5;
     // An emergency stop ends the run as a test would: the vehicle holds at standstill.
-    const stoppedByAeb = body.v <= 0 && m.braking_t !== null;
-    if (stoppedAfterCollision || stoppedAtEnd || stoppedByAeb || front > end + 5) {
+    const stoppedByAeb = m.braking_t !== null && body.v <= (vehicle.setup.endSpeed ?? 0);
+    if (body.v > 0.5) vehicle.moved = true;
+    if (body.v > 0.05) vehicle.stoppedSince = null;
+    else if (vehicle.stoppedSince === null) vehicle.stoppedSince = t;
+    // Held at a standstill for a while after moving (behind a stopped car, at a red light that stays red).
+    const standing = vehicle.moved && vehicle.stoppedSince !== null && t - vehicle.stoppedSince >= 3;
+    if (stoppedAfterCollision || stoppedAtEnd || stoppedByAeb || standing || front > end + 5) {
       m.finished_t = t;
       this.events.push({ kind: 'finished', vehicle });
     }
