@@ -137,9 +137,7 @@ describe.skipIf(!haveChromium && process.env.CI === undefined)('web UI (Chromium
     const queue = async (): Promise<number> =>
       Number(((await drawer.locator('[data-kpi="queue_length"] .value').textContent()) ?? '0').replace(/[^\d]/g, ''));
     await drawer.getByRole('button', { name: /Simulate Power Cut/ }).click();
-    await expect
-      .poll(async () => drawer.locator('.iv-log').textContent(), { timeout: 15_000 })
-      .toMatch(/trigger_outage/);
+    await expect.poll(async () => drawer.locator('.iv-log').textContent(), { timeout: 15_000 }).toMatch(/Power cut/);
     await expect.poll(async () => drawer.locator('.status-badge').first().getAttribute('data-status')).toBe('offline');
     const before = await queue();
     // Swaps stop while riders keep coming: step a minute at a time until the queue is longer than at the cut.

@@ -3,7 +3,7 @@ import type { DoppelApi } from './api/api.js';
 import { ApiProvider, useApi } from './api/context.js';
 import { createDoppelApi } from './api/doppel-api.js';
 import { useAsync } from './api/hooks.js';
-import { bootstrapKey, saveKey } from './api/session.js';
+import { bootstrapKey, onKeyInUrl, saveKey } from './api/session.js';
 import { ErrorBoundary } from './components/error-boundary.js';
 import { Rail, TopBar } from './components/shell.js';
 import { Empty, ErrorView, Loading } from './components/states.js';
@@ -21,6 +21,17 @@ export function App(): ReactNode {
   const api = useMemo(() => (key === null ? null : createDoppelApi(key)), [key]);
   const [signInError, setSignInError] = useState<unknown>();
   const [account, setAccount] = useState<string>();
+
+  // A start URL pasted into this tab: sign in with its key (another account's key replaces the current one).
+  useEffect(
+    () =>
+      onKeyInUrl((k) => {
+        setSignInError(undefined);
+        setAccount(undefined);
+        setKey(k);
+      }),
+    [],
+  );
 
   useEffect(() => {
     if (api === null) return;
@@ -86,7 +97,12 @@ function Shell({ account, onSignOut }: { account: string | undefined; onSignOut:
   return (
     <div className="app">
       <Rail route={route} citySim={last.city} lineSim={last.line} />
-      <TopBar sim={simId !== undefined ? session.sim : undefined} account={account} onSignOut={onSignOut} />
+      <TopBar
+        sim={simId !== undefined ? session.sim : undefined}
+        viewTime={simId !== undefined ? session.viewTime : null}
+        account={account}
+        onSignOut={onSignOut}
+      />
       <main className="content">
         <ErrorBoundary resetKey={window.location.hash}>
           {route.view === 'simulations' && <SimulationsView />}
@@ -103,10 +119,13 @@ function Shell({ account, onSignOut }: { account: string | undefined; onSignOut:
   );
 }
 
-/** City or Line without a simulation: open the newest one of that pack, or offer to create one. */
+/** City or Line without a simulation: open the newest one of that pack, or offer to create one from its examples. */
 function PickSimulation({ pack, view }: { pack: string; view: 'city' | 'line' }): ReactNode {
   const api: DoppelApi = useApi();
   const sims = useAsync(() => api.listSimulations(), [api]);
+  const examples = useAsync(() => api.listExamples(), [api]);
+  const [creating, setCreating] = useState<string | null>(null);
+  const [createError, setCreateError] = useState<unknown>();
   const match = (sims.data ?? [])
     .filter((s) => s.pack === pack)
     .sort((a, b) => b.createdAt.localeCompare(a.createdAt))[0];
@@ -120,12 +139,41 @@ function PickSimulation({ pack, view }: { pack: string; view: 'city' | 'line' })
       </div>
     );
   if (sims.loading || match !== undefined) return <Loading />;
+  const mine = (examples.data ?? []).filter((e) => e.pack === pack);
+  const create = async (id: string, title: string): Promise<void> => {
+    setCreating(id);
+    setCreateError(undefined);
+    try {
+      const s = await api.createSimulation({ example: id, name: title });
+      navigate({ view, simId: s.id });
+    } catch (e) {
+      setCreateError(e);
+    } finally {
+      setCreating(null);
+    }
+  };
   return (
     <div className="page">
       <Empty title={`No ${pack === 'swap' ? 'city' : 'line'} simulation yet`}>
-        <a className="button primary" href="#/new">
-          Create one from an example
-        </a>
+        <p>Create one from an example:</p>
+        <div className="row wrap">
+          {mine.map((e) => (
+            <button
+              key={e.id}
+              type="button"
+              className="primary"
+              disabled={creating !== null}
+              onClick={() => void create(e.id, e.title)}
+            >
+              {creating === e.id ? 'Creating…' : `Create from ${e.title}`}
+            </button>
+          ))}
+        </div>
+        {examples.error !== undefined && <ErrorView error={examples.error} />}
+        {createError !== undefined && <ErrorView error={createError} title="Cannot create the simulation" />}
+        <p>
+          or <a href="#/new">write or edit a scenario</a> first.
+        </p>
       </Empty>
     </div>
   );

@@ -67,13 +67,33 @@ describe('durations and figures', () => {
 });
 
 describe('local clock → sim time', () => {
-  const sim = { startIso: '2026-06-02T00:00:00+02:00', timeZone: 'Europe/Paris' };
-  it('finds the next occurrence at or after now', async () => {
-    const { atLocalClock } = await import('../src/lib/clock-time.js');
-    expect(atLocalClock(sim, 0, '17:45')).toBe(17 * 3600 + 45 * 60);
-    expect(atLocalClock(sim, 18 * 3600, '17:45')).toBe(24 * 3600 + 17 * 3600 + 45 * 60);
-    expect(atLocalClock(sim, 3600, '01:00')).toBe(3600);
-    expect(atLocalClock(sim, 0, 'later')).toBeNull();
+  const sim = { startIso: '2026-06-02T00:00:00+02:00', timeZone: 'Europe/Paris', durationS: 86400 };
+  it('means that time on the day shown, never the next day', async () => {
+    const { resolveClockEntry } = await import('../src/lib/clock-time.js');
+    expect(resolveClockEntry(sim, 0, '17:45', true)).toEqual({ ok: true, t: 17 * 3600 + 45 * 60 });
+    expect(resolveClockEntry(sim, 3600, '01:00', true)).toEqual({ ok: true, t: 3600 });
+    expect(resolveClockEntry(sim, 0, '24:00', true)).toEqual({ ok: true, t: 86400 });
+    // 09:00 typed at 17:48 (mid-second): this morning, refused for the future in words, with no raw seconds.
+    const late = resolveClockEntry(sim, 17 * 3600 + 48 * 60 + 0.60123832503, '09:00', true);
+    expect(late.ok).toBe(false);
+    if (!late.ok) {
+      expect(late.message).toMatch(/09:00 has already passed \(the simulation is at 17:48\)/);
+      expect(late.message).not.toMatch(/\d{4,}/);
+    }
+    expect(resolveClockEntry(sim, 17 * 3600, '09:00', false)).toEqual({ ok: true, t: 9 * 3600 });
+  });
+  it('refuses what is not a time of day or lies after the end', async () => {
+    const { resolveClockEntry } = await import('../src/lib/clock-time.js');
+    const r = resolveClockEntry(sim, 0, 'later', true);
+    expect(r.ok).toBe(false);
+    const short = resolveClockEntry({ ...sim, durationS: 8 * 3600 }, 0, '09:00', true);
+    expect(short).toEqual({ ok: false, message: '09:00 is after the end of the run (08:00).' });
+  });
+  it('shows the end of the day as 24:00', async () => {
+    const { clockLabel, displayClock } = await import('../src/lib/clock-time.js');
+    expect(clockLabel(sim, 86400)).toBe('24:00');
+    expect(displayClock(sim, 86400)).toEqual({ date: '2026-06-02', time: '24:00:00' });
+    expect(clockLabel(sim, 0)).toBe('00:00');
   });
 });
 

@@ -7,7 +7,7 @@ import {
   STATUS_GLYPH,
   STATUS_SHAPE,
   densityScale,
-  fallbackStationStatus,
+  STATUS_TEXT_COLOR,
   machineColor,
   queueRadius,
 } from '../src/lib/scales.js';
@@ -20,11 +20,17 @@ describe('status scale', () => {
     }
   });
 
-  it('falls back to grey when closed and to queue per bay otherwise', () => {
-    expect(fallbackStationStatus({ status: 'outage', queue_length: 0, bays_total: 2 })).toBe('offline');
-    expect(fallbackStationStatus({ status: 'open', queue_length: 0, bays_total: 2 })).toBe('ok');
-    expect(fallbackStationStatus({ status: 'open', queue_length: 2, bays_total: 2 })).toBe('warning');
-    expect(fallbackStationStatus({ status: 'open', queue_length: 6, bays_total: 2 })).toBe('critical');
+  it('writes status text in colours with WCAG AA contrast on white (4.5:1)', () => {
+    const luminance = (hex: string): number => {
+      const [r, g, b] = [1, 3, 5].map((i) => {
+        const c = parseInt(hex.slice(i, i + 2), 16) / 255;
+        return c <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4;
+      });
+      return 0.2126 * r + 0.7152 * g + 0.0722 * b;
+    };
+    for (const s of ASSET_STATUSES) {
+      expect(1.05 / (luminance(STATUS_TEXT_COLOR[s]) + 0.05) >= 4.5, s).toBe(true);
+    }
   });
 
   it('colours machine states and greys unknown ones', () => {

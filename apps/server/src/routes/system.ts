@@ -128,7 +128,7 @@ export function systemRoutes(app: App, ctx: ServerContext): void {
       },
     },
     async (request, reply) => {
-      const text = ctx.examples.text(request.params.exampleId);
+      const text = ctx.examples.text(request.params.exampleId, ctx.manager.packs.list());
       if (text === null) throw notFound(`Example ${request.params.exampleId}`);
       return reply.type('application/yaml; charset=utf-8').send(text);
     },

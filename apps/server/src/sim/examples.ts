@@ -1,11 +1,11 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { listRuns, loadConfigDir, loadScenarioFile, type AnyPack, type ResolvedScenario } from '@doppel/twin';
-import { parse } from 'yaml';
+import { parse, stringify } from 'yaml';
 
 /** A stored example scenario a simulation can be created from by name. */
 export interface ExampleInfo {
-  /** `city-100` for a scenario file, `line/baseline_8hr` for a run of a config directory. */
+  /** `city-100` for a scenario file, `line-baseline_8hr` (pack, dash, run) for a run of a config directory. */
   readonly id: string;
   readonly title: string;
   readonly pack: string;
@@ -49,10 +49,15 @@ export class ExampleCatalog {
     return this.sources.has(id);
   }
 
-  /** The YAML text of a scenario-file example (config-directory runs have no single text). */
-  text(id: string): string | null {
+  /**
+   * The YAML text of an example: a scenario file as written, a config-directory run resolved and written as the
+   * one scenario file it amounts to (so the editor can open every example the list offers).
+   */
+  text(id: string, packs: readonly AnyPack[]): string | null {
     const source = this.sources.get(id);
-    return source === undefined || source.format !== 'file' ? null : readFileSync(source.path, 'utf8');
+    if (source === undefined) return null;
+    if (source.format === 'file') return readFileSync(source.path, 'utf8');
+    return scenarioFileText(this.load(id, packs) as ResolvedScenario, source.description);
   }
 
   load(id: string, packs: readonly AnyPack[], seed?: number): ResolvedScenario | null {
@@ -103,4 +108,34 @@ export class ExampleCatalog {
       });
     }
   }
+}
+
+/**
+ * A resolved scenario as one scenario file that resolves to it again (same SHA-256): every reference, default and
+ * constant already applied, input tables inline.
+ */
+export function scenarioFileText(scenario: ResolvedScenario, comment: string): string {
+  const doc: Record<string, unknown> = {
+    doppel: 1,
+    name: scenario.name,
+    description: scenario.description,
+    pack: scenario.pack,
+    start: scenario.start,
+    timezone: scenario.timezone,
+    duration: scenario.durationS,
+    seed: scenario.seed,
+    telemetry: { interval: scenario.telemetryIntervalS },
+    [scenario.pack]: scenario.config,
+  };
+  if (Object.keys(scenario.inputs).length > 0) doc.inputs = scenario.inputs;
+  if (scenario.interventions.length > 0) {
+    doc.interventions = scenario.interventions.map((i) => ({
+      at: i.at,
+      asset: i.assetId,
+      action: i.action,
+      ...(Object.keys(i.args).length > 0 ? { args: i.args } : {}),
+    }));
+  }
+  if (scenario.breakpoints.length > 0) doc.breakpoints = scenario.breakpoints;
+  return `# ${comment}, written as one scenario file.\n${stringify(doc, { lineWidth: 0 })}`;
 }

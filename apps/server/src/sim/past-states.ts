@@ -58,10 +58,45 @@ export class PastStates {
     const key = `${this.generation}|${t}|${kind ?? ''}`;
     const cached = this.cache.get(key);
     if (cached !== undefined) return cached;
-    const json = Buffer.from(stateJson(t, await this.assets(t, kind)), 'utf8');
+    const json = Buffer.from(stateJson(t, await this.judged(t, await this.assets(t, kind))), 'utf8');
     this.cache.set(key, json);
     if (this.cache.size > CACHED_INSTANTS) this.cache.delete(this.cache.keys().next().value as string);
     return json;
+  }
+
+  /**
+   * The assets with the status verdict and KPIs their pack gives them at t, by the rule it applies live (for
+   * kinds whose pack has a PastJudge), from their states and the ledger records just before t.
+   */
+  private async judged(t: number, assets: AssetView[]): Promise<AssetView[]> {
+    const sim = this.sim();
+    const byKind = new Map<string, Map<string, JsonObject>>();
+    for (const a of assets) {
+      let states = byKind.get(a.kind);
+      if (states === undefined) byKind.set(a.kind, (states = new Map()));
+      states.set(a.id, a.state);
+    }
+    const verdicts = new Map<string, { status: string; kpis: Record<string, number> }>();
+    for (const [kind, states] of byKind) {
+      const judge = sim.pastJudge(kind);
+      if (judge === undefined) continue;
+      const store = this.store();
+      void store.drain();
+      await sim.flush();
+      const records = await store.query({
+        simId: sim.id,
+        fromTime: Math.max(0, t - judge.lookbackS),
+        toTime: t,
+        eventTypes: judge.eventTypes,
+        order: 'asc',
+      });
+      for (const [id, verdict] of judge.judge(t, states, records)) verdicts.set(id, verdict);
+    }
+    if (verdicts.size === 0) return assets;
+    return assets.map((a) => {
+      const v = verdicts.get(a.id);
+      return v === undefined ? a : { ...a, status: v.status, kpis: v.kpis };
+    });
   }
 
   private async assets(t: number, kind: string | undefined): Promise<AssetView[]> {

@@ -283,7 +283,8 @@ const handlers: { [K in keyof WorkerOps]: Handler<K> } = {
       });
     }
     if (t === sim.now) {
-      const assets = sim.assets(kind).map((asset) => view(asset, false));
+      // The head itself: the live verdict and KPIs, which a past read of the same instant would give too.
+      const assets = sim.assets(kind).map((asset) => view(asset, true));
       return Buffer.from(stateJson(t, assets), 'utf8');
     }
     // The past does not change until a rewind: see PastStates.

@@ -47,17 +47,35 @@ export function saveKey(key: string | null): void {
   }
 }
 
+/** A key in the address bar's fragment, stored and removed from the address bar at once; null when none. */
+export function takeKeyFromUrl(): string | null {
+  const fromUrl = keyFromFragment(window.location.hash);
+  if (fromUrl === null) return null;
+  saveKey(fromUrl);
+  history.replaceState(
+    null,
+    '',
+    `${window.location.pathname}${window.location.search}${fragmentWithoutKey(window.location.hash)}`,
+  );
+  return fromUrl;
+}
+
 /** On start: take a key from the fragment (and clean the address bar), else the stored one. */
 export function bootstrapKey(): string | null {
-  const fromUrl = keyFromFragment(window.location.hash);
-  if (fromUrl !== null) {
-    saveKey(fromUrl);
-    history.replaceState(
-      null,
-      '',
-      `${window.location.pathname}${window.location.search}${fragmentWithoutKey(window.location.hash)}`,
-    );
-    return fromUrl;
-  }
-  return loadKey();
+  return takeKeyFromUrl() ?? loadKey();
+}
+
+/**
+ * A start URL pasted into a tab already on the app changes only the fragment (no page load): take its key then
+ * too, and tell the router about the cleaned fragment (replaceState fires no hashchange of its own).
+ */
+export function onKeyInUrl(onKey: (key: string) => void): () => void {
+  const listener = (): void => {
+    const key = takeKeyFromUrl();
+    if (key === null) return;
+    onKey(key);
+    window.dispatchEvent(new HashChangeEvent('hashchange'));
+  };
+  window.addEventListener('hashchange', listener);
+  return () => window.removeEventListener('hashchange', listener);
 }

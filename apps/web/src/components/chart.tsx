@@ -1,7 +1,7 @@
 import { useEffect, useRef, type ReactNode } from 'react';
 import uPlot, { type AlignedData, type Options } from 'uplot';
 import 'uplot/dist/uPlot.min.css';
-import { simClock } from '../lib/format.js';
+import { displayClock } from '../lib/clock-time.js';
 
 export interface ChartSeries {
   readonly label: string;
@@ -54,7 +54,8 @@ export function TimeChart(props: Props): ReactNode {
   useEffect(() => {
     const el = wrapRef.current;
     if (el === null) return;
-    const fmtX = (t: number): string => simClock(startIso, t, timeZone).time.slice(0, 5);
+    const fmtX = (t: number): string =>
+      displayClock({ startIso, timeZone, durationS: xMax ?? Infinity }, t).time.slice(0, 5);
     const opts: Options = {
       width: Math.max(200, el.clientWidth),
       height,

@@ -35,7 +35,8 @@ function Input({
   onChange: (v: string) => void;
   suggestions?: readonly string[];
 }): ReactNode {
-  const common = { id, 'aria-invalid': invalid, 'aria-describedby': `${id}-msg` } as const;
+  const described = invalid || (field.description ?? '') !== '';
+  const common = { id, 'aria-invalid': invalid, 'aria-describedby': described ? `${id}-msg` : undefined } as const;
   switch (field.kind) {
     case 'boolean':
       return (
@@ -144,9 +145,15 @@ export function SchemaForm(props: Props): ReactNode {
               onChange={(v) => setValues((old) => ({ ...old, [f.name]: v }))}
               suggestions={suggestions[f.name]}
             />
-            <span id={`${id}-msg`} className={msg !== undefined ? 'field-error' : 'hint faint'}>
-              {msg !== undefined ? `${f.label} ${msg}` : (f.description ?? '')}
-            </span>
+            {msg !== undefined ? (
+              <span id={`${id}-msg`} className="field-error">{`${f.label} ${msg}`}</span>
+            ) : (
+              (f.description ?? '') !== '' && (
+                <span id={`${id}-msg`} className="hint faint">
+                  {f.description}
+                </span>
+              )
+            )}
           </div>
         );
       })}

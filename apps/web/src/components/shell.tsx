@@ -1,6 +1,6 @@
 import type { ReactNode } from 'react';
 import type { SimSummary } from '../api/types.js';
-import { simClock } from '../lib/format.js';
+import { displayClock } from '../lib/clock-time.js';
 import { routeHref, type Route } from '../lib/router.js';
 import { SPEEDS, speedIndex } from './transport-bar.js';
 
@@ -47,14 +47,18 @@ export function Rail({ route, citySim, lineSim }: { route: Route; citySim?: stri
 
 export function TopBar({
   sim,
+  viewTime,
   account,
   onSignOut,
 }: {
   sim: SimSummary | undefined;
+  /** The slider's instant when it shows the past, null at the live head. */
+  viewTime: number | null;
   account: string | undefined;
   onSignOut: () => void;
 }): ReactNode {
-  const clock = sim === undefined ? undefined : simClock(sim.startIso, sim.simTime, sim.timeZone);
+  const past = sim !== undefined && viewTime !== null;
+  const clock = sim === undefined ? undefined : displayClock(sim, viewTime ?? sim.simTime);
   return (
     <header className="topbar" aria-label="Simulation status">
       {sim === undefined ? (
@@ -64,10 +68,19 @@ export function TopBar({
           <span className="sim-name" title={sim.id}>
             {sim.name}
           </span>
-          <span className="clock" aria-label="Sim clock" data-testid="sim-clock">
+          <span
+            className={`clock${past ? ' past' : ''}`}
+            aria-label={past ? 'Sim clock, showing the past' : 'Sim clock'}
+            data-testid="sim-clock"
+          >
             <span className="muted">{clock?.date}</span>
             <span className="time">{clock?.time}</span>
             <span className="faint">{sim.timeZone}</span>
+            {past && (
+              <span className="tag past" data-testid="sim-clock-past">
+                past · live {displayClock(sim, sim.simTime).time.slice(0, 5)}
+              </span>
+            )}
           </span>
           <span className={`state-pill ${sim.state}`} data-testid="sim-state" aria-label={`State: ${sim.state}`}>
             {STATE_LABEL[sim.state] ?? sim.state}

@@ -1,5 +1,6 @@
 import type { CSSProperties, ReactNode } from 'react';
-import { formatOffset, simClock } from '../lib/format.js';
+import { displayClock } from '../lib/clock-time.js';
+import { formatOffset } from '../lib/format.js';
 
 export interface SliderPin {
   readonly id: string;
@@ -25,7 +26,7 @@ function ticks(durationS: number, startIso: string, timeZone: string): { t: numb
   const step = durationS > 36 * 3600 ? 12 * 3600 : durationS > 12 * 3600 ? 3 * 3600 : durationS > 3 * 3600 ? 3600 : 900;
   const out: { t: number; label: string }[] = [];
   for (let t = 0; t <= durationS + 1e-9; t += step) {
-    const c = simClock(startIso, t, timeZone);
+    const c = displayClock({ startIso, timeZone, durationS }, t);
     out.push({ t, label: c.date === '—' ? formatOffset(t) : c.time.slice(0, 5) });
   }
   return out;
@@ -40,7 +41,7 @@ export function TimeSlider(props: Props): ReactNode {
   const { durationS, headTime, value, onChange, pins, startIso, timeZone } = props;
   const span = Math.max(1, durationS);
   const pct = (t: number): string => `${Math.max(0, Math.min(100, (t / span) * 100))}%`;
-  const clock = simClock(startIso, value, timeZone);
+  const clock = displayClock({ startIso, timeZone, durationS }, value);
   const style = { '--recorded': pct(headTime), '--value': pct(value) } as CSSProperties;
   return (
     <div className="time-slider" style={style}>

@@ -1,7 +1,7 @@
 import { useEffect, useState, type ReactNode } from 'react';
 import type { SimSummary } from '../api/types.js';
-import { atLocalClock } from '../lib/clock-time.js';
-import { parseClockInput, simClock } from '../lib/format.js';
+import { clockLabel, resolveClockEntry } from '../lib/clock-time.js';
+import { parseClockInput } from '../lib/format.js';
 import type { SimSession } from '../state/use-sim.js';
 import { TimeSlider, type SliderPin } from './time-slider.js';
 
@@ -41,6 +41,8 @@ interface Props {
 export function TransportBar({ session, onBranchHere, onOpenBranch }: Props): ReactNode {
   const { sim, busy } = session;
   const [runTo, setRunTo] = useState('');
+  const [runToError, setRunToError] = useState<string | null>(null);
+  const [confirmRewind, setConfirmRewind] = useState<number | null>(null);
   const running = sim?.state === 'running';
   const finished = sim?.state === 'finished';
 
@@ -72,7 +74,6 @@ export function TransportBar({ session, onBranchHere, onOpenBranch }: Props): Re
 
   if (sim === undefined) return <div className="transport" aria-label="Transport" />;
   const shown = session.viewTime ?? sim.simTime;
-  const clock = simClock(sim.startIso, shown, sim.timeZone);
   const pins: SliderPin[] = session.branches
     .filter((b) => b.forkTime !== null)
     .map((b) => ({ id: b.id, time: b.forkTime ?? 0, label: b.name }));
@@ -93,7 +94,7 @@ export function TransportBar({ session, onBranchHere, onOpenBranch }: Props): Re
           </button>
           <button
             type="button"
-            aria-label="Step one event"
+            aria-label="+1 ev: Step one event"
             title="Step one event"
             disabled={running || finished || busy}
             onClick={() => void session.step({ events: 1 })}
@@ -102,7 +103,7 @@ export function TransportBar({ session, onBranchHere, onOpenBranch }: Props): Re
           </button>
           <button
             type="button"
-            aria-label="Step one minute (→)"
+            aria-label="+1 min: Step one minute (→)"
             title="Step one minute (→)"
             disabled={running || finished || busy}
             onClick={() => void session.step({ seconds: 60 })}
@@ -111,7 +112,7 @@ export function TransportBar({ session, onBranchHere, onOpenBranch }: Props): Re
           </button>
           <button
             type="button"
-            aria-label="Step 15 minutes (shift →)"
+            aria-label="+15 min: Step 15 minutes (shift →)"
             title="Step 15 minutes (shift →)"
             disabled={running || finished || busy}
             onClick={() => void session.step({ seconds: 900 })}
@@ -136,15 +137,21 @@ export function TransportBar({ session, onBranchHere, onOpenBranch }: Props): Re
           className="tp-runto"
           onSubmit={(e) => {
             e.preventDefault();
-            const t = atLocalClock(sim, sim.simTime, runTo);
-            if (t !== null) void session.runUntil(Math.min(sim.durationS, t));
+            const entry = resolveClockEntry(sim, sim.simTime, runTo, true);
+            setRunToError(entry.ok ? null : entry.message);
+            if (entry.ok) void session.runUntil(entry.t);
           }}
         >
           <input
             aria-label="Run to local time (HH:MM)"
             placeholder="HH:MM"
             value={runTo}
-            onChange={(e) => setRunTo(e.currentTarget.value)}
+            aria-invalid={runToError !== null}
+            aria-describedby={runToError !== null ? 'run-to-error' : undefined}
+            onChange={(e) => {
+              setRunTo(e.currentTarget.value);
+              setRunToError(null);
+            }}
             disabled={running || finished}
           />
           <button
@@ -154,9 +161,14 @@ export function TransportBar({ session, onBranchHere, onOpenBranch }: Props): Re
           >
             Run to
           </button>
+          {runToError !== null && (
+            <span id="run-to-error" className="field-error" role="alert">
+              {runToError}
+            </span>
+          )}
         </form>
         <div className="tabular tp-time" aria-live="polite">
-          <strong>{clock.time.slice(0, 5)}</strong>{' '}
+          <strong>{clockLabel(sim, shown)}</strong>{' '}
           {session.historical ? <span className="tag">past</span> : <span className="tag live">● live</span>}
         </div>
         <span className="spacer" />
@@ -165,7 +177,7 @@ export function TransportBar({ session, onBranchHere, onOpenBranch }: Props): Re
             <button type="button" onClick={() => session.setViewTime(null)} aria-label="Back to the live head">
               Live
             </button>
-            <button type="button" disabled={busy} onClick={() => void session.rewind(shown)} aria-label="Rewind here">
+            <button type="button" disabled={busy} onClick={() => setConfirmRewind(shown)} aria-label="Rewind here">
               Rewind here
             </button>
           </>
@@ -187,6 +199,65 @@ export function TransportBar({ session, onBranchHere, onOpenBranch }: Props): Re
         startIso={sim.startIso}
         timeZone={sim.timeZone}
       />
+      {confirmRewind !== null && (
+        <RewindDialog
+          sim={sim}
+          t={confirmRewind}
+          busy={busy}
+          onCancel={() => setConfirmRewind(null)}
+          onBranch={() => {
+            setConfirmRewind(null);
+            onBranchHere(confirmRewind);
+          }}
+          onRewind={() => {
+            setConfirmRewind(null);
+            void session.rewind(confirmRewind);
+          }}
+        />
+      )}
+    </div>
+  );
+}
+
+/** Rewinding drops the recorded day after the instant: said in words, with a branch offered to keep it. */
+function RewindDialog({
+  sim,
+  t,
+  busy,
+  onCancel,
+  onBranch,
+  onRewind,
+}: {
+  sim: SimSummary;
+  t: number;
+  busy: boolean;
+  onCancel: () => void;
+  onBranch: () => void;
+  onRewind: () => void;
+}): ReactNode {
+  const from = clockLabel(sim, t);
+  const to = clockLabel(sim, sim.simTime);
+  return (
+    <div className="modal-backdrop" onKeyDown={(e) => e.key === 'Escape' && onCancel()}>
+      <div className="modal panel" role="dialog" aria-modal="true" aria-labelledby="rewind-title">
+        <h2 id="rewind-title">Rewind to {from}?</h2>
+        <p>
+          What was recorded from {from} to {to} is discarded: the simulation continues from {from} when you play, and
+          the same inputs give the same day again. To keep it, branch here instead: a new simulation leaves from {from}{' '}
+          and this one stays as it is.
+        </p>
+        <div className="row">
+          <button type="button" className="danger" disabled={busy} onClick={onRewind} autoFocus>
+            Rewind and discard {from}–{to}
+          </button>
+          <button type="button" disabled={busy} onClick={onBranch}>
+            Branch here instead
+          </button>
+          <button type="button" className="ghost" onClick={onCancel}>
+            Cancel
+          </button>
+        </div>
+      </div>
     </div>
   );
 }

@@ -10,6 +10,14 @@ export const STATUS_COLOR: Readonly<Record<AssetStatus, string>> = {
   offline: '#8c929c',
 };
 
+/** Status colours for text on a light surface: darker shades of the map colours, 4.5:1 or better on white. */
+export const STATUS_TEXT_COLOR: Readonly<Record<AssetStatus, string>> = {
+  ok: '#1d7a43',
+  warning: '#8a5d00',
+  critical: '#b42a24',
+  offline: '#5d6670',
+};
+
 export const STATUS_LABEL: Readonly<Record<AssetStatus, string>> = {
   ok: 'OK',
   warning: 'Rising wait',
@@ -36,24 +44,6 @@ export const STATUS_GLYPH: Readonly<Record<AssetStatus, string>> = {
 
 export function isAssetStatus(value: unknown): value is AssetStatus {
   return value === 'ok' || value === 'warning' || value === 'critical' || value === 'offline';
-}
-
-/**
- * The status of a station when the server did not send one (a historical state folded from the ledger carries
- * state, not the pack's verdict): grey when not open, otherwise judged by how many riders wait per open bay.
- */
-export function fallbackStationStatus(state: {
-  status?: unknown;
-  queue_length?: unknown;
-  bays_total?: unknown;
-}): AssetStatus {
-  if (state.status !== undefined && state.status !== 'open') return 'offline';
-  const queue = typeof state.queue_length === 'number' ? state.queue_length : 0;
-  const bays = typeof state.bays_total === 'number' && state.bays_total > 0 ? state.bays_total : 1;
-  const perBay = queue / bays;
-  if (perBay >= 3) return 'critical';
-  if (perBay >= 1) return 'warning';
-  return 'ok';
 }
 
 export interface RadiusScale {

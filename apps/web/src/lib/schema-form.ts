@@ -60,11 +60,31 @@ function unitOf(name: string): string | undefined {
   return undefined;
 }
 
+/** Words a field or action name spells in lower case that people write otherwise. */
+const WORD_SPELLING: Readonly<Record<string, string>> = {
+  soc: 'SoC',
+  id: 'ID',
+  kw: 'kW',
+  kwh: 'kWh',
+  sku: 'SKU',
+  oee: 'OEE',
+};
+
+/** `set_soc` → "Set SoC": a snake_case name as words, first one capitalised, acronyms as written. */
+export function humanName(name: string): string {
+  const words = name.split('_').filter((w) => w.length > 0);
+  const text = words.map((w) => WORD_SPELLING[w] ?? w).join(' ');
+  return text.charAt(0).toUpperCase() + text.slice(1);
+}
+
 function labelOf(name: string, schema: JsonSchema): string {
   if (schema.title !== undefined) return schema.title;
-  const words = name.replace(/_(seconds|s|kw|kwh)$/, '').split('_');
-  const text = words.join(' ');
-  return text.charAt(0).toUpperCase() + text.slice(1);
+  return humanName(name.replace(/_(seconds|s|kw|kwh)$/, ''));
+}
+
+/** An intervention's title for people: its schema's title (set by the pack), else its name as words. */
+export function interventionTitle(name: string, schema: JsonSchema | undefined): string {
+  return schema?.title ?? humanName(name);
 }
 
 function typesOf(schema: JsonSchema): string[] {

@@ -3,7 +3,7 @@ import type { InterventionInput } from '../api/api.js';
 import type { AssetKindInfo, AssetView, JsonObject, SimSummary } from '../api/types.js';
 import { ErrorView } from '../components/states.js';
 import { SchemaForm } from '../components/schema-form-view.js';
-import { simClock } from '../lib/format.js';
+import { clockLabel } from '../lib/clock-time.js';
 
 interface Props {
   readonly sim: SimSummary;
@@ -33,7 +33,7 @@ export function BranchDialog({
   onCancel,
   onBranch,
 }: Props): ReactNode {
-  const clock = simClock(sim.startIso, time, sim.timeZone).time.slice(0, 5);
+  const clock = clockLabel(sim, time);
   const defs = kindInfo?.interventions ?? [];
   const [name, setName] = useState(`${sim.name} · branch at ${clock}`);
   const [action, setAction] = useState(

@@ -5,7 +5,8 @@ import type { LedgerEvent, SimSummary } from '../api/types.js';
 import { axisNumber, TimeChart } from '../components/chart.js';
 import { Empty, ErrorView, Loading } from '../components/states.js';
 import { alignSeries, deltaClass, firstEventDivergence, firstKpiDivergence, kpisAt } from '../lib/compare.js';
-import { formatDelta, formatKpi, humanize, simClock } from '../lib/format.js';
+import { clockLabel } from '../lib/clock-time.js';
+import { formatDelta, formatKpi, humanize } from '../lib/format.js';
 import { navigate } from '../lib/router.js';
 import { openSim } from './simulations-view.js';
 
@@ -81,7 +82,7 @@ function ComparePair({ a, b }: { a: string; b: string }): ReactNode {
     );
   if (view === undefined) return <Loading label="Loading both runs…" />;
   const { sa, sb, pack, common, ka, kb } = view;
-  const clock = (s: SimSummary, t: number): string => simClock(s.startIso, t, s.timeZone).time.slice(0, 5);
+  const clock = (s: SimSummary, t: number): string => clockLabel(s, t);
   const target = Math.max(sa.simTime, sb.simTime);
   const behind = [sa, sb].filter((s) => s.simTime < target && s.state !== 'running');
   const runUp = async (): Promise<void> => {

@@ -3,7 +3,7 @@ import { useApi } from '../api/context.js';
 import { useAsync, useInterval } from '../api/hooks.js';
 import type { SimSummary } from '../api/types.js';
 import { Empty, ErrorView, Loading } from '../components/states.js';
-import { simClock } from '../lib/format.js';
+import { displayClock } from '../lib/clock-time.js';
 import { navigate } from '../lib/router.js';
 
 export function openSim(s: SimSummary): void {
@@ -76,7 +76,7 @@ export function SimulationsView(): ReactNode {
             </thead>
             <tbody>
               {list.map((s) => {
-                const c = simClock(s.startIso, s.simTime, s.timeZone);
+                const c = displayClock(s, s.simTime);
                 const parent = s.parentId === null ? undefined : byId.get(s.parentId);
                 return (
                   <tr key={s.id}>
@@ -135,13 +135,8 @@ export function SimulationsView(): ReactNode {
                 <span className="tag">{ex.pack}</span>
               </div>
               {ex.description !== undefined && <p className="faint">{ex.description}</p>}
-              <button
-                type="button"
-                disabled={busy !== undefined}
-                onClick={() => void create(ex.id, ex.title)}
-                aria-label={`Create from ${ex.title}`}
-              >
-                {busy === ex.id ? 'Creating…' : 'Create & open'}
+              <button type="button" disabled={busy !== undefined} onClick={() => void create(ex.id, ex.title)}>
+                {busy === ex.id ? 'Creating…' : `Create from ${ex.title}`}
               </button>
             </div>
           ))}

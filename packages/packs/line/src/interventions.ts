@@ -12,7 +12,9 @@ export const forceBreakdown: MachineIntervention<{ duration_seconds: number }> =
   name: 'force_breakdown',
   description:
     'Puts the machine DOWN now for duration_seconds (a breakdown already running is extended); the work it was doing resumes afterwards.',
-  args: z.strictObject({ duration_seconds: z.number().positive().describe('Downtime in seconds.') }),
+  args: z
+    .strictObject({ duration_seconds: z.number().positive().describe('Downtime in seconds.') })
+    .meta({ title: 'Force a breakdown' }),
   apply: (asset, args) => {
     asset.runtime.forceBreakdown(args.duration_seconds);
     return { note: `down until t=${asset.runtime.downUntil}s` };
@@ -23,7 +25,9 @@ export const setSpeed: MachineIntervention<{ factor: number }> = {
   name: 'set_speed',
   description:
     'Runs the machine at factor × its nominal speed from its next cycle (0.5 = half speed, a performance loss).',
-  args: z.strictObject({ factor: z.number().positive().max(10).describe('Speed factor, 1 = nominal.') }),
+  args: z
+    .strictObject({ factor: z.number().positive().max(10).describe('Speed factor, 1 = nominal.') })
+    .meta({ title: 'Machine speed' }),
   apply: (asset, args, twin) => {
     asset.runtime.speedFactor = args.factor;
     twin.update(asset, { speed_factor: args.factor }, 'SPEED_CHANGED', null, { always: true });
@@ -33,7 +37,9 @@ export const setSpeed: MachineIntervention<{ factor: number }> = {
 export const setDefectRate: MachineIntervention<{ rate: number }> = {
   name: 'set_defect_rate',
   description: 'Sets the probability that an output of this machine is defective, from its next output.',
-  args: z.strictObject({ rate: z.number().min(0).max(1).describe('Defect probability per output unit.') }),
+  args: z
+    .strictObject({ rate: z.number().min(0).max(1).describe('Defect probability per output unit.') })
+    .meta({ title: 'Defect rate' }),
   apply: (asset, args, twin) => {
     asset.runtime.defectRate = args.rate;
     twin.update(asset, { defect_rate: args.rate }, 'DEFECT_RATE_CHANGED', null, { always: true });
@@ -43,7 +49,7 @@ export const setDefectRate: MachineIntervention<{ rate: number }> = {
 export const blockBuffer: BufferIntervention<Record<string, never>> = {
   name: 'block',
   description: 'The buffer accepts nothing more (its producer becomes BLOCKED); its consumer still empties it.',
-  args: z.strictObject({}),
+  args: z.strictObject({}).meta({ title: 'Block' }),
   apply: (asset, _args, twin) => {
     const buffer = asset.runtime;
     if (buffer.blocked) throw new InterventionRejected(`buffer ${buffer.id} is already blocked`);
@@ -55,7 +61,7 @@ export const blockBuffer: BufferIntervention<Record<string, never>> = {
 export const unblockBuffer: BufferIntervention<Record<string, never>> = {
   name: 'unblock',
   description: 'The buffer accepts units again; a producer waiting for it resumes.',
-  args: z.strictObject({}),
+  args: z.strictObject({}).meta({ title: 'Unblock' }),
   apply: (asset, _args, twin) => {
     const buffer = asset.runtime;
     if (!buffer.blocked) throw new InterventionRejected(`buffer ${buffer.id} is not blocked`);
@@ -68,7 +74,7 @@ export const unblockBuffer: BufferIntervention<Record<string, never>> = {
 export const drainBuffer: BufferIntervention<Record<string, never>> = {
   name: 'drain',
   description: 'Scraps everything in the buffer now (e.g. a quality hold); the units count as scrap.',
-  args: z.strictObject({}),
+  args: z.strictObject({}).meta({ title: 'Drain' }),
   apply: (asset, _args, twin) => {
     const removed = asset.runtime.purge();
     const units = removed.reduce((sum, item) => sum + item.units, 0);
@@ -88,7 +94,9 @@ export const changeSku: InterventionDefinition<{ product: string }, LineState, L
   name: 'change_sku',
   description:
     'Switches the SKU the line starts making (a product of the run: `product` or one of `products`); units already in the line finish as their own SKU.',
-  args: z.strictObject({ product: z.string().min(1).describe('Product (SKU) name.') }),
+  args: z
+    .strictObject({ product: z.string().min(1).describe('Product (SKU) name.') })
+    .meta({ title: 'Change product (SKU)' }),
   apply: (asset, args) => {
     const line = asset.runtime;
     const products = line.products();

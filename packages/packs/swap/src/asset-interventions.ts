@@ -28,7 +28,9 @@ function refreshSlot(b: BatteryRt, eventType: string): void {
 export const setSoc: BatteryIntervention<{ soc: number }> = {
   name: 'set_soc',
   description: 'Sets the state of charge (0..1), wherever the battery is.',
-  args: z.strictObject({ soc: z.number().min(0).max(1) }),
+  args: z
+    .strictObject({ soc: z.number().min(0).max(1).meta({ title: 'SoC' }) })
+    .meta({ title: 'Set state of charge (SoC)' }),
   apply(asset, args) {
     const b = asset.runtime;
     const net = b.net;
@@ -54,7 +56,7 @@ export const setSoc: BatteryIntervention<{ soc: number }> = {
 export const forceDegradeHealth: BatteryIntervention<{ health: number }> = {
   name: 'force_degrade_health',
   description: 'Lowers the state of health (usable capacity fraction); below end-of-life it is no longer handed out.',
-  args: z.strictObject({ health: z.number().min(0).max(1) }),
+  args: z.strictObject({ health: z.number().min(0).max(1) }).meta({ title: 'Degrade battery health' }),
   apply(asset, args) {
     const b = asset.runtime;
     const net = b.net;
@@ -86,7 +88,7 @@ function requireActive(r: RiderRt, action: string): void {
 export const redirectToStation: VehicleIntervention<{ station_id: string }> = {
   name: 'redirect_to_station',
   description: 'The rider leaves the queue (or changes course) and rides to the given station.',
-  args: z.strictObject({ station_id: z.string() }),
+  args: z.strictObject({ station_id: z.string() }).meta({ title: 'Redirect to another station' }),
   apply(asset, args) {
     const r = asset.runtime;
     const net = r.net;
@@ -114,7 +116,7 @@ export const redirectToStation: VehicleIntervention<{ station_id: string }> = {
 export const cancelTrip: VehicleIntervention<Record<string, never>> = {
   name: 'cancel_trip',
   description: 'The rider gives up the trip now (leaves the queue or stops travelling).',
-  args: z.strictObject({}),
+  args: z.strictObject({}).meta({ title: 'Cancel trip' }),
   apply(asset) {
     const r = asset.runtime;
     const net = r.net;

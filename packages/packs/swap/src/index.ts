@@ -24,3 +24,4 @@ export { socAfter, timeToSoc, drawKw, allocatePower, type ChargeCurve } from './
 export { nextArrival, startSecondOfDay } from './demand.js';
 export { STATION_KPIS, NETWORK_KPIS, BATTERY_KPIS } from './kpis.js';
 export * from './state.js';
+export { stationVerdict, stationPastJudge, type StationStatusInput } from './station-status.js';

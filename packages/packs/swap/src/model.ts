@@ -1,10 +1,11 @@
-import type { Asset, AssetStatus, BuildContext, JsonObject, OutputTable, PackModel } from '@doppel/twin';
+import type { Asset, AssetStatus, BuildContext, JsonObject, OutputTable, PackModel, PastJudge } from '@doppel/twin';
 import type { SwapConfig } from './config.js';
 import { chargingPatch, fillChargers } from './charging-ops.js';
 import { batteryKpis, networkKpis, stationKpis, STATION_KPIS } from './kpis.js';
 import { SwapNetwork } from './network.js';
 import { startArrivals } from './rider-ops.js';
 import { BatteryRt, StationRt } from './runtime.js';
+import { stationPastJudge, stationVerdict } from './station-status.js';
 
 /** The live swap network of one simulation, as the twin core sees it (KPIs, colours, summary). */
 export class SwapModel implements PackModel {
@@ -34,21 +35,25 @@ export class SwapModel implements PackModel {
     return {};
   }
 
-  /**
-   * Grey during outage or maintenance; otherwise the worse of the p95 wait of recent swaps and the wait of the
-   * rider queued longest, against the scenario's thresholds (a station that stopped serving turns red too).
-   */
+  /** The station's colour now, by the one status rule (stationVerdict) that past reads apply too. */
   assetStatus(asset: Asset<JsonObject, unknown>): AssetStatus {
     const st = asset.runtime;
     if (!(st instanceof StationRt)) return 'ok';
-    if (st.status !== 'open') return 'offline';
     const t = this.network.config.status_thresholds;
     const now = this.network.env.now;
     const head = st.peekQueue();
-    const wait = Math.max(st.recent.p95(now, t.window_s), head === null ? 0 : now - head.joinedAt);
-    if (wait >= t.critical_wait_s) return 'critical';
-    if (wait >= t.warning_wait_s) return 'warning';
-    return 'ok';
+    return stationVerdict(
+      {
+        status: st.status,
+        recentP95S: st.recent.p95(now, t.window_s),
+        headWaitS: head === null ? 0 : now - head.joinedAt,
+      },
+      t,
+    );
+  }
+
+  pastJudge(kind: string): PastJudge | undefined {
+    return kind === 'station' ? stationPastJudge(this.network.config.status_thresholds) : undefined;
   }
 
   summary(): JsonObject {

@@ -34,7 +34,7 @@ function triggerOutage(): StationIntervention<{ duration_seconds: number }> {
   return {
     name: 'trigger_outage',
     description: 'Power cut: swaps and charging stop until it ends; riders keep arriving, queue and give up.',
-    args: z.strictObject({ duration_seconds: durationS }),
+    args: z.strictObject({ duration_seconds: durationS }).meta({ title: 'Power cut' }),
     apply(asset, args): InterventionEffect {
       const st = asset.runtime;
       const net = st.net;
@@ -68,7 +68,12 @@ function restockBatteries(): StationIntervention<{ count: number; soc?: number }
   return {
     name: 'restock_batteries',
     description: 'Delivers new batteries to the station (at the given SoC, default the charge target).',
-    args: z.strictObject({ count: z.number().int().min(1).max(1000), soc: z.number().min(0).max(1).optional() }),
+    args: z
+      .strictObject({
+        count: z.number().int().min(1).max(1000),
+        soc: z.number().min(0).max(1).meta({ title: 'SoC' }).optional(),
+      })
+      .meta({ title: 'Restock batteries' }),
     apply(asset, args): InterventionEffect {
       const st = asset.runtime;
       const net = st.net;
@@ -109,7 +114,7 @@ function closeBay(): StationIntervention<{ bay_id: string }> {
   return {
     name: 'close_bay',
     description: 'Closes a swap bay; a swap in progress in it finishes first.',
-    args: z.strictObject({ bay_id: z.string() }),
+    args: z.strictObject({ bay_id: z.string() }).meta({ title: 'Close a bay' }),
     apply(asset, args) {
       const st = asset.runtime;
       const net = st.net;
@@ -128,7 +133,7 @@ function reopenBay(): StationIntervention<{ bay_id: string }> {
   return {
     name: 'reopen_bay',
     description: 'Reopens a closed swap bay.',
-    args: z.strictObject({ bay_id: z.string() }),
+    args: z.strictObject({ bay_id: z.string() }).meta({ title: 'Reopen a bay' }),
     apply(asset, args) {
       const st = asset.runtime;
       const net = st.net;
@@ -151,7 +156,9 @@ function injectFault(): StationIntervention<FaultArgs> {
     description:
       'Breaks one charger for a while: connector_lock_failure (its battery is stuck, no power), charger_offline ' +
       '(its battery goes back to the queue, no power), slow_charging (half power).',
-    args: z.strictObject({ target: z.string(), fault_type: z.enum(FAULT_TYPES), duration_seconds: durationS }),
+    args: z
+      .strictObject({ target: z.string(), fault_type: z.enum(FAULT_TYPES), duration_seconds: durationS })
+      .meta({ title: 'Inject a charger fault' }),
     apply(asset, args): InterventionEffect {
       const st = asset.runtime;
       const net = st.net;
@@ -203,7 +210,7 @@ function setServiceSpeed(): StationIntervention<{ factor: number }> {
   return {
     name: 'set_service_speed',
     description: 'Scales swap speed (2 = swaps take half as long) for swaps that start from now.',
-    args: z.strictObject({ factor: z.number().min(0.1).max(10) }),
+    args: z.strictObject({ factor: z.number().min(0.1).max(10) }).meta({ title: 'Service speed' }),
     apply(asset, args) {
       const st = asset.runtime;
       const net = st.net;
@@ -217,7 +224,7 @@ function setMaintenanceMode(): StationIntervention<{ enabled: boolean }> {
   return {
     name: 'set_maintenance_mode',
     description: 'Maintenance: no new swaps (those in progress finish), queued riders are sent on, arrivals balk.',
-    args: z.strictObject({ enabled: z.boolean() }),
+    args: z.strictObject({ enabled: z.boolean() }).meta({ title: 'Maintenance mode' }),
     apply(asset, args) {
       const st = asset.runtime;
       const net = st.net;
@@ -242,7 +249,7 @@ function setGridPowerLimit(): StationIntervention<{ kw: number }> {
   return {
     name: 'set_grid_power_limit',
     description: 'Changes the power the station may draw; chargers share it from now on.',
-    args: z.strictObject({ kw: z.number().min(0).max(100_000) }),
+    args: z.strictObject({ kw: z.number().min(0).max(100_000) }).meta({ title: 'Grid power limit' }),
     apply(asset, args) {
       const st = asset.runtime;
       const net = st.net;
@@ -265,7 +272,7 @@ function openReserveChargers(): StationIntervention<{ count?: number }> {
   return {
     name: 'open_reserve_chargers',
     description: 'Opens reserve chargers (all by default) so more batteries charge at once.',
-    args: z.strictObject({ count: z.number().int().min(1).optional() }),
+    args: z.strictObject({ count: z.number().int().min(1).optional() }).meta({ title: 'Open reserve chargers' }),
     apply(asset, args) {
       const st = asset.runtime;
       const net = st.net;

@@ -69,7 +69,8 @@ function startSwap(net: SwapNetwork, st: StationRt, bay: BayRt, r: RiderRt, b: B
   st.queueTimeS += wait;
   st.waits.add(wait);
   net.waits.add(wait);
-  st.recent.add(now, wait);
+  // The wait as the ledger records it, so a past instant judged from the ledger gets the live verdict.
+  st.recent.add(now, round4(wait));
   if (arrival === undefined) net.setQueueLength(st, st.queueLength - 1);
   bay.rider = r;
   st.busyBaysTw.set(st.busyBays(), now);

@@ -2,6 +2,7 @@ import type { Environment } from '@doppel/engine';
 import type { z } from 'zod';
 import type { Asset, AssetKindDefinition, AssetStatus, KpiDefinition, TwinModel } from './assets.js';
 import type { JsonObject } from './json.js';
+import type { LedgerEvent } from './ledger.js';
 import type { ResolvedScenario } from './scenario.js';
 
 /** A CSV table a scenario may reference (e.g. demand per station per hour); rows are validated with `row`. */
@@ -26,6 +27,29 @@ export interface OutputTable {
   readonly rows: readonly (readonly (string | number | boolean | null)[])[];
 }
 
+/** An asset's status verdict and KPIs at an instant, as the inspectors and maps show them. */
+export interface AssetJudgement {
+  readonly status: AssetStatus;
+  readonly kpis: Record<string, number>;
+}
+
+/**
+ * How a pack judges assets of one kind at a past instant t, with the rule it applies live: from their states at t
+ * and the ledger records of [t - lookbackS, t]. Past state reads carry the same verdict as the live head had.
+ */
+export interface PastJudge {
+  /** How far back before t the records reach (seconds, inclusive). */
+  readonly lookbackS: number;
+  /** The only event types the judge reads. */
+  readonly eventTypes: readonly string[];
+  /** Each asset of `states` (id → state at t) judged at t; `records` in seq order, of any asset. */
+  judge(
+    t: number,
+    states: ReadonlyMap<string, JsonObject>,
+    records: readonly LedgerEvent[],
+  ): Map<string, AssetJudgement>;
+}
+
 /** The live model a pack builds for one simulation. */
 export interface PackModel {
   /** Network-level KPI values now; counters cumulative since t=0 (the telemetry monitor computes increments). */
@@ -33,6 +57,8 @@ export interface PackModel {
   /** Per-asset KPI values now (for inspectors), optional. */
   assetKpis?(asset: Asset<JsonObject, unknown>): Record<string, number>;
   assetStatus?(asset: Asset<JsonObject, unknown>): AssetStatus;
+  /** The rule of assetStatus (and the KPIs behind it) applied to a past instant, for a kind that has one. */
+  pastJudge?(kind: string): PastJudge | undefined;
   /** Called once at the end of a run (or export), for summary.json; JSON-serialisable. */
   summary?(): JsonObject;
   outputTables?(): readonly OutputTable[];

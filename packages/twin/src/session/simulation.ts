@@ -7,7 +7,7 @@ import type {
 } from '../contracts/interventions.js';
 import type { JsonObject } from '../contracts/json.js';
 import type { LedgerEvent, LedgerHead, LedgerQuery } from '../contracts/ledger.js';
-import type { OutputTable } from '../contracts/pack.js';
+import type { OutputTable, PastJudge } from '../contracts/pack.js';
 import { TwinError, TwinErrorCode } from '../errors.js';
 import { systemClock } from '../ports/clock.js';
 import type { Breakpoint } from './breakpoints.js';
@@ -270,6 +270,11 @@ export class Simulation extends SimulationCore {
 
   assetStatus(id: string): AssetStatus {
     return this.run.model.assetStatus?.(this.asset(id)) ?? 'ok';
+  }
+
+  /** The pack's rule for judging assets of a kind at a past instant, when it has one (see PastJudge). */
+  pastJudge(kind: string): PastJudge | undefined {
+    return this.run.model.pastJudge?.(kind);
   }
 
   telemetry(): readonly TelemetryRow[] {

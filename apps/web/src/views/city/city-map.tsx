@@ -4,10 +4,10 @@ import { formatKpi } from '../../lib/format.js';
 import { extentOf, hitTest, HOME_VIEW, type Extent, type View } from '../../lib/projection.js';
 import {
   ASSET_STATUSES,
-  fallbackStationStatus,
   STATUS_COLOR,
   STATUS_GLYPH,
   STATUS_LABEL,
+  STATUS_TEXT_COLOR,
   type AssetStatus,
 } from '../../lib/scales.js';
 import { drawBasemap, drawMarkers, layoutMarkers, type MarkerInput } from './draw-map.js';
@@ -20,8 +20,14 @@ interface Props {
   readonly onSelect: (id: string | undefined) => void;
 }
 
+/** The pack's verdict, which live and past reads both carry (the UI judges nothing itself). */
 export function stationStatus(a: AssetView): AssetStatus {
-  return a.status ?? fallbackStationStatus(a.state);
+  return a.status ?? 'ok';
+}
+
+/** The wait p95 of the recent window: the figure the pack's verdict is made of, live and past alike. */
+export function recentWaitOf(a: AssetView): number | undefined {
+  return a.kpis?.wait_p95_recent_s;
 }
 
 function num(v: unknown): number {
@@ -137,6 +143,8 @@ export function CityMap({ stations, extent, selectedId, onSelect }: Props): Reac
           if (d !== null && d.moved) return;
           const p = local(e);
           const i = hitTest(layout.xs, layout.ys, layout.radii, markers.length, p.x, p.y);
+          // The inspector opens over the map: a tooltip left from before the click would go stale there.
+          setHovered(-1);
           onSelect(i >= 0 ? stations[i].id : undefined);
         }}
         onPointerLeave={() => setHovered(-1)}
@@ -172,10 +180,8 @@ export function CityMap({ stations, extent, selectedId, onSelect }: Props): Reac
                 <td className="num">{chargedOf(hover)}</td>
               </tr>
               <tr>
-                <th>Wait p95</th>
-                <td className="num">
-                  {hover.kpis?.wait_p95_s !== undefined ? formatKpi(hover.kpis.wait_p95_s, 's') : '—'}
-                </td>
+                <th>Wait p95 (recent)</th>
+                <td className="num">{formatKpi(recentWaitOf(hover), 's')}</td>
               </tr>
             </tbody>
           </table>
@@ -250,7 +256,7 @@ export function CityMap({ stations, extent, selectedId, onSelect }: Props): Reac
 
 export function StatusBadge({ status }: { status: AssetStatus }): ReactNode {
   return (
-    <span className="status-badge" style={{ color: STATUS_COLOR[status] }} data-status={status}>
+    <span className="status-badge" style={{ color: STATUS_TEXT_COLOR[status] }} data-status={status}>
       <span aria-hidden="true">{STATUS_GLYPH[status]}</span>
       {STATUS_LABEL[status]}
     </span>

@@ -11,11 +11,13 @@ import { navigate } from '../../lib/router.js';
 import type { SimSession } from '../../state/use-sim.js';
 import { BranchDialog } from '../branch-dialog.js';
 import { CityMap } from './city-map.js';
+import { NetworkWaitChart } from './network-wait.js';
 import { StationInspector } from './station-inspector.js';
+import { StationList } from './station-list.js';
 
 const STRIP: readonly [string, string, string][] = [
   ['queue_length', 'Queued', 'riders'],
-  ['wait_p95_s', 'Wait p95', 's'],
+  ['wait_p95_recent_s', 'Wait p95 (recent)', 's'],
   ['swaps', 'Swaps', 'swaps'],
   ['reneges', 'Reneges', 'riders'],
   ['charged_availability', 'Availability', 'fraction'],
@@ -32,16 +34,19 @@ export function CityView({ session, assetId }: Props): ReactNode {
   const api = useApi();
   const { sim } = session;
   const [branchAt, setBranchAt] = useState<number | null>(null);
+  const [listOpen, setListOpen] = useState(false);
   const pack = useAsync(() => (sim === undefined ? Promise.resolve(undefined) : api.pack(sim.pack)), [api, sim?.pack]);
   const kpis = useAsync(
     () => (sim === undefined ? Promise.resolve(undefined) : api.kpis(sim.id)),
     [api, sim?.id, sim?.headSeq],
   );
   useInterval(() => kpis.reload(), 1500, sim?.state === 'running');
-  // Scrubbing: network KPIs as of the slider's instant, from the telemetry rows (fetched when scrubbing starts).
+  // The day's telemetry rows: the network wait chart, and network KPIs as of the slider's instant when scrubbing.
+  // Fetched again each time the head crosses a telemetry interval (5 sim minutes by default).
+  const telemetryBucket = sim === undefined ? 0 : Math.floor(sim.simTime / 300);
   const telemetry = useAsync(
-    () => (sim === undefined || !session.historical ? Promise.resolve(undefined) : api.telemetry(sim.id)),
-    [api, sim?.id, session.historical],
+    () => (sim === undefined ? Promise.resolve(undefined) : api.telemetry(sim.id)),
+    [api, sim?.id, telemetryBucket],
   );
   const shownKpis = useMemo(() => {
     if (session.viewTime === null || telemetry.data === undefined || pack.data === undefined) return kpis.data?.values;
@@ -84,7 +89,7 @@ export function CityView({ session, assetId }: Props): ReactNode {
 
   return (
     <div className="sim-frame">
-      <div className="sim-body">
+      <div className={`sim-body${selected !== undefined ? ' with-drawer' : ''}`}>
         <div className="map-area">
           {session.assets === undefined ? (
             <Loading label="Loading stations…" />
@@ -93,45 +98,59 @@ export function CityView({ session, assetId }: Props): ReactNode {
           ) : (
             <CityMap stations={stations} extent={null} selectedId={assetId} onSelect={select} />
           )}
-          <div className="map-overlay top-left" aria-label="Network KPIs">
-            {STRIP.map(([name, label, unit]) => (
-              <div key={name} className="kpi mini" data-kpi={name}>
-                <div className="label">{label}</div>
-                <div className="value">{formatKpi(shownKpis?.[name], unit)}</div>
-              </div>
-            ))}
-          </div>
-          <div className="map-overlay top-right">
-            <input
-              list="station-names"
-              placeholder="Find station…"
-              aria-label="Find station"
-              onChange={(e) => {
-                const v = e.currentTarget.value;
-                const hit = stations.find((s) => s.id === v || s.state.name === v);
-                if (hit !== undefined) select(hit.id);
-              }}
-            />
-            <datalist id="station-names">
-              {stations.map((s) => (
-                <option key={s.id} value={String(s.state.name ?? s.id)} />
+          <div className="map-side">
+            <div className="kpi-strip" role="group" aria-label="Network KPIs">
+              {STRIP.map(([name, label, unit]) => (
+                <div key={name} className="kpi mini" data-kpi={name}>
+                  <div className="label">{label}</div>
+                  <div className="value">{formatKpi(shownKpis?.[name], unit)}</div>
+                </div>
               ))}
-            </datalist>
+            </div>
+            <div className="map-find row">
+              <button
+                type="button"
+                aria-expanded={listOpen}
+                aria-controls="station-list"
+                onClick={() => setListOpen((o) => !o)}
+              >
+                ☰ Station list
+              </button>
+              <input
+                list="station-names"
+                placeholder="Find station…"
+                aria-label="Find station"
+                onChange={(e) => {
+                  const v = e.currentTarget.value;
+                  const hit = stations.find((s) => s.id === v || s.state.name === v);
+                  if (hit !== undefined) select(hit.id);
+                }}
+              />
+              <datalist id="station-names">
+                {stations.map((s) => (
+                  <option key={s.id} value={String(s.state.name ?? s.id)} />
+                ))}
+              </datalist>
+            </div>
+            {telemetry.data !== undefined && (
+              <NetworkWaitChart sim={sim} rows={telemetry.data} markerTime={session.viewTime} />
+            )}
+            {listOpen && <StationList stations={stations} selectedId={assetId} onSelect={(id) => select(id)} />}
+            {sim.state === 'ready' && !session.historical && (
+              <div className="hint panel" role="note">
+                <strong>Try it:</strong> press ▶ (or space) to start the day · type <code>17:45</code> in “Run to” to
+                jump to the evening peak · click a station to inspect it and cut its power · drag the slider back, then
+                “Branch here”.
+              </div>
+            )}
+            {session.historical && (
+              <div className="past-banner" role="status">
+                {session.historyLoading
+                  ? 'Loading the past…'
+                  : 'Showing the past: drag the slider to the right end or press Live'}
+              </div>
+            )}
           </div>
-          {sim.state === 'ready' && !session.historical && (
-            <div className="map-overlay bottom-left hint" role="note">
-              <strong>Try it:</strong> press ▶ (or space) to start the day · type <code>17:45</code> in “Run to” to jump
-              to the evening peak · click a station to inspect it and cut its power · drag the slider back, then “Branch
-              here”.
-            </div>
-          )}
-          {session.historical && (
-            <div className="map-overlay bottom-left past-banner">
-              {session.historyLoading
-                ? 'Loading the past…'
-                : 'Showing the past: drag the slider to the right end or press Live'}
-            </div>
-          )}
           {(session.assetsError !== undefined || session.actionError !== undefined) && (
             <div className="map-overlay bottom-right">
               <ErrorView error={session.actionError ?? session.assetsError} />

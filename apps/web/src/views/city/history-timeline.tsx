@@ -58,8 +58,25 @@ export function HistoryTimeline({
         {markerTime !== null && <div className="hs-marker" style={{ left: pct(markerTime) }} />}
       </div>
       <div className="row faint legend-inline">
-        <span>▮ open</span> <span style={{ color: '#8c929c' }}>▮ outage</span>{' '}
-        <span style={{ color: '#b9bec6' }}>▮ maintenance</span> <span>| event</span>
+        <span>
+          <span style={{ color: STATUS_FILL.open }} aria-hidden="true">
+            ▮
+          </span>{' '}
+          open
+        </span>{' '}
+        <span>
+          <span style={{ color: STATUS_FILL.outage }} aria-hidden="true">
+            ▮
+          </span>{' '}
+          outage
+        </span>{' '}
+        <span>
+          <span style={{ color: STATUS_FILL.maintenance }} aria-hidden="true">
+            ▮
+          </span>{' '}
+          maintenance
+        </span>{' '}
+        <span>| event</span>
       </div>
       {notable.length === 0 ? (
         <p className="faint">Nothing notable yet: no faults, outages or interventions.</p>

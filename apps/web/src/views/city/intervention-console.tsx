@@ -12,14 +12,16 @@ import {
 } from '../../api/types.js';
 import { ErrorView } from '../../components/states.js';
 import { SchemaForm } from '../../components/schema-form-view.js';
-import { atLocalClock } from '../../lib/clock-time.js';
-import { formatDuration, simClock } from '../../lib/format.js';
-import type { FormIssue } from '../../lib/schema-form.js';
+import { clockLabel, resolveClockEntry } from '../../lib/clock-time.js';
+import { formatDuration } from '../../lib/format.js';
+import { interventionTitle, type FormIssue } from '../../lib/schema-form.js';
 
 interface Props {
   readonly sim: SimSummary;
   readonly asset: AssetView;
   readonly kindInfo: AssetKindInfo | undefined;
+  /** Whether the asset is in maintenance now (from its ledger: an outage hides it in the state's status). */
+  readonly maintenance?: boolean;
   /** Called after an intervention was accepted, so the views refresh. */
   readonly onApplied: () => void;
 }
@@ -40,7 +42,7 @@ const STATUS_CLASS: Record<string, string> = {
  * The Intervention Console: the seed's three controls first (power cut, service speed, maintenance), then a form
  * for every intervention the pack declares for this kind of asset, applied now or at a time; then the log.
  */
-export function InterventionConsole({ sim, asset, kindInfo, onApplied }: Props): ReactNode {
+export function InterventionConsole({ sim, asset, kindInfo, maintenance = false, onApplied }: Props): ReactNode {
   const api = useApi();
   const [when, setWhen] = useState<'now' | 'at'>('now');
   const [atClock, setAtClock] = useState('');
@@ -58,15 +60,13 @@ export function InterventionConsole({ sim, asset, kindInfo, onApplied }: Props):
     setError(undefined);
     let at: number | undefined;
     if (when === 'at') {
-      const t = atLocalClock(sim, sim.simTime, atClock);
-      if (t === null) {
+      const entry = resolveClockEntry(sim, sim.simTime, atClock, true);
+      if (!entry.ok) {
         setErrorAction(action);
-        setError(
-          new ApiProblem('Give the time as HH:MM', 'DOPPEL_ERR_UI_TIME', 0, [{ path: 'at', message: 'must be HH:MM' }]),
-        );
+        setError(new ApiProblem(entry.message, 'DOPPEL_ERR_UI_TIME', 0, [{ path: 'at', message: entry.message }]));
         return;
       }
-      at = t;
+      at = entry.t;
     }
     const input: InterventionInput = { kind: asset.kind, assetId: asset.id, action, args, at };
     setBusy(true);
@@ -75,7 +75,7 @@ export function InterventionConsole({ sim, asset, kindInfo, onApplied }: Props):
       // A domain refusal ("no charger charger_99") is a FAILED record, not an HTTP error: show it where it was asked.
       if (record.status === 'FAILED') {
         setErrorAction(action);
-        setError(new ApiProblem(record.reason ?? `${action} failed`, 'DOPPEL_ERR_INTERVENTION_FAILED', 422));
+        setError(new ApiProblem(record.reason ?? `${titleOf(action)} failed`, 'DOPPEL_ERR_INTERVENTION_FAILED', 422));
       }
       onApplied();
       log.reload();
@@ -87,8 +87,9 @@ export function InterventionConsole({ sim, asset, kindInfo, onApplied }: Props):
     }
   };
 
-  const maintenance = state.status === 'maintenance';
   const defs = kindInfo?.interventions ?? [];
+  const titles = new Map(defs.map((d) => [d.name, interventionTitle(d.name, d.schema)]));
+  const titleOf = (name: string): string => titles.get(name) ?? interventionTitle(name, undefined);
   const has = (name: string): boolean => defs.some((d) => d.name === name);
   const chargerIds = Array.isArray(state.chargers)
     ? state.chargers.flatMap((c) =>
@@ -179,7 +180,7 @@ export function InterventionConsole({ sim, asset, kindInfo, onApplied }: Props):
                 aria-checked={maintenance}
                 checked={maintenance}
                 disabled={busy || finished}
-                onChange={(e) => void apply('set_maintenance_mode', { enabled: e.currentTarget.checked })}
+                onChange={() => void apply('set_maintenance_mode', { enabled: !maintenance })}
               />
               Maintenance mode {maintenance ? <span className="tag">on</span> : <span className="tag">off</span>}
             </label>
@@ -187,7 +188,7 @@ export function InterventionConsole({ sim, asset, kindInfo, onApplied }: Props):
         </div>
       )}
       {error !== undefined && errorAction !== undefined && openForm !== errorAction && (
-        <ErrorView error={error} title={errorAction} />
+        <ErrorView error={error} title={titleOf(errorAction)} />
       )}
 
       <h3>All interventions</h3>
@@ -201,7 +202,7 @@ export function InterventionConsole({ sim, asset, kindInfo, onApplied }: Props):
               aria-expanded={openForm === d.name}
               onClick={() => setOpenForm(openForm === d.name ? null : d.name)}
             >
-              {openForm === d.name ? '▾' : '▸'} <code>{d.name}</code>
+              <span aria-hidden="true">{openForm === d.name ? '▾' : '▸'}</span> {titleOf(d.name)}
             </button>
             <span className="faint iv-desc">{d.description}</span>
             {openForm === d.name && (
@@ -209,7 +210,7 @@ export function InterventionConsole({ sim, asset, kindInfo, onApplied }: Props):
                 <SchemaForm
                   idPrefix={`iv-${asset.id}-${d.name}`}
                   schema={d.schema}
-                  submitLabel={`Apply ${d.name}`}
+                  submitLabel={`Apply: ${titleOf(d.name)}`}
                   disabled={busy || finished}
                   serverIssues={errorAction === d.name ? issuesOf(error) : []}
                   suggestions={{ target: chargerIds, bay_id: bayIds }}
@@ -226,6 +227,7 @@ export function InterventionConsole({ sim, asset, kindInfo, onApplied }: Props):
       <InterventionLog
         items={mine}
         sim={sim}
+        titleOf={titleOf}
         loading={log.loading && log.data === undefined}
         error={log.error}
         onCancel={async (id) => {
@@ -245,12 +247,15 @@ export function InterventionConsole({ sim, asset, kindInfo, onApplied }: Props):
 export function InterventionLog({
   items,
   sim,
+  titleOf,
   loading,
   error,
   onCancel,
 }: {
   items: readonly InterventionView[];
   sim: SimSummary;
+  /** Human title of an action (from the pack's schema). */
+  titleOf: (action: string) => string;
   loading: boolean;
   error: unknown;
   onCancel?: (id: string) => void;
@@ -270,15 +275,14 @@ export function InterventionLog({
       <tbody>
         {[...items].reverse().map((i) => (
           <tr key={i.id} data-testid={`iv-${i.id}`}>
-            <td className="num">{simClock(sim.startIso, i.effectiveAt, sim.timeZone).time.slice(0, 5)}</td>
+            <td className="num">{clockLabel(sim, i.effectiveAt)}</td>
             <td>
-              <code>{i.action}</code>
+              <span title={i.action}>{titleOf(i.action)}</span>
               <div className="faint">
                 {Object.entries(i.args)
                   .map(([k, v]) => `${k}=${typeof v === 'object' ? JSON.stringify(v) : String(v)}`)
                   .join(' ')}
-                {i.endsAt !== undefined &&
-                  ` · until ${simClock(sim.startIso, i.endsAt, sim.timeZone).time.slice(0, 5)}`}
+                {i.endsAt !== undefined && ` · until ${clockLabel(sim, i.endsAt)}`}
                 {i.endsAt !== undefined && ` (${formatDuration(i.endsAt - i.effectiveAt)})`}
               </div>
               {i.reason !== undefined && <div className="field-error">{i.reason}</div>}
@@ -289,7 +293,7 @@ export function InterventionLog({
                 <button
                   type="button"
                   className="ghost"
-                  aria-label={`Cancel ${i.action} ${i.id}`}
+                  aria-label={`Cancel ${titleOf(i.action)} ${i.id}`}
                   onClick={() => onCancel(i.id)}
                 >
                   Cancel

@@ -2,11 +2,12 @@ import { useMemo, useState, type ReactNode } from 'react';
 import type { AssetKindInfo, AssetView, LedgerEvent, SimSummary } from '../../api/types.js';
 import { ErrorView, Loading } from '../../components/states.js';
 import { VirtualList } from '../../components/virtual-list.js';
+import { clockLabel } from '../../lib/clock-time.js';
 import { formatKpi, simClock } from '../../lib/format.js';
 import { describeEvent, eventCategory, p95 } from '../../lib/station-series.js';
 import { useAssetLedger } from '../../state/use-asset-ledger.js';
 import type { SimSession } from '../../state/use-sim.js';
-import { chargedOf, StatusBadge, stationStatus } from './city-map.js';
+import { chargedOf, recentWaitOf, StatusBadge, stationStatus } from './city-map.js';
 import { InterventionConsole } from './intervention-console.js';
 import { StationCharts } from './station-charts.js';
 import { HistoryTimeline } from './history-timeline.js';
@@ -14,7 +15,7 @@ import { HistoryTimeline } from './history-timeline.js';
 const HEADER_KPIS: readonly [string, string, string][] = [
   ['queue_length', 'Queue', 'riders'],
   ['charged_batteries', 'Charged', 'batteries'],
-  ['wait_p95_s', 'Wait p95', 's'],
+  ['wait_p95_recent_s', 'Wait p95 (recent)', 's'],
   ['swaps', 'Swaps', 'swaps'],
   ['reneges', 'Reneges', 'riders'],
   ['power_draw_kw', 'Power', 'kW'],
@@ -32,6 +33,20 @@ export function kpisFromEvents(events: readonly LedgerEvent[], t: number): Recor
     else if (e.eventType === 'SWAP_STARTED' && typeof e.meta?.wait_time_s === 'number') waits.push(e.meta.wait_time_s);
   }
   return { swaps, reneges, wait_p95_s: p95(waits) };
+}
+
+/**
+ * Whether maintenance mode is on at t, from the asset's own maintenance events: during an outage the state's status
+ * says "outage" and hides it. Without such events, the state's status is all there is.
+ */
+export function maintenanceAt(events: readonly LedgerEvent[], t: number, stateStatus: unknown): boolean {
+  let on: boolean | undefined;
+  for (const e of events) {
+    if (e.simTime > t) break;
+    if (e.eventType === 'MAINTENANCE_STARTED') on = true;
+    else if (e.eventType === 'MAINTENANCE_ENDED') on = false;
+  }
+  return on ?? stateStatus === 'maintenance';
 }
 
 interface Props {
@@ -69,6 +84,7 @@ export function StationInspector({ session, sim, asset, kindInfo, onClose }: Pro
     () => (viewTime === null ? (asset.kpis ?? {}) : kpisFromEvents(events, viewTime)),
     [viewTime, asset.kpis, events],
   );
+  const maintenance = maintenanceAt(events, viewTime ?? Infinity, asset.state.status);
   const value = (name: string): number | undefined =>
     name === 'queue_length' && typeof asset.state.queue_length === 'number'
       ? asset.state.queue_length
@@ -76,7 +92,9 @@ export function StationInspector({ session, sim, asset, kindInfo, onClose }: Pro
         ? chargedOf(asset)
         : name === 'power_draw_kw' && typeof asset.state.power_draw_kw === 'number'
           ? asset.state.power_draw_kw
-          : k[name];
+          : name === 'wait_p95_recent_s'
+            ? recentWaitOf(asset)
+            : k[name];
 
   return (
     <aside className="drawer" aria-label={`Station inspector: ${String(asset.state.name ?? asset.id)}`}>
@@ -87,11 +105,10 @@ export function StationInspector({ session, sim, asset, kindInfo, onClose }: Pro
             <StatusBadge status={status} />
             <span className="tag">{asset.id}</span>
             <span className="tag">{String(asset.state.status ?? '')}</span>
+            {maintenance && asset.state.status !== 'maintenance' && <span className="tag">maintenance</span>}
             {session.historical && (
               <span className="tag">
-                {session.historyLoading
-                  ? 'loading…'
-                  : `as of ${simClock(sim.startIso, viewTime ?? 0, sim.timeZone).time.slice(0, 5)}`}
+                {session.historyLoading ? 'loading…' : `as of ${clockLabel(sim, viewTime ?? 0)}`}
               </span>
             )}
           </div>
@@ -123,6 +140,7 @@ export function StationInspector({ session, sim, asset, kindInfo, onClose }: Pro
           </div>
         </div>
       </div>
+      <StationCharts sim={sim} events={events} markerTime={viewTime} />
       <div className="drawer-cols">
         <section className="feed" aria-label="Live feed">
           <div className="row feed-head">
@@ -161,9 +179,14 @@ export function StationInspector({ session, sim, asset, kindInfo, onClose }: Pro
           <h3 className="sub">Asset history</h3>
           <HistoryTimeline sim={sim} events={events} markerTime={viewTime} onSeek={(t) => session.setViewTime(t)} />
         </section>
-        <InterventionConsole sim={sim} asset={asset} kindInfo={kindInfo} onApplied={() => session.refresh()} />
+        <InterventionConsole
+          sim={sim}
+          asset={asset}
+          kindInfo={kindInfo}
+          maintenance={maintenanceAt(events, Infinity, asset.state.status)}
+          onApplied={() => session.refresh()}
+        />
       </div>
-      <StationCharts sim={sim} events={events} markerTime={viewTime} />
     </aside>
   );
 }
