@@ -3,10 +3,10 @@
  * Debian's Chromium through playwright-core, screenshots, and an axe-core audit of the page.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
-import { createRequire } from 'node:module';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import axe from 'axe-core';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { startServer, type RunningServer } from '@doppel/server';
 
@@ -104,7 +104,8 @@ export async function startRig(viewport = { width: 1280, height: 800 }): Promise
   };
 }
 
-const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+/** axe-core's whole source, as the page gets it. */
+const AXE_SOURCE: string = axe.source;
 
 /** One axe-core finding, reduced to what a failing assertion should show. */
 export interface AxeViolation {
@@ -136,15 +137,5 @@ export async function axeViolations(page: Page): Promise<AxeViolation[]> {
 export async function apiGet<T>(rig: BrowserRig, path: string): Promise<T> {
   const res = await fetch(`${rig.server.url}${path}`, { headers: { authorization: `Bearer ${rig.key}` } });
   if (!res.ok) throw new Error(`GET ${path}: ${res.status} ${await res.text()}`);
-  return (await res.json()) as T;
-}
-
-export async function apiPost<T>(rig: BrowserRig, path: string, body: unknown): Promise<T> {
-  const res = await fetch(`${rig.server.url}${path}`, {
-    method: 'POST',
-    headers: { authorization: `Bearer ${rig.key}`, 'content-type': 'application/json' },
-    body: JSON.stringify(body),
-  });
-  if (!res.ok) throw new Error(`POST ${path}: ${res.status} ${await res.text()}`);
   return (await res.json()) as T;
 }
