@@ -56,7 +56,7 @@ async function open(dataDir: string, clock: ManualClock, input: ServerConfigInpu
     await built.app.close();
   };
   cleanups.push(close);
-  const api = async <T>(key: string, method: 'GET' | 'POST', url: string, payload?: object): Promise<T> => {
+  const api = async <T>(key: string, method: 'GET' | 'POST' | 'PATCH', url: string, payload?: object): Promise<T> => {
     const response = await built.app.inject({ method, url, headers: { authorization: `Bearer ${key}` }, payload });
     if (response.statusCode >= 400) throw new Error(`${method} ${url}: ${response.statusCode} ${response.body}`);
     return response.json() as T;
@@ -96,7 +96,7 @@ function expectTiled(accepted: readonly ReceivedAttempt[], head: number): void {
   expect(new Set(seqs).size).toBe(seqs.length);
 }
 
-describe('webhook delivery (durable outbox, derived ids, retries on a clock)', () => {
+describe('webhook delivery (durable outbox, derived ids, retries on a clock)', { timeout: 90_000 }, () => {
   it('loses nothing through a one-hour receiver outage, retrying under the same ids', async () => {
     const receiver = await startWebhookReceiver();
     cleanups.push(() => receiver.close());
@@ -259,6 +259,53 @@ describe('webhook delivery (durable outbox, derived ids, retries on a clock)', (
     expect(after.slice(0, noticesBefore.length)).toEqual(noticesBefore);
   });
 
+  it('delivers the events after a rewind as new ones, under ids of the new timeline', async () => {
+    const receiver = await startWebhookReceiver();
+    cleanups.push(() => receiver.close());
+    const clock = new ManualClock(START);
+    const { built, api } = await open(tempDir(), clock);
+    const { key } = built.context.catalog.createAccount('ops');
+    const sim = await api<{ id: string }>(key, 'POST', '/api/v1/simulations', { example: 'evening-peak' });
+    const hook = await api<{ id: string }>(key, 'POST', '/api/v1/webhooks', {
+      url: receiver.url,
+      eventTypes: ['*'],
+      simulationId: sim.id,
+    });
+    const delivered = (suffix: string) =>
+      waitFor(`delivered up to ${suffix}`, async () => {
+        const list = await api<Delivery[]>(key, 'GET', `/api/v1/webhooks/${hook.id}/deliveries?limit=1000`);
+        return list.some((d) => d.id.endsWith(suffix)) && list.every((d) => d.status === 'delivered');
+      });
+    const one = await api<{ headSeq: number }>(key, 'POST', `/api/v1/simulations/${sim.id}/run-until`, { t: 1200 });
+    await delivered(`-${one.headSeq}`);
+    const rewound = await api<{ headSeq: number }>(key, 'POST', `/api/v1/simulations/${sim.id}/rewind`, { t: 600 });
+    expect(rewound.headSeq).toBeLessThan(one.headSeq);
+    await api(key, 'PATCH', `/api/v1/simulations/${sim.id}/assets/station/station_01`, {
+      action: 'trigger_outage',
+      duration_seconds: 300,
+    });
+    const two = await api<{ headSeq: number }>(key, 'POST', `/api/v1/simulations/${sim.id}/run-until`, { t: 1200 });
+    await delivered(`-${two.headSeq}`);
+    await waitFor('the new timeline delivered', async () =>
+      receiver
+        .accepted()
+        .some((a) => a.id.startsWith(`msg_${sim.id}_${hook.id}_r1_`) && a.id.endsWith(`-${two.headSeq}`)),
+    );
+
+    const bodies = receiver.accepted().map((a) => JSON.parse(a.body) as Body & { id: string });
+    const oldTimeline = receiver.accepted().filter((a) => !a.id.includes('_r1_'));
+    const newTimeline = receiver.accepted().filter((a) => a.id.includes('_r1_'));
+    expectTiled(oldTimeline, one.headSeq);
+    const ranges = newTimeline
+      .map((a) => JSON.parse(a.body) as Body)
+      .filter((body) => body.stream === 'ledger')
+      .sort((a, b) => a.from - b.from);
+    expect(ranges[0].from).toBe(rewound.headSeq + 1);
+    expect(ranges[ranges.length - 1].to).toBe(two.headSeq);
+    for (let i = 1; i < ranges.length; i++) expect(ranges[i].from).toBe(ranges[i - 1].to + 1);
+    expect(bodies.every((body) => body.id.startsWith(`msg_${sim.id}_${hook.id}_`))).toBe(true);
+  });
+
   it('shows failed deliveries after the last retry and sends them again, same ids, on redeliver', async () => {
     const receiver = await startWebhookReceiver();
     cleanups.push(() => receiver.close());
@@ -315,5 +362,9 @@ describe('webhook delivery (durable outbox, derived ids, retries on a clock)', (
       code: 'DOPPEL_ERR_VALIDATION',
       issues: [{ path: 'body.deliveryIds[1]', found: 'msg_nope' }],
     });
+    const spec = (await built.app.inject({ method: 'GET', url: '/openapi.json' })).json() as {
+      paths: Record<string, Record<string, { requestBody?: unknown }>>;
+    };
+    expect(spec.paths['/api/v1/webhooks/{webhookId}/redeliver'].post.requestBody).toBeDefined();
   });
 });
