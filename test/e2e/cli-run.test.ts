@@ -135,6 +135,17 @@ describe('doppel run', () => {
     expect(result.stderr).not.toMatch(/\n\s+at /);
   });
 
+  it('refuses a scenario in debug mode: its pauses need the server to be acknowledged', () => {
+    const dir = tempDir('debug');
+    const scenario = join(dir, 'city-10-debug.yaml');
+    writeFileSync(scenario, readFileSync(city10, 'utf8').replace(/^seed:/m, 'debug_mode: true\nseed:'));
+    const result = doppel(['run', scenario, '--out', join(dir, 'out')]);
+    expect(result.status).toBe(2);
+    expect(result.stderr).toContain('debug_mode pauses the run after every 15m of sim time');
+    expect(result.stderr).toContain('POST /api/v1/simulations/{id}/ack');
+    expect(result.stderr).not.toMatch(/\n\s+at /);
+  });
+
   it.each([
     [['run', 'missing.yaml'], 'scenario file not found'],
     [['run', city10, '--seed', 'abc'], '--seed: expected an integer'],

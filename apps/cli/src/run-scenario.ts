@@ -7,6 +7,7 @@ import { builtinPacks } from './packs.js';
 import { ProgressBar } from './progress.js';
 import { formatSummary } from './summary-print.js';
 import type { InterventionLogEntry } from '@doppel/twin';
+import { UserError } from './user-error.js';
 
 export interface RunScenarioOptions {
   readonly seed?: number;
@@ -17,6 +18,20 @@ export interface RunScenarioOptions {
   readonly interventionLog?: readonly InterventionLogEntry[];
 }
 
+/**
+ * Debug mode pauses after every chunk until someone acknowledges: a command-line run has nobody to ask, so it
+ * refuses the scenario (exit code 2) instead of stopping at the first pause.
+ */
+function refuseDebugMode(scenario: ResolvedScenario): void {
+  if (scenario.debugChunkS === undefined) return;
+  throw new UserError(
+    `${scenario.name}: debug_mode pauses the run after every ${formatDuration(scenario.debugChunkS)} of sim time ` +
+      'until someone acknowledges, which needs the server: run `doppel serve`, create the simulation ' +
+      '(POST /api/v1/simulations) and acknowledge each pause (POST /api/v1/simulations/{id}/ack, or the Continue ' +
+      'button), or remove debug_mode from the scenario to run it here.',
+  );
+}
+
 export interface RunScenarioResult {
   readonly summary: RunSummary;
   readonly outDir: string | null;
@@ -24,6 +39,7 @@ export interface RunScenarioResult {
 
 /** Runs a resolved scenario to its horizon, recording the ledger in SQLite, and exports the run's outputs. */
 export async function runScenario(scenario: ResolvedScenario, options: RunScenarioOptions): Promise<RunScenarioResult> {
+  refuseDebugMode(scenario);
   let tempDb: string | null = null;
   let store: ThreadedSqliteLedgerStore | null = null;
   if (options.outDir !== null) {

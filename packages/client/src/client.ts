@@ -14,6 +14,7 @@ import type {
   JsonObject,
   KpiSnapshot,
   SimulationEvent,
+  RunOptions,
   LedgerQuery,
   PackDescription,
   Problem,
@@ -123,8 +124,9 @@ export class DoppelClient {
   getSimulation = (id: string): Promise<Simulation> => this.request('GET', sim(id));
   deleteSimulation = (id: string): Promise<void> => this.request('DELETE', sim(id));
   /** Starts a paced run (returns at once); speed in sim seconds per wall second, null/omitted = max. */
-  run = (id: string, options: { speed?: number | null; until?: number } = {}): Promise<Simulation> =>
-    this.request('POST', `${sim(id)}/run`, options);
+  run = (id: string, options: RunOptions = {}): Promise<Simulation> => this.request('POST', `${sim(id)}/run`, options);
+  /** Acknowledges a debug mode pause (`simulation.debug.awaitingAck`): the paused run continues. */
+  ack = (id: string): Promise<Simulation> => this.request('POST', `${sim(id)}/ack`, {});
   pause = (id: string): Promise<Simulation> => this.request('POST', `${sim(id)}/pause`, {});
   resume = (id: string): Promise<Simulation> => this.request('POST', `${sim(id)}/resume`, {});
   setSpeed = (id: string, speed: number | null): Promise<Simulation> =>

@@ -32,8 +32,30 @@ export interface Simulation {
     readonly simTime: number;
     readonly eventsProcessed: number;
   } | null;
+  /** Debug mode (seed 000 §3), null when off: while `awaitingAck`, the run waits for `ack()` (a Continue button). */
+  readonly debug: DebugState | null;
   readonly createdAt: string;
   readonly scenarioSha256: string;
+}
+
+export interface DebugState {
+  /** Sim seconds per chunk; null when debug mode was turned off while a pause waits. */
+  readonly chunkS: number | null;
+  /** Paused after a chunk until `ack()`. */
+  readonly awaitingAck: boolean;
+  /** Sim time of the pause waiting for acknowledgement, else null. */
+  readonly pausedAt: number | null;
+}
+
+/** `debug_mode` on a run: true = chunks of 15 minutes, { chunk: "5m" } another size, false = off. */
+export type DebugModeInput = boolean | { readonly chunk?: string | number };
+
+export interface RunOptions {
+  /** Sim seconds per wall second; null/omitted = as fast as possible. */
+  readonly speed?: number | null;
+  readonly until?: number;
+  /** Debug mode for this and later runs (absent: unchanged, the scenario's `debug_mode`). */
+  readonly debug_mode?: DebugModeInput;
 }
 
 export interface CreateSimulationInput {

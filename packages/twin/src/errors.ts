@@ -19,6 +19,8 @@ export const TwinErrorCode = {
   SimulationFailed: 'DOPPEL_ERR_SIMULATION_FAILED',
   /** The operation does not fit the simulation's current status (e.g. stepping while a paced run is going on). */
   SimulationBusy: 'DOPPEL_ERR_SIMULATION_BUSY',
+  /** Debug mode paused the run after a chunk: acknowledge (POST …/ack) before it runs on. */
+  AwaitingAck: 'DOPPEL_ERR_AWAITING_ACK',
   LedgerCorrupt: 'DOPPEL_ERR_LEDGER_CORRUPT',
   LedgerGap: 'DOPPEL_ERR_LEDGER_GAP',
   UnknownSimulation: 'DOPPEL_ERR_UNKNOWN_SIMULATION',

@@ -181,6 +181,31 @@ describe('single scenario file', () => {
     });
   });
 
+  test('debug_mode: true is chunks of 15 minutes, { chunk } another size, absent or false is off', () => {
+    const load = (extra: string) =>
+      loadScenarioText(
+        `doppel: 1\npack: swap\nduration: 2h\nseed: 1\nswap: { stations: [{ id: a, bays: 1 }] }\n${extra}`,
+        {
+          packs,
+          fileName: 'debug.yaml',
+        },
+      );
+    expect(load('debug_mode: true\n').debugChunkS).toBe(900);
+    expect(load('debug_mode: { chunk: 5m }\n').debugChunkS).toBe(300);
+    expect(load('debug_mode: {}\n').debugChunkS).toBe(900);
+    const off = load('debug_mode: false\n');
+    expect('debugChunkS' in off).toBe(false);
+    expect(off.sha256).toBe(load('').sha256);
+    for (const bad of ['debug_mode: { chunk: soon }\n', 'debug_mode: { chunk: 0s }\n', 'debug_mode: yes please\n']) {
+      expect(() => load(bad), bad).toThrow(ScenarioError);
+    }
+    try {
+      load('debug_mode: { chunk: soon }\n');
+    } catch (error) {
+      expect((error as ScenarioError).issues[0]).toMatchObject({ path: 'debug_mode.chunk', line: 6 });
+    }
+  });
+
   test('JSON text with inline input rows (API bodies)', () => {
     const body = JSON.stringify({
       doppel: 1,

@@ -59,6 +59,14 @@ export const simulationView = z
     breakpoint: z
       .object({ id: z.string(), expression: z.string(), simTime: z.number(), eventsProcessed: z.number() })
       .nullable(),
+    debug: z
+      .object({
+        chunkS: z.number().nullable().describe('Sim seconds per chunk; null when turned off while a pause waits'),
+        awaitingAck: z.boolean().describe('Paused after a chunk: POST …/ack continues'),
+        pausedAt: z.number().nullable().describe('Sim time of the pause waiting for acknowledgement'),
+      })
+      .nullable()
+      .describe('Debug mode (seed 000 §3); null when off'),
     createdAt: z.string(),
     scenarioSha256: z.string(),
   })

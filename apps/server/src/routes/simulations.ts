@@ -1,3 +1,4 @@
+import { DEBUG_CHUNK_DEFAULT, debugModeChunkS } from '@doppel/twin';
 import { z } from 'zod';
 import { principalOf } from '../http/auth.js';
 import type { App } from '../http/types.js';
@@ -104,12 +105,27 @@ export function simulationRoutes(app: App, ctx: ServerContext): void {
     .optional()
     .describe('Sim seconds per wall second (1 = real time, 60 = a minute per second); null = as fast as possible');
 
+  const debugMode = z
+    .union([z.boolean(), z.strictObject({ chunk: z.union([z.string(), z.number().positive()]).optional() })])
+    .optional()
+    .describe(
+      `Debug mode for this and later runs: true = pause after every ${DEBUG_CHUNK_DEFAULT} of sim time until POST …/ack; { chunk: "5m" } = another chunk; false = off; absent = as before (the scenario's debug_mode)`,
+    );
   control(
     'run',
     'Start (or continue) a paced run; returns at once',
-    z.strictObject({ speed, until: z.number().min(0).optional() }).default({}),
+    z.strictObject({ speed, until: z.number().min(0).optional(), debug_mode: debugMode }).default({}),
     async (simId, body) => {
-      await ctx.manager.call(simId, 'play', { factor: body.speed ?? null, until: body.until });
+      const debug = body.debug_mode === undefined ? undefined : debugModeChunkS(body.debug_mode);
+      await ctx.manager.call(simId, 'play', { factor: body.speed ?? null, until: body.until, debug });
+    },
+  );
+  control(
+    'ack',
+    'Acknowledge a debug mode pause: the ledger records it (DEBUG_ACKNOWLEDGED) and the paused run continues',
+    z.strictObject({}).default({}),
+    async (simId) => {
+      await ctx.manager.call(simId, 'ack', {});
     },
   );
   control('pause', 'Pause a running simulation', z.strictObject({}).default({}), async (simId) => {

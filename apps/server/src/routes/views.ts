@@ -25,6 +25,8 @@ export function simulationView(row: SimulationRow, live: SimInfo | null) {
     error: failed ? row.error : (live?.error ?? row.error),
     /** The breakpoint the simulation stopped at, while it stands there. */
     breakpoint: live?.breakpoint ?? null,
+    /** Debug mode while the simulation runs in a worker: `awaitingAck` shows the Continue button. */
+    debug: live?.debug ?? null,
     createdAt: row.created_at,
     scenarioSha256: scenario.sha256 ?? '',
   } as const;

@@ -373,6 +373,7 @@ export class SimulationManager {
       playing: false,
       eventsProcessed: info?.eventsProcessed ?? 0,
       breakpoint: null,
+      debug: null,
       error: error.message,
     };
     for (const listener of this.listeners) {

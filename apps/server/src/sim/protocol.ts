@@ -1,6 +1,7 @@
 import type {
   Breakpoint,
   BreakpointHit,
+  DebugState,
   InterventionLogEntry,
   InterventionRecord,
   InterventionRequest,
@@ -45,6 +46,8 @@ export interface SimInfo {
   readonly playing: boolean;
   readonly eventsProcessed: number;
   readonly breakpoint: BreakpointHit | null;
+  /** Debug mode (null when off): chunk size and whether a pause waits for POST …/ack. */
+  readonly debug: DebugState | null;
   readonly error: string | null;
 }
 
@@ -59,7 +62,10 @@ export interface AssetView {
 /** Requests the host makes of a worker, with their answers. */
 export interface WorkerOps {
   info: { args: Record<string, never>; result: SimInfo };
-  play: { args: { factor: number | null; until?: number }; result: SimInfo };
+  /** `debug`: debug mode's chunk in sim seconds for this and later runs, null = off, absent = unchanged. */
+  play: { args: { factor: number | null; until?: number; debug?: number | null }; result: SimInfo };
+  /** Acknowledges a debug pause; a run that debug mode paused goes on towards its target. */
+  ack: { args: Record<string, never>; result: SimInfo };
   runUntil: { args: { t: number }; result: StopInfo };
   step: { args: { events: number } | { dt: number }; result: StopInfo };
   pause: { args: Record<string, never>; result: SimInfo };

@@ -107,6 +107,7 @@ function info(): SimInfo {
     playing: sim.playing,
     eventsProcessed: sim.eventsProcessed,
     breakpoint: sim.breakpointHit,
+    debug: sim.debug,
     error: failedMessage ?? sim.error?.message ?? null,
   };
 }
@@ -143,12 +144,17 @@ function failOnBudget(): void {
 }
 
 async function play(factor: number | null, until?: number): Promise<StopInfo> {
+  assertNotAwaitingAck(); // a refused run keeps the continuation of the paused one
   runStartEvents = sim.eventsProcessed;
   speed = factor;
+  debugContinuation = null;
   const run = sim.play({ factor: factor ?? Infinity, until, sliceEvents: init.sliceEvents });
   playRun = run;
   try {
-    return await run;
+    const stop = await run;
+    // Debug mode ended a chunk: the acknowledgement continues this run towards its target.
+    if (stop.reason === 'debug') debugContinuation = { factor, until };
+    return stop;
   } finally {
     if (playRun === run) playRun = null;
     failOnBudget();
@@ -165,6 +171,18 @@ async function stopPlaying(): Promise<void> {
   await run.catch(() => undefined);
 }
 
+/** The run a debug pause interrupted, continued by the acknowledgement (POST …/ack). */
+let debugContinuation: { readonly factor: number | null; readonly until: number | undefined } | null = null;
+
+function assertNotAwaitingAck(): void {
+  if (sim.debug?.awaitingAck !== true) return;
+  throw new TwinError(
+    TwinErrorCode.AwaitingAck,
+    `Simulation ${sim.id} is paused by debug mode at ${sim.now} s: acknowledge (POST /api/v1/simulations/${sim.id}/ack) to continue`,
+    { simId: sim.id, pausedAt: sim.now },
+  );
+}
+
 function assertAlive(): void {
   if (failedMessage !== null) {
     throw new TwinError(TwinErrorCode.SimulationFailed, `Simulation ${sim.id} has failed: ${failedMessage}`);
@@ -177,8 +195,9 @@ type Handler<K extends keyof WorkerOps> = (
 
 const handlers: { [K in keyof WorkerOps]: Handler<K> } = {
   info: () => info(),
-  play: ({ factor, until }) => {
+  play: ({ factor, until, debug }) => {
     assertAlive();
+    if (debug !== undefined) sim.setDebugMode(debug);
     if (sim.playing) {
       sim.setSpeed(factor ?? Infinity);
       speed = factor;
@@ -192,6 +211,7 @@ const handlers: { [K in keyof WorkerOps]: Handler<K> } = {
         field: 'until',
       });
     }
+    assertNotAwaitingAck();
     // The reply goes first; the run then goes on by itself (a model that fails in its first slice is reported
     // through the status stream, not as this request's error).
     setImmediate(() => void play(factor, until).catch(() => undefined));
@@ -219,7 +239,17 @@ const handlers: { [K in keyof WorkerOps]: Handler<K> } = {
   },
   pause: async () => {
     await stopPlaying();
+    debugContinuation = null;
     return info();
+  },
+  ack: () => {
+    assertAlive();
+    sim.acknowledge('api');
+    const next = debugContinuation;
+    debugContinuation = null;
+    // As for play: the reply goes first, the next chunk runs by itself.
+    if (next !== null) setImmediate(() => void play(next.factor, next.until).catch(() => undefined));
+    return next !== null ? { ...info(), playing: true, status: 'running' } : info();
   },
   setSpeed: ({ factor }) => {
     speed = factor;
@@ -303,6 +333,7 @@ const handlers: { [K in keyof WorkerOps]: Handler<K> } = {
     grace(120_000);
     failedMessage = null;
     rewinds++;
+    debugContinuation = null;
     past.clear();
     void store.drain();
     await sim.rewind(t);
@@ -333,6 +364,7 @@ function grace(ms: number): void {
 const CONTROL_OPS: ReadonlySet<string> = new Set([
   'info',
   'play',
+  'ack',
   'runUntil',
   'step',
   'pause',

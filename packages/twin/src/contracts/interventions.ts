@@ -20,7 +20,11 @@ export interface InterventionRequest {
 export interface InterventionLogEntry {
   /** Deterministic per simulation: iv-1, iv-2, ... */
   readonly id: string;
-  readonly op: 'apply' | 'cancel';
+  /**
+   * `apply` and `cancel` act on interventions; `debug_pause` and `debug_ack` are debug mode's pauses and
+   * acknowledgements, logged like interventions so a re-execution writes their ledger records at the same place.
+   */
+  readonly op: 'apply' | 'cancel' | 'debug_pause' | 'debug_ack';
   /** For `cancel`: the id of the intervention cancelled. */
   readonly targetId?: string;
   readonly assetId: string;

@@ -33,6 +33,11 @@ export interface ResolvedScenario {
   readonly interventions: readonly ScheduledIntervention[];
   /** Breakpoint expressions declared in the scenario. */
   readonly breakpoints: readonly string[];
+  /**
+   * Debug mode (`debug_mode`): seconds of sim time per chunk, after which a run pauses until acknowledged. Absent
+   * when off (so scenarios without it keep their hash).
+   */
+  readonly debugChunkS?: number;
   readonly sha256: string;
   /** Where it was loaded from (not hashed). */
   readonly source: { readonly kind: 'file' | 'config-dir' | 'inline'; readonly path?: string; readonly run?: string };

@@ -13,3 +13,4 @@ export { validateLocated } from './validate.js';
 export { deepMerge, formatPath, locate, metaOf, type Loc, type Plain, type PlainObject } from './located.js';
 export { tryParseDuration } from './duration.js';
 export { localSecondsOfDay, parseStart, secondsUntilClock } from './time.js';
+export { debugModeChunkS, DEBUG_CHUNK_DEFAULT, type DebugModeInput } from './schema.js';

@@ -10,11 +10,11 @@ import type {
   ScheduledIntervention,
 } from '../contracts/index.js';
 import { ScenarioIssueCode, TwinError, TwinErrorCode } from '../errors.js';
-import { durationFormats, parseClockTime, tryParseDuration } from './duration.js';
+import { durationFormats, parseClockTime, parseDuration, tryParseDuration } from './duration.js';
 import { loadInputs } from './inputs.js';
 import { describeValue, listNames, nearest, type IssueList } from './issues.js';
 import { isPlainObject, locate, type Loc, type Plain, type PlainObject } from './located.js';
-import { scenarioDefaults } from './schema.js';
+import { DEBUG_CHUNK_DEFAULT, scenarioDefaults } from './schema.js';
 import { isTimeZone, parseStart, secondsUntilClock, startFormat, timeZoneNames } from './time.js';
 import { validateLocated } from './validate.js';
 
@@ -59,6 +59,7 @@ interface GenericFields {
   telemetry?: { interval?: string | number };
   interventions?: { at: string | number; asset: string; action: string; args?: Record<string, unknown> }[];
   breakpoints?: string[];
+  debug_mode?: boolean | { chunk?: string | number };
 }
 
 /** Validates an assembled scenario and returns it frozen and hashed, or throws every problem found. */
@@ -135,6 +136,8 @@ export function finishScenario(assembly: Assembly, options: ScenarioLoadOptions,
         )
       : 300;
 
+  const debugChunkS = readDebugMode(generic, issues, (path) => locate(generic, path) ?? rootLoc);
+
   // With a broken start or zone (already reported) clock times are still checked, against the defaults.
   const clock = {
     startMs: startMs ?? (parseStart(scenarioDefaults.start) as number),
@@ -167,6 +170,7 @@ export function finishScenario(assembly: Assembly, options: ScenarioLoadOptions,
     inputs: toJson(inputs) as Record<string, JsonObject[]>,
     interventions,
     breakpoints: fields.breakpoints ?? [],
+    ...(debugChunkS !== undefined ? { debugChunkS } : {}),
   };
   const sha256 = scenarioSha256(body);
   return deepFreeze({ ...body, sha256, source: assembly.source });
@@ -269,6 +273,19 @@ function readDuration(
     return undefined;
   }
   return parsed.seconds;
+}
+
+/** `debug_mode`: true (chunks of the default size), { chunk } or false/absent (off: undefined). */
+function readDebugMode(
+  generic: PlainObject,
+  issues: IssueList,
+  at: (path: readonly PropertyKey[]) => Loc,
+): number | undefined {
+  const value = generic.debug_mode;
+  if (value === true) return parseDuration(DEBUG_CHUNK_DEFAULT);
+  if (!isPlainObject(value)) return undefined; // false, absent, or a wrong type the schema reported
+  if (value.chunk === undefined) return parseDuration(DEBUG_CHUNK_DEFAULT);
+  return readDuration(value, 'chunk', ['debug_mode', 'chunk'], issues, at, true);
 }
 
 interface Clock {

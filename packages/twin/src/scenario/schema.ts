@@ -1,5 +1,25 @@
 import { z } from 'zod';
-import { durationFormats } from './duration.js';
+import { TwinError, TwinErrorCode } from '../errors.js';
+import { durationFormats, parseDuration } from './duration.js';
+
+/** Chunk of sim time between two debug pauses when `debug_mode: true` (seed 000 §3: 15 minutes). */
+export const DEBUG_CHUNK_DEFAULT = '15m';
+
+/** The form of `debug_mode` (in a scenario and on POST …/run). */
+export type DebugModeInput = boolean | { readonly chunk?: string | number };
+
+/** Seconds per chunk of a `debug_mode` value, or null when it turns debug mode off; a bad chunk throws. */
+export function debugModeChunkS(value: DebugModeInput): number | null {
+  if (value === false) return null;
+  const chunk = value === true || value.chunk === undefined ? DEBUG_CHUNK_DEFAULT : value.chunk;
+  const seconds = parseDuration(chunk);
+  if (!(seconds > 0)) {
+    throw new TwinError(TwinErrorCode.InvalidArguments, `debug_mode.chunk must be greater than zero, got ${chunk}`, {
+      field: 'debug_mode.chunk',
+    });
+  }
+  return seconds;
+}
 
 /** Default values of the optional generic fields. */
 export const scenarioDefaults = {
@@ -67,6 +87,15 @@ export const genericShape = {
     .array(z.string())
     .optional()
     .describe('Breakpoint expressions, e.g. "station(\'s4\').queue_length > 5".'),
+  debug_mode: z
+    .union([
+      z.boolean(),
+      z.strictObject({ chunk: duration.optional().describe(`Sim time per chunk. Default: ${DEBUG_CHUNK_DEFAULT}.`) }),
+    ])
+    .optional()
+    .describe(
+      `Debug mode (seed 000 §3): a run goes in chunks of sim time and pauses after each until the user acknowledges (POST /api/v1/simulations/{id}/ack, or the Continue button); the ledger records each pause (DEBUG_PAUSED) and acknowledgement (DEBUG_ACKNOWLEDGED). true = chunks of ${DEBUG_CHUNK_DEFAULT}; { chunk: "5m" } = another size; false or absent = off. Needs the server: \`doppel run\` refuses it.`,
+    ),
 } as const;
 
 export type GenericKey = keyof typeof genericShape;

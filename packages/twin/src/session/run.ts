@@ -7,6 +7,7 @@ import type { AnyPack, PackModel } from '../contracts/pack.js';
 import type { ResolvedScenario } from '../contracts/scenario.js';
 import { TwinError, TwinErrorCode } from '../errors.js';
 import { LedgerWriter, type LedgerResume } from '../ledger/writer.js';
+import { debugRecord, isDebugEntry, SIMULATION_ASSET_ID } from './debug.js';
 import { InterventionBook } from './interventions.js';
 import { TelemetryMonitor, type TelemetryRow } from './telemetry.js';
 
@@ -279,7 +280,18 @@ export class Run {
         );
       }
       this.logIndex++;
-      this.book.submit(entry);
+      if (isDebugEntry(entry)) this.writeDebugRecord(entry);
+      else this.book.submit(entry);
     }
+  }
+
+  /**
+   * A debug pause or acknowledgement: one ledger record at the entry's time. A re-execution reaches the entry's
+   * event count after the last event before the pause, possibly earlier in sim time than the pause itself; the
+   * entry's time keeps the record identical, and no event lies between the two.
+   */
+  private writeDebugRecord(entry: InterventionLogEntry): void {
+    const { eventType, meta, origin } = debugRecord(entry);
+    this.writer.append(entry.effectiveAt, SIMULATION_ASSET_ID, eventType, null, null, meta, origin);
   }
 }

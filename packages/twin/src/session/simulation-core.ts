@@ -5,6 +5,7 @@ import type { AnyPack } from '../contracts/pack.js';
 import type { ResolvedScenario } from '../contracts/scenario.js';
 import { TwinError, TwinErrorCode } from '../errors.js';
 import { BreakpointSet, type Breakpoint, type BreakpointHit } from './breakpoints.js';
+import { DebugMarks, SIMULATION_ASSET_ID } from './debug.js';
 import { Emitter } from './emitter.js';
 import type { Pacing } from './pacing.js';
 import type { LedgerResume } from '../ledger/writer.js';
@@ -43,6 +44,9 @@ export abstract class SimulationCore {
   protected readonly dispatchRecord = (record: LedgerEvent): void => {
     for (const observer of this.recordObservers) observer(record);
   };
+  /** Debug mode: seconds of sim time per chunk, or null (off). From the scenario; a run may change it. */
+  protected debugChunkS: number | null;
+  protected readonly debugMarks = new DebugMarks();
 
   protected constructor(init: SimulationInit) {
     this.init = init;
@@ -53,6 +57,7 @@ export abstract class SimulationCore {
     this.pack = init.pack;
     this.store = init.store;
     this.horizon = init.scenario.durationS;
+    this.debugChunkS = init.scenario.debugChunkS ?? null;
   }
 
   get status(): SimulationStatus {
@@ -80,6 +85,7 @@ export abstract class SimulationCore {
 
   protected start(log: readonly InterventionLogEntry[], silent: boolean): void {
     this.log = [...log];
+    this.debugMarks.reset(this.log);
     this.idCounter = Math.max(this.idCounter, ...log.map((entry) => idNumber(entry.id)));
     this.run = this.newRun(this.log, this.store, silent);
     this.breakpointSet.bind(this.run.registry, this.now);
@@ -157,6 +163,7 @@ export abstract class SimulationCore {
     run.goLive();
     this.run = run;
     this.log = [...prefix];
+    this.debugMarks.reset(this.log);
     this.failure = null;
     this.lastHit = null;
     this.statusValue = t >= this.horizon ? 'finished' : 'paused';
@@ -164,12 +171,36 @@ export abstract class SimulationCore {
   }
 
   protected advance(limit: number, maxEvents: number, reason: StopReason): StopInfo {
+    const pauseAt = this.debugPauseAt(limit);
     this.setStatus('running');
-    const result = this.drive(limit, maxEvents);
+    const result = this.drive(pauseAt ?? limit, maxEvents);
     this.handOver();
     if (result === 'stop') return this.settle('breakpoint');
     if (result === 'limit' && this.now >= this.horizon) return this.settle('end');
+    if (result === 'limit' && pauseAt !== null) return this.debugPause();
     return this.settle(result === 'events' ? 'events' : reason);
+  }
+
+  /** Where a run towards `limit` stops for debug mode (null: it does not). */
+  protected debugPauseAt(limit: number): number | null {
+    if (this.debugChunkS === null) return null;
+    return this.debugMarks.nextPause(this.now, limit, this.horizon, this.debugChunkS);
+  }
+
+  /** Ends a chunk of debug mode: logs the pause (DEBUG_PAUSED) unless the log already holds it, and pauses. */
+  protected debugPause(): StopInfo {
+    if (!this.debugMarks.pausedAt(this.now)) {
+      this.logEntry({
+        op: 'debug_pause',
+        assetId: SIMULATION_ASSET_ID,
+        action: 'debug_pause',
+        args: { chunk_s: this.debugChunkS ?? 0 },
+        effectiveAt: this.now,
+        origin: 'schedule',
+      });
+      this.handOver();
+    }
+    return this.settle('debug');
   }
 
   /** Drives the engine with the breakpoints armed; any error fails the simulation. */
@@ -241,6 +272,7 @@ export abstract class SimulationCore {
     let index = this.log.length;
     while (index > 0 && this.log[index - 1].submittedAtEvent > count) index--;
     this.log.splice(index, 0, entry);
+    this.debugMarks.note(entry);
     this.run.submitNow(entry);
     return entry;
   }
@@ -266,6 +298,13 @@ export abstract class SimulationCore {
   protected assertCanRun(): void {
     this.assertNotBusy();
     this.assertAlive();
+    if (this.debugMarks.awaiting(this.now)) {
+      throw new TwinError(
+        TwinErrorCode.AwaitingAck,
+        `Simulation ${this.id} is paused by debug mode at ${this.now} s: acknowledge (POST /api/v1/simulations/${this.id}/ack) to continue`,
+        { simId: this.id, pausedAt: this.now },
+      );
+    }
   }
 
   protected assertCanChange(): void {

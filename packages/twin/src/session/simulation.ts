@@ -14,6 +14,7 @@ import type { Breakpoint } from './breakpoints.js';
 import { validateIntervention } from './interventions.js';
 import { Pacing, checkFactor } from './pacing.js';
 import { checkSameHistory } from './integrity.js';
+import { SIMULATION_ASSET_ID, type DebugState } from './debug.js';
 import { SimulationCore } from './simulation-core.js';
 import { resolveInit, scheduledLog, type SimulationInit } from './setup.js';
 import type { TelemetryRow } from './telemetry.js';
@@ -104,6 +105,9 @@ export class Simulation extends SimulationCore {
         field: 'until',
       });
     }
+    // Debug mode ends the run at the next chunk boundary; the caller runs again after the acknowledgement.
+    const pauseAt = this.debugPauseAt(until);
+    const target = pauseAt ?? until;
     const pacing = new Pacing(options.clock ?? systemClock, factor);
     this.pacing = pacing;
     this.setStatus('running');
@@ -124,17 +128,18 @@ export class Simulation extends SimulationCore {
               reason = 'end';
               return 'done';
             }
-            if (result === 'limit' && this.now >= until) return 'done';
+            if (result === 'limit' && this.now >= target) return 'done';
             return result === 'events' ? 'more' : 'caught-up';
           },
         },
-        until,
+        target,
         options.sliceEvents ?? 20_000,
       );
       if (outcome === 'paused') reason = 'paused';
     } finally {
       this.pacing = null;
     }
+    if (reason === 'until' && pauseAt !== null && this.now >= pauseAt) return this.debugPause();
     return this.settle(reason);
   }
 
@@ -152,6 +157,49 @@ export class Simulation extends SimulationCore {
   /** True while a paced run is going on. */
   get playing(): boolean {
     return this.pacing !== null;
+  }
+
+  // ---- debug mode (seed 000 §3) -----------------------------------------------------------------------------
+
+  /** Debug mode's state, or null when it is off and nothing waits for acknowledgement. */
+  get debug(): DebugState | null {
+    const awaitingAck = this.debugMarks.awaiting(this.now);
+    if (this.debugChunkS === null && !awaitingAck) return null;
+    return { chunkS: this.debugChunkS, awaitingAck, pausedAt: awaitingAck ? this.now : null };
+  }
+
+  /** Turns debug mode on (chunks of `chunkS` sim seconds) or off (null) for this and later runs. */
+  setDebugMode(chunkS: number | null): void {
+    if (chunkS !== null && !(Number.isFinite(chunkS) && chunkS > 0)) {
+      throw new TwinError(
+        TwinErrorCode.InvalidArguments,
+        `Debug chunk must be a positive number of seconds, got ${chunkS}`,
+        {
+          field: 'debug_mode.chunk',
+        },
+      );
+    }
+    this.debugChunkS = chunkS;
+  }
+
+  /** Acknowledges the pause debug mode made (DEBUG_ACKNOWLEDGED in the ledger); the next run call goes on. */
+  acknowledge(origin: InterventionOriginKind = 'api'): void {
+    this.assertCanChange();
+    if (!this.debugMarks.awaiting(this.now)) {
+      throw new TwinError(TwinErrorCode.InvalidState, `Simulation ${this.id} is not paused by debug mode`, {
+        simId: this.id,
+        now: this.now,
+      });
+    }
+    this.logEntry({
+      op: 'debug_ack',
+      assetId: SIMULATION_ASSET_ID,
+      action: 'debug_ack',
+      args: {},
+      effectiveAt: this.now,
+      origin,
+    });
+    this.handOver();
   }
 
   // ---- interventions ----------------------------------------------------------------------------------------

@@ -13,7 +13,7 @@ export type SimulationStatus = 'ready' | 'running' | 'paused' | 'breakpoint' | '
  * Why a run call returned: it reached its time (`until`), processed its events (`events`), hit a breakpoint,
  * reached the horizon (`end`), or was paused (paced runs).
  */
-export type StopReason = 'until' | 'events' | 'breakpoint' | 'end' | 'paused';
+export type StopReason = 'until' | 'events' | 'breakpoint' | 'end' | 'paused' | 'debug';
 
 export interface StopInfo {
   readonly reason: StopReason;
