@@ -177,6 +177,19 @@ describe('PreemptiveResource', () => {
     expect(other.request({ priority: 0, preempt: false }).state).toBe('waiting');
   });
 
+  it('preempting a holder whose process has finished fails loudly too (SimPy cannot interrupt it)', () => {
+    const env = makeEnv();
+    const res = new PreemptiveResource(env, { capacity: 1 });
+    env.process(function* () {
+      yield res.request({ priority: 1 }); // ends holding the unit
+    });
+    env.process(function* () {
+      yield env.timeout(1);
+      yield res.request({ priority: 0 });
+    });
+    expect(() => env.run()).toThrow(expect.objectContaining({ code: 'DOPPEL_ERR_PROCESS_DEAD' }));
+  });
+
   it('a preemptor inside a process fails that process when the holder has none', () => {
     const env = makeEnv();
     const res = new PreemptiveResource(env, { capacity: 1 });

@@ -63,6 +63,60 @@ describe('PreemptiveResource: one head per trigger', () => {
   });
 });
 
+describe('PreemptiveResource: leaving `using` is a trigger (SimPy `with`: cancel, then release)', () => {
+  // capacity 1; l (priority 5) holds from 0. At t=1, w (priority 1, preempt=False) waits inside `using` and x
+  // (priority 2, preempt=True) waits behind it: x's own trigger tries only the head w, which may not preempt. At
+  // t=2 w is interrupted: leaving `using` cancels w and makes a Release whose processing triggers the line, where
+  // x is now the head and evicts l at once (a plain cancel would leave x waiting until l's release at 10).
+  it('a preemptor behind a cancelled head evicts at the exit of the head, not at the next release', () => {
+    const env = makeEnv();
+    const res = new PreemptiveResource(env, { capacity: 1 });
+    const trace: string[] = [];
+    env.process(function* () {
+      try {
+        yield* res.using(
+          function* () {
+            trace.push(`l got ${env.now}`);
+            yield env.timeout(10);
+          },
+          { priority: 5 },
+        );
+      } catch (error) {
+        if (!(error instanceof Interrupt)) throw error;
+        trace.push(`l preempted ${env.now}`);
+      }
+    });
+    const w = env.process(function* () {
+      yield env.timeout(1);
+      try {
+        yield* res.using(function* () {}, { priority: 1, preempt: false });
+      } catch (error) {
+        if (!(error instanceof Interrupt)) throw error;
+        trace.push(`w interrupted ${env.now}`);
+      }
+    });
+    env.process(function* () {
+      yield env.timeout(1);
+      yield* res.using(
+        function* () {
+          trace.push(`x got ${env.now}`);
+          yield env.timeout(1);
+        },
+        { priority: 2 },
+      );
+    });
+    env.process(function* () {
+      yield env.timeout(2);
+      w.interrupt('give up');
+    });
+    env.run();
+    expect(trace).toEqual(['l got 0', 'w interrupted 2', 'l preempted 2', 'x got 2']);
+    expect(res.count).toBe(0);
+    // l's timeout stays queued after the interrupt (as in SimPy), so the schedule empties at 10.
+    expect(env.now).toBe(10);
+  });
+});
+
 describe('Resource: one grant per trigger', () => {
   // capacity 2; p holds both units and releases them in one step at t=1, with c and d waiting. Each Release, when
   // processed, grants one request: p, resumed by the first release, sees c holding and d still waiting.
