@@ -7,6 +7,7 @@ import * as run from './commands/run.js';
 import * as schema from './commands/schema.js';
 import * as serve from './commands/serve.js';
 import * as simulate from './commands/simulate.js';
+import * as test from './commands/test.js';
 import * as validate from './commands/validate.js';
 
 export { VERSION } from './version.js';
@@ -20,7 +21,7 @@ export function buildProgram(): Command {
     .showHelpAfterError()
     // Usage errors come back as CommanderError (also from subcommands) so main() owns the exit code.
     .exitOverride();
-  for (const command of [run, configure, simulate, replay, validate, schema, serve, accounts, bench]) {
+  for (const command of [run, configure, simulate, replay, validate, test, schema, serve, accounts, bench]) {
     command.register(program);
   }
   return program;

@@ -17,3 +17,6 @@ export {
   type Interval,
 } from './stats.js';
 export { replicationSeed } from './time.js';
+export { buildReport } from './report/report.js';
+export { toJUnitXml } from './report/junit.js';
+export { toHtmlReport } from './report/html.js';
