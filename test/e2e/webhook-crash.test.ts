@@ -97,7 +97,7 @@ describe('webhook deliveries across a crash of the server process', () => {
     const hook = await client.createWebhook({ url: hookReceiver.url, eventTypes: ['*'], simulationId: sim.id });
     const run = await client.runUntil(sim.id, 600);
     // The first attempt of the delivery ending at the head failed (receiver down): the rest waits 5 s for a retry.
-    await waitFor(() => hookReceiver.attempts.some((attempt) => attempt.id.endsWith(`-${run.headSeq}`)));
+    await waitFor(() => hookReceiver.attempts.some((attempt) => attempt.id.endsWith(`-${run.headSeq}`)), 60_000);
     first.child.kill('SIGKILL');
     await new Promise((resolve) => first.child.once('exit', resolve));
     const failedBefore = new Set(hookReceiver.attempts.map((attempt) => attempt.id));
@@ -125,5 +125,5 @@ describe('webhook deliveries across a crash of the server process', () => {
 
     second.child.kill('SIGTERM');
     await new Promise((resolve) => second.child.once('exit', resolve));
-  }, 120_000);
+  }, 240_000);
 });

@@ -64,7 +64,7 @@ async function open(dataDir: string, clock: ManualClock, input: ServerConfigInpu
   return { built, api, close };
 }
 
-async function waitFor<T>(what: string, check: () => Promise<T | undefined | null | false>, timeoutMs = 20_000) {
+async function waitFor<T>(what: string, check: () => Promise<T | undefined | null | false>, timeoutMs = 60_000) {
   const start = Date.now();
   for (;;) {
     const value = await check();
@@ -96,7 +96,7 @@ function expectTiled(accepted: readonly ReceivedAttempt[], head: number): void {
   expect(new Set(seqs).size).toBe(seqs.length);
 }
 
-describe('webhook delivery (durable outbox, derived ids, retries on a clock)', { timeout: 90_000 }, () => {
+describe('webhook delivery (durable outbox, derived ids, retries on a clock)', { timeout: 180_000 }, () => {
   it('loses nothing through a one-hour receiver outage, retrying under the same ids', async () => {
     const receiver = await startWebhookReceiver();
     cleanups.push(() => receiver.close());
