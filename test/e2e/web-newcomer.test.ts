@@ -111,12 +111,14 @@ describe.skipIf(skipBrowser)('web UI for a newcomer (Chromium)', () => {
     const text = (await alert.textContent()) ?? '';
     expect(text).toMatch(/09:00 has already passed \(the simulation is at 17:48\)/);
     expect(text).not.toMatch(/\d{5,}/);
+    await alert.scrollIntoViewIfNeeded();
+    await shot('05a-at-time-refused');
     // The run-to box says the same in the transport bar.
     await page.getByRole('textbox', { name: 'Run to local time (HH:MM)' }).fill('09:00');
     await page.getByRole('button', { name: 'Run to that time' }).click();
     await expect.poll(async () => page.locator('#run-to-error').textContent()).toMatch(/09:00 has already passed/);
     expect(await clock()).toBe('17:48:00');
-    await shot('05-time-entry-refused');
+    await shot('05b-run-to-refused');
     await drawer.getByRole('radio', { name: 'Now' }).check();
   }, 120_000);
 

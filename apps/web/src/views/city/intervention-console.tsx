@@ -63,7 +63,7 @@ export function InterventionConsole({ sim, asset, kindInfo, maintenance = false,
       const entry = resolveClockEntry(sim, sim.simTime, atClock, true);
       if (!entry.ok) {
         setErrorAction(action);
-        setError(new ApiProblem(entry.message, 'DOPPEL_ERR_UI_TIME', 0, [{ path: 'at', message: entry.message }]));
+        setError(new ApiProblem(entry.message, 'DOPPEL_ERR_UI_TIME', 0));
         return;
       }
       at = entry.t;
