@@ -105,6 +105,7 @@ export class RuleMonitor {
     const sim = this.sim as Simulation;
     let kind = this.kinds.get(record.assetId);
     let self: JsonObject | null = null;
+    let event: JsonObject | null = null;
     for (const state of this.states) {
       const input = state.rule.input;
       if (state.on !== null && !state.on.has(record.eventType)) continue;
@@ -116,7 +117,8 @@ export class RuleMonitor {
       if (state.fields !== null && record.eventType !== ASSET_CREATED && !touches(record.newValue, state.fields))
         continue;
       self ??= sim.asset(record.assetId).state;
-      this.evaluate(state, self, state.usesEvent ? eventOf(record) : null, record, record.simTime, record.assetId);
+      if (state.usesEvent) event ??= eventOf(record);
+      this.evaluate(state, self, state.usesEvent ? event : null, record, record.simTime, record.assetId);
     }
   }
 
