@@ -178,10 +178,10 @@ describe('server flow over a real socket', () => {
     expect(problem.stack).toBeUndefined();
 
     const fleet = await client.twin
-      .createScenario({ type: 'emergency_braking', vehicle_id: 'twin-001', initial_speed: 60 })
+      .createScenario({ type: 'emergency_braking', vehicle_id: 'twin-404', initial_speed: 600 })
       .catch((error: DoppelApiError) => error);
-    expect((fleet as DoppelApiError).code).toBe('DOPPEL_ERR_UNSUPPORTED_SCENARIO_TYPE');
-    expect((fleet as DoppelApiError).message).toContain('fleet pack');
+    expect((fleet as DoppelApiError).code).toBe('DOPPEL_ERR_VALIDATION');
+    expect((fleet as DoppelApiError).message).toContain('twin-404');
   });
 
   it('serves health, OpenAPI and the seed 001 twin API', async () => {
@@ -193,16 +193,18 @@ describe('server flow over a real socket', () => {
     };
     expect(spec.openapi).toMatch(/^3\./);
     expect(Object.keys(spec.paths)).toContain('/simulation/{simId}/assets/{kind}/{assetId}');
-    const sim = await client.twin.createScenario({ example: 'city-10' });
-    const results = await client.twin.run(sim.id, 3600);
-    expect(results.sim_time_s).toBe(3600);
-    expect((await client.twin.results(sim.id)).ledger_sha256).toBe(results.ledger_sha256);
-    const vehicle = await client.twin.createVehicle({ physical_vehicle_id: 'AV-001', model_type: 'sedan' });
-    expect((await client.twin.vehicleState(vehicle.id)).vehicle?.physical_vehicle_id).toBe('AV-001');
-    const riders = await client.assets(sim.id, 'vehicle');
-    if (riders.length > 0) {
-      const state = await client.twin.vehicleState(riders[0].id, sim.id);
-      expect(state.asset?.kind).toBe('vehicle');
-    }
+    const vehicle = await client.twin.createVehicle({ physical_vehicle_id: 'AV-001', model_type: 'van' });
+    expect((await client.twin.vehicleState(vehicle.id)).status).toBe('idle');
+    const created = await client.twin.createScenario({
+      type: 'emergency_braking',
+      vehicle_id: vehicle.id,
+      initial_speed: 40,
+    });
+    const results = await client.twin.run(created.simulation_id);
+    expect(results.verdict).toBe('pass');
+    expect((await client.twin.results(created.simulation_id)).ledger_sha256).toBe(results.ledger_sha256);
+    const state = await client.twin.vehicleState(vehicle.id);
+    expect(state.simulation_id).toBe(created.simulation_id);
+    expect(state.speed_mps).toBe(0);
   });
 });

@@ -14,7 +14,6 @@ export const ServerErrorCode = {
   Timeout: 'DOPPEL_ERR_TIMEOUT',
   WorkerFailed: 'DOPPEL_ERR_WORKER_FAILED',
   ShuttingDown: 'DOPPEL_ERR_SHUTTING_DOWN',
-  UnsupportedScenarioType: 'DOPPEL_ERR_UNSUPPORTED_SCENARIO_TYPE',
   WebhookUrlRefused: 'DOPPEL_ERR_WEBHOOK_URL_REFUSED',
   Internal: 'DOPPEL_ERR_INTERNAL',
 } as const;
@@ -55,7 +54,6 @@ const statusOfServerCode: Record<ServerErrorCode, number> = {
   DOPPEL_ERR_TIMEOUT: 503,
   DOPPEL_ERR_WORKER_FAILED: 409,
   DOPPEL_ERR_SHUTTING_DOWN: 503,
-  DOPPEL_ERR_UNSUPPORTED_SCENARIO_TYPE: 422,
   DOPPEL_ERR_WEBHOOK_URL_REFUSED: 422,
   DOPPEL_ERR_INTERNAL: 500,
 };

@@ -24,6 +24,8 @@ import type {
   Simulation,
   StateSnapshot,
   TelemetryRow,
+  TwinResults,
+  TwinScenarioCreated,
   TwinVehicle,
   TwinVehicleState,
   Webhook,
@@ -222,19 +224,16 @@ export class DoppelClient {
 
   // ---- seed 001 twin API --------------------------------------------------------------------------------------
   twin = {
-    createVehicle: (input: {
-      physical_vehicle_id: string;
-      model_type: string;
-      simulation_id?: string;
-      asset_id?: string;
-    }): Promise<TwinVehicle> => this.request('POST', '/api/v1/twin/vehicles', input),
-    vehicleState: (vehicleId: string, simulationId?: string): Promise<TwinVehicleState> =>
-      this.request('GET', `/api/v1/twin/vehicles/${enc(vehicleId)}/state`, undefined, { simulationId }),
-    createScenario: (input: Record<string, unknown>): Promise<Simulation> =>
+    createVehicle: (input: { physical_vehicle_id: string; model_type: string }): Promise<TwinVehicle> =>
+      this.request('POST', '/api/v1/twin/vehicles', input),
+    vehicleState: (vehicleId: string): Promise<TwinVehicleState> =>
+      this.request('GET', `/api/v1/twin/vehicles/${enc(vehicleId)}/state`),
+    /** `{type, vehicle_id?, seed?, weather?, sweep?, ...parameters of the type}`. */
+    createScenario: (input: { type: string } & Record<string, unknown>): Promise<TwinScenarioCreated> =>
       this.request('POST', '/api/v1/twin/scenarios', input),
-    run: (simulationId: string, until?: number): Promise<RunSummary> =>
-      this.request('POST', `/api/v1/twin/simulations/${enc(simulationId)}/run`, until === undefined ? {} : { until }),
-    results: (simulationId: string): Promise<RunSummary> =>
+    run: (simulationId: string): Promise<TwinResults> =>
+      this.request('POST', `/api/v1/twin/simulations/${enc(simulationId)}/run`, {}),
+    results: (simulationId: string): Promise<TwinResults> =>
       this.request('GET', `/api/v1/twin/results/${enc(simulationId)}`),
   };
 

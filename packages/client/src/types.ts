@@ -291,15 +291,90 @@ export interface TwinVehicle {
   readonly id: string;
   readonly physical_vehicle_id: string;
   readonly model_type: string;
+  /** The simulation of its latest scenario (null before the first). */
   readonly simulation_id: string | null;
-  readonly asset_id: string | null;
   readonly created_at: string;
 }
 
+export interface TwinDetection {
+  readonly track: string;
+  readonly object_id: string | null;
+  readonly sensor: string;
+  readonly cls: string;
+  readonly range_m: number;
+  readonly bearing_deg: number;
+  readonly range_rate_mps: number;
+}
+
+/** A virtual vehicle's state in its latest scenario (idle at the origin before the first). */
 export interface TwinVehicleState {
-  readonly vehicle: TwinVehicle | null;
+  readonly vehicle: TwinVehicle;
   readonly simulation_id: string | null;
-  readonly asset: AssetView | null;
+  readonly sim_time_s: number | null;
+  readonly status: 'idle' | 'driving' | 'stopped' | 'finished' | 'collided';
+  readonly position: { readonly x_m: number; readonly y_m: number };
+  readonly heading_deg: number;
+  readonly speed_mps: number;
+  readonly speed_kmh: number;
+  readonly acceleration_mps2: number;
+  readonly actuator_commands: {
+    readonly throttle: number;
+    readonly brake: number;
+    readonly steer_deg: number;
+    readonly accel_mps2: number;
+  };
+  readonly actuators: { readonly throttle: number; readonly brake: number; readonly steer_deg: number };
+  readonly aeb: string;
+  readonly ttc_s: number | null;
+  readonly detections: readonly TwinDetection[];
+}
+
+export interface TwinScenarioCreated {
+  readonly simulation_id: string;
+  readonly scenario: {
+    readonly type: string;
+    readonly vehicle_id: string | null;
+    readonly model_type: string;
+    readonly weather: string;
+    readonly params: Readonly<Record<string, unknown>>;
+    readonly duration_s: number;
+    readonly seed: number;
+  };
+  readonly status: string;
+}
+
+export interface TwinCriterion {
+  readonly name: string;
+  readonly score: string;
+  readonly op: '<=' | '>=' | '==';
+  readonly limit: number | boolean;
+  readonly unit: string;
+  readonly value: number | boolean | string | null;
+  readonly passed: boolean;
+}
+
+export interface TwinCaseResult {
+  readonly case: string;
+  readonly params: Readonly<Record<string, unknown>>;
+  readonly verdict: 'pass' | 'fail';
+  readonly criteria: readonly TwinCriterion[];
+  readonly scores: Readonly<Record<string, number | boolean | string | null>>;
+}
+
+/** Results of a fleet simulation: the verdict (null until it has run), criteria with values and limits, scores. */
+export interface TwinResults {
+  readonly simulation_id: string;
+  readonly status: SimulationStatus;
+  readonly scenario_type: string | null;
+  readonly category: string | null;
+  readonly verdict: 'pass' | 'fail' | null;
+  readonly criteria: readonly TwinCriterion[];
+  readonly scores: Readonly<Record<string, number | boolean | string | null>>;
+  readonly cases: readonly TwinCaseResult[];
+  readonly sim_time_s: number;
+  readonly ledger_sha256: string;
+  readonly scenario_sha256: string;
+  readonly seed: number;
 }
 
 /** What a simulation stream delivers. Ledger events carry `seq`; the client resumes from the last one. */

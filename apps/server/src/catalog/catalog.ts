@@ -223,6 +223,23 @@ export class Catalog {
       .run(row);
   }
 
+  /**
+   * The next virtual vehicle id: twin-001, twin-002... in creation order over the server (so the seed's quick start,
+   * which names twin-001, works as written on a fresh server).
+   */
+  nextVehicleId(): string {
+    const { n } = this.db.prepare('SELECT COUNT(*) AS n FROM vehicles').get() as { n: number };
+    for (let k = n + 1; ; k++) {
+      const id = `twin-${String(k).padStart(3, '0')}`;
+      if (this.db.prepare('SELECT 1 FROM vehicles WHERE id = ?').get(id) === undefined) return id;
+    }
+  }
+
+  /** Points a vehicle at the simulation of its latest scenario (its state is read there). */
+  setVehicleSimulation(id: string, simulationId: string, assetId: string): void {
+    this.db.prepare('UPDATE vehicles SET simulation_id = ?, asset_id = ? WHERE id = ?').run(simulationId, assetId, id);
+  }
+
   ownedVehicle(accountId: string, id: string): VehicleRow | null {
     const row = this.db.prepare('SELECT * FROM vehicles WHERE id = ?').get(id) as VehicleRow | undefined;
     return row !== undefined && row.account_id === accountId ? row : null;

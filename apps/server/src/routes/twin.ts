@@ -1,41 +1,51 @@
+import {
+  twinScenarioDocument,
+  twinScenarioParams,
+  twinScenarioRequestSchema,
+  twinVehicleRequestSchema,
+  twinVehicleStateView,
+  type VehicleState,
+} from '@doppel/pack-fleet';
+import type { JsonObject, RunSummary } from '@doppel/twin';
 import { z } from 'zod';
+import type { VehicleRow } from '../catalog/rows.js';
+import type { ServerContext } from '../context.js';
+import { notFound, ServerError, ServerErrorCode } from '../errors.js';
 import { principalOf } from '../http/auth.js';
 import type { App } from '../http/types.js';
-import type { ServerContext } from '../context.js';
-import { newId } from '../catalog/keys.js';
-import type { VehicleRow } from '../catalog/rows.js';
-import { notFound, ServerError, ServerErrorCode } from '../errors.js';
-import { jsonValue, simParams } from './schemas.js';
-import { simulationView } from './views.js';
-
-/** Scenario types of seed 001 and the pack that would provide them. */
-const FLEET_SCENARIO_TYPES = [
-  'emergency_braking',
-  'obstacle_avoidance',
-  'intersection_collision',
-  'pedestrian_crossing',
-  'fuel_efficiency',
-  'route_optimization',
-  'traffic_flow',
-  'parking_maneuvers',
-  'sensor_failure',
-  'weather_extremes',
-  'construction_zones',
-  'unusual_traffic_patterns',
-];
+import { simParams } from './schemas.js';
 
 const vehicleView = (row: VehicleRow) => ({
   id: row.id,
   physical_vehicle_id: row.physical_vehicle_id,
   model_type: row.model_type,
   simulation_id: row.simulation_id,
-  asset_id: row.asset_id,
   created_at: row.created_at,
 });
 
+/** Results of a fleet simulation in the seed's terms: verdict, criteria with values and limits, scores. */
+function resultsView(simId: string, summary: RunSummary) {
+  const pack = (summary.pack_summary ?? {}) as JsonObject;
+  const finished = summary.status === 'finished';
+  return {
+    simulation_id: simId,
+    status: summary.status,
+    scenario_type: pack.type ?? null,
+    category: pack.category ?? null,
+    verdict: finished ? (pack.verdict ?? null) : null,
+    criteria: pack.criteria ?? [],
+    scores: pack.scores ?? {},
+    cases: pack.cases ?? [],
+    sim_time_s: summary.sim_time_s,
+    ledger_sha256: summary.ledger_sha256,
+    scenario_sha256: summary.scenario_sha256,
+    seed: summary.seed,
+  };
+}
+
 /**
- * Seed 001's Twin API on the same engine: vehicles are the swap pack's vehicle assets (plus registered virtual
- * vehicle records), scenarios are Doppel scenarios, results are run summaries.
+ * Seed 001's Twin API on the fleet pack: a virtual vehicle is a model type registered under a physical vehicle's id;
+ * a typed scenario is a fleet simulation of that vehicle; running it judges it; results carry the verdict.
  */
 export function twinRoutes(app: App, ctx: ServerContext): void {
   const tags = ['twin'];
@@ -43,33 +53,18 @@ export function twinRoutes(app: App, ctx: ServerContext): void {
   app.post(
     '/api/v1/twin/vehicles',
     {
-      schema: {
-        tags,
-        summary: 'Register a virtual vehicle (optionally mirrored by a vehicle asset of a simulation)',
-        body: z.strictObject({
-          physical_vehicle_id: z.string().min(1).max(200),
-          model_type: z.string().min(1).max(100),
-          simulation_id: z.string().optional(),
-          asset_id: z.string().optional(),
-        }),
-      },
+      schema: { tags, summary: 'Create a virtual vehicle twin of a physical vehicle', body: twinVehicleRequestSchema },
       config: { auth: 'write' },
     },
     async (request, reply) => {
       const account = principalOf(request).account;
-      const body = request.body;
-      if (body.simulation_id !== undefined && ctx.catalog.ownedSimulation(account.id, body.simulation_id) === null) {
-        throw new ServerError(ServerErrorCode.Validation, `Unknown simulation ${body.simulation_id}`, {
-          issues: [{ path: 'body.simulation_id', message: 'no such simulation', found: body.simulation_id }],
-        });
-      }
       const row: VehicleRow = {
-        id: newId('twin'),
+        id: ctx.catalog.nextVehicleId(),
         account_id: account.id,
-        physical_vehicle_id: body.physical_vehicle_id,
-        model_type: body.model_type,
-        simulation_id: body.simulation_id ?? null,
-        asset_id: body.asset_id ?? null,
+        physical_vehicle_id: request.body.physical_vehicle_id,
+        model_type: request.body.model_type,
+        simulation_id: null,
+        asset_id: null,
         created_at: new Date().toISOString(),
       };
       ctx.catalog.insertVehicle(row);
@@ -82,34 +77,32 @@ export function twinRoutes(app: App, ctx: ServerContext): void {
     {
       schema: {
         tags,
-        summary: 'State of a virtual vehicle: a registered vehicle, or a vehicle asset of a loaded simulation',
-        params: z.strictObject({ id: z.string() }),
-        querystring: z.strictObject({ simulationId: z.string().optional() }),
+        summary:
+          'State of a virtual vehicle: position, heading, speed, acceleration, actuator commands, current detections (in its latest scenario)',
+        params: z.strictObject({ id: z.string().max(200) }),
       },
     },
     async (request) => {
       const account = principalOf(request).account;
-      const vehicleId = request.params.id;
-      const registered = ctx.catalog.ownedVehicle(account.id, vehicleId);
-      const simIds =
-        registered?.simulation_id != null
-          ? [registered.simulation_id]
-          : request.query.simulationId !== undefined
-            ? [request.query.simulationId]
-            : ctx.catalog
-                .listSimulations(account.id)
-                .filter((row) => row.pack === 'swap' && ctx.manager.isLoaded(row.id))
-                .map((row) => row.id);
-      const assetId = registered?.asset_id ?? vehicleId;
-      for (const simId of simIds) {
-        if (ctx.catalog.ownedSimulation(account.id, simId) === null) continue;
-        const asset = await ctx.manager.call(simId, 'asset', { id: assetId }).catch(() => null);
-        if (asset !== null && asset.kind === 'vehicle') {
-          return { vehicle: registered === null ? null : vehicleView(registered), simulation_id: simId, asset };
-        }
+      const row = ctx.catalog.ownedVehicle(account.id, request.params.id);
+      if (row === null) throw notFound(`Vehicle ${request.params.id}`);
+      let state: VehicleState | null = null;
+      let simTime: number | null = null;
+      if (
+        row.simulation_id !== null &&
+        row.asset_id !== null &&
+        ctx.catalog.ownedSimulation(account.id, row.simulation_id) !== null
+      ) {
+        const asset = await ctx.manager.call(row.simulation_id, 'asset', { id: row.asset_id });
+        state = asset.state as unknown as VehicleState;
+        simTime = (await ctx.manager.call(row.simulation_id, 'info', {})).now;
       }
-      if (registered !== null) return { vehicle: vehicleView(registered), simulation_id: null, asset: null };
-      throw notFound(`Vehicle ${vehicleId}`);
+      return {
+        vehicle: vehicleView(row),
+        simulation_id: row.simulation_id,
+        sim_time_s: simTime,
+        ...twinVehicleStateView(state),
+      };
     },
   );
 
@@ -119,49 +112,51 @@ export function twinRoutes(app: App, ctx: ServerContext): void {
       schema: {
         tags,
         summary:
-          'Create a simulation scenario: a Doppel scenario (YAML text or example name); typed fleet scenarios need the fleet pack',
-        body: z
-          .object({
-            type: z.string().optional().describe('Seed 001 scenario type (needs the fleet pack)'),
-            scenario: z.string().optional(),
-            example: z.string().optional(),
-            name: z.string().optional(),
-            seed: z.number().int().min(0).optional(),
-          })
-          .catchall(jsonValue),
+          'Create a simulation scenario of the library for a vehicle, e.g. {"type":"emergency_braking","initial_speed":60}',
+        body: twinScenarioRequestSchema,
       },
       config: { auth: 'write' },
     },
     async (request, reply) => {
-      const { type, scenario, example, name, seed, ...rest } = request.body;
-      const packs = ctx.manager.packs.list().map((pack) => pack.name);
-      if (type !== undefined) {
-        const fleet = FLEET_SCENARIO_TYPES.includes(type);
-        throw new ServerError(
-          ServerErrorCode.UnsupportedScenarioType,
-          fleet
-            ? `Scenario type "${type}" needs the fleet pack, which is not installed (installed packs: ${packs.join(', ')}). Post a Doppel scenario instead: {"scenario": "<YAML>"} or {"example": "city-100"}.`
-            : `Unknown scenario type "${type}" (installed packs: ${packs.join(', ')})`,
-          {
-            issues: [
-              {
-                path: 'body.type',
-                message: fleet ? 'requires the fleet pack (not installed)' : 'unknown scenario type',
-                expected: `a Doppel scenario for one of the installed packs: ${packs.join(', ')}`,
-                found: type,
-              },
-            ],
-          },
-        );
-      }
-      const extra = Object.keys(rest);
-      if (extra.length > 0) {
-        throw new ServerError(ServerErrorCode.Validation, `Unknown fields: ${extra.join(', ')}`, {
-          issues: extra.map((key) => ({ path: `body.${key}`, message: 'unknown field' })),
+      const account = principalOf(request).account;
+      const body = request.body;
+      const vehicle = body.vehicle_id === undefined ? null : ctx.catalog.ownedVehicle(account.id, body.vehicle_id);
+      if (body.vehicle_id !== undefined && vehicle === null) {
+        throw new ServerError(ServerErrorCode.Validation, `Unknown vehicle ${body.vehicle_id}`, {
+          issues: [
+            {
+              path: 'body.vehicle_id',
+              message: 'no such vehicle: create it with POST /api/v1/twin/vehicles',
+              found: body.vehicle_id,
+            },
+          ],
         });
       }
-      const row = await ctx.manager.create(principalOf(request).account, { scenario, example, name, seed });
-      return reply.code(201).send(simulationView(row, ctx.manager.liveInfo(row.id)));
+      const { params, issues } = twinScenarioParams(body);
+      if (issues.length > 0) {
+        throw new ServerError(ServerErrorCode.Validation, issues.map((i) => `${i.path}: ${i.message}`).join('; '), {
+          issues,
+        });
+      }
+      const modelType = (vehicle?.model_type ?? 'sedan') as Parameters<typeof twinScenarioDocument>[2];
+      const document = twinScenarioDocument(body, params, modelType);
+      const row = await ctx.manager.create(account, { scenario: JSON.stringify(document), seed: body.seed });
+      const sweep = body.sweep !== undefined;
+      if (vehicle !== null && !sweep) ctx.catalog.setVehicleSimulation(vehicle.id, row.id, 'ego');
+      return reply.code(201).send({
+        simulation_id: row.id,
+        scenario: {
+          type: body.type,
+          vehicle_id: vehicle?.id ?? null,
+          model_type: modelType,
+          weather: body.weather ?? 'dry',
+          params,
+          ...(sweep ? { sweep: body.sweep } : {}),
+          duration_s: row.duration_s,
+          seed: row.seed,
+        },
+        status: row.status,
+      });
     },
   );
 
@@ -170,26 +165,32 @@ export function twinRoutes(app: App, ctx: ServerContext): void {
     {
       schema: {
         tags,
-        summary: 'Execute a simulation: to its end (or `until`) as fast as possible; returns the results',
+        summary: 'Execute a simulation as fast as possible to its end; returns the results with the verdict',
         params: simParams,
-        body: z.strictObject({ until: z.number().min(0).optional() }).default({}),
+        body: z.strictObject({}).nullish(),
       },
       config: { auth: 'write' },
     },
     async (request) => {
       const { simId } = request.params;
       const row = ctx.catalog.simulation(simId);
-      const until = request.body.until ?? row?.duration_s ?? 0;
+      if (row === null) throw notFound(`Simulation ${simId}`);
       const info = await ctx.manager.call(simId, 'info', {});
-      if (info.status !== 'finished') await ctx.manager.call(simId, 'runUntil', { t: until });
+      if (info.status !== 'finished') await ctx.manager.call(simId, 'runUntil', { t: row.duration_s });
       await ctx.manager.persist(simId);
-      return ctx.manager.call(simId, 'summary', {});
+      return resultsView(simId, await ctx.manager.call(simId, 'summary', {}));
     },
   );
 
   app.get(
     '/api/v1/twin/results/:simId',
-    { schema: { tags, summary: 'Results of a simulation: KPIs, ledger hash, counts', params: simParams } },
-    async (request) => ctx.manager.call(request.params.simId, 'summary', {}),
+    {
+      schema: {
+        tags,
+        summary: 'Results of a simulation: verdict (pass or fail), criteria with values and limits, scores',
+        params: simParams,
+      },
+    },
+    async (request) => resultsView(request.params.simId, await ctx.manager.call(request.params.simId, 'summary', {})),
   );
 }

@@ -23,3 +23,14 @@ export type {
   Scores,
 } from './scenarios/types.js';
 export * from './models/index.js';
+export {
+  twinVehicleRequestSchema,
+  twinScenarioRequestSchema,
+  twinScenarioParams,
+  twinScenarioDocument,
+  twinVehicleStateView,
+  TWIN_REQUEST_FIELDS,
+  type TwinScenarioRequest,
+  type TwinVehicleStateView,
+  type ParamIssue,
+} from './api.js';

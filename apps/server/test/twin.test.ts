@@ -1,0 +1,138 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildApp, type DoppelApp } from '../src/index.js';
+
+/** Seed 001's Twin API through a real socket, as the quick-start curls use it. */
+describe('Twin API (seed 001) on the fleet pack', () => {
+  let built: DoppelApp;
+  let dir: string;
+  let key: string;
+  let base: string;
+
+  const call = async (method: string, path: string, body?: unknown) => {
+    const response = await fetch(base + path, {
+      method,
+      headers: {
+        authorization: `Bearer ${key}`,
+        ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
+      },
+      ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+    });
+    return { status: response.status, json: (await response.json()) as Record<string, unknown> };
+  };
+
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'doppel-twin-'));
+    built = await buildApp({ dataDir: dir, logLevel: false, webDir: null });
+    key = built.context.catalog.createAccount('fleet-ops', ['read', 'write']).key;
+    await built.app.listen({ host: '127.0.0.1', port: 0 });
+    const address = built.app.server.address();
+    if (address === null || typeof address === 'string') throw new Error('no port');
+    base = `http://127.0.0.1:${address.port}`;
+  });
+  afterAll(async () => {
+    await built.app.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('runs the quick start: vehicle, emergency braking at 60 km/h, run, results with a verdict, state, health', async () => {
+    const vehicle = await call('POST', '/api/v1/twin/vehicles', { physical_vehicle_id: 'AV-001', model_type: 'sedan' });
+    expect(vehicle.status).toBe(201);
+    expect(vehicle.json).toMatchObject({ id: 'twin-001', physical_vehicle_id: 'AV-001', model_type: 'sedan' });
+
+    const idle = await call('GET', '/api/v1/twin/vehicles/twin-001/state');
+    expect(idle.status).toBe(200);
+    expect(idle.json).toMatchObject({ status: 'idle', position: { x_m: 0, y_m: 0 }, speed_mps: 0 });
+
+    const scenario = await call('POST', '/api/v1/twin/scenarios', {
+      type: 'emergency_braking',
+      vehicle_id: 'twin-001',
+      initial_speed: 60,
+    });
+    expect(scenario.status).toBe(201);
+    const simId = scenario.json.simulation_id as string;
+    expect(simId).toMatch(/^sim/);
+    expect(scenario.json.scenario).toMatchObject({
+      type: 'emergency_braking',
+      vehicle_id: 'twin-001',
+      model_type: 'sedan',
+      params: { initial_speed: 60, target: 'stationary' },
+    });
+
+    const run = await call('POST', `/api/v1/twin/simulations/${simId}/run`);
+    expect(run.status, JSON.stringify(run.json)).toBe(200);
+    expect(run.json).toMatchObject({
+      simulation_id: simId,
+      status: 'finished',
+      verdict: 'pass',
+      scenario_type: 'emergency_braking',
+    });
+    const criteria = run.json.criteria as { name: string; value: unknown; limit: unknown; passed: boolean }[];
+    expect(criteria).toContainEqual(
+      expect.objectContaining({ name: 'no collision', value: false, limit: false, passed: true }),
+    );
+    const scores = run.json.scores as Record<string, number | boolean | null>;
+    expect(scores.collision).toBe(false);
+    expect(scores.min_ttc_s).toBeGreaterThan(0);
+    expect(scores.stopping_distance_m).toBeGreaterThan(10);
+    expect(scores.peak_decel_mps2).toBeGreaterThan(7);
+
+    const results = await call('GET', `/api/v1/twin/results/${simId}`);
+    expect(results.json).toMatchObject({ verdict: 'pass', criteria: run.json.criteria, scores: run.json.scores });
+
+    const state = await call('GET', '/api/v1/twin/vehicles/twin-001/state');
+    expect(state.json).toMatchObject({ simulation_id: simId, status: 'finished', speed_mps: 0 });
+    expect((state.json.position as { x_m: number }).x_m).toBeGreaterThan(50);
+    expect(state.json.actuator_commands).toHaveProperty('brake');
+    expect(Array.isArray(state.json.detections)).toBe(true);
+    expect((state.json.detections as { object_id: string | null }[]).some((d) => d.object_id === 'target')).toBe(true);
+
+    const health = await fetch(`${base}/health`);
+    expect(health.status).toBe(200);
+  });
+
+  it('judges a failing case as fail with the impact speed, and a truck differently from a sedan', async () => {
+    const truck = await call('POST', '/api/v1/twin/vehicles', { physical_vehicle_id: 'TRK-7', model_type: 'truck' });
+    const scenario = await call('POST', '/api/v1/twin/scenarios', {
+      type: 'emergency_braking',
+      vehicle_id: truck.json.id,
+      initial_speed: 130,
+    });
+    expect(scenario.json.scenario).toMatchObject({ model_type: 'truck' });
+    const run = await call('POST', `/api/v1/twin/simulations/${scenario.json.simulation_id as string}/run`);
+    expect(run.json.verdict).toBe('fail');
+    expect((run.json.scores as { impact_speed_kmh: number }).impact_speed_kmh).toBeGreaterThan(0);
+  });
+
+  it('creates scenarios of other types of the library', async () => {
+    for (const type of ['pedestrian_crossing', 'construction_zones']) {
+      const scenario = await call('POST', '/api/v1/twin/scenarios', { type });
+      expect(scenario.status, type).toBe(201);
+    }
+  });
+
+  it('refuses bad requests with located problems', async () => {
+    const unknownType = await call('POST', '/api/v1/twin/scenarios', { type: 'moon_landing' });
+    expect(unknownType.status).toBe(422);
+    expect(unknownType.json.code).toBe('DOPPEL_ERR_VALIDATION');
+    const badSpeed = await call('POST', '/api/v1/twin/scenarios', { type: 'emergency_braking', initial_speed: 900 });
+    expect(badSpeed.status).toBe(422);
+    expect(JSON.stringify(badSpeed.json.issues)).toContain('body.initial_speed');
+    const unknownParam = await call('POST', '/api/v1/twin/scenarios', { type: 'emergency_braking', warp: 9 });
+    expect(unknownParam.status).toBe(422);
+    expect(JSON.stringify(unknownParam.json)).toContain('warp');
+    const unknownVehicle = await call('POST', '/api/v1/twin/scenarios', {
+      type: 'emergency_braking',
+      vehicle_id: 'twin-999',
+    });
+    expect(unknownVehicle.status).toBe(422);
+    expect(JSON.stringify(unknownVehicle.json.issues)).toContain('body.vehicle_id');
+    const badModel = await call('POST', '/api/v1/twin/vehicles', { physical_vehicle_id: 'X', model_type: 'rocket' });
+    expect(badModel.status).toBe(422);
+    const missing = await call('GET', '/api/v1/twin/vehicles/twin-404/state');
+    expect(missing.status).toBe(404);
+    expect(missing.json.code).toBe('DOPPEL_ERR_NOT_FOUND');
+  });
+});
