@@ -7,3 +7,4 @@ export type * from './interventions.js';
 export { canonicalJson, sha256Hex, deepFreeze } from './canonical.js';
 export { applyStatePatch, diffValue, isPointerKey, jsonEqual, valueAt } from './state-patch.js';
 export * from './test-results.js';
+export * from './limits.js';

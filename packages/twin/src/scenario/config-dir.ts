@@ -1,3 +1,4 @@
+import { MAX_DOCUMENT_BYTES } from '../contracts/limits.js';
 import { join } from 'node:path';
 import type { ResolvedScenario } from '../contracts/index.js';
 import { ScenarioIssueCode, TwinError, TwinErrorCode } from '../errors.js';
@@ -105,7 +106,7 @@ export function loadConfigDir(dir: string, run: string, options: ScenarioLoadOpt
 }
 
 function loadYamlMapping(path: string, issues: IssueList): PlainObject | undefined {
-  const text = readTextFile(path);
+  const text = readTextFile(path, MAX_DOCUMENT_BYTES);
   if (text === undefined) return undefined;
   const raw = readYaml(text, path, issues);
   if (raw === undefined || raw === null) return undefined;

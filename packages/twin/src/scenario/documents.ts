@@ -1,3 +1,4 @@
+import { MAX_DOCUMENT_BYTES } from '../contracts/limits.js';
 import { join } from 'node:path';
 import { ScenarioIssueCode } from '../errors.js';
 import { substituteConstants, type Constants } from './constants.js';
@@ -91,7 +92,7 @@ export class DocumentResolver {
     if (path === undefined) {
       result = { status: 'missing' };
     } else {
-      const raw = readYaml(readTextFile(path) ?? '', path, this.issues);
+      const raw = readYaml(readTextFile(path, MAX_DOCUMENT_BYTES) ?? '', path, this.issues);
       const rootLoc: Loc = { file: path, line: 1, column: 1 };
       if (raw === undefined) {
         result = { status: 'broken' };

@@ -1,13 +1,33 @@
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { closeSync, openSync, readdirSync, readFileSync, readSync, statSync } from 'node:fs';
 import { dirname, isAbsolute, join } from 'node:path';
 
-/** The file's text, or undefined when it does not exist or is not a file. */
-export function readTextFile(path: string): string | undefined {
+/**
+ * The file's text, or undefined when it does not exist or is not a file. With `maxBytes`, a larger file is read
+ * only up to `maxBytes + 1` bytes: enough for the reader to see it is over the limit without reading gigabytes.
+ */
+export function readTextFile(path: string, maxBytes = Number.POSITIVE_INFINITY): string | undefined {
   try {
-    if (!statSync(path).isFile()) return undefined;
-    return readFileSync(path, 'utf8');
+    const stat = statSync(path);
+    if (!stat.isFile()) return undefined;
+    if (stat.size <= maxBytes) return readFileSync(path, 'utf8');
+    const head = Buffer.alloc(maxBytes + 1);
+    const fd = openSync(path, 'r');
+    try {
+      const read = readSync(fd, head, 0, head.length, 0);
+      return head.subarray(0, read).toString('utf8');
+    } finally {
+      closeSync(fd);
+    }
   } catch {
     return undefined;
+  }
+}
+
+function isFile(path: string): boolean {
+  try {
+    return statSync(path).isFile();
+  } catch {
+    return false;
   }
 }
 
@@ -53,7 +73,7 @@ export function yamlDocumentNames(folder: string): string[] {
 export function yamlDocumentPath(folder: string, name: string): string | undefined {
   for (const extension of yamlExtensions) {
     const path = join(folder, `${name}${extension}`);
-    if (readTextFile(path) !== undefined) return path;
+    if (isFile(path)) return path;
   }
   return undefined;
 }

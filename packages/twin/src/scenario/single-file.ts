@@ -1,3 +1,4 @@
+import { MAX_DOCUMENT_BYTES } from '../contracts/limits.js';
 import { basename, extname } from 'node:path';
 import type { ResolvedScenario } from '../contracts/index.js';
 import { ScenarioIssueCode, TwinError, TwinErrorCode } from '../errors.js';
@@ -28,7 +29,7 @@ export interface ScenarioTextOptions extends ScenarioLoadOptions {
 
 /** Loads one scenario file (`doppel run city.yaml`). Throws ScenarioError with every located problem. */
 export function loadScenarioFile(path: string, options: ScenarioLoadOptions): ResolvedScenario {
-  const text = readTextFile(path);
+  const text = readTextFile(path, MAX_DOCUMENT_BYTES);
   if (text === undefined) {
     if (isDirectory(path)) {
       throw new TwinError(

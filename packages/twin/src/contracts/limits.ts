@@ -1,0 +1,45 @@
+/**
+ * Input limits: every bound applied where input enters (a YAML file, an HTTP body, a path id), in one place.
+ * Each is far above what a real scenario or request needs and low enough that the work to refuse the input is
+ * small: one hostile document or request must never cost the other tenants of a server their memory or time.
+ */
+
+/**
+ * Largest YAML (or JSON) scenario or config document read, in bytes. The largest shipped example is under 4 KB and
+ * generated scenarios of 10,000 assets stay under 1 MiB; the server refuses bodies above its own (smaller) limit.
+ */
+export const MAX_DOCUMENT_BYTES = 4 * 1024 * 1024;
+
+/**
+ * Deepest nesting of mappings and lists in a YAML document or a JSON body. Scenarios nest fewer than 10 levels;
+ * parsers and validators recurse once per level, and 64 keeps them far from the stack limit.
+ */
+export const MAX_NESTING_DEPTH = 64;
+
+/** Alias nodes (`*name`) in one YAML document: scenarios use a handful for shared defaults. */
+export const MAX_YAML_ALIASES = 1_000;
+
+/**
+ * Values (mappings, lists and scalars) a YAML document may expand to once its aliases are followed. Without this
+ * bound a few hundred bytes of nested aliases ("billion laughs") expand to billions of values.
+ */
+export const MAX_YAML_VALUES = 500_000;
+
+/** Characters of text (keys and strings) a YAML document may expand to once its aliases are followed. */
+export const MAX_YAML_EXPANDED_CHARS = 16 * 1024 * 1024;
+
+/** Longest id accepted (simulation, asset, intervention, webhook, vehicle ids; path segments that name one). */
+export const MAX_ID_LENGTH = 200;
+
+/** Longest display name accepted (simulation, account, key names). */
+export const MAX_NAME_LENGTH = 200;
+
+/** Located issues listed in one error; the rest are counted, so a body of 50,000 unknown keys answers briefly. */
+export const MAX_REPORTED_ISSUES = 50;
+
+/**
+ * Characters refused in ids and names: C0 and C1 control characters (NUL included) and DEL. They are invisible in
+ * listings and logs, and NUL truncates strings in C libraries a name may reach.
+ */
+// eslint-disable-next-line no-control-regex
+export const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f-\u009f]/;
