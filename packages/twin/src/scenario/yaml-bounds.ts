@@ -29,7 +29,80 @@ export function refuseText(text: string): Refusal | undefined {
       message: `the document contains the control character U+${code}: it is not YAML text (a binary file?)`,
     };
   }
+  return deepFlowOrCompact(text);
+}
+
+const tooDeepMessage = `the document is nested more than ${MAX_NESTING_DEPTH} levels deep (the limit)`;
+
+const isBlank = (code: number): boolean => code === 0x20 || code === 0x09 || code === 0x0a || code === 0x0d;
+
+/**
+ * A linear scan for the two ways of nesting deeply in few bytes: flow brackets (`[[[[`, `{a: {a: `) and compact
+ * block indicators on one line (`- - - -`, `? ? ?`). The YAML lexer and parser slow down with nesting depth (seconds
+ * for 100,000 levels), so these are refused before they run. Quoted scalars and comments are skipped; brackets in
+ * plain text can only over-count, and the exact depth is checked again on the parsed tokens.
+ */
+function deepFlowOrCompact(text: string): Refusal | undefined {
+  let flow = 0;
+  let compact = 0;
+  let lineHead = true;
+  for (let index = 0; index < text.length; index += 1) {
+    const code = text.charCodeAt(index);
+    const previous = index === 0 ? 0x0a : text.charCodeAt(index - 1);
+    switch (code) {
+      case 0x0a: // line feed
+        lineHead = true;
+        compact = 0;
+        continue;
+      case 0x23: // '#': a comment when it starts a token
+        if (isBlank(previous)) {
+          const end = text.indexOf('\n', index);
+          index = (end === -1 ? text.length : end) - 1;
+        }
+        continue;
+      case 0x22: // '"'
+      case 0x27: // "'"
+        if (isBlank(previous) || previous === 0x5b || previous === 0x7b || previous === 0x2c) {
+          index = endOfQuoted(text, index, code);
+          lineHead = false;
+        }
+        continue;
+      case 0x5b: // '['
+      case 0x7b: // '{'
+        flow += 1;
+        lineHead = false;
+        if (flow > MAX_NESTING_DEPTH) return { offset: index, message: tooDeepMessage };
+        continue;
+      case 0x5d: // ']'
+      case 0x7d: // '}'
+        flow = Math.max(0, flow - 1);
+        lineHead = false;
+        continue;
+      case 0x2d: // '-'
+      case 0x3f: // '?'
+        if (lineHead && (index + 1 === text.length || isBlank(text.charCodeAt(index + 1)))) {
+          compact += 1;
+          if (compact > MAX_NESTING_DEPTH) return { offset: index, message: tooDeepMessage };
+        } else lineHead = false;
+        continue;
+      default:
+        if (!isBlank(code)) lineHead = false;
+    }
+  }
   return undefined;
+}
+
+/** Index of the quote that closes the quoted scalar opened at `start` (`\"` and `''` are escapes). */
+function endOfQuoted(text: string, start: number, quote: number): number {
+  for (let index = start + 1; index < text.length; index += 1) {
+    const code = text.charCodeAt(index);
+    if (quote === 0x22 && code === 0x5c) index += 1;
+    else if (code === quote) {
+      if (quote === 0x27 && text.charCodeAt(index + 1) === 0x27) index += 1;
+      else return index;
+    }
+  }
+  return text.length;
 }
 
 type Token = CST.Token;
@@ -62,7 +135,7 @@ export function tooDeep(tokens: readonly Token[]): Refusal | undefined {
     if (here > MAX_NESTING_DEPTH) {
       return {
         offset: token.offset,
-        message: `the document is nested more than ${MAX_NESTING_DEPTH} levels deep (the limit)`,
+        message: tooDeepMessage,
       };
     }
     for (const child of childrenOf(token)) if (child) stack.push({ token: child, depth: here });

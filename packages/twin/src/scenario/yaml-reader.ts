@@ -12,7 +12,7 @@ import {
   type Document,
   type Node,
 } from 'yaml';
-import { MAX_NESTING_DEPTH, MAX_YAML_EXPANDED_CHARS, MAX_YAML_VALUES } from '../contracts/limits.js';
+import { MAX_NESTING_DEPTH, MAX_YAML_ALIAS_CHARS, MAX_YAML_ALIAS_VALUES } from '../contracts/limits.js';
 import { ScenarioIssueCode } from '../errors.js';
 import type { IssueList } from './issues.js';
 import { metaOf, setMeta, type Loc, type MemberLoc, type Plain, type PlainObject } from './located.js';
@@ -127,7 +127,7 @@ function syntaxMessage(code: string, message: string): string {
 }
 
 class Reader {
-  /** Values and characters produced so far, aliases followed: bounded against alias bombs. */
+  /** Values and characters produced by following aliases: bounded against alias bombs. */
   private values = 0;
   private chars = 0;
   /** The outermost alias being followed: where an expansion past a limit is reported. */
@@ -139,16 +139,16 @@ class Reader {
     private readonly issues: IssueList,
   ) {}
 
-  private count(here: Loc, values: number, chars: number): void {
+  private count(values: number, chars: number): void {
+    if (this.expanding === null) return;
     this.values += values;
     this.chars += chars;
-    if (this.values <= MAX_YAML_VALUES && this.chars <= MAX_YAML_EXPANDED_CHARS) return;
-    const what = this.values > MAX_YAML_VALUES ? `${MAX_YAML_VALUES} values` : `${MAX_YAML_EXPANDED_CHARS} characters`;
+    if (this.values <= MAX_YAML_ALIAS_VALUES && this.chars <= MAX_YAML_ALIAS_CHARS) return;
+    const what =
+      this.values > MAX_YAML_ALIAS_VALUES ? `${MAX_YAML_ALIAS_VALUES} values` : `${MAX_YAML_ALIAS_CHARS} characters`;
     throw new ExpansionLimit(
-      this.expanding !== null
-        ? `following the aliases here expands the document past ${what} (the limit; nested aliases multiply)`
-        : `the document has more than ${what} (the limit)`,
-      this.expanding ?? here,
+      `following the aliases here adds more than ${what} to the document (the limit; nested aliases multiply)`,
+      this.expanding,
     );
   }
 
@@ -158,7 +158,7 @@ class Reader {
 
   read(node: Node, depth: number): Plain {
     const here = this.locOf(node, { file: this.at(0).file, line: 1, column: 1 });
-    this.count(here, 1, 0);
+    this.count(1, 0);
     if (depth > MAX_NESTING_DEPTH) {
       this.issues.add({
         code: ScenarioIssueCode.YamlSyntax,
@@ -202,7 +202,7 @@ class Reader {
           continue;
         }
         const key = keyNode === null || keyNode.value === null ? '' : String(keyNode.value);
-        this.count(keyLoc, 0, key.length);
+        this.count(0, key.length);
         const valueNode = pair.value as Node | null;
         const valueLoc = valueNode ? this.locOf(valueNode, keyLoc) : keyLoc;
         out[key] = valueNode ? this.read(valueNode, depth + 1) : null;
@@ -234,7 +234,7 @@ class Reader {
       return out;
     }
     if (isScalar(node)) {
-      if (typeof node.value === 'string') this.count(here, 0, node.value.length);
+      if (typeof node.value === 'string') this.count(0, node.value.length);
       return this.scalar(node.value, here);
     }
     return null;
