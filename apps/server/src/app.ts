@@ -3,6 +3,7 @@ import fastifyRateLimit from '@fastify/rate-limit';
 import fastifyStatic from '@fastify/static';
 import fastifySwagger from '@fastify/swagger';
 import fastifySwaggerUi from '@fastify/swagger-ui';
+import { MAX_ID_LENGTH } from '@doppel/twin';
 import Fastify from 'fastify';
 import { jsonSchemaTransform, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import { Catalog } from './catalog/catalog.js';
@@ -10,8 +11,10 @@ import { hashKey, keyIdOf } from './catalog/keys.js';
 import { resolveConfig, type ServerConfig, type ServerConfigInput } from './config.js';
 import type { ServerContext } from './context.js';
 import { ServerError, ServerErrorCode } from './errors.js';
+import { AuthFailureLimiter } from './http/auth-failures.js';
 import { KEY_PROTOCOL_PREFIX, keyOf, registerAuth } from './http/auth.js';
-import { registerProblemHandlers } from './http/problems.js';
+import { registerBodyParsers } from './http/body-parsers.js';
+import { clientErrorProblem, frameworkErrorProblem, registerProblemHandlers } from './http/problems.js';
 import { registerTenancy } from './http/tenancy.js';
 import { loadFastifyWebsocket } from './http/ws-compat.js';
 import type { App } from './http/types.js';
@@ -63,9 +66,17 @@ export async function buildApp(input: ServerConfigInput = {}, deps: AppDeps = {}
             },
           },
     bodyLimit: config.limits.bodyLimitBytes,
-    requestTimeout: config.limits.requestTimeoutMs,
+    // A client has this long to send its whole request; checked every second, so a body shorter than its
+    // Content-Length is answered 408 within about that time instead of holding a connection.
+    requestTimeout: config.limits.receiveTimeoutMs,
+    http: { connectionsCheckingInterval: 1_000 },
+    // Ids in paths may be percent-encoded (up to 3 characters each); longer segments are answered 414.
+    routerOptions: { maxParamLength: 3 * MAX_ID_LENGTH },
+    clientErrorHandler: clientErrorProblem,
+    frameworkErrors: frameworkErrorProblem,
     ajv: { customOptions: { removeAdditional: false } },
   }).withTypeProvider<ZodTypeProvider>();
+  app.server.headersTimeout = config.limits.receiveTimeoutMs;
   const routes: { method: string; url: string }[] = [];
   app.addHook('onRoute', (route) => {
     for (const method of [route.method].flat()) routes.push({ method, url: route.url });
@@ -92,11 +103,7 @@ export async function buildApp(input: ServerConfigInput = {}, deps: AppDeps = {}
   const context: ServerContext = { config, catalog, manager, examples, metrics, hub, webhooks, routes };
 
   registerProblemHandlers(app);
-  app.addContentTypeParser(
-    ['application/yaml', 'application/x-yaml', 'text/yaml', 'text/x-yaml'],
-    { parseAs: 'string' },
-    (_request, body, done) => done(null, { scenario: body }),
-  );
+  registerBodyParsers(app);
 
   await app.register(fastifyRateLimit, {
     max: config.limits.rateLimitMax,
@@ -135,7 +142,7 @@ export async function buildApp(input: ServerConfigInput = {}, deps: AppDeps = {}
   });
   await app.register(fastifySwaggerUi, { routePrefix: '/docs', uiConfig: { deepLinking: true } });
 
-  registerAuth(app, catalog);
+  registerAuth(app, catalog, new AuthFailureLimiter(config.limits.authFailuresMax, config.limits.rateLimitWindowMs));
   registerTenancy(app, catalog);
   app.addHook('onResponse', async (request, reply) => {
     metrics.httpDuration.observe(

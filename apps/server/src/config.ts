@@ -6,6 +6,8 @@ export interface ServerLimits {
   readonly bodyLimitBytes: number;
   /** Time a request may take before the server answers 503 (a worker that does not answer counts). */
   readonly requestTimeoutMs: number;
+  /** Time a client has to send its whole request, headers and body, before it is answered 408 and closed. */
+  readonly receiveTimeoutMs: number;
   /** Simulations an account may keep (stored). */
   readonly maxSimulationsPerAccount: number;
   /** Simulations of one account that may hold a live worker at once. */
@@ -23,6 +25,11 @@ export interface ServerLimits {
   /** Rate limit per API key (or IP when anonymous): requests per window. */
   readonly rateLimitMax: number;
   readonly rateLimitWindowMs: number;
+  /**
+   * Failed authentications (a refused or missing key on a route that needs one) per client address and window:
+   * beyond them the address is answered 429 whatever key it sends (brute force of keys).
+   */
+  readonly authFailuresMax: number;
 }
 
 export interface WebhookOptions {
@@ -68,6 +75,7 @@ export interface ServerConfig {
 export const defaultLimits: ServerLimits = {
   bodyLimitBytes: 2 * 1024 * 1024,
   requestTimeoutMs: 30_000,
+  receiveTimeoutMs: 10_000,
   maxSimulationsPerAccount: 50,
   maxLiveSimulationsPerAccount: 8,
   maxEventsPerRun: 50_000_000,
@@ -77,6 +85,7 @@ export const defaultLimits: ServerLimits = {
   wsMaxBufferedBytes: 4 * 1024 * 1024,
   rateLimitMax: 6_000,
   rateLimitWindowMs: 60_000,
+  authFailuresMax: 60,
 };
 
 export const defaultWebhookOptions: WebhookOptions = {

@@ -1,4 +1,4 @@
-import { TwinError, TwinErrorCode, type ScenarioIssue } from '@doppel/twin';
+import { MAX_REPORTED_ISSUES, TwinError, TwinErrorCode, type ScenarioIssue } from '@doppel/twin';
 
 /** Stable error codes of the server. Clients match on `code`, never on message text. */
 export const ServerErrorCode = {
@@ -7,10 +7,19 @@ export const ServerErrorCode = {
   NotFound: 'DOPPEL_ERR_NOT_FOUND',
   Validation: 'DOPPEL_ERR_VALIDATION',
   MalformedBody: 'DOPPEL_ERR_MALFORMED_BODY',
+  /** The request line or headers could not be read (a bad URL, a malformed header). */
+  BadRequest: 'DOPPEL_ERR_BAD_REQUEST',
+  RequestTimeout: 'DOPPEL_ERR_REQUEST_TIMEOUT',
+  UriTooLong: 'DOPPEL_ERR_URI_TOO_LONG',
+  HeadersTooLarge: 'DOPPEL_ERR_HEADERS_TOO_LARGE',
   PayloadTooLarge: 'DOPPEL_ERR_PAYLOAD_TOO_LARGE',
   UnsupportedMediaType: 'DOPPEL_ERR_UNSUPPORTED_MEDIA_TYPE',
+  /** A plain HTTP request on a WebSocket route. */
+  UpgradeRequired: 'DOPPEL_ERR_UPGRADE_REQUIRED',
   RateLimited: 'DOPPEL_ERR_RATE_LIMITED',
   LimitExceeded: 'DOPPEL_ERR_LIMIT_EXCEEDED',
+  /** Input over a bound of contracts/limits.ts (nesting depth, length, alias expansion): the detail names it. */
+  InputLimit: 'DOPPEL_ERR_INPUT_LIMIT',
   Timeout: 'DOPPEL_ERR_TIMEOUT',
   WorkerFailed: 'DOPPEL_ERR_WORKER_FAILED',
   ShuttingDown: 'DOPPEL_ERR_SHUTTING_DOWN',
@@ -47,10 +56,16 @@ const statusOfServerCode: Record<ServerErrorCode, number> = {
   DOPPEL_ERR_NOT_FOUND: 404,
   DOPPEL_ERR_VALIDATION: 422,
   DOPPEL_ERR_MALFORMED_BODY: 400,
+  DOPPEL_ERR_BAD_REQUEST: 400,
+  DOPPEL_ERR_REQUEST_TIMEOUT: 408,
+  DOPPEL_ERR_URI_TOO_LONG: 414,
+  DOPPEL_ERR_HEADERS_TOO_LARGE: 431,
   DOPPEL_ERR_PAYLOAD_TOO_LARGE: 413,
   DOPPEL_ERR_UNSUPPORTED_MEDIA_TYPE: 415,
+  DOPPEL_ERR_UPGRADE_REQUIRED: 426,
   DOPPEL_ERR_RATE_LIMITED: 429,
   DOPPEL_ERR_LIMIT_EXCEEDED: 409,
+  DOPPEL_ERR_INPUT_LIMIT: 422,
   DOPPEL_ERR_TIMEOUT: 503,
   DOPPEL_ERR_WORKER_FAILED: 409,
   DOPPEL_ERR_SHUTTING_DOWN: 503,
@@ -87,11 +102,15 @@ const titles: Record<number, string> = {
   401: 'Unauthorized',
   403: 'Forbidden',
   404: 'Not Found',
+  408: 'Request Timeout',
   409: 'Conflict',
   413: 'Payload Too Large',
+  414: 'URI Too Long',
   415: 'Unsupported Media Type',
   422: 'Unprocessable Content',
+  426: 'Upgrade Required',
   429: 'Too Many Requests',
+  431: 'Request Header Fields Too Large',
   500: 'Internal Server Error',
   503: 'Service Unavailable',
 };
@@ -184,6 +203,18 @@ export function issuesOf(payload: ErrorPayload, fieldPrefix = 'body'): ProblemIs
       return [{ path: path.join('.'), message: issue.message }];
     });
   }
+  if (payload.code === TwinErrorCode.InvalidExpression) {
+    // A CEL expression (breakpoints): located inside the expression text of the body's `expression` field.
+    const position = (details.position ?? {}) as { line?: unknown; column?: unknown };
+    return [
+      {
+        path: `${fieldPrefix}.expression`,
+        message: typeof details.reason === 'string' ? details.reason : payload.message,
+        ...(typeof position.line === 'number' ? { line: position.line } : {}),
+        ...(typeof position.column === 'number' ? { column: position.column } : {}),
+      },
+    ];
+  }
   if (typeof details.field === 'string') {
     const field = details.field === 'args' ? fieldPrefix : `${fieldPrefix}.${details.field}`;
     const expected = details.expected;
@@ -238,12 +269,18 @@ function isPayloadError(error: unknown): error is RemoteError {
   return error instanceof RemoteError;
 }
 
+/**
+ * A problem body. At most MAX_REPORTED_ISSUES issues are listed (the detail says how many were left out), so a body
+ * with 50,000 unknown keys gets a short answer.
+ */
 export function makeProblem(
   status: number,
   code: string,
   detail: string,
-  issues: readonly ProblemIssue[] = [],
+  allIssues: readonly ProblemIssue[] = [],
 ): Problem {
+  const issues = allIssues.slice(0, MAX_REPORTED_ISSUES);
+  const omitted = allIssues.length - issues.length;
   return {
     type: `https://doppel.dev/problems/${code
       .replace(/^DOPPEL_ERR_/, '')
@@ -251,7 +288,7 @@ export function makeProblem(
       .replace(/_/g, '-')}`,
     title: titles[status] ?? 'Error',
     status,
-    detail,
+    detail: omitted > 0 ? `${detail} (${omitted} more issues not listed)` : detail,
     code,
     ...(issues.length > 0 ? { issues } : {}),
   };

@@ -30,6 +30,8 @@ export type TwinErrorCode = (typeof TwinErrorCode)[keyof typeof TwinErrorCode];
 /** What kind of problem a {@link ScenarioIssue} is; stable, for tests and API clients. */
 export const ScenarioIssueCode = {
   YamlSyntax: 'yaml_syntax',
+  /** Over a bound of contracts/limits.ts: document size, nesting depth, aliases. */
+  InputLimit: 'input_limit',
   UnknownKey: 'unknown_key',
   MissingField: 'missing_field',
   InvalidType: 'invalid_type',

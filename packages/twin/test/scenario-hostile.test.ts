@@ -38,7 +38,7 @@ describe('the YAML reader bounds hostile documents with a located issue', () => 
   test('nested aliases (billion laughs) stop at the alias that expands them', () => {
     const issues = issuesOfText(billionLaughs());
     expect(issues).toHaveLength(1);
-    expect(issues[0]).toMatchObject({ code: 'yaml_syntax', file: 'hostile.yaml' });
+    expect(issues[0]).toMatchObject({ code: 'input_limit', file: 'hostile.yaml' });
     expect(issues[0].message).toMatch(/aliases here adds more than/);
     // Each level holds 9 times the values of the one before; those added by aliases, counted from the top, cross
     // 100,000 while l5 (line 6) is read.
@@ -49,14 +49,14 @@ describe('the YAML reader bounds hostile documents with a located issue', () => 
   test('aliases of one long string are bounded by the expanded characters, not only by the count of values', () => {
     const text = `big: &big "${'x'.repeat(1024 * 1024)}"\ncopies: [${Array.from({ length: 40 }, () => '*big').join(', ')}]\n`;
     const issues = issuesOfText(text);
-    expect(issues[0]).toMatchObject({ code: 'yaml_syntax', line: 2 });
+    expect(issues[0]).toMatchObject({ code: 'input_limit', line: 2 });
     expect(issues[0].message).toMatch(/characters/);
   });
 
   test('more aliases than the limit are refused at the first one over it', () => {
     const text = `a: &a 1\nlist:\n${Array.from({ length: MAX_YAML_ALIASES + 1 }, () => '  - *a').join('\n')}\n`;
     const issues = issuesOfText(text);
-    expect(issues[0]).toMatchObject({ code: 'yaml_syntax', line: 3 + MAX_YAML_ALIASES });
+    expect(issues[0]).toMatchObject({ code: 'input_limit', line: 3 + MAX_YAML_ALIASES });
     expect(issues[0].message).toMatch(/too many aliases/);
   });
 
@@ -79,7 +79,7 @@ describe('the YAML reader bounds hostile documents with a located issue', () => 
     for (const depth of [MAX_NESTING_DEPTH + 1, 1_000, deepest]) {
       const issues = issuesOfText(make(depth));
       expect(issues).toHaveLength(1);
-      expect(issues[0]).toMatchObject({ code: 'yaml_syntax', line });
+      expect(issues[0]).toMatchObject({ code: 'input_limit', line });
       expect(issues[0].message).toMatch(/nested more than 64 levels/);
     }
   });
@@ -97,7 +97,7 @@ describe('the YAML reader bounds hostile documents with a located issue', () => 
 
   test('a document over the size limit is refused at its first line', () => {
     const issues = issuesOfText(`# ${'x'.repeat(MAX_DOCUMENT_BYTES)}\n`);
-    expect(issues[0]).toMatchObject({ code: 'yaml_syntax', line: 1, column: 1 });
+    expect(issues[0]).toMatchObject({ code: 'input_limit', line: 1, column: 1 });
     expect(issues[0].message).toMatch(/larger than/);
   });
 

@@ -20,7 +20,7 @@ function parseScopes(values: readonly string[] | undefined): Scope[] {
 /** Creates an account in a data directory's catalog and returns what to print (the key is shown only here). */
 export function createAccount(name: string, options: AccountsCreateOptions): string {
   if (!/^[A-Za-z0-9._-]{1,100}$/.test(name)) {
-    throw new UserError(`account names use letters, digits, ".", "_" and "-" (got "${name}")`);
+    throw new UserError(`account names use letters, digits, ".", "_" and "-" (got ${JSON.stringify(name)})`);
   }
   const scopes = parseScopes(options.scopes);
   const catalog = Catalog.open(options.data ?? '.doppel');

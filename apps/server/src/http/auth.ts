@@ -2,6 +2,7 @@ import type { FastifyRequest } from 'fastify';
 import type { Catalog, Principal } from '../catalog/catalog.js';
 import { hasScope } from '../catalog/keys.js';
 import { ServerError, ServerErrorCode } from '../errors.js';
+import type { AuthFailureLimiter } from './auth-failures.js';
 import type { App } from './types.js';
 
 /** WebSocket clients that cannot set headers offer the key as a subprotocol `doppel-key.<key>` beside `doppel`. */
@@ -29,18 +30,29 @@ export function keyOf(request: FastifyRequest): string | null {
 }
 
 /** Authenticates every request whose route is not public and checks the scope the route asks for. */
-export function registerAuth(app: App, catalog: Catalog): void {
+export function registerAuth(app: App, catalog: Catalog, failures: AuthFailureLimiter): void {
   app.decorateRequest('principal', null);
   app.addHook('onRequest', async (request) => {
     const url = request.routeOptions.url;
     // API routes need a key unless they say otherwise; the UI's static files and the docs are public.
     const apiRoute = url !== undefined && (url.startsWith('/api/') || url.startsWith('/simulation/'));
     const needed = request.routeOptions.config.auth ?? (apiRoute ? 'read' : 'public');
+    const protectedRoute = needed !== 'public' && url !== undefined;
+    const now = Date.now();
+    const retry = protectedRoute ? failures.retryAfter(request.ip, now) : null;
+    if (retry !== null) {
+      throw new ServerError(
+        ServerErrorCode.RateLimited,
+        `Too many failed authentications from this address: retry in ${retry} s`,
+        { headers: { 'retry-after': String(retry) } },
+      );
+    }
     const key = keyOf(request);
     const principal: Principal | null = key === null ? null : catalog.authenticate(key);
     request.principal = principal;
-    if (needed === 'public' || url === undefined) return;
+    if (!protectedRoute) return;
     if (principal === null) {
+      failures.fail(request.ip, now);
       throw new ServerError(
         ServerErrorCode.Unauthorized,
         key === null ? 'An API key is required (Authorization: Bearer <key>)' : 'The API key is not valid',

@@ -1,3 +1,6 @@
+import { STATUS_CODES } from 'node:http';
+import type { Socket } from 'node:net';
+import { MAX_REPORTED_ISSUES } from '@doppel/twin';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 import { makeProblem, problemOf, ServerErrorCode, type Problem, type ProblemIssue } from '../errors.js';
@@ -41,7 +44,8 @@ export function registerProblemHandlers(app: App): void {
   app.setErrorHandler((error: FastifyError, request: FastifyRequest, reply: FastifyReply) => {
     if (hasZodFastifySchemaValidationErrors(error) || error.validation !== undefined) {
       const issues = validationIssues(error);
-      const detail = issues.map((issue) => `${issue.path}: ${issue.message}`).join('; ') || 'Invalid request';
+      const listed = issues.slice(0, MAX_REPORTED_ISSUES);
+      const detail = listed.map((issue) => `${issue.path}: ${issue.message}`).join('; ') || 'Invalid request';
       return send(reply, makeProblem(422, ServerErrorCode.Validation, detail, issues));
     }
     if (error.code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
@@ -74,4 +78,42 @@ export function registerProblemHandlers(app: App): void {
   app.setNotFoundHandler((request, reply) =>
     send(reply, makeProblem(404, ServerErrorCode.NotFound, `No route ${request.method} ${request.url.split('?')[0]}`)),
   );
+}
+
+/**
+ * Errors of the router before a request reaches a route (Fastify's `frameworkErrors`): a URL that cannot be decoded,
+ * a path parameter longer than the router accepts.
+ */
+export function frameworkErrorProblem(error: FastifyError, _request: FastifyRequest, reply: FastifyReply): void {
+  const problem =
+    error.code === 'FST_ERR_MAX_PARAM_LENGTH'
+      ? makeProblem(414, ServerErrorCode.UriTooLong, 'A path segment of the URL is longer than the server accepts')
+      : error.code === 'FST_ERR_BAD_URL'
+        ? makeProblem(400, ServerErrorCode.BadRequest, 'The URL is not valid (a malformed percent-encoding?)')
+        : makeProblem(400, ServerErrorCode.BadRequest, 'The request could not be routed');
+  void send(reply, problem);
+}
+
+/**
+ * Errors of Node's HTTP parser, before Fastify sees a request (the server's `clientError` event): headers or a URL
+ * too large, a malformed request line, a client that does not send its whole request in time. Answered as
+ * problem+json on the raw socket, which is then closed.
+ */
+export function clientErrorProblem(error: Error & { code?: string }, socket: Socket): void {
+  if (error.code === 'ECONNRESET' || socket.destroyed) return;
+  const problem =
+    error.code === 'ERR_HTTP_REQUEST_TIMEOUT' || error.code === 'ERR_HTTP_HEADERS_TIMEOUT'
+      ? makeProblem(408, ServerErrorCode.RequestTimeout, 'The request was not received in full in time')
+      : error.code === 'HPE_HEADER_OVERFLOW'
+        ? makeProblem(431, ServerErrorCode.HeadersTooLarge, 'The URL and headers exceed the size limit')
+        : makeProblem(400, ServerErrorCode.BadRequest, 'The request could not be read as HTTP');
+  const body = JSON.stringify(problem);
+  if (socket.writable) {
+    socket.write(
+      `HTTP/1.1 ${problem.status} ${STATUS_CODES[problem.status] ?? ''}\r\n` +
+        `Content-Type: application/problem+json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n` +
+        `Connection: close\r\n\r\n${body}`,
+    );
+  }
+  socket.destroy();
 }

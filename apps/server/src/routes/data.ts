@@ -1,4 +1,4 @@
-import { simulationEvent, type JsonObject, type LedgerEvent, type SimulationEvent } from '@doppel/twin';
+import { idString, type JsonObject, type LedgerEvent, simulationEvent, type SimulationEvent } from '@doppel/twin';
 import type { FastifyReply } from 'fastify';
 import { z } from 'zod';
 import type { App } from '../http/types.js';
@@ -28,7 +28,7 @@ function sendJson(reply: FastifyReply, json: string | Buffer): FastifyReply {
 const LIVE_BODIES = 256;
 
 const ledgerQuery = z.strictObject({
-  assetId: z.string().optional(),
+  assetId: idString().optional(),
   eventType: z
     .union([z.string(), z.array(z.string())])
     .optional()
@@ -56,7 +56,7 @@ function eventTypes(value: string | string[] | undefined): string[] | undefined 
  */
 const godModeBody = z
   .object({
-    action: z.string().min(1).describe('Intervention name, e.g. inject_fault'),
+    action: idString().describe('Intervention name, e.g. inject_fault'),
     at: z.number().min(0).optional().describe('Sim seconds; default now'),
   })
   .catchall(jsonValue)
@@ -83,7 +83,7 @@ export function dataRoutes(app: App, ctx: ServerContext): void {
         tags: ['state'],
         summary: 'Every asset at the live head (with status colour and KPIs), or as of sim time t (time slider)',
         params: simParams,
-        querystring: z.strictObject({ t: queryNumber.optional(), kind: z.string().optional() }),
+        querystring: z.strictObject({ t: queryNumber.optional(), kind: idString().optional() }),
         response: { 200: z.object({ simTime: z.number(), assets: z.array(assetView) }), 404: problemSchema },
       },
     },
@@ -117,7 +117,7 @@ export function dataRoutes(app: App, ctx: ServerContext): void {
         tags: ['state'],
         summary: 'Assets at the live head',
         params: simParams,
-        querystring: z.strictObject({ kind: z.string().optional() }),
+        querystring: z.strictObject({ kind: idString().optional() }),
         response: { 200: z.array(assetView) },
       },
     },
@@ -237,7 +237,7 @@ export function dataRoutes(app: App, ctx: ServerContext): void {
     },
   );
 
-  const interventionParams = z.strictObject({ simId: z.string(), interventionId: z.string() });
+  const interventionParams = z.strictObject({ simId: idString(), interventionId: idString() });
   app.get(
     '/api/v1/simulations/:simId/interventions/:interventionId',
     {
@@ -298,7 +298,7 @@ export function dataRoutes(app: App, ctx: ServerContext): void {
       schema: {
         tags: ['breakpoints'],
         summary: 'Remove a breakpoint',
-        params: z.strictObject({ simId: z.string(), breakpointId: z.string() }),
+        params: z.strictObject({ simId: idString(), breakpointId: idString() }),
       },
       config: { auth: 'write' },
     },

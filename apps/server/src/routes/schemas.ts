@@ -1,3 +1,4 @@
+import { idString } from '@doppel/twin';
 import { z } from 'zod';
 
 /** JSON values (intervention arguments, asset state). */
@@ -6,11 +7,11 @@ export const jsonValue: z.ZodType<unknown> = z.lazy(() =>
 );
 export const jsonObject = z.record(z.string(), jsonValue);
 
-export const simParams = z.strictObject({ simId: z.string().min(1).max(100) });
+export const simParams = z.strictObject({ simId: idString() });
 export const assetParams = z.strictObject({
-  simId: z.string().min(1).max(100),
-  kind: z.string().min(1).max(100),
-  assetId: z.string().min(1).max(200),
+  simId: idString(),
+  kind: idString(),
+  assetId: idString(),
 });
 
 export const problemSchema = z
@@ -114,8 +115,8 @@ export const assetView = z
   .meta({ id: 'Asset' });
 
 export const interventionInput = z.strictObject({
-  assetId: z.string().min(1),
-  action: z.string().min(1),
+  assetId: idString(),
+  action: idString(),
   args: jsonObject.optional(),
   at: z.number().min(0).optional().describe('Sim seconds; default now'),
 });

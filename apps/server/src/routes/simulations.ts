@@ -1,4 +1,4 @@
-import { DEBUG_CHUNK_DEFAULT, debugModeChunkS } from '@doppel/twin';
+import { DEBUG_CHUNK_DEFAULT, debugModeChunkS, idString, nameString } from '@doppel/twin';
 import { z } from 'zod';
 import { principalOf } from '../http/auth.js';
 import type { App } from '../http/types.js';
@@ -38,8 +38,8 @@ export function simulationRoutes(app: App, ctx: ServerContext): void {
         description:
           'Body: {"example": "city-100"} or {"scenario": "<YAML text>"}; or post the YAML itself with Content-Type application/yaml.',
         body: z.strictObject({
-          name: z.string().min(1).max(200).optional(),
-          example: z.string().min(1).max(200).optional(),
+          name: nameString().optional(),
+          example: idString().optional(),
           scenario: z.string().min(1).optional().describe('Scenario YAML or JSON text'),
           seed: z
             .number()
@@ -179,7 +179,7 @@ export function simulationRoutes(app: App, ctx: ServerContext): void {
         params: simParams,
         body: z.strictObject({
           t: z.number().min(0),
-          name: z.string().min(1).max(200).optional(),
+          name: nameString().optional(),
           interventions: z.array(interventionInput).max(1000).default([]),
         }),
         response: { 201: simulationSchema, ...errors },

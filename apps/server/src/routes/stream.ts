@@ -1,27 +1,24 @@
+import { idString } from '@doppel/twin';
 import { z } from 'zod';
 import type { App } from '../http/types.js';
 import type { ServerContext } from '../context.js';
+import { ServerError, ServerErrorCode } from '../errors.js';
 
 /**
  * WebSocket per simulation: ledger events (with seq) and KPI snapshots. Authenticate with the key in `?key=`, or
  * offer the subprotocols `doppel` and `doppel-key.<key>`. Reconnect with `afterSeq` = the last seq received.
  */
 export function streamRoutes(app: App, ctx: ServerContext): void {
-  app.get(
-    '/api/v1/simulations/:simId/stream',
-    {
-      websocket: true,
-      schema: {
-        tags: ['stream'],
-        summary: 'WebSocket: ledger events, KPI snapshots, status and intervention notices',
-        params: z.strictObject({ simId: z.string() }),
-        querystring: z.strictObject({
-          key: z.string().optional(),
-          afterSeq: z.coerce.number().int().min(0).optional().describe('Resume after this seq (0 = from the start)'),
-        }),
-      },
+  app.route({
+    method: 'GET',
+    url: '/api/v1/simulations/:simId/stream',
+    // A plain GET (no upgrade) is answered like every other error, as problem+json.
+    handler: async () => {
+      throw new ServerError(ServerErrorCode.UpgradeRequired, 'This route is a WebSocket: connect with an upgrade', {
+        headers: { upgrade: 'websocket', connection: 'Upgrade' },
+      });
     },
-    async (socket, request) => {
+    wsHandler: async (socket, request) => {
       const { afterSeq } = request.query as { afterSeq?: number };
       const simId = (request.params as { simId: string }).simId;
       try {
@@ -31,5 +28,15 @@ export function streamRoutes(app: App, ctx: ServerContext): void {
         socket.close(1011, 'simulation unavailable');
       }
     },
-  );
+    schema: {
+      hide: true,
+      tags: ['stream'],
+      summary: 'WebSocket: ledger events, KPI snapshots, status and intervention notices',
+      params: z.strictObject({ simId: idString() }),
+      querystring: z.strictObject({
+        key: z.string().optional(),
+        afterSeq: z.coerce.number().int().min(0).optional().describe('Resume after this seq (0 = from the start)'),
+      }),
+    },
+  });
 }

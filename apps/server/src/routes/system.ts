@@ -1,4 +1,4 @@
-import { loadScenarioText, ScenarioError, TwinError } from '@doppel/twin';
+import { idString, loadScenarioText, ScenarioError, ScenarioIssueCode, TwinError } from '@doppel/twin';
 import { z } from 'zod';
 import { principalOf } from '../http/auth.js';
 import type { App } from '../http/types.js';
@@ -105,7 +105,7 @@ export function systemRoutes(app: App, ctx: ServerContext): void {
       schema: {
         tags: ['packs'],
         summary: 'A pack: asset kinds with state and intervention JSON Schemas (for generated forms), KPIs',
-        params: z.strictObject({ pack: z.string() }),
+        params: z.strictObject({ pack: idString() }),
       },
     },
     async (request) => {
@@ -124,7 +124,7 @@ export function systemRoutes(app: App, ctx: ServerContext): void {
       schema: {
         tags: ['scenarios'],
         summary: 'The YAML text of an example scenario',
-        params: z.strictObject({ exampleId: z.string() }),
+        params: z.strictObject({ exampleId: idString() }),
       },
     },
     async (request, reply) => {
@@ -161,6 +161,13 @@ export function systemRoutes(app: App, ctx: ServerContext): void {
           },
         };
       } catch (error) {
+        // A document over an input limit (size, depth, aliases) could not be checked at all: 422, located.
+        if (
+          error instanceof ScenarioError &&
+          error.issues.some((issue) => issue.code === ScenarioIssueCode.InputLimit)
+        ) {
+          throw error;
+        }
         if (error instanceof ScenarioError || error instanceof TwinError) {
           return { valid: false, issues: issuesOf(toErrorPayload(error)), scenario: null };
         }

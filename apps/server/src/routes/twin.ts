@@ -6,7 +6,7 @@ import {
   twinVehicleStateView,
   type VehicleState,
 } from '@doppel/pack-fleet';
-import type { JsonObject, RunSummary } from '@doppel/twin';
+import { idString, type JsonObject, type RunSummary } from '@doppel/twin';
 import { z } from 'zod';
 import type { VehicleRow } from '../catalog/rows.js';
 import type { ServerContext } from '../context.js';
@@ -79,7 +79,7 @@ export function twinRoutes(app: App, ctx: ServerContext): void {
         tags,
         summary:
           'State of a virtual vehicle: position, heading, speed, acceleration, actuator commands, current detections (in its latest scenario)',
-        params: z.strictObject({ id: z.string().max(200) }),
+        params: z.strictObject({ id: idString() }),
       },
     },
     async (request) => {

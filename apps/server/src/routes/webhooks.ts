@@ -1,3 +1,4 @@
+import { idString } from '@doppel/twin';
 import { z } from 'zod';
 import { principalOf } from '../http/auth.js';
 import type { App } from '../http/types.js';
@@ -7,7 +8,7 @@ import type { DeliveryRow, WebhookRow } from '../catalog/rows.js';
 import { notFound, ServerError, ServerErrorCode } from '../errors.js';
 import { checkWebhookUrl } from '../webhooks/ssrf.js';
 
-const webhookParams = z.strictObject({ webhookId: z.string() });
+const webhookParams = z.strictObject({ webhookId: idString() });
 const deliveryView = (row: DeliveryRow) => ({
   id: row.id,
   simulationId: row.simulation_id,
@@ -48,7 +49,7 @@ export function webhookRoutes(app: App, ctx: ServerContext): void {
         body: z.strictObject({
           url: z.string().url().max(2000),
           eventTypes: z.array(z.string().min(1).max(100)).min(1).max(100),
-          simulationId: z.string().optional().describe('Only events of this simulation (default: all of the account)'),
+          simulationId: idString().optional().describe('Only events of this simulation (default: all of the account)'),
         }),
       },
       config: { auth: 'write' },

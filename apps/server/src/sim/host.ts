@@ -149,8 +149,31 @@ export class SimulationHost {
     const requests = this.outgoing;
     if (requests.length === 0 || this.state === 'dead') return;
     this.outgoing = [];
-    this.worker.postMessage(requests.length === 1 ? requests[0] : requests);
+    try {
+      this.worker.postMessage(requests.length === 1 ? requests[0] : requests);
+    } catch {
+      // Runs from setImmediate, where a throw would end the server: a request that cannot be cloned (too deep,
+      // not cloneable) fails alone, and the others of its batch still go.
+      for (const request of requests) {
+        try {
+          this.worker.postMessage(request);
+        } catch (error) {
+          this.refuse(request.id, error);
+        }
+      }
+    }
   };
+
+  private refuse(id: number, error: unknown): void {
+    const pending = this.pending.get(id);
+    if (pending === undefined) return;
+    this.pending.delete(id);
+    clearTimeout(pending.timer);
+    const reason = error instanceof Error ? error.message : String(error);
+    pending.reject(
+      new ServerError(ServerErrorCode.InputLimit, `The request could not be passed to the simulation (${reason})`),
+    );
+  }
 
   /** Ends the worker after it flushed its ledger (graceful); terminates it if it does not answer in time. */
   async stop(timeoutMs = 10_000): Promise<SimInfo | null> {

@@ -1,4 +1,4 @@
-import type { JsonObject } from '@doppel/twin';
+import { idString, type JsonObject } from '@doppel/twin';
 import { z } from 'zod';
 import { MODEL_TYPES, type ModelType } from './models/vehicle-types.js';
 import { WEATHERS } from './models/weather.js';
@@ -10,11 +10,7 @@ import type { VehicleState } from './state.js';
  * request, the virtual vehicle's state and the results with their verdict.
  */
 export const twinVehicleRequestSchema = z.strictObject({
-  physical_vehicle_id: z
-    .string()
-    .min(1)
-    .max(200)
-    .describe('Id of the physical vehicle this twin mirrors, e.g. AV-001.'),
+  physical_vehicle_id: idString().describe('Id of the physical vehicle this twin mirrors, e.g. AV-001.'),
   model_type: z.enum(MODEL_TYPES).describe('sedan, van, truck or bus.'),
 });
 

@@ -1,3 +1,5 @@
+import { z } from 'zod';
+
 /**
  * Input limits: every bound applied where input enters (a YAML file, an HTTP body, a path id), in one place.
  * Each is far above what a real scenario or request needs and low enough that the work to refuse the input is
@@ -39,8 +41,15 @@ export const MAX_NAME_LENGTH = 200;
 export const MAX_REPORTED_ISSUES = 50;
 
 /**
- * Characters refused in ids and names: C0 and C1 control characters (NUL included) and DEL. They are invisible in
- * listings and logs, and NUL truncates strings in C libraries a name may reach.
+ * Ids and names refuse C0 and C1 control characters (NUL included) and DEL: they are invisible in listings and logs,
+ * and NUL truncates strings in the C libraries a name may reach.
  */
 // eslint-disable-next-line no-control-regex
-export const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f-\u009f]/;
+const noControl = /^[^\u0000-\u001f\u007f-\u009f]*$/;
+const noControlMessage = 'control characters (NUL included) are not allowed';
+
+/** An id as it enters (a path segment, a body field): 1 to MAX_ID_LENGTH characters, no control characters. */
+export const idString = (): z.ZodString => z.string().min(1).max(MAX_ID_LENGTH).regex(noControl, noControlMessage);
+
+/** A display name as it enters: 1 to MAX_NAME_LENGTH characters, no control characters. */
+export const nameString = (): z.ZodString => z.string().min(1).max(MAX_NAME_LENGTH).regex(noControl, noControlMessage);

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { idString, nameString } from '../contracts/limits.js';
 import { TwinError, TwinErrorCode } from '../errors.js';
 import { durationFormats, parseDuration } from './duration.js';
 
@@ -39,8 +40,8 @@ const interventionSchema = z
       .describe(
         'When it takes effect: a duration from the start ("17h55m"), a clock time ("17:55", the first occurrence at or after the start in `timezone`), or a number of seconds.',
       ),
-    asset: z.string().min(1).describe('Id of the asset it acts on.'),
-    action: z.string().min(1).describe('Intervention name, e.g. trigger_outage.'),
+    asset: idString().describe('Id of the asset it acts on.'),
+    action: idString().describe('Intervention name, e.g. trigger_outage.'),
     args: z.record(z.string(), z.unknown()).optional().describe("The action's arguments, validated by its schema."),
   })
   .describe('A scheduled intervention (origin "schedule").');
@@ -48,7 +49,7 @@ const interventionSchema = z
 /** Generic fields shared by every scenario, whatever its pack. */
 export const genericShape = {
   doppel: z.literal(1).describe('Format version of the scenario file. Always 1.'),
-  name: z.string().min(1).optional().describe('Scenario name. Default: the file name without extension.'),
+  name: nameString().optional().describe('Scenario name. Default: the file name without extension.'),
   description: z.string().optional().describe('Free text. Default: "".'),
   pack: z.string().min(1).describe('Which pack models this scenario; its section is the key of the same name.'),
   start: z

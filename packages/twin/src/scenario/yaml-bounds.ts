@@ -5,6 +5,8 @@ import { MAX_DOCUMENT_BYTES, MAX_NESTING_DEPTH, MAX_YAML_ALIASES } from '../cont
 export interface Refusal {
   readonly offset: number;
   readonly message: string;
+  /** Over a limit (size, depth), rather than not YAML at all. */
+  readonly limit: boolean;
 }
 
 // YAML 1.2 allows tab, line feed and carriage return among the C0 controls; any other one means binary data.
@@ -19,6 +21,7 @@ export function refuseText(text: string): Refusal | undefined {
     return {
       offset: 0,
       message: `the document is larger than ${MAX_DOCUMENT_BYTES} bytes (the limit for one scenario or config file)`,
+      limit: true,
     };
   }
   const control = forbiddenControl.exec(text);
@@ -27,6 +30,7 @@ export function refuseText(text: string): Refusal | undefined {
     return {
       offset: control.index,
       message: `the document contains the control character U+${code}: it is not YAML text (a binary file?)`,
+      limit: false,
     };
   }
   return deepFlowOrCompact(text);
@@ -71,7 +75,7 @@ function deepFlowOrCompact(text: string): Refusal | undefined {
       case 0x7b: // '{'
         flow += 1;
         lineHead = false;
-        if (flow > MAX_NESTING_DEPTH) return { offset: index, message: tooDeepMessage };
+        if (flow > MAX_NESTING_DEPTH) return { offset: index, message: tooDeepMessage, limit: true };
         continue;
       case 0x5d: // ']'
       case 0x7d: // '}'
@@ -82,7 +86,7 @@ function deepFlowOrCompact(text: string): Refusal | undefined {
       case 0x3f: // '?'
         if (lineHead && (index + 1 === text.length || isBlank(text.charCodeAt(index + 1)))) {
           compact += 1;
-          if (compact > MAX_NESTING_DEPTH) return { offset: index, message: tooDeepMessage };
+          if (compact > MAX_NESTING_DEPTH) return { offset: index, message: tooDeepMessage, limit: true };
         } else lineHead = false;
         continue;
       default:
@@ -136,6 +140,7 @@ export function tooDeep(tokens: readonly Token[]): Refusal | undefined {
       return {
         offset: token.offset,
         message: tooDeepMessage,
+        limit: true,
       };
     }
     for (const child of childrenOf(token)) if (child) stack.push({ token: child, depth: here });

@@ -29,7 +29,7 @@ export function readYaml(text: string, file: string, issues: IssueList): Plain |
   const refused = refuseText(text);
   if (refused !== undefined) {
     issues.add({
-      code: ScenarioIssueCode.YamlSyntax,
+      code: refused.limit ? ScenarioIssueCode.InputLimit : ScenarioIssueCode.YamlSyntax,
       loc: locate(text, file, refused.offset),
       path: '',
       message: refused.message,
@@ -44,7 +44,7 @@ export function readYaml(text: string, file: string, issues: IssueList): Plain |
   const tokens = [...new Parser(lineCounter.addNewLine).parse(text)];
   const deep = tooDeep(tokens);
   if (deep !== undefined) {
-    issues.add({ code: ScenarioIssueCode.YamlSyntax, loc: at(deep.offset), path: '', message: deep.message });
+    issues.add({ code: ScenarioIssueCode.InputLimit, loc: at(deep.offset), path: '', message: deep.message });
     return undefined;
   }
   const doc = compose(tokens, text.length);
@@ -58,21 +58,26 @@ export function readYaml(text: string, file: string, issues: IssueList): Plain |
   }
   if (doc.errors.length > 0) return undefined;
   const anchors = resolveAnchors(doc.contents as Node | null);
-  const aliasIssue = (alias: Alias, message: string): undefined => {
-    issues.add({ code: ScenarioIssueCode.YamlSyntax, loc: at(alias.range?.[0] ?? 0), path: '', message });
+  const aliasIssue = (alias: Alias, code: ScenarioIssueCode, message: string): undefined => {
+    issues.add({ code, loc: at(alias.range?.[0] ?? 0), path: '', message });
     return undefined;
   };
-  if (anchors.overLimit) return aliasIssue(anchors.overLimit, 'the document has too many aliases (*name)');
+  if (anchors.overLimit)
+    return aliasIssue(anchors.overLimit, ScenarioIssueCode.InputLimit, 'the document has too many aliases (*name)');
   if (anchors.unresolved.length > 0) {
     const alias = anchors.unresolved[0];
-    return aliasIssue(alias, `alias *${alias.source} names no anchor (&${alias.source}) defined before it`);
+    return aliasIssue(
+      alias,
+      ScenarioIssueCode.YamlSyntax,
+      `alias *${alias.source} names no anchor (&${alias.source}) defined before it`,
+    );
   }
   const reader = new Reader(anchors, at, issues);
   try {
     return doc.contents ? reader.read(doc.contents as Node, 0) : null;
   } catch (error) {
     if (!(error instanceof ExpansionLimit)) throw error;
-    issues.add({ code: ScenarioIssueCode.YamlSyntax, loc: error.loc, path: '', message: error.message });
+    issues.add({ code: ScenarioIssueCode.InputLimit, loc: error.loc, path: '', message: error.message });
     return undefined;
   }
 }
@@ -161,7 +166,7 @@ class Reader {
     this.count(1, 0);
     if (depth > MAX_NESTING_DEPTH) {
       this.issues.add({
-        code: ScenarioIssueCode.YamlSyntax,
+        code: ScenarioIssueCode.InputLimit,
         loc: here,
         path: '',
         message: `the document is nested more than ${MAX_NESTING_DEPTH} levels deep once aliases are followed (the limit)`,
