@@ -83,7 +83,7 @@ describe('doppel test: the CI gate', () => {
 
   it('runs the shipped examples: examples/tests pass, examples/tests-failing closes the gate', () => {
     const passing = doppel(['test', 'examples/tests', '--jobs', '2']);
-    expect(passing.stdout).toContain('APPROVE: 3 of 3 tests passed');
+    expect(passing.stdout).toContain('APPROVE: 6 of 6 tests passed');
     expect(passing.status).toBe(0);
     const failing = doppel(['test', 'examples/tests-failing']);
     expect(failing.status).toBe(1);
