@@ -139,3 +139,13 @@ export async function apiGet<T>(rig: BrowserRig, path: string): Promise<T> {
   if (!res.ok) throw new Error(`GET ${path}: ${res.status} ${await res.text()}`);
   return (await res.json()) as T;
 }
+
+export async function apiPost<T>(rig: BrowserRig, path: string, body: unknown): Promise<T> {
+  const res = await fetch(`${rig.server.url}${path}`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${rig.key}`, 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
+  if (!res.ok) throw new Error(`POST ${path}: ${res.status} ${await res.text()}`);
+  return (await res.json()) as T;
+}

@@ -6,7 +6,15 @@
  */
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { apiGet, axeViolations, skipBrowser, startRig, type AxeViolation, type BrowserRig } from './browser-helpers.js';
+import {
+  apiGet,
+  apiPost,
+  axeViolations,
+  skipBrowser,
+  startRig,
+  type AxeViolation,
+  type BrowserRig,
+} from './browser-helpers.js';
 
 interface Row {
   name: string;
@@ -302,6 +310,25 @@ describe.skipIf(skipBrowser)('web UI for a newcomer (Chromium)', () => {
     await expectAxeClean('scenario editor');
     await shot('14-scenario-editor-line');
   }, 60_000);
+
+  it('continues a debug mode pause with the Continue button', async () => {
+    const sim = await apiPost<{ id: string }>(rig, '/api/v1/simulations', { example: 'city-10', name: 'debug' });
+    await apiPost(rig, `/api/v1/simulations/${sim.id}/run`, { debug_mode: true, until: 7200 });
+    await page.goto(`${rig.server.url}/#/city/${encodeURIComponent(sim.id)}`);
+    const resume = page.getByRole('button', { name: 'Continue' });
+    await resume.waitFor({ timeout: 30_000 });
+    expect(await clock()).toBe('00:15:00');
+    expect(await page.getByTestId('sim-state').textContent()).toMatch(/debug pause/);
+    expect(await page.locator('.tp-debug').textContent()).toMatch(/paused at 00:15/);
+    await shot('15-debug-pause');
+    await expectAxeClean('city map at a debug pause');
+    await resume.click();
+    // The next chunk runs and pauses again, a quarter of an hour later.
+    await expect.poll(clock, { timeout: 30_000 }).toBe('00:30:00');
+    await expect
+      .poll(async () => page.locator('.tp-debug').textContent(), { timeout: 30_000 })
+      .toMatch(/paused at 00:30/);
+  }, 90_000);
 
   it('logged no console errors', () => {
     expect(rig.consoleErrors).toEqual([]);

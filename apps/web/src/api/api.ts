@@ -49,6 +49,8 @@ export interface DoppelApi {
   /** Starts or continues a paced run at `speed` sim seconds per wall second (null = as fast as possible). */
   run(id: string, speed: number | null): Promise<SimSummary>;
   pause(id: string): Promise<SimSummary>;
+  /** Acknowledges a debug mode pause: the paused run continues with its next chunk. */
+  ack(id: string): Promise<SimSummary>;
   step(id: string, step: Step): Promise<SimSummary>;
   setSpeed(id: string, speed: number | null): Promise<SimSummary>;
   /** Runs (as fast as possible) until sim time t, then pauses. */

@@ -36,6 +36,7 @@ interface WireSimulation {
   readonly headSeq: number;
   readonly createdAt: string;
   readonly error?: string | null;
+  readonly debug?: { readonly awaitingAck: boolean; readonly pausedAt: number | null } | null;
 }
 
 interface WireAsset {
@@ -83,6 +84,7 @@ export function toSim(w: WireSimulation): SimSummary {
     forkTime: w.forkTime,
     createdAt: w.createdAt,
     headSeq: w.headSeq,
+    debug: w.debug == null ? null : { awaitingAck: w.debug.awaitingAck, pausedAt: w.debug.pausedAt },
   };
 }
 
@@ -147,6 +149,7 @@ export function createDoppelApi(key: string, baseUrl?: string): DoppelApi {
     validateScenario: (yaml) => call(async () => toIssues({ issues: (await client.validateScenario(yaml)).issues })),
     run: (id, speed) => call(() => sim(client.run(id, { speed }) as Promise<WireSimulation>)),
     pause: (id) => call(() => sim(client.pause(id) as Promise<WireSimulation>)),
+    ack: (id) => call(() => sim(client.ack(id) as Promise<WireSimulation>)),
     step: (id, s) => call(() => sim(client.step(id, s) as Promise<WireSimulation>)),
     setSpeed: (id, speed) => call(() => sim(client.setSpeed(id, speed) as Promise<WireSimulation>)),
     runUntil: (id, t) => call(() => sim(client.runUntil(id, t) as Promise<WireSimulation>)),

@@ -27,6 +27,8 @@ export interface SimSummary {
   readonly forkTime: number | null;
   readonly createdAt: string;
   readonly headSeq: number;
+  /** Debug mode (null when off): while `awaitingAck` the run waits for a Continue (`ack`). */
+  readonly debug: { readonly awaitingAck: boolean; readonly pausedAt: number | null } | null;
 }
 
 export interface AssetView {

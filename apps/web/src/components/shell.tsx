@@ -82,9 +82,15 @@ export function TopBar({
               </span>
             )}
           </span>
-          <span className={`state-pill ${sim.state}`} data-testid="sim-state" aria-label={`State: ${sim.state}`}>
-            {STATE_LABEL[sim.state] ?? sim.state}
-          </span>
+          {sim.debug?.awaitingAck === true ? (
+            <span className="state-pill breakpoint" data-testid="sim-state" aria-label="State: debug pause">
+              ◆ debug pause: Continue to go on
+            </span>
+          ) : (
+            <span className={`state-pill ${sim.state}`} data-testid="sim-state" aria-label={`State: ${sim.state}`}>
+              {STATE_LABEL[sim.state] ?? sim.state}
+            </span>
+          )}
           <span className="muted" aria-label="Speed">
             speed <strong className="num">{SPEEDS[speedIndex(sim.speed)].label}</strong>
           </span>

@@ -167,6 +167,14 @@ export function TransportBar({ session, onBranchHere, onOpenBranch }: Props): Re
             </span>
           )}
         </form>
+        {sim.debug?.awaitingAck === true && (
+          <div className="tp-debug" role="status">
+            <span>Debug mode: paused at {clockLabel(sim, sim.debug.pausedAt ?? sim.simTime)}</span>
+            <button type="button" className="primary" disabled={busy} onClick={() => void session.ack()}>
+              Continue
+            </button>
+          </div>
+        )}
         <div className="tabular tp-time" aria-live="polite">
           <strong>{clockLabel(sim, shown)}</strong>{' '}
           {session.historical ? <span className="tag">past</span> : <span className="tag live">● live</span>}

@@ -32,6 +32,8 @@ export interface SimSession {
   readonly clearActionError: () => void;
   readonly play: () => Promise<void>;
   readonly pause: () => Promise<void>;
+  /** Continue after a debug mode pause. */
+  readonly ack: () => Promise<void>;
   readonly step: (step: Step) => Promise<void>;
   readonly setSpeed: (speed: number | null) => Promise<void>;
   readonly runUntil: (t: number) => Promise<void>;
@@ -128,6 +130,8 @@ export function useSim(simId: string | undefined, kind?: string): SimSession {
         if (feed.length > FEED_LIMIT) feed.splice(0, feed.length - FEED_LIMIT);
         if (frameRef.current === null) frameRef.current = requestAnimationFrame(flush);
       } else if (message.type === 'status') {
+        // A run that stopped may wait for a debug mode Continue: the summary says so, the status message does not.
+        if (message.state !== 'running') void loadHead();
         setSim((old) =>
           old === undefined
             ? old
@@ -218,6 +222,9 @@ export function useSim(simId: string | undefined, kind?: string): SimSession {
       },
       pause: async () => {
         await act(() => api.pause(id));
+      },
+      ack: async () => {
+        await act(() => api.ack(id));
       },
       step: async (s) => {
         setViewTimeRaw(null);
