@@ -269,4 +269,35 @@ describe('many interventions in one synchronous loop', () => {
     );
     expect(sim.interventions().filter((record) => record.status === 'CONFIRMED')).toHaveLength(3000);
   });
+
+  it('journals each entry before it takes effect: a journal that refuses it leaves no trace', async () => {
+    const journaled: string[] = [];
+    let full = false;
+    const sim = await newSim({
+      journal: (entry) => {
+        if (full) throw new Error('disk full');
+        journaled.push(entry.id);
+      },
+    });
+    sim.runUntil(600);
+    const request = { assetId: 'q1', action: 'set_rate', args: { rate_per_h: 5 }, origin: 'api' as const };
+    full = true;
+    const head = sim.head();
+    const events = sim.eventsProcessed;
+    expect(() => sim.intervene(request)).toThrow('disk full');
+    expect(sim.asset('q1').state.rate_per_h).toBe(50);
+    expect(sim.interventionLog()).toEqual([]);
+    expect(sim.interventions()).toEqual([]);
+    expect(sim.head()).toEqual(head);
+    expect(sim.eventsProcessed).toBe(events);
+    full = false;
+    // The refused request took no id: the next one is iv-1, as in a simulation that never saw it.
+    expect(sim.intervene(request)).toMatchObject({ id: 'iv-1', status: 'CONFIRMED' });
+    const pending = sim.intervene({ ...request, at: 900 });
+    full = true;
+    expect(() => sim.cancelIntervention(pending.id)).toThrow('disk full');
+    expect(sim.intervention(pending.id).status).toBe('PENDING');
+    expect(journaled).toEqual(['iv-1', 'iv-2']);
+    expect(sim.interventionLog().map((entry) => entry.id)).toEqual(journaled);
+  });
 });

@@ -19,6 +19,7 @@ export interface SimulationInit {
   readonly validateUpdates: boolean;
   readonly batchSize: number | undefined;
   readonly snapshotEveryRecords: number | undefined;
+  readonly journal: ((entry: InterventionLogEntry) => void) | undefined;
 }
 
 export function idNumber(id: string): number {
@@ -67,6 +68,7 @@ export function resolveInit(options: SimulationCreateOptions, simId: string | un
     validateUpdates: options.validateUpdates ?? false,
     batchSize: options.batchSize,
     snapshotEveryRecords: options.snapshotEveryRecords,
+    journal: options.journal,
   };
 }
 

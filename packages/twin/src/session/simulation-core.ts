@@ -262,11 +262,14 @@ export abstract class SimulationCore {
     fields: Omit<InterventionLogEntry, 'id' | 'submittedAtEvent' | 'submittedAt'>,
   ): InterventionLogEntry {
     const entry: InterventionLogEntry = {
-      id: `iv-${++this.idCounter}`,
+      id: `iv-${this.idCounter + 1}`,
       ...fields,
       submittedAtEvent: this.eventsProcessed,
       submittedAt: this.now,
     };
+    // A journal that cannot take the entry refuses it before anything (the id counter included) changed.
+    this.init.journal?.(entry);
+    this.idCounter++;
     // Entries of a replayed log still waiting for their event count come after this one.
     const count = entry.submittedAtEvent;
     let index = this.log.length;

@@ -459,6 +459,8 @@ export class Simulation extends SimulationCore {
       id: options.simId ?? `${this.id}-b${++this.branchCounter}`,
       name: options.name ?? `${this.name} (branch at ${t} s)`,
       createdAt: options.createdAt ?? this.init.createdAt,
+      // The branch is another simulation: this one's journal is not its journal.
+      journal: undefined,
     });
     const { run, log: prefix } = child.replay(t, child.store, this.run, this.log);
     // Refuse a bad change before anything reaches the store.

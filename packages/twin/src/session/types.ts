@@ -38,6 +38,11 @@ export interface SimulationCreateOptions {
    * the scenario's scheduled interventions, logged at t=0 with origin `schedule`.
    */
   readonly interventionLog?: readonly InterventionLogEntry[];
+  /**
+   * Receives each new entry of the intervention log before the entry takes effect (a durable journal): when it
+   * throws, the intervention or cancellation is refused and the simulation is left exactly as it was.
+   */
+  readonly journal?: (entry: InterventionLogEntry) => void;
   /** For a branch: the parent simulation and the seq up to which the ledger is shared. */
   readonly parent?: { readonly simId: string; readonly forkSeq: number };
   /** Catalog timestamp (ISO); the twin core reads no wall clock, so the caller supplies it. Default: scenario.start. */
