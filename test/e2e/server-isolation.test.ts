@@ -146,7 +146,9 @@ describe('worker isolation', () => {
     async () => {
       const server = await startTestServer({
         packModules: [faultyPackPath],
-        limits: { workerHeartbeatTimeoutMs: 2_000, maxEventsPerRun: 200_000, workerMemoryMb: 96 },
+        // Hung workers are found after 10 s without a heartbeat: long enough for a healthy worker that four
+        // misbehaving ones (and a busy machine) starve of CPU, as a slow worker is not a dead one.
+        limits: { workerHeartbeatTimeoutMs: 10_000, maxEventsPerRun: 200_000, workerMemoryMb: 96 },
       });
       try {
         const { client } = server.account('chaos');

@@ -28,6 +28,7 @@ import { twinRoutes } from './routes/twin.js';
 import { webhookRoutes } from './routes/webhooks.js';
 import { ExampleCatalog } from './sim/examples.js';
 import { SimulationManager } from './sim/manager.js';
+import { recoverSimulations } from './sim/recovery.js';
 import { StreamHub } from './stream/hub.js';
 import type { Clock } from './webhooks/clock.js';
 import { WebhookDispatcher } from './webhooks/dispatcher.js';
@@ -91,6 +92,9 @@ export async function buildApp(input: ServerConfigInput = {}, deps: AppDeps = {}
   const examples = new ExampleCatalog(config.examplesDir);
   const metrics = new ServerMetrics();
   const manager = new SimulationManager(catalog, packs, examples, config);
+  manager.onStorageFailure = (error) => app.log.error({ code: error.code }, error.message);
+  // After a crash the catalog lags behind the ledger files and journals: it is brought level before any request.
+  await recoverSimulations(catalog, (simId) => manager.ledgerPath(simId));
   const hub = new StreamHub(manager, metrics, config.limits.wsMaxBufferedBytes);
   const webhooks = new WebhookDispatcher(catalog, config.webhooks, metrics, app.log, manager, deps.webhookClock);
   manager.listen((_simId, message) => {

@@ -16,7 +16,10 @@ export interface ServerLimits {
   readonly maxEventsPerRun: number;
   /** Old-generation heap of each simulation worker, MB. */
   readonly workerMemoryMb: number;
-  /** A worker that sends no heartbeat for this long is considered hung and is terminated. */
+  /**
+   * A worker that sends no heartbeat for this long (while the server's own thread keeps up) is considered hung and
+   * is terminated. Generous: a busy machine slows workers down, and a slow worker is not a dead one.
+   */
   readonly workerHeartbeatTimeoutMs: number;
   /** Engine events per slice of a paced run: the worker answers requests between slices. */
   readonly sliceEvents: number;
@@ -80,7 +83,7 @@ export const defaultLimits: ServerLimits = {
   maxLiveSimulationsPerAccount: 8,
   maxEventsPerRun: 50_000_000,
   workerMemoryMb: 512,
-  workerHeartbeatTimeoutMs: 5_000,
+  workerHeartbeatTimeoutMs: 30_000,
   sliceEvents: 2_000,
   wsMaxBufferedBytes: 4 * 1024 * 1024,
   rateLimitMax: 6_000,

@@ -23,6 +23,12 @@ export const ServerErrorCode = {
   Timeout: 'DOPPEL_ERR_TIMEOUT',
   WorkerFailed: 'DOPPEL_ERR_WORKER_FAILED',
   ShuttingDown: 'DOPPEL_ERR_SHUTTING_DOWN',
+  /** The data disk is full (or over quota): nothing was stored. */
+  StorageFull: 'DOPPEL_ERR_STORAGE_FULL',
+  /** The data directory cannot be written (read-only file system, permissions). */
+  StorageReadOnly: 'DOPPEL_ERR_STORAGE_READ_ONLY',
+  /** Another input/output error of the data directory. */
+  StorageFailed: 'DOPPEL_ERR_STORAGE_FAILED',
   WebhookUrlRefused: 'DOPPEL_ERR_WEBHOOK_URL_REFUSED',
   Internal: 'DOPPEL_ERR_INTERNAL',
 } as const;
@@ -69,6 +75,9 @@ const statusOfServerCode: Record<ServerErrorCode, number> = {
   DOPPEL_ERR_TIMEOUT: 503,
   DOPPEL_ERR_WORKER_FAILED: 409,
   DOPPEL_ERR_SHUTTING_DOWN: 503,
+  DOPPEL_ERR_STORAGE_FULL: 507,
+  DOPPEL_ERR_STORAGE_READ_ONLY: 507,
+  DOPPEL_ERR_STORAGE_FAILED: 503,
   DOPPEL_ERR_WEBHOOK_URL_REFUSED: 422,
   DOPPEL_ERR_INTERNAL: 500,
 };
@@ -113,6 +122,7 @@ const titles: Record<number, string> = {
   431: 'Request Header Fields Too Large',
   500: 'Internal Server Error',
   503: 'Service Unavailable',
+  507: 'Insufficient Storage',
 };
 
 /** A server error with a stable code and an HTTP status; `issues` name the offending fields. */

@@ -46,7 +46,7 @@ export class Catalog {
   /** Recently authenticated keys (by full key), so a busy client costs one map lookup per request. */
   private readonly principals = new Map<string, { principal: Principal; until: number }>();
 
-  constructor(path: string) {
+  constructor(readonly path: string) {
     this.db = new Database(path);
     this.db.pragma('journal_mode = WAL');
     this.db.pragma('synchronous = NORMAL');

@@ -50,6 +50,7 @@ export class SimulationHost {
   private outgoing: WorkerRequest[] = [];
   private nextId = 1;
   private lastBeat = Date.now();
+  private suspect = false;
   private graceUntil = 0;
   private readonly watchdog: NodeJS.Timeout;
   private state: 'starting' | 'ready' | 'dead' = 'starting';
@@ -213,11 +214,18 @@ export class SimulationHost {
     if (message.type === 'failed') this.kill(message.error, true);
   }
 
+  /**
+   * A worker is declared hung only when no message of it arrived for the heartbeat timeout. When this thread is
+   * starved, the check may run before the heartbeats the worker sent meanwhile were read (timers run before
+   * messages in each turn of the event loop): a suspect gets the verdict only after the queued messages were
+   * read. A slow worker is not a dead one; a worker that exits or throws is reported at once by its own events.
+   */
   private checkHeartbeat(): void {
-    if (this.state === 'dead') return;
-    const now = Date.now();
-    if (now < this.graceUntil) return;
-    if (now - this.lastBeat > this.options.heartbeatTimeoutMs) {
+    if (this.state === 'dead' || this.suspect || !this.silent()) return;
+    this.suspect = true;
+    setImmediate(() => {
+      this.suspect = false;
+      if (this.state === 'dead' || !this.silent()) return;
       this.kill(
         {
           code: TwinErrorCode.SimulationFailed,
@@ -225,7 +233,12 @@ export class SimulationHost {
         },
         true,
       );
-    }
+    });
+  }
+
+  private silent(): boolean {
+    const now = Date.now();
+    return now >= this.graceUntil && now - this.lastBeat > this.options.heartbeatTimeoutMs;
   }
 
   private kill(error: ErrorPayload, report: boolean): void {

@@ -4,6 +4,7 @@ import {
   canonicalJson,
   loadScenarioText,
   PackRegistry,
+  TwinErrorCode,
   type InterventionRequest,
   type ResolvedScenario,
 } from '@doppel/twin';
@@ -13,6 +14,7 @@ import type { SimulationRow } from '../catalog/rows.js';
 import { newId } from '../catalog/keys.js';
 import type { ServerConfig } from '../config.js';
 import { RemoteError, ServerError, ServerErrorCode, notFound, type ErrorPayload } from '../errors.js';
+import { isStorageFailure, storageError } from '../storage-errors.js';
 import type { ExampleCatalog } from './examples.js';
 import { SimulationHost } from './host.js';
 import {
@@ -22,6 +24,23 @@ import {
   type WorkerOp,
   type WorkerOps,
 } from './protocol.js';
+
+/** Requests that change or run a simulation: a failed one refuses them. */
+const RUN_OPS: ReadonlySet<WorkerOp> = new Set<WorkerOp>([
+  'play',
+  'runUntil',
+  'step',
+  'setSpeed',
+  'intervene',
+  'cancelIntervention',
+]);
+
+function failedError(simId: string, error: string | null): RemoteError {
+  return new RemoteError({
+    code: TwinErrorCode.SimulationFailed,
+    message: `Simulation ${simId} has failed: ${error ?? 'unknown error'}`,
+  });
+}
 
 export type SimListener = (simId: string, message: WorkerMessage) => void;
 
@@ -44,6 +63,7 @@ export class SimulationManager {
   private readonly lastUse = new Map<string, number>();
   private readonly listeners = new Set<SimListener>();
   private readonly deleteListeners = new Set<(simId: string) => void>();
+  private readonly unopenable = new Map<string, Error>();
   private closing = false;
 
   constructor(
@@ -143,12 +163,10 @@ export class SimulationManager {
     if (live !== undefined && live.alive) return live;
     const row = this.catalog.simulation(simId);
     if (row === null) throw notFound(`Simulation ${simId}`);
-    if (row.status === 'failed') {
-      throw new RemoteError({
-        code: 'DOPPEL_ERR_SIMULATION_FAILED',
-        message: `Simulation ${simId} has failed: ${row.error ?? 'unknown error'}`,
-      });
-    }
+    // A failed simulation still opens (at the head it failed at): its ledger, past states and branches are there.
+    // One whose re-execution fails again is not retried until the server restarts.
+    const unopenable = this.unopenable.get(simId);
+    if (row.status === 'failed' && unopenable !== undefined) throw unopenable;
     let loading = this.loading.get(simId);
     if (loading === undefined) {
       loading = this.load(row).finally(() => this.loading.delete(simId));
@@ -159,6 +177,11 @@ export class SimulationManager {
 
   async call<K extends WorkerOp>(simId: string, op: K, args: WorkerOps[K]['args']): Promise<WorkerOps[K]['result']> {
     this.checkOpen();
+    if (RUN_OPS.has(op) && !this.isLoaded(simId)) {
+      // Refused without re-executing the failed run (which may fail the same way again).
+      const row = this.catalog.simulation(simId);
+      if (row?.status === 'failed') throw failedError(simId, row.error);
+    }
     const host = await this.host(simId);
     return host.request(op, args);
   }
@@ -307,11 +330,13 @@ export class SimulationManager {
         ledgerPath: this.ledgerPath(row.id),
         log: row.parent_id !== null || log.length > 0 ? log : undefined,
         runTo: row.sim_time,
+        speed: row.speed,
+        failed: row.status === 'failed' ? (row.error ?? 'the simulation failed') : undefined,
         createdAt: row.created_at,
         packModules: this.config.packModules,
         sliceEvents: limits.sliceEvents,
         maxEventsPerRun: limits.maxEventsPerRun,
-        heartbeatMs: Math.max(20, Math.floor(limits.workerHeartbeatTimeoutMs / 5)),
+        heartbeatMs: Math.max(20, Math.min(1_000, Math.floor(limits.workerHeartbeatTimeoutMs / 5))),
       },
       memoryMb: limits.workerMemoryMb,
       heartbeatTimeoutMs: limits.workerHeartbeatTimeoutMs,
@@ -322,9 +347,10 @@ export class SimulationManager {
     this.hosts.set(row.id, host);
     try {
       const info = await host.ready;
-      this.catalog.updateSimulation(row.id, this.infoFields(info));
+      this.record(row.id, this.infoFields(info));
     } catch (error) {
       this.hosts.delete(row.id);
+      if (row.status === 'failed') this.unopenable.set(row.id, failedError(row.id, row.error));
       throw error;
     }
     return host;
@@ -352,14 +378,14 @@ export class SimulationManager {
   }
 
   private receive(simId: string, message: WorkerMessage): void {
-    if (message.type === 'status') this.catalog.updateSimulation(simId, this.infoFields(message.info));
+    if (message.type === 'status') this.record(simId, this.infoFields(message.info));
     for (const listener of this.listeners) listener(simId, message);
   }
 
   private fail(simId: string, error: ErrorPayload, info: SimInfo | null): void {
     this.hosts.delete(simId);
     if (this.catalog.simulation(simId) === null) return;
-    this.catalog.updateSimulation(simId, {
+    this.record(simId, {
       status: 'failed',
       error: error.message,
       ...(info !== null ? { sim_time: info.now, head_seq: info.headSeq, head_hash: info.headHash } : {}),
@@ -380,6 +406,23 @@ export class SimulationManager {
       listener(simId, { type: 'status', info: failedInfo, previous: info?.status ?? 'running' });
     }
   }
+
+  /**
+   * Writes live facts of a simulation to the catalog from a worker's message. A catalog that cannot be written
+   * (a full or read-only disk) must not end the server: the facts stay live in the worker and in every reply, the
+   * failure is logged, and the next write tries again.
+   */
+  private record(simId: string, fields: Parameters<Catalog['updateSimulation']>[1]): void {
+    try {
+      this.catalog.updateSimulation(simId, fields);
+    } catch (error) {
+      if (!isStorageFailure(error)) throw error;
+      this.onStorageFailure(storageError(error, this.catalog.path, 'update the catalog'));
+    }
+  }
+
+  /** Told of storage failures nobody is waiting for (set by the app: they are logged). */
+  onStorageFailure: (error: ServerError) => void = () => undefined;
 
   private infoFields(info: SimInfo): {
     status: SimInfo['status'];

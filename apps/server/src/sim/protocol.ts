@@ -27,6 +27,10 @@ export interface WorkerInit {
   readonly log?: readonly InterventionLogEntry[];
   /** Re-execute up to this sim time before answering (reload, branch). */
   readonly runTo?: number;
+  /** Pacing factor of the next resume (the simulation's speed before it was unloaded); null = as fast as possible. */
+  readonly speed?: number | null;
+  /** The simulation failed earlier: it opens for reading, rewinding and branching, but does not run on. */
+  readonly failed?: string;
   readonly parent?: { readonly simId: string; readonly forkSeq: number };
   readonly createdAt: string;
   readonly packModules: readonly string[];

@@ -1,4 +1,4 @@
-import { appendFileSync, existsSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, rmSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { parentPort, workerData } from 'node:worker_threads';
 import { SqliteLedgerStore } from '@doppel/store-sqlite';
@@ -16,6 +16,7 @@ import {
 import { toErrorPayload } from '../errors.js';
 import { loadPacks } from '../packs.js';
 import { CoalescingLedgerStore } from './coalescing-store.js';
+import { InterventionJournal } from './journal.js';
 import { Outbox } from './outbox.js';
 import { PastStates, stateJson } from './past-states.js';
 import {
@@ -58,42 +59,39 @@ const past = new PastStates(
   () => sim,
   () => store,
 );
-const outbox = new Outbox((message) => port.postMessage(message), journal, toErrorPayload);
+const outbox = new Outbox(
+  (message) => port.postMessage(message),
+  () => syncJournal(),
+  toErrorPayload,
+);
 const post = (message: WorkerMessage): void => outbox.post(message);
 
 /**
- * The intervention log is the input that re-creates the run, so every entry reaches this journal (one JSON line
- * each, next to the ledger file) before the request that made it is answered: a crashed server restores the
- * simulation with every acknowledged intervention. A rewind shortens the log, and the journal is rewritten whole.
+ * The intervention log is the input that re-creates the run: every entry reaches this journal (next to the ledger
+ * file) before it takes effect, and is synced before the request that made it is answered, so a crashed server
+ * restores the simulation with every acknowledged intervention and nothing refused.
  */
-const journalPath = interventionJournalPath(init.ledgerPath);
-let journaled = 0;
+const journalFile = new InterventionJournal(interventionJournalPath(init.ledgerPath));
+/** Why the simulation's storage last failed (shown as its error until a write succeeds again). */
+let storageFailure: string | null = null;
 
-function journal(): void {
-  const length = sim.interventionLogLength;
-  if (length < journaled) {
-    const log = sim.interventionLog();
-    writeFileSync(`${journalPath}.tmp`, log.map((entry) => JSON.stringify(entry) + '\n').join(''));
-    renameSync(`${journalPath}.tmp`, journalPath);
-  } else if (length > journaled) {
-    // Only the new entries are copied: the log of a long God Mode session holds tens of thousands.
-    appendFileSync(
-      journalPath,
-      sim
-        .interventionLogFrom(journaled)
-        .map((entry) => JSON.stringify(entry) + '\n')
-        .join(''),
-    );
+function appendToJournal(entry: InterventionLogEntry): void {
+  try {
+    journalFile.append(entry);
+  } catch (error) {
+    storageFailure = error instanceof Error ? error.message : String(error);
+    throw error;
   }
-  journaled = length;
+  storageFailure = null;
 }
 
-function readJournal(): InterventionLogEntry[] | undefined {
-  if (!existsSync(journalPath)) return undefined;
-  return readFileSync(journalPath, 'utf8')
-    .split('\n')
-    .filter((line) => line.trim().length > 0)
-    .map((line) => JSON.parse(line) as InterventionLogEntry);
+function syncJournal(): void {
+  try {
+    journalFile.sync();
+  } catch (error) {
+    storageFailure = error instanceof Error ? error.message : String(error);
+    throw error;
+  }
 }
 
 function info(): SimInfo {
@@ -108,7 +106,7 @@ function info(): SimInfo {
     eventsProcessed: sim.eventsProcessed,
     breakpoint: sim.breakpointHit,
     debug: sim.debug,
-    error: failedMessage ?? sim.error?.message ?? null,
+    error: failedMessage ?? sim.error?.message ?? storageFailure,
   };
 }
 
@@ -143,10 +141,14 @@ function failOnBudget(): void {
   post({ type: 'failed', error: { code: TwinErrorCode.SimulationFailed, message: failedMessage }, info: info() });
 }
 
+/**
+ * Runs paced at `factor`, or (null) as fast as possible. Only a paced run sets the speed a resume goes on at: a
+ * run-until, a step or a re-execution leaves it as it was.
+ */
 async function play(factor: number | null, until?: number): Promise<StopInfo> {
   assertNotAwaitingAck(); // a refused run keeps the continuation of the paused one
   runStartEvents = sim.eventsProcessed;
-  speed = factor;
+  if (factor !== null) speed = factor;
   debugContinuation = null;
   const run = sim.play({ factor: factor ?? Infinity, until, sliceEvents: init.sliceEvents });
   playRun = run;
@@ -214,6 +216,7 @@ const handlers: { [K in keyof WorkerOps]: Handler<K> } = {
     assertNotAwaitingAck();
     // The reply goes first; the run then goes on by itself (a model that fails in its first slice is reported
     // through the status stream, not as this request's error).
+    speed = factor;
     setImmediate(() => void play(factor, until).catch(() => undefined));
     return { ...info(), playing: true, status: 'running' };
   },
@@ -337,7 +340,7 @@ const handlers: { [K in keyof WorkerOps]: Handler<K> } = {
     past.clear();
     void store.drain();
     await sim.rewind(t);
-    journal();
+    journalFile.rewrite(sim.interventionLog());
     return info();
   },
   flush: async () => {
@@ -395,6 +398,9 @@ async function start(): Promise<void> {
   }
   const sqlite = SqliteLedgerStore.open(init.ledgerPath);
   store = new CoalescingLedgerStore(sqlite, { delayMs: LEDGER_WRITE_DELAY_MS });
+  // A journal left by an earlier run of this simulation is newer than the catalog's copy of the log.
+  const journaled = journalFile.open();
+  const log = journaled ?? init.log;
   sim = await Simulation.create({
     scenario,
     packs: registry,
@@ -402,13 +408,19 @@ async function start(): Promise<void> {
     simId: init.simId,
     name: init.name,
     store,
-    // A journal left by an earlier run of this simulation is newer than the catalog's copy of the log.
-    interventionLog: readJournal() ?? init.log,
+    interventionLog: log,
+    journal: appendToJournal,
     parent: init.parent,
     createdAt: init.createdAt,
   });
-  journaled = Number.MAX_SAFE_INTEGER; // forces one whole (atomic) rewrite of the journal from the live log
-  journal();
+  if (journaled === undefined) {
+    try {
+      journalFile.rewrite(sim.interventionLog());
+    } catch (error) {
+      // Reads still work; interventions are refused (with the cause) until the journal can be written.
+      storageFailure = error instanceof Error ? error.message : String(error);
+    }
+  }
   sim.subscribe((records) => {
     if (records.length > 0) ledgerSeq = records[records.length - 1].seq;
     past.ingest(records);
@@ -421,9 +433,12 @@ async function start(): Promise<void> {
     post({ type: 'rewind', t, seq });
   });
   sim.on('status', ({ previous }: { previous: SimulationStatus }) => post({ type: 'status', info: info(), previous }));
-  if (init.runTo !== undefined && init.runTo > 0) {
-    await play(null, Math.min(init.runTo, sim.horizon));
-  }
+  // Every acknowledged intervention was submitted at or before the head it is re-executed to.
+  const runTo = Math.max(init.runTo ?? 0, ...(log ?? []).map((entry) => entry.submittedAt ?? 0));
+  if (runTo > 0) await play(null, Math.min(runTo, sim.horizon));
+  // The restored simulation resumes at the pace it had.
+  speed = init.speed ?? null;
+  if (init.failed !== undefined) failedMessage = init.failed;
   await sim.flush();
 }
 

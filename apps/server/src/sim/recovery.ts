@@ -1,0 +1,64 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { SqliteLedgerStore } from '@doppel/store-sqlite';
+import type { LedgerHead } from '@doppel/twin';
+import type { Catalog } from '../catalog/catalog.js';
+import type { SimulationRow } from '../catalog/rows.js';
+import { parseJournal } from './journal.js';
+import { interventionJournalPath } from './protocol.js';
+
+/** The head of a simulation's ledger file as it is on disk, or null without a readable one. */
+async function storedHead(ledgerPath: string, simId: string): Promise<LedgerHead | null> {
+  if (!existsSync(ledgerPath)) return null;
+  let store: SqliteLedgerStore | null = null;
+  try {
+    store = SqliteLedgerStore.open(ledgerPath);
+    return await store.head(simId);
+  } catch {
+    // An unreadable ledger is derived data: the simulation is re-executed from its journal either way.
+    return null;
+  } finally {
+    await store?.close().catch(() => undefined);
+  }
+}
+
+/** The latest sim time at which a journaled intervention was submitted (0 without a journal). */
+function lastSubmission(journalPath: string): number {
+  if (!existsSync(journalPath)) return 0;
+  try {
+    const { entries } = parseJournal(readFileSync(journalPath, 'utf8'));
+    return entries.reduce((latest, entry) => Math.max(latest, entry.submittedAt ?? 0), 0);
+  } catch {
+    return 0;
+  }
+}
+
+/**
+ * What the catalog must say of a simulation after the server stopped, whether gracefully or not: its head is at
+ * least the durable ledger's and the latest acknowledged intervention's; a simulation that was running is paused
+ * there (nothing plays until someone resumes it). The catalog is written only as often as a simulation's status
+ * changes, so after a crash the ledger file and the journal are ahead of it.
+ */
+export async function recoveredFields(
+  row: SimulationRow,
+  ledgerPath: string,
+): Promise<Parameters<Catalog['updateSimulation']>[1] | null> {
+  const head = await storedHead(ledgerPath, row.id);
+  const submitted = lastSubmission(interventionJournalPath(ledgerPath));
+  const simTime = Math.max(row.sim_time, head?.simTime ?? 0, submitted);
+  const ahead = head !== null && head.seq > row.head_seq;
+  const status = row.status === 'running' ? 'paused' : row.status;
+  if (simTime === row.sim_time && !ahead && status === row.status) return null;
+  return {
+    status,
+    sim_time: simTime,
+    ...(ahead ? { head_seq: head.seq, head_hash: head.hash } : {}),
+  };
+}
+
+/** Brings every simulation of the catalog level with its durable files (see recoveredFields). */
+export async function recoverSimulations(catalog: Catalog, ledgerPath: (simId: string) => string): Promise<void> {
+  for (const row of catalog.allSimulations()) {
+    const fields = await recoveredFields(row, ledgerPath(row.id));
+    if (fields !== null) catalog.updateSimulation(row.id, fields);
+  }
+}
