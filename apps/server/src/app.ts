@@ -5,7 +5,12 @@ import fastifySwagger from '@fastify/swagger';
 import fastifySwaggerUi from '@fastify/swagger-ui';
 import { MAX_ID_LENGTH } from '@doppel/twin';
 import Fastify from 'fastify';
-import { jsonSchemaTransform, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
+import {
+  jsonSchemaTransform,
+  jsonSchemaTransformObject,
+  validatorCompiler,
+  type ZodTypeProvider,
+} from 'fastify-type-provider-zod';
 import { Catalog } from './catalog/catalog.js';
 import { hashKey, keyIdOf } from './catalog/keys.js';
 import { resolveConfig, type ServerConfig, type ServerConfigInput } from './config.js';
@@ -143,6 +148,8 @@ export async function buildApp(input: ServerConfigInput = {}, deps: AppDeps = {}
       security: [{ apiKey: [] }],
     },
     transform: jsonSchemaTransform,
+    // Schemas with an id (the twin's wire contract) become components/schemas, and references point at them.
+    transformObject: jsonSchemaTransformObject,
   });
   await app.register(fastifySwaggerUi, { routePrefix: '/docs', uiConfig: { deepLinking: true } });
 

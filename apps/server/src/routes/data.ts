@@ -6,16 +6,17 @@ import type { ServerContext } from '../context.js';
 import { notFound } from '../errors.js';
 import type { AssetView } from '../sim/protocol.js';
 import {
-  assetParams,
-  assetView,
-  interventionInput,
-  interventionRecord,
-  jsonValue,
-  ledgerEvent,
+  assetViewSchema,
+  breakpointSchema,
+  interventionInputSchema,
+  interventionRecordSchema,
+  jsonValueSchema,
+  kpiSnapshotSchema,
   problemSchema,
-  queryNumber,
-  simParams,
-} from './schemas.js';
+  simulationEventSchema,
+  stateSnapshotSchema,
+} from '@doppel/twin/contracts';
+import { assetParams, queryNumber, simParams } from './schemas.js';
 
 const MAX_LEDGER_PAGE = 10_000;
 
@@ -59,7 +60,7 @@ const godModeBody = z
     action: idString().describe('Intervention name, e.g. inject_fault'),
     at: z.number().min(0).optional().describe('Sim seconds; default now'),
   })
-  .catchall(jsonValue)
+  .catchall(jsonValueSchema)
   .meta({ id: 'GodModeRequest' });
 
 /** Asset state, God Mode, history, interventions, breakpoints, ledger, KPIs, telemetry and results. */
@@ -84,7 +85,7 @@ export function dataRoutes(app: App, ctx: ServerContext): void {
         summary: 'Every asset at the live head (with status colour and KPIs), or as of sim time t (time slider)',
         params: simParams,
         querystring: z.strictObject({ t: queryNumber.optional(), kind: idString().optional() }),
-        response: { 200: z.object({ simTime: z.number(), assets: z.array(assetView) }), 404: problemSchema },
+        response: { 200: stateSnapshotSchema, 404: problemSchema },
       },
     },
     async (request, reply) => {
@@ -118,7 +119,7 @@ export function dataRoutes(app: App, ctx: ServerContext): void {
         summary: 'Assets at the live head',
         params: simParams,
         querystring: z.strictObject({ kind: idString().optional() }),
-        response: { 200: z.array(assetView) },
+        response: { 200: z.array(assetViewSchema) },
       },
     },
     async (request) => call(request.params.simId, 'assets', { kind: request.query.kind, detail: true }),
@@ -129,7 +130,7 @@ export function dataRoutes(app: App, ctx: ServerContext): void {
       tags: ['state'],
       summary: 'One asset: state, status colour, KPIs',
       params: assetParams,
-      response: { 200: assetView, 404: problemSchema },
+      response: { 200: assetViewSchema, 404: problemSchema },
     },
   };
   const getAssetHandler = async (request: { params: z.infer<typeof assetParams> }) =>
@@ -143,7 +144,7 @@ export function dataRoutes(app: App, ctx: ServerContext): void {
       summary: 'God Mode: apply an intervention to an asset now (or at `at`); returns the intervention record',
       params: assetParams,
       body: godModeBody,
-      response: { 200: interventionRecord, 404: problemSchema, 422: problemSchema },
+      response: { 200: interventionRecordSchema, 404: problemSchema, 422: problemSchema },
     },
     config: { auth: 'write' as const },
   };
@@ -167,7 +168,7 @@ export function dataRoutes(app: App, ctx: ServerContext): void {
       summary: "An asset's history: its ledger events",
       params: assetParams,
       querystring: ledgerQuery.omit({ assetId: true }),
-      response: { 200: z.array(ledgerEvent), 404: problemSchema },
+      response: { 200: z.array(simulationEventSchema), 404: problemSchema },
     },
   };
   const historyHandler = async (request: {
@@ -193,7 +194,7 @@ export function dataRoutes(app: App, ctx: ServerContext): void {
         summary: 'Ledger events by asset, type, time range; page with afterSeq',
         params: simParams,
         querystring: ledgerQuery,
-        response: { 200: z.array(ledgerEvent) },
+        response: { 200: z.array(simulationEventSchema) },
       },
     },
     async (request) => {
@@ -210,7 +211,7 @@ export function dataRoutes(app: App, ctx: ServerContext): void {
         tags: ['interventions'],
         summary: 'Intervention log with lifecycle states',
         params: simParams,
-        response: { 200: z.array(interventionRecord) },
+        response: { 200: z.array(interventionRecordSchema) },
       },
     },
     async (request) => call(request.params.simId, 'interventions', {}),
@@ -223,8 +224,8 @@ export function dataRoutes(app: App, ctx: ServerContext): void {
         tags: ['interventions'],
         summary: 'Apply an intervention (now or at a future sim time)',
         params: simParams,
-        body: interventionInput,
-        response: { 201: interventionRecord, 422: problemSchema },
+        body: interventionInputSchema,
+        response: { 201: interventionRecordSchema, 422: problemSchema },
       },
       config: { auth: 'write' },
     },
@@ -245,7 +246,7 @@ export function dataRoutes(app: App, ctx: ServerContext): void {
         tags: ['interventions'],
         summary: 'One intervention',
         params: interventionParams,
-        response: { 200: interventionRecord },
+        response: { 200: interventionRecordSchema },
       },
     },
     async (request) => call(request.params.simId, 'intervention', { id: request.params.interventionId }),
@@ -257,14 +258,13 @@ export function dataRoutes(app: App, ctx: ServerContext): void {
         tags: ['interventions'],
         summary: 'Cancel a pending intervention',
         params: interventionParams,
-        response: { 200: interventionRecord },
+        response: { 200: interventionRecordSchema },
       },
       config: { auth: 'write' },
     },
     async (request) => call(request.params.simId, 'cancelIntervention', { id: request.params.interventionId }),
   );
 
-  const breakpoint = z.object({ id: z.string(), expression: z.string() }).meta({ id: 'Breakpoint' });
   app.get(
     '/api/v1/simulations/:simId/breakpoints',
     {
@@ -272,7 +272,7 @@ export function dataRoutes(app: App, ctx: ServerContext): void {
         tags: ['breakpoints'],
         summary: 'Breakpoints',
         params: simParams,
-        response: { 200: z.array(breakpoint) },
+        response: { 200: z.array(breakpointSchema) },
       },
     },
     async (request) => call(request.params.simId, 'breakpoints', {}),
@@ -285,7 +285,7 @@ export function dataRoutes(app: App, ctx: ServerContext): void {
         summary: 'Add a breakpoint: a CEL condition over asset state; a run pauses when it becomes true',
         params: simParams,
         body: z.strictObject({ expression: z.string().min(1).max(2000) }),
-        response: { 201: breakpoint, 422: problemSchema },
+        response: { 201: breakpointSchema, 422: problemSchema },
       },
       config: { auth: 'write' },
     },
@@ -315,7 +315,7 @@ export function dataRoutes(app: App, ctx: ServerContext): void {
         tags: ['results'],
         summary: 'Network KPIs now',
         params: simParams,
-        response: { 200: z.object({ simTime: z.number(), values: z.record(z.string(), z.number()) }) },
+        response: { 200: kpiSnapshotSchema },
       },
     },
     async (request) => call(request.params.simId, 'kpis', {}),

@@ -4,7 +4,14 @@ import { principalOf } from '../http/auth.js';
 import type { App } from '../http/types.js';
 import type { ServerContext } from '../context.js';
 import { notFound } from '../errors.js';
-import { interventionInput, simParams, simulationView as simulationSchema, problemSchema } from './schemas.js';
+import {
+  createSimulationInputSchema,
+  debugModeInputSchema,
+  interventionInputSchema,
+  problemSchema,
+  simulationSchema,
+} from '@doppel/twin/contracts';
+import { simParams } from './schemas.js';
 import { simulationView } from './views.js';
 
 const tags = ['simulations'];
@@ -37,17 +44,7 @@ export function simulationRoutes(app: App, ctx: ServerContext): void {
         summary: 'Create a simulation from a stored example or a posted scenario (YAML or JSON text)',
         description:
           'Body: {"example": "city-100"} or {"scenario": "<YAML text>"}; or post the YAML itself with Content-Type application/yaml.',
-        body: z.strictObject({
-          name: nameString().optional(),
-          example: idString().optional(),
-          scenario: z.string().min(1).optional().describe('Scenario YAML or JSON text'),
-          seed: z
-            .number()
-            .int()
-            .min(0)
-            .max(2 ** 32 - 1)
-            .optional(),
-        }),
+        body: createSimulationInputSchema,
         response: { 201: simulationSchema, ...errors },
       },
       config: { auth: 'write' },
@@ -105,8 +102,7 @@ export function simulationRoutes(app: App, ctx: ServerContext): void {
     .optional()
     .describe('Sim seconds per wall second (1 = real time, 60 = a minute per second); null = as fast as possible');
 
-  const debugMode = z
-    .union([z.boolean(), z.strictObject({ chunk: z.union([z.string(), z.number().positive()]).optional() })])
+  const debugMode = debugModeInputSchema
     .optional()
     .describe(
       `Debug mode for this and later runs: true = pause after every ${DEBUG_CHUNK_DEFAULT} of sim time until POST …/ack; { chunk: "5m" } = another chunk; false = off; absent = as before (the scenario's debug_mode)`,
@@ -180,7 +176,7 @@ export function simulationRoutes(app: App, ctx: ServerContext): void {
         body: z.strictObject({
           t: z.number().min(0),
           name: nameString().optional(),
-          interventions: z.array(interventionInput).max(1000).default([]),
+          interventions: z.array(interventionInputSchema).max(1000).default([]),
         }),
         response: { 201: simulationSchema, ...errors },
       },

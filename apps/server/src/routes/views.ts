@@ -1,8 +1,9 @@
 import type { SimulationRow } from '../catalog/rows.js';
+import type { Simulation } from '@doppel/twin/contracts';
 import type { SimInfo } from '../sim/protocol.js';
 
 /** The API view of a simulation: its catalog row, overlaid with live facts when its worker runs. */
-export function simulationView(row: SimulationRow, live: SimInfo | null) {
+export function simulationView(row: SimulationRow, live: SimInfo | null): Simulation {
   const scenario = JSON.parse(row.scenario_json) as { sha256?: string };
   const failed = row.status === 'failed';
   return {
@@ -29,5 +30,5 @@ export function simulationView(row: SimulationRow, live: SimInfo | null) {
     debug: live?.debug ?? null,
     createdAt: row.created_at,
     scenarioSha256: scenario.sha256 ?? '',
-  } as const;
+  };
 }

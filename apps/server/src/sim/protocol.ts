@@ -5,7 +5,6 @@ import type {
   InterventionLogEntry,
   InterventionRecord,
   InterventionRequest,
-  JsonObject,
   LedgerEvent,
   LedgerQuery,
   RunSummary,
@@ -13,7 +12,10 @@ import type {
   StopInfo,
   TelemetryRow,
 } from '@doppel/twin';
+import type { AssetView } from '@doppel/twin/contracts';
 import type { ErrorPayload } from '../errors.js';
+
+export type { AssetView } from '@doppel/twin/contracts';
 
 /** What a simulation worker is started with (workerData). */
 export interface WorkerInit {
@@ -53,14 +55,6 @@ export interface SimInfo {
   /** Debug mode (null when off): chunk size and whether a pause waits for POST …/ack. */
   readonly debug: DebugState | null;
   readonly error: string | null;
-}
-
-export interface AssetView {
-  readonly id: string;
-  readonly kind: string;
-  readonly state: JsonObject;
-  readonly status?: string;
-  readonly kpis?: Record<string, number>;
 }
 
 /** Requests the host makes of a worker, with their answers. */

@@ -1,4 +1,5 @@
 /** What the views may ask of the server. Implemented over `@doppel/client` in doppel-api.ts. */
+import type { LedgerQuery } from '@doppel/client';
 import type {
   AssetView,
   CreateSimulationInput,
@@ -14,15 +15,8 @@ import type {
   TelemetryRow,
 } from './types.js';
 
-export interface LedgerFilter {
-  readonly assetId?: string;
-  readonly eventTypes?: readonly string[];
-  readonly fromTime?: number;
-  readonly toTime?: number;
-  readonly afterSeq?: number;
-  readonly limit?: number;
-  readonly order?: 'asc' | 'desc';
-}
+/** Which ledger records to read: the client's query. */
+export type LedgerFilter = LedgerQuery;
 
 export type Step = { readonly events: number } | { readonly seconds: number };
 

@@ -2,73 +2,38 @@
  * The views' API over the Doppel server, through `@doppel/client`: maps the server's answers onto the view types
  * (types.ts) and its problem+json errors onto ApiProblem (code, message, located issues).
  */
-import { DoppelApiError, DoppelClient } from '@doppel/client';
-import type { DoppelApi, LedgerFilter } from './api.js';
 import {
-  ApiProblem,
-  type ApiIssue,
-  type AssetView,
-  type ExampleScenario,
-  type InterventionView,
-  type LedgerEvent,
-  type NetworkKpis,
-  type PackInfo,
-  type RunState,
-  type SimSummary,
-  type TelemetryRow,
-} from './types.js';
+  DoppelApiError,
+  DoppelClient,
+  type AssetView as WireAssetView,
+  type ProblemIssue,
+  type Simulation,
+} from '@doppel/client';
+import type { DoppelApi, LedgerFilter } from './api.js';
+import { ApiProblem, type ApiIssue, type AssetView, type SimSummary, type TelemetryRow } from './types.js';
 import { isAssetStatus } from '../lib/scales.js';
 import type { JsonSchema } from '../lib/schema-form.js';
 
-interface WireSimulation {
-  readonly id: string;
-  readonly name: string;
-  readonly pack: string;
-  readonly status: RunState;
-  readonly simTime: number;
-  readonly durationS: number;
-  readonly speed: number | null;
-  readonly playing: boolean;
-  readonly startIso: string;
-  readonly timezone: string;
-  readonly parentId: string | null;
-  readonly forkTime: number | null;
-  readonly headSeq: number;
-  readonly createdAt: string;
-  readonly error?: string | null;
-  readonly debug?: { readonly awaitingAck: boolean; readonly pausedAt: number | null } | null;
-}
+/** The fields of a simulation the views read. */
+type SimulationFields = Pick<
+  Simulation,
+  | 'id'
+  | 'name'
+  | 'pack'
+  | 'status'
+  | 'simTime'
+  | 'durationS'
+  | 'speed'
+  | 'playing'
+  | 'startIso'
+  | 'timezone'
+  | 'parentId'
+  | 'forkTime'
+  | 'headSeq'
+  | 'createdAt'
+> & { readonly debug?: Simulation['debug'] };
 
-interface WireAsset {
-  readonly id: string;
-  readonly kind: string;
-  readonly state: AssetView['state'];
-  readonly status?: string;
-  readonly kpis?: Record<string, number>;
-}
-
-interface WireProblem {
-  readonly title?: string;
-  readonly detail?: string;
-  readonly code?: string;
-  readonly status?: number;
-  readonly issues?: readonly { path?: string; message: string; line?: number; column?: number }[];
-}
-
-interface WirePack {
-  readonly name: string;
-  readonly title: string;
-  readonly kpis: PackInfo['kpis'];
-  readonly assetKinds: readonly {
-    readonly kind: string;
-    readonly title: string;
-    readonly description: string;
-    readonly kpis: PackInfo['kpis'];
-    readonly interventions: readonly { name: string; description: string; argsSchema: JsonSchema }[];
-  }[];
-}
-
-export function toSim(w: WireSimulation): SimSummary {
+export function toSim(w: SimulationFields): SimSummary {
   return {
     id: w.id,
     name: w.name,
@@ -88,7 +53,7 @@ export function toSim(w: WireSimulation): SimSummary {
   };
 }
 
-function toAsset(w: WireAsset): AssetView {
+function toAsset(w: WireAssetView): AssetView {
   return {
     id: w.id,
     kind: w.kind,
@@ -98,11 +63,13 @@ function toAsset(w: WireAsset): AssetView {
   };
 }
 
-export function toIssues(p: WireProblem): ApiIssue[] {
+export function toIssues(p: {
+  readonly issues?: readonly Pick<ProblemIssue, 'path' | 'message' | 'line' | 'column'>[];
+}): ApiIssue[] {
   return (p.issues ?? []).map((i) => ({
     message: i.message,
     // Request fields arrive as "body.args.duration_seconds": the form knows them by their own name.
-    path: i.path?.replace(/^body\.(args\.)?/, ''),
+    path: i.path.replace(/^body\.(args\.)?/, ''),
     line: i.line,
     column: i.column,
   }));
@@ -126,12 +93,12 @@ export function createDoppelApi(key: string, baseUrl?: string): DoppelApi {
       throw problemOf(e);
     }
   };
-  const sim = async (p: Promise<WireSimulation>): Promise<SimSummary> => toSim(await p);
+  const sim = async (p: Promise<Simulation>): Promise<SimSummary> => toSim(await p);
 
   return {
     account: () => call(() => client.account()),
-    listSimulations: () => call(async () => (await client.listSimulations()).map((w) => toSim(w as WireSimulation))),
-    getSimulation: (id) => call(() => sim(client.getSimulation(id) as Promise<WireSimulation>)),
+    listSimulations: () => call(async () => (await client.listSimulations()).map(toSim)),
+    getSimulation: (id) => call(() => sim(client.getSimulation(id))),
     createSimulation: (input) =>
       call(() =>
         sim(
@@ -140,62 +107,56 @@ export function createDoppelApi(key: string, baseUrl?: string): DoppelApi {
             ...(input.example === undefined ? {} : { example: input.example }),
             ...(input.scenarioYaml === undefined ? {} : { scenario: input.scenarioYaml }),
             ...(input.seed === undefined ? {} : { seed: input.seed }),
-          }) as Promise<WireSimulation>,
+          }),
         ),
       ),
     deleteSimulation: (id) => call(() => client.deleteSimulation(id)),
-    listExamples: () => call(async () => (await client.examples()) as ExampleScenario[]),
+    listExamples: () => call(async () => client.examples()),
     exampleYaml: (id) => call(() => client.exampleYaml(id)),
     validateScenario: (yaml) => call(async () => toIssues({ issues: (await client.validateScenario(yaml)).issues })),
-    run: (id, speed) => call(() => sim(client.run(id, { speed }) as Promise<WireSimulation>)),
-    pause: (id) => call(() => sim(client.pause(id) as Promise<WireSimulation>)),
-    ack: (id) => call(() => sim(client.ack(id) as Promise<WireSimulation>)),
-    step: (id, s) => call(() => sim(client.step(id, s) as Promise<WireSimulation>)),
-    setSpeed: (id, speed) => call(() => sim(client.setSpeed(id, speed) as Promise<WireSimulation>)),
-    runUntil: (id, t) => call(() => sim(client.runUntil(id, t) as Promise<WireSimulation>)),
-    rewind: (id, t) => call(() => sim(client.rewind(id, t) as Promise<WireSimulation>)),
+    run: (id, speed) => call(() => sim(client.run(id, { speed }))),
+    pause: (id) => call(() => sim(client.pause(id))),
+    ack: (id) => call(() => sim(client.ack(id))),
+    step: (id, s) => call(() => sim(client.step(id, s))),
+    setSpeed: (id, speed) => call(() => sim(client.setSpeed(id, speed))),
+    runUntil: (id, t) => call(() => sim(client.runUntil(id, t))),
+    rewind: (id, t) => call(() => sim(client.rewind(id, t))),
     branch: (id, t, name, interventions) =>
       call(() =>
         sim(
           client.branch(id, t, {
             name,
             interventions: interventions.map((i) => ({ assetId: i.assetId, action: i.action, args: i.args, at: i.at })),
-          }) as Promise<WireSimulation>,
+          }),
         ),
       ),
-    assets: (id, kind) => call(async () => (await client.assets(id, kind)).map((a) => toAsset(a as WireAsset))),
+    assets: (id, kind) => call(async () => (await client.assets(id, kind)).map(toAsset)),
     stateAt: (id, t, kind) =>
-      call(async () =>
-        (await client.state(id, { t, ...(kind === undefined ? {} : { kind }) })).assets.map((a) =>
-          toAsset(a as WireAsset),
-        ),
-      ),
-    kpis: (id) => call(async () => (await client.kpis(id)) as NetworkKpis),
+      call(async () => (await client.state(id, { t, ...(kind === undefined ? {} : { kind }) })).assets.map(toAsset)),
+    kpis: (id) => call(async () => client.kpis(id)),
     telemetry: (id) =>
       call(async () =>
         (await client.telemetry(id)).map((r): TelemetryRow => {
           const values: Record<string, number> = {};
           for (const [k, v] of Object.entries(r)) if (typeof v === 'number' && k !== 'time') values[k] = v;
-          return { simTime: Number((r as { time: unknown }).time), values };
+          return { simTime: r.time, values };
         }),
       ),
     ledger: (id, f: LedgerFilter) =>
-      call(
-        async () =>
-          (await client.ledger(id, {
-            ...f,
-            ...(f.limit === undefined ? {} : { limit: Math.min(10_000, f.limit) }),
-          })) as LedgerEvent[],
+      call(async () =>
+        client.ledger(id, {
+          ...f,
+          ...(f.limit === undefined ? {} : { limit: Math.min(10_000, f.limit) }),
+        }),
       ),
-    interventions: (id) => call(async () => (await client.interventions(id)) as InterventionView[]),
+    interventions: (id) => call(async () => client.interventions(id)),
     intervene: (id, i) =>
-      call(
-        async () =>
-          (await client.patchAsset(id, i.kind, i.assetId, {
-            ...i.args,
-            action: i.action,
-            ...(i.at === undefined ? {} : { at: i.at }),
-          })) as InterventionView,
+      call(async () =>
+        client.patchAsset(id, i.kind, i.assetId, {
+          ...i.args,
+          action: i.action,
+          ...(i.at === undefined ? {} : { at: i.at }),
+        }),
       ),
     cancelIntervention: (id, interventionId) =>
       call(async () => {
@@ -203,7 +164,7 @@ export function createDoppelApi(key: string, baseUrl?: string): DoppelApi {
       }),
     pack: (name) =>
       call(async () => {
-        const p = (await client.pack(name)) as unknown as WirePack;
+        const p = await client.pack(name);
         return {
           name: p.name,
           title: p.title,
@@ -216,7 +177,8 @@ export function createDoppelApi(key: string, baseUrl?: string): DoppelApi {
             interventions: k.interventions.map((i) => ({
               name: i.name,
               description: i.description,
-              schema: i.argsSchema,
+              // A JSON Schema document is open-ended on the wire; the form generator reads the subset it knows.
+              schema: i.argsSchema as JsonSchema,
             })),
           })),
         };
@@ -224,12 +186,12 @@ export function createDoppelApi(key: string, baseUrl?: string): DoppelApi {
     subscribe: (id, afterSeq, onMessage) => {
       const subscription = client.stream(id, {
         afterSeq,
-        onEvents: (events) => onMessage({ type: 'events', events: events as LedgerEvent[] }),
+        onEvents: (events) => onMessage({ type: 'events', events }),
         onMessage: (m) => {
           if (m.type === 'status') {
             onMessage({
               type: 'status',
-              state: m.playing && m.status !== 'failed' ? 'running' : (m.status as RunState),
+              state: m.playing && m.status !== 'failed' ? 'running' : m.status,
               simTime: m.simTime,
               headSeq: m.headSeq,
             });

@@ -1,115 +1,73 @@
 /**
- * The shapes the views read. The adapter (doppel-api.ts) maps the server's answers, received through
- * `@doppel/client`, onto them, so a renamed field on the wire changes one file.
+ * The shapes the views read. What crosses the wire is the twin's contract, received through `@doppel/client`;
+ * only the views' own shapes are declared here (a simulation's run state as the transport bar shows it, pack forms,
+ * telemetry as chart series), each built from the contract types by the adapter (doppel-api.ts).
  */
+import type {
+  AssetKindDescription,
+  AssetView as WireAssetView,
+  ExampleInfo,
+  InterventionDescription,
+  InterventionRecord,
+  KpiSnapshot,
+  LedgerEvent,
+  PackDescription,
+  Simulation,
+  SimulationStatus,
+} from '@doppel/client';
 import type { JsonSchema } from '../lib/schema-form.js';
 import type { AssetStatus } from '../lib/scales.js';
 
-export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
-export type JsonObject = { [key: string]: JsonValue };
+export type { InterventionStatus, JsonObject, LedgerEvent } from '@doppel/client';
 
-export type RunState = 'ready' | 'running' | 'paused' | 'breakpoint' | 'finished' | 'failed';
+export type RunState = SimulationStatus;
 
-export interface SimSummary {
-  readonly id: string;
-  readonly name: string;
-  readonly pack: string;
-  readonly state: RunState;
-  /** Sim seconds since the scenario start at the live head. */
-  readonly simTime: number;
-  readonly durationS: number;
-  /** Sim seconds per wall second; null = as fast as possible. */
-  readonly speed: number | null;
-  readonly startIso: string;
-  readonly timeZone: string;
-  readonly parentId: string | null;
-  /** For a branch: the sim time at which it left its parent. */
-  readonly forkTime: number | null;
-  readonly createdAt: string;
-  readonly headSeq: number;
+/** A simulation as the views show it: a playing run reads as running. */
+export type SimSummary = Pick<
+  Simulation,
+  | 'id'
+  | 'name'
+  | 'pack'
+  | 'simTime'
+  | 'durationS'
+  | 'speed'
+  | 'startIso'
+  | 'parentId'
+  | 'forkTime'
+  | 'createdAt'
+  | 'headSeq'
+> & {
   /** Debug mode (null when off): while `awaitingAck` the run waits for a Continue (`ack`). */
   readonly debug: { readonly awaitingAck: boolean; readonly pausedAt: number | null } | null;
-}
+  readonly state: RunState;
+  readonly timeZone: string;
+};
 
-export interface AssetView {
-  readonly id: string;
-  readonly kind: string;
-  readonly state: JsonObject;
-  readonly status?: AssetStatus;
-  readonly kpis?: Readonly<Record<string, number>>;
-}
+/** An asset with its status narrowed to the ones the map colours. */
+export type AssetView = Omit<WireAssetView, 'status'> & { readonly status?: AssetStatus };
 
-export interface KpiDef {
-  readonly name: string;
-  readonly unit: string;
-  readonly description: string;
-  readonly kind: 'counter' | 'gauge';
-}
+/** An intervention as a form: its arguments' JSON Schema typed for the form generator. */
+export type InterventionDef = Pick<InterventionDescription, 'name' | 'description'> & { readonly schema: JsonSchema };
 
-export interface InterventionDef {
-  readonly name: string;
-  readonly description: string;
-  readonly schema: JsonSchema;
-}
-
-export interface AssetKindInfo {
-  readonly kind: string;
-  readonly title: string;
-  readonly description: string;
+export type AssetKindInfo = Pick<AssetKindDescription, 'kind' | 'title' | 'description' | 'kpis'> & {
   readonly interventions: readonly InterventionDef[];
-  readonly kpis: readonly KpiDef[];
-}
+};
 
-export interface PackInfo {
-  readonly name: string;
-  readonly title: string;
+export type PackInfo = Pick<PackDescription, 'name' | 'title' | 'kpis'> & {
   readonly assetKinds: readonly AssetKindInfo[];
-  readonly kpis: readonly KpiDef[];
-}
+};
 
-export interface LedgerEvent {
-  readonly seq: number;
-  readonly simTime: number;
-  readonly assetId: string;
-  readonly eventType: string;
-  readonly oldValue: JsonObject | null;
-  readonly newValue: JsonObject | null;
-  readonly meta: JsonObject | null;
-  readonly origin: string;
-}
-
+/** One telemetry row as a chart reads it: sim time and the numeric columns. */
 export interface TelemetryRow {
   readonly simTime: number;
   readonly values: Readonly<Record<string, number>>;
 }
 
-export type InterventionStatus = 'PENDING' | 'CONFIRMED' | 'FAILED' | 'CANCELLED';
+export type InterventionView = InterventionRecord;
 
-export interface InterventionView {
-  readonly id: string;
-  readonly assetId: string;
-  readonly action: string;
-  readonly args: JsonObject;
-  readonly effectiveAt: number;
-  readonly status: InterventionStatus;
-  readonly origin: string;
-  readonly reason?: string;
-  readonly endsAt?: number;
-  readonly ended?: boolean;
-  readonly note?: string;
-}
+export type ExampleScenario = ExampleInfo;
 
-export interface ExampleScenario {
-  readonly id: string;
-  readonly title: string;
-  readonly pack: string;
-  readonly description?: string;
-}
-
-export interface NetworkKpis {
-  readonly simTime: number;
-  readonly values: Readonly<Record<string, number>>;
-}
+export type NetworkKpis = KpiSnapshot;
 
 /** A problem the server located: a request field, or a line in a scenario. */
 export interface ApiIssue {

@@ -1,36 +1,13 @@
 import { z } from 'zod';
-import type { AssetKindDefinition, InterventionDefinition, KpiDefinition } from '../contracts/assets.js';
+import type { AssetKindDefinition, InterventionDefinition } from '../contracts/assets.js';
 import type { AnyPack } from '../contracts/pack.js';
 import { TwinError, TwinErrorCode } from '../errors.js';
+import type { PackDescription } from '../contracts/wire/packs.js';
+
+export type { AssetKindDescription, InterventionDescription, PackDescription } from '../contracts/wire/packs.js';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type AnyInterventionDefinition = InterventionDefinition<any, any, any>;
-
-/** JSON description of a pack for the server and the UI (forms are generated from the JSON Schemas). */
-export interface PackDescription {
-  readonly name: string;
-  readonly title: string;
-  readonly version: string;
-  readonly kpis: readonly KpiDefinition[];
-  readonly inputs: readonly { readonly name: string; readonly description: string }[];
-  readonly assetKinds: readonly AssetKindDescription[];
-}
-
-export interface AssetKindDescription {
-  readonly kind: string;
-  readonly title: string;
-  readonly description: string;
-  readonly stateSchema: Record<string, unknown>;
-  readonly kpis: readonly KpiDefinition[];
-  readonly interventions: readonly InterventionDescription[];
-}
-
-export interface InterventionDescription {
-  readonly name: string;
-  readonly description: string;
-  /** JSON Schema (draft 2020-12) of the arguments, as written by a caller (defaults are optional). */
-  readonly argsSchema: Record<string, unknown>;
-}
 
 /** The packs an application knows, with lookups of asset kinds and interventions. */
 export class PackRegistry {

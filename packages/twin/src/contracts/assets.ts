@@ -2,6 +2,9 @@ import type { Environment, RandomStream } from '@doppel/engine';
 import type { z } from 'zod';
 import type { JsonObject } from './json.js';
 import type { LedgerOrigin } from './ledger.js';
+import type { KpiDefinition } from './wire/packs.js';
+
+export type { KpiDefinition } from './wire/packs.js';
 
 /**
  * One virtual thing (station, battery, machine...). Its `state` is plain JSON, read freely; it changes only through
@@ -63,15 +66,6 @@ export interface InterventionDefinition<Args = unknown, S extends JsonObject = J
    * (from @doppel/twin) to fail it with a reason.
    */
   apply(asset: Asset<S, R>, args: Args, twin: TwinModel): InterventionEffect | void;
-}
-
-export interface KpiDefinition {
-  /** snake_case with unit suffix where ambiguous: `wait_p95_s`, `energy_kwh`. */
-  readonly name: string;
-  readonly description: string;
-  readonly unit: string;
-  /** Counters are cumulative and reported as increments per telemetry interval; gauges as snapshots. */
-  readonly kind: 'counter' | 'gauge';
 }
 
 /** Colour-coded status of an asset for maps and lists (green OK, amber, red, grey). */

@@ -1,7 +1,8 @@
 import type { JsonObject } from './json.js';
 
-export type InterventionOriginKind = 'api' | 'ui' | 'test' | 'schedule' | 'cli';
-export type InterventionStatus = 'PENDING' | 'CONFIRMED' | 'FAILED' | 'CANCELLED';
+import type { InterventionOriginKind } from './wire/interventions.js';
+
+export type { InterventionOriginKind, InterventionRecord, InterventionStatus } from './wire/interventions.js';
 
 /** What a caller asks for. `at` (sim seconds) defaults to now; it may not lie in the past. */
 export interface InterventionRequest {
@@ -38,21 +39,4 @@ export interface InterventionLogEntry {
    */
   readonly submittedAt?: number;
   readonly origin: InterventionOriginKind;
-}
-
-/** The lifecycle view of an `apply` entry. */
-export interface InterventionRecord {
-  readonly id: string;
-  readonly assetId: string;
-  readonly kind: string;
-  readonly action: string;
-  readonly args: JsonObject;
-  readonly origin: InterventionOriginKind;
-  readonly effectiveAt: number;
-  readonly status: InterventionStatus;
-  readonly reason?: string;
-  /** Sim time at which a duration-limited effect ends or ended. */
-  readonly endsAt?: number;
-  readonly ended?: boolean;
-  readonly note?: string;
 }

@@ -1,45 +1,7 @@
 import type { JsonObject } from './json.js';
+import type { LedgerEvent, SimulationEvent } from './wire/ledger.js';
 
-/**
- * Where a ledger event came from: the model itself (`sim`), an intervention's effect (`intervention`),
- * a bridge mirroring the real system (`live`), or a re-execution writing a new branch (`replay`).
- */
-export type LedgerOrigin = 'sim' | 'intervention' | 'live' | 'replay';
-
-/**
- * One ledger event (seed 000 §4.1 plus seq, sim time and origin).
- *
- * `oldValue`/`newValue` are either null (an event that changes no state, e.g. a rider arriving) or state patches
- * holding ONLY what changed, before and after: top-level fields by name, values inside a field by JSON Pointer
- * ("/chargers/2/state"; see state-patch.ts). Folding the `newValue` patches of an asset in `seq` order over its
- * ASSET_CREATED state gives its state at any instant: the time slider depends on that rule.
- */
-export interface LedgerEvent {
-  /** 1-based, gap-free, per simulation. */
-  readonly seq: number;
-  /** Seconds since the scenario start. */
-  readonly simTime: number;
-  readonly assetId: string;
-  /** SCREAMING_SNAKE_CASE, in the seeds' vocabulary (SWAP_COMPLETED, QUEUE_INCREMENT, ...). */
-  readonly eventType: string;
-  readonly oldValue: JsonObject | null;
-  readonly newValue: JsonObject | null;
-  readonly meta: JsonObject | null;
-  readonly origin: LedgerOrigin;
-}
-
-/**
- * A ledger event as it leaves a simulation (API records, ledger.csv): the event plus the simulation it belongs to,
- * so the ledgers of many simulations concatenate into one table (seed 000 §4.1 `simulation_events`).
- *
- * `simId` is deliberately outside the hash chain: the chain hashes `LedgerEvent` only. The same scenario, seed and
- * interventions give a bit-identical ledger and head hash in every simulation that runs them (two runs of the CLI,
- * a re-created simulation, a replay), and a branch shares its parent's sealed blocks and their hashes up to the
- * fork point although it has another id.
- */
-export interface SimulationEvent extends LedgerEvent {
-  readonly simId: string;
-}
+export type { LedgerEvent, LedgerOrigin, SimulationEvent } from './wire/ledger.js';
 
 /** The exported form of `event` in simulation `simId`. */
 export function simulationEvent(simId: string, event: LedgerEvent): SimulationEvent {

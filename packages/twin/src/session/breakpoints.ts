@@ -1,17 +1,9 @@
 import type { AssetRegistry } from '../assets/asset-registry.js';
 import { AssetExpressionCompiler, type AssetExpression } from '../expressions/asset-expressions.js';
 import { TwinError, TwinErrorCode } from '../errors.js';
+import type { Breakpoint } from '../contracts/wire/interventions.js';
 
-export interface Breakpoint {
-  readonly id: string;
-  readonly expression: string;
-}
-
-/** Where a breakpoint paused the simulation. */
-export interface BreakpointHit extends Breakpoint {
-  readonly simTime: number;
-  readonly eventsProcessed: number;
-}
+export type { Breakpoint, BreakpointHit } from '../contracts/wire/interventions.js';
 
 interface Entry {
   readonly id: string;

@@ -2,14 +2,14 @@ import type { KpiDefinition } from '../contracts/assets.js';
 import type { PackModel } from '../contracts/pack.js';
 import { formatEpochMsIso, parseIsoToEpochMs } from '../ledger/iso-time.js';
 
+import type { TelemetryRow } from '../contracts/wire/simulation.js';
+
 /**
  * One telemetry row (seed 002): `time` (sim seconds at the end of the interval), `datetime` (ISO, UTC), then each
  * pack KPI (counters as the increment over the interval, gauges as the value at its end), then the pack's extra
  * telemetry columns.
  */
-export type TelemetryRow = { readonly time: number; readonly datetime: string } & Readonly<
-  Record<string, string | number>
->;
+export type { TelemetryRow } from '../contracts/wire/simulation.js';
 
 /**
  * Samples the pack model at fixed sim-time boundaries. It adds no engine events: the session calls `sample` when

@@ -1,13 +1,14 @@
 import type { AnyPack } from '../contracts/pack.js';
 import type { InterventionLogEntry, InterventionRecord } from '../contracts/interventions.js';
-import type { JsonObject } from '../contracts/json.js';
 import type { LedgerEvent, LedgerStore } from '../contracts/ledger.js';
 import type { ResolvedScenario } from '../contracts/scenario.js';
 import type { PackRegistry } from '../assets/pack-registry.js';
 import type { BreakpointHit } from './breakpoints.js';
 import type { TelemetryRow } from './telemetry.js';
 
-export type SimulationStatus = 'ready' | 'running' | 'paused' | 'breakpoint' | 'finished' | 'failed';
+import type { SimulationStatus } from '../contracts/wire/simulation.js';
+
+export type { RunSummary, SimulationStatus } from '../contracts/wire/simulation.js';
 
 /**
  * Why a run call returned: it reached its time (`until`), processed its events (`events`), hit a breakpoint,
@@ -66,27 +67,6 @@ export interface PlayOptions {
   readonly until?: number;
   /** Events per slice between two looks at the clock, pause requests and the event loop (default 20 000). */
   readonly sliceEvents?: number;
-}
-
-/** summary.json of a run. */
-export interface RunSummary {
-  readonly sim_id: string;
-  readonly scenario: string;
-  readonly pack: string;
-  readonly scenario_sha256: string;
-  /** Head hash of the ledger: identifies the run. */
-  readonly ledger_sha256: string;
-  readonly seed: number;
-  readonly status: SimulationStatus;
-  readonly sim_time_s: number;
-  /** Engine events processed. */
-  readonly events: number;
-  readonly ledger_events: number;
-  readonly interventions: number;
-  /** Wall-clock seconds, measured and filled in by the caller (the core reads no wall clock). */
-  readonly wall_s: number | null;
-  readonly kpis: Readonly<Record<string, number>>;
-  readonly pack_summary: JsonObject | null;
 }
 
 export interface StatusChange {
