@@ -1,6 +1,6 @@
 import type { Event } from './events.js';
 
-/** Why `Environment.advance()` (or a Pacer) stopped. */
+/** Why `Environment.advance()` stopped. */
 export type StopReason = 'until' | 'event' | 'empty' | 'maxEvents' | 'stopWhen';
 
 export interface RunOptions {

@@ -27,7 +27,6 @@ export const ENGINE_ERROR_CODES = {
   PROCESS_DEAD: 'DOPPEL_ERR_PROCESS_DEAD',
   SELF_INTERRUPT: 'DOPPEL_ERR_SELF_INTERRUPT',
   // control and pacing
-  PACER_BUSY: 'DOPPEL_ERR_PACER_BUSY',
   // continuous (ODE) integration
   ODE_INVALID: 'DOPPEL_ERR_ODE_INVALID',
   // rng (thrown as RngError, rng/errors.ts)

@@ -11,7 +11,6 @@ export {
   type DoppelErrorCode,
 } from './errors.js';
 export type { StopReason, RunOptions, EventObserver } from './control.js';
-export { Pacer, type Clock, type PacerOptions, type PacedRunOptions } from './pacer.js';
 export { integrate, type OdeComponent, type OdeMethod, type IntegrateOptions, type IntegrationHandle } from './ode.js';
 export * from './resources/index.js';
 export * from './rng/index.js';

@@ -1,10 +1,13 @@
-import type { Clock as EngineClock } from '@doppel/engine';
-
 /**
- * Wall-clock port for real-time pacing: milliseconds on a monotonic clock and a sleep. The simulation core never
- * reads the wall clock; the session gets one injected (the system clock in apps, a manual clock in tests).
+ * Wall-clock port for real-time pacing (session/pacing.ts): milliseconds on a monotonic clock and a sleep. The
+ * simulation core never reads the wall clock; the session gets one injected (the system clock in apps, a manual
+ * clock in tests).
  */
-export type Clock = EngineClock;
+export interface Clock {
+  /** Milliseconds on a monotonic wall clock. */
+  now(): number;
+  sleep(ms: number): Promise<void>;
+}
 
 /** The real clock: performance.now() and setTimeout. The only place of the twin that may touch timers. */
 export const systemClock: Clock = {
