@@ -1,4 +1,4 @@
-import { DEBUG_CHUNK_DEFAULT, debugModeChunkS, idString, nameString } from '@doppel/twin';
+import { DEBUG_CHUNK_DEFAULT, debugModeChunkS, nameString } from '@doppel/twin';
 import { z } from 'zod';
 import { principalOf } from '../http/auth.js';
 import type { App } from '../http/types.js';
