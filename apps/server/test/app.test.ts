@@ -130,6 +130,14 @@ describe('scenario bodies', () => {
       });
       expect(good.statusCode).toBe(201);
       expect(good.json()).toMatchObject({ name: 'tiny', pack: 'swap', status: 'ready', durationS: 3600 });
+      // A control call without any body (plain `curl -X POST`) means "no options".
+      const id = (good.json() as { id: string }).id;
+      const paused = await built.app.inject({
+        method: 'POST',
+        url: `/api/v1/simulations/${id}/pause`,
+        headers: { authorization: `Bearer ${key}` },
+      });
+      expect(paused.statusCode).toBe(200);
     } finally {
       await built.app.close();
       rmSync(dir, { recursive: true, force: true });

@@ -88,6 +88,10 @@ export function simulationRoutes(app: App, ctx: ServerContext): void {
       {
         schema: { tags, summary, params: simParams, body, response: { 200: simulationSchema, ...errors } },
         config: { auth: 'write' },
+        // `curl -X POST …/ack` sends no body at all: that means "no options", as an empty object does.
+        preValidation: async (request: { body: unknown }) => {
+          request.body ??= {};
+        },
       },
       async (request) => {
         await act(request.params.simId, request.body as z.infer<B>);
