@@ -163,12 +163,13 @@ export async function buildApp(input: ServerConfigInput = {}, deps: AppDeps = {}
   });
 
   app.get('/openapi.json', { schema: { hide: true }, config: { auth: 'public' } }, async () => app.swagger());
-  systemRoutes(app, context);
-  simulationRoutes(app, context);
-  dataRoutes(app, context);
-  twinRoutes(app, context);
-  webhookRoutes(app, context);
-  streamRoutes(app, context);
+  // Each route file is an encapsulated Fastify plugin (a RoutePlugin); the server context is its options.
+  await app.register(systemRoutes, context);
+  await app.register(simulationRoutes, context);
+  await app.register(dataRoutes, context);
+  await app.register(twinRoutes, context);
+  await app.register(webhookRoutes, context);
+  await app.register(streamRoutes, context);
 
   if (config.webDir !== null && existsSync(config.webDir)) {
     await app.register(fastifyStatic, { root: config.webDir, prefix: '/', wildcard: false });

@@ -30,6 +30,23 @@ describe('app factory (inject, no socket)', () => {
     expect((await built.app.inject({ method: 'GET', url: '/docs' })).statusCode).toBeLessThan(400);
   });
 
+  it('registers each route file as an encapsulated plugin that inherits auth and problem handling', async () => {
+    const tree = built.app.printPlugins();
+    for (const name of [
+      'systemRoutes',
+      'simulationRoutes',
+      'dataRoutes',
+      'twinRoutes',
+      'webhookRoutes',
+      'streamRoutes',
+    ]) {
+      expect(tree).toContain(name);
+    }
+    const anonymous = await built.app.inject({ method: 'GET', url: '/api/v1/simulations' });
+    expect(anonymous.statusCode).toBe(401);
+    expect(anonymous.headers['content-type']).toContain('application/problem+json');
+  });
+
   it('creates accounts (admin only) and shows the key once', async () => {
     const created = await built.app.inject({
       method: 'POST',

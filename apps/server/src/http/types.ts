@@ -1,6 +1,7 @@
 import type {
   FastifyBaseLogger,
   FastifyInstance,
+  FastifyPluginAsync,
   RawReplyDefaultExpression,
   RawRequestDefaultExpression,
   RawServerDefault,
@@ -8,6 +9,7 @@ import type {
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { Principal } from '../catalog/catalog.js';
 import type { Scope } from '../catalog/keys.js';
+import type { ServerContext } from '../context.js';
 
 /** The Fastify instance with zod schemas as its type provider. */
 export type App = FastifyInstance<
@@ -17,6 +19,12 @@ export type App = FastifyInstance<
   FastifyBaseLogger,
   ZodTypeProvider
 >;
+
+/**
+ * A route file: an encapsulated Fastify plugin registered with `app.register(plugin, context)`. The server context
+ * arrives as the plugin's options; hooks, error handlers and the zod compilers come from the root instance.
+ */
+export type RoutePlugin = FastifyPluginAsync<ServerContext, RawServerDefault, ZodTypeProvider>;
 
 /** Who may call a route: nobody needs a key for `public`, otherwise the key needs that scope. */
 export type RouteAuth = 'public' | Scope;

@@ -1,8 +1,7 @@
 import { idString, type JsonObject, type LedgerEvent, simulationEvent, type SimulationEvent } from '@doppel/twin';
 import type { FastifyReply } from 'fastify';
 import { z } from 'zod';
-import type { App } from '../http/types.js';
-import type { ServerContext } from '../context.js';
+import type { RoutePlugin } from '../http/types.js';
 import { notFound } from '../errors.js';
 import type { AssetView } from '../sim/protocol.js';
 import {
@@ -64,7 +63,7 @@ const godModeBody = z
   .meta({ id: 'GodModeRequest' });
 
 /** Asset state, God Mode, history, interventions, breakpoints, ledger, KPIs, telemetry and results. */
-export function dataRoutes(app: App, ctx: ServerContext): void {
+export const dataRoutes: RoutePlugin = async (app, ctx) => {
   const call = ctx.manager.call.bind(ctx.manager);
   const liveBodies = new Map<string, { version: string; body: Buffer }>();
 
@@ -339,4 +338,4 @@ export function dataRoutes(app: App, ctx: ServerContext): void {
     { schema: { tags: ['results'], summary: 'Run summary: KPIs, ledger hash, counts', params: simParams } },
     async (request) => call(request.params.simId, 'summary', {}),
   );
-}
+};

@@ -1,8 +1,7 @@
 import { DEBUG_CHUNK_DEFAULT, debugModeChunkS, nameString } from '@doppel/twin';
 import { z } from 'zod';
 import { principalOf } from '../http/auth.js';
-import type { App } from '../http/types.js';
-import type { ServerContext } from '../context.js';
+import type { RoutePlugin } from '../http/types.js';
 import { notFound } from '../errors.js';
 import {
   createSimulationInputSchema,
@@ -18,7 +17,7 @@ const tags = ['simulations'];
 const errors = { 404: problemSchema, 409: problemSchema, 422: problemSchema };
 
 /** Simulation lifecycle: create (example or posted scenario), list, get, delete, run control, rewind, branch. */
-export function simulationRoutes(app: App, ctx: ServerContext): void {
+export const simulationRoutes: RoutePlugin = async (app, ctx) => {
   /** The view with fresh live facts (asked of the worker when it runs; interventions move the head too). */
   const view = async (simId: string) => {
     const live = ctx.manager.isLoaded(simId) ? await ctx.manager.call(simId, 'info', {}).catch(() => null) : null;
@@ -204,4 +203,4 @@ export function simulationRoutes(app: App, ctx: ServerContext): void {
       return reply.code(201).send(await view(row.id));
     },
   );
-}
+};

@@ -1,14 +1,13 @@
 import { idString } from '@doppel/twin';
 import { z } from 'zod';
-import type { App } from '../http/types.js';
-import type { ServerContext } from '../context.js';
+import type { RoutePlugin } from '../http/types.js';
 import { ServerError, ServerErrorCode } from '../errors.js';
 
 /**
  * WebSocket per simulation: ledger events (with seq) and KPI snapshots. Authenticate with the key in `?key=`, or
  * offer the subprotocols `doppel` and `doppel-key.<key>`. Reconnect with `afterSeq` = the last seq received.
  */
-export function streamRoutes(app: App, ctx: ServerContext): void {
+export const streamRoutes: RoutePlugin = async (app, ctx) => {
   app.route({
     method: 'GET',
     url: '/api/v1/simulations/:simId/stream',
@@ -39,4 +38,4 @@ export function streamRoutes(app: App, ctx: ServerContext): void {
       }),
     },
   });
-}
+};

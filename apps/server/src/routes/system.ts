@@ -1,15 +1,14 @@
 import { idString, loadScenarioText, ScenarioError, ScenarioIssueCode, TwinError } from '@doppel/twin';
 import { z } from 'zod';
 import { principalOf } from '../http/auth.js';
-import type { App } from '../http/types.js';
+import type { RoutePlugin } from '../http/types.js';
 import { SCOPES } from '../catalog/keys.js';
 import { issuesOf, notFound, ServerError, ServerErrorCode, toErrorPayload } from '../errors.js';
-import type { ServerContext } from '../context.js';
 
 const VERSION = '0.1.0';
 
 /** Health, metrics, the caller's account, accounts (admin), packs, examples and scenario validation. */
-export function systemRoutes(app: App, ctx: ServerContext): void {
+export const systemRoutes: RoutePlugin = async (app, ctx) => {
   const health = {
     schema: {
       tags: ['system'],
@@ -175,4 +174,4 @@ export function systemRoutes(app: App, ctx: ServerContext): void {
       }
     },
   );
-}
+};

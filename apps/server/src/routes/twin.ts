@@ -9,10 +9,9 @@ import {
 import { idString, type JsonObject, type RunSummary } from '@doppel/twin';
 import { z } from 'zod';
 import type { VehicleRow } from '../catalog/rows.js';
-import type { ServerContext } from '../context.js';
 import { notFound, ServerError, ServerErrorCode } from '../errors.js';
 import { principalOf } from '../http/auth.js';
-import type { App } from '../http/types.js';
+import type { RoutePlugin } from '../http/types.js';
 import { simParams } from './schemas.js';
 
 const vehicleView = (row: VehicleRow) => ({
@@ -47,7 +46,7 @@ function resultsView(simId: string, summary: RunSummary) {
  * Seed 001's Twin API on the fleet pack: a virtual vehicle is a model type registered under a physical vehicle's id;
  * a typed scenario is a fleet simulation of that vehicle; running it judges it; results carry the verdict.
  */
-export function twinRoutes(app: App, ctx: ServerContext): void {
+export const twinRoutes: RoutePlugin = async (app, ctx) => {
   const tags = ['twin'];
 
   app.post(
@@ -193,4 +192,4 @@ export function twinRoutes(app: App, ctx: ServerContext): void {
     },
     async (request) => resultsView(request.params.simId, await ctx.manager.call(request.params.simId, 'summary', {})),
   );
-}
+};

@@ -1,8 +1,7 @@
 import { idString } from '@doppel/twin';
 import { z } from 'zod';
 import { principalOf } from '../http/auth.js';
-import type { App } from '../http/types.js';
-import type { ServerContext } from '../context.js';
+import type { RoutePlugin } from '../http/types.js';
 import { newId, newWebhookSecret } from '../catalog/keys.js';
 import type { DeliveryRow, WebhookRow } from '../catalog/rows.js';
 import { notFound, ServerError, ServerErrorCode } from '../errors.js';
@@ -23,7 +22,7 @@ const deliveryView = (row: DeliveryRow) => ({
 });
 
 /** Webhook subscriptions per account (Enode style): event types, signed batched deliveries, log and test. */
-export function webhookRoutes(app: App, ctx: ServerContext): void {
+export const webhookRoutes: RoutePlugin = async (app, ctx) => {
   const tags = ['webhooks'];
   // Counts of deliveries per state: a webhook whose receiver is down shows its failed deliveries here.
   const webhookView = (row: WebhookRow) => ({
@@ -151,4 +150,4 @@ export function webhookRoutes(app: App, ctx: ServerContext): void {
       return reply.code(202).send({ redelivered: queued.map(deliveryView) });
     },
   );
-}
+};
