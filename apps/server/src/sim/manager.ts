@@ -1,13 +1,6 @@
 import { mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import {
-  canonicalJson,
-  loadScenarioText,
-  PackRegistry,
-  TwinErrorCode,
-  type InterventionRequest,
-  type ResolvedScenario,
-} from '@doppel/twin';
+import { canonicalJson, PackRegistry, TwinErrorCode, type InterventionRequest } from '@doppel/twin';
 import type { Account } from '../catalog/catalog.js';
 import type { Catalog } from '../catalog/catalog.js';
 import type { SimulationRow } from '../catalog/rows.js';
@@ -15,6 +8,7 @@ import { newId } from '../catalog/keys.js';
 import type { ServerConfig } from '../config.js';
 import { RemoteError, ServerError, ServerErrorCode, notFound, type ErrorPayload } from '../errors.js';
 import { isStorageFailure, storageError } from '../storage-errors.js';
+import { withinDeadline } from './deadline.js';
 import type { ExampleCatalog } from './examples.js';
 import { SimulationHost } from './host.js';
 import {
@@ -24,6 +18,8 @@ import {
   type WorkerOp,
   type WorkerOps,
 } from './protocol.js';
+import { resolveScenarioInput, type CreateInput } from './scenario-input.js';
+import { catalogFactsOf, failedInfoOf, type CatalogFacts } from './sim-facts.js';
 
 /** Requests that change or run a simulation: a failed one refuses them. */
 const RUN_OPS: ReadonlySet<WorkerOp> = new Set<WorkerOp>([
@@ -43,14 +39,6 @@ function failedError(simId: string, error: string | null): RemoteError {
 }
 
 export type SimListener = (simId: string, message: WorkerMessage) => void;
-
-export interface CreateInput {
-  readonly name?: string;
-  readonly example?: string;
-  /** YAML or JSON text of a scenario. */
-  readonly scenario?: string;
-  readonly seed?: number;
-}
 
 /**
  * Every simulation of the server: creation (scenario checks happen here, before any worker starts), lazy loading
@@ -90,36 +78,6 @@ export class SimulationManager {
     return this.hosts.get(simId)?.starting === true;
   }
 
-  /** Loads a scenario from an example name or posted text; problems come back located (422). */
-  resolveScenario(input: CreateInput): ResolvedScenario {
-    const packs = this.packs.list();
-    if (input.example !== undefined) {
-      const scenario = this.examples.load(input.example, packs, input.seed);
-      if (scenario === null) {
-        throw new ServerError(ServerErrorCode.Validation, `Unknown example "${input.example}"`, {
-          issues: [
-            {
-              path: 'body.example',
-              message: `no example named "${input.example}"`,
-              expected: this.examples
-                .list()
-                .map((example) => example.id)
-                .join(', '),
-              found: input.example,
-            },
-          ],
-        });
-      }
-      return scenario;
-    }
-    if (input.scenario !== undefined) {
-      return loadScenarioText(input.scenario, { fileName: 'scenario', packs, seed: input.seed });
-    }
-    throw new ServerError(ServerErrorCode.Validation, 'Give either "example" or "scenario"', {
-      issues: [{ path: 'body', message: 'one of "example" or "scenario" is required' }],
-    });
-  }
-
   async create(account: Account, input: CreateInput): Promise<SimulationRow> {
     this.checkOpen();
     if (this.catalog.countSimulations(account.id) >= this.config.limits.maxSimulationsPerAccount) {
@@ -128,7 +86,7 @@ export class SimulationManager {
         `Account ${account.name} already has ${this.config.limits.maxSimulationsPerAccount} simulations (the limit): delete one first`,
       );
     }
-    const scenario = this.resolveScenario(input);
+    const scenario = resolveScenarioInput(input, this.packs, this.examples);
     const id = newId('sim');
     this.catalog.insertSimulation({
       id,
@@ -182,8 +140,13 @@ export class SimulationManager {
       const row = this.catalog.simulation(simId);
       if (row?.status === 'failed') throw failedError(simId, row.error);
     }
-    const host = await this.host(simId);
-    return host.request(op, args);
+    // A request waits for a busy worker (or one re-executing its history) at most the request timeout.
+    const timeoutMs = this.config.limits.requestTimeoutMs;
+    return withinDeadline(
+      this.host(simId).then((host) => host.request(op, args)),
+      simId,
+      timeoutMs,
+    );
   }
 
   /** Live facts of a loaded simulation, or null when its worker is not running. */
@@ -390,18 +353,7 @@ export class SimulationManager {
       error: error.message,
       ...(info !== null ? { sim_time: info.now, head_seq: info.headSeq, head_hash: info.headHash } : {}),
     });
-    const failedInfo: SimInfo = {
-      status: 'failed',
-      now: info?.now ?? 0,
-      headSeq: info?.headSeq ?? 0,
-      headHash: info?.headHash ?? '',
-      speed: null,
-      playing: false,
-      eventsProcessed: info?.eventsProcessed ?? 0,
-      breakpoint: null,
-      debug: null,
-      error: error.message,
-    };
+    const failedInfo = failedInfoOf(info, error.message);
     for (const listener of this.listeners) {
       listener(simId, { type: 'status', info: failedInfo, previous: info?.status ?? 'running' });
     }
@@ -424,21 +376,7 @@ export class SimulationManager {
   /** Told of storage failures nobody is waiting for (set by the app: they are logged). */
   onStorageFailure: (error: ServerError) => void = () => undefined;
 
-  private infoFields(info: SimInfo): {
-    status: SimInfo['status'];
-    sim_time: number;
-    head_seq: number;
-    head_hash: string;
-    speed: number | null;
-    error: string | null;
-  } {
-    return {
-      status: info.status,
-      sim_time: info.now,
-      head_seq: info.headSeq,
-      head_hash: info.headHash,
-      speed: info.speed,
-      error: info.error,
-    };
+  private infoFields(info: SimInfo): CatalogFacts {
+    return catalogFactsOf(info);
   }
 }
