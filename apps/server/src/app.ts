@@ -17,6 +17,7 @@ import { resolveConfig, type ServerConfig, type ServerConfigInput } from './conf
 import type { ServerContext } from './context.js';
 import { ServerError, ServerErrorCode } from './errors.js';
 import { AuthFailureLimiter } from './http/auth-failures.js';
+import { registerDrain } from './http/drain.js';
 import { KEY_PROTOCOL_PREFIX, keyOf, registerAuth } from './http/auth.js';
 import { registerBodyParsers } from './http/body-parsers.js';
 import { clientErrorProblem, frameworkErrorProblem, registerProblemHandlers } from './http/problems.js';
@@ -81,6 +82,8 @@ export async function buildApp(input: ServerConfigInput = {}, deps: AppDeps = {}
     clientErrorHandler: clientErrorProblem,
     frameworkErrors: frameworkErrorProblem,
     ajv: { customOptions: { removeAdditional: false } },
+    // Requests arriving while the server closes get problem+json from the drain hook, not Fastify's plain 503.
+    return503OnClosing: false,
   }).withTypeProvider<ZodTypeProvider>();
   app.server.headersTimeout = config.limits.receiveTimeoutMs;
   const routes: { method: string; url: string }[] = [];
@@ -112,6 +115,7 @@ export async function buildApp(input: ServerConfigInput = {}, deps: AppDeps = {}
   const context: ServerContext = { config, catalog, manager, examples, metrics, hub, webhooks, routes };
 
   registerProblemHandlers(app);
+  registerDrain(app);
   registerBodyParsers(app);
 
   await app.register(fastifyRateLimit, {

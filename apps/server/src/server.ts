@@ -2,6 +2,11 @@ import { buildApp, type DoppelApp } from './app.js';
 import type { ServerConfigInput } from './config.js';
 import { ensureDemo } from './demo.js';
 
+/** How long requests that are running when a shutdown begins may take to finish. */
+const DRAIN_MS = 15_000;
+/** The whole shutdown (drain, then every simulation paused and flushed) ends within this. */
+const SHUTDOWN_BOUND_MS = 40_000;
+
 export interface StartOptions extends ServerConfigInput {
   readonly host?: string;
   readonly port?: number;
@@ -39,9 +44,21 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
   if (options.handleSignals !== false) {
     const onSignal = (signal: NodeJS.Signals): void => {
       app.log.info({ signal }, 'shutting down: flushing every simulation ledger');
+      // Running requests get DRAIN_MS to finish; then their connections are cut, so the simulations are still
+      // flushed in time. A shutdown that does not end within the bound exits non-zero rather than hang.
+      setTimeout(() => app.server.closeAllConnections(), DRAIN_MS).unref();
+      setTimeout(() => {
+        process.stderr.write(`doppel: the server did not shut down within ${SHUTDOWN_BOUND_MS / 1000} s\n`);
+        process.exit(1);
+      }, SHUTDOWN_BOUND_MS).unref();
       void close().then(
         () => process.exit(0),
-        () => process.exit(1),
+        (error: unknown) => {
+          process.stderr.write(
+            `doppel: shutting down failed: ${error instanceof Error ? error.message : String(error)}\n`,
+          );
+          process.exit(1);
+        },
       );
     };
     process.once('SIGTERM', onSignal);
