@@ -1,4 +1,4 @@
-import { createWriteStream, existsSync, mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, renameSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { once } from 'node:events';
 import type { Writable } from 'node:stream';
@@ -13,6 +13,7 @@ import {
   type RunSummary,
   type TelemetryRow,
 } from '@doppel/twin';
+import { INCOMPLETE_MARKER, removePartials, streamFileAtomic, syncDirectory, writeFileAtomic } from './atomic-files.js';
 import { csvLine } from './csv.js';
 
 /** What a finished run leaves in its output directory; `doppel replay` reads it back. */
@@ -29,11 +30,6 @@ async function write(stream: Writable, text: string): Promise<void> {
   if (!stream.write(text)) await once(stream, 'drain');
 }
 
-async function closeStream(stream: Writable): Promise<void> {
-  stream.end();
-  await once(stream, 'finish');
-}
-
 /** Streams the whole ledger of a simulation to CSV in pages, so a million-event run never sits in memory twice. */
 export async function writeLedgerCsv(
   path: string,
@@ -41,21 +37,21 @@ export async function writeLedgerCsv(
   simId: string,
   startIso: string,
 ): Promise<number> {
-  const stream = createWriteStream(path);
-  await write(stream, ledgerCsvHeader + '\n');
-  let afterSeq = 0;
-  let count = 0;
-  for (;;) {
-    const page = await store.query({ simId, afterSeq, limit: 20_000, order: 'asc' });
-    if (page.length === 0) break;
-    let chunk = '';
-    for (const event of page) chunk += ledgerEventToCsvRow(event, simId, startIso) + '\n';
-    await write(stream, chunk);
-    count += page.length;
-    afterSeq = page[page.length - 1].seq;
-  }
-  await closeStream(stream);
-  return count;
+  return streamFileAtomic(path, async (stream) => {
+    await write(stream, ledgerCsvHeader + '\n');
+    let afterSeq = 0;
+    let count = 0;
+    for (;;) {
+      const page = await store.query({ simId, afterSeq, limit: 20_000, order: 'asc' });
+      if (page.length === 0) break;
+      let chunk = '';
+      for (const event of page) chunk += ledgerEventToCsvRow(event, simId, startIso) + '\n';
+      await write(stream, chunk);
+      count += page.length;
+      afterSeq = page[page.length - 1].seq;
+    }
+    return count;
+  });
 }
 
 export function telemetryCsv(rows: readonly TelemetryRow[]): string {
@@ -87,30 +83,69 @@ export interface RunRecord {
 }
 
 /**
- * Writes the run's files into `dir`, all but summary.json: the caller writes that last (after the ledger database is
- * in place), so a directory with a summary is always complete.
+ * Starts writing a run's outputs into `dir`: the INCOMPLETE marker goes first and a summary.json of an earlier run
+ * goes, so until `finishOutputs` the directory never looks complete (whatever stops the run: an error, a full disk,
+ * kill -9).
+ */
+export function beginOutputs(dir: string): void {
+  mkdirSync(dir, { recursive: true });
+  writeFileAtomic(
+    join(dir, INCOMPLETE_MARKER),
+    'This run has not finished writing its outputs (it is running, failed or was stopped): do not use them.\n',
+  );
+  rmSync(join(dir, OUTPUT_FILES.summary), { force: true });
+  removePartials(dir);
+  syncDirectory(dir);
+}
+
+/**
+ * Writes the run's files into `dir`, all but summary.json, each whole or not at all (temporary name, fsync,
+ * rename); `finishOutputs` writes the summary last.
  */
 export async function writeRunFiles(dir: string, record: RunRecord, store: LedgerStore): Promise<void> {
-  mkdirSync(dir, { recursive: true });
-  writeFileSync(
+  writeFileAtomic(
     join(dir, OUTPUT_FILES.scenario),
     JSON.stringify(JSON.parse(canonicalJson(record.scenario)), null, 2) + '\n',
   );
-  writeFileSync(
+  writeFileAtomic(
     join(dir, OUTPUT_FILES.interventions),
     JSON.stringify({ seed: record.seed, log: record.interventionLog }, null, 2) + '\n',
   );
   await writeLedgerCsv(join(dir, OUTPUT_FILES.ledgerCsv), store, record.summary.sim_id, record.scenario.start);
-  writeFileSync(join(dir, OUTPUT_FILES.telemetryCsv), telemetryCsv(record.telemetry));
-  for (const table of record.tables) writeFileSync(join(dir, table.fileName), tableCsv(table));
+  writeFileAtomic(join(dir, OUTPUT_FILES.telemetryCsv), telemetryCsv(record.telemetry));
+  for (const table of record.tables) writeFileAtomic(join(dir, table.fileName), tableCsv(table));
 }
 
-export function writeSummary(dir: string, summary: RunSummary): void {
-  writeFileSync(join(dir, OUTPUT_FILES.summary), JSON.stringify(summary, null, 2) + '\n');
+/** Every other file is in place and durable: summary.json goes in last, then the INCOMPLETE marker goes. */
+export function finishOutputs(dir: string, summary: RunSummary): void {
+  syncDirectory(dir);
+  writeFileAtomic(join(dir, OUTPUT_FILES.summary), JSON.stringify(summary, null, 2) + '\n');
+  syncDirectory(dir);
+  rmSync(join(dir, INCOMPLETE_MARKER), { force: true });
+  syncDirectory(dir);
 }
 
-/** Moves a finished SQLite file into place (its WAL is gone once the store is closed). */
+/** Best effort after a failed run: the marker says why (it is there already, from `beginOutputs`). */
+export function markFailed(dir: string, error: unknown): void {
+  try {
+    writeFileAtomic(
+      join(dir, INCOMPLETE_MARKER),
+      `This run failed before it finished writing its outputs: do not use them.\n${error instanceof Error ? error.message : String(error)}\n`,
+    );
+    removePartials(dir);
+  } catch {
+    // The disk that failed the run may refuse this too; the marker from the start of the run stays.
+  }
+}
+
+/** Moves a finished SQLite file into place, durably (its WAL is gone once the store is closed). */
 export function moveDatabase(from: string, to: string): void {
+  const fd = openSync(from, 'r+');
+  try {
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
   removeIfExists(to);
   renameSync(from, to);
 }

@@ -1,13 +1,20 @@
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { ThreadedSqliteLedgerStore } from '@doppel/store-sqlite';
 import { formatDuration, Simulation, type ResolvedScenario, type RunSummary } from '@doppel/twin';
-import { moveDatabase, OUTPUT_FILES, removeIfExists, writeRunFiles, writeSummary } from './outputs.js';
+import {
+  beginOutputs,
+  finishOutputs,
+  markFailed,
+  moveDatabase,
+  OUTPUT_FILES,
+  removeIfExists,
+  writeRunFiles,
+} from './outputs.js';
 import { builtinPacks } from './packs.js';
 import { ProgressBar } from './progress.js';
 import { formatSummary } from './summary-print.js';
 import type { InterventionLogEntry } from '@doppel/twin';
-import { UserError } from './user-error.js';
+import { storageFailureMessage, UserError } from './user-error.js';
 
 export interface RunScenarioOptions {
   readonly seed?: number;
@@ -42,14 +49,14 @@ export async function runScenario(scenario: ResolvedScenario, options: RunScenar
   refuseDebugMode(scenario);
   let tempDb: string | null = null;
   let store: ThreadedSqliteLedgerStore | null = null;
-  if (options.outDir !== null) {
-    mkdirSync(options.outDir, { recursive: true });
-    tempDb = join(options.outDir, `.${OUTPUT_FILES.ledgerDb}.partial`);
-    removeIfExists(tempDb);
-    // The ledger is written on a thread of its own: the run never waits for the disk.
-    store = ThreadedSqliteLedgerStore.open(tempDb);
-  }
   try {
+    if (options.outDir !== null) {
+      beginOutputs(options.outDir);
+      tempDb = join(options.outDir, `.${OUTPUT_FILES.ledgerDb}.partial`);
+      removeIfExists(tempDb);
+      // The ledger is written on a thread of its own: the run never waits for the disk.
+      store = ThreadedSqliteLedgerStore.open(tempDb);
+    }
     const simulation = await Simulation.create({
       scenario,
       packs: builtinPacks,
@@ -92,10 +99,20 @@ export async function runScenario(scenario: ResolvedScenario, options: RunScenar
       await store.close();
       store = null;
       moveDatabase(tempDb as string, join(options.outDir, OUTPUT_FILES.ledgerDb));
-      writeSummary(options.outDir, summary);
       tempDb = null;
+      finishOutputs(options.outDir, summary);
     }
     return { summary, outDir: options.outDir };
+  } catch (error) {
+    if (options.outDir === null) throw error;
+    markFailed(options.outDir, error);
+    const storage = storageFailureMessage(error);
+    throw storage === null
+      ? error
+      : new UserError(
+          `Cannot write the run's outputs in ${options.outDir}: ${storage}; the directory is marked INCOMPLETE`,
+          1,
+        );
   } finally {
     if (store !== null) await store.close();
     if (tempDb !== null) removeIfExists(tempDb);

@@ -22,10 +22,35 @@ function isCoded(error: unknown): error is CodedError {
   return typeof code === 'string' && code.startsWith('DOPPEL_ERR_');
 }
 
+/** Causes of a failed write the user can act on, by the codes node:fs and SQLite report them with. */
+const STORAGE_CAUSES: readonly (readonly [RegExp, string])[] = [
+  [/^(ENOSPC|EDQUOT|SQLITE_FULL)$/, 'the disk is full'],
+  [/^EFBIG$/, 'a file would exceed the size this process may write'],
+  [/^(EROFS|SQLITE_READONLY.*)$/, 'the file system is read-only'],
+  [/^(EIO|SQLITE_IOERR.*)$/, 'the disk reported an input/output error'],
+];
+
+/** "the disk is full (ENOSPC)" for an error of the disk; null for any other error. */
+export function storageFailureMessage(error: unknown): string | null {
+  const code = (error as { code?: unknown } | null)?.code;
+  if (typeof code !== 'string') return null;
+  const cause = STORAGE_CAUSES.find(([pattern]) => pattern.test(code));
+  return cause === undefined ? null : `${cause[1]} (${code})`;
+}
+
 /** Maps an error to what the user sees and the exit code: typed Doppel errors are user errors, anything else a bug. */
 export function describeError(error: unknown): { message: string; exitCode: number } {
   if (error instanceof UserError) return { message: error.message, exitCode: error.exitCode };
-  if (isCoded(error)) return { message: `${error.message} [${error.code}]`, exitCode: 2 };
+  const storage = storageFailureMessage(error);
+  if (storage !== null) {
+    const path = (error as { path?: unknown }).path;
+    return { message: `cannot write ${typeof path === 'string' ? path : 'to the disk'}: ${storage}`, exitCode: 1 };
+  }
+  if (isCoded(error)) {
+    // A disk that failed is no mistake of the command line: exit 1, as for any failed write.
+    const exitCode = error.code.startsWith('DOPPEL_ERR_STORAGE_') ? 1 : 2;
+    return { message: `${error.message} [${error.code}]`, exitCode };
+  }
   const nodeCode = (error as { code?: unknown } | null)?.code;
   if (nodeCode === 'ENOENT' || nodeCode === 'EACCES' || nodeCode === 'EISDIR' || nodeCode === 'ENOTDIR') {
     return { message: (error as Error).message, exitCode: 2 };

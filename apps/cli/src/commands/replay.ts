@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import type { Command } from 'commander';
 import { SqliteLedgerStore } from '@doppel/store-sqlite';
 import { resolvedScenarioFromSnapshot, type InterventionLogEntry, type RunSummary } from '@doppel/twin';
+import { INCOMPLETE_MARKER } from '../atomic-files.js';
 import { OUTPUT_FILES } from '../outputs.js';
 import { runScenario } from '../run-scenario.js';
 import { UserError } from '../user-error.js';
@@ -47,6 +48,9 @@ export function register(program: Command): void {
     .option('--verify', "also verify the stored ledger database's hash chain against the summary")
     .option('--json', 'print the report as JSON')
     .action(async (dir: string, flags: ReplayFlags) => {
+      if (existsSync(join(dir, INCOMPLETE_MARKER))) {
+        throw new UserError(`${dir}: the run that wrote it did not finish (${INCOMPLETE_MARKER}); run it again`);
+      }
       const summary = readJson<RunSummary>(dir, OUTPUT_FILES.summary);
       const scenario = resolvedScenarioFromSnapshot(
         readJson<unknown>(dir, OUTPUT_FILES.scenario),
