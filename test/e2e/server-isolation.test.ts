@@ -48,6 +48,10 @@ describe('tenancy and limits', () => {
     const breakpoint = await owner.client.addBreakpoint(sim.id, "station('station_01').queue_length > 5");
     const hook = await owner.client.createWebhook({ url: 'http://127.0.0.1:9/hook', eventTypes: ['*'] });
     const vehicle = await owner.client.twin.createVehicle({ physical_vehicle_id: 'AV-1', model_type: 'sedan' });
+    const test = await owner.client.tests.create(
+      'doppel: 1\nscenario: { file: ../swap/city-10.yaml, seed: 1, duration: 1h }\nsteps: [{ advance: 10m }]\n',
+    );
+    const run = await owner.client.tests.run(test.id);
     const values: Record<string, string> = {
       simId: sim.id,
       kind: 'station',
@@ -56,6 +60,8 @@ describe('tenancy and limits', () => {
       breakpointId: breakpoint.id,
       webhookId: hook.id,
       id: vehicle.id,
+      testId: test.id,
+      resultId: run.id,
     };
     // Packs, examples, docs and static files are shared by every account: they take no account-owned id.
     const shared = new Set(['pack', 'exampleId', '*']);

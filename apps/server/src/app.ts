@@ -30,12 +30,14 @@ import { dataRoutes } from './routes/data.js';
 import { simulationRoutes } from './routes/simulations.js';
 import { streamRoutes } from './routes/stream.js';
 import { systemRoutes } from './routes/system.js';
+import { testRoutes } from './routes/tests.js';
 import { twinRoutes } from './routes/twin.js';
 import { webhookRoutes } from './routes/webhooks.js';
 import { ExampleCatalog } from './sim/examples.js';
 import { SimulationManager } from './sim/manager.js';
 import { recoverSimulations } from './sim/recovery.js';
 import { StreamHub } from './stream/hub.js';
+import { TestRuns } from './testing/test-runs.js';
 import type { Clock } from './webhooks/clock.js';
 import { WebhookDispatcher } from './webhooks/dispatcher.js';
 
@@ -112,7 +114,8 @@ export async function buildApp(input: ServerConfigInput = {}, deps: AppDeps = {}
       metrics.failedSimulations.inc();
     }
   });
-  const context: ServerContext = { config, catalog, manager, examples, metrics, hub, webhooks, routes };
+  const testRuns = new TestRuns(catalog.tests, config);
+  const context: ServerContext = { config, catalog, manager, examples, metrics, hub, webhooks, testRuns, routes };
 
   registerProblemHandlers(app);
   registerDrain(app);
@@ -173,6 +176,7 @@ export async function buildApp(input: ServerConfigInput = {}, deps: AppDeps = {}
   await app.register(dataRoutes, context);
   await app.register(twinRoutes, context);
   await app.register(webhookRoutes, context);
+  await app.register(testRoutes, context);
   await app.register(streamRoutes, context);
 
   if (config.webDir !== null && existsSync(config.webDir)) {
@@ -181,6 +185,7 @@ export async function buildApp(input: ServerConfigInput = {}, deps: AppDeps = {}
 
   app.addHook('onClose', async () => {
     hub.closeAll();
+    await testRuns.stop();
     await manager.shutdown();
     await webhooks.stop();
     catalog.close();

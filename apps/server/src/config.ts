@@ -33,6 +33,14 @@ export interface ServerLimits {
    * beyond them the address is answered 429 whatever key it sends (brute force of keys).
    */
   readonly authFailuresMax: number;
+  /** Scenario tests an account may store. */
+  readonly maxTestsPerAccount: number;
+  /** Test runs of one account that run at once (each in a worker); more wait in a queue. */
+  readonly maxTestRunsPerAccount: number;
+  /** Test runs of one account queued or running at once; beyond, a run is refused. */
+  readonly maxQueuedTestRunsPerAccount: number;
+  /** Wall-clock time a test run may take before it is stopped (an error). */
+  readonly testRunTimeoutMs: number;
 }
 
 export interface WebhookOptions {
@@ -89,6 +97,10 @@ export const defaultLimits: ServerLimits = {
   rateLimitMax: 6_000,
   rateLimitWindowMs: 60_000,
   authFailuresMax: 60,
+  maxTestsPerAccount: 200,
+  maxTestRunsPerAccount: 2,
+  maxQueuedTestRunsPerAccount: 20,
+  testRunTimeoutMs: 15 * 60_000,
 };
 
 export const defaultWebhookOptions: WebhookOptions = {

@@ -4,6 +4,7 @@ import type { ServerMetrics } from './metrics.js';
 import type { ExampleCatalog } from './sim/examples.js';
 import type { SimulationManager } from './sim/manager.js';
 import type { StreamHub } from './stream/hub.js';
+import type { TestRuns } from './testing/test-runs.js';
 import type { WebhookDispatcher } from './webhooks/dispatcher.js';
 
 /** What routes share: the catalog, the simulations, fan-out and configuration. */
@@ -15,6 +16,8 @@ export interface ServerContext {
   readonly metrics: ServerMetrics;
   readonly hub: StreamHub;
   readonly webhooks: WebhookDispatcher;
+  /** Checks and background runs of scenario tests. */
+  readonly testRuns: TestRuns;
   /** Every registered route (method and URL pattern), for tooling and the tenancy test. */
   readonly routes: readonly { readonly method: string; readonly url: string }[];
 }

@@ -30,6 +30,10 @@ export const ServerErrorCode = {
   /** Another input/output error of the data directory. */
   StorageFailed: 'DOPPEL_ERR_STORAGE_FAILED',
   WebhookUrlRefused: 'DOPPEL_ERR_WEBHOOK_URL_REFUSED',
+  /** A scenario test's text is not valid: every problem located in its YAML (line, column, field path). */
+  TestInvalid: 'DOPPEL_ERR_TEST_INVALID',
+  /** A test run has no report yet (JUnit, HTML): it is queued, running, or ended in an error. */
+  RunNotFinished: 'DOPPEL_ERR_RUN_NOT_FINISHED',
   Internal: 'DOPPEL_ERR_INTERNAL',
 } as const;
 export type ServerErrorCode = (typeof ServerErrorCode)[keyof typeof ServerErrorCode];
@@ -79,6 +83,8 @@ const statusOfServerCode: Record<ServerErrorCode, number> = {
   DOPPEL_ERR_STORAGE_READ_ONLY: 507,
   DOPPEL_ERR_STORAGE_FAILED: 503,
   DOPPEL_ERR_WEBHOOK_URL_REFUSED: 422,
+  DOPPEL_ERR_TEST_INVALID: 422,
+  DOPPEL_ERR_RUN_NOT_FINISHED: 409,
   DOPPEL_ERR_INTERNAL: 500,
 };
 

@@ -31,7 +31,17 @@ describe('OpenAPI document', () => {
   it('passes a maintained OpenAPI validator, every reference resolving', async () => {
     const result = await validate(structuredClone(spec) as Parameters<typeof validate>[0]);
     expect(result.valid ? '' : compileErrors(result)).toBe('');
-    for (const name of ['Simulation', 'LedgerEvent', 'SimulationEvent', 'InterventionRecord', 'Asset', 'Problem']) {
+    for (const name of [
+      'Simulation',
+      'LedgerEvent',
+      'SimulationEvent',
+      'InterventionRecord',
+      'Asset',
+      'Problem',
+      'ScenarioTest',
+      'TestRun',
+      'TestResult',
+    ]) {
       expect(Object.keys(spec.components.schemas)).toContain(name);
     }
   });
@@ -53,6 +63,9 @@ describe('OpenAPI document', () => {
         "export const first = (list: List): components['schemas']['Simulation'] | undefined => list[0];",
         'export const seqs = (page: Ledger): number[] => page.map((e) => e.seq);',
         "export const status: components['schemas']['Simulation']['status'] = 'paused';",
+        "type Run = paths['/api/v1/test-results/{resultId}']['get']['responses'][200]['content']['application/json'];",
+        "export const verdict = (run: Run): 'APPROVE' | 'REJECT' | null => run.verdict;",
+        'export const steps = (run: Run): number => run.result?.replications[0]?.steps.length ?? 0;',
         '',
       ].join('\n'),
     );

@@ -19,11 +19,15 @@ import type {
   PackDescription,
   Problem,
   RunSummary,
+  ScenarioTest,
   ScenarioValidation,
   Scope,
   Simulation,
   StateSnapshot,
   TelemetryRow,
+  TestRun,
+  TestRunSummary,
+  TestValidation,
   TwinResults,
   TwinScenarioCreated,
   TwinVehicle,
@@ -221,6 +225,27 @@ export class DoppelClient {
       `/api/v1/webhooks/${enc(webhookId)}/redeliver`,
       deliveryIds === undefined ? {} : { deliveryIds },
     );
+
+  // ---- scenario tests (seed 004's test automation service) --------------------------------------------------
+  tests = {
+    list: (): Promise<ScenarioTest[]> => this.request('GET', '/api/v1/tests'),
+    /** Stores a test (its YAML text, as doppel test reads it); invalid text: DoppelApiError with located issues. */
+    create: (yaml: string): Promise<ScenarioTest> => this.request('POST', '/api/v1/tests', { yaml }),
+    get: (testId: string): Promise<ScenarioTest> => this.request('GET', `/api/v1/tests/${enc(testId)}`),
+    update: (testId: string, yaml: string): Promise<ScenarioTest> =>
+      this.request('PUT', `/api/v1/tests/${enc(testId)}`, { yaml }),
+    delete: (testId: string): Promise<void> => this.request('DELETE', `/api/v1/tests/${enc(testId)}`),
+    /** Checks a test's text without storing it. */
+    validate: (yaml: string): Promise<TestValidation> => this.request('POST', '/api/v1/tests/validate', { yaml }),
+    /** Starts a background run; follow it with `result`. */
+    run: (testId: string): Promise<TestRunSummary> => this.request('POST', `/api/v1/testing/run/${enc(testId)}`),
+    runs: (testId: string, limit?: number): Promise<TestRunSummary[]> =>
+      this.request('GET', `/api/v1/tests/${enc(testId)}/results`, undefined, { limit }),
+    result: (resultId: string): Promise<TestRun> => this.request('GET', `/api/v1/test-results/${enc(resultId)}`),
+    /** A finished run's report: JUnit XML or the self-contained HTML page. */
+    report: (resultId: string, format: 'junit' | 'html'): Promise<string> =>
+      this.request('GET', `/api/v1/test-results/${enc(resultId)}`, undefined, { format }),
+  };
 
   // ---- seed 001 twin API --------------------------------------------------------------------------------------
   twin = {

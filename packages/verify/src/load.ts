@@ -1,5 +1,5 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
+import { dirname, relative, resolve, isAbsolute } from 'node:path';
 import {
   IssueList,
   ScenarioError,
@@ -28,6 +28,11 @@ import { parseDurationValue } from './time.js';
 
 export interface TestLoadOptions {
   readonly packs: readonly AnyPack[];
+  /**
+   * When set, every file the test names (scenario file or config directory, baseline) must lie inside this folder,
+   * and an inline scenario may not read input files: a server confines stored tests to its examples this way.
+   */
+  readonly root?: string;
 }
 
 /** The most a test file may hold: hostile input gets a clear error, never a hang. */
@@ -76,7 +81,10 @@ export async function loadTestText(
   const at = (path: readonly PropertyKey[]): Loc => locate(raw, path) ?? rootLoc;
   const baseDir = options.baseDir;
 
-  const scenario = resolveScenario(input, raw, options.packs, baseDir, issues, at);
+  const root = options.root;
+  const scenario = insideRoot(input, 'scenario', root, baseDir, issues, at)
+    ? resolveScenario(input, raw, options.packs, baseDir, issues, at, root)
+    : null;
   if (scenario === null) fail(issues, file);
   const pack = options.packs.find((candidate) => candidate.name === scenario.pack) as AnyPack;
   // A throw-away build of the scenario tells which assets exist, so a step naming a missing one is bad input.
@@ -95,7 +103,7 @@ export async function loadTestText(
     const variantScenario =
       variant.overrides === undefined
         ? scenario
-        : resolveScenario(input, raw, options.packs, baseDir, issues, at, [...path, 'overrides']);
+        : resolveScenario(input, raw, options.packs, baseDir, issues, at, options.root, [...path, 'overrides']);
     variants.push({
       name: variant.name,
       scenario: variantScenario ?? scenario,
@@ -103,7 +111,7 @@ export async function loadTestText(
     });
   });
   const baseline =
-    input.baseline === undefined
+    input.baseline === undefined || !insideRoot(input, 'baseline', root, baseDir, issues, at)
       ? null
       : compiler.baseline(input.baseline, resolve(baseDir ?? '.', input.baseline.file));
   if (issues.size > 0) fail(issues, file);
@@ -123,6 +131,38 @@ export async function loadTestText(
     expressions,
     chartedKpis: compiler.chartedKpis(),
   };
+}
+
+/**
+ * Whether the file a section names (`scenario.file` or `.config`, `baseline.file`) stays inside `root` (always,
+ * without a root); a file outside is a located issue.
+ */
+function insideRoot(
+  input: TestFileInput,
+  section: 'scenario' | 'baseline',
+  root: string | undefined,
+  baseDir: string | undefined,
+  issues: IssueList,
+  at: (path: readonly PropertyKey[]) => Loc,
+): boolean {
+  if (root === undefined) return true;
+  const named = input[section] as Record<string, unknown> | undefined;
+  for (const key of section === 'scenario' ? ['file', 'config'] : ['file']) {
+    const value = named?.[key];
+    if (typeof value !== 'string') continue;
+    const inside = relative(resolve(root), resolve(baseDir ?? root, value));
+    if (inside === '' || (!inside.startsWith('..') && !isAbsolute(inside))) continue;
+    issues.add({
+      code: ScenarioIssueCode.UnknownReference,
+      loc: at([section, key]),
+      path: `${section}.${key}`,
+      message: 'names a file outside the examples this test may read',
+      expected: 'a path among the examples (e.g. ../swap/evening-peak-b.yaml) or an inline scenario',
+      found: describeValue(value),
+    });
+    return false;
+  }
+  return true;
 }
 
 function fail(issues: IssueList, file: string): never {
@@ -146,6 +186,7 @@ function resolveScenario(
   baseDir: string | undefined,
   issues: IssueList,
   at: (path: readonly PropertyKey[]) => Loc,
+  root: string | undefined,
   overridesPath: readonly PropertyKey[] = ['scenario', 'overrides'],
 ): ResolvedScenario | null {
   const section = input.scenario;
@@ -204,7 +245,8 @@ function resolveScenario(
       ...options,
       overrides: overrides === undefined ? inline : deepMerge(inline, overrides),
       fileName: at(['scenario', 'inline']).file,
-      baseDir: dir,
+      // Confined, an inline scenario gives its input tables inline: no path of it reaches the file system.
+      ...(root === undefined ? { baseDir: dir } : {}),
     });
   } catch (error) {
     if (error instanceof ScenarioError) {

@@ -3,6 +3,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { hashKey, keyIdOf, newApiKey, newId, sameHash, SCOPES, type Scope } from './keys.js';
 import { migrateCatalog } from './schema.js';
+import { TestCatalog } from './tests.js';
 import type {
   DeliveryRow,
   DeliveryStatusValue,
@@ -41,6 +42,8 @@ const PRINCIPAL_TTL_MS = 5_000;
  */
 export class Catalog {
   readonly db: Database.Database;
+  /** Scenario tests and their runs. */
+  readonly tests: TestCatalog;
   /** simId -> owning account: checked on every request that names a simulation, and never changes. */
   private readonly owners = new Map<string, string>();
   /** Recently authenticated keys (by full key), so a busy client costs one map lookup per request. */
@@ -53,6 +56,7 @@ export class Catalog {
     this.db.pragma('foreign_keys = ON');
     this.db.pragma('busy_timeout = 5000');
     migrateCatalog(this.db);
+    this.tests = new TestCatalog(this.db);
   }
 
   static open(dataDir: string): Catalog {

@@ -1,4 +1,5 @@
 import type Database from 'better-sqlite3';
+import { TEST_TABLES } from './tests.js';
 
 /** Versioned migrations of the catalog (accounts, keys, simulations, webhooks). Each runs once, in order. */
 const migrations: readonly string[] = [
@@ -72,6 +73,8 @@ const migrations: readonly string[] = [
   `ALTER TABLE webhook_deliveries ADD COLUMN simulation_id TEXT;
    ALTER TABLE webhook_deliveries ADD COLUMN next_attempt_at TEXT;
    CREATE INDEX deliveries_webhook_status ON webhook_deliveries(webhook_id, status);`,
+  // Scenario tests and their runs (tables and queries in tests.ts).
+  TEST_TABLES,
 ];
 
 export function migrateCatalog(db: Database.Database): void {

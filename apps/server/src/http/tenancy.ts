@@ -18,6 +18,12 @@ export function registerTenancy(app: App, catalog: Catalog): void {
     if (params.webhookId !== undefined && catalog.ownedWebhook(accountId, params.webhookId) === null) {
       throw notFound(`Webhook ${params.webhookId}`);
     }
+    if (params.testId !== undefined && catalog.tests.ownedTest(accountId, params.testId) === null) {
+      throw notFound(`Test ${params.testId}`);
+    }
+    if (params.resultId !== undefined && !catalog.tests.ownsRun(accountId, params.resultId)) {
+      throw notFound(`Test result ${params.resultId}`);
+    }
     if (params.vehicleId !== undefined && catalog.ownedVehicle(accountId, params.vehicleId) === null) {
       throw notFound(`Vehicle ${params.vehicleId}`);
     }

@@ -140,24 +140,26 @@ export const failureSchema = z.object({
 });
 export type TestFailure = z.infer<typeof failureSchema>;
 
-export const testResultSchema = z.object({
-  name: z.string(),
-  description: z.string().optional(),
-  file: z.string(),
-  pack: z.string(),
-  scenario: z.string(),
-  /** Scenario start (ISO) and time zone, to show sim times as times of day. */
-  start: z.string(),
-  timezone: z.string(),
-  status: z.enum(['passed', 'failed']),
-  wallS: z.number(),
-  replications: z.array(replicationResultSchema),
-  statistics: z.array(statisticResultSchema),
-  baseline: z.array(baselineResultSchema),
-  failures: z.array(failureSchema),
-  /** The KPIs the test asserts on, over time (first replication, from its telemetry). */
-  series: z.array(kpiSeriesSchema),
-});
+export const testResultSchema = z
+  .object({
+    name: z.string(),
+    description: z.string().optional(),
+    file: z.string(),
+    pack: z.string(),
+    scenario: z.string(),
+    /** Scenario start (ISO) and time zone, to show sim times as times of day. */
+    start: z.string(),
+    timezone: z.string(),
+    status: z.enum(['passed', 'failed']),
+    wallS: z.number(),
+    replications: z.array(replicationResultSchema),
+    statistics: z.array(statisticResultSchema),
+    baseline: z.array(baselineResultSchema),
+    failures: z.array(failureSchema),
+    /** The KPIs the test asserts on, over time (first replication, from its telemetry). */
+    series: z.array(kpiSeriesSchema),
+  })
+  .meta({ id: 'TestResult' });
 export type TestResult = z.infer<typeof testResultSchema>;
 
 export const testReportSchema = z.object({

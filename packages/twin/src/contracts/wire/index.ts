@@ -8,3 +8,4 @@ export * from './simulation.js';
 export * from './packs.js';
 export * from './accounts.js';
 export * from './stream.js';
+export * from './tests.js';

@@ -1,0 +1,84 @@
+import { join } from 'node:path';
+import { parentPort, workerData } from 'node:worker_threads';
+import { loadTestText, runTest, VerifyError, type TestDefinition } from '@doppel/verify';
+import type { AnyPack, ScenarioIssue } from '@doppel/twin';
+import type { ProblemIssue, TestValidation } from '@doppel/twin/contracts';
+import { loadPacks } from '../packs.js';
+import type { TestWorkerInit, TestWorkerMessage, TestWorkerRequest } from './protocol.js';
+
+/**
+ * A scenario test in its own thread: checking a test's text (a throw-away build of its scenario) and running it
+ * (simulations, rules on every ledger record) are CPU work that must never hold the server's event loop.
+ */
+if (parentPort === null) throw new Error('test-worker runs in a worker thread');
+const port = parentPort;
+const init = workerData as TestWorkerInit;
+const packsReady: Promise<readonly AnyPack[]> = loadPacks(init.packModules).then((registry) => registry.list());
+
+const post = (message: TestWorkerMessage): void => port.postMessage(message);
+
+function located(issues: readonly ScenarioIssue[]): ProblemIssue[] {
+  return issues.map((issue) => ({
+    path: issue.path,
+    message: issue.message,
+    line: issue.line,
+    column: issue.column,
+    ...(issue.expected !== undefined ? { expected: issue.expected } : {}),
+    ...(issue.found !== undefined ? { found: issue.found } : {}),
+    ...(issue.suggestion !== undefined ? { suggestion: issue.suggestion } : {}),
+  }));
+}
+
+async function load(yaml: string, fileName: string): Promise<TestDefinition> {
+  return loadTestText(yaml, {
+    packs: await packsReady,
+    fileName,
+    baseDir: join(init.examplesDir, 'tests'),
+    root: init.examplesDir,
+  });
+}
+
+async function check(id: number, yaml: string): Promise<void> {
+  let validation: TestValidation;
+  try {
+    const test = await load(yaml, 'test.yaml');
+    validation = {
+      valid: true,
+      issues: [],
+      test: {
+        name: test.name,
+        description: test.description ?? null,
+        pack: test.pack.name,
+        scenario: test.scenario.name,
+        steps: test.steps.length,
+      },
+    };
+  } catch (error) {
+    if (!(error instanceof VerifyError)) throw error;
+    const issues = located(error.issues);
+    validation = {
+      valid: false,
+      issues: issues.length > 0 ? issues : [{ path: '', message: error.message }],
+      test: null,
+    };
+  }
+  post({ type: 'checked', id, validation });
+}
+
+async function run(id: number, yaml: string, name: string): Promise<void> {
+  const test = await load(yaml, `${name}.yaml`);
+  const packs = await packsReady;
+  const total = test.replications * (1 + test.variants.length);
+  post({ type: 'progress', id, done: 0, total });
+  const result = await runTest(test, { packs, onReplication: (done) => post({ type: 'progress', id, done, total }) });
+  post({ type: 'result', id, result });
+}
+
+port.on('message', (request: TestWorkerRequest) => {
+  const work = request.op === 'check' ? check(request.id, request.yaml) : run(request.id, request.yaml, request.name);
+  work.catch((error: unknown) => {
+    const message = error instanceof Error ? error.message.split('\n')[0] : String(error);
+    const issues = error instanceof VerifyError ? located(error.issues) : undefined;
+    post({ type: 'error', id: request.id, message, ...(issues !== undefined ? { issues } : {}) });
+  });
+});

@@ -1,0 +1,103 @@
+import { z } from 'zod';
+import { testResultSchema } from '../test-results.js';
+import { problemIssueSchema } from './simulation.js';
+
+/**
+ * Scenario tests stored on a server (seed 004's test automation service): the YAML text of a test as `doppel test`
+ * reads it, with what the server learnt from it when it was checked, and the runs of it as background jobs.
+ */
+
+/** Largest test text accepted, in characters (the same bound as a test file). */
+export const MAX_TEST_TEXT = 1_000_000;
+
+export const testInputSchema = z
+  .strictObject({
+    yaml: z
+      .string()
+      .min(1)
+      .max(MAX_TEST_TEXT)
+      .describe(
+        'The test as YAML (or JSON) text, as doppel test reads it. A scenario `file` or `config` is relative to the server\'s examples/tests folder (e.g. "../swap/evening-peak-b.yaml") and must stay among the examples; or give the scenario `inline`.',
+      ),
+  })
+  .readonly()
+  .meta({ id: 'TestInput' });
+export type TestInput = z.infer<typeof testInputSchema>;
+
+export const testRunStatusSchema = z
+  .enum(['queued', 'running', 'passed', 'failed', 'error'])
+  .describe('passed/failed: the verdict of the test; error: the run could not complete (its message in error)');
+export type TestRunStatus = z.infer<typeof testRunStatusSchema>;
+
+const testRunFields = {
+  id: z.string(),
+  testId: z.string(),
+  testName: z.string(),
+  status: testRunStatusSchema,
+  verdict: z.enum(['APPROVE', 'REJECT']).nullable().describe('Once finished: APPROVE when the test passed'),
+  progress: z
+    .object({ done: z.number().int(), total: z.number().int() })
+    .readonly()
+    .describe('Replications finished of all the run needs'),
+  error: z.string().nullable(),
+  /** The first cause of a failed test (a step, rule, statistic or baseline), for lists. */
+  firstFailure: z.string().nullable(),
+  createdAt: z.string(),
+  startedAt: z.string().nullable(),
+  finishedAt: z.string().nullable(),
+};
+
+/** A run of a stored test, without its full result (lists). */
+export const testRunSummarySchema = z.object(testRunFields).readonly().meta({ id: 'TestRunSummary' });
+export type TestRunSummary = z.infer<typeof testRunSummarySchema>;
+
+export const testRunSchema = z
+  .object({
+    ...testRunFields,
+    result: testResultSchema
+      .nullable()
+      .describe('Every replication with its steps and rules, statistics, baseline and failures; null until finished'),
+  })
+  .readonly()
+  .meta({ id: 'TestRun' });
+export type TestRun = z.infer<typeof testRunSchema>;
+
+/** A stored scenario test. */
+export const scenarioTestSchema = z
+  .object({
+    id: z.string(),
+    name: z.string().describe("The test's `name` (or its scenario's)"),
+    description: z.string().nullable(),
+    pack: z.string(),
+    scenario: z.string().describe('Name of the scenario the test runs'),
+    yaml: z.string(),
+    createdAt: z.string(),
+    updatedAt: z.string(),
+    lastRun: testRunSummarySchema.nullable(),
+  })
+  .readonly()
+  .meta({ id: 'ScenarioTest' });
+export type ScenarioTest = z.infer<typeof scenarioTestSchema>;
+
+/** The answer of a dry check of a test's text (the editor checks as the user types). */
+export const testValidationSchema = z
+  .object({
+    valid: z.boolean(),
+    issues: z
+      .array(problemIssueSchema)
+      .readonly()
+      .describe('Located in the YAML: line, column and the field path inside the test (steps[2].assert.condition)'),
+    test: z
+      .object({
+        name: z.string(),
+        description: z.string().nullable(),
+        pack: z.string(),
+        scenario: z.string(),
+        steps: z.number().int(),
+      })
+      .readonly()
+      .nullable(),
+  })
+  .readonly()
+  .meta({ id: 'TestValidation' });
+export type TestValidation = z.infer<typeof testValidationSchema>;
