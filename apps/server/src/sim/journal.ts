@@ -82,7 +82,10 @@ function parseLine(line: string): InterventionLogEntry | null | undefined {
  * torn tail left by a crash is cut off on open. A rewind shortens the log: the journal is then replaced whole.
  */
 export class InterventionJournal {
-  private size = 0;
+  /** Bytes of whole entries in the file; null until the file was opened or written by this journal. */
+  private size: number | null = null;
+  /** Bytes known to be durable (synced, or read on open). */
+  private durableSize: number | null = null;
   private dirty = false;
 
   constructor(
@@ -92,11 +95,16 @@ export class InterventionJournal {
 
   /** The intact entries, or undefined without a journal; a torn tail is truncated away. */
   open(): InterventionLogEntry[] | undefined {
-    if (!this.fs.existsSync(this.path)) return undefined;
+    if (!this.fs.existsSync(this.path)) {
+      this.size = 0;
+      this.durableSize = 0;
+      return undefined;
+    }
     const text = this.fs.readFileSync(this.path, 'utf8') as string;
     const contents = parseJournal(text);
     if (contents.tornBytes > 0) this.cut(contents.validBytes);
     this.size = contents.validBytes;
+    this.durableSize = this.size;
     return contents.entries;
   }
 
@@ -109,6 +117,11 @@ export class InterventionJournal {
       throw storageError(error, this.path, 'write the intervention journal');
     }
     try {
+      // A failed write whose tail could not be cut off then (the disk was full) is cut off now: an entry is never
+      // appended after torn bytes, where it would be unreadable.
+      const length = this.fs.fstatSync(fd).size;
+      this.size ??= length;
+      if (length !== this.size) this.fs.ftruncateSync(fd, this.size);
       let written = 0;
       while (written < bytes.length) written += this.fs.writeSync(fd, bytes, written, bytes.length - written);
       this.size += bytes.length;
@@ -116,7 +129,7 @@ export class InterventionJournal {
     } catch (error) {
       // Whatever part of the entry reached the file goes again: the journal never holds a refused entry.
       try {
-        this.fs.ftruncateSync(fd, this.size);
+        if (this.size !== null) this.fs.ftruncateSync(fd, this.size);
       } catch {
         // The torn tail is cut off when the journal is next opened.
       }
@@ -126,7 +139,10 @@ export class InterventionJournal {
     }
   }
 
-  /** Makes every appended entry durable (one fdatasync for a burst of entries). */
+  /**
+   * Makes every appended entry durable (one fdatasync for a burst of entries). If that fails, the entries appended
+   * since the last sync are refused: they are cut off again, so the journal never holds what was not acknowledged.
+   */
   sync(): void {
     if (!this.dirty) return;
     try {
@@ -137,8 +153,26 @@ export class InterventionJournal {
         this.fs.closeSync(fd);
       }
       this.dirty = false;
+      this.durableSize = this.size;
     } catch (error) {
+      this.cutUnsynced();
       throw storageError(error, this.path, 'sync the intervention journal');
+    }
+  }
+
+  private cutUnsynced(): void {
+    if (this.durableSize === null) return;
+    this.size = this.durableSize;
+    this.dirty = false;
+    try {
+      const fd = this.fs.openSync(this.path, 'r+');
+      try {
+        this.fs.ftruncateSync(fd, this.durableSize);
+      } finally {
+        this.fs.closeSync(fd);
+      }
+    } catch {
+      // The next append cuts the file to the known size before it writes.
     }
   }
 
@@ -162,6 +196,7 @@ export class InterventionJournal {
       throw storageError(error, this.path, 'write the intervention journal');
     }
     this.size = bytes.length;
+    this.durableSize = this.size;
     this.dirty = false;
   }
 
