@@ -19,7 +19,8 @@ function entry(n: number): InterventionLogEntry {
     effectiveAt: n,
     submittedAtEvent: n,
     submittedAt: n,
-  } as InterventionLogEntry;
+    origin: 'api',
+  };
 }
 
 function enospc(call: string): NodeJS.ErrnoException {
