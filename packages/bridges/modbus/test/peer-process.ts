@@ -9,7 +9,7 @@ export interface PeerProcess {
 }
 
 /**
- * Starts a TypeScript peer in its own Node process. The peer prints one JSON line when it listens and exits when its
+ * Starts a TypeScript peer in its own Node process. The peer prints one JSON object line when it listens and exits when its
  * stdin closes, so it never outlives the test run even if the test process dies.
  */
 export async function startPeer(script: string, args: readonly string[] = []): Promise<PeerProcess> {
@@ -21,7 +21,9 @@ export async function startPeer(script: string, args: readonly string[] = []): P
   const lines = createInterface({ input: child.stdout! });
   const ready = await new Promise<Record<string, unknown>>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`peer ${script} not ready after 30 s: ${stderr}`)), 30_000);
-    lines.once('line', (line) => {
+    // Libraries may log to stdout before the peer is ready: the first line that is a JSON object is the answer.
+    lines.on('line', (line) => {
+      if (!line.startsWith('{')) return;
       clearTimeout(timer);
       resolve(JSON.parse(line) as Record<string, unknown>);
     });

@@ -1,0 +1,10 @@
+export {
+  OpcuaClient,
+  type OpcuaClientOptions,
+  type ReadResult,
+  type BrowseEntry,
+  type ConnectionState,
+} from './client.js';
+export { OpcuaError, OpcuaErrorCode } from './errors.js';
+export { type PlainValue, parseNodeId } from './values.js';
+export { startDemoPlc, type DemoPlc, type DemoPlcOptions } from './demo-plc.js';
