@@ -201,6 +201,19 @@ describe('scenario tests API: stored tests, background runs, reports', () => {
     expect(junit.body).toContain('<failure message="step steps[1] assert');
     const html = await call(alice, 'GET', `/api/v1/test-results/${run.id}`, undefined, { accept: 'text/html' });
     expect(html.body).toContain('REJECT');
+
+    // The failing replication opens as a simulation standing at the violation, in the state the rule saw.
+    const violation = rule.first!;
+    const opened = await call(alice, 'POST', `/api/v1/test-results/${run.id}/simulation`, {});
+    expect(opened.statusCode).toBe(201);
+    const sim = opened.json() as { id: string; simTime: number; status: string; pack: string };
+    expect(sim).toMatchObject({ simTime: violation.simTime, status: 'paused', pack: 'swap' });
+    const station = await call(alice, 'GET', `/api/v1/simulations/${sim.id}/assets/station/${violation.assetId}`);
+    expect((station.json() as { state: { queue_length: number } }).state.queue_length).toBe(
+      violation.inputs['self.queue_length'],
+    );
+    const later = (await call(alice, 'POST', `/api/v1/test-results/${run.id}/simulation`, { t: 7200 })).json();
+    expect(later).toMatchObject({ simTime: 7200 });
   });
 
   it("answers 404 for another account's tests and results", { timeout: 180_000 }, async () => {
@@ -214,6 +227,7 @@ describe('scenario tests API: stored tests, background runs, reports', () => {
       ['GET', `/api/v1/tests/${test.id}/results`, undefined],
       ['GET', `/api/v1/test-results/${run.id}`, undefined],
       ['GET', `/api/v1/test-results/${run.id}?format=junit`, undefined],
+      ['POST', `/api/v1/test-results/${run.id}/simulation`, {}],
     ];
     for (const [method, url, body] of attempts) {
       const response = await call(mallory, method, url, body);

@@ -242,6 +242,9 @@ export class DoppelClient {
     runs: (testId: string, limit?: number): Promise<TestRunSummary[]> =>
       this.request('GET', `/api/v1/tests/${enc(testId)}/results`, undefined, { limit }),
     result: (resultId: string): Promise<TestRun> => this.request('GET', `/api/v1/test-results/${enc(resultId)}`),
+    /** Re-creates a finished run's shown replication as a simulation paused at `t` (default: its first failure). */
+    open: (resultId: string, t?: number): Promise<Simulation> =>
+      this.request('POST', `/api/v1/test-results/${enc(resultId)}/simulation`, t === undefined ? {} : { t }),
     /** A finished run's report: JUnit XML or the self-contained HTML page. */
     report: (resultId: string, format: 'junit' | 'html'): Promise<string> =>
       this.request('GET', `/api/v1/test-results/${enc(resultId)}`, undefined, { format }),

@@ -21,6 +21,11 @@ export interface RunTestOptions {
   readonly updateBaselines?: boolean;
   /** Called after each replication (progress). */
   readonly onReplication?: (done: number, total: number) => void;
+  /**
+   * Called with each replication's simulation once it ended (before it is dropped): what re-creates it exactly is
+   * its scenario, seed and intervention log, e.g. to open it later at any instant.
+   */
+  readonly onReplicationEnd?: (result: ReplicationResult, sim: Simulation, scenario: ResolvedScenario) => void;
   /** Wall clock in milliseconds (injected so results can be reproduced in tests); default performance.now. */
   readonly clock?: () => number;
 }
@@ -40,7 +45,7 @@ export async function runTest(test: TestDefinition, options: RunTestOptions): Pr
     for (let index = 0; index < test.replications; index++) {
       const seed = replicationSeed(test.seed, index, test.replications);
       const first = run.variant === null && index === 0;
-      const outcome = await runReplication(test, options.packs, run, index, seed);
+      const outcome = await runReplication(test, options, run, index, seed);
       replications.push(outcome.result);
       if (first) series = outcome.series;
       options.onReplication?.(replications.length, total);
@@ -69,12 +74,12 @@ export async function runTest(test: TestDefinition, options: RunTestOptions): Pr
 
 async function runReplication(
   test: TestDefinition,
-  packs: readonly AnyPack[],
+  options: RunTestOptions,
   run: { variant: string | null; scenario: ResolvedScenario; steps: readonly Step[] },
   index: number,
   seed: number,
 ): Promise<{ result: ReplicationResult; series: KpiSeries[] }> {
-  const sim = await Simulation.create({ scenario: run.scenario, packs, seed, store: null });
+  const sim = await Simulation.create({ scenario: run.scenario, packs: options.packs, seed, store: null });
   test.expressions.bind(sim);
   const monitor = new RuleMonitor(test.rules, test.expressions, { startMs: startMsOf(run.scenario) });
   const detach = monitor.attach(sim);
@@ -120,6 +125,7 @@ async function runReplication(
     ledgerSha256: sim.head().hash,
     ...(error !== undefined ? { error } : {}),
   };
+  options.onReplicationEnd?.(result, sim, run.scenario);
   const series = test.chartedKpis.map((name) => ({
     name,
     points: sim.telemetry().map((row) => [row.time, Number(row[name] ?? 0)] as [number, number]),

@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3';
-import { TEST_TABLES } from './tests.js';
+import { TEST_RUN_REPLAY, TEST_TABLES } from './tests.js';
 
 /** Versioned migrations of the catalog (accounts, keys, simulations, webhooks). Each runs once, in order. */
 const migrations: readonly string[] = [
@@ -75,6 +75,7 @@ const migrations: readonly string[] = [
    CREATE INDEX deliveries_webhook_status ON webhook_deliveries(webhook_id, status);`,
   // Scenario tests and their runs (tables and queries in tests.ts).
   TEST_TABLES,
+  TEST_RUN_REPLAY,
 ];
 
 export function migrateCatalog(db: Database.Database): void {

@@ -31,6 +31,9 @@ export const TEST_TABLES = `CREATE TABLE scenario_tests (
    CREATE INDEX test_runs_test ON test_runs(test_id, created_at);
    CREATE INDEX test_runs_status ON test_runs(status);`;
 
+/** What re-creates a run's shown replication as a simulation (TestReplay as JSON). */
+export const TEST_RUN_REPLAY = `ALTER TABLE test_runs ADD COLUMN replay_json TEXT;`;
+
 export interface ScenarioTestRow {
   readonly id: string;
   readonly account_id: string;
@@ -57,6 +60,8 @@ export interface TestRunRow {
   readonly first_failure: string | null;
   /** The TestResult as JSON once the run finished; null before and for runs that ended in an error. */
   readonly result_json: string | null;
+  /** TestReplay as JSON once the run finished (absent from summaries). */
+  readonly replay_json: string | null;
   readonly created_at: string;
   readonly started_at: string | null;
   readonly finished_at: string | null;
@@ -64,7 +69,7 @@ export interface TestRunRow {
 
 /** Summary columns: everything but the (possibly large) result. */
 const RUN_COLUMNS =
-  'id, account_id, test_id, test_name, status, done, total, error, first_failure, NULL AS result_json, created_at, started_at, finished_at';
+  'id, account_id, test_id, test_name, status, done, total, error, first_failure, NULL AS result_json, NULL AS replay_json, created_at, started_at, finished_at';
 
 /** Scenario tests per account and their runs, on the catalog's database. */
 export class TestCatalog {
@@ -117,9 +122,9 @@ export class TestCatalog {
     this.db
       .prepare(
         `INSERT INTO test_runs (id, account_id, test_id, test_name, status, done, total, error, first_failure,
-           result_json, created_at, started_at, finished_at)
+           result_json, replay_json, created_at, started_at, finished_at)
          VALUES (@id, @account_id, @test_id, @test_name, @status, @done, @total, @error, @first_failure,
-           @result_json, @created_at, @started_at, @finished_at)`,
+           @result_json, @replay_json, @created_at, @started_at, @finished_at)`,
       )
       .run(row);
   }
@@ -129,7 +134,15 @@ export class TestCatalog {
     fields: Partial<
       Pick<
         TestRunRow,
-        'status' | 'done' | 'total' | 'error' | 'first_failure' | 'result_json' | 'started_at' | 'finished_at'
+        | 'status'
+        | 'done'
+        | 'total'
+        | 'error'
+        | 'first_failure'
+        | 'result_json'
+        | 'replay_json'
+        | 'started_at'
+        | 'finished_at'
       >
     >,
   ): void {

@@ -1,6 +1,8 @@
 import { idString } from '@doppel/twin';
 import {
+  openTestRunInputSchema,
   problemSchema,
+  simulationSchema,
   scenarioTestSchema,
   testInputSchema,
   testRunSchema,
@@ -20,6 +22,8 @@ import type { ScenarioTestRow, TestRunRow } from '../catalog/tests.js';
 import { notFound, ServerError, ServerErrorCode } from '../errors.js';
 import { principalOf } from '../http/auth.js';
 import type { RoutePlugin } from '../http/types.js';
+import type { TestReplay } from '../testing/protocol.js';
+import { simulationView } from './views.js';
 
 const testParams = z.strictObject({ testId: idString() });
 const resultParams = z.strictObject({ resultId: idString() });
@@ -294,9 +298,58 @@ export const testRoutes: RoutePlugin = async (app, ctx) => {
       return sendText(reply, 'text/html', `inline; filename="${file}.html"`, toHtmlReport(report));
     },
   );
+
+  app.post(
+    '/api/v1/test-results/:resultId/simulation',
+    {
+      schema: {
+        tags,
+        summary: "Open a finished run's replication as a simulation, paused at an instant",
+        description:
+          'Re-creates the replication the report shows (the first that failed, else the first) from its scenario, seed and intervention log: the same inputs, so the same ledger. It stands paused at t (default: its first failure), ready for the City or Line view and their time slider.',
+        params: resultParams,
+        body: openTestRunInputSchema.default({}),
+        response: { 201: simulationSchema, ...errors },
+      },
+      config: { auth: 'write' },
+    },
+    async (request, reply) => {
+      const account = principalOf(request).account;
+      const row = tests.ownedRun(account.id, request.params.resultId);
+      if (row === null) throw notFound(`Test result ${request.params.resultId}`);
+      if (row.replay_json === null || row.result_json === null) {
+        throw new ServerError(
+          ServerErrorCode.RunNotFinished,
+          `Run ${row.id} is ${row.status}: it can be opened once it passed or failed`,
+        );
+      }
+      const replay = JSON.parse(row.replay_json) as TestReplay;
+      const result = JSON.parse(row.result_json) as TestResult;
+      const t = Math.min(request.body.t ?? firstFailureTime(result, replay) ?? 0, replay.endS);
+      const created = await ctx.manager.recreate(account, {
+        name: `${row.test_name}: replication ${replay.index + 1}${replay.variant === null ? '' : ` (${replay.variant})`}`,
+        scenarioJson: replay.scenarioJson,
+        seed: replay.seed,
+        log: replay.log,
+        t,
+      });
+      return reply.code(201).send(simulationView(created, ctx.manager.liveInfo(created.id)));
+    },
+  );
 };
 
 /** A report as text (the route's schema describes the JSON answer; reports are not JSON). */
 function sendText(reply: FastifyReply, type: string, disposition: string, text: string): FastifyReply {
   return reply.type(`${type}; charset=utf-8`).header('content-disposition', disposition).send(text);
+}
+
+/** The instant of the shown replication's first failure: the earliest rule violation or the failed step's end. */
+function firstFailureTime(result: TestResult, replay: TestReplay): number | undefined {
+  const shown = result.replications.find((r) => r.index === replay.index && r.variant === replay.variant);
+  if (shown === undefined) return undefined;
+  const times = [
+    ...shown.rules.flatMap((rule) => (rule.first === null ? [] : [rule.first.simTime])),
+    ...shown.steps.filter((step) => step.status === 'failed').map((step) => step.endS),
+  ];
+  return times.length === 0 ? undefined : Math.min(...times);
 }

@@ -1,6 +1,13 @@
 import { mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { canonicalJson, PackRegistry, TwinErrorCode, type InterventionRequest } from '@doppel/twin';
+import {
+  canonicalJson,
+  PackRegistry,
+  TwinErrorCode,
+  type InterventionLogEntry,
+  type InterventionRequest,
+  type ResolvedScenario,
+} from '@doppel/twin';
 import type { Account } from '../catalog/catalog.js';
 import type { Catalog } from '../catalog/catalog.js';
 import type { SimulationRow } from '../catalog/rows.js';
@@ -209,6 +216,55 @@ export class SimulationManager {
     try {
       const host = await this.host(id);
       for (const request of requests) await host.request('intervene', { request: { ...request, at: request.at ?? t } });
+    } catch (error) {
+      await this.delete(id);
+      throw error;
+    }
+    await this.persist(id);
+    return this.catalog.simulation(id) as SimulationRow;
+  }
+
+  /**
+   * A simulation re-created from the inputs that define a run (a scenario test's replication): its resolved scenario,
+   * seed and intervention log, re-executed up to sim time `t`, where it stands paused. The same inputs give the same
+   * ledger, so it shows exactly what the run saw at that instant.
+   */
+  async recreate(
+    account: Account,
+    input: {
+      readonly name: string;
+      readonly scenarioJson: string;
+      readonly seed: number;
+      readonly log: readonly InterventionLogEntry[];
+      readonly t: number;
+    },
+  ): Promise<SimulationRow> {
+    this.checkOpen();
+    if (this.catalog.countSimulations(account.id) >= this.config.limits.maxSimulationsPerAccount) {
+      throw new ServerError(ServerErrorCode.LimitExceeded, `Account ${account.name} is at its simulation limit`);
+    }
+    const scenario = JSON.parse(input.scenarioJson) as ResolvedScenario;
+    const id = newId('sim');
+    this.catalog.insertSimulation({
+      id,
+      account_id: account.id,
+      name: input.name,
+      pack: scenario.pack,
+      example: null,
+      scenario_json: input.scenarioJson,
+      seed: input.seed,
+      parent_id: null,
+      fork_time: null,
+      status: 'paused',
+      sim_time: Math.min(Math.max(0, input.t), scenario.durationS),
+      duration_s: scenario.durationS,
+      start_iso: scenario.start,
+      timezone: scenario.timezone,
+      created_at: new Date().toISOString(),
+    });
+    this.catalog.updateSimulation(id, { intervention_log: JSON.stringify(input.log) });
+    try {
+      await this.host(id);
     } catch (error) {
       await this.delete(id);
       throw error;

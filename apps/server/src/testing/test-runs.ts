@@ -6,7 +6,7 @@ import { newId } from '../catalog/keys.js';
 import type { ScenarioTestRow, TestCatalog, TestRunRow } from '../catalog/tests.js';
 import type { ServerConfig } from '../config.js';
 import { ServerError, ServerErrorCode } from '../errors.js';
-import type { TestWorkerInit, TestWorkerMessage, TestWorkerRequest } from './protocol.js';
+import type { TestReplay, TestWorkerInit, TestWorkerMessage, TestWorkerRequest } from './protocol.js';
 
 const workerUrl = siblingModule(import.meta.url, 'test-worker');
 
@@ -98,6 +98,7 @@ export class TestRuns {
       error: null,
       first_failure: null,
       result_json: null,
+      replay_json: null,
       created_at: new Date().toISOString(),
       started_at: null,
       finished_at: null,
@@ -158,7 +159,7 @@ export class TestRuns {
     this.tests.updateRun(row.id, { status: 'running', started_at: new Date().toISOString() });
     worker.on('message', (message: TestWorkerMessage) => {
       if (message.type === 'progress') this.tests.updateRun(row.id, { done: message.done, total: message.total });
-      else if (message.type === 'result') this.finish(row.id, message.result);
+      else if (message.type === 'result') this.finish(row.id, message.result, message.replay);
       else if (message.type === 'error') this.end(row.id, { status: 'error', error: message.message });
     });
     worker.on('error', (error: Error & { code?: string }) => {
@@ -172,11 +173,12 @@ export class TestRuns {
     worker.postMessage({ op: 'run', id: 1, yaml, name: row.test_name } satisfies TestWorkerRequest);
   }
 
-  private finish(runId: string, result: TestResult): void {
+  private finish(runId: string, result: TestResult, replay: TestReplay | null): void {
     const first = result.failures[0];
     this.end(runId, {
       status: result.status,
       result_json: JSON.stringify(result),
+      replay_json: replay === null ? null : JSON.stringify(replay),
       first_failure: first === undefined ? null : `${first.kind} ${first.ref}: ${first.message}`,
     });
   }

@@ -1,10 +1,10 @@
 import { join } from 'node:path';
 import { parentPort, workerData } from 'node:worker_threads';
 import { loadTestText, runTest, VerifyError, type TestDefinition } from '@doppel/verify';
-import type { AnyPack, ScenarioIssue } from '@doppel/twin';
+import { canonicalJson, type AnyPack, type ScenarioIssue } from '@doppel/twin';
 import type { ProblemIssue, TestValidation } from '@doppel/twin/contracts';
 import { loadPacks } from '../packs.js';
-import type { TestWorkerInit, TestWorkerMessage, TestWorkerRequest } from './protocol.js';
+import type { TestReplay, TestWorkerInit, TestWorkerMessage, TestWorkerRequest } from './protocol.js';
 
 /**
  * A scenario test in its own thread: checking a test's text (a throw-away build of its scenario) and running it
@@ -70,8 +70,26 @@ async function run(id: number, yaml: string, name: string): Promise<void> {
   const packs = await packsReady;
   const total = test.replications * (1 + test.variants.length);
   post({ type: 'progress', id, done: 0, total });
-  const result = await runTest(test, { packs, onReplication: (done) => post({ type: 'progress', id, done, total }) });
-  post({ type: 'result', id, result });
+  let replay: TestReplay | null = null;
+  let replayFailed = false;
+  const result = await runTest(test, {
+    packs,
+    onReplication: (done) => post({ type: 'progress', id, done, total }),
+    onReplicationEnd: (replication, sim, scenario) => {
+      const failed = replication.status === 'failed';
+      if (replay !== null && (replayFailed || !failed)) return;
+      replayFailed = failed;
+      replay = {
+        index: replication.index,
+        variant: replication.variant,
+        seed: replication.seed,
+        scenarioJson: canonicalJson(scenario),
+        log: sim.interventionLog(),
+        endS: replication.endS,
+      };
+    },
+  });
+  post({ type: 'result', id, result, replay });
 }
 
 port.on('message', (request: TestWorkerRequest) => {

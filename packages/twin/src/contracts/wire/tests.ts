@@ -101,3 +101,16 @@ export const testValidationSchema = z
   .readonly()
   .meta({ id: 'TestValidation' });
 export type TestValidation = z.infer<typeof testValidationSchema>;
+
+/** Opening a finished run's shown replication as a simulation of the account. */
+export const openTestRunInputSchema = z
+  .strictObject({
+    t: z
+      .number()
+      .min(0)
+      .optional()
+      .describe("Sim seconds to stand at (default: the first failure's instant, else the start)"),
+  })
+  .readonly()
+  .meta({ id: 'OpenTestRunInput' });
+export type OpenTestRunInput = z.infer<typeof openTestRunInputSchema>;
