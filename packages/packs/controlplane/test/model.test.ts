@@ -1,0 +1,100 @@
+import { describe, expect, it } from 'vitest';
+import { run, scenarioText } from './helpers.js';
+
+const types = (ledger: { eventType: string }[]) => new Set(ledger.map((e) => e.eventType));
+
+describe('control-plane model', () => {
+  it('runs the planner and three enactors with no stall: every record answers, generations only rise', async () => {
+    const { ledger, kpis, sim } = await run(scenarioText({ version: 'legacy', duration: '1h' }));
+    expect(kpis.newest_generation).toBeGreaterThan(100);
+    expect(kpis.newest_generation).toBeLessThan(140);
+    expect(kpis.empty_record_endpoint_seconds).toBe(0);
+    expect(kpis.stale_writes).toBe(0);
+    expect(kpis.active_plans_deleted).toBe(0);
+    expect(kpis.plan_to_insync_p50_s).toBeGreaterThan(0);
+    const seen = types(ledger);
+    for (const type of [
+      'PLAN_GENERATED',
+      'APPLY_STARTED',
+      'RECORD_WRITTEN',
+      'CHANGE_PENDING',
+      'CHANGE_INSYNC',
+      'PLAN_DELETED',
+    ])
+      expect(seen).toContain(type);
+    // Each enactor applied plans and the applied generation follows the newest.
+    for (const id of ['enactor-1', 'enactor-2', 'enactor-3'])
+      expect(sim.asset(id).state.plans_applied).toBeGreaterThan(0);
+    expect(kpis.newest_generation - kpis.applied_generation).toBeLessThanOrEqual(1);
+  });
+
+  it('reproduces the incident: legacy + a stall after the staleness check leaves empty records, stuck enactors, a repair', async () => {
+    const { ledger, kpis } = await run(scenarioText({ version: 'legacy', stall: ['30m', 600] }));
+    expect(kpis.stale_writes).toBeGreaterThan(0);
+    expect(kpis.empty_record_endpoint_seconds).toBeGreaterThan(0);
+    expect(kpis.active_plans_deleted).toBeGreaterThan(0);
+    expect(kpis.repairs).toBeGreaterThan(0);
+    const seen = types(ledger);
+    expect(seen).toContain('ENACTOR_STALLED');
+    expect(seen).toContain('ENACTOR_STUCK');
+    expect(seen).toContain('REPAIR_FINISHED');
+    // The interleaving: the stalled enactor writes an old generation over a newer one...
+    const stalled = ledger.findIndex((e) => e.eventType === 'ENACTOR_STALLED');
+    const regression = ledger.findIndex(
+      (e) =>
+        e.eventType === 'RECORD_WRITTEN' && ((e.newValue as { regressions?: number } | null)?.regressions ?? 0) > 0,
+    );
+    expect(regression).toBeGreaterThan(stalled);
+    // ... and every emptied record set points at a plan some enactor's clean-up deleted.
+    const emptied = ledger.find(
+      (e) =>
+        e.eventType === 'RECORD_EMPTIED' ||
+        (e.eventType === 'RECORD_WRITTEN' && (e.newValue as { record_count?: number } | null)?.record_count === 0),
+    );
+    expect(emptied).toBeDefined();
+  });
+
+  it('the guarded enactor never empties a record under the same stall', async () => {
+    const { kpis, ledger } = await run(scenarioText({ version: 'guarded', stall: ['30m', 600] }));
+    expect(types(ledger)).toContain('ENACTOR_STALLED');
+    expect(kpis.empty_record_endpoint_seconds).toBe(0);
+    expect(kpis.stale_writes).toBe(0);
+    expect(kpis.active_plans_deleted).toBe(0);
+    expect(kpis.enactors_stuck).toBe(0);
+  });
+
+  it('a short stall (the stale plan is overwritten before it ages out) leaves no record empty even with legacy', async () => {
+    const { kpis } = await run(scenarioText({ version: 'legacy', stall: ['30m', 20] }));
+    expect(kpis.empty_record_endpoint_seconds).toBe(0);
+  });
+
+  it('is deterministic: the same seed gives the same ledger hash', async () => {
+    const text = scenarioText({ version: 'legacy', stall: ['30m', 600], duration: '1h' });
+    const a = await run(text);
+    const b = await run(text);
+    expect(a.sim.summary().ledger_sha256).toBe(b.sim.summary().ledger_sha256);
+  });
+});
+
+describe('control-plane invariants (property)', () => {
+  it('whatever the stall (time, length, seed), the guarded enactor never empties a record; legacy without a stall neither', async () => {
+    const fc = await import('fast-check');
+    await fc.assert(
+      fc.asyncProperty(
+        fc.integer({ min: 1, max: 1000 }),
+        fc.integer({ min: 1, max: 50 }),
+        fc.integer({ min: 1, max: 1800 }),
+        async (seed, atMinute, seconds) => {
+          const guarded = await run(
+            scenarioText({ version: 'guarded', seed, endpoints: 8, duration: '1h', stall: [`${atMinute}m`, seconds] }),
+          );
+          expect(guarded.kpis.empty_record_endpoint_seconds).toBe(0);
+          expect(guarded.kpis.stale_writes).toBe(0);
+          const legacy = await run(scenarioText({ version: 'legacy', seed, endpoints: 8, duration: '1h' }));
+          expect(legacy.kpis.empty_record_endpoint_seconds).toBe(0);
+        },
+      ),
+      { numRuns: 12, seed: 15 },
+    );
+  });
+});
