@@ -6,16 +6,12 @@ import type { ReplayState } from './state.js';
 
 export type ReplayAsset = Asset<ReplayState, undefined>;
 
-/** The event types a log may hold and what each does in the twin. */
-const EVENT_TYPES = {
-  plan_generated: 'The planner makes the next plan generation (expected: stored).',
-  enactor_stall: 'payload {enactor, duration_s}: the Enactor stalls before its next write (expected: stalled).',
-  dns_update: 'payload {endpoint}: the endpoint record set answers (expected: non_empty or empty).',
-  lambda_invoke:
-    "payload {endpoint}: a client resolves the endpoint through the first resolver's cache (expected: success or failure).",
-} as const;
-
 /**
+ * Event types: `plan_generated` (the planner makes the next generation; outcome `stored`), `enactor_stall`
+ * (payload `enactor`, `duration_s`; `stalled`), `dns_update` (payload `endpoint`: does its record set answer?
+ * `non_empty` or `empty`), `lambda_invoke` (payload `endpoint`: a client resolves it through the first resolver's
+ * cache; `success` or `failure`). Any other type's outcome is `unsupported_type`.
+ *
  * Replays an event log at full speed: each event happens at its timestamp (seconds after the scenario start) and
  * its actual outcome is compared with `expected_outcome`; a miss is a ledger event with both.
  */
