@@ -1,11 +1,12 @@
 import { controlPlanePack } from '@doppel/pack-controlplane';
 import { fleetPack } from '@doppel/pack-fleet';
 import { linePack } from '@doppel/pack-line';
+import { processPack } from '@doppel/pack-process';
 import { swapPack } from '@doppel/pack-swap';
 import { PackRegistry, type AnyPack } from '@doppel/twin';
 
 /** The packs every Doppel server knows. */
-export const builtinPacks: readonly AnyPack[] = [swapPack, linePack, fleetPack, controlPlanePack];
+export const builtinPacks: readonly AnyPack[] = [swapPack, linePack, fleetPack, controlPlanePack, processPack];
 
 function isPack(value: unknown): value is AnyPack {
   return (

@@ -31,6 +31,12 @@ export interface IntegrationHandle {
   readonly steps: number;
   add(component: OdeComponent): void;
   remove(component: OdeComponent): boolean;
+  /**
+   * Integrates from the end of the last step to `env.now` with one shorter step (then `afterStep`), so a change made
+   * now between two steps (an intervention, a fault) acts from this exact instant; the next step then ends at its
+   * scheduled time. Does nothing when the last step ended now.
+   */
+  synchronize(): void;
   /** Stops integrating; the process ends with the number of completed steps. */
   stop(): void;
 }
@@ -78,7 +84,7 @@ export function integrate(env: Environment, options: IntegrateOptions): Integrat
   };
   for (const c of options.components ?? []) add(c);
 
-  function advanceOne(c: OdeComponent, t0: number): void {
+  function advanceOne(c: OdeComponent, t0: number, h: number): void {
     const y = c.state;
     const n = y.length;
     let s = scratch.get(c);
@@ -108,21 +114,33 @@ export function integrate(env: Environment, options: IntegrateOptions): Integrat
     for (let i = 0; i < n; i++) y[i] += (h / 6) * (k1[i] + 2 * k2[i] + 2 * k3[i] + k4[i]);
   }
 
+  // End of the last (full or synchronising) step: a step integrates from here to now.
+  let last = env.now;
+  // A step that no synchronisation shortened uses exactly `h` (not now - last, which rounding may shift).
+  let shortened = false;
+
+  function advanceAll(full: boolean): boolean {
+    const t = env.now;
+    const dt = full && !shortened ? h : t - last;
+    if (!(dt > 0)) return false;
+    shortened = !full;
+    // Snapshot: components added or removed by an afterStep take effect from the next step.
+    const active = components.slice();
+    for (const c of active) advanceOne(c, last, dt);
+    last = t;
+    for (const c of active) c.afterStep?.(t, c.state);
+    return true;
+  }
+
   function* body(): ProcessGenerator<number> {
     while (!stopped) {
-      const t0 = env.now;
       try {
         yield env.timeout(h);
       } catch (error) {
         if (error instanceof Interrupt && error.cause === STOP) break;
         throw error;
       }
-      // Snapshot: components added or removed by an afterStep take effect from the next step.
-      const active = components.slice();
-      for (const c of active) advanceOne(c, t0);
-      steps++;
-      const t = env.now;
-      for (const c of active) c.afterStep?.(t, c.state);
+      if (advanceAll(true)) steps++;
     }
     return steps;
   }
@@ -144,6 +162,9 @@ export function integrate(env: Environment, options: IntegrateOptions): Integrat
       components.splice(i, 1);
       scratch.delete(component);
       return true;
+    },
+    synchronize(): void {
+      if (!stopped) advanceAll(false);
     },
     stop(): void {
       if (stopped) return;

@@ -39,6 +39,29 @@ describe('ODE integration on the DES clock', () => {
     expect(Math.abs(c.state[0] / (10 * Math.exp(-2.5)) - 1)).toBeLessThan(1e-6);
   });
 
+  it('synchronize integrates up to now, so a change between two steps acts from its exact instant', () => {
+    // dy/dt = k; k changes from 1 to 3 at t = 0.25, between steps of 0.1: y(1) = 0.25 + 3 * 0.75 exactly.
+    const env = makeEnv();
+    const rate = { k: 1 };
+    const c: OdeComponent = {
+      state: [0],
+      derivatives: (_t, _y, dydt) => {
+        dydt[0] = rate.k;
+      },
+    };
+    const handle = integrate(env, { step: 0.1, method: 'rk4', components: [c] });
+    env.process(
+      (function* () {
+        yield env.timeout(0.25);
+        handle.synchronize();
+        rate.k = 3;
+      })(),
+    );
+    env.run({ until: 1.0001 });
+    expect(c.state[0]).toBeCloseTo(0.25 + 3 * 0.75, 12);
+    expect(handle.steps).toBe(10);
+  });
+
   it('Euler converges to exponential decay with first-order error', () => {
     const errorAt = (step: number): number => {
       const env = makeEnv();

@@ -1,0 +1,24 @@
+export { processPack, PROCESS_KPIS } from './pack.js';
+export { ProcessModel, type ComponentRuntime } from './model.js';
+export { ProcessSystem } from './system.js';
+export { processConfigSchema, type ProcessConfig } from './config.js';
+export {
+  compileModel,
+  type ModelSpec,
+  type ComponentSpec,
+  type ConnectionSpec,
+  type CompiledModel,
+} from './compile.js';
+export { COMPONENT_TYPES, componentType } from './components/index.js';
+export {
+  BlockBase,
+  steppedBlock,
+  type Block,
+  type BlockContext,
+  type ComponentType,
+  type AnyComponentType,
+  type PortSpec,
+  type SteppedModel,
+} from './component.js';
+export { ProcessModelError, ProcessErrorCode, type ModelIssue } from './errors.js';
+export { UNITS, compatible, conversion, type UnitInfo } from './units.js';

@@ -1,0 +1,220 @@
+import type { OdeComponent, RandomStream } from '@doppel/engine';
+import type { JsonObject } from '@doppel/twin';
+import type { Block, BlockContext } from './component.js';
+import type { CompiledModel } from './compile.js';
+import { UNITS } from './units.js';
+
+export interface SystemOptions {
+  /** The integration step (s), told to blocks (delays, samplers). */
+  readonly step: number;
+  rng(componentId: string, name: string): RandomStream;
+  /** A block recorded a discrete change. */
+  onEvent?(component: number, type: string, meta: JsonObject | undefined): void;
+}
+
+/**
+ * A compiled model as one continuous system for the engine's integrator: its state vector is every block's states
+ * end to end; each derivative evaluation computes every block's outputs in evaluation order from that vector, then
+ * the derivatives. After each completed step, blocks make their discrete changes (`update`).
+ *
+ * Signals live in two flat arrays (outputs, inputs); each block sees its part through views. Inputs are gathered
+ * from the outputs they are wired to (unit conversion applied) right before the block computes.
+ */
+export class ProcessSystem implements OdeComponent {
+  readonly state: number[];
+  readonly blocks: readonly Block[];
+  /** Offset of each block's states in the state vector. */
+  readonly offsets: readonly number[];
+  readonly signals: Float64Array;
+  /** Offset of each block's outputs in `signals`. */
+  readonly outputBase: readonly number[];
+  /** Time of the last completed step. */
+  time = 0;
+  steps = 0;
+  afterStepHook: ((t: number) => void) | null = null;
+
+  private readonly inputs: Float64Array;
+  private readonly order: Int32Array;
+  /** The evaluation order without the blocks whose outputs hold between steps. */
+  private readonly liveOrder: Int32Array;
+  private readonly inBase: Int32Array;
+  private readonly inCount: Int32Array;
+  // Per input slot: the signal it reads (-1: its default), conversion, default.
+  private readonly source: Int32Array;
+  private readonly gain: Float64Array;
+  private readonly bias: Float64Array;
+  private readonly defaults: Float64Array;
+  private readonly hasDerivative: Int32Array;
+  private readonly hasUpdate: Int32Array;
+
+  constructor(
+    readonly model: CompiledModel,
+    options: SystemOptions,
+  ) {
+    const comps = model.components;
+    const outBase: number[] = [];
+    const inBase: number[] = [];
+    let outs = 0;
+    let ins = 0;
+    for (const c of comps) {
+      outBase.push(outs);
+      inBase.push(ins);
+      outs += c.outputs.length;
+      ins += c.inputs.length;
+    }
+    this.outputBase = outBase;
+    this.signals = new Float64Array(outs);
+    this.inputs = new Float64Array(ins);
+    this.inBase = Int32Array.from(inBase);
+    this.inCount = Int32Array.from(comps.map((c) => c.inputs.length));
+    this.source = new Int32Array(ins).fill(-1);
+    this.gain = new Float64Array(ins).fill(1);
+    this.bias = new Float64Array(ins);
+    this.defaults = new Float64Array(ins);
+    const connected = new Set<string>();
+    comps.forEach((c, i) => c.inputs.forEach((p, k) => (this.defaults[(inBase[i] as number) + k] = p.default ?? 0)));
+    for (const w of model.wires) {
+      const slot = (inBase[w.to] as number) + w.input;
+      this.source[slot] = (outBase[w.from] as number) + w.output;
+      this.gain[slot] = w.gain;
+      this.bias[slot] = w.bias;
+      connected.add(`${w.to}|${comps[w.to]?.inputs[w.input]?.name}`);
+    }
+    const blocks: Block[] = [];
+    const offsets: number[] = [];
+    let states = 0;
+    comps.forEach((c, i) => {
+      const ctx: BlockContext = {
+        id: c.id,
+        step: options.step,
+        rng: (name) => options.rng(c.id, name),
+        event: (type, meta) => options.onEvent?.(i, type, meta),
+        connected: (port) => connected.has(`${i}|${port}`),
+      };
+      const block = c.type.create(c.props, ctx);
+      block.u = this.inputs.subarray(inBase[i], (inBase[i] as number) + c.inputs.length);
+      block.y = this.signals.subarray(outBase[i], (outBase[i] as number) + c.outputs.length);
+      blocks.push(block);
+      offsets.push(states);
+      states += block.stateCount;
+    });
+    this.blocks = blocks;
+    this.offsets = offsets;
+    this.state = new Array<number>(states).fill(0);
+    this.order = Int32Array.from(model.order);
+    this.liveOrder = Int32Array.from(model.order.filter((i) => blocks[i]?.held !== true));
+    this.hasDerivative = Int32Array.from(blocks.map((b) => (b.derivative !== undefined && b.stateCount > 0 ? 1 : 0)));
+    this.hasUpdate = Int32Array.from(blocks.map((b) => (b.update !== undefined ? 1 : 0)));
+  }
+
+  /** Initial states, first outputs and initial samples at time t (once, before the first step). */
+  start(t: number): void {
+    this.time = t;
+    this.blocks.forEach((b, i) => b.init?.(this.state, this.offsets[i] as number));
+    this.evaluate(t, this.state);
+    for (const i of this.order) {
+      this.gather(i);
+      this.blocks[i]?.start?.(t, this.state, this.offsets[i] as number);
+    }
+    this.evaluate(t, this.state);
+  }
+
+  private gather(i: number): void {
+    const base = this.inBase[i] as number;
+    const end = base + (this.inCount[i] as number);
+    const inputs = this.inputs;
+    const signals = this.signals;
+    for (let s = base; s < end; s++) {
+      const src = this.source[s] as number;
+      inputs[s] =
+        src < 0
+          ? (this.defaults[s] as number)
+          : (signals[src] as number) * (this.gain[s] as number) + (this.bias[s] as number);
+    }
+  }
+
+  /** Every block's outputs at (t, x), in evaluation order (held outputs stay as they are). */
+  evaluate(t: number, x: ArrayLike<number>): void {
+    const order = this.liveOrder;
+    for (let k = 0; k < order.length; k++) {
+      const i = order[k] as number;
+      this.gather(i);
+      (this.blocks[i] as Block).output(t, x, this.offsets[i] as number);
+    }
+  }
+
+  derivatives(t: number, y: readonly number[], dydt: number[]): void {
+    // Inside a step, time-driven signals take their value from the left: a step or table jump at the end of this
+    // step acts from the next one, as if a step in time boundary had been there.
+    const te = t > this.time ? t - 1e-9 * Math.max(1, Math.abs(t)) : t;
+    this.evaluate(te, y);
+    const blocks = this.blocks;
+    for (let i = 0; i < blocks.length; i++) {
+      if (this.hasDerivative[i] !== 1) continue;
+      // Gathered again: a block evaluated early (a tank) read inputs that later blocks have since recomputed.
+      this.gather(i);
+      (blocks[i] as Block).derivative?.(te, y, this.offsets[i] as number, dydt);
+    }
+  }
+
+  afterStep(t: number, y: number[]): void {
+    const dt = t - this.time;
+    this.time = t;
+    this.steps++;
+    this.evaluate(t, y);
+    const order = this.order;
+    for (let k = 0; k < order.length; k++) {
+      const i = order[k] as number;
+      if (this.hasUpdate[i] !== 1) continue;
+      this.gather(i);
+      (this.blocks[i] as Block).update?.(t, dt, y, this.offsets[i] as number);
+    }
+    this.afterStepHook?.(t);
+  }
+
+  /** Recomputes the outputs at the last completed step (after an intervention changed a block). */
+  refresh(): void {
+    this.evaluate(this.time, this.state);
+  }
+
+  /** The value of an output port now. */
+  output(component: number, port: number): number {
+    return this.signals[(this.outputBase[component] as number) + port] as number;
+  }
+
+  /** A component's ledger view: its outputs by port name (bool ports as booleans, numbers to 6 digits), extras. */
+  snapshot(component: number): JsonObject {
+    const c = this.model.components[component];
+    const block = this.blocks[component];
+    if (c === undefined || block === undefined) return {};
+    const out: JsonObject = {};
+    c.outputs.forEach((p, k) => {
+      const v = this.output(component, k);
+      out[p.name] = c.outputUnits[k] === 'bool' ? v > 0.5 : round6(v);
+    });
+    const extras = block.extras?.(this.state, this.offsets[component] as number) ?? {};
+    for (const [key, v] of Object.entries(extras)) out[key] = typeof v === 'number' ? round6(v) : v;
+    return out;
+  }
+
+  /** Whether `now` differs from `recorded` by more than the deadband (relative) or the unit's quantum. */
+  changed(component: number, recorded: Readonly<JsonObject>, now: Readonly<JsonObject>, deadband: number): boolean {
+    const c = this.model.components[component];
+    if (c === undefined) return false;
+    for (const [key, v] of Object.entries(now)) {
+      const before = recorded[key];
+      if (typeof v === 'number' && typeof before === 'number') {
+        const k = c.outputs.findIndex((p) => p.name === key);
+        const quantum = k >= 0 ? (UNITS[c.outputUnits[k] as string]?.quantum ?? 1e-3) : 1e-3;
+        if (Math.abs(v - before) > Math.max(quantum, deadband * Math.abs(before))) return true;
+      } else if (v !== before) return true;
+    }
+    return false;
+  }
+}
+
+/** Six significant digits: the ledger keeps what a reading means, not floating-point noise. */
+export function round6(v: number): number {
+  if (!Number.isFinite(v)) return 0;
+  return v === 0 ? 0 : Number(v.toPrecision(6));
+}
