@@ -17,6 +17,10 @@ fi
 if ! up 4222 && [ -x /usr/sbin/nats-server ]; then
   start-stop-daemon --start --oknodo --background --exec /usr/sbin/nats-server -- -a 127.0.0.1 -p 4222 -js -sd /var/lib/nats-server -l /var/log/nats-server.log || true
 fi
+# The FMU bridge's tests compile the project's own test FMUs with the machine's C compiler.
+if ! command -v cc >/dev/null; then
+  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq gcc libc6-dev) || echo "warning: gcc could not be installed"
+fi
 if ! command -v chromium >/dev/null; then
   (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium) || echo "warning: chromium could not be installed"
 fi
