@@ -117,7 +117,7 @@ export async function buildApp(input: ServerConfigInput = {}, deps: AppDeps = {}
   const testRuns = new TestRuns(catalog.tests, config);
   const context: ServerContext = { config, catalog, manager, examples, metrics, hub, webhooks, testRuns, routes };
 
-  registerProblemHandlers(app);
+  registerProblemHandlers(app, config.dataDir);
   registerDrain(app);
   registerBodyParsers(app);
 

@@ -1,4 +1,5 @@
 import { MAX_REPORTED_ISSUES, TwinError, TwinErrorCode, type ScenarioIssue } from '@doppel/twin';
+import { errorCodeOf, storageCauseOf, storageCauseText, type StorageCause } from './storage-causes.js';
 
 /** Stable error codes of the server. Clients match on `code`, never on message text. */
 export const ServerErrorCode = {
@@ -37,6 +38,13 @@ export const ServerErrorCode = {
   Internal: 'DOPPEL_ERR_INTERNAL',
 } as const;
 export type ServerErrorCode = (typeof ServerErrorCode)[keyof typeof ServerErrorCode];
+
+/** The error code of each cause of a storage failure. */
+export const storageErrorCode: Readonly<Record<StorageCause, ServerErrorCode>> = {
+  full: ServerErrorCode.StorageFull,
+  'read-only': ServerErrorCode.StorageReadOnly,
+  failed: ServerErrorCode.StorageFailed,
+};
 
 /** One located problem of a request: a field path (`body.duration_seconds`) or a line in a posted scenario. */
 export interface ProblemIssue {
@@ -176,6 +184,15 @@ export function toErrorPayload(error: unknown): ErrorPayload {
   }
   if (error instanceof ServerError) {
     return { code: error.code, message: error.message, details: { issues: error.issues } };
+  }
+  const cause = storageCauseOf(error);
+  if (cause !== null) {
+    // A ledger or journal write the disk refused: the host names the file (see SimulationManager.call).
+    const detail = error instanceof Error ? error.message : String(error);
+    return {
+      code: storageErrorCode[cause],
+      message: `${storageCauseText[cause]} (${errorCodeOf(error) ?? 'unknown'}): ${detail}`,
+    };
   }
   return { code: TwinErrorCode.SimulationFailed, message: error instanceof Error ? error.message : String(error) };
 }

@@ -31,13 +31,19 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
   const host = options.host === undefined || options.host === '0.0.0.0' ? '127.0.0.1' : options.host;
   const url = options.publicUrl ?? `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
   let demo: RunningServer['demo'] = null;
-  if (built.config.demo) {
-    const ensured = await ensureDemo(built.context, built.config.demoKey);
-    demo = {
-      key: ensured.key,
-      signInUrl: `${url}/#key=${encodeURIComponent(ensured.key)}`,
-      simulationId: ensured.simulationId,
-    };
+  try {
+    if (built.config.demo) {
+      const ensured = await ensureDemo(built.context, built.config.demoKey);
+      demo = {
+        key: ensured.key,
+        signInUrl: `${url}/#key=${encodeURIComponent(ensured.key)}`,
+        simulationId: ensured.simulationId,
+      };
+    }
+  } catch (error) {
+    // Start-up completes or fails as a whole: a server that could not start never keeps listening.
+    await app.close().catch(() => undefined);
+    throw error;
   }
   let closing: Promise<void> | null = null;
   const close = (): Promise<void> => (closing ??= app.close());

@@ -1,34 +1,17 @@
-import { ServerError, ServerErrorCode } from './errors.js';
+import { RemoteError, ServerError, storageErrorCode, type ServerErrorCode } from './errors.js';
+import { errorCodeOf, storageCauseOf, storageCauseText } from './storage-causes.js';
 
-/** The causes of a storage failure a user can act on, by the codes node:fs and SQLite report them with. */
-const FULL = new Set(['ENOSPC', 'EDQUOT', 'SQLITE_FULL']);
-const READ_ONLY = new Set(['EROFS', 'EACCES', 'EPERM', 'SQLITE_READONLY', 'SQLITE_READONLY_DIRECTORY']);
-
-function codeOf(error: unknown): string | undefined {
-  const code = (error as { code?: unknown } | null)?.code;
-  return typeof code === 'string' ? code : undefined;
-}
+const storageCodes: ReadonlySet<string> = new Set([
+  storageErrorCode.full,
+  storageErrorCode['read-only'],
+  storageErrorCode.failed,
+]);
 
 /** True for an error of the disk (full, read-only, failing), as opposed to a bug. */
 export function isStorageFailure(error: unknown): boolean {
   if (error instanceof ServerError) return storageCodes.has(error.code);
-  const code = codeOf(error);
-  if (code === undefined) return false;
-  return (
-    FULL.has(code) ||
-    READ_ONLY.has(code) ||
-    code === 'EIO' ||
-    code.startsWith('SQLITE_IOERR') ||
-    code.startsWith('SQLITE_READONLY') ||
-    code === 'SQLITE_CANTOPEN'
-  );
+  return storageCauseOf(error) !== null;
 }
-
-const storageCodes: ReadonlySet<string> = new Set([
-  ServerErrorCode.StorageFull,
-  ServerErrorCode.StorageReadOnly,
-  ServerErrorCode.StorageFailed,
-]);
 
 /**
  * A typed error naming the path, what was being done and the cause: "Cannot write the intervention journal
@@ -36,16 +19,22 @@ const storageCodes: ReadonlySet<string> = new Set([
  */
 export function storageError(error: unknown, path: string, action: string): ServerError {
   if (error instanceof ServerError && storageCodes.has(error.code)) return error;
-  const code = codeOf(error) ?? 'unknown';
-  const message = error instanceof Error ? error.message : String(error);
-  if (FULL.has(code)) {
-    return new ServerError(ServerErrorCode.StorageFull, `Cannot ${action} ${path}: the disk is full (${code})`);
+  const code = errorCodeOf(error) ?? 'unknown';
+  const cause = storageCauseOf(error);
+  if (cause === null) {
+    const message = error instanceof Error ? error.message : String(error);
+    return new ServerError(storageErrorCode.failed, `Cannot ${action} ${path}: ${message} (${code})`);
   }
-  if (READ_ONLY.has(code) || code.startsWith('SQLITE_READONLY')) {
-    return new ServerError(
-      ServerErrorCode.StorageReadOnly,
-      `Cannot ${action} ${path}: the data directory is read-only or not writable (${code})`,
-    );
+  return new ServerError(storageErrorCode[cause], `Cannot ${action} ${path}: ${storageCauseText[cause]} (${code})`);
+}
+
+/**
+ * A storage failure a simulation's worker reported (its ledger or journal), named with the file when the worker
+ * did not name it; any other error as it is.
+ */
+export function locatedStorageFailure(error: unknown, ledgerPath: string): unknown {
+  if (!(error instanceof RemoteError) || !storageCodes.has(error.code) || error.message.includes(ledgerPath)) {
+    return error;
   }
-  return new ServerError(ServerErrorCode.StorageFailed, `Cannot ${action} ${path}: ${message} (${code})`);
+  return new ServerError(error.code as ServerErrorCode, `Cannot write the ledger ${ledgerPath}: ${error.message}`);
 }

@@ -2,6 +2,7 @@ import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { hashKey, keyIdOf, newApiKey, newId, sameHash, SCOPES, type Scope } from './keys.js';
+import { isStorageFailure, storageError } from '../storage-errors.js';
 import { migrateCatalog } from './schema.js';
 import { TestCatalog } from './tests.js';
 import type {
@@ -59,9 +60,16 @@ export class Catalog {
     this.tests = new TestCatalog(this.db);
   }
 
+  /** Opens (creating) the catalog of a data directory; a disk that refuses is reported with the path and cause. */
   static open(dataDir: string): Catalog {
-    mkdirSync(dataDir, { recursive: true });
-    return new Catalog(join(dataDir, 'catalog.sqlite'));
+    const path = join(dataDir, 'catalog.sqlite');
+    try {
+      mkdirSync(dataDir, { recursive: true });
+      return new Catalog(path);
+    } catch (error) {
+      if (isStorageFailure(error)) throw storageError(error, path, 'open the catalog');
+      throw error;
+    }
   }
 
   close(): void {

@@ -4,6 +4,7 @@ import { MAX_REPORTED_ISSUES } from '@doppel/twin';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 import { makeProblem, problemOf, ServerErrorCode, type Problem, type ProblemIssue } from '../errors.js';
+import { isStorageFailure, storageError } from '../storage-errors.js';
 import type { App } from './types.js';
 
 interface ZodIssueParams {
@@ -40,7 +41,7 @@ function send(reply: FastifyReply, problem: Problem, headers: Record<string, str
 }
 
 /** Every error leaves as application/problem+json with a stable code; never a stack trace. */
-export function registerProblemHandlers(app: App): void {
+export function registerProblemHandlers(app: App, dataDir: string): void {
   app.setErrorHandler((error: FastifyError, request: FastifyRequest, reply: FastifyReply) => {
     if (hasZodFastifySchemaValidationErrors(error) || error.validation !== undefined) {
       const issues = validationIssues(error);
@@ -71,7 +72,9 @@ export function registerProblemHandlers(app: App): void {
         makeProblem(429, ServerErrorCode.RateLimited, `Too many requests: retry in ${String(retry ?? '?')} s`),
       );
     }
-    const { problem, headers } = problemOf(error);
+    // The catalog (SQLite) refused a write: the disk is full or read-only. Named, and answered 507 or 503.
+    const located = isStorageFailure(error) ? storageError(error, dataDir, 'write to the data directory') : error;
+    const { problem, headers } = problemOf(located);
     if (problem.status >= 500) request.log.error({ err: error }, 'request failed');
     return send(reply, problem, headers);
   });

@@ -14,7 +14,7 @@ import type { SimulationRow } from '../catalog/rows.js';
 import { newId } from '../catalog/keys.js';
 import type { ServerConfig } from '../config.js';
 import { RemoteError, ServerError, ServerErrorCode, notFound, type ErrorPayload } from '../errors.js';
-import { isStorageFailure, storageError } from '../storage-errors.js';
+import { isStorageFailure, locatedStorageFailure, storageError } from '../storage-errors.js';
 import { withinDeadline } from './deadline.js';
 import type { ExampleCatalog } from './examples.js';
 import { SimulationHost } from './host.js';
@@ -116,7 +116,7 @@ export class SimulationManager {
       await this.host(id);
     } catch (error) {
       this.catalog.deleteSimulation(id);
-      throw error;
+      throw locatedStorageFailure(error, this.ledgerPath(id));
     }
     return this.catalog.simulation(id) as SimulationRow;
   }
@@ -153,7 +153,9 @@ export class SimulationManager {
       this.host(simId).then((host) => host.request(op, args)),
       simId,
       timeoutMs,
-    );
+    ).catch((error: unknown) => {
+      throw locatedStorageFailure(error, this.ledgerPath(simId));
+    });
   }
 
   /** Live facts of a loaded simulation, or null when its worker is not running. */
@@ -212,13 +214,14 @@ export class SimulationManager {
       timezone: parent.timezone,
       created_at: new Date().toISOString(),
     });
-    this.catalog.updateSimulation(id, { intervention_log: JSON.stringify(log) });
     try {
+      // Inside the try: a branch whose log could not be stored is removed again, never left half-made.
+      this.catalog.updateSimulation(id, { intervention_log: JSON.stringify(log) });
       const host = await this.host(id);
       for (const request of requests) await host.request('intervene', { request: { ...request, at: request.at ?? t } });
     } catch (error) {
       await this.delete(id);
-      throw error;
+      throw locatedStorageFailure(error, this.ledgerPath(id));
     }
     await this.persist(id);
     return this.catalog.simulation(id) as SimulationRow;
