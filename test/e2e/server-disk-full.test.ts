@@ -159,7 +159,7 @@ describe('start-up on a data directory that cannot be written', () => {
     const dataDir = tempDir('fills');
     try {
       const result = start(['sh', ...serveArgs(400, dataDir)]);
-      expectOneLine(result, 1, /Cannot write the ledger .+\.sqlite: .+DOPPEL_ERR_STORAGE_/);
+      expectOneLine(result, 1, /Cannot write (the ledger .+\.sqlite|to the data directory .+): .+DOPPEL_ERR_STORAGE_/);
     } finally {
       rmSync(dataDir, { recursive: true, force: true });
     }

@@ -1,6 +1,7 @@
 import { buildApp, type DoppelApp } from './app.js';
 import type { ServerConfigInput } from './config.js';
 import { ensureDemo } from './demo.js';
+import { isStorageFailure, storageError } from './storage-errors.js';
 
 /** How long requests that are running when a shutdown begins may take to finish. */
 const DRAIN_MS = 15_000;
@@ -43,7 +44,7 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
   } catch (error) {
     // Start-up completes or fails as a whole: a server that could not start never keeps listening.
     await app.close().catch(() => undefined);
-    throw error;
+    throw isStorageFailure(error) ? storageError(error, built.config.dataDir, 'write to the data directory') : error;
   }
   let closing: Promise<void> | null = null;
   const close = (): Promise<void> => (closing ??= app.close());
