@@ -52,7 +52,11 @@ function hostCommand(): string[] {
 export class HostProcess {
   private readonly child: ChildProcess;
   private pending: Pending | null = null;
-  private timer: NodeJS.Timeout | null = null;
+  /** One watchdog per host, re-armed only when it fires: a timer per call would cost more than the call itself. */
+  private watchdog: NodeJS.Timeout | null = null;
+  private callStarted = 0;
+  private currentTimeoutMs = 0;
+  private watchdogDeadline = 0;
   private stderrTail = '';
   private closedBy: FmiError | null = null;
   private readonly exited: Promise<void>;
@@ -141,7 +145,10 @@ export class HostProcess {
       );
     return new Promise((resolve, reject) => {
       this.pending = { call, resolve, reject };
-      this.timer = setTimeout(() => this.onTimeout(timeoutMs), timeoutMs);
+      this.callStarted = performance.now();
+      this.currentTimeoutMs = timeoutMs;
+      // Re-arm only when this call's deadline comes before the armed one (a short call after a long start-up).
+      if (this.watchdog === null || this.callStarted + timeoutMs < this.watchdogDeadline) this.arm(timeoutMs);
       this.child.stdin?.write(bytes);
     });
   }
@@ -149,8 +156,6 @@ export class HostProcess {
   private settle(): Pending | null {
     const pending = this.pending;
     this.pending = null;
-    if (this.timer !== null) clearTimeout(this.timer);
-    this.timer = null;
     return pending;
   }
 
@@ -185,9 +190,22 @@ export class HostProcess {
     pending.resolve(outcomes);
   }
 
-  private onTimeout(timeoutMs: number): void {
-    this.timer = null;
-    if (this.pending === null) return;
+  private arm(delayMs: number): void {
+    if (this.watchdog !== null) clearTimeout(this.watchdog);
+    this.watchdogDeadline = performance.now() + delayMs;
+    // Unreferenced: while a call is pending the host's pipes keep the process alive anyway.
+    this.watchdog = setTimeout(() => this.onWatchdog(), Math.max(1, delayMs)).unref();
+  }
+
+  private onWatchdog(): void {
+    this.watchdog = null;
+    if (this.pending === null || this.closedBy !== null) return;
+    const elapsed = performance.now() - this.callStarted;
+    if (elapsed < this.currentTimeoutMs) {
+      this.arm(this.currentTimeoutMs - elapsed);
+      return;
+    }
+    const timeoutMs = this.currentTimeoutMs;
     const call = this.pending.call;
     this.fail(
       new FmiError(
@@ -218,6 +236,8 @@ export class HostProcess {
 
   private fail(error: FmiError): void {
     if (this.closedBy === null) this.closedBy = error;
+    if (this.watchdog !== null) clearTimeout(this.watchdog);
+    this.watchdog = null;
     const pending = this.settle();
     pending?.reject(error);
   }

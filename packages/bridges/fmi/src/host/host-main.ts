@@ -2,11 +2,13 @@
  * The host process of one FMU instance: loads the binary with koffi and serves the frames of protocol.ts on
  * stdin/stdout. Native code that crashes or hangs takes down this process only; its parent reports a typed error.
  */
+import { writeSync } from 'node:fs';
 import koffi from 'koffi';
 import {
   FmiStatus,
   FrameReader,
   FrameType,
+  HEADER_BYTES,
   frame,
   jsonFrame,
   stepReplyBytes,
@@ -53,8 +55,21 @@ function groups(variables: readonly ExchangeVariable[]): Group[] {
     .filter((group) => group.positions.length > 0);
 }
 
+// Replies go out with a blocking write on fd 1: no stream machinery on the per-step path, and the order of log
+// frames (written from inside FMI calls) and replies is the order of the writes.
+function write(bytes: Uint8Array): void {
+  let offset = 0;
+  while (offset < bytes.length) {
+    try {
+      offset += writeSync(1, bytes, offset);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EAGAIN') throw error;
+    }
+  }
+}
+
 function send(type: number, body: Uint8Array): void {
-  process.stdout.write(frame(type, body));
+  write(frame(type, body));
 }
 
 function check(call: string, status: number): void {
@@ -185,7 +200,8 @@ function step(body: Buffer, offset: number, reply: Buffer, at: number): number {
   return status;
 }
 
-let stepReply = Buffer.alloc(0);
+/** The reply frame of a single step, header included, reused for every step. */
+let stepFrame = Buffer.alloc(0);
 
 function onFrame(type: number, body: Buffer): void {
   if (type === FrameType.Json) {
@@ -198,22 +214,26 @@ function onFrame(type: number, body: Buffer): void {
       const status = error instanceof NativeCallError ? error.status : undefined;
       reply = { ok: false, message: (error as Error).message, ...(status !== undefined ? { status } : {}) };
     }
-    process.stdout.write(jsonFrame(FrameType.Json, reply));
-    if (request.op === 'free') process.stdout.end(() => process.exit(0));
+    write(jsonFrame(FrameType.Json, reply));
+    if (request.op === 'free') process.exit(0);
     return;
   }
   const stride = 16 + 8 * inputCount;
   const replyBytes = stepReplyBytes(outputCount);
   if (type === FrameType.Step) {
-    if (stepReply.length < replyBytes) stepReply = Buffer.alloc(replyBytes);
-    stepReply.fill(0, 0, replyBytes);
+    if (stepFrame.length !== HEADER_BYTES + replyBytes) {
+      stepFrame = Buffer.alloc(HEADER_BYTES + replyBytes);
+      stepFrame.writeUInt32LE(replyBytes, 0);
+      stepFrame.writeUInt8(FrameType.Step, 4);
+    }
+    stepFrame.fill(0, HEADER_BYTES);
     try {
-      step(body, 0, stepReply, 0);
+      step(body, 0, stepFrame, HEADER_BYTES);
     } catch (error) {
-      process.stdout.write(jsonFrame(FrameType.Json, { ok: false, message: (error as Error).message }));
+      write(jsonFrame(FrameType.Json, { ok: false, message: (error as Error).message }));
       return;
     }
-    send(FrameType.Step, stepReply.subarray(0, replyBytes));
+    write(stepFrame);
     return;
   }
   if (type === FrameType.Steps) {
@@ -234,7 +254,7 @@ function onFrame(type: number, body: Buffer): void {
         }
       }
     } catch (error) {
-      process.stdout.write(jsonFrame(FrameType.Json, { ok: false, message: (error as Error).message }));
+      write(jsonFrame(FrameType.Json, { ok: false, message: (error as Error).message }));
       return;
     }
     reply.writeUInt32LE(done, 0);
