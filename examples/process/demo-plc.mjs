@@ -6,7 +6,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { startDemoPlc } from '@doppel/bridge-opcua';
+import { routeOpcuaLogs, startDemoPlc } from '@doppel/bridge-opcua';
 
 const { values } = parseArgs({
   options: {
@@ -22,6 +22,8 @@ if (!Number.isInteger(port) || port < 0 || port > 65535 || !Number.isFinite(scan
   process.stderr.write('demo-plc: --port must be 0..65535 and --scan-ms at least 1\n');
   process.exit(2);
 }
+// stdout carries the ready line only; the OPC UA stack's warnings go to stderr.
+routeOpcuaLogs((line) => process.stderr.write(`${line}\n`));
 const pkiFolder = values.pki ?? mkdtempSync(join(tmpdir(), 'doppel-demo-plc-'));
 const plc = await startDemoPlc({ port, pkiFolder, scanMs });
 process.stdout.write(`${JSON.stringify({ endpointUrl: plc.endpointUrl, port: plc.port })}\n`);

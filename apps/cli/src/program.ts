@@ -3,6 +3,7 @@ import * as accounts from './commands/accounts.js';
 import * as bench from './commands/bench.js';
 import * as configure from './commands/configure.js';
 import * as fmu from './commands/fmu.js';
+import * as io from './commands/io.js';
 import * as replay from './commands/replay.js';
 import * as run from './commands/run.js';
 import * as schema from './commands/schema.js';
@@ -22,7 +23,7 @@ export function buildProgram(): Command {
     .showHelpAfterError()
     // Usage errors come back as CommanderError (also from subcommands) so main() owns the exit code.
     .exitOverride();
-  for (const command of [run, configure, simulate, replay, validate, test, schema, serve, accounts, bench, fmu]) {
+  for (const command of [run, configure, simulate, replay, validate, test, schema, serve, accounts, bench, fmu, io]) {
     command.register(program);
   }
   return program;

@@ -8,3 +8,4 @@ export {
 export { OpcuaError, OpcuaErrorCode } from './errors.js';
 export { type PlainValue, parseNodeId } from './values.js';
 export { startDemoPlc, type DemoPlc, type DemoPlcOptions } from './demo-plc.js';
+export { routeOpcuaLogs } from './logs.js';
