@@ -195,6 +195,6 @@ function toModbusError(error: unknown, where: string): ModbusError {
       fields.modbusCode,
     );
   }
-  const reason = String(fields.errno ?? fields.code ?? fields.message ?? error);
+  const reason = [fields.code, fields.errno, fields.message].find((part) => typeof part === 'string') ?? String(error);
   return new ModbusError(ModbusErrorCode.Connection, `${where}: ${reason}`, { reason });
 }
