@@ -15,6 +15,7 @@ import { LineView } from './views/line/line-view.js';
 import { ScenarioEditor } from './views/scenario-editor.js';
 import { SignIn } from './views/sign-in.js';
 import { SimulationsView } from './views/simulations-view.js';
+import { TestsView } from './views/tests/tests-view.js';
 
 export function App(): ReactNode {
   const [key, setKey] = useState<string | null>(() => bootstrapKey());
@@ -108,6 +109,7 @@ function Shell({ account, onSignOut }: { account: string | undefined; onSignOut:
           {route.view === 'simulations' && <SimulationsView />}
           {route.view === 'new' && <ScenarioEditor />}
           {route.view === 'compare' && <CompareView a={route.a} b={route.b} />}
+          {route.view === 'tests' && <TestsView testId={route.testId} />}
           {(route.view === 'city' || route.view === 'line') && route.simId === undefined && (
             <PickSimulation pack={route.view === 'city' ? 'swap' : 'line'} view={route.view} />
           )}

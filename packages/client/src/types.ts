@@ -25,6 +25,7 @@ export type {
   PackDescription,
   Problem,
   ProblemIssue,
+  ReplicationResult,
   RunSummary,
   ScenarioTest,
   ScenarioValidation,

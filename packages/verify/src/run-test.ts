@@ -182,7 +182,7 @@ function collectFailures(
       failures.push({
         kind: 'rule',
         ref: rule.id,
-        message: `${rule.category} rule ${rule.id} violated at ${v.datetime} (t=${v.simTime} s, seq ${v.seq}) on ${v.assetId} after ${v.eventType}: ${v.message}${where}`,
+        message: `${rule.category} rule ${rule.id} violated at ${v.datetime} (t=${v.simTime.toFixed(1)} s, seq ${v.seq}) on ${v.assetId} after ${v.eventType}: ${v.message}${where}`,
       });
     }
   }

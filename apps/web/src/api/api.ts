@@ -1,5 +1,5 @@
 /** What the views may ask of the server. Implemented over `@doppel/client` in doppel-api.ts. */
-import type { LedgerQuery } from '@doppel/client';
+import type { LedgerQuery, ScenarioTest, TestRun, TestRunSummary, TestValidation } from '@doppel/client';
 import type {
   AssetView,
   CreateSimulationInput,
@@ -63,6 +63,20 @@ export interface DoppelApi {
   intervene(id: string, input: InterventionInput): Promise<InterventionView>;
   cancelIntervention(id: string, interventionId: string): Promise<void>;
   pack(name: string): Promise<PackInfo>;
+
+  // Scenario tests stored on the server, their background runs and reports.
+  listTests(): Promise<ScenarioTest[]>;
+  createTest(yaml: string): Promise<ScenarioTest>;
+  updateTest(id: string, yaml: string): Promise<ScenarioTest>;
+  deleteTest(id: string): Promise<void>;
+  /** Checks a test's text: located issues (field paths inside the YAML), or what it runs. */
+  validateTest(yaml: string): Promise<TestValidation>;
+  runTest(id: string): Promise<TestRunSummary>;
+  testRuns(id: string): Promise<TestRunSummary[]>;
+  testRun(runId: string): Promise<TestRun>;
+  testReport(runId: string, format: 'junit' | 'html'): Promise<string>;
+  /** A finished run's replication as a simulation paused at `t` (default: its first failure). */
+  openTestRun(runId: string, t?: number): Promise<SimSummary>;
 
   /** Live ledger events and status changes from `afterSeq`; returns the unsubscribe function. */
   subscribe(id: string, afterSeq: number, onMessage: (message: StreamMessage) => void): () => void;

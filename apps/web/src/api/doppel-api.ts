@@ -183,6 +183,16 @@ export function createDoppelApi(key: string, baseUrl?: string): DoppelApi {
           })),
         };
       }),
+    listTests: () => call(() => client.tests.list()),
+    createTest: (yaml) => call(() => client.tests.create(yaml)),
+    updateTest: (id, yaml) => call(() => client.tests.update(id, yaml)),
+    deleteTest: (id) => call(() => client.tests.delete(id)),
+    validateTest: (yaml) => call(() => client.tests.validate(yaml)),
+    runTest: (id) => call(() => client.tests.run(id)),
+    testRuns: (id) => call(() => client.tests.runs(id)),
+    testRun: (runId) => call(() => client.tests.result(runId)),
+    testReport: (runId, format) => call(() => client.tests.report(runId, format)),
+    openTestRun: (runId, t) => call(() => sim(client.tests.open(runId, t))),
     subscribe: (id, afterSeq, onMessage) => {
       const subscription = client.stream(id, {
         afterSeq,

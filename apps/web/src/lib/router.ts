@@ -6,7 +6,8 @@ export type Route =
   | { readonly view: 'new' }
   | { readonly view: 'city'; readonly simId?: string; readonly assetId?: string }
   | { readonly view: 'line'; readonly simId?: string; readonly assetId?: string }
-  | { readonly view: 'compare'; readonly a: string; readonly b?: string };
+  | { readonly view: 'compare'; readonly a: string; readonly b?: string }
+  | { readonly view: 'tests'; readonly testId?: string };
 
 export function parseRoute(hash: string): Route {
   const [path, query = ''] = (hash.startsWith('#') ? hash.slice(1) : hash).split('?');
@@ -23,6 +24,8 @@ export function parseRoute(hash: string): Route {
       return { view: 'city', simId: parts[1], assetId };
     case 'line':
       return { view: 'line', simId: parts[1], assetId };
+    case 'tests':
+      return { view: 'tests', testId: parts[1] };
     case 'compare':
       return parts[1] === undefined ? { view: 'simulations' } : { view: 'compare', a: parts[1], b: parts[2] };
     default:
@@ -42,6 +45,8 @@ export function routeHref(route: Route): string {
       const base = `#/${route.view}${route.simId === undefined ? '' : `/${enc(route.simId)}`}`;
       return route.assetId === undefined ? base : `${base}?asset=${enc(route.assetId)}`;
     }
+    case 'tests':
+      return `#/tests${route.testId === undefined ? '' : `/${enc(route.testId)}`}`;
     case 'compare':
       return `#/compare/${enc(route.a)}${route.b === undefined ? '' : `/${enc(route.b)}`}`;
   }

@@ -1,0 +1,118 @@
+/**
+ * The Tests view in Chromium against the real server: writing a test in the sequence editor (rows added, edited
+ * and reordered, CEL errors shown at their field), the YAML tab kept in step, saving, running in the background
+ * to APPROVE, a failing rule to REJECT with its timeline, and the violation opened in the City view at its instant.
+ * An axe-core audit of the view. Screenshots: test-output/screenshots/tests-*.png.
+ */
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { axeViolations, skipBrowser, startRig, type BrowserRig } from './browser-helpers.js';
+
+describe.skipIf(skipBrowser)('web Tests view (Chromium)', () => {
+  let rig: BrowserRig;
+  let page: Page;
+
+  beforeAll(async () => {
+    rig = await startRig({ width: 1400, height: 1000 });
+    page = rig.page;
+  }, 240_000);
+  afterAll(async () => {
+    await rig?.close();
+  });
+
+  const shot = (name: string): Promise<string> => rig.shot(`tests-${name}`);
+  const expectAxeClean = async (view: string): Promise<void> => {
+    const found = await axeViolations(page);
+    expect(found, `axe on ${view}: ${JSON.stringify(found, null, 1)}`).toEqual([]);
+  };
+  const yamlText = async (): Promise<string> => {
+    await page.getByRole('tab', { name: 'YAML' }).click();
+    const text = await page.getByRole('textbox', { name: 'Test YAML' }).inputValue();
+    await page.getByRole('tab', { name: 'Sequence' }).click();
+    return text;
+  };
+  const check = () => page.getByTestId('test-check');
+
+  it('opens from the rail with a new test in the sequence editor', async () => {
+    await page.goto(rig.startUrl);
+    await page.waitForURL(/#\/city\//, { timeout: 60_000 });
+    await page.getByRole('link', { name: 'Tests' }).click();
+    await page.waitForURL(/#\/tests\/new/);
+    await expect.poll(() => check().textContent(), { timeout: 60_000 }).toMatch(/✓ Valid · swap · 2 steps/);
+    expect(await page.getByRole('list', { name: 'Steps' }).getByRole('listitem').count()).toBe(2);
+    await expectAxeClean('tests, new test');
+    await shot('01-new');
+  }, 120_000);
+
+  it('edits steps as rows: a CEL error shows at its field, rows reorder, the YAML follows', async () => {
+    const steps = page.getByRole('list', { name: 'Steps' });
+    await page.getByRole('button', { name: '+ Assert' }).click();
+    const third = steps.getByRole('listitem', { name: 'Step 3' });
+    await third.getByRole('textbox', { name: 'condition (CEL)' }).fill('kpi.swapz >= 0.0');
+    await third.getByRole('textbox', { name: 'message' }).fill('swaps are counted');
+    const alert = third.getByRole('alert');
+    await expect.poll(() => alert.textContent(), { timeout: 30_000 }).toContain('unknown KPI "swapz"');
+    await shot('02-cel-error-at-field');
+    await third.getByRole('textbox', { name: 'condition (CEL)' }).fill('kpi.swaps >= 0.0');
+    await expect.poll(() => check().textContent(), { timeout: 30_000 }).toMatch(/✓ Valid · swap · 3 steps/);
+    // The new assertion moves before the other one, by keyboard.
+    await third.getByRole('button', { name: 'Move step 3 up' }).focus();
+    await page.keyboard.press('Enter');
+    expect(
+      await steps
+        .getByRole('listitem', { name: 'Step 2' })
+        .getByRole('textbox', { name: 'condition (CEL)' })
+        .inputValue(),
+    ).toBe('kpi.swaps >= 0.0');
+    await steps.getByRole('listitem', { name: 'Step 1' }).getByRole('textbox', { name: 'by' }).fill('3h');
+    await page.getByRole('textbox', { name: 'name' }).fill('city-ten-quiet');
+    const yaml = await yamlText();
+    expect(yaml).toContain('name: city-ten-quiet');
+    expect(yaml).toMatch(
+      /- advance:\n\s+by: 3h\n\s+- assert:\n\s+condition: kpi\.swaps >= 0\.0\n\s+message: swaps are counted\n\s+- assert:\n\s+condition: kpi\.wait_p95_s/,
+    );
+  }, 90_000);
+
+  it('saves the test and runs it in the background to APPROVE', async () => {
+    await page.getByRole('button', { name: '▶ Run' }).click();
+    await page.waitForURL(/#\/tests\/test_/, { timeout: 30_000 });
+    await page.getByTestId('verdict').waitFor({ timeout: 120_000 });
+    expect(await page.getByTestId('verdict').textContent()).toContain('✔ APPROVE');
+    const list = page.getByRole('navigation', { name: 'Tests' });
+    await expect.poll(() => list.textContent(), { timeout: 10_000 }).toMatch(/city-ten-quiet.*✔ APPROVE/);
+    expect(await page.getByRole('img', { name: /Timeline of 3 steps and 1 rules/ }).count()).toBe(1);
+    await expectAxeClean('tests, approved run');
+    await shot('03-approve');
+  }, 180_000);
+
+  it('a rule that breaks shows REJECT, its violation on the timeline, and opens the City there', async () => {
+    await page.getByRole('tab', { name: 'YAML' }).click();
+    const editor = page.getByRole('textbox', { name: 'Test YAML' });
+    await editor.fill((await editor.inputValue()).replace('self.queue_length <= 20', 'self.queue_length < 1'));
+    await page.getByRole('tab', { name: 'Sequence' }).click();
+    expect(
+      await page
+        .getByRole('list', { name: 'Rules' })
+        .getByRole('textbox', { name: /condition/ })
+        .inputValue(),
+    ).toBe('self.queue_length < 1');
+    // Into the morning, when riders queue.
+    await page.getByRole('textbox', { name: 'scenario duration' }).fill('12h');
+    await page.getByRole('button', { name: '▶ Run' }).click();
+    await expect.poll(() => page.getByTestId('verdict').textContent(), { timeout: 120_000 }).toContain('✘ REJECT');
+    const open = page.getByRole('button', { name: /^Open in City at \d\d:\d\d$/ });
+    await open.waitFor();
+    const label = (await open.textContent()) ?? '';
+    await expectAxeClean('tests, rejected run');
+    await shot('04-reject-timeline');
+    await open.click();
+    await page.waitForURL(/#\/city\/sim_[^?]+\?asset=/, { timeout: 60_000 });
+    const time = /(\d\d:\d\d)$/.exec(label)?.[1] ?? '';
+    await expect
+      .poll(async () => (await page.getByTestId('sim-clock').locator('.time').textContent()) ?? '', { timeout: 60_000 })
+      .toMatch(new RegExp(`^${time}`));
+    await page.getByRole('complementary', { name: /Station inspector/ }).waitFor({ timeout: 30_000 });
+    await shot('05-opened-in-city');
+    expect(rig.consoleErrors).toEqual([]);
+  }, 240_000);
+});
