@@ -64,14 +64,16 @@ const godModeBody = z
 
 /** Asset state, God Mode, history, interventions, breakpoints, ledger, KPIs, telemetry and results. */
 export const dataRoutes: RoutePlugin = async (app, ctx) => {
-  const call = ctx.manager.call.bind(ctx.manager);
+  const sim = (simId: string) => ctx.manager.simulation(simId);
   const liveBodies = new Map<string, { version: string; body: Buffer }>();
 
   const assetOf = async (simId: string, kind: string, assetId: string): Promise<AssetView> => {
-    const asset = await call(simId, 'asset', { id: assetId }).catch((error: { code?: string }) => {
-      if (error.code === 'DOPPEL_ERR_UNKNOWN_ASSET') throw notFound(`Asset ${kind}/${assetId}`);
-      throw error;
-    });
+    const asset = await sim(simId)
+      .asset(assetId)
+      .catch((error: { code?: string }) => {
+        if (error.code === 'DOPPEL_ERR_UNKNOWN_ASSET') throw notFound(`Asset ${kind}/${assetId}`);
+        throw error;
+      });
     if (asset.kind !== kind) throw notFound(`Asset ${kind}/${assetId}`);
     return asset;
   };
@@ -93,12 +95,12 @@ export const dataRoutes: RoutePlugin = async (app, ctx) => {
       // The worker answers with the response text, which it keeps for repeated reads (the UI polls the live
       // head while playing; the time slider comes back to the same instants).
       if (t !== undefined) {
-        const bytes = await call(simId, 'stateAt', { t, kind });
+        const bytes = await sim(simId).stateAt(t, kind);
         return sendJson(reply, Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
       }
       const cacheKey = `${simId}|${kind ?? ''}`;
       const held = liveBodies.get(cacheKey);
-      const live = await call(simId, 'liveState', { kind, have: held?.version });
+      const live = await sim(simId).liveState(kind, held?.version);
       let body = held?.body;
       if (live.json !== null || body === undefined) {
         body = Buffer.from(live.json ?? '', 'utf8');
@@ -121,7 +123,7 @@ export const dataRoutes: RoutePlugin = async (app, ctx) => {
         response: { 200: z.array(assetViewSchema) },
       },
     },
-    async (request) => call(request.params.simId, 'assets', { kind: request.query.kind, detail: true }),
+    async (request) => sim(request.params.simId).assets(request.query.kind, true),
   );
 
   const getAsset = {
@@ -153,10 +155,7 @@ export const dataRoutes: RoutePlugin = async (app, ctx) => {
   }) => {
     const { simId, kind, assetId } = request.params;
     const { action, at, ...args } = request.body;
-    return call(simId, 'intervene', {
-      request: { assetId, action, args: args as JsonObject, at, origin: 'api' },
-      kind,
-    });
+    return sim(simId).intervene({ assetId, action, args: args as JsonObject, at, origin: 'api' }, kind);
   };
   app.patch('/api/v1/simulations/:simId/assets/:kind/:assetId', patchAsset, patchAssetHandler);
   app.patch('/simulation/:simId/assets/:kind/:assetId', patchAsset, patchAssetHandler);
@@ -177,10 +176,7 @@ export const dataRoutes: RoutePlugin = async (app, ctx) => {
     const { simId, kind, assetId } = request.params;
     await assetOf(simId, kind, assetId);
     const { eventType, ...rest } = request.query;
-    return exported(
-      simId,
-      await call(simId, 'ledger', { query: { ...rest, assetId, eventTypes: eventTypes(eventType) } }),
-    );
+    return exported(simId, await sim(simId).ledger({ ...rest, assetId, eventTypes: eventTypes(eventType) }));
   };
   app.get('/api/v1/simulations/:simId/assets/:kind/:assetId/history', history, historyHandler);
   app.get('/simulation/:simId/assets/:kind/:assetId/history', history, historyHandler);
@@ -199,7 +195,7 @@ export const dataRoutes: RoutePlugin = async (app, ctx) => {
     async (request) => {
       const { simId } = request.params;
       const { eventType, ...rest } = request.query;
-      return exported(simId, await call(simId, 'ledger', { query: { ...rest, eventTypes: eventTypes(eventType) } }));
+      return exported(simId, await sim(simId).ledger({ ...rest, eventTypes: eventTypes(eventType) }));
     },
   );
 
@@ -213,7 +209,7 @@ export const dataRoutes: RoutePlugin = async (app, ctx) => {
         response: { 200: z.array(interventionRecordSchema) },
       },
     },
-    async (request) => call(request.params.simId, 'interventions', {}),
+    async (request) => sim(request.params.simId).interventions(),
   );
 
   app.post(
@@ -230,8 +226,12 @@ export const dataRoutes: RoutePlugin = async (app, ctx) => {
     },
     async (request, reply) => {
       const { assetId, action, args, at } = request.body;
-      const record = await call(request.params.simId, 'intervene', {
-        request: { assetId, action, args: (args ?? {}) as JsonObject, at, origin: 'api' },
+      const record = await sim(request.params.simId).intervene({
+        assetId,
+        action,
+        args: (args ?? {}) as JsonObject,
+        at,
+        origin: 'api',
       });
       return reply.code(201).send(record);
     },
@@ -248,7 +248,7 @@ export const dataRoutes: RoutePlugin = async (app, ctx) => {
         response: { 200: interventionRecordSchema },
       },
     },
-    async (request) => call(request.params.simId, 'intervention', { id: request.params.interventionId }),
+    async (request) => sim(request.params.simId).intervention(request.params.interventionId),
   );
   app.delete(
     '/api/v1/simulations/:simId/interventions/:interventionId',
@@ -261,7 +261,7 @@ export const dataRoutes: RoutePlugin = async (app, ctx) => {
       },
       config: { auth: 'write' },
     },
-    async (request) => call(request.params.simId, 'cancelIntervention', { id: request.params.interventionId }),
+    async (request) => sim(request.params.simId).cancelIntervention(request.params.interventionId),
   );
 
   app.get(
@@ -274,7 +274,7 @@ export const dataRoutes: RoutePlugin = async (app, ctx) => {
         response: { 200: z.array(breakpointSchema) },
       },
     },
-    async (request) => call(request.params.simId, 'breakpoints', {}),
+    async (request) => sim(request.params.simId).breakpoints(),
   );
   app.post(
     '/api/v1/simulations/:simId/breakpoints',
@@ -289,7 +289,7 @@ export const dataRoutes: RoutePlugin = async (app, ctx) => {
       config: { auth: 'write' },
     },
     async (request, reply) =>
-      reply.code(201).send(await call(request.params.simId, 'addBreakpoint', { expression: request.body.expression })),
+      reply.code(201).send(await sim(request.params.simId).addBreakpoint(request.body.expression)),
   );
   app.delete(
     '/api/v1/simulations/:simId/breakpoints/:breakpointId',
@@ -302,7 +302,7 @@ export const dataRoutes: RoutePlugin = async (app, ctx) => {
       config: { auth: 'write' },
     },
     async (request, reply) => {
-      await call(request.params.simId, 'removeBreakpoint', { id: request.params.breakpointId });
+      await sim(request.params.simId).removeBreakpoint(request.params.breakpointId);
       return reply.code(204).send();
     },
   );
@@ -317,7 +317,7 @@ export const dataRoutes: RoutePlugin = async (app, ctx) => {
         response: { 200: kpiSnapshotSchema },
       },
     },
-    async (request) => call(request.params.simId, 'kpis', {}),
+    async (request) => sim(request.params.simId).kpis(),
   );
 
   app.get(
@@ -330,12 +330,12 @@ export const dataRoutes: RoutePlugin = async (app, ctx) => {
         querystring: z.strictObject({ fromTime: queryNumber.optional() }),
       },
     },
-    async (request) => call(request.params.simId, 'telemetry', { fromTime: request.query.fromTime }),
+    async (request) => sim(request.params.simId).telemetry(request.query.fromTime),
   );
 
   app.get(
     '/api/v1/simulations/:simId/results',
     { schema: { tags: ['results'], summary: 'Run summary: KPIs, ledger hash, counts', params: simParams } },
-    async (request) => call(request.params.simId, 'summary', {}),
+    async (request) => sim(request.params.simId).summary(),
   );
 };

@@ -20,7 +20,12 @@ const errors = { 404: problemSchema, 409: problemSchema, 422: problemSchema };
 export const simulationRoutes: RoutePlugin = async (app, ctx) => {
   /** The view with fresh live facts (asked of the worker when it runs; interventions move the head too). */
   const view = async (simId: string) => {
-    const live = ctx.manager.isLoaded(simId) ? await ctx.manager.call(simId, 'info', {}).catch(() => null) : null;
+    const live = ctx.manager.isLoaded(simId)
+      ? await ctx.manager
+          .simulation(simId)
+          .info()
+          .catch(() => null)
+      : null;
     const row = ctx.catalog.simulation(simId);
     if (row === null) throw notFound(`Simulation ${simId}`);
     return simulationView(row, live ?? ctx.manager.liveInfo(simId));
@@ -116,7 +121,7 @@ export const simulationRoutes: RoutePlugin = async (app, ctx) => {
     z.strictObject({ speed, until: z.number().min(0).optional(), debug_mode: debugMode }).default({}),
     async (simId, body) => {
       const debug = body.debug_mode === undefined ? undefined : debugModeChunkS(body.debug_mode);
-      await ctx.manager.call(simId, 'play', { factor: body.speed ?? null, until: body.until, debug });
+      await ctx.manager.simulation(simId).play({ factor: body.speed ?? null, until: body.until, debug });
     },
   );
   control(
@@ -124,23 +129,23 @@ export const simulationRoutes: RoutePlugin = async (app, ctx) => {
     'Acknowledge a debug mode pause: the ledger records it (DEBUG_ACKNOWLEDGED) and the paused run continues',
     z.strictObject({}).default({}),
     async (simId) => {
-      await ctx.manager.call(simId, 'ack', {});
+      await ctx.manager.simulation(simId).ack();
     },
   );
   control('pause', 'Pause a running simulation', z.strictObject({}).default({}), async (simId) => {
-    await ctx.manager.call(simId, 'pause', {});
+    await ctx.manager.simulation(simId).pause();
     await ctx.manager.persist(simId);
   });
   control('resume', 'Resume at the last speed', z.strictObject({}).default({}), async (simId) => {
-    const info = await ctx.manager.call(simId, 'info', {});
-    await ctx.manager.call(simId, 'play', { factor: info.speed });
+    const simulation = ctx.manager.simulation(simId);
+    await simulation.play({ factor: (await simulation.info()).speed });
   });
   control(
     'speed',
     'Change the pacing factor',
     z.strictObject({ speed: z.number().positive().nullable() }),
     async (simId, body) => {
-      await ctx.manager.call(simId, 'setSpeed', { factor: body.speed });
+      await ctx.manager.simulation(simId).setSpeed(body.speed);
     },
   );
   control(
@@ -148,7 +153,7 @@ export const simulationRoutes: RoutePlugin = async (app, ctx) => {
     'Process N engine events, or advance Δt sim seconds',
     z.union([z.strictObject({ events: z.number().int().min(1) }), z.strictObject({ seconds: z.number().positive() })]),
     async (simId, body) => {
-      await ctx.manager.call(simId, 'step', 'events' in body ? { events: body.events } : { dt: body.seconds });
+      await ctx.manager.simulation(simId).step('events' in body ? { events: body.events } : { dt: body.seconds });
     },
   );
   control(
@@ -156,7 +161,7 @@ export const simulationRoutes: RoutePlugin = async (app, ctx) => {
     'Run as fast as possible until sim time t (inclusive), then pause',
     z.strictObject({ t: z.number().min(0) }),
     async (simId, body) => {
-      await ctx.manager.call(simId, 'runUntil', { t: body.t });
+      await ctx.manager.simulation(simId).runUntil(body.t);
     },
   );
   control(
@@ -164,7 +169,7 @@ export const simulationRoutes: RoutePlugin = async (app, ctx) => {
     'Continue from the exact state at sim time t (the ledger and the interventions after t are dropped)',
     z.strictObject({ t: z.number().min(0) }),
     async (simId, body) => {
-      await ctx.manager.call(simId, 'rewind', { t: body.t });
+      await ctx.manager.simulation(simId).rewind(body.t);
       await ctx.manager.persist(simId);
     },
   );

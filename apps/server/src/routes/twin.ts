@@ -92,9 +92,10 @@ export const twinRoutes: RoutePlugin = async (app, ctx) => {
         row.asset_id !== null &&
         ctx.catalog.ownedSimulation(account.id, row.simulation_id) !== null
       ) {
-        const asset = await ctx.manager.call(row.simulation_id, 'asset', { id: row.asset_id });
+        const simulation = ctx.manager.simulation(row.simulation_id);
+        const asset = await simulation.asset(row.asset_id);
         state = asset.state as unknown as VehicleState;
-        simTime = (await ctx.manager.call(row.simulation_id, 'info', {})).now;
+        simTime = (await simulation.info()).now;
       }
       return {
         vehicle: vehicleView(row),
@@ -174,10 +175,11 @@ export const twinRoutes: RoutePlugin = async (app, ctx) => {
       const { simId } = request.params;
       const row = ctx.catalog.simulation(simId);
       if (row === null) throw notFound(`Simulation ${simId}`);
-      const info = await ctx.manager.call(simId, 'info', {});
-      if (info.status !== 'finished') await ctx.manager.call(simId, 'runUntil', { t: row.duration_s });
+      const simulation = ctx.manager.simulation(simId);
+      const info = await simulation.info();
+      if (info.status !== 'finished') await simulation.runUntil(row.duration_s);
       await ctx.manager.persist(simId);
-      return resultsView(simId, await ctx.manager.call(simId, 'summary', {}));
+      return resultsView(simId, await simulation.summary());
     },
   );
 
@@ -190,6 +192,6 @@ export const twinRoutes: RoutePlugin = async (app, ctx) => {
         params: simParams,
       },
     },
-    async (request) => resultsView(request.params.simId, await ctx.manager.call(request.params.simId, 'summary', {})),
+    async (request) => resultsView(request.params.simId, await ctx.manager.simulation(request.params.simId).summary()),
   );
 };

@@ -2,7 +2,8 @@ import type { Worker } from 'node:worker_threads';
 import { siblingModule, startModuleWorker } from '@doppel/store-sqlite';
 import { TwinErrorCode } from '@doppel/twin';
 import { RemoteError, ServerError, ServerErrorCode, type ErrorPayload } from '../errors.js';
-import type { SimInfo, WorkerInit, WorkerMessage, WorkerOp, WorkerOps, WorkerPost, WorkerRequest } from './protocol.js';
+import type { SimInfo, SimulationApi, WorkerInit, WorkerMessage, WorkerPost } from './protocol.js';
+import { remote, type ArgsOf, type MethodCall, type MethodOf, type Remote, type ResultOf } from './remote.js';
 
 export interface HostOptions {
   readonly init: WorkerInit;
@@ -47,7 +48,7 @@ export class SimulationHost {
   private readonly worker: Worker;
   private readonly options: HostOptions;
   private readonly pending = new Map<number, Pending>();
-  private outgoing: WorkerRequest[] = [];
+  private outgoing: MethodCall[] = [];
   private nextId = 1;
   private lastBeat = Date.now();
   private suspect = false;
@@ -56,6 +57,8 @@ export class SimulationHost {
   private state: 'starting' | 'ready' | 'dead' = 'starting';
   private latest: SimInfo | null = null;
   readonly ready: Promise<SimInfo>;
+  /** The simulation's operations, called in its worker: `host.api.intervene(request)`. */
+  readonly api: Remote<SimulationApi> = remote<SimulationApi>((method, args) => this.send(method, args));
 
   constructor(options: HostOptions) {
     this.options = options;
@@ -123,7 +126,16 @@ export class SimulationHost {
     return this.latest;
   }
 
-  request<K extends WorkerOp>(op: K, args: WorkerOps[K]['args'], timeoutMs?: number): Promise<WorkerOps[K]['result']> {
+  /** Calls one operation of the simulation, with a time limit other than the configured one. */
+  call<K extends MethodOf<SimulationApi>>(
+    method: K,
+    args: ArgsOf<SimulationApi, K>,
+    timeoutMs?: number,
+  ): Promise<ResultOf<SimulationApi, K>> {
+    return this.send(method, args, timeoutMs) as Promise<ResultOf<SimulationApi, K>>;
+  }
+
+  private send(method: MethodOf<SimulationApi>, args: readonly unknown[], timeoutMs?: number): Promise<unknown> {
     if (this.state === 'dead') {
       return Promise.reject(
         new RemoteError({ code: TwinErrorCode.SimulationFailed, message: `Simulation ${this.simId} has failed` }),
@@ -136,30 +148,30 @@ export class SimulationHost {
         this.pending.delete(id);
         reject(new ServerError(ServerErrorCode.Timeout, `Simulation ${this.simId} did not answer within ${limit} ms`));
       }, limit);
-      this.pending.set(id, { resolve: resolve as (value: unknown) => void, reject, timer });
-      this.outgoing.push({ id, op, args });
+      this.pending.set(id, { resolve, reject, timer });
+      this.outgoing.push({ id, method, args });
       if (this.outgoing.length === 1) setImmediate(this.sendOutgoing);
     });
   }
 
   /**
-   * Requests made during one turn of the event loop (a burst of HTTP requests read together) go to the worker as
-   * one message: one wake-up of its thread and one structured clone instead of one per request.
+   * Calls made during one turn of the event loop (a burst of HTTP requests read together) go to the worker as
+   * one message: one wake-up of its thread and one structured clone instead of one per call.
    */
   private readonly sendOutgoing = (): void => {
-    const requests = this.outgoing;
-    if (requests.length === 0 || this.state === 'dead') return;
+    const calls = this.outgoing;
+    if (calls.length === 0 || this.state === 'dead') return;
     this.outgoing = [];
     try {
-      this.worker.postMessage(requests.length === 1 ? requests[0] : requests);
+      this.worker.postMessage(calls.length === 1 ? calls[0] : calls);
     } catch {
-      // Runs from setImmediate, where a throw would end the server: a request that cannot be cloned (too deep,
+      // Runs from setImmediate, where a throw would end the server: a call that cannot be cloned (too deep,
       // not cloneable) fails alone, and the others of its batch still go.
-      for (const request of requests) {
+      for (const call of calls) {
         try {
-          this.worker.postMessage(request);
+          this.worker.postMessage(call);
         } catch (error) {
-          this.refuse(request.id, error);
+          this.refuse(call.id, error);
         }
       }
     }
@@ -182,7 +194,7 @@ export class SimulationHost {
     let last: SimInfo | null = this.latest;
     try {
       await this.ready;
-      last = await this.request('shutdown', {}, timeoutMs);
+      last = await this.call('shutdown', [], timeoutMs);
     } catch {
       // A worker that cannot flush is terminated anyway; its acknowledged records are already committed.
     }

@@ -18,18 +18,13 @@ import { isStorageFailure, locatedStorageFailure, storageError } from '../storag
 import { withinDeadline } from './deadline.js';
 import type { ExampleCatalog } from './examples.js';
 import { SimulationHost } from './host.js';
-import {
-  interventionJournalPath,
-  type SimInfo,
-  type WorkerMessage,
-  type WorkerOp,
-  type WorkerOps,
-} from './protocol.js';
+import { interventionJournalPath, type SimInfo, type SimulationApi, type WorkerMessage } from './protocol.js';
+import { remote, type Remote } from './remote.js';
 import { resolveScenarioInput, type CreateInput } from './scenario-input.js';
 import { catalogFactsOf, failedInfoOf, type CatalogFacts } from './sim-facts.js';
 
-/** Requests that change or run a simulation: a failed one refuses them. */
-const RUN_OPS: ReadonlySet<WorkerOp> = new Set<WorkerOp>([
+/** Operations that change or run a simulation: a failed one refuses them. */
+const RUN_OPS: ReadonlySet<string> = new Set<keyof SimulationApi>([
   'play',
   'runUntil',
   'step',
@@ -140,21 +135,27 @@ export class SimulationManager {
     return loading;
   }
 
-  async call<K extends WorkerOp>(simId: string, op: K, args: WorkerOps[K]['args']): Promise<WorkerOps[K]['result']> {
-    this.checkOpen();
-    if (RUN_OPS.has(op) && !this.isLoaded(simId)) {
-      // Refused without re-executing the failed run (which may fail the same way again).
-      const row = this.catalog.simulation(simId);
-      if (row?.status === 'failed') throw failedError(simId, row.error);
-    }
-    // A request waits for a busy worker (or one re-executing its history) at most the request timeout.
-    const timeoutMs = this.config.limits.requestTimeoutMs;
-    return withinDeadline(
-      this.host(simId).then((host) => host.request(op, args)),
-      simId,
-      timeoutMs,
-    ).catch((error: unknown) => {
-      throw locatedStorageFailure(error, this.ledgerPath(simId));
+  /**
+   * The operations of a simulation, as if it ran here: each call loads its worker on first use and answers what
+   * the worker answered (`manager.simulation(id).play({ factor: 1 })`).
+   */
+  simulation(simId: string): Remote<SimulationApi> {
+    return remote<SimulationApi>(async (method, args) => {
+      this.checkOpen();
+      if (RUN_OPS.has(method) && !this.isLoaded(simId)) {
+        // Refused without re-executing the failed run (which may fail the same way again).
+        const row = this.catalog.simulation(simId);
+        if (row?.status === 'failed') throw failedError(simId, row.error);
+      }
+      // A call waits for a busy worker (or one re-executing its history) at most the request timeout.
+      const timeoutMs = this.config.limits.requestTimeoutMs;
+      return withinDeadline(
+        this.host(simId).then((host) => host.call(method, args as never)),
+        simId,
+        timeoutMs,
+      ).catch((error: unknown) => {
+        throw locatedStorageFailure(error, this.ledgerPath(simId));
+      });
     });
   }
 
@@ -189,13 +190,14 @@ export class SimulationManager {
     if (this.catalog.countSimulations(account.id) >= this.config.limits.maxSimulationsPerAccount) {
       throw new ServerError(ServerErrorCode.LimitExceeded, `Account ${account.name} is at its simulation limit`);
     }
-    const info = await this.call(parentId, 'info', {});
+    const parentSim = this.simulation(parentId);
+    const info = await parentSim.info();
     if (!(t >= 0 && t <= info.now)) {
       throw new ServerError(ServerErrorCode.Validation, `Branch time ${t} s is outside [0, ${info.now}] s`, {
         issues: [{ path: 'body.t', message: `must be between 0 and ${info.now}`, found: String(t) }],
       });
     }
-    const log = await this.call(parentId, 'interventionLog', { upTo: t });
+    const log = await parentSim.interventionLog(t);
     const id = newId('sim');
     this.catalog.insertSimulation({
       id,
@@ -218,7 +220,7 @@ export class SimulationManager {
       // Inside the try: a branch whose log could not be stored is removed again, never left half-made.
       this.catalog.updateSimulation(id, { intervention_log: JSON.stringify(log) });
       const host = await this.host(id);
-      for (const request of requests) await host.request('intervene', { request: { ...request, at: request.at ?? t } });
+      for (const request of requests) await host.api.intervene({ ...request, at: request.at ?? t });
     } catch (error) {
       await this.delete(id);
       throw locatedStorageFailure(error, this.ledgerPath(id));
@@ -293,7 +295,7 @@ export class SimulationManager {
   async persist(simId: string): Promise<void> {
     const host = this.hosts.get(simId);
     if (host === undefined || !host.alive) return;
-    const log = await host.request('interventionLog', {});
+    const log = await host.api.interventionLog();
     const info = host.info;
     this.catalog.updateSimulation(simId, {
       intervention_log: JSON.stringify(log),
@@ -307,7 +309,7 @@ export class SimulationManager {
     await Promise.all(
       [...this.hosts.entries()].map(async ([simId, host]) => {
         if (!host.alive) return;
-        const log = await host.request('interventionLog', {}).catch(() => null);
+        const log = await host.api.interventionLog().catch(() => null);
         const last = await host.stop();
         if (last !== null) {
           const status = last.status === 'running' ? 'paused' : last.status;

@@ -57,48 +57,53 @@ export interface SimInfo {
   readonly error: string | null;
 }
 
-/** Requests the host makes of a worker, with their answers. */
-export interface WorkerOps {
-  info: { args: Record<string, never>; result: SimInfo };
-  /** `debug`: debug mode's chunk in sim seconds for this and later runs, null = off, absent = unchanged. */
-  play: { args: { factor: number | null; until?: number; debug?: number | null }; result: SimInfo };
+/** How a paced run starts: pacing factor (null = as fast as possible), target time, debug mode chunk. */
+export interface PlayOptions {
+  readonly factor: number | null;
+  readonly until?: number;
+  /** Debug mode's chunk in sim seconds for this and later runs, null = off, absent = unchanged. */
+  readonly debug?: number | null;
+}
+
+/**
+ * The simulation's public interface, implemented in its worker thread (`SimulationService`) and called from the
+ * server through a `Remote<SimulationApi>` (`sim/remote.ts`): adding an operation means adding a method here and
+ * there. Arguments and results cross by structured clone; errors cross as their typed code.
+ */
+export interface SimulationApi {
+  info(): SimInfo;
+  play(options: PlayOptions): SimInfo;
   /** Acknowledges a debug pause; a run that debug mode paused goes on towards its target. */
-  ack: { args: Record<string, never>; result: SimInfo };
-  runUntil: { args: { t: number }; result: StopInfo };
-  step: { args: { events: number } | { dt: number }; result: StopInfo };
-  pause: { args: Record<string, never>; result: SimInfo };
-  setSpeed: { args: { factor: number | null }; result: SimInfo };
-  intervene: { args: { request: InterventionRequest; kind?: string }; result: InterventionRecord };
-  cancelIntervention: { args: { id: string }; result: InterventionRecord };
-  interventions: { args: Record<string, never>; result: InterventionRecord[] };
-  intervention: { args: { id: string }; result: InterventionRecord };
-  interventionLog: { args: { upTo?: number }; result: InterventionLogEntry[] };
-  addBreakpoint: { args: { expression: string }; result: Breakpoint };
-  removeBreakpoint: { args: { id: string }; result: null };
-  breakpoints: { args: Record<string, never>; result: Breakpoint[] };
-  asset: { args: { id: string }; result: AssetView };
-  assets: { args: { kind?: string; detail: boolean }; result: AssetView[] };
+  ack(): SimInfo;
+  runUntil(t: number): Promise<StopInfo>;
+  step(by: { readonly events: number } | { readonly dt: number }): Promise<StopInfo>;
+  pause(): Promise<SimInfo>;
+  setSpeed(factor: number | null): SimInfo;
+  /** `kind`: the asset kind the request's path names (an asset of another kind does not exist there). */
+  intervene(request: InterventionRequest, kind?: string): InterventionRecord;
+  cancelIntervention(id: string): InterventionRecord;
+  interventions(): InterventionRecord[];
+  intervention(id: string): InterventionRecord;
+  interventionLog(upTo?: number): InterventionLogEntry[];
+  addBreakpoint(expression: string): Breakpoint;
+  removeBreakpoint(id: string): null;
+  breakpoints(): Breakpoint[];
+  asset(id: string): AssetView;
+  assets(kind: string | undefined, detail: boolean): AssetView[];
   /**
    * The live head as the JSON text of `{simTime, assets}` (assets with status and KPIs), with the version it is
    * of; no text when the caller already holds that version (`have`).
    */
-  liveState: { args: { kind?: string; have?: string }; result: { version: string; json: string | null } };
+  liveState(kind?: string, have?: string): { version: string; json: string | null };
   /** Every asset (of a kind) as of sim time t: `{simTime, assets}` as UTF-8 JSON. */
-  stateAt: { args: { t: number; kind?: string }; result: Uint8Array };
-  kpis: { args: Record<string, never>; result: { simTime: number; values: Record<string, number> } };
-  telemetry: { args: { fromTime?: number }; result: TelemetryRow[] };
-  summary: { args: Record<string, never>; result: RunSummary };
-  ledger: { args: { query: Omit<LedgerQuery, 'simId'> }; result: LedgerEvent[] };
-  rewind: { args: { t: number }; result: SimInfo };
-  flush: { args: Record<string, never>; result: SimInfo };
-  shutdown: { args: Record<string, never>; result: SimInfo };
-}
-export type WorkerOp = keyof WorkerOps;
-
-export interface WorkerRequest {
-  readonly id: number;
-  readonly op: WorkerOp;
-  readonly args: unknown;
+  stateAt(t: number, kind?: string): Promise<Uint8Array>;
+  kpis(): { simTime: number; values: Record<string, number> };
+  telemetry(fromTime?: number): readonly TelemetryRow[];
+  summary(): RunSummary;
+  ledger(query: Omit<LedgerQuery, 'simId'>): Promise<LedgerEvent[]>;
+  rewind(t: number): Promise<SimInfo>;
+  flush(): Promise<SimInfo>;
+  shutdown(): Promise<SimInfo>;
 }
 
 /** Everything a worker posts to its host. */

@@ -61,7 +61,7 @@ export class StreamHub {
 
   /** Attaches a client; it first receives every record after `afterSeq` (default: only new records). */
   async attach(socket: WebSocket, simId: string, afterSeq: number | undefined): Promise<void> {
-    const info = await this.manager.call(simId, 'flush', {});
+    const info = await this.manager.simulation(simId).flush();
     this.bump(simId, info.headSeq);
     const fromSeq = (afterSeq ?? info.headSeq) + 1;
     const connection: Connection = { socket, simId, nextSeq: fromSeq, mode: 'catchup', generation: 0 };
@@ -217,7 +217,8 @@ export class StreamHub {
     if (cached !== undefined) return cached;
     const pages = cache;
     const loading = this.manager
-      .call(simId, 'ledger', { query: { afterSeq: index * PAGE, limit: PAGE, order: 'asc' } })
+      .simulation(simId)
+      .ledger({ afterSeq: index * PAGE, limit: PAGE, order: 'asc' })
       .then((records): Page => {
         let text: Buffer | null = null;
         return { records, text: () => (text ??= Buffer.from(JSON.stringify({ type: 'events', events: records }))) };
