@@ -1,6 +1,18 @@
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { MemoryLedgerStore, TwinError, type InterventionRecord } from '../src/index.js';
+import { queuePack } from './fixtures/queue-pack.js';
 import { ledgerOf, newSim } from './fixtures/session-helpers.js';
+
+/** The pack's argument schema of an action of the test queue. */
+function argsSchemaOf(action: string): { safeParse: (value: unknown) => unknown } {
+  const definition = queuePack.assetKinds[0].interventions.find((candidate) => candidate.name === action);
+  if (definition === undefined) throw new Error(`no action ${action}`);
+  return definition.args as unknown as { safeParse: (value: unknown) => unknown };
+}
+
+afterEach(() => {
+  vi.restoreAllMocks();
+});
 
 async function codeOf(fn: () => unknown): Promise<string | undefined> {
   try {
@@ -31,6 +43,30 @@ describe('interventions', () => {
     expect(await codeOf(() => sim.intervene({ ...base, at: 599 }))).toBe('DOPPEL_ERR_INTERVENTION_IN_PAST');
     expect(await codeOf(() => sim.intervene({ ...base, at: 1e9 }))).toBe('DOPPEL_ERR_TIME_OUT_OF_RANGE');
     expect(sim.interventionLog()).toEqual([]);
+  });
+
+  it("parses a request's arguments once, from the request to the pack's apply", async () => {
+    const sim = await newSim();
+    sim.runUntil(600);
+    const parses = vi.spyOn(argsSchemaOf('set_rate'), 'safeParse');
+    sim.intervene({ assetId: 'q1', action: 'set_rate', args: { rate_per_h: 7 }, origin: 'api' });
+    expect(sim.asset('q1').state.rate_per_h).toBe(7);
+    expect(parses).toHaveBeenCalledTimes(1);
+    const future = sim.intervene({
+      assetId: 'q2',
+      action: 'set_rate',
+      args: { rate_per_h: 3 },
+      at: 900,
+      origin: 'api',
+    });
+    expect(future.status).toBe('PENDING');
+    sim.runUntil(1000);
+    expect(sim.intervention(future.id).status).toBe('CONFIRMED');
+    expect(sim.asset('q2').state.rate_per_h).toBe(3);
+    expect(parses).toHaveBeenCalledTimes(2);
+    // A log read back (here: the re-execution of a rewind) is input again: each entry is checked once more.
+    await sim.rewind(800);
+    expect(parses).toHaveBeenCalledTimes(4);
   });
 
   it('applies an intervention requested now at once, with origin intervention in the ledger', async () => {

@@ -19,12 +19,23 @@ import { TwinError, TwinErrorCode } from '../errors.js';
  */
 export const INTERVENTION_PRIORITY = -1;
 
-/** A validated request, ready to be logged. */
+/** Only `validateIntervention` and the book's own check of a log entry make a `ValidatedIntervention`. */
+const validated: unique symbol = Symbol('validated intervention');
+
+/**
+ * A request checked once against the asset registry (asset, action, the pack's argument schema, time): the parsed
+ * arguments travel with it to `apply`, so nothing downstream parses them again. The brand makes "already checked"
+ * a type: a plain object of the same shape is not one.
+ */
 export interface ValidatedIntervention {
   readonly asset: Asset<JsonObject, unknown>;
   readonly definition: AnyInterventionDefinition;
+  /** The arguments as submitted (what the log keeps). */
   readonly args: JsonObject;
+  /** The arguments as the pack's schema parsed them (what `apply` receives). */
+  readonly parsed: unknown;
   readonly effectiveAt: number;
+  readonly [validated]: true;
 }
 
 interface MutableRecord {
@@ -109,7 +120,7 @@ export function validateIntervention(
 ): ValidatedIntervention {
   const { asset, definition } = interventionDefinition(registry, request.assetId, request.action);
   const args = request.args ?? {};
-  parseInterventionArgs(definition, args);
+  const { parsed } = parseInterventionArgs(definition, args);
   const effectiveAt = request.at ?? now;
   if (typeof effectiveAt !== 'number' || !Number.isFinite(effectiveAt)) {
     throw new TwinError(TwinErrorCode.InvalidArguments, `Intervention time must be a finite number of seconds`, {
@@ -131,7 +142,7 @@ export function validateIntervention(
       { field: 'at', at: effectiveAt, horizon },
     );
   }
-  return { asset, definition, args, effectiveAt };
+  return { asset, definition, args, parsed, effectiveAt, [validated]: true };
 }
 
 export interface InterventionBookHooks {
@@ -148,6 +159,8 @@ export class InterventionBook {
   private readonly registry: AssetRegistry;
   private readonly hooks: InterventionBookHooks;
   private readonly records = new Map<string, MutableRecord>();
+  /** The parsed arguments of each submitted entry, for `apply` (kept out of the records the API shows). */
+  private readonly parsedArgs = new Map<string, unknown>();
   private readonly events = new Map<string, Event>();
 
   constructor(env: Environment, registry: AssetRegistry, hooks: InterventionBookHooks) {
@@ -171,8 +184,12 @@ export class InterventionBook {
     return event === undefined || event.processed;
   }
 
-  /** Submits one log entry at the current engine position (the same position on every re-execution). */
-  submit(entry: InterventionLogEntry): void {
+  /**
+   * Submits one log entry at the current engine position (the same position on every re-execution). An entry made
+   * from a request just validated comes with that validation (`checked`) and is trusted; an entry of a log read
+   * back (a journal, the catalog, a replay) is checked here, once.
+   */
+  submit(entry: InterventionLogEntry, checked?: ValidatedIntervention): void {
     if (entry.op === 'cancel') {
       this.cancel(entry);
       return;
@@ -180,8 +197,7 @@ export class InterventionBook {
     if (this.records.has(entry.id)) {
       throw new TwinError(TwinErrorCode.InvalidArguments, `Intervention id "${entry.id}" is used twice in the log`);
     }
-    const { asset, definition } = interventionDefinition(this.registry, entry.assetId, entry.action);
-    parseInterventionArgs(definition, entry.args);
+    const { asset, definition, parsed } = checked ?? this.check(entry);
     if (entry.effectiveAt < this.env.now) {
       throw new TwinError(
         TwinErrorCode.InterventionInPast,
@@ -200,11 +216,21 @@ export class InterventionBook {
       status: 'PENDING',
     };
     this.records.set(entry.id, record);
+    this.parsedArgs.set(entry.id, parsed);
     const event = this.env.event();
     event.addCallback(() => this.apply(record, asset, definition));
     this.env.scheduleAt(event, entry.effectiveAt, INTERVENTION_PRIORITY);
     this.events.set(entry.id, event);
     this.hooks.onChange(this.view(record));
+  }
+
+  private check(entry: InterventionLogEntry): {
+    asset: Asset<JsonObject, unknown>;
+    definition: AnyInterventionDefinition;
+    parsed: unknown;
+  } {
+    const { asset, definition } = interventionDefinition(this.registry, entry.assetId, entry.action);
+    return { asset, definition, parsed: parseInterventionArgs(definition, entry.args).parsed };
   }
 
   private cancel(entry: InterventionLogEntry): void {
@@ -223,12 +249,14 @@ export class InterventionBook {
     // The engine event stays queued (and counted) and does nothing: removing it would shift nothing, but keeping
     // it makes the event count independent of cancellations' timing.
     record.status = 'CANCELLED';
+    this.parsedArgs.delete(targetId);
     this.hooks.onChange(this.view(record));
   }
 
   private apply(record: MutableRecord, asset: Asset<JsonObject, unknown>, definition: AnyInterventionDefinition): void {
     if (record.status !== 'PENDING') return;
-    const { parsed } = parseInterventionArgs(definition, record.args);
+    const parsed = this.parsedArgs.get(record.id);
+    this.parsedArgs.delete(record.id);
     let effect: InterventionEffect | void;
     try {
       effect = this.registry.withOrigin('intervention', () => definition.apply(asset, parsed, this.registry));

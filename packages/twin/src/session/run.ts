@@ -8,7 +8,7 @@ import type { ResolvedScenario } from '../contracts/scenario.js';
 import { TwinError, TwinErrorCode } from '../errors.js';
 import { LedgerWriter, type LedgerResume } from '../ledger/writer.js';
 import { debugRecord, isDebugEntry, SIMULATION_ASSET_ID } from './debug.js';
-import { InterventionBook } from './interventions.js';
+import { InterventionBook, type ValidatedIntervention } from './interventions.js';
 import { TelemetryMonitor, type TelemetryRow } from './telemetry.js';
 
 /** Hooks through which one execution reports to its session (never called while it re-executes silently). */
@@ -148,12 +148,12 @@ export class Run {
   }
 
   /** Appends an entry to the log and submits it now (it was logged at the current event count). */
-  submitNow(entry: InterventionLogEntry): void {
+  submitNow(entry: InterventionLogEntry, checked?: ValidatedIntervention): void {
     // Entries of a given log due at this very count (a breakpoint may have stopped right before them) go first:
     // they precede the new entry in the log too.
     this.submitDue();
     this.pendingLog.splice(this.logIndex, 0, entry);
-    this.submitDue();
+    this.submitDue(entry, checked);
   }
 
   /**
@@ -266,7 +266,8 @@ export class Run {
     void write.then(() => this.snapshotWrites.delete(write));
   }
 
-  private submitDue(): void {
+  /** `fresh` (with its validation) is the entry just made from a request; every other entry is checked by the book. */
+  private submitDue(fresh?: InterventionLogEntry, checked?: ValidatedIntervention): void {
     const log = this.pendingLog;
     const count = this.env.eventsProcessed;
     while (this.logIndex < log.length) {
@@ -281,7 +282,7 @@ export class Run {
       }
       this.logIndex++;
       if (isDebugEntry(entry)) this.writeDebugRecord(entry);
-      else this.book.submit(entry);
+      else this.book.submit(entry, entry === fresh ? checked : undefined);
     }
   }
 

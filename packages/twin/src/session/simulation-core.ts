@@ -1,4 +1,5 @@
 import type { InterventionLogEntry } from '../contracts/interventions.js';
+import type { ValidatedIntervention } from './interventions.js';
 import { canonicalJson } from '../contracts/canonical.js';
 import type { LedgerEvent, LedgerStore, SimulationRecord } from '../contracts/ledger.js';
 import type { AnyPack } from '../contracts/pack.js';
@@ -258,8 +259,10 @@ export abstract class SimulationCore {
     }
   }
 
+  /** Logs and submits an entry; `checked`: the validation of the request it was made from (trusted from here on). */
   protected logEntry(
     fields: Omit<InterventionLogEntry, 'id' | 'submittedAtEvent' | 'submittedAt'>,
+    checked?: ValidatedIntervention,
   ): InterventionLogEntry {
     const entry: InterventionLogEntry = {
       id: `iv-${this.idCounter + 1}`,
@@ -276,7 +279,7 @@ export abstract class SimulationCore {
     while (index > 0 && this.log[index - 1].submittedAtEvent > count) index--;
     this.log.splice(index, 0, entry);
     this.debugMarks.note(entry);
-    this.run.submitNow(entry);
+    this.run.submitNow(entry, checked);
     return entry;
   }
 

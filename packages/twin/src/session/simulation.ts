@@ -11,7 +11,7 @@ import type { OutputTable, PastJudge } from '../contracts/pack.js';
 import { TwinError, TwinErrorCode } from '../errors.js';
 import { systemClock } from '../ports/clock.js';
 import type { Breakpoint } from './breakpoints.js';
-import { validateIntervention } from './interventions.js';
+import { validateIntervention, type ValidatedIntervention } from './interventions.js';
 import { Pacing, checkFactor } from './pacing.js';
 import { checkSameHistory } from './integrity.js';
 import { SIMULATION_ASSET_ID, type DebugState } from './debug.js';
@@ -210,15 +210,22 @@ export class Simulation extends SimulationCore {
    */
   intervene(request: InterventionRequest): InterventionRecord {
     this.assertCanChange();
-    const validated = validateIntervention(this.run.registry, request, this.now, this.horizon);
-    const entry = this.logEntry({
-      op: 'apply',
-      assetId: request.assetId,
-      action: request.action,
-      args: validated.args,
-      effectiveAt: validated.effectiveAt,
-      origin: request.origin,
-    });
+    return this.logIntervention(request, validateIntervention(this.run.registry, request, this.now, this.horizon));
+  }
+
+  /** Logs a request validated once (its parsed arguments go to `apply` as they are) and applies one due now. */
+  private logIntervention(request: InterventionRequest, validated: ValidatedIntervention): InterventionRecord {
+    const entry = this.logEntry(
+      {
+        op: 'apply',
+        assetId: request.assetId,
+        action: request.action,
+        args: validated.args,
+        effectiveAt: validated.effectiveAt,
+        origin: request.origin,
+      },
+      validated,
+    );
     if (validated.effectiveAt === this.now) this.applyNow(entry.id);
     this.handOver();
     return this.run.book.get(entry.id) as InterventionRecord;
@@ -463,10 +470,11 @@ export class Simulation extends SimulationCore {
       journal: undefined,
     });
     const { run, log: prefix } = child.replay(t, child.store, this.run, this.log);
-    // Refuse a bad change before anything reaches the store.
-    for (const request of requests) {
-      validateIntervention(run.registry, { ...request, at: request.at ?? t }, run.env.now, this.horizon);
-    }
+    // Refuse a bad change before anything reaches the store; the validated requests are applied below as they are.
+    const changes = requests.map((request) => {
+      const at = { ...request, at: request.at ?? t };
+      return { request: at, validated: validateIntervention(run.registry, at, run.env.now, this.horizon) };
+    });
     if (child.store !== null) {
       const forkSeq = run.writer.seq;
       await child.store.createSimulation(child.catalogRecord({ simId: this.id, forkSeq }));
@@ -482,7 +490,10 @@ export class Simulation extends SimulationCore {
     child.idCounter = this.idCounter;
     child.adopt(run, prefix, t);
     for (const breakpoint of this.breakpointSet.list()) child.addBreakpoint(breakpoint.expression);
-    for (const request of requests) child.intervene({ ...request, at: request.at ?? t });
+    for (const { request, validated } of changes) {
+      child.assertCanChange();
+      child.logIntervention(request, validated);
+    }
     return child;
   }
 }
