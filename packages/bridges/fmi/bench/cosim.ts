@@ -2,10 +2,10 @@
  * Co-simulation benchmark: a trivial FMU (the first-order lag: one input, one output) stepped out of process with
  * its input set and its output read at every step, against the same calls made in process through koffi.
  * Run: npx tsx --conditions=@doppel/source packages/bridges/fmi/bench/cosim.ts [--steps N]
- * Prints one JSON object: lock-step (one round trip per step, what coupling to other components needs), batched
- * (inputs known in advance, as in `doppel fmu run`) and in-process steps/s, the overhead per step and the target ratio.
+ * Prints one JSON object: lock-step (one round trip per step, what coupling to other components needs; async and
+ * synchronous), batched (inputs known in advance, as in `doppel fmu run`) and in-process steps/s, the overhead per step and the target ratio.
  */
-import { loadFmu, FmuInstance, type PlannedStep } from '../src/index.js';
+import { loadFmu, FmuInstance, FmuStepper, type PlannedStep } from '../src/index.js';
 import { loadFmi2 } from '../src/host/native-fmi2.js';
 import { resourceLocation } from '../src/instance.js';
 import { testFmu } from '../src/testing/test-fmus.js';
@@ -60,6 +60,27 @@ async function batched(batch: number): Promise<{ seconds: number; checksum: numb
   return { seconds, checksum };
 }
 
+/** The synchronous stepper (blocking pipe reads with poll), as a process-model block steps an FMU. */
+function synchronous(): { seconds: number; checksum: number } {
+  const stepper = FmuStepper.start(fmu, { inputs: ['u'], outputs: ['y'] });
+  const inputs = new Float64Array(1);
+  const out = new Float64Array(1);
+  let checksum = 0;
+  const step = (k: number): void => {
+    inputs[0] = input(k);
+    stepper.setInputs(inputs);
+    stepper.step(k * h, h);
+    stepper.getOutputs(out);
+    checksum += out[0];
+  };
+  for (let k = 0; k < 2000; k++) step(k);
+  const begin = process.hrtime.bigint();
+  for (let k = 2000; k < 2000 + steps; k++) step(k);
+  const seconds = Number(process.hrtime.bigint() - begin) / 1e9;
+  stepper.close();
+  return { seconds, checksum };
+}
+
 function inProcess(): { seconds: number; checksum: number } {
   const native = loadFmi2({
     binaryPath: fmu.unpacked.binaryPath,
@@ -97,6 +118,7 @@ function inProcess(): { seconds: number; checksum: number } {
 async function main(): Promise<void> {
   const lock = await lockStep();
   const batch = await batched(512);
+  const sync = synchronous();
   const local = inProcess();
   const lockRate = steps / lock.seconds;
   const perStepUs = (seconds: number): number => (seconds / steps) * 1e6;
@@ -107,13 +129,17 @@ async function main(): Promise<void> {
       steps,
       lockstep_steps_per_s: Math.round(lockRate),
       batched_steps_per_s: Math.round(steps / batch.seconds),
+      sync_lockstep_steps_per_s: Math.round(steps / sync.seconds),
       in_process_steps_per_s: Math.round(steps / local.seconds),
       lockstep_us_per_step: Number(perStepUs(lock.seconds).toFixed(2)),
+      sync_lockstep_us_per_step: Number(perStepUs(sync.seconds).toFixed(2)),
       in_process_us_per_step: Number(perStepUs(local.seconds).toFixed(3)),
       overhead_us_per_step: Number((perStepUs(lock.seconds) - perStepUs(local.seconds)).toFixed(2)),
+      sync_overhead_us_per_step: Number((perStepUs(sync.seconds) - perStepUs(local.seconds)).toFixed(2)),
       target_steps_per_s: TARGET_STEPS_PER_S,
       lockstep_vs_target: Number((lockRate / TARGET_STEPS_PER_S).toFixed(2)),
       batched_vs_target: Number((steps / batch.seconds / TARGET_STEPS_PER_S).toFixed(2)),
+      sync_lockstep_vs_target: Number((steps / sync.seconds / TARGET_STEPS_PER_S).toFixed(2)),
     })}\n`,
   );
 }

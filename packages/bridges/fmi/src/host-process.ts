@@ -34,7 +34,7 @@ type Pending = {
 const STDERR_TAIL = 4096;
 
 /** The command line that runs host-main: compiled JavaScript, or the TypeScript source through tsx (tests, dev). */
-function hostCommand(): string[] {
+export function hostCommand(): string[] {
   const here = fileURLToPath(import.meta.url);
   if (!here.endsWith('.ts')) return [join(dirname(here), 'host', 'host-main.js')];
   const manifestPath = createRequire(import.meta.url).resolve('tsx/package.json');

@@ -11,3 +11,4 @@ export { FmuInstance, resourceLocation, type InstanceOptions, type PlannedStep }
 export { FmiStatus, type HostLog, type StepOutcome } from './protocol.js';
 export { parseInputCsv, type InputTable } from './input-table.js';
 export { simulateFmu, type SimulationOptions, type SimulationResult } from './simulate.js';
+export { FmuStepper, type StepperOptions } from './fmu-stepper.js';

@@ -2,13 +2,12 @@ import { pathToFileURL } from 'node:url';
 import { FmiError, FmiErrorCode } from './errors.js';
 import type { LoadedFmu } from './fmu-file.js';
 import { HostProcess, type HostOptions } from './host-process.js';
-import { parseScalar, settablePhases, type ModelVariable, type ScalarValue } from './model-variables.js';
+import type { ModelVariable, ScalarValue } from './model-variables.js';
+import { valueItems, type InstancePhase } from './value-items.js';
 import type { ExchangeKind, ExchangeVariable, LoadRequest, StepOutcome, ValueKind } from './protocol.js';
 
 /** Allowance for spawning the host, loading the binary and fmi2Instantiate / fmi3InstantiateCoSimulation. */
 const STARTUP_TIMEOUT_MS = 30_000;
-
-export type InstancePhase = 'instantiated' | 'initialization' | 'step' | 'terminated' | 'closed';
 
 export interface InstanceOptions extends HostOptions {
   readonly instanceName?: string;
@@ -44,6 +43,37 @@ function exchangeKind(variable: ModelVariable, label: string): ExchangeKind {
   return variable.kind;
 }
 
+/** The variables exchanged at every step: the named ones, or every numeric input and output in model order. */
+export function exchangePlan(
+  fmu: LoadedFmu,
+  label: string,
+  options: { readonly inputs?: readonly string[]; readonly outputs?: readonly string[] },
+): {
+  inputs: ModelVariable[];
+  outputs: ModelVariable[];
+  exchange: { inputs: ExchangeVariable[]; outputs: ExchangeVariable[] };
+} {
+  const md = fmu.modelDescription;
+  const byName = new Map(md.variables.map((variable) => [variable.name, variable]));
+  const pick = (names: readonly string[] | undefined, causality: 'input' | 'output'): ModelVariable[] => {
+    if (names === undefined)
+      return md.variables.filter((v) => v.causality === causality && v.kind !== null && v.kind !== 'string');
+    return names.map((name) => {
+      const variable = byName.get(name);
+      if (variable === undefined || variable.causality !== causality)
+        throw new FmiError(FmiErrorCode.InvalidRequest, `${label}: "${name}" is not an ${causality} of the model`, {
+          variable: name,
+        });
+      return variable;
+    });
+  };
+  const inputs = pick(options.inputs, 'input');
+  const outputs = pick(options.outputs, 'output');
+  const wire = (variables: ModelVariable[]): ExchangeVariable[] =>
+    variables.map((variable) => ({ valueReference: variable.valueReference, kind: exchangeKind(variable, label) }));
+  return { inputs, outputs, exchange: { inputs: wire(inputs), outputs: wire(outputs) } };
+}
+
 /**
  * One running FMU instance in its own host process, driven in the standard's calling sequence:
  * instantiate → set start values → enterInitializationMode (2.0: setupExperiment first) → exitInitializationMode →
@@ -69,23 +99,7 @@ export class FmuInstance {
   static async instantiate(fmu: LoadedFmu, options: InstanceOptions = {}): Promise<FmuInstance> {
     const md = fmu.modelDescription;
     const label = `${fmu.file} (${md.modelName})`;
-    const byName = new Map(md.variables.map((variable) => [variable.name, variable]));
-    const pick = (names: readonly string[] | undefined, causality: 'input' | 'output'): ModelVariable[] => {
-      if (names === undefined)
-        return md.variables.filter((v) => v.causality === causality && v.kind !== null && v.kind !== 'string');
-      return names.map((name) => {
-        const variable = byName.get(name);
-        if (variable === undefined || variable.causality !== causality)
-          throw new FmiError(FmiErrorCode.InvalidRequest, `${label}: "${name}" is not an ${causality} of the model`, {
-            variable: name,
-          });
-        return variable;
-      });
-    };
-    const inputs = pick(options.inputs, 'input');
-    const outputs = pick(options.outputs, 'output');
-    const exchange = (variables: ModelVariable[]): ExchangeVariable[] =>
-      variables.map((variable) => ({ valueReference: variable.valueReference, kind: exchangeKind(variable, label) }));
+    const { inputs, outputs, exchange } = exchangePlan(fmu, label, options);
     const load: LoadRequest = {
       op: 'load',
       fmiVersion: md.fmiVersion,
@@ -94,8 +108,8 @@ export class FmuInstance {
       instantiationToken: md.instantiationToken,
       resourceLocation: resourceLocation(md.fmiVersion, fmu.unpacked.resourcesDir),
       loggingOn: options.loggingOn ?? false,
-      inputs: exchange(inputs),
-      outputs: exchange(outputs),
+      inputs: exchange.inputs,
+      outputs: exchange.outputs,
     };
     const host = new HostProcess(label, load, options);
     const instance = new FmuInstance(fmu, label, host, inputs, outputs);
@@ -122,41 +136,7 @@ export class FmuInstance {
 
   /** Sets variables by name; each must be settable in the current phase (the standard's rules). */
   async set(values: Readonly<Record<string, ScalarValue>>): Promise<void> {
-    const items = Object.entries(values).map(([name, raw]) => {
-      const variable = this.variable(name);
-      const phases = settablePhases(variable);
-      const allowed =
-        this.state === 'instantiated'
-          ? phases.beforeInitialization
-          : this.state === 'initialization'
-            ? phases.initialization
-            : this.state === 'step'
-              ? phases.step
-              : false;
-      if (!allowed)
-        throw new FmiError(
-          FmiErrorCode.InvalidRequest,
-          `${this.label}: "${name}" cannot be set in phase ${this.state} (causality ${variable.causality}, variability ${variable.variability}${variable.initial !== undefined ? `, initial ${variable.initial}` : ''})`,
-          { variable: name, phase: this.state },
-        );
-      if (variable.kind === null)
-        throw new FmiError(
-          FmiErrorCode.InvalidRequest,
-          `${this.label}: "${name}" has type ${variable.type}, which Doppel cannot set`,
-          {
-            variable: name,
-          },
-        );
-      let value = raw;
-      if (typeof raw === 'string' && variable.kind !== 'string') {
-        try {
-          value = parseScalar(variable.type, raw, { file: this.label, element: `value of "${name}"` }, 'the value');
-        } catch (error) {
-          throw new FmiError(FmiErrorCode.InvalidRequest, (error as Error).message, { variable: name });
-        }
-      }
-      return { valueReference: variable.valueReference, kind: variable.kind, value };
-    });
+    const items = valueItems(this.byName, this.label, values, this.state);
     if (items.length > 0) await this.host.request({ op: 'set', values: items });
   }
 

@@ -2,7 +2,7 @@
  * The host process of one FMU instance: loads the binary with koffi and serves the frames of protocol.ts on
  * stdin/stdout. Native code that crashes or hangs takes down this process only; its parent reports a typed error.
  */
-import { writeSync } from 'node:fs';
+import { readSync, writeSync } from 'node:fs';
 import koffi from 'koffi';
 import {
   FmiStatus,
@@ -55,13 +55,21 @@ function groups(variables: readonly ExchangeVariable[]): Group[] {
     .filter((group) => group.positions.length > 0);
 }
 
-// Replies go out with a blocking write on fd 1: no stream machinery on the per-step path, and the order of log
+/**
+ * Two ways to be spoken to: over stdin/stdout (the default), or — for callers that must step synchronously — over the
+ * pipe on fd 3 (requests) and fd 4 (replies), read here with blocking reads.
+ */
+const SYNC = process.env.DOPPEL_FMU_HOST_SYNC === '1';
+const IN_FD = SYNC ? 3 : 0;
+const OUT_FD = SYNC ? 4 : 1;
+
+// Replies go out with a blocking write: no stream machinery on the per-step path, and the order of log
 // frames (written from inside FMI calls) and replies is the order of the writes.
 function write(bytes: Uint8Array): void {
   let offset = 0;
   while (offset < bytes.length) {
     try {
-      offset += writeSync(1, bytes, offset);
+      offset += writeSync(OUT_FD, bytes, offset);
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'EAGAIN') throw error;
     }
@@ -274,13 +282,31 @@ libc.func('int prctl(int option, unsigned long a2, unsigned long a3, unsigned lo
 );
 if (process.ppid === 1) process.exit(0);
 
-const reader = new FrameReader(onFrame);
-process.stdin.on('data', (chunk: Buffer) => reader.push(chunk));
-// The parent went away: release the instance and leave.
-process.stdin.on('end', () => {
+function release(): never {
   try {
     fmu?.free();
   } finally {
     process.exit(0);
   }
-});
+}
+
+const reader = new FrameReader(onFrame);
+if (SYNC) {
+  const chunk = Buffer.alloc(64 * 1024);
+  for (;;) {
+    let read: number;
+    try {
+      read = readSync(IN_FD, chunk, 0, chunk.length, null);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'EAGAIN') continue;
+      throw error;
+    }
+    // The caller closed its end: release the instance and leave.
+    if (read === 0) release();
+    reader.push(Buffer.from(chunk.subarray(0, read)));
+  }
+} else {
+  process.stdin.on('data', (data: Buffer) => reader.push(data));
+  // The parent went away: release the instance and leave.
+  process.stdin.on('end', release);
+}
