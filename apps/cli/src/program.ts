@@ -1,6 +1,7 @@
 import { Command } from 'commander';
 import * as accounts from './commands/accounts.js';
 import * as bench from './commands/bench.js';
+import * as capture from './commands/capture.js';
 import * as configure from './commands/configure.js';
 import * as fmu from './commands/fmu.js';
 import * as io from './commands/io.js';
@@ -26,5 +27,6 @@ export function buildProgram(): Command {
   for (const command of [run, configure, simulate, replay, validate, test, schema, serve, accounts, bench, fmu, io]) {
     command.register(program);
   }
+  capture.register(program);
   return program;
 }

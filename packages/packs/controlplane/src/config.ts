@@ -34,13 +34,15 @@ export const controlPlaneConfigSchema = z
         version: z.enum(ENACTOR_VERSIONS).default('legacy').describe('legacy or guarded.'),
         count: z.number().int().min(1).max(16).default(3).describe('Enactors, one per availability zone.'),
         poll_s: z.number().positive().max(3600).default(5).describe('Mean time between looks for a newer plan.'),
-        write_latency_s: z.number().positive().max(60).default(0.004).describe('Mean latency of one record write.'),
-        failure_probability: z
+        batch_size: z
           .number()
-          .min(0)
-          .max(0.5)
-          .default(0.001)
-          .describe('A write attempt fails and is retried.'),
+          .int()
+          .min(1)
+          .max(1000)
+          .default(50)
+          .describe('Record sets per Route 53 change batch (one ChangeResourceRecordSets call).'),
+        write_latency_s: z.number().positive().max(60).default(0.004).describe('Mean write latency per record set.'),
+        failure_probability: z.number().min(0).max(0.5).default(0.01).describe('A change batch fails and is retried.'),
         max_retries: z.number().int().min(0).max(20).default(5),
         backoff_s: z.number().positive().max(600).default(0.2).describe('First retry delay; doubles per retry.'),
         keep_generations: z

@@ -4,7 +4,7 @@ import type { ControlPlaneConfig } from './config.js';
 import type { EnactorLogic } from './enactor-logic.js';
 import type { Plan } from './plans.js';
 import type { EnactorState } from './state.js';
-import type { Endpoint, Zone } from './zone.js';
+import type { Zone } from './zone.js';
 
 export interface EnactorRuntime {
   readonly logic: EnactorLogic;
@@ -54,14 +54,11 @@ export function* enactorProcess(
     twin.update(enactor, { status: 'applying', plan_generation: plan.generation }, 'APPLY_STARTED');
     const tally: Tally = { written: 0, skipped: 0, retries: 0 };
     let gaveUp = false;
-    for (const endpoint of zone.endpoints) {
+    const size = spec.batch_size;
+    for (let first = 0; first < zone.endpoints.length && !gaveUp; first += size) {
       yield* stallIfInjected(env, twin, enactor);
-      const outcome = yield* writeWithRetries(env, twin, zone, enactor, endpoint, plan, spec, writes, tally);
-      if (outcome === 'failed') {
-        gaveUp = true;
-        break;
-      }
-      tally[outcome] += 1;
+      const count = Math.min(size, zone.endpoints.length - first);
+      gaveUp = !(yield* writeBatchWithRetries(env, twin, zone, enactor, first, count, plan, spec, writes, tally));
     }
     plan.inFlight -= 1;
     enactor.runtime.current = undefined;
@@ -116,37 +113,55 @@ function* stallIfInjected(env: Environment, twin: TwinModel, enactor: Enactor): 
   twin.update(enactor, { status }, 'ENACTOR_RESUMED');
 }
 
-function* writeWithRetries(
+/**
+ * One change batch: the Enactor decides per endpoint (at the moment of the change, on the record sets as they are
+ * then) which to write, and Route 53 applies them all or none. Returns false once the retries are used up.
+ */
+function* writeBatchWithRetries(
   env: Environment,
   twin: TwinModel,
   zone: Zone,
   enactor: Enactor,
-  endpoint: Endpoint,
+  first: number,
+  count: number,
   plan: Plan,
   spec: ControlPlaneConfig['enactor'],
   writes: RandomStream,
   tally: Tally,
-): ProcessGenerator<'written' | 'skipped' | 'failed'> {
+): ProcessGenerator<boolean> {
+  const logic = enactor.runtime.logic;
   for (let attempt = 0; attempt <= spec.max_retries; attempt += 1) {
     if (attempt > 0) {
       tally.retries += 1;
       yield env.timeout(spec.backoff_s * 2 ** (attempt - 1));
       yield* stallIfInjected(env, twin, enactor);
     }
-    yield env.timeout(writes.exponential(1 / spec.write_latency_s));
-    // The Enactor's per-write decision is taken when the change is made, on the record set as it is then.
-    const write = enactor.runtime.logic.write({
-      planGeneration: plan.generation,
-      endpoint: endpoint.id,
-      endpointGeneration: endpoint.state.applied_generation,
-      newestGeneration: zone.plans.newest?.generation ?? plan.generation,
-    });
-    if (!write) return 'skipped';
-    // The change's precondition: the record set's current plan exists. An emptied record set fails every time.
-    const orphaned = endpoint.state.record_count === 0;
+    yield env.timeout(writes.gamma(count, spec.write_latency_s));
+    const newestGeneration = zone.plans.newest?.generation ?? plan.generation;
+    const chosen: number[] = [];
+    let orphaned = false;
+    for (let index = first; index < first + count; index += 1) {
+      const endpoint = zone.endpoints[index];
+      const write = logic.write({
+        planGeneration: plan.generation,
+        endpoint: endpoint.id,
+        endpointGeneration: zone.generations[index],
+        newestGeneration,
+      });
+      if (!write) continue;
+      chosen.push(index);
+      // The change's precondition: the record set's current plan exists. An emptied record set fails every time.
+      if (endpoint.state.record_count === 0) orphaned = true;
+    }
+    if (chosen.length === 0) {
+      tally.skipped += count;
+      return true;
+    }
     if (orphaned || writes.bernoulli(spec.failure_probability)) continue;
-    zone.write(endpoint, plan, enactor.id);
-    return 'written';
+    zone.writeBatch(chosen, plan, enactor.id);
+    tally.written += chosen.length;
+    tally.skipped += count - chosen.length;
+    return true;
   }
-  return 'failed';
+  return false;
 }

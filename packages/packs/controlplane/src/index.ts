@@ -10,3 +10,8 @@ export {
   type CleanupView,
   type PlanView,
 } from './enactor-logic.js';
+export { parseRoute53Export } from './capture/route53.js';
+export { parseDynamoDbScan } from './capture/dynamodb.js';
+export { snapshotText, snapshotFileName } from './capture/snapshot.js';
+export { CaptureError, type CaptureIssue } from './capture/errors.js';
+export { route53Export, planTableScan, eventLog, type RegionSpec, type EventLogSpec } from './generate.js';

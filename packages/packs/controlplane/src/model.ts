@@ -62,10 +62,7 @@ export class ControlPlaneModel implements PackModel {
         {
           name: seed.name,
           ttl_s: seed.ttl,
-          applied_generation: newest,
           record_count: seed.values.length,
-          writer: 'capture',
-          stale_by: 0,
           regressions: 0,
         },
         { index, setIdentifiers: seed.setIdentifiers, values: seed.values },
@@ -97,7 +94,7 @@ export class ControlPlaneModel implements PackModel {
       empty_records: 0,
       generation_spread: 0,
     });
-    this.zone = new Zone(env, twin, zoneAsset, endpoints, plans, planner, resolvers);
+    this.zone = new Zone(env, twin, zoneAsset, endpoints, plans, planner, resolvers, newest);
 
     const logic = { ...BUILTIN_ENACTORS, ...options.enactors }[config.enactor.version];
     if (logic === undefined) throw new Error(`no Enactor version "${config.enactor.version}"`);
@@ -208,11 +205,9 @@ export class ControlPlaneModel implements PackModel {
     const newest = this.zone.plans.newest;
     let repaired = 0;
     if (newest !== undefined) {
-      for (const endpoint of this.zone.endpoints) {
-        if (endpoint.state.record_count > 0) continue;
-        this.zone.write(endpoint, newest, 'operator', 'RECORD_REPAIRED');
-        repaired += 1;
-      }
+      const empty = this.zone.endpoints.flatMap((endpoint, index) => (endpoint.state.record_count > 0 ? [] : [index]));
+      this.zone.writeBatch(empty, newest, 'operator');
+      repaired = empty.length;
       this.zone.syncZone({ applied_generation: newest.generation }, 'APPLIED_GENERATION_SET');
     }
     for (const enactor of this.enactors) {
@@ -262,8 +257,11 @@ export class ControlPlaneModel implements PackModel {
 
   assetKpis(asset: Asset<JsonObject, unknown>): Record<string, number> {
     if (asset.kind === 'endpoint') {
-      const state = asset.state as unknown as Endpoint['state'];
-      return { applied_generation: state.applied_generation, record_count: state.record_count };
+      const runtime = asset.runtime as Endpoint['runtime'];
+      return {
+        applied_generation: this.zone.generations[runtime.index],
+        record_count: (asset.state as unknown as Endpoint['state']).record_count,
+      };
     }
     return {};
   }

@@ -2,19 +2,18 @@ import { z } from 'zod';
 
 const count = z.number().int().min(0);
 
-/** One endpoint's weighted record set in the zone, as the resolvers see it. */
+/**
+ * One endpoint's weighted record set in the zone, as the resolvers see it. The generation it is written from
+ * changes on every plan and lives in the zone's runtime (shown as the endpoint's `applied_generation` KPI; each change
+ * batch is a RECORDS_WRITTEN ledger event): the asset's state changes only when the record set empties, answers
+ * again or is written from an older plan than it held.
+ */
 export const endpointStateSchema = z.strictObject({
   name: z.string(),
   ttl_s: z.number(),
-  /** Generation of the plan the record set was last written from (0: the captured state's). */
-  applied_generation: z.number().int().min(0),
   /** Values the record set answers with: 0 once the plan it points to is gone. */
   record_count: count,
-  /** Who wrote it last: an enactor id, `operator`, or `capture`. */
-  writer: z.string(),
-  /** How many generations the plan written was behind the newest when it was written. */
-  stale_by: count,
-  /** Writes that lowered the applied generation (an older plan over a newer one). */
+  /** Writes that lowered the generation it is written from (an older plan over a newer one). */
   regressions: count,
 });
 export type EndpointState = z.infer<typeof endpointStateSchema>;

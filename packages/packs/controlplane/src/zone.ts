@@ -37,6 +37,8 @@ export class Zone {
   private lastIntegralAt = 0;
   readonly insyncLatencies: number[] = [];
   staleWrites = 0;
+  /** The generation each endpoint's record set is written from (endpoint index order). */
+  readonly generations: Float64Array;
 
   constructor(
     private readonly env: Environment,
@@ -46,10 +48,12 @@ export class Zone {
     readonly plans: PlanTable,
     readonly planner: PlannerAsset,
     readonly resolvers: readonly Resolver[],
+    initialGeneration: number,
   ) {
-    for (const endpoint of endpoints) this.count(endpoint.state.applied_generation, 1);
+    this.generations = new Float64Array(endpoints.length).fill(initialGeneration);
+    if (endpoints.length > 0) this.perGeneration.set(initialGeneration, endpoints.length);
     for (const endpoint of endpoints) {
-      const plan = plans.get(endpoint.state.applied_generation);
+      const plan = plans.get(initialGeneration);
       if (endpoint.state.record_count === 0) this.emptyCount += 1;
       else if (plan !== undefined) plan.references += 1;
     }
@@ -101,33 +105,51 @@ export class Zone {
     return hi >= lo ? hi - lo : 0;
   }
 
-  /** Writes an endpoint's record set from `plan`; its values are the plan's while the plan exists. */
-  write(endpoint: Endpoint, plan: Plan, writer: string, eventType = 'RECORD_WRITTEN'): void {
-    const before = endpoint.state;
+  /**
+   * Writes record sets from `plan` as one change batch (endpoint indexes); each answers with the plan's values while
+   * the plan exists. The batch is one RECORDS_WRITTEN event of the zone; an endpoint's own state changes (and is
+   * recorded) only when it empties, answers again, or is written from an older plan than it held.
+   */
+  writeBatch(indexes: readonly number[], plan: Plan, writer: string): void {
+    if (indexes.length === 0) return;
     const live = this.plans.get(plan.generation) === plan;
-    const old = this.plans.get(before.applied_generation);
-    if (old !== undefined && before.record_count > 0) old.references -= 1;
-    if (live) plan.references += 1;
     const newest = this.plans.newest?.generation ?? plan.generation;
-    const regressed = plan.generation < before.applied_generation;
-    if (regressed) this.staleWrites += 1;
-    const recordCount = live ? endpoint.runtime.values.length : 0;
-    const spreadBefore = this.perGeneration.size;
-    this.count(before.applied_generation, -1);
-    this.count(plan.generation, 1);
-    this.twin.update(
-      endpoint,
-      {
-        applied_generation: plan.generation,
-        record_count: recordCount,
-        writer,
-        stale_by: Math.max(0, newest - plan.generation),
-        regressions: regressed ? before.regressions + 1 : before.regressions,
-      },
-      eventType,
-    );
-    this.setEmpty(endpoint, before.record_count > 0, recordCount > 0);
-    if (spreadBefore !== this.perGeneration.size || regressed) this.syncZone();
+    const kinds = this.perGeneration.size;
+    let regressions = 0;
+    for (const index of indexes) {
+      const endpoint = this.endpoints[index];
+      const before = this.generations[index];
+      const answered = endpoint.state.record_count > 0;
+      const old = this.plans.get(before);
+      if (old !== undefined && answered) old.references -= 1;
+      if (live) plan.references += 1;
+      this.count(before, -1);
+      this.count(plan.generation, 1);
+      this.generations[index] = plan.generation;
+      const regressed = plan.generation < before;
+      const recordCount = live ? endpoint.runtime.values.length : 0;
+      if (regressed) {
+        regressions += 1;
+        this.staleWrites += 1;
+      }
+      if (!regressed && recordCount === endpoint.state.record_count) continue;
+      this.twin.update(
+        endpoint,
+        { record_count: recordCount, regressions: endpoint.state.regressions + (regressed ? 1 : 0) },
+        regressed ? 'RECORD_REGRESSED' : recordCount === 0 ? 'RECORD_WRITTEN_EMPTY' : 'RECORD_ANSWERS',
+        { writer, plan_generation: plan.generation, previous_generation: before },
+      );
+      this.setEmpty(endpoint, answered, recordCount > 0);
+    }
+    this.twin.emit(this.asset, 'RECORDS_WRITTEN', {
+      writer,
+      plan_generation: plan.generation,
+      endpoints: indexes.length,
+      first: this.endpoints[indexes[0]].id,
+      stale_by: Math.max(0, newest - plan.generation),
+      regressions,
+    });
+    if (kinds !== this.perGeneration.size || regressions > 0) this.syncZone();
   }
 
   /** Deletes a plan from the plan table: every record set written from it empties. */
@@ -141,14 +163,14 @@ export class Zone {
         plans_stored: this.plans.size,
         plans_deleted: this.planner.state.plans_deleted + 1,
         active_deleted: this.planner.state.active_deleted + (active ? 1 : 0),
-        newest_generation: Math.max(this.planner.state.newest_generation, this.plans.newest?.generation ?? 0),
       },
       'PLAN_DELETED',
       { generation, deleted_by: by, referenced_by: plan.references, in_flight: plan.inFlight },
     );
     if (plan.references === 0) return;
-    for (const endpoint of this.endpoints) {
-      if (endpoint.state.applied_generation !== generation || endpoint.state.record_count === 0) continue;
+    for (let index = 0; index < this.endpoints.length; index += 1) {
+      const endpoint = this.endpoints[index];
+      if (this.generations[index] !== generation || endpoint.state.record_count === 0) continue;
       this.twin.update(endpoint, { record_count: 0 }, 'RECORD_EMPTIED', { plan_generation: generation, by });
       this.setEmpty(endpoint, true, false);
     }

@@ -1,4 +1,4 @@
-import { MemoryLedgerStore, Simulation, loadScenarioText, type LedgerEvent } from '@doppel/twin';
+import { MemoryLedgerStore, Simulation, loadScenarioText, type LedgerEvent, type ResolvedScenario } from '@doppel/twin';
 import { controlPlanePack } from '../src/index.js';
 
 const packs = [controlPlanePack];
@@ -38,7 +38,10 @@ export interface Run {
 }
 
 export async function run(text: string, fileName = 'cp.yaml'): Promise<Run> {
-  const scenario = loadScenarioText(text, { packs, fileName });
+  return runScenario(loadScenarioText(text, { packs, fileName }));
+}
+
+export async function runScenario(scenario: ResolvedScenario): Promise<Run> {
   const store = new MemoryLedgerStore();
   const sim = await Simulation.create({ scenario, packs, store, validateUpdates: true });
   sim.runToEnd();

@@ -16,7 +16,7 @@ describe('control-plane model', () => {
     for (const type of [
       'PLAN_GENERATED',
       'APPLY_STARTED',
-      'RECORD_WRITTEN',
+      'RECORDS_WRITTEN',
       'CHANGE_PENDING',
       'CHANGE_INSYNC',
       'PLAN_DELETED',
@@ -40,18 +40,18 @@ describe('control-plane model', () => {
     expect(seen).toContain('REPAIR_FINISHED');
     // The interleaving: the stalled enactor writes an old generation over a newer one...
     const stalled = ledger.findIndex((e) => e.eventType === 'ENACTOR_STALLED');
-    const regression = ledger.findIndex(
-      (e) =>
-        e.eventType === 'RECORD_WRITTEN' && ((e.newValue as { regressions?: number } | null)?.regressions ?? 0) > 0,
-    );
+    const regression = ledger.findIndex((e) => e.eventType === 'RECORD_REGRESSED');
     expect(regression).toBeGreaterThan(stalled);
     // ... and every emptied record set points at a plan some enactor's clean-up deleted.
-    const emptied = ledger.find(
+    const emptied = ledger.filter(
       (e) =>
-        e.eventType === 'RECORD_EMPTIED' ||
-        (e.eventType === 'RECORD_WRITTEN' && (e.newValue as { record_count?: number } | null)?.record_count === 0),
+        e.assetId?.startsWith('ep-') === true && (e.newValue as { record_count?: number } | null)?.record_count === 0,
     );
-    expect(emptied).toBeDefined();
+    expect(emptied.length).toBeGreaterThan(0);
+    const deleted = new Set(
+      ledger.filter((e) => e.eventType === 'PLAN_DELETED').map((e) => (e.meta as { generation: number }).generation),
+    );
+    for (const e of emptied) expect(deleted).toContain((e.meta as { plan_generation: number }).plan_generation);
   });
 
   it('the guarded enactor never empties a record under the same stall', async () => {

@@ -56,7 +56,9 @@ export function loadInputs(
     if (Array.isArray(value)) {
       out[name] = inlineRows(value, spec, name, issues, loc);
     } else if (typeof value === 'string') {
-      out[name] = csvRows(value, spec, name, baseDir, issues, loc);
+      out[name] = /\.(?:jsonl|ndjson)$/i.test(value)
+        ? jsonLinesRows(value, spec, name, baseDir, issues, loc)
+        : csvRows(value, spec, name, baseDir, issues, loc);
     }
   }
   return out;
@@ -74,6 +76,99 @@ function inlineRows(rows: Plain[], spec: InputTableSpec, name: string, issues: I
     );
     if (result.ok) out.push(result.data);
   });
+  return out;
+}
+
+/** Reads an input file relative to the scenario; a missing file is an issue naming the files that are there. */
+function readInput(
+  relative: string,
+  extensions: readonly string[],
+  name: string,
+  baseDir: string | undefined,
+  issues: IssueList,
+  loc: Loc,
+): { path: string; text: string } | undefined {
+  if (baseDir === undefined) {
+    issues.add({
+      code: ScenarioIssueCode.InputMissing,
+      loc,
+      path: ['inputs', name],
+      message: 'an input file path needs a base directory; give the rows inline as a list instead',
+      found: describeValue(relative),
+    });
+    return undefined;
+  }
+  const path = resolvePath(baseDir, relative);
+  const text = readTextFile(path);
+  if (text !== undefined) return { path, text };
+  const folder = directoryOf(path);
+  const existing = listFiles(folder).filter((file) => extensions.some((ext) => file.toLowerCase().endsWith(ext)));
+  issues.add({
+    code: ScenarioIssueCode.InputMissing,
+    loc,
+    path: ['inputs', name],
+    message: `input file not found: ${path} (${extensions.join('/')} files in ${folder}: ${listNames(existing)})`,
+    expected: 'a file path relative to the scenario file',
+    found: JSON.stringify(relative),
+    ...(nearestFile(relative, existing) ?? {}),
+  });
+  return undefined;
+}
+
+/**
+ * JSON Lines: one JSON object per line (blank lines skipped), each validated with the table's row schema; a
+ * problem names the file, the line and the field path.
+ */
+function jsonLinesRows(
+  relative: string,
+  spec: InputTableSpec,
+  name: string,
+  baseDir: string | undefined,
+  issues: IssueList,
+  loc: Loc,
+): JsonObject[] {
+  const input = readInput(relative, ['.jsonl', '.ndjson'], name, baseDir, issues, loc);
+  if (input === undefined) return [];
+  const out: JsonObject[] = [];
+  const lines = input.text.split('\n');
+  let index = 0;
+  for (let i = 0; i < lines.length; i += 1) {
+    const text = lines[i].trim();
+    if (text === '') continue;
+    const line = i + 1;
+    let value: unknown;
+    try {
+      value = JSON.parse(text) as unknown;
+    } catch (error) {
+      issues.add({
+        code: ScenarioIssueCode.InputInvalid,
+        loc: { file: input.path, line, column: 1 },
+        path: ['inputs', name, index],
+        message: `invalid JSON: ${error instanceof Error ? error.message : String(error)}`,
+      });
+      index += 1;
+      continue;
+    }
+    const result = spec.row.safeParse(value);
+    if (result.success) out.push(result.data);
+    else {
+      for (const issue of result.error.issues) {
+        const keys = issue.path.map((k) => (typeof k === 'symbol' ? String(k) : k));
+        let found: unknown = value;
+        for (const key of keys) found = (found as Record<string | number, unknown> | null | undefined)?.[key];
+        const explained = explainZodIssue(issue, found as Plain);
+        issues.add({
+          code: ScenarioIssueCode.InputInvalid,
+          loc: { file: input.path, line, column: 1 },
+          path: formatPath(['inputs', name, index, ...keys]),
+          message: explained.message,
+          ...(explained.expected !== undefined ? { expected: explained.expected } : {}),
+          ...(found !== undefined ? { found: describeValue(found as Plain) } : {}),
+        });
+      }
+    }
+    index += 1;
+  }
   return out;
 }
 
