@@ -97,13 +97,17 @@ function declaredUnits(version: FmiVersion, root: Attributes): Map<string, strin
  * so the order is recovered from a second, order-preserving parse.
  */
 function variables3(xml: string, file: string, units: Map<string, string>): ModelVariable[] {
-  const ordered = new XMLParser({
-    ignoreAttributes: false,
-    attributeNamePrefix: '',
-    parseAttributeValue: false,
-    parseTagValue: false,
-    preserveOrder: true,
-  }).parse(xml) as Array<Record<string, unknown>>;
+  const ordered = parseXml(
+    () =>
+      new XMLParser({
+        ignoreAttributes: false,
+        attributeNamePrefix: '',
+        parseAttributeValue: false,
+        parseTagValue: false,
+        preserveOrder: true,
+      }).parse(xml) as Array<Record<string, unknown>>,
+    file,
+  );
   const root = ordered.find((node) => 'fmiModelDescription' in node);
   const children = (root?.fmiModelDescription ?? []) as Array<Record<string, unknown>>;
   const section = children.find((node) => 'ModelVariables' in node);
@@ -130,6 +134,15 @@ function variables3(xml: string, file: string, units: Map<string, string>): Mode
     result.push(readVariable('3.0', attributes, elementName as VariableType, site, units));
   }
   return result;
+}
+
+/** The parser's own limits (nesting depth, entity expansion) surface as located model-description errors. */
+function parseXml<T>(parse: () => T, file: string): T {
+  try {
+    return parse();
+  } catch (error) {
+    throw invalid({ file, element: '(document)' }, `cannot be parsed: ${(error as Error).message}`);
+  }
 }
 
 function checkUnique(version: FmiVersion, variables: readonly ModelVariable[], file: string): void {
@@ -160,7 +173,7 @@ export function parseModelDescription(xml: string, file = 'modelDescription.xml'
   const check = XMLValidator.validate(xml);
   if (check !== true)
     throw invalid(site(`line ${check.err.line}, column ${check.err.col}`), `not well-formed XML: ${check.err.msg}`);
-  const document = parser.parse(xml) as Attributes;
+  const document = parseXml(() => parser.parse(xml) as Attributes, file);
   const root = object(document.fmiModelDescription);
   if (root === undefined) throw invalid(site('(document)'), 'the root element must be <fmiModelDescription>');
   const rootSite = site('fmiModelDescription');

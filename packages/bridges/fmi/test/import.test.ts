@@ -110,6 +110,11 @@ describe('modelDescription.xml (FMI 2.0)', () => {
     }
   });
 
+  it('refuses hostile nesting with a located error, not a crash', () => {
+    const deep = md(`${cs}${'<a>'.repeat(50_000)}${'</a>'.repeat(50_000)}`);
+    expect(codeOf(() => parseModelDescription(deep))).toBe(FmiErrorCode.ModelDescriptionInvalid);
+  });
+
   it('refuses XML that is not well-formed (with its line) and DOCTYPE declarations', () => {
     expect(messageOf(() => parseModelDescription('<fmiModelDescription>\n<a></b>'))).toMatch(/line 2/);
     expect(codeOf(() => parseModelDescription(`<!DOCTYPE x [<!ENTITY a "aaaa">]>${md(cs)}`))).toBe(
