@@ -110,7 +110,8 @@ export class StepRunner {
           match = record;
         });
         try {
-          this.runUntil(sim.now + step.withinS);
+          // The window ends at the first matching record: an expected event is found (or a forbidden one seen) there.
+          this.runUntil(sim.now + step.withinS, () => match !== null);
         } finally {
           stop();
         }
@@ -198,10 +199,17 @@ export class StepRunner {
     };
   }
 
-  /** Runs until `t` (capped at the horizon), through any breakpoint the scenario declares. */
-  private runUntil(t: number): void {
+  /**
+   * Runs until `t` (capped at the horizon), through any breakpoint the scenario declares; with `stopWhen`, no further
+   * than the engine event after which it holds.
+   */
+  private runUntil(t: number, stopWhen?: () => boolean): void {
     const target = Math.min(t, this.sim.horizon);
-    for (let guard = 0; guard < 1_000_000 && this.alive() && this.sim.now < target; guard++) this.sim.runUntil(target);
+    const options = stopWhen === undefined ? {} : { stopWhen };
+    for (let guard = 0; guard < 1_000_000 && this.alive() && this.sim.now < target; guard++) {
+      if (stopWhen?.() === true) break;
+      this.sim.runUntil(target, options);
+    }
     if (this.sim.status === 'failed') throw this.sim.error ?? new Error('the simulation failed');
   }
 

@@ -106,7 +106,9 @@ steps:
 `),
     );
     const steps = result.replications[0].steps;
-    expect(steps[2]).toMatchObject({ status: 'passed', details: { asset: 'station_03', time: 29_100 } });
+    // The window ends at the event it waited for: the next step starts there.
+    expect(steps[2]).toMatchObject({ status: 'passed', details: { asset: 'station_03', time: 29_100 }, endS: 29_100 });
+    expect(steps[3].startS).toBe(29_100);
     expect(steps[3].status).toBe('failed');
     expect(steps[3].message).toContain('OUTAGE_ENDED happened at 29700 s on station_03');
 

@@ -40,6 +40,8 @@ export abstract class SimulationCore {
   /** Pacing factor of the next paced run unless it names one (set by setSpeed). */
   protected speed = Infinity;
   protected lastHit: BreakpointHit | null = null;
+  /** A caller's condition checked after every engine event of the current run call (`runUntil(t, { stopWhen })`). */
+  protected probe: (() => boolean) | null = null;
   protected failure: TwinError | null = null;
   protected readonly recordObservers = new Set<(record: LedgerEvent) => void>();
   protected readonly dispatchRecord = (record: LedgerEvent): void => {
@@ -176,7 +178,7 @@ export abstract class SimulationCore {
     this.setStatus('running');
     const result = this.drive(pauseAt ?? limit, maxEvents);
     this.handOver();
-    if (result === 'stop') return this.settle('breakpoint');
+    if (result === 'stop') return this.settle(this.lastHit === null ? 'paused' : 'breakpoint');
     if (result === 'limit' && this.now >= this.horizon) return this.settle('end');
     if (result === 'limit' && pauseAt !== null) return this.debugPause();
     return this.settle(result === 'events' ? 'events' : reason);
@@ -207,9 +209,11 @@ export abstract class SimulationCore {
   /** Drives the engine with the breakpoints armed; any error fails the simulation. */
   protected drive(limit: number, maxEvents: number): DriveResult {
     let hit: Breakpoint | null = null;
-    const stopWhen = this.breakpointSet.stopCondition((breakpoint) => {
+    const armed = this.breakpointSet.stopCondition((breakpoint) => {
       hit = breakpoint;
     });
+    const probe = this.probe;
+    const stopWhen = probe === null ? armed : armed === undefined ? probe : (): boolean => armed() || probe();
     this.lastHit = null;
     this.driving = true;
     let result: DriveResult;

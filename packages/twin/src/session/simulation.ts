@@ -52,8 +52,12 @@ export class Simulation extends SimulationCore {
 
   // ---- running ----------------------------------------------------------------------------------------------
 
-  /** Processes every event with time <= t (inclusive); `now` becomes t. Stops early at a breakpoint. */
-  runUntil(t: number): StopInfo {
+  /**
+   * Processes every event with time <= t (inclusive); `now` becomes t. Stops early at a breakpoint, or (reason
+   * `paused`) right after the engine event after which `stopWhen` holds (checked after every event: a caller watching
+   * the ledger through `observe` stops at the very record it waited for).
+   */
+  runUntil(t: number, options: { readonly stopWhen?: () => boolean } = {}): StopInfo {
     this.assertCanRun();
     if (typeof t !== 'number' || Number.isNaN(t) || t < this.now) {
       throw new TwinError(TwinErrorCode.TimeOutOfRange, `Cannot run until ${t} s: now is ${this.now} s`, {
@@ -62,7 +66,13 @@ export class Simulation extends SimulationCore {
         now: this.now,
       });
     }
-    return this.advance(Math.min(t, this.horizon), Infinity, 'until');
+    if (options.stopWhen === undefined) return this.advance(Math.min(t, this.horizon), Infinity, 'until');
+    this.probe = options.stopWhen;
+    try {
+      return this.advance(Math.min(t, this.horizon), Infinity, 'until');
+    } finally {
+      this.probe = null;
+    }
   }
 
   /** Processes `events` engine events, or runs for `dt` sim seconds. */
