@@ -1,0 +1,121 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { OpcuaClient } from '@doppel/bridge-opcua';
+import { type Binding, HilLoop, type HilModel, type LoopEvent, opcuaPort } from '@doppel/bridge-hil';
+import { type PeerProcess, startPeer } from './peer-process.js';
+
+// The loop against the demo PLC in its own process: the PLC's thermostat reads the temperature Doppel simulates and
+// switches the heater Doppel's tank model reads back — a closed hardware-in-the-loop cycle at 100 Hz.
+const plcScript = fileURLToPath(new URL('../../../../examples/process/demo-plc.mjs', import.meta.url));
+const pki = mkdtempSync(join(tmpdir(), 'doppel-hil-'));
+let plc: PeerProcess;
+let client: OpcuaClient;
+
+const startPlc = (port = 0): Promise<PeerProcess> =>
+  startPeer(plcScript, ['--port', String(port), '--pki', join(pki, 'plc'), '--exit-with-stdin', '--scan-ms', '5']);
+
+const until = async (check: () => boolean | Promise<boolean>, timeoutMs = 30_000): Promise<void> => {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error('condition not met in time');
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+};
+
+/** A fast tank: the heater adds 20 °C/s, losses pull towards 20 °C. */
+function tankModel(): HilModel & { temperature: number; heaterSwitches: number } {
+  let lastHeater: boolean | undefined;
+  const model = {
+    temperature: 20,
+    heaterSwitches: 0,
+    step(inputs: ReadonlyMap<string, number | boolean>, dt_s: number) {
+      const heater = inputs.get('heater') === true;
+      if (lastHeater !== undefined && heater !== lastHeater) model.heaterSwitches += 1;
+      lastHeater = heater;
+      model.temperature += ((heater ? 20 : 0) - 0.5 * (model.temperature - 20)) * dt_s;
+      return { temperature: model.temperature };
+    },
+  };
+  return model;
+}
+
+function bindings(): Binding[] {
+  const port = opcuaPort(client);
+  return [
+    { signal: 'heater', direction: 'input', port, address: 'ns=1;s=Tank.HeaterOn', onLoss: { policy: 'hold' } },
+    {
+      signal: 'temperature',
+      direction: 'output',
+      port,
+      address: 'ns=1;s=Tank.Temperature',
+      deadband: 0.01,
+      safeValue: 20,
+    },
+  ];
+}
+
+beforeAll(async () => {
+  plc = await startPlc();
+  client = await OpcuaClient.connect(String(plc.ready.endpointUrl), {
+    pkiFolder: join(pki, 'client'),
+    backoff: { initialMs: 100, maxMs: 500 },
+  });
+  await client.write('ns=1;s=Tank.LocalPlant', false);
+  await client.write('ns=1;s=Tank.Setpoint', 40);
+  await client.write('ns=1;s=Tank.Band', 2);
+}, 60_000);
+afterAll(async () => {
+  await client?.close();
+  await plc?.stop();
+  rmSync(pki, { recursive: true, force: true });
+});
+
+describe('HIL loop against the demo PLC', () => {
+  it('closes the thermostat loop through the PLC and leaves the device safe when stopped', async () => {
+    const model = tankModel();
+    const loop = new HilLoop({ periodMs: 10, bindings: bindings(), model });
+    loop.start();
+    // From 20 °C the simulated tank heats to the setpoint, then the PLC's hysteresis keeps it in its band.
+    await until(() => model.heaterSwitches >= 3);
+    expect(model.temperature).toBeGreaterThan(36);
+    expect(model.temperature).toBeLessThan(44);
+    const paused = loop.stats().cycles;
+    loop.pause();
+    const heldAt = (await client.read('ns=1;s=Tank.Temperature')).value;
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(loop.stats().cycles - paused).toBeLessThanOrEqual(1);
+    expect((await client.read('ns=1;s=Tank.Temperature')).value).toBe(heldAt); // pause holds the outputs
+    loop.resume();
+    await until(() => loop.stats().cycles > paused + 5);
+    await loop.stop();
+    expect(loop.state).toBe('stopped');
+    expect((await client.read('ns=1;s=Tank.Temperature')).value).toBe(20); // the safe value
+    const stats = loop.stats();
+    expect(stats.writes).toBeGreaterThan(0);
+    expect(stats.read_to_write_p50_ms).toBeGreaterThan(0);
+  }, 90_000);
+
+  it('holds the last input while the PLC is gone and reconnects when it comes back', async () => {
+    const model = tankModel();
+    const loop = new HilLoop({ periodMs: 10, bindings: bindings(), model });
+    const events: LoopEvent[] = [];
+    loop.onEvent((event) => events.push(event));
+    loop.start();
+    await until(() => loop.stats().writes > 5);
+    const port = Number(plc.ready.port);
+    await plc.stop();
+    await until(() => loop.bindingStates().get('heater') === 'lost');
+    const cyclesWhileLost = loop.stats().cycles;
+    await until(() => loop.stats().cycles > cyclesWhileLost + 20); // hold: the model keeps stepping
+    plc = await startPlc(port);
+    await until(() => client.connectionState === 'connected', 60_000);
+    await client.write('ns=1;s=Tank.LocalPlant', false);
+    await until(() => loop.bindingStates().get('heater') === 'connected');
+    await loop.stop();
+    const bindingEvents = events.filter((event) => event.type === 'binding' && event.signal === 'heater');
+    expect(bindingEvents.map((event) => (event.type === 'binding' ? event.state : ''))).toEqual(['lost', 'connected']);
+  }, 120_000);
+});
