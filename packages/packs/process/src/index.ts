@@ -22,3 +22,4 @@ export {
 } from './component.js';
 export { ProcessModelError, ProcessErrorCode, type ModelIssue } from './errors.js';
 export { UNITS, compatible, conversion, type UnitInfo } from './units.js';
+export { processCatalogue, modelToScenario, type ModelRunOptions } from './catalogue.js';

@@ -78,7 +78,7 @@ export class ProcessModel implements PackModel {
   }
 
   private sample(t: number): void {
-    if (t + 1e-9 < this.nextRecord) return;
+    if (t + 1e-6 < this.nextRecord) return;
     this.nextRecord = this.interval > 0 ? this.nextRecord + this.interval : t;
     if (this.nextRecord <= t) this.nextRecord = t + this.interval;
     for (let i = 0; i < this.assetList.length; i++) {

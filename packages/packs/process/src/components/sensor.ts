@@ -65,7 +65,7 @@ export class SensorBlock extends BlockBase {
       this.p.time_constant_s > 0
         ? this.filtered + (1 - Math.exp(-dt / this.p.time_constant_s)) * (truth - this.filtered)
         : truth;
-    if (t + 1e-9 < this.nextSample) return;
+    if (t + 1e-6 < this.nextSample) return;
     this.nextSample = this.p.sample_s > 0 ? this.nextSample + this.p.sample_s : t;
     if (this.fault === 'stuck') return;
     if (this.fault === 'dropout') {

@@ -178,7 +178,7 @@ export class ScopeBlock extends BlockBase {
   }
 
   update(t: number): void {
-    if (t + 1e-9 < this.next) return;
+    if (t + 1e-6 < this.next) return;
     this.next = this.p.sample_s > 0 ? this.next + this.p.sample_s : t;
     if (this.rows.length >= this.p.max_rows) {
       this.dropped++;

@@ -9,3 +9,4 @@ export * from './packs.js';
 export * from './accounts.js';
 export * from './stream.js';
 export * from './tests.js';
+export * from './process.js';

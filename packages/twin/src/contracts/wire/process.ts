@@ -1,0 +1,88 @@
+import { z } from 'zod';
+
+// The process pack's catalogue and models as they cross HTTP: what the modelling canvas reads to draw its palette,
+// generate property editors and check connections, and the model it saves (the seed's data model).
+
+const jsonSchemaDocument = z.record(z.string(), z.unknown());
+
+export const processPortSchema = z
+  .object({
+    name: z.string(),
+    direction: z.enum(['in', 'out']),
+    unit: z
+      .string()
+      .describe('A unit symbol (see units), or a unit variable "$u" that a connection or a property fixes'),
+    description: z.string(),
+    default: z.number().optional().describe('Inputs: the value read while nothing is connected'),
+    feedthrough: z.boolean().describe('Inputs: whether an output depends on it within the same instant'),
+  })
+  .readonly()
+  .meta({ id: 'ProcessPort' });
+export type ProcessPort = z.infer<typeof processPortSchema>;
+
+export const processComponentTypeSchema = z
+  .object({
+    type: z.string(),
+    title: z.string(),
+    description: z.string(),
+    category: z.enum(['source', 'process', 'measurement', 'control', 'output']),
+    propertiesSchema: jsonSchemaDocument.describe(
+      'JSON Schema (draft 2020-12) of the properties: generate editors from it',
+    ),
+    defaults: z.record(z.string(), z.unknown()).describe('The properties of a new component'),
+    ports: z.array(processPortSchema).readonly().describe('Ports with the default properties'),
+    unitProperties: z.record(z.string(), z.string()).describe('Unit variables a property fixes: { "$u": "unit" }'),
+  })
+  .readonly()
+  .meta({ id: 'ProcessComponentType' });
+export type ProcessComponentType = z.infer<typeof processComponentTypeSchema>;
+
+export const processUnitSchema = z
+  .object({
+    symbol: z.string(),
+    title: z.string(),
+    dimension: z.string().describe('Exponents of m, kg, s, K written out ("m^3·s^-1"), "dimensionless" or "on/off"'),
+  })
+  .readonly()
+  .meta({ id: 'ProcessUnit' });
+export type ProcessUnit = z.infer<typeof processUnitSchema>;
+
+export const processCatalogueSchema = z
+  .object({
+    componentTypes: z.array(processComponentTypeSchema).readonly(),
+    units: z.array(processUnitSchema).readonly().describe('Ports connect when their units have the same dimension'),
+  })
+  .readonly()
+  .meta({ id: 'ProcessCatalogue' });
+export type ProcessCatalogue = z.infer<typeof processCatalogueSchema>;
+
+const id = z.string().min(1).max(64);
+
+export const processModelComponentSchema = z
+  .object({
+    id,
+    type: id,
+    name: z.string().max(200).optional(),
+    properties: z.record(z.string(), z.unknown()).default({}),
+    ports: z.unknown().optional().describe('As stored by the catalog; the type defines the ports that count'),
+  })
+  .meta({ id: 'ProcessModelComponent' });
+export type ProcessModelComponent = z.input<typeof processModelComponentSchema>;
+
+export const processModelConnectionSchema = z
+  .object({
+    source_component_id: id,
+    source_port: id,
+    target_component_id: id,
+    target_port: id,
+  })
+  .meta({ id: 'ProcessModelConnection' });
+export type ProcessModelConnection = z.infer<typeof processModelConnectionSchema>;
+
+export const processModelSchema = z
+  .object({
+    components: z.array(processModelComponentSchema).max(5000),
+    connections: z.array(processModelConnectionSchema).max(20_000),
+  })
+  .meta({ id: 'ProcessModel' });
+export type ProcessModelInput = z.input<typeof processModelSchema>;
