@@ -103,6 +103,13 @@ describe.skipIf(skipBrowser)('web Tests view (Chromium)', () => {
     const open = page.getByRole('button', { name: /^Open in City at \d\d:\d\d$/ });
     await open.waitFor();
     const label = (await open.textContent()) ?? '';
+    // Both runs are listed; the earlier one shows its own verdict again.
+    const history = page.getByRole('region', { name: 'Recent runs' });
+    await expect.poll(() => history.getByRole('button').count(), { timeout: 10_000 }).toBe(2);
+    await history.getByRole('button', { name: /APPROVE/ }).click();
+    await expect.poll(() => page.getByTestId('verdict').textContent(), { timeout: 10_000 }).toContain('✔ APPROVE');
+    await history.getByRole('button', { name: /REJECT/ }).click();
+    await expect.poll(() => page.getByTestId('verdict').textContent(), { timeout: 10_000 }).toContain('✘ REJECT');
     await expectAxeClean('tests, rejected run');
     await shot('04-reject-timeline');
     await open.click();

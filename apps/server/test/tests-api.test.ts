@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -129,6 +129,15 @@ describe('scenario tests API: stored tests, background runs, reports', () => {
       (await call(alice, 'POST', '/api/v1/tests/validate', { yaml: passing })).json(),
     );
     expect(ok).toMatchObject({ valid: true, test: { name: 'quick-pass', pack: 'swap', steps: 3 } });
+  });
+
+  it('stores the shipped example tests as they are written', { timeout: 120_000 }, async () => {
+    const dir = join(repoRoot, 'examples/tests');
+    for (const file of readdirSync(dir).filter((name) => name.endsWith('.yaml'))) {
+      const stored = await call(alice, 'POST', '/api/v1/tests', { yaml: readFileSync(join(dir, file), 'utf8') });
+      expect(stored.statusCode, `${file}: ${stored.body.slice(0, 300)}`).toBe(201);
+      expect((stored.json() as { id: string }).id).toMatch(/^test_/);
+    }
   });
 
   it('never reads a file outside the examples', { timeout: 60_000 }, async () => {

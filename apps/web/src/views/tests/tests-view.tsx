@@ -289,7 +289,50 @@ function TestEditor({ test, onSaved }: { test: ScenarioTest | undefined; onSaved
         )}
       </div>
       {run !== null && <RunResults run={run} />}
+      {test !== undefined && (
+        <RecentRuns
+          testId={test.id}
+          current={run}
+          onPick={(id) => {
+            api.testRun(id).then(setRun, setError);
+          }}
+        />
+      )}
     </div>
+  );
+}
+
+/** The test's latest runs, newest first: picking one shows its results. */
+function RecentRuns({
+  testId,
+  current,
+  onPick,
+}: {
+  testId: string;
+  current: TestRun | null;
+  onPick: (runId: string) => void;
+}): ReactNode {
+  const api = useApi();
+  const runs = useAsync(() => api.testRuns(testId), [api, testId, current?.id, current?.status]);
+  const list = runs.data ?? [];
+  if (list.length < 2) return null;
+  return (
+    <section className="panel run-history" aria-label="Recent runs">
+      <h3 className="section-title">Recent runs</h3>
+      <ul>
+        {list.slice(0, 10).map((r) => (
+          <li key={r.id}>
+            <button type="button" className="ghost" aria-pressed={r.id === current?.id} onClick={() => onPick(r.id)}>
+              <span className={r.verdict === 'APPROVE' ? 'ok-text' : r.verdict === 'REJECT' ? 'tl-failed' : 'muted'}>
+                {r.verdict === 'APPROVE' ? '✔ APPROVE' : r.verdict === 'REJECT' ? '✘ REJECT' : r.status}
+              </span>
+              <span className="muted num">{new Date(r.createdAt).toLocaleString()}</span>
+              {r.firstFailure !== null && <span className="muted small">{r.firstFailure.slice(0, 90)}</span>}
+            </button>
+          </li>
+        ))}
+      </ul>
+    </section>
   );
 }
 
