@@ -70,7 +70,10 @@ export class HostProcess {
   ) {
     this.timeoutMs = options.callTimeoutMs ?? 10_000;
     this.outputs = load.outputs.length;
-    this.child = spawn(process.execPath, hostCommand(), { stdio: ['pipe', 'pipe', 'pipe'] });
+    this.child = spawn(process.execPath, hostCommand(), {
+      stdio: ['pipe', 'pipe', 'pipe'],
+      env: { ...process.env, DOPPEL_FMU_PARENT_PID: String(process.pid) },
+    });
     const reader = new FrameReader((type, body) => this.onFrame(type, body));
     this.child.stdout?.on('data', (chunk: Buffer) => reader.push(chunk));
     this.child.stderr?.on('data', (chunk: Buffer) => {

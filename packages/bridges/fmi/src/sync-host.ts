@@ -53,7 +53,7 @@ export class SyncHostProcess {
     const [replyRead, replyWrite] = pipe();
     this.child = spawn(process.execPath, hostCommand(), {
       stdio: ['ignore', 'ignore', 'ignore', requestRead, replyWrite],
-      env: { ...process.env, DOPPEL_FMU_HOST_SYNC: '1' },
+      env: { ...process.env, DOPPEL_FMU_HOST_SYNC: '1', DOPPEL_FMU_PARENT_PID: String(process.pid) },
     });
     closeSync(requestRead);
     closeSync(replyWrite);

@@ -197,3 +197,35 @@ describe('native code that misbehaves', () => {
     await expect(FmuInstance.instantiate(wrong)).rejects.toMatchObject({ code: FmiErrorCode.CallFailed });
   });
 });
+
+describe('host lifetime', () => {
+  it('a host stuck in native code dies with its parent (never a spinning orphan)', async () => {
+    const { spawn } = await import('node:child_process');
+    const { createRequire } = await import('node:module');
+    const tsx = createRequire(import.meta.url).resolve('tsx');
+    const parent = spawn(
+      process.execPath,
+      ['--import', tsx, '--conditions=@doppel/source', join(import.meta.dirname, 'parent-process.ts')],
+      {
+        stdio: ['ignore', 'pipe', 'inherit'],
+      },
+    );
+    const hostPid = await new Promise<number>((resolve, reject) => {
+      parent.stdout.once('data', (chunk: Buffer) => resolve(Number(chunk.toString().trim())));
+      parent.once('exit', () => reject(new Error('the parent ended early')));
+    });
+    const alive = (pid: number): boolean => {
+      try {
+        process.kill(pid, 0);
+        return true;
+      } catch {
+        return false;
+      }
+    };
+    expect(alive(hostPid)).toBe(true);
+    parent.kill('SIGKILL');
+    const deadline = Date.now() + 10_000;
+    while (alive(hostPid) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(alive(hostPid)).toBe(false);
+  });
+});

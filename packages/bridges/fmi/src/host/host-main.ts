@@ -271,7 +271,8 @@ function onFrame(type: number, body: Buffer): void {
 }
 
 // Die with the parent: a host stuck in native code never reads the end of stdin, so the kernel must end it
-// (prctl PR_SET_PDEATHSIG = 1, SIGKILL = 9). If the parent is already gone, leave at once.
+// (prctl PR_SET_PDEATHSIG = 1, SIGKILL = 9). If the parent is already gone (we were re-parented before the call
+// took effect), leave at once; the parent's pid comes from the environment, so a parent that is pid 1 works too.
 const libc = koffi.load('libc.so.6');
 libc.func('int prctl(int option, unsigned long a2, unsigned long a3, unsigned long a4, unsigned long a5)')(
   1,
@@ -280,7 +281,8 @@ libc.func('int prctl(int option, unsigned long a2, unsigned long a3, unsigned lo
   0,
   0,
 );
-if (process.ppid === 1) process.exit(0);
+if (process.env.DOPPEL_FMU_PARENT_PID !== undefined && String(process.ppid) !== process.env.DOPPEL_FMU_PARENT_PID)
+  process.exit(0);
 
 function release(): never {
   try {
