@@ -1,0 +1,2 @@
+export { LiveSync, type LiveSyncOptions, type LiveSyncStats } from './live-sync.js';
+export { TELEMETRY_LIMITS, decodeTelemetry, type Decoded, type Measurement, type RefusalReason } from './telemetry.js';
