@@ -5,7 +5,8 @@ import { describe, expect, it } from 'vitest';
 import { doppel, tempDir } from './cli-helpers.js';
 
 // The built CLI (npx tsc -b) running the project's own test FMUs, compiled with the machine's C compiler.
-describe('doppel fmu', () => {
+// Each case starts the CLI (and a host process per run): generous timeouts for a loaded CI machine.
+describe('doppel fmu', { timeout: 180_000 }, () => {
   it('info: the default experiment and a table of variables', () => {
     const result = doppel(['fmu', 'info', testFmu('lag')]);
     expect(result.status).toBe(0);
@@ -84,7 +85,7 @@ describe('doppel fmu', () => {
     const crash = doppel(['fmu', 'run', testFmu('crash'), '--out', out]);
     expect(crash.status).toBe(1);
     expect(crash.stderr).toContain('killed by SIGSEGV during doStep [DOPPEL_ERR_FMU_HOST_CRASHED]');
-    const hang = doppel(['fmu', 'run', testFmu('hang'), '--timeout', '1', '--out', out]);
+    const hang = doppel(['fmu', 'run', testFmu('hang'), '--timeout', '3', '--out', out]);
     expect(hang.status).toBe(1);
     expect(hang.stderr).toContain('[DOPPEL_ERR_FMU_CALL_TIMEOUT]');
     expect(`${crash.stderr}${hang.stderr}`).not.toMatch(/\n\s+at /);

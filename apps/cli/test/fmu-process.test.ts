@@ -77,7 +77,7 @@ const noRandomness = () => {
   throw new Error('this model draws no random numbers');
 };
 
-describe('an FMU among built-in process components', () => {
+describe('an FMU among built-in process components', { timeout: 120_000 }, () => {
   it('steps on the model clock: a step of the source reaches the FMU, the scope records the analytic response', () => {
     const fmu = loadFmu(testFmu('lag'));
     opened.push(fmu);
@@ -120,7 +120,7 @@ describe('an FMU among built-in process components', () => {
   it('a hanging FMU is cut off by the call timeout', () => {
     const fmu = loadFmu(testFmu('hang'));
     opened.push(fmu);
-    const stepper = FmuStepper.start(fmu, { callTimeoutMs: 1000 });
+    const stepper = FmuStepper.start(fmu, { callTimeoutMs: 3000 });
     stepper.setInputs([1]);
     stepper.step(0, 0.1);
     const y = new Float64Array(1);

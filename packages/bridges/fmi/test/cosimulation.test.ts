@@ -27,7 +27,7 @@ afterAll(() => opened.forEach((fmu) => fmu.dispose()));
 const column = (result: { columns: readonly string[]; rows: readonly (readonly unknown[])[] }, name: string) =>
   result.rows.map((row) => row[result.columns.indexOf(name)] as number);
 
-describe('first-order lag', () => {
+describe('first-order lag', { timeout: 120_000 }, () => {
   for (const name of ['lag', 'lag3'] as const) {
     it(`${name}: y = 1 - exp(-t/T) on the default experiment, and with T and y(0) set before initialisation`, async () => {
       const fmu = open(name);
@@ -170,7 +170,7 @@ describe('calling sequence and phases', () => {
   });
 });
 
-describe('native code that misbehaves', () => {
+describe('native code that misbehaves', { timeout: 120_000 }, () => {
   it('a crash kills only its host: a typed error, and the next instance runs', async () => {
     const error = await simulateFmu(open('crash')).catch((caught: unknown) => caught);
     expect(error).toMatchObject({ code: FmiErrorCode.HostCrashed, details: { signal: 'SIGSEGV', call: 'doStep' } });
@@ -180,7 +180,7 @@ describe('native code that misbehaves', () => {
 
   it('a hang is cut off by the call timeout, the host is killed, and the instance is closed', async () => {
     const fmu = open('hang');
-    const instance = await FmuInstance.instantiate(fmu, { callTimeoutMs: 1500 });
+    const instance = await FmuInstance.instantiate(fmu, { callTimeoutMs: 3000 });
     const pid = instance.hostPid;
     await instance.enterInitializationMode({ startTime: 0 });
     await instance.exitInitializationMode();
@@ -198,7 +198,7 @@ describe('native code that misbehaves', () => {
   });
 });
 
-describe('host lifetime', () => {
+describe('host lifetime', { timeout: 120_000 }, () => {
   it('a host stuck in native code dies with its parent (never a spinning orphan)', async () => {
     const { spawn } = await import('node:child_process');
     const { createRequire } = await import('node:module');
