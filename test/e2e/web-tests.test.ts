@@ -64,6 +64,18 @@ describe.skipIf(skipBrowser)('web Tests view (Chromium)', () => {
         .getByRole('textbox', { name: 'condition (CEL)' })
         .inputValue(),
     ).toBe('kpi.swaps >= 0.0');
+    // An intervention step: its arguments are a form generated from the action's schema.
+    await page.getByRole('button', { name: '+ Intervene' }).click();
+    const fourth = steps.getByRole('listitem', { name: 'Step 4' });
+    await fourth.getByRole('textbox', { name: 'asset' }).fill('station_01');
+    await fourth.getByRole('combobox', { name: 'action' }).selectOption('trigger_outage');
+    await fourth.getByRole('textbox', { name: /Duration/ }).fill('600');
+    await expect.poll(() => check().textContent(), { timeout: 30_000 }).toMatch(/✓ Valid · swap · 4 steps/);
+    expect(await yamlText()).toMatch(
+      /- intervene:\n\s+asset: station_01\n\s+action: trigger_outage\n\s+args:\n\s+duration_seconds: 600/,
+    );
+    await shot('03-intervention-form');
+    await steps.getByRole('listitem', { name: 'Step 4' }).getByRole('button', { name: 'Remove step 4' }).click();
     await steps.getByRole('listitem', { name: 'Step 1' }).getByRole('textbox', { name: 'by' }).fill('3h');
     await page.getByRole('textbox', { name: 'name' }).fill('city-ten-quiet');
     const yaml = await yamlText();
@@ -82,7 +94,7 @@ describe.skipIf(skipBrowser)('web Tests view (Chromium)', () => {
     await expect.poll(() => list.textContent(), { timeout: 10_000 }).toMatch(/city-ten-quiet.*✔ APPROVE/);
     expect(await page.getByRole('img', { name: /Timeline of 3 steps and 1 rules/ }).count()).toBe(1);
     await expectAxeClean('tests, approved run');
-    await shot('03-approve');
+    await shot('04-approve');
   }, 180_000);
 
   it('a rule that breaks shows REJECT, its violation on the timeline, and opens the City there', async () => {
@@ -111,7 +123,7 @@ describe.skipIf(skipBrowser)('web Tests view (Chromium)', () => {
     await history.getByRole('button', { name: /REJECT/ }).click();
     await expect.poll(() => page.getByTestId('verdict').textContent(), { timeout: 10_000 }).toContain('✘ REJECT');
     await expectAxeClean('tests, rejected run');
-    await shot('04-reject-timeline');
+    await shot('05-reject-timeline');
     await open.click();
     await page.waitForURL(/#\/city\/sim_[^?]+\?asset=/, { timeout: 60_000 });
     const time = /(\d\d:\d\d)$/.exec(label)?.[1] ?? '';
@@ -119,7 +131,7 @@ describe.skipIf(skipBrowser)('web Tests view (Chromium)', () => {
       .poll(async () => (await page.getByTestId('sim-clock').locator('.time').textContent()) ?? '', { timeout: 60_000 })
       .toMatch(new RegExp(`^${time}`));
     await page.getByRole('complementary', { name: /Station inspector/ }).waitFor({ timeout: 30_000 });
-    await shot('05-opened-in-city');
+    await shot('06-opened-in-city');
     expect(rig.consoleErrors).toEqual([]);
   }, 240_000);
 });
