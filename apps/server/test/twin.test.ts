@@ -117,6 +117,7 @@ describe('Twin API (seed 001) on the fleet pack', () => {
     const unknownType = await call('POST', '/api/v1/twin/scenarios', { type: 'moon_landing' });
     expect(unknownType.status).toBe(422);
     expect(unknownType.json.code).toBe('DOPPEL_ERR_VALIDATION');
+    expect(JSON.stringify(unknownType.json.issues)).toContain('body.type');
     const badSpeed = await call('POST', '/api/v1/twin/scenarios', { type: 'emergency_braking', initial_speed: 900 });
     expect(badSpeed.status).toBe(422);
     expect(JSON.stringify(badSpeed.json.issues)).toContain('body.initial_speed');

@@ -30,7 +30,9 @@ import type {
   TestValidation,
   TwinResults,
   TwinScenarioCreated,
+  TwinScenarioRequest,
   TwinVehicle,
+  TwinVehicleRequest,
   TwinVehicleState,
   Webhook,
   WebhookDelivery,
@@ -252,12 +254,12 @@ export class DoppelClient {
 
   // ---- seed 001 twin API --------------------------------------------------------------------------------------
   twin = {
-    createVehicle: (input: { physical_vehicle_id: string; model_type: string }): Promise<TwinVehicle> =>
+    createVehicle: (input: TwinVehicleRequest): Promise<TwinVehicle> =>
       this.request('POST', '/api/v1/twin/vehicles', input),
     vehicleState: (vehicleId: string): Promise<TwinVehicleState> =>
       this.request('GET', `/api/v1/twin/vehicles/${enc(vehicleId)}/state`),
     /** `{type, vehicle_id?, seed?, weather?, sweep?, ...parameters of the type}`. */
-    createScenario: (input: { type: string } & Record<string, unknown>): Promise<TwinScenarioCreated> =>
+    createScenario: (input: TwinScenarioRequest): Promise<TwinScenarioCreated> =>
       this.request('POST', '/api/v1/twin/scenarios', input),
     run: (simulationId: string): Promise<TwinResults> =>
       this.request('POST', `/api/v1/twin/simulations/${enc(simulationId)}/run`, {}),

@@ -1,12 +1,16 @@
+import { twinScenarioDocument, twinScenarioParams, twinVehicleStateView, type VehicleState } from '@doppel/pack-fleet';
+import { idString, type JsonObject, type RunSummary } from '@doppel/twin';
 import {
-  twinScenarioDocument,
-  twinScenarioParams,
+  problemSchema,
+  twinResultsSchema,
+  twinScenarioCreatedSchema,
   twinScenarioRequestSchema,
   twinVehicleRequestSchema,
-  twinVehicleStateView,
-  type VehicleState,
-} from '@doppel/pack-fleet';
-import { idString, type JsonObject, type RunSummary } from '@doppel/twin';
+  twinVehicleSchema,
+  twinVehicleStateSchema,
+  type TwinResults,
+  type TwinVehicle,
+} from '@doppel/twin/contracts';
 import { z } from 'zod';
 import type { VehicleRow } from '../catalog/rows.js';
 import { notFound, ServerError, ServerErrorCode } from '../errors.js';
@@ -14,7 +18,7 @@ import { principalOf } from '../http/auth.js';
 import type { RoutePlugin } from '../http/types.js';
 import { simParams } from './schemas.js';
 
-const vehicleView = (row: VehicleRow) => ({
+const vehicleView = (row: VehicleRow): TwinVehicle => ({
   id: row.id,
   physical_vehicle_id: row.physical_vehicle_id,
   model_type: row.model_type,
@@ -23,18 +27,23 @@ const vehicleView = (row: VehicleRow) => ({
 });
 
 /** Results of a fleet simulation in the seed's terms: verdict, criteria with values and limits, scores. */
-function resultsView(simId: string, summary: RunSummary) {
+function resultsView(simId: string, summary: RunSummary): TwinResults {
   const pack = (summary.pack_summary ?? {}) as JsonObject;
   const finished = summary.status === 'finished';
+  // The fleet pack's summary has the contract's shape (its scenario library writes it): read as such.
+  const results = pack as Partial<Pick<TwinResults, 'verdict' | 'criteria' | 'scores' | 'cases'>> & {
+    type?: string;
+    category?: string;
+  };
   return {
     simulation_id: simId,
     status: summary.status,
-    scenario_type: pack.type ?? null,
-    category: pack.category ?? null,
-    verdict: finished ? (pack.verdict ?? null) : null,
-    criteria: pack.criteria ?? [],
-    scores: pack.scores ?? {},
-    cases: pack.cases ?? [],
+    scenario_type: results.type ?? null,
+    category: results.category ?? null,
+    verdict: finished ? (results.verdict ?? null) : null,
+    criteria: results.criteria ?? [],
+    scores: results.scores ?? {},
+    cases: results.cases ?? [],
     sim_time_s: summary.sim_time_s,
     ledger_sha256: summary.ledger_sha256,
     scenario_sha256: summary.scenario_sha256,
@@ -52,7 +61,12 @@ export const twinRoutes: RoutePlugin = async (app, ctx) => {
   app.post(
     '/api/v1/twin/vehicles',
     {
-      schema: { tags, summary: 'Create a virtual vehicle twin of a physical vehicle', body: twinVehicleRequestSchema },
+      schema: {
+        tags,
+        summary: 'Create a virtual vehicle twin of a physical vehicle',
+        body: twinVehicleRequestSchema,
+        response: { 201: twinVehicleSchema, 422: problemSchema },
+      },
       config: { auth: 'write' },
     },
     async (request, reply) => {
@@ -79,6 +93,7 @@ export const twinRoutes: RoutePlugin = async (app, ctx) => {
         summary:
           'State of a virtual vehicle: position, heading, speed, acceleration, actuator commands, current detections (in its latest scenario)',
         params: z.strictObject({ id: idString() }),
+        response: { 200: twinVehicleStateSchema, 404: problemSchema },
       },
     },
     async (request) => {
@@ -114,6 +129,7 @@ export const twinRoutes: RoutePlugin = async (app, ctx) => {
         summary:
           'Create a simulation scenario of the library for a vehicle, e.g. {"type":"emergency_braking","initial_speed":60}',
         body: twinScenarioRequestSchema,
+        response: { 201: twinScenarioCreatedSchema, 422: problemSchema },
       },
       config: { auth: 'write' },
     },
@@ -168,6 +184,7 @@ export const twinRoutes: RoutePlugin = async (app, ctx) => {
         summary: 'Execute a simulation as fast as possible to its end; returns the results with the verdict',
         params: simParams,
         body: z.strictObject({}).nullish(),
+        response: { 200: twinResultsSchema, 404: problemSchema },
       },
       config: { auth: 'write' },
     },
@@ -190,6 +207,7 @@ export const twinRoutes: RoutePlugin = async (app, ctx) => {
         tags,
         summary: 'Results of a simulation: verdict (pass or fail), criteria with values and limits, scores',
         params: simParams,
+        response: { 200: twinResultsSchema, 404: problemSchema },
       },
     },
     async (request) => resultsView(request.params.simId, await ctx.manager.simulation(request.params.simId).summary()),

@@ -1,49 +1,12 @@
-import { idString, type JsonObject } from '@doppel/twin';
-import { z } from 'zod';
-import { MODEL_TYPES, type ModelType } from './models/vehicle-types.js';
-import { WEATHERS } from './models/weather.js';
-import { SCENARIO_TYPE_NAMES, scenarioType } from './scenarios/library.js';
+import type { JsonObject } from '@doppel/twin';
+import { TWIN_REQUEST_FIELDS, type TwinScenarioRequest, type TwinVehicleState } from '@doppel/twin/contracts';
+import type { ModelType } from './models/vehicle-types.js';
+import { scenarioType } from './scenarios/library.js';
 import type { VehicleState } from './state.js';
 
-/**
- * Shapes of seed 001's Twin API (`/api/v1/twin/...`) that only the fleet pack gives meaning to: the typed scenario
- * request, the virtual vehicle's state and the results with their verdict.
- */
-export const twinVehicleRequestSchema = z.strictObject({
-  physical_vehicle_id: idString().describe('Id of the physical vehicle this twin mirrors, e.g. AV-001.'),
-  model_type: z.enum(MODEL_TYPES).describe('sedan, van, truck or bus.'),
-});
-
-/** Fields of a scenario request that are not parameters of the scenario type. */
-export const TWIN_REQUEST_FIELDS = ['type', 'vehicle_id', 'seed', 'name', 'weather', 'sweep'] as const;
-
-export const twinScenarioRequestSchema = z
-  .object({
-    type: z
-      .enum(SCENARIO_TYPE_NAMES as [string, ...string[]])
-      .describe('A scenario type of the library, e.g. emergency_braking.'),
-    vehicle_id: z
-      .string()
-      .min(1)
-      .max(200)
-      .optional()
-      .describe('The virtual vehicle under test (its model type is used).'),
-    seed: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER).optional(),
-    name: z.string().min(1).max(200).optional(),
-    weather: z.enum(WEATHERS).optional().describe('dry, wet, snow, ice, fog or night (default dry).'),
-    sweep: z
-      .record(
-        z.string(),
-        z
-          .array(z.union([z.number(), z.string(), z.boolean()]))
-          .min(1)
-          .max(64),
-      )
-      .optional(),
-  })
-  .catchall(z.union([z.number(), z.string(), z.boolean(), z.null()]))
-  .describe('Any other field is a parameter of the type, e.g. initial_speed (km/h).');
-export type TwinScenarioRequest = z.infer<typeof twinScenarioRequestSchema>;
+// The Twin API's wire shapes (requests, state view, results) are the twin's contract (`@doppel/twin/contracts`);
+// what the fleet pack adds is their meaning: a request's parameters checked against its scenario type, the
+// scenario document it stands for, and a vehicle's state in the contract's terms.
 
 export interface ParamIssue {
   readonly path: string;
@@ -105,22 +68,8 @@ export function twinScenarioDocument(
   } as JsonObject;
 }
 
-/** What GET /vehicles/{id}/state answers: the seed's fields, named with units. */
-export interface TwinVehicleStateView {
-  readonly status: VehicleState['status'] | 'idle';
-  readonly position: { readonly x_m: number; readonly y_m: number };
-  readonly heading_deg: number;
-  readonly speed_mps: number;
-  readonly speed_kmh: number;
-  readonly acceleration_mps2: number;
-  readonly actuator_commands: VehicleState['commands'];
-  readonly actuators: VehicleState['actuators'];
-  readonly aeb: VehicleState['aeb'];
-  readonly ttc_s: number | null;
-  readonly detections: VehicleState['detections'];
-  readonly sensor_faults: VehicleState['sensor_faults'];
-  readonly actuator_faults: VehicleState['actuator_faults'];
-}
+/** What GET /vehicles/{id}/state answers about the vehicle itself: the seed's fields, named with units. */
+export type TwinVehicleStateView = Omit<TwinVehicleState, 'vehicle' | 'simulation_id' | 'sim_time_s'>;
 
 /** A vehicle's state view; a twin not yet placed in a scenario stands idle at the origin. */
 export function twinVehicleStateView(state: VehicleState | null): TwinVehicleStateView {

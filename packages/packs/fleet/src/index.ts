@@ -24,13 +24,9 @@ export type {
 } from './scenarios/types.js';
 export * from './models/index.js';
 export {
-  twinVehicleRequestSchema,
-  twinScenarioRequestSchema,
   twinScenarioParams,
   twinScenarioDocument,
   twinVehicleStateView,
-  TWIN_REQUEST_FIELDS,
-  type TwinScenarioRequest,
   type TwinVehicleStateView,
   type ParamIssue,
 } from './api.js';

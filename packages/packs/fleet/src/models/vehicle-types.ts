@@ -1,3 +1,4 @@
+import { TWIN_MODEL_TYPES } from '@doppel/twin/contracts';
 import { z } from 'zod';
 
 /** Standard gravity, m/s². */
@@ -5,7 +6,8 @@ export const G = 9.80665;
 /** Air density at 15 °C, sea level, kg/m³. */
 export const AIR_DENSITY = 1.225;
 
-export const MODEL_TYPES = ['sedan', 'van', 'truck', 'bus'] as const;
+/** The contract's vocabulary: a model type the Twin API accepts is one this pack models. */
+export const MODEL_TYPES = TWIN_MODEL_TYPES;
 export type ModelType = (typeof MODEL_TYPES)[number];
 
 const positive = z.number().positive();

@@ -1,6 +1,8 @@
+import { TWIN_WEATHERS } from '@doppel/twin/contracts';
 import { z } from 'zod';
 
-export const WEATHERS = ['dry', 'wet', 'snow', 'ice', 'fog', 'night'] as const;
+/** The contract's vocabulary: a weather the Twin API accepts is one this pack models. */
+export const WEATHERS = TWIN_WEATHERS;
 export type Weather = (typeof WEATHERS)[number];
 
 export const SENSOR_TYPES = ['radar', 'lidar', 'camera'] as const;

@@ -10,3 +10,4 @@ export * from './accounts.js';
 export * from './stream.js';
 export * from './tests.js';
 export * from './process.js';
+export * from './twin-api.js';

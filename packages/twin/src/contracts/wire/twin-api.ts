@@ -1,0 +1,180 @@
+import { z } from 'zod';
+import { idString } from '../limits.js';
+import { simulationStatusSchema } from './simulation.js';
+
+// The Twin API (`/api/v1/twin/...`): virtual vehicles, typed scenarios of the fleet pack's library and their
+// results. Its shapes are wire format like every other, so they live here, where the server, the client and the web
+// UI find them; the fleet pack gives them meaning (and its vocabulary below is the pack's too: it imports it).
+
+/** Vehicle model types a virtual vehicle can have. */
+export const TWIN_MODEL_TYPES = ['sedan', 'van', 'truck', 'bus'] as const;
+/** Weathers a scenario can be driven in (friction and visibility). */
+export const TWIN_WEATHERS = ['dry', 'wet', 'snow', 'ice', 'fog', 'night'] as const;
+
+export const twinVehicleRequestSchema = z
+  .strictObject({
+    physical_vehicle_id: idString().describe('Id of the physical vehicle this twin mirrors, e.g. AV-001.'),
+    model_type: z.enum(TWIN_MODEL_TYPES).describe('sedan, van, truck or bus.'),
+  })
+  .meta({ id: 'TwinVehicleRequest' });
+export type TwinVehicleRequest = z.infer<typeof twinVehicleRequestSchema>;
+
+/** Fields of a scenario request that are not parameters of the scenario type. */
+export const TWIN_REQUEST_FIELDS = ['type', 'vehicle_id', 'seed', 'name', 'weather', 'sweep'] as const;
+
+/** A typed scenario: a type of the fleet pack's library, and the type's parameters as the other fields. */
+export const twinScenarioRequestSchema = z
+  .object({
+    type: z
+      .string()
+      .min(1)
+      .max(200)
+      .describe('A scenario type of the library, e.g. emergency_braking (GET /api/v1/packs lists them).'),
+    vehicle_id: z
+      .string()
+      .min(1)
+      .max(200)
+      .optional()
+      .describe('The virtual vehicle under test (its model type is used).'),
+    seed: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER).optional(),
+    name: z.string().min(1).max(200).optional(),
+    weather: z.enum(TWIN_WEATHERS).optional().describe('dry, wet, snow, ice, fog or night (default dry).'),
+    sweep: z
+      .record(
+        z.string(),
+        z
+          .array(z.union([z.number(), z.string(), z.boolean()]))
+          .min(1)
+          .max(64),
+      )
+      .optional(),
+  })
+  .catchall(z.union([z.number(), z.string(), z.boolean(), z.null()]))
+  .describe('Any other field is a parameter of the type, e.g. initial_speed (km/h).')
+  .meta({ id: 'TwinScenarioRequest' });
+export type TwinScenarioRequest = z.infer<typeof twinScenarioRequestSchema>;
+
+export const twinVehicleSchema = z
+  .object({
+    id: z.string(),
+    physical_vehicle_id: z.string(),
+    model_type: z.string(),
+    simulation_id: z.string().nullable().describe('The simulation of its latest scenario (null before the first)'),
+    created_at: z.string(),
+  })
+  .readonly()
+  .meta({ id: 'TwinVehicle' });
+export type TwinVehicle = z.infer<typeof twinVehicleSchema>;
+
+export const twinDetectionSchema = z
+  .object({
+    track: z.string(),
+    object_id: z.string().nullable(),
+    sensor: z.string(),
+    cls: z.string(),
+    range_m: z.number(),
+    bearing_deg: z.number(),
+    range_rate_mps: z.number(),
+  })
+  .readonly()
+  .meta({ id: 'TwinDetection' });
+export type TwinDetection = z.infer<typeof twinDetectionSchema>;
+
+/** A virtual vehicle's state in its latest scenario (idle at the origin before the first). */
+export const twinVehicleStateSchema = z
+  .object({
+    vehicle: twinVehicleSchema,
+    simulation_id: z.string().nullable(),
+    sim_time_s: z.number().nullable(),
+    status: z.enum(['idle', 'driving', 'stopped', 'finished', 'collided']),
+    position: z.object({ x_m: z.number(), y_m: z.number() }).readonly(),
+    heading_deg: z.number(),
+    speed_mps: z.number(),
+    speed_kmh: z.number(),
+    acceleration_mps2: z.number(),
+    actuator_commands: z
+      .object({ throttle: z.number(), brake: z.number(), steer_deg: z.number(), accel_mps2: z.number() })
+      .readonly(),
+    actuators: z.object({ throttle: z.number(), brake: z.number(), steer_deg: z.number() }).readonly(),
+    aeb: z.string(),
+    ttc_s: z.number().nullable(),
+    detections: z.array(twinDetectionSchema).readonly(),
+    sensor_faults: z.record(
+      z.string(),
+      z
+        .object({ dropout: z.boolean(), frozen: z.boolean(), bias_range_m: z.number(), bias_bearing_deg: z.number() })
+        .readonly(),
+    ),
+    actuator_faults: z.object({ brake_effectiveness: z.number(), stuck_throttle: z.number().nullable() }).readonly(),
+  })
+  .readonly()
+  .meta({ id: 'TwinVehicleState' });
+export type TwinVehicleState = z.infer<typeof twinVehicleStateSchema>;
+
+export const twinScenarioCreatedSchema = z
+  .object({
+    simulation_id: z.string(),
+    scenario: z
+      .object({
+        type: z.string(),
+        vehicle_id: z.string().nullable(),
+        model_type: z.string(),
+        weather: z.string(),
+        params: z.record(z.string(), z.unknown()),
+        duration_s: z.number(),
+        seed: z.number(),
+      })
+      .readonly(),
+    status: z.string(),
+  })
+  .readonly()
+  .meta({ id: 'TwinScenarioCreated' });
+export type TwinScenarioCreated = z.infer<typeof twinScenarioCreatedSchema>;
+
+const scoreValue = z.union([z.number(), z.boolean(), z.string(), z.null()]);
+
+export const twinCriterionSchema = z
+  .object({
+    name: z.string(),
+    score: z.string(),
+    op: z.enum(['<=', '>=', '==']),
+    limit: z.union([z.number(), z.boolean()]),
+    unit: z.string(),
+    value: scoreValue,
+    passed: z.boolean(),
+  })
+  .readonly()
+  .meta({ id: 'TwinCriterion' });
+export type TwinCriterion = z.infer<typeof twinCriterionSchema>;
+
+export const twinCaseResultSchema = z
+  .object({
+    case: z.string(),
+    params: z.record(z.string(), z.unknown()),
+    verdict: z.enum(['pass', 'fail']),
+    criteria: z.array(twinCriterionSchema).readonly(),
+    scores: z.record(z.string(), scoreValue),
+  })
+  .readonly()
+  .meta({ id: 'TwinCaseResult' });
+export type TwinCaseResult = z.infer<typeof twinCaseResultSchema>;
+
+/** Results of a fleet simulation: the verdict (null until it has run), criteria with values and limits, scores. */
+export const twinResultsSchema = z
+  .object({
+    simulation_id: z.string(),
+    status: simulationStatusSchema,
+    scenario_type: z.string().nullable(),
+    category: z.string().nullable(),
+    verdict: z.enum(['pass', 'fail']).nullable(),
+    criteria: z.array(twinCriterionSchema).readonly(),
+    scores: z.record(z.string(), scoreValue),
+    cases: z.array(twinCaseResultSchema).readonly(),
+    sim_time_s: z.number(),
+    ledger_sha256: z.string(),
+    scenario_sha256: z.string(),
+    seed: z.number(),
+  })
+  .readonly()
+  .meta({ id: 'TwinResults' });
+export type TwinResults = z.infer<typeof twinResultsSchema>;
