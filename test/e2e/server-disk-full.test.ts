@@ -34,7 +34,7 @@ async function call(url: string, key: string, method = 'GET', body?: unknown): P
 function serveArgs(blocks: number, dataDir: string, extra: readonly string[] = []): string[] {
   return [
     '-c',
-    `ulimit -f ${blocks}; exec "${process.execPath}" "${bin}" serve --port 0 --data "${dataDir}" ${extra.join(' ')}`,
+    `ulimit -S -f ${blocks}; exec "${process.execPath}" "${bin}" serve --port 0 --data "${dataDir}" ${extra.join(' ')}`,
   ];
 }
 
@@ -111,12 +111,21 @@ describe('a full data disk', () => {
       expect(ledger.type).toMatch(/^application\/problem\+json/);
       expect(ledger.body.code).toBe('DOPPEL_ERR_STORAGE_FAILED');
       expect(ledger.body.detail).toContain(join(dataDir, 'sims', `${big.body.id}.sqlite`));
+      // The simulation says so: failed, with the file and the cause, not finished as if its ledger were whole.
+      const view = await call(`${url}/${big.body.id}`, alice);
+      expect(view.body).toMatchObject({ status: 'failed', playing: false });
+      expect(view.body.error).toMatch(/Cannot write the ledger .+\.sqlite: the disk/);
       // Everyone else is served as before.
       const health = await fetch(url.replace('/api/v1/simulations', '/health'));
       expect(health.status).toBe(200);
       expect((await call(`${url}/${small.body.id}/run-until`, bob, 'POST', { t: 7_200 })).body.simTime).toBe(7_200);
       const events = await call(`${url}/${small.body.id}/ledger?afterSeq=0&limit=5`, bob);
       expect(events.status).toBe(200);
+      // Space returns (the running server may write large files again): the simulation opens, its ledger
+      // re-executed whole.
+      expect(spawnSync('prlimit', [`--pid=${child.pid}`, '--fsize=unlimited']).status).toBe(0);
+      const again = await call(`${url}/${big.body.id}/ledger?afterSeq=0&limit=5`, alice);
+      expect(again.status, JSON.stringify(again.body)).toBe(200);
       expect(stderr).not.toMatch(/\n\s+at /);
       expect(child.exitCode).toBeNull();
     } finally {

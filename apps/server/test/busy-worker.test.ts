@@ -50,22 +50,22 @@ describe('a request waiting on a busy simulation worker', () => {
     const read = first.app.inject({ method: 'GET', url: `${url}/interventions`, headers });
     expectBusy(await run);
     expectBusy(await read);
-    // The worker was not stopped: it finishes the run and answers again.
-    let info: { simTime: number; status: string } | null = null;
-    while (info === null || info.simTime < 86_400) {
+    // The worker was not stopped: it finishes the run (and writes its ledger), then answers again.
+    let status = 503;
+    while (status === 503) {
       await new Promise((resolve) => setTimeout(resolve, 200));
-      const response = await first.app.inject({ method: 'GET', url, headers });
-      if (response.statusCode === 200) info = response.json();
+      status = (await first.app.inject({ method: 'GET', url: `${url}/interventions`, headers })).statusCode;
     }
+    expect(status).toBe(200);
+    const info = (await first.app.inject({ method: 'GET', url, headers })).json() as { simTime: number };
     expect(info).toMatchObject({ simTime: 86_400, status: 'finished' });
-    expect((await first.app.inject({ method: 'GET', url: `${url}/interventions`, headers })).statusCode).toBe(200);
     await first.app.close();
     apps.length = 0;
 
     // After a restart the first request brings the worker back, re-executing the day: it does not wait for that.
     const second = await open();
     expectBusy(await second.app.inject({ method: 'GET', url: `${url}/interventions`, headers }));
-    let status = 503;
+    status = 503;
     while (status === 503) {
       await new Promise((resolve) => setTimeout(resolve, 200));
       status = (await second.app.inject({ method: 'GET', url: `${url}/interventions`, headers })).statusCode;

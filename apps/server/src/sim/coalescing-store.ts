@@ -23,6 +23,8 @@ export interface CoalescingOptions {
   readonly delayMs?: number;
   /** Queued records that have the queue written at the end of this turn, whatever the delay. */
   readonly maxRecords?: number;
+  /** Told of an append the store refused (a full or failing disk), once per failed append. */
+  readonly onAppendFailure?: (error: unknown) => void;
 }
 
 const DEFAULT_MAX_RECORDS = 4096;
@@ -101,7 +103,10 @@ export class CoalescingLedgerStore implements LedgerStore {
       settled.push(
         appended.then(
           () => group.forEach((item) => item.resolve()),
-          (error: unknown) => group.forEach((item) => item.reject(error)),
+          (error: unknown) => {
+            group.forEach((item) => item.reject(error));
+            this.options.onAppendFailure?.(error);
+          },
         ),
       );
     }

@@ -1,5 +1,3 @@
-import { mkdirSync, readdirSync, rmSync } from 'node:fs';
-import { join } from 'node:path';
 import {
   canonicalJson,
   PackRegistry,
@@ -11,15 +9,17 @@ import {
 import type { Account } from '../catalog/catalog.js';
 import type { Catalog } from '../catalog/catalog.js';
 import type { SimulationRow } from '../catalog/rows.js';
-import { newId } from '../catalog/keys.js';
 import type { ServerConfig } from '../config.js';
 import { RemoteError, ServerError, ServerErrorCode, notFound, type ErrorPayload } from '../errors.js';
 import { isStorageFailure, locatedStorageFailure, storageError } from '../storage-errors.js';
 import { withinDeadline } from './deadline.js';
 import type { ExampleCatalog } from './examples.js';
 import { SimulationHost } from './host.js';
-import { interventionJournalPath, type SimInfo, type SimulationApi, type WorkerMessage } from './protocol.js';
+import { newSimulationRow } from './new-rows.js';
+import { type SimInfo, type SimulationApi, type WorkerMessage } from './protocol.js';
 import { remote, type Remote } from './remote.js';
+import { SimulationFiles } from './sim-files.js';
+import { workerInitOf } from './worker-init.js';
 import { resolveScenarioInput, type CreateInput } from './scenario-input.js';
 import { catalogFactsOf, failedInfoOf, type CatalogFacts } from './sim-facts.js';
 
@@ -55,6 +55,7 @@ export class SimulationManager {
   private readonly deleteListeners = new Set<(simId: string) => void>();
   private readonly unopenable = new Map<string, Error>();
   private closing = false;
+  private readonly files: SimulationFiles;
 
   constructor(
     private readonly catalog: Catalog,
@@ -62,7 +63,7 @@ export class SimulationManager {
     private readonly examples: ExampleCatalog,
     private readonly config: ServerConfig,
   ) {
-    mkdirSync(join(config.dataDir, 'sims'), { recursive: true });
+    this.files = new SimulationFiles(config.dataDir);
   }
 
   listen(listener: SimListener): () => void {
@@ -89,24 +90,16 @@ export class SimulationManager {
       );
     }
     const scenario = resolveScenarioInput(input, this.packs, this.examples);
-    const id = newId('sim');
-    this.catalog.insertSimulation({
-      id,
-      account_id: account.id,
+    const row = newSimulationRow(account.id, scenario, {
       name: input.name ?? scenario.name,
-      pack: scenario.pack,
       example: input.example ?? null,
       scenario_json: canonicalJson(scenario),
       seed: input.seed ?? scenario.seed,
-      parent_id: null,
-      fork_time: null,
       status: 'ready',
       sim_time: 0,
-      duration_s: scenario.durationS,
-      start_iso: scenario.start,
-      timezone: scenario.timezone,
-      created_at: new Date().toISOString(),
     });
+    const id = row.id;
+    this.catalog.insertSimulation(row);
     try {
       await this.host(id);
     } catch (error) {
@@ -187,9 +180,7 @@ export class SimulationManager {
     this.checkOpen();
     const parent = this.catalog.simulation(parentId);
     if (parent === null) throw notFound(`Simulation ${parentId}`);
-    if (this.catalog.countSimulations(account.id) >= this.config.limits.maxSimulationsPerAccount) {
-      throw new ServerError(ServerErrorCode.LimitExceeded, `Account ${account.name} is at its simulation limit`);
-    }
+    this.checkRoom(account);
     const parentSim = this.simulation(parentId);
     const info = await parentSim.info();
     if (!(t >= 0 && t <= info.now)) {
@@ -198,35 +189,23 @@ export class SimulationManager {
       });
     }
     const log = await parentSim.interventionLog(t);
-    const id = newId('sim');
-    this.catalog.insertSimulation({
-      id,
-      account_id: account.id,
-      name: name ?? `${parent.name} (branch at ${t} s)`,
-      pack: parent.pack,
-      example: parent.example,
-      scenario_json: parent.scenario_json,
-      seed: parent.seed,
-      parent_id: parentId,
-      fork_time: t,
-      status: 'paused',
-      sim_time: t,
-      duration_s: parent.duration_s,
-      start_iso: parent.start_iso,
-      timezone: parent.timezone,
-      created_at: new Date().toISOString(),
-    });
-    try {
-      // Inside the try: a branch whose log could not be stored is removed again, never left half-made.
-      this.catalog.updateSimulation(id, { intervention_log: JSON.stringify(log) });
-      const host = await this.host(id);
+    const row = newSimulationRow(
+      account.id,
+      { pack: parent.pack, durationS: parent.duration_s, start: parent.start_iso, timezone: parent.timezone },
+      {
+        name: name ?? `${parent.name} (branch at ${t} s)`,
+        example: parent.example,
+        scenario_json: parent.scenario_json,
+        seed: parent.seed,
+        parent_id: parentId,
+        fork_time: t,
+        status: 'paused',
+        sim_time: t,
+      },
+    );
+    return this.startDerived(row, log, async (host) => {
       for (const request of requests) await host.api.intervene({ ...request, at: request.at ?? t });
-    } catch (error) {
-      await this.delete(id);
-      throw locatedStorageFailure(error, this.ledgerPath(id));
-    }
-    await this.persist(id);
-    return this.catalog.simulation(id) as SimulationRow;
+    });
   }
 
   /**
@@ -245,37 +224,44 @@ export class SimulationManager {
     },
   ): Promise<SimulationRow> {
     this.checkOpen();
-    if (this.catalog.countSimulations(account.id) >= this.config.limits.maxSimulationsPerAccount) {
-      throw new ServerError(ServerErrorCode.LimitExceeded, `Account ${account.name} is at its simulation limit`);
-    }
+    this.checkRoom(account);
     const scenario = JSON.parse(input.scenarioJson) as ResolvedScenario;
-    const id = newId('sim');
-    this.catalog.insertSimulation({
-      id,
-      account_id: account.id,
+    const row = newSimulationRow(account.id, scenario, {
       name: input.name,
-      pack: scenario.pack,
       example: null,
       scenario_json: input.scenarioJson,
       seed: input.seed,
-      parent_id: null,
-      fork_time: null,
       status: 'paused',
       sim_time: Math.min(Math.max(0, input.t), scenario.durationS),
-      duration_s: scenario.durationS,
-      start_iso: scenario.start,
-      timezone: scenario.timezone,
-      created_at: new Date().toISOString(),
     });
-    this.catalog.updateSimulation(id, { intervention_log: JSON.stringify(input.log) });
+    return this.startDerived(row, input.log);
+  }
+
+  /**
+   * Inserts a simulation derived from logged inputs (a branch, a replication) and brings its worker up. One that
+   * fails on the way (a refused request, a disk that refuses its log) is removed again, never left half-made.
+   */
+  private async startDerived(
+    row: Parameters<Catalog['insertSimulation']>[0],
+    log: readonly InterventionLogEntry[],
+    then: (host: SimulationHost) => Promise<void> = async () => undefined,
+  ): Promise<SimulationRow> {
+    this.catalog.insertSimulation(row);
     try {
-      await this.host(id);
+      this.catalog.updateSimulation(row.id, { intervention_log: JSON.stringify(log) });
+      await then(await this.host(row.id));
     } catch (error) {
-      await this.delete(id);
-      throw error;
+      await this.delete(row.id);
+      throw locatedStorageFailure(error, this.ledgerPath(row.id));
     }
-    await this.persist(id);
-    return this.catalog.simulation(id) as SimulationRow;
+    await this.persist(row.id);
+    return this.catalog.simulation(row.id) as SimulationRow;
+  }
+
+  private checkRoom(account: Account): void {
+    if (this.catalog.countSimulations(account.id) >= this.config.limits.maxSimulationsPerAccount) {
+      throw new ServerError(ServerErrorCode.LimitExceeded, `Account ${account.name} is at its simulation limit`);
+    }
   }
 
   async delete(simId: string): Promise<void> {
@@ -284,11 +270,7 @@ export class SimulationManager {
     if (host !== undefined) await host.stop(2_000);
     this.catalog.deleteSimulation(simId);
     for (const listener of this.deleteListeners) listener(simId);
-    for (const suffix of ['', '-wal', '-shm']) {
-      rmSync(this.ledgerPath(simId) + suffix, { force: true });
-      rmSync(this.webhookOutboxPath(simId) + suffix, { force: true });
-    }
-    rmSync(interventionJournalPath(this.ledgerPath(simId)), { force: true });
+    this.files.remove(simId);
   }
 
   /** Writes a loaded simulation's status, head and intervention log to the catalog. */
@@ -322,19 +304,15 @@ export class SimulationManager {
   }
 
   ledgerPath(simId: string): string {
-    return join(this.config.dataDir, 'sims', `${simId}.sqlite`);
+    return this.files.ledgerPath(simId);
   }
 
-  /** The simulation's webhook outbox: not derived from its inputs like the ledger, so a file of its own. */
   webhookOutboxPath(simId: string): string {
-    return join(this.config.dataDir, 'sims', `${simId}.webhooks.sqlite`);
+    return this.files.webhookOutboxPath(simId);
   }
 
-  /** Ids of simulations with a webhook outbox on disk. */
   simulationsWithOutbox(): string[] {
-    return readdirSync(join(this.config.dataDir, 'sims'))
-      .map((name) => /^(.+)\.webhooks\.sqlite$/.exec(name)?.[1])
-      .filter((id): id is string => id !== undefined);
+    return this.files.withOutbox();
   }
 
   private checkOpen(): void {
@@ -344,24 +322,8 @@ export class SimulationManager {
   private async load(row: SimulationRow): Promise<SimulationHost> {
     await this.makeRoom(row.account_id);
     const limits = this.config.limits;
-    const log = JSON.parse(row.intervention_log) as [];
     const host = new SimulationHost({
-      init: {
-        simId: row.id,
-        name: row.name,
-        scenarioJson: row.scenario_json,
-        seed: row.seed,
-        ledgerPath: this.ledgerPath(row.id),
-        log: row.parent_id !== null || log.length > 0 ? log : undefined,
-        runTo: row.sim_time,
-        speed: row.speed,
-        failed: row.status === 'failed' ? (row.error ?? 'the simulation failed') : undefined,
-        createdAt: row.created_at,
-        packModules: this.config.packModules,
-        sliceEvents: limits.sliceEvents,
-        maxEventsPerRun: limits.maxEventsPerRun,
-        heartbeatMs: Math.max(20, Math.min(1_000, Math.floor(limits.workerHeartbeatTimeoutMs / 5))),
-      },
+      init: workerInitOf(row, this.ledgerPath(row.id), this.config),
       memoryMb: limits.workerMemoryMb,
       heartbeatTimeoutMs: limits.workerHeartbeatTimeoutMs,
       requestTimeoutMs: limits.requestTimeoutMs,
@@ -374,7 +336,9 @@ export class SimulationManager {
       this.record(row.id, this.infoFields(info));
     } catch (error) {
       this.hosts.delete(row.id);
-      if (row.status === 'failed') this.unopenable.set(row.id, failedError(row.id, row.error));
+      // A failed simulation whose re-execution fails again stays closed; one the disk refused is tried again.
+      const storage = error instanceof RemoteError && error.code.startsWith('DOPPEL_ERR_STORAGE_');
+      if (row.status === 'failed' && !storage) this.unopenable.set(row.id, failedError(row.id, row.error));
       throw error;
     }
     return host;
@@ -402,19 +366,22 @@ export class SimulationManager {
   }
 
   private receive(simId: string, message: WorkerMessage): void {
-    if (message.type === 'status') this.record(simId, this.infoFields(message.info));
+    // A re-execution's status changes are the past replayed: the catalog gets the restored head once it is ready.
+    if (message.type === 'status' && !this.isRestoring(simId)) this.record(simId, this.infoFields(message.info));
     for (const listener of this.listeners) listener(simId, message);
   }
 
-  private fail(simId: string, error: ErrorPayload, info: SimInfo | null): void {
+  private fail(simId: string, reported: ErrorPayload, info: SimInfo | null): void {
     this.hosts.delete(simId);
+    // A ledger the disk refused is named with its path.
+    const message = (locatedStorageFailure(new RemoteError(reported), this.ledgerPath(simId)) as Error).message;
     if (this.catalog.simulation(simId) === null) return;
     this.record(simId, {
       status: 'failed',
-      error: error.message,
+      error: message,
       ...(info !== null ? { sim_time: info.now, head_seq: info.headSeq, head_hash: info.headHash } : {}),
     });
-    const failedInfo = failedInfoOf(info, error.message);
+    const failedInfo = failedInfoOf(info, message);
     for (const listener of this.listeners) {
       listener(simId, { type: 'status', info: failedInfo, previous: info?.status ?? 'running' });
     }

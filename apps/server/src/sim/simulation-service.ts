@@ -73,6 +73,8 @@ export class SimulationService implements SimulationApi {
   #runStartEvents = 0;
   #overBudget = false;
   #failedMessage: string | null = null;
+  /** Start-up (re-execution) is over: failures are reported as the simulation's from then on. */
+  #ready = false;
   /** Why the simulation's storage last failed (shown as its error until a write succeeds again). */
   #storageFailure: string | null = null;
   /** Bumped by each rewind: a live view of an older timeline is never served. */
@@ -103,6 +105,7 @@ export class SimulationService implements SimulationApi {
       service.#post({ type: 'init-failed', error: toErrorPayload(error) });
       return false;
     }
+    service.#ready = true;
     service.#post({ type: 'ready', info: service.info() });
     return true;
   }
@@ -370,7 +373,10 @@ export class SimulationService implements SimulationApi {
       if (existsSync(init.ledgerPath + suffix)) rmSync(init.ledgerPath + suffix);
     }
     const sqlite = SqliteLedgerStore.open(init.ledgerPath);
-    this.#store = new CoalescingLedgerStore(sqlite, { delayMs: LEDGER_WRITE_DELAY_MS });
+    this.#store = new CoalescingLedgerStore(sqlite, {
+      delayMs: LEDGER_WRITE_DELAY_MS,
+      onAppendFailure: (error) => this.#failOnStorage(error),
+    });
     // A journal left by an earlier run of this simulation is newer than the catalog's copy of the log.
     const journaled = this.#journal.open();
     const log = journaled ?? init.log;
@@ -462,6 +468,18 @@ export class SimulationService implements SimulationApi {
       this.#overBudget = true;
       sim.pause();
     }
+  }
+
+  /**
+   * A ledger the disk refused is incomplete from there on: the simulation stops, failed with the cause (before it
+   * is ready, its start-up fails instead). Reopened once space returns, it re-executes and writes its ledger whole.
+   */
+  #failOnStorage(error: unknown): void {
+    if (!this.#ready || this.#failedMessage !== null) return;
+    const payload = toErrorPayload(error);
+    this.#failedMessage = payload.message;
+    this.#sim.pause();
+    this.#post({ type: 'failed', error: payload, info: this.info() });
   }
 
   #failOnBudget(): void {
