@@ -476,7 +476,8 @@ export class SimulationService implements SimulationApi {
    */
   #failOnStorage(error: unknown): void {
     if (!this.#ready || this.#failedMessage !== null) return;
-    const payload = toErrorPayload(error);
+    const reported = toErrorPayload(error);
+    const payload = { ...reported, message: `Cannot write the ledger ${this.#init.ledgerPath}: ${reported.message}` };
     this.#failedMessage = payload.message;
     this.#sim.pause();
     this.#post({ type: 'failed', error: payload, info: this.info() });
