@@ -10,10 +10,15 @@ import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { OpcuaClient, routeOpcuaLogs } from '@doppel/bridge-opcua';
-import { HilLoop, opcuaPort } from '@doppel/bridge-hil';
+import { HilLoop, opcuaPort, opcuaSubscribedPort } from '@doppel/bridge-hil';
 
 const { values } = parseArgs({
-  options: { seconds: { type: 'string', default: '10' }, 'period-ms': { type: 'string', default: '10' } },
+  options: {
+    seconds: { type: 'string', default: '10' },
+    'period-ms': { type: 'string', default: '10' },
+    // `subscribed`: inputs come from monitored items (no round trip per cycle); `polled`: one read per cycle.
+    inputs: { type: 'string', default: 'subscribed' },
+  },
 });
 const seconds = Number(values.seconds);
 const periodMs = Number(values['period-ms']);
@@ -46,11 +51,12 @@ try {
   const client = await OpcuaClient.connect(ready.endpointUrl, { pkiFolder: join(pki, 'client') });
   await client.write('ns=1;s=Tank.LocalPlant', false);
   const port = opcuaPort(client);
+  const inputPort = values.inputs === 'polled' ? port : opcuaSubscribedPort(client, periodMs);
   let temperature = 20;
   const loop = new HilLoop({
     periodMs,
     bindings: [
-      { signal: 'heater', direction: 'input', port, address: 'ns=1;s=Tank.HeaterOn' },
+      { signal: 'heater', direction: 'input', port: inputPort, address: 'ns=1;s=Tank.HeaterOn' },
       { signal: 'temperature', direction: 'output', port, address: 'ns=1;s=Tank.Temperature', safeValue: 20 },
     ],
     model: {
@@ -70,6 +76,7 @@ try {
     `${JSON.stringify({
       bench: 'hil-loop',
       period_ms: periodMs,
+      inputs: values.inputs,
       seconds,
       ...Object.fromEntries(Object.entries(stats).map(([key, value]) => [key, round(value)])),
       jitter_p99_target_ms: 5,

@@ -16,4 +16,4 @@ export {
   type LoopStats,
   type BindingState,
 } from './loop.js';
-export { modbusPort, opcuaPort } from './ports.js';
+export { modbusPort, opcuaPort, opcuaSubscribedPort } from './ports.js';

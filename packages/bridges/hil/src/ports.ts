@@ -1,5 +1,5 @@
 import { type ModbusClient, parseModbusAddress, type ModbusAddress } from '@doppel/bridge-modbus';
-import type { OpcuaClient } from '@doppel/bridge-opcua';
+import { type OpcuaClient, OpcuaError, OpcuaErrorCode } from '@doppel/bridge-opcua';
 import type { DevicePort, SignalValue } from './binding.js';
 
 /** An OPC UA server as a device port: reads must yield a number or a boolean. */
@@ -11,6 +11,38 @@ export function opcuaPort(client: OpcuaClient): DevicePort {
       throw new TypeError(`${address} holds ${JSON.stringify(value)}, not a number or a boolean`);
     },
     write: (address, value) => client.write(address, value),
+  };
+}
+
+/**
+ * An OPC UA server as a device port whose reads come from monitored items: the first read of an address subscribes
+ * to it (sampling every `samplingMs`), later reads return the last value the server reported, so a cycle spends no
+ * round trip on its inputs. While the connection is down, reads fail, and the bindings' loss policies apply.
+ */
+export function opcuaSubscribedPort(client: OpcuaClient, samplingMs: number): DevicePort {
+  const latest = new Map<string, Promise<{ value: SignalValue | undefined }>>();
+  const plain = opcuaPort(client);
+  return {
+    read: async (address) => {
+      if (client.connectionState !== 'connected') {
+        throw new OpcuaError(OpcuaErrorCode.Connection, `${client.endpointUrl}: ${address}: the connection is down`);
+      }
+      let slot = latest.get(address);
+      if (!slot) {
+        const cell: { value: SignalValue | undefined } = { value: await plain.read(address) };
+        slot = client
+          .subscribe(address, samplingMs, (result) => {
+            if (typeof result.value === 'number' || typeof result.value === 'boolean') cell.value = result.value;
+          })
+          .then(() => cell);
+        latest.set(address, slot);
+        slot.catch(() => latest.delete(address));
+      }
+      const { value } = await slot;
+      if (value === undefined) throw new TypeError(`${address} has reported no number or boolean yet`);
+      return value;
+    },
+    write: plain.write,
   };
 }
 

@@ -4,7 +4,15 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { OpcuaClient } from '@doppel/bridge-opcua';
-import { type Binding, HilLoop, type HilModel, type LoopEvent, opcuaPort } from '@doppel/bridge-hil';
+import {
+  type Binding,
+  type DevicePort,
+  HilLoop,
+  type HilModel,
+  type LoopEvent,
+  opcuaPort,
+  opcuaSubscribedPort,
+} from '@doppel/bridge-hil';
 import { type PeerProcess, startPeer } from './peer-process.js';
 
 // The loop against the demo PLC in its own process: the PLC's thermostat reads the temperature Doppel simulates and
@@ -42,10 +50,16 @@ function tankModel(): HilModel & { temperature: number; heaterSwitches: number }
   return model;
 }
 
-function bindings(): Binding[] {
+function bindings(inputPort?: DevicePort): Binding[] {
   const port = opcuaPort(client);
   return [
-    { signal: 'heater', direction: 'input', port, address: 'ns=1;s=Tank.HeaterOn', onLoss: { policy: 'hold' } },
+    {
+      signal: 'heater',
+      direction: 'input',
+      port: inputPort ?? port,
+      address: 'ns=1;s=Tank.HeaterOn',
+      onLoss: { policy: 'hold' },
+    },
     {
       signal: 'temperature',
       direction: 'output',
@@ -96,6 +110,16 @@ describe('HIL loop against the demo PLC', () => {
     const stats = loop.stats();
     expect(stats.writes).toBeGreaterThan(0);
     expect(stats.read_to_write_p50_ms).toBeGreaterThan(0);
+  }, 90_000);
+
+  it('closes the loop with inputs from monitored items instead of a read per cycle', async () => {
+    const model = tankModel();
+    const loop = new HilLoop({ periodMs: 10, bindings: bindings(opcuaSubscribedPort(client, 10)), model });
+    loop.start();
+    await until(() => model.heaterSwitches >= 3);
+    await loop.stop();
+    expect(model.temperature).toBeGreaterThan(36);
+    expect(model.temperature).toBeLessThan(44);
   }, 90_000);
 
   it('holds the last input while the PLC is gone and reconnects when it comes back', async () => {
