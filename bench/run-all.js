@@ -8,7 +8,7 @@
 // Every process runs with the Node flags the doppel command itself uses (NODE_FLAGS).
 // Every element carries `bench` (its name here) and `command` (how to run it alone).
 //
-// Usage: npm run bench [-- --only models,append,city,line,fleet,process,rewind,rules,fmi,hil,mqtt] [--repeat N] [--seed N]
+// Usage: npm run bench [-- --only models,append,city,line,fleet,process,rewind,rules,fmi,hil,mqtt,controlplane] [--repeat N] [--seed N]
 //   --repeat N  runs each engine model N times and keeps the run with the median wall_s (default 1; 3 for RESULTS.md)
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -42,6 +42,7 @@ const only = flag('only')?.split(',') ?? [
   'fmi',
   'hil',
   'mqtt',
+  'controlplane',
 ];
 const repeat = Number(flag('repeat') ?? '1');
 const seed = flag('seed') ?? '1';
@@ -96,6 +97,7 @@ const benches = [
   script('process', 'process-pack', 'packages/packs/process/bench/process.ts', ['--runs', '3']),
   script('rewind', 'rewind', 'bench/src/rewind.ts', ['--scenario', 'city-100', '--rewinds', '10', '--seed', seed]),
   script('rules', 'verify-rules', 'packages/verify/bench/rules.ts', ['--pairs', '5']),
+  script('controlplane', 'controlplane-24h', 'packages/packs/controlplane/bench/controlplane.ts', ['--runs', '3']),
   script('fmi', 'fmu-cosim', 'packages/bridges/fmi/bench/cosim.ts', ['--steps', '50000']),
   script('hil', 'hil-loop', 'packages/bridges/hil/bench/hil.ts', ['--seconds', '10']),
   script('mqtt', 'mqtt-ingest', 'packages/bridges/mqtt/bench/ingest.ts', ['--seconds', '10']),
