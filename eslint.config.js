@@ -101,8 +101,8 @@ export default tseslint.config(
       appsRule,
     ],
   }),
-  // stores and bridges: the twin's ports; never a pack or an app.
-  layer(['packages/store-*/**/*.ts', 'packages/bridges/*/**/*.ts'], {
+  // stores, the catalog and bridges: never a pack or an app.
+  layer(['packages/store-*/**/*.ts', 'packages/catalog/**/*.ts', 'packages/bridges/*/**/*.ts'], {
     patterns: [forbid(anyPack, 'Stores and bridges never import a pack.'), appsRule],
   }),
   // client: speaks the wire contract only.

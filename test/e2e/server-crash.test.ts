@@ -99,8 +99,8 @@ describe('crash and restart', () => {
       const random = rng(seed);
       const dataDir = tempDir('crash');
       const catalog = Catalog.open(dataDir);
-      const key = catalog.createAccount('crasher').key;
-      catalog.close();
+      const key = (await catalog.createAccount('crasher')).key;
+      await catalog.close();
       let server: ServerProcess | null = null;
       try {
         server = await startServerProcess(dataDir);

@@ -39,7 +39,7 @@ describe('debug mode over HTTP', () => {
   });
 
   it('POST …/run with debug_mode pauses every chunk until POST …/ack; the ledger records both', async () => {
-    const { client } = server.account('debugger');
+    const { client } = await server.account('debugger');
     const created = await client.createSimulation({ example: 'evening-peak' });
     expect(created.debug).toBeNull();
 
@@ -78,7 +78,7 @@ describe('debug mode over HTTP', () => {
   });
 
   it('debug_mode in a posted scenario pauses after its own chunk', async () => {
-    const { client } = server.account('scenario-debugger');
+    const { client } = await server.account('scenario-debugger');
     const sim = await client.createSimulation({ scenario: `${city10}\ndebug_mode: { chunk: 10m }\n` });
     expect(sim.debug).toEqual({ chunkS: 600, awaitingAck: false, pausedAt: null });
     await client.run(sim.id, {});
@@ -88,7 +88,7 @@ describe('debug mode over HTTP', () => {
   });
 
   it('refuses a bad debug_mode with a 422 naming the field', async () => {
-    const { client } = server.account('careless');
+    const { client } = await server.account('careless');
     const sim = await client.createSimulation({ example: 'evening-peak' });
     expect(await errorCode(client.run(sim.id, { debug_mode: { chunk: 'soon' } }))).toBe(
       '422 DOPPEL_ERR_INVALID_ARGUMENTS',

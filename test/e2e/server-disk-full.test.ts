@@ -42,13 +42,13 @@ describe('a full data disk', () => {
   it('a full catalog: 507 problem+json naming the data directory, nothing half-made, other tenants go on', async () => {
     const server = await startTestServer();
     try {
-      const alice = server.account('alice');
-      const bob = server.account('bob');
+      const alice = await server.account('alice');
+      const bob = await server.account('bob');
       const bobs = await bob.client.createSimulation({ example: 'city-10' });
       const { catalog } = server.context;
       // SQLite's own way to fill a disk: the catalog may not grow by a page from now on.
-      const pages = Number(catalog.db.pragma('page_count', { simple: true }));
-      catalog.db.pragma(`max_page_count = ${pages}`);
+      const pages = Number(catalog.sqlite!.pragma('page_count', { simple: true }));
+      catalog.sqlite!.pragma(`max_page_count = ${pages}`);
       const created: string[] = [];
       let refused: Answer | null = null;
       for (let attempt = 0; attempt < 40 && refused === null; attempt++) {
@@ -73,7 +73,7 @@ describe('a full data disk', () => {
       expect(record.status).not.toBe('FAILED');
       expect((await bob.client.interventions(bobs.id)).map((item) => item.id)).toContain(record.id);
       // Space returns: creating works again.
-      catalog.db.pragma('max_page_count = 1073741823');
+      catalog.sqlite!.pragma('max_page_count = 1073741823');
       expect((await call(`${server.url}/api/v1/simulations`, alice.key, 'POST', { example: 'city-10' })).status).toBe(
         201,
       );
@@ -85,8 +85,8 @@ describe('a full data disk', () => {
   it('a ledger the disk refuses: 503 problem+json naming the file, the server stays up for everyone', async () => {
     const dataDir = tempDir('disk-full');
     const catalog = Catalog.open(dataDir);
-    const [alice, bob] = [catalog.createAccount('alice').key, catalog.createAccount('bob').key];
-    catalog.close();
+    const [alice, bob] = [(await catalog.createAccount('alice')).key, (await catalog.createAccount('bob')).key];
+    await catalog.close();
     const child = spawn('sh', serveArgs(8192, dataDir, ['--no-demo']), {
       cwd: repoRoot,
       stdio: ['ignore', 'pipe', 'pipe'],

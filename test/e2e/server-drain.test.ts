@@ -32,7 +32,7 @@ describe('SIGTERM', () => {
   it('drains: running requests finish, new ones get 503 DOPPEL_ERR_SHUTTING_DOWN, simulations are flushed, exit 0', async () => {
     const dataDir = tempDir('drain');
     const catalog = Catalog.open(dataDir);
-    const key = catalog.createAccount('operator').key;
+    const key = (await catalog.createAccount('operator')).key;
     catalog.close();
     const server = await startServerProcess(dataDir);
     try {

@@ -21,7 +21,7 @@ describe('server flow over a real socket', () => {
   });
 
   it('create, run, inject the seed fault: seen in state, ledger, WebSocket and a signed webhook', async () => {
-    const { client } = server.account('ops');
+    const { client } = await server.account('ops');
     const receiver = await startReceiver(1);
     const sim = await client.createSimulation({ example: 'evening-peak' });
     expect(sim.status).toBe('ready');
@@ -86,7 +86,7 @@ describe('server flow over a real socket', () => {
   });
 
   it('rewinds and branches over HTTP', async () => {
-    const { client } = server.account('qa');
+    const { client } = await server.account('qa');
     const sim = await client.createSimulation({ example: 'evening-peak' });
     await client.runUntil(sim.id, 7200);
     await client.patchAsset(sim.id, 'station', 'station_02', { ...SEED_BODY, at: 7200 });
@@ -116,7 +116,7 @@ describe('server flow over a real socket', () => {
   });
 
   it('stops at a breakpoint, reports it, and resumes', async () => {
-    const { client } = server.account('debugger');
+    const { client } = await server.account('debugger');
     const sim = await client.createSimulation({ example: 'evening-peak' });
     const breakpoint = await client.addBreakpoint(sim.id, 'now >= 5400');
     expect(await client.breakpoints(sim.id)).toEqual([breakpoint]);
@@ -136,7 +136,7 @@ describe('server flow over a real socket', () => {
   });
 
   it('answers bad input with problem+json naming the field', async () => {
-    const { client } = server.account('typo');
+    const { client } = await server.account('typo');
     const sim = await client.createSimulation({ example: 'evening-peak' });
     const unknownField = await client
       .patchAsset(sim.id, 'station', 'station_01', { ...SEED_BODY, fault_typ: 'x' })
@@ -160,14 +160,14 @@ describe('server flow over a real socket', () => {
 
     const extra = await fetch(`${server.url}/api/v1/simulations/${sim.id}/run-until`, {
       method: 'POST',
-      headers: { authorization: `Bearer ${server.account('typo2').key}`, 'content-type': 'application/json' },
+      headers: { authorization: `Bearer ${(await server.account('typo2')).key}`, 'content-type': 'application/json' },
       body: JSON.stringify({ t: 10 }),
     });
     expect(extra.status).toBe(404);
 
     const response = await fetch(`${server.url}/api/v1/simulations`, {
       method: 'POST',
-      headers: { authorization: `Bearer ${server.account('typo3').key}`, 'content-type': 'application/json' },
+      headers: { authorization: `Bearer ${(await server.account('typo3')).key}`, 'content-type': 'application/json' },
       body: JSON.stringify({ example: 'evening-peak', colour: 'red' }),
     });
     expect(response.status).toBe(422);
@@ -185,7 +185,7 @@ describe('server flow over a real socket', () => {
   });
 
   it('serves health, OpenAPI and the seed 001 twin API', async () => {
-    const { client } = server.account('twin');
+    const { client } = await server.account('twin');
     expect((await client.health()).status).toBe('ok');
     const spec = (await (await fetch(`${server.url}/openapi.json`)).json()) as {
       openapi: string;

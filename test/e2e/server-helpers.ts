@@ -9,7 +9,7 @@ import WebSocket from 'ws';
 export interface TestServer extends DoppelApp {
   readonly url: string;
   client(key: string): DoppelClient;
-  account(name: string, scopes?: ('read' | 'write' | 'admin')[]): { key: string; client: DoppelClient };
+  account(name: string, scopes?: ('read' | 'write' | 'admin')[]): Promise<{ key: string; client: DoppelClient }>;
   close(): Promise<void>;
 }
 
@@ -38,8 +38,8 @@ export async function startTestServer(input: ServerConfigInput = {}): Promise<Te
     ...built,
     url,
     client,
-    account(name, scopes = ['read', 'write']) {
-      const created = built.context.catalog.createAccount(name, scopes);
+    async account(name, scopes = ['read', 'write']) {
+      const created = await built.context.catalog.createAccount(name, scopes);
       return { key: created.key, client: client(created.key) };
     },
     async close() {

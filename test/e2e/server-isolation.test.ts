@@ -36,8 +36,8 @@ describe('tenancy and limits', () => {
   });
 
   it("answers 404 for another account's ids on every route that takes one", async () => {
-    const owner = server.account('owner');
-    const intruder = server.account('intruder', ['read', 'write', 'admin']);
+    const owner = await server.account('owner');
+    const intruder = await server.account('intruder', ['read', 'write', 'admin']);
     const sim = await owner.client.createSimulation({ example: 'evening-peak' });
     await owner.client.runUntil(sim.id, 600);
     const record = await owner.client.patchAsset(sim.id, 'station', 'station_01', {
@@ -91,13 +91,13 @@ describe('tenancy and limits', () => {
   });
 
   it('refuses missing keys, wrong scopes and private webhook URLs', async () => {
-    const reader = server.account('reader', ['read']);
+    const reader = await server.account('reader', ['read']);
     const denied = await reader.client.createSimulation({ example: 'city-10' }).catch((error: DoppelApiError) => error);
     expect((denied as DoppelApiError).code).toBe('DOPPEL_ERR_FORBIDDEN');
     const anonymous = await fetch(`${server.url}/api/v1/simulations`);
     expect(anonymous.status).toBe(401);
     expect(((await anonymous.json()) as { code: string }).code).toBe('DOPPEL_ERR_UNAUTHORIZED');
-    const writer = server.account('writer');
+    const writer = await server.account('writer');
     const refused = await writer.client
       .createWebhook({ url: 'http://10.0.0.8/hook', eventTypes: ['*'] })
       .catch((error: DoppelApiError) => error);
@@ -110,7 +110,7 @@ describe('rate limits', () => {
   it('answers 429 with Retry-After', async () => {
     const server = await startTestServer({ limits: { rateLimitMax: 5, rateLimitWindowMs: 60_000 } });
     try {
-      const { client } = server.account('busy');
+      const { client } = await server.account('busy');
       for (let i = 0; i < 5; i++) await client.listSimulations();
       const error = await client.listSimulations().catch((caught: DoppelApiError) => caught);
       expect(error).toBeInstanceOf(DoppelApiError);
@@ -127,7 +127,7 @@ describe('account limits', () => {
   it('keeps an account within its live workers and its stored simulations', { timeout: 120_000 }, async () => {
     const server = await startTestServer({ limits: { maxLiveSimulationsPerAccount: 1, maxSimulationsPerAccount: 2 } });
     try {
-      const { client } = server.account('frugal');
+      const { client } = await server.account('frugal');
       const a = await client.createSimulation({ example: 'city-10' });
       await client.runUntil(a.id, 1800);
       const b = await client.createSimulation({ example: 'city-10' });
@@ -157,7 +157,7 @@ describe('worker isolation', () => {
         limits: { workerHeartbeatTimeoutMs: 10_000, maxEventsPerRun: 200_000, workerMemoryMb: 96 },
       });
       try {
-        const { client } = server.account('chaos');
+        const { client } = await server.account('chaos');
         const healthy = await client.createSimulation({ example: 'evening-peak' });
         await client.run(healthy.id);
         const broken = await Promise.all(

@@ -11,7 +11,7 @@ describe('worker liveness', () => {
   it('a starved server does not take its slow workers for dead ones', { timeout: 60_000 }, async () => {
     const server = await startTestServer({ limits: { workerHeartbeatTimeoutMs: 400 } });
     try {
-      const { client } = server.account('starved');
+      const { client } = await server.account('starved');
       const sim = await client.createSimulation({ example: 'city-10' });
       await client.run(sim.id, { speed: 60 });
       await new Promise((resolve) => setTimeout(resolve, 500));
@@ -30,7 +30,7 @@ describe('worker liveness', () => {
 describe('a failed simulation', () => {
   it('stays openable: ledger, past states and branches work; it does not run on', { timeout: 60_000 }, async () => {
     const first = await startTestServer();
-    const { key, client } = first.account('unlucky');
+    const { key, client } = await first.account('unlucky');
     const sim = await client.createSimulation({ example: 'city-10' });
     const paused = await client.runUntil(sim.id, 7_200);
     await first.app.close();
@@ -38,7 +38,7 @@ describe('a failed simulation', () => {
     const message = 'The simulation stopped responding (no heartbeat for 5000 ms): it was stopped';
     const second = await startTestServer({ dataDir: first.config.dataDir });
     try {
-      second.context.catalog.updateSimulation(sim.id, { status: 'failed', error: message });
+      await second.context.catalog.updateSimulation(sim.id, { status: 'failed', error: message });
       const again = second.client(key);
       const failed = await again.getSimulation(sim.id);
       expect(failed).toMatchObject({ status: 'failed', error: message, simTime: 7_200, headSeq: paused.headSeq });

@@ -17,7 +17,7 @@ describe('WebSocket stream', () => {
   it('a client that keeps reconnecting misses nothing and sees nothing twice', { timeout: 120_000 }, async () => {
     const server = await startTestServer();
     try {
-      const { client } = server.account('watcher');
+      const { client } = await server.account('watcher');
       const sim = await client.createSimulation({ example: 'evening-peak' });
       const received: LedgerEvent[] = [];
       let opens = 0;
@@ -55,7 +55,7 @@ describe('WebSocket stream', () => {
     async () => {
       const server = await startTestServer({ limits: { wsMaxBufferedBytes: 16 * 1024 } });
       try {
-        const { client, key } = server.account('slow');
+        const { client, key } = await server.account('slow');
         const sim = await client.createSimulation({ example: 'city-100' });
         const socket = new WebSocket(client.streamUrl(sim.id, 0), ['doppel', `doppel-key.${key}`]);
         const messages: StreamMessage[] = [];
@@ -83,7 +83,7 @@ describe('WebSocket stream', () => {
 
   it('a graceful shutdown keeps every acknowledged ledger record', { timeout: 120_000 }, async () => {
     const server = await startTestServer();
-    const { client } = server.account('durable');
+    const { client } = await server.account('durable');
     const sim = await client.createSimulation({ example: 'evening-peak' });
     const received: LedgerEvent[] = [];
     const stream = client.stream(sim.id, { afterSeq: 0, onEvents: (events) => received.push(...events) });
@@ -113,7 +113,7 @@ describe('restart', () => {
     { timeout: 120_000 },
     async () => {
       const first = await startTestServer();
-      const { key, client } = first.account('returning');
+      const { key, client } = await first.account('returning');
       const sim = await client.createSimulation({ example: 'evening-peak' });
       await client.runUntil(sim.id, 3600);
       await client.patchAsset(sim.id, 'station', 'station_03', { action: 'trigger_outage', duration_seconds: 600 });
@@ -144,7 +144,7 @@ describe('crash', () => {
     { timeout: 120_000 },
     async () => {
       const first = await startTestServer();
-      const { key, client } = first.account('crashing');
+      const { key, client } = await first.account('crashing');
       const copyDir = mkdtempSync(join(tmpdir(), 'doppel-crash-copy-'));
       try {
         const sim = await client.createSimulation({ example: 'evening-peak' });
@@ -173,7 +173,7 @@ describe('idle streams', () => {
   it('stay open longer than the request timeout', { timeout: 60_000 }, async () => {
     const server = await startTestServer({ limits: { requestTimeoutMs: 1_000 } });
     try {
-      const { client } = server.account('patient');
+      const { client } = await server.account('patient');
       const sim = await client.createSimulation({ example: 'city-10' });
       let opens = 0;
       const received: LedgerEvent[] = [];

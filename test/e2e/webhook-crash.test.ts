@@ -87,8 +87,8 @@ describe('webhook deliveries across a crash of the server process', () => {
     const dataDir = tempDir('webhook-crash');
     cleanups.push(() => rmSync(dataDir, { recursive: true, force: true }));
     const catalog = Catalog.open(dataDir);
-    const { key } = catalog.createAccount('ops');
-    catalog.close();
+    const { key } = await catalog.createAccount('ops');
+    await catalog.close();
     const hookReceiver = await receiver();
 
     const first = await serve(dataDir);

@@ -13,6 +13,6 @@ const { app, context } = await buildApp({
 await app.listen({ host: '127.0.0.1', port: 0 });
 const address = app.server.address();
 const port = typeof address === 'object' && address !== null ? address.port : 0;
-const key = context.catalog.createAccount('bench', ['read', 'write']).key;
+const key = (await context.catalog.createAccount('bench', ['read', 'write'])).key;
 process.stdout.write(`${JSON.stringify({ url: `http://127.0.0.1:${port}`, key, dataDir: context.config.dataDir })}\n`);
 process.once('SIGTERM', () => void app.close().then(() => process.exit(0)));

@@ -11,8 +11,8 @@ import {
   validatorCompiler,
   type ZodTypeProvider,
 } from 'fastify-type-provider-zod';
-import { Catalog } from './catalog/catalog.js';
-import { hashKey, keyIdOf } from './catalog/keys.js';
+import { hashKey, keyIdOf } from '@doppel/catalog';
+import { openCatalog } from './catalog-open.js';
 import { resolveConfig, type ServerConfig, type ServerConfigInput } from './config.js';
 import type { ServerContext } from './context.js';
 import { ServerError, ServerErrorCode } from './errors.js';
@@ -97,7 +97,7 @@ export async function buildApp(input: ServerConfigInput = {}, deps: AppDeps = {}
   // re-validated on the way out, which for large state snapshots would cost more than producing them.
   app.setSerializerCompiler(() => (data) => JSON.stringify(data));
 
-  const catalog = Catalog.open(config.dataDir);
+  const catalog = await openCatalog(config);
   const packs = await loadPacks(config.packModules);
   const examples = new ExampleCatalog(config.examplesDir);
   const metrics = new ServerMetrics();
@@ -107,6 +107,7 @@ export async function buildApp(input: ServerConfigInput = {}, deps: AppDeps = {}
   await recoverSimulations(catalog, (simId) => manager.ledgerPath(simId));
   const hub = new StreamHub(manager, metrics, config.limits.wsMaxBufferedBytes);
   const webhooks = new WebhookDispatcher(catalog, config.webhooks, metrics, app.log, manager, deps.webhookClock);
+  await webhooks.start();
   manager.listen((_simId, message) => {
     // A worker reports a stopped run once ('failed'); other failures show as a status change to failed.
     const stopped = message.type === 'failed';
@@ -188,7 +189,7 @@ export async function buildApp(input: ServerConfigInput = {}, deps: AppDeps = {}
     await testRuns.stop();
     await manager.shutdown();
     await webhooks.stop();
-    catalog.close();
+    await catalog.close();
   });
   return { app, context, config };
 }

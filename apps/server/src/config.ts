@@ -65,6 +65,8 @@ export interface WebhookOptions {
 export interface ServerConfig {
   /** Directory of the catalog and of every simulation's ledger file. */
   readonly dataDir: string;
+  /** A `postgres://` URL to keep the catalog in PostgreSQL instead of `catalog.sqlite` in the data directory. */
+  readonly catalogUrl: string | null;
   /** Where example scenarios are read from (stored example names resolve here). */
   readonly examplesDir: string;
   /** Built web UI served on the same origin when present. */
@@ -114,6 +116,7 @@ export const defaultWebhookOptions: WebhookOptions = {
 
 export interface ServerConfigInput {
   readonly dataDir?: string;
+  readonly catalogUrl?: string | null;
   readonly examplesDir?: string;
   readonly webDir?: string | null;
   readonly limits?: Partial<ServerLimits>;
@@ -131,6 +134,7 @@ export const repoRoot = resolve(new URL('.', import.meta.url).pathname, '../../.
 export function resolveConfig(input: ServerConfigInput = {}): ServerConfig {
   return {
     dataDir: resolve(input.dataDir ?? '.doppel'),
+    catalogUrl: input.catalogUrl ?? null,
     examplesDir: resolve(input.examplesDir ?? resolve(repoRoot, 'examples')),
     webDir: input.webDir === undefined ? resolve(repoRoot, 'apps/web/dist') : input.webDir,
     limits: { ...defaultLimits, ...input.limits },

@@ -1,4 +1,4 @@
-import type { Catalog } from './catalog/catalog.js';
+import type { Catalog } from '@doppel/catalog';
 import type { ServerConfig } from './config.js';
 import type { ServerMetrics } from './metrics.js';
 import type { ExampleCatalog } from './sim/examples.js';

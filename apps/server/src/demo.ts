@@ -12,15 +12,15 @@ export async function ensureDemo(
   ctx: ServerContext,
   fixedKey?: string,
 ): Promise<{ key: string; simulationId: string | null }> {
-  const existing = ctx.catalog.accountByName(DEMO_ACCOUNT);
+  const existing = await ctx.catalog.accountByName(DEMO_ACCOUNT);
   const created =
     existing === null
-      ? ctx.catalog.createAccount(DEMO_ACCOUNT, ['read', 'write'])
-      : ctx.catalog.createKey(existing, ['read', 'write'], fixedKey);
+      ? await ctx.catalog.createAccount(DEMO_ACCOUNT, ['read', 'write'])
+      : await ctx.catalog.createKey(existing, ['read', 'write'], fixedKey);
   let key = created.key;
   if (existing === null && fixedKey !== undefined)
-    key = ctx.catalog.createKey(created.account, ['read', 'write'], fixedKey).key;
-  const sims = ctx.catalog.listSimulations(created.account.id);
+    key = (await ctx.catalog.createKey(created.account, ['read', 'write'], fixedKey)).key;
+  const sims = await ctx.catalog.listSimulations(created.account.id);
   if (sims.length > 0) return { key, simulationId: sims[0].id };
   const example = DEMO_EXAMPLES.find((id) => ctx.examples.has(id));
   if (example === undefined) return { key, simulationId: null };

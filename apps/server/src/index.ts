@@ -9,8 +9,8 @@ export {
   type ServerLimits,
   type WebhookOptions,
 } from './config.js';
-export { Catalog, type Account, type Principal, type CreatedKey } from './catalog/catalog.js';
-export { SCOPES, type Scope } from './catalog/keys.js';
+export { Catalog, type Account, type Principal, type CreatedKey } from '@doppel/catalog';
+export { SCOPES, type Scope } from '@doppel/catalog';
 export { ServerError, ServerErrorCode, type Problem, type ProblemIssue } from './errors.js';
 export { signWebhook, verifyWebhook } from './webhooks/signing.js';
 export { systemClock, type Clock } from './webhooks/clock.js';

@@ -11,7 +11,7 @@ describe('app factory (inject, no socket)', () => {
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'doppel-app-'));
     built = await buildApp({ dataDir: dir, logLevel: false, webDir: null });
-    admin = built.context.catalog.createAccount('root', ['admin']).key;
+    admin = (await built.context.catalog.createAccount('root', ['admin'])).key;
   });
   afterAll(async () => {
     await built.app.close();
@@ -125,7 +125,7 @@ describe('scenario bodies', () => {
     const dir = mkdtempSync(join(tmpdir(), 'doppel-yaml-'));
     const built = await buildApp({ dataDir: dir, logLevel: false, webDir: null });
     try {
-      const key = built.context.catalog.createAccount('yaml', ['read', 'write']).key;
+      const key = (await built.context.catalog.createAccount('yaml', ['read', 'write'])).key;
       const headers = { authorization: `Bearer ${key}`, 'content-type': 'application/yaml' };
       const bad = await built.app.inject({
         method: 'POST',

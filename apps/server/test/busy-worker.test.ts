@@ -35,7 +35,7 @@ describe('a request waiting on a busy simulation worker', () => {
 
   it('answers 503 DOPPEL_ERR_TIMEOUT with a Retry-After; the worker goes on and is reachable after', async () => {
     const first = await open();
-    const key = first.context.catalog.createAccount('busy').key;
+    const key = (await first.context.catalog.createAccount('busy')).key;
     const headers = { authorization: `Bearer ${key}` };
     const created = await first.app.inject({
       method: 'POST',

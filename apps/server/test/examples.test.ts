@@ -30,7 +30,7 @@ describe('example texts', () => {
     beforeAll(async () => {
       dir = mkdtempSync(join(tmpdir(), 'doppel-examples-'));
       built = await buildApp({ dataDir: dir, logLevel: false, webDir: null });
-      headers = { authorization: `Bearer ${built.context.catalog.createAccount('reader').key}` };
+      headers = { authorization: `Bearer ${(await built.context.catalog.createAccount('reader')).key}` };
     });
     afterAll(async () => {
       await built.app.close();

@@ -140,7 +140,7 @@ describe('fuzz: hostile requests across every route of the OpenAPI document', ()
       // Limits sized for the fuzz: no request may run a simulation for long, and the limiters must not hide routes.
       limits: { maxEventsPerRun: 20_000, rateLimitMax: 1_000_000, authFailuresMax: 1_000_000 },
     });
-    key = built.context.catalog.createAccount('fuzz', ['admin']).key;
+    key = (await built.context.catalog.createAccount('fuzz', ['admin'])).key;
     const created = await built.app.inject({
       method: 'POST',
       url: '/api/v1/simulations',

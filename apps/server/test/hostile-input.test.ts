@@ -70,7 +70,7 @@ describe('hostile input', () => {
     await built.app.listen({ host: '127.0.0.1', port: 0 });
     const address = built.app.server.address();
     port = typeof address === 'object' && address !== null ? address.port : 0;
-    auth = { authorization: `Bearer ${built.context.catalog.createAccount('alice', ['read', 'write']).key}` };
+    auth = { authorization: `Bearer ${(await built.context.catalog.createAccount('alice', ['read', 'write'])).key}` };
     const created = await built.app.inject({
       method: 'POST',
       url: '/api/v1/simulations',
@@ -278,7 +278,7 @@ describe('failed authentication is rate-limited per address', () => {
   });
 
   it('rotating forged keys get 429 after the limit, even a valid key from that address; others are unaffected', async () => {
-    const valid = built.context.catalog.createAccount('bob', ['read']).key;
+    const valid = (await built.context.catalog.createAccount('bob', ['read'])).key;
     const statuses: number[] = [];
     for (let index = 0; index < 60; index += 1) {
       const response = await built.app.inject({
@@ -310,7 +310,7 @@ describe('failed authentication is rate-limited per address', () => {
   });
 
   it('the per-key limit still counts a valid key', async () => {
-    const key = built.context.catalog.createAccount('carol', ['read']).key;
+    const key = (await built.context.catalog.createAccount('carol', ['read'])).key;
     const statuses: number[] = [];
     for (let index = 0; index < 35; index += 1) {
       const response = await built.app.inject({

@@ -22,7 +22,7 @@ describe('past state reads carry the live status verdict', () => {
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'doppel-past-status-'));
     built = await buildApp({ dataDir: dir, logLevel: false, webDir: null });
-    headers = { authorization: `Bearer ${built.context.catalog.createAccount('judge').key}` };
+    headers = { authorization: `Bearer ${(await built.context.catalog.createAccount('judge')).key}` };
   });
   afterAll(async () => {
     await built.app.close();

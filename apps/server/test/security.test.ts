@@ -1,34 +1,33 @@
+import Database from 'better-sqlite3';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { afterEach, describe, expect, it } from 'vitest';
-import { Catalog } from '../src/catalog/catalog.js';
-import { hasScope, hashKey, keyIdOf, newApiKey, newWebhookSecret } from '../src/catalog/keys.js';
+import { Catalog, hashKey, hasScope, keyIdOf, newApiKey, newWebhookSecret } from '@doppel/catalog';
 import { signWebhook, verifyWebhook } from '../src/webhooks/signing.js';
 import { checkWebhookUrl, isPrivateAddress } from '../src/webhooks/ssrf.js';
 
 const dirs: string[] = [];
-const tempCatalog = (): Catalog => {
-  const dir = mkdtempSync(join(tmpdir(), 'doppel-catalog-'));
-  dirs.push(dir);
-  return Catalog.open(dir);
-};
 afterEach(() => {
   for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
 });
 
 describe('API keys', () => {
-  it('are stored hashed and authenticate only exactly', () => {
-    const catalog = tempCatalog();
-    const created = catalog.createAccount('alice', ['read']);
-    const stored = catalog.db.prepare('SELECT key_hash FROM api_keys').get() as { key_hash: string };
+  it('are stored hashed and authenticate only exactly', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'doppel-catalog-'));
+    dirs.push(dir);
+    const catalog = Catalog.open(dir);
+    const created = await catalog.createAccount('alice', ['read']);
+    const file = new Database(join(dir, 'catalog.sqlite'), { readonly: true });
+    const stored = file.prepare('SELECT key_hash FROM api_keys').get() as { key_hash: string };
     expect(stored.key_hash).toBe(hashKey(created.key));
-    expect(JSON.stringify(catalog.db.prepare('SELECT * FROM api_keys').all())).not.toContain(created.key);
-    expect(catalog.authenticate(created.key)?.account.name).toBe('alice');
-    expect(catalog.authenticate(`${created.key.slice(0, -1)}x`)).toBeNull();
-    expect(catalog.authenticate('nonsense')).toBeNull();
-    catalog.close();
+    expect(JSON.stringify(file.prepare('SELECT * FROM api_keys').all())).not.toContain(created.key);
+    file.close();
+    expect((await catalog.authenticate(created.key))?.account.name).toBe('alice');
+    expect(await catalog.authenticate(`${created.key.slice(0, -1)}x`)).toBeNull();
+    expect(await catalog.authenticate('nonsense')).toBeNull();
+    await catalog.close();
   });
 
   it('have an id part and a secret part; scopes imply each other', () => {

@@ -46,7 +46,7 @@ describe('typed proxy over a simulation worker', () => {
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'doppel-remote-'));
     built = await buildApp({ dataDir: dir, logLevel: false, webDir: null });
-    const key = built.context.catalog.createAccount('caller').key;
+    const key = (await built.context.catalog.createAccount('caller')).key;
     const created = await built.app.inject({
       method: 'POST',
       url: '/api/v1/simulations',

@@ -16,7 +16,7 @@ describe('state reads (live head and time slider)', () => {
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'doppel-state-'));
     built = await buildApp({ dataDir: dir, logLevel: false, webDir: null });
-    headers = { authorization: `Bearer ${built.context.catalog.createAccount('reader').key}` };
+    headers = { authorization: `Bearer ${(await built.context.catalog.createAccount('reader')).key}` };
   });
   afterAll(async () => {
     await built.app.close();

@@ -62,8 +62,8 @@ describe('scenario tests API: stored tests, background runs, reports', () => {
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'doppel-tests-api-'));
     built = await buildApp({ dataDir: dir, logLevel: false, webDir: null });
-    alice = built.context.catalog.createAccount('alice').key;
-    mallory = built.context.catalog.createAccount('mallory', ['read', 'write', 'admin']).key;
+    alice = (await built.context.catalog.createAccount('alice')).key;
+    mallory = (await built.context.catalog.createAccount('mallory', ['read', 'write', 'admin'])).key;
   });
   afterAll(async () => {
     await built.app.close();

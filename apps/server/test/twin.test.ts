@@ -26,7 +26,7 @@ describe('Twin API (seed 001) on the fleet pack', () => {
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'doppel-twin-'));
     built = await buildApp({ dataDir: dir, logLevel: false, webDir: null });
-    key = built.context.catalog.createAccount('fleet-ops', ['read', 'write']).key;
+    key = (await built.context.catalog.createAccount('fleet-ops', ['read', 'write'])).key;
     await built.app.listen({ host: '127.0.0.1', port: 0 });
     const address = built.app.server.address();
     if (address === null || typeof address === 'string') throw new Error('no port');

@@ -102,7 +102,7 @@ describe('webhook delivery (durable outbox, derived ids, retries on a clock)', {
     cleanups.push(() => receiver.close());
     const clock = new ManualClock(START);
     const { built, api } = await open(tempDir(), clock);
-    const { key } = built.context.catalog.createAccount('ops');
+    const { key } = await built.context.catalog.createAccount('ops');
     const sim = await api<{ id: string }>(key, 'POST', '/api/v1/simulations', { example: 'evening-peak' });
     const hook = await api<{ id: string; secret: string }>(key, 'POST', '/api/v1/webhooks', {
       url: receiver.url,
@@ -171,7 +171,7 @@ describe('webhook delivery (durable outbox, derived ids, retries on a clock)', {
     const dataDir = tempDir();
     const clock = new ManualClock(START);
     const first = await open(dataDir, clock);
-    const { key } = first.built.context.catalog.createAccount('ops');
+    const { key } = await first.built.context.catalog.createAccount('ops');
     const sim = await first.api<{ id: string }>(key, 'POST', '/api/v1/simulations', { example: 'evening-peak' });
     const hook = await first.api<{ id: string }>(key, 'POST', '/api/v1/webhooks', {
       url: receiver.url,
@@ -222,7 +222,7 @@ describe('webhook delivery (durable outbox, derived ids, retries on a clock)', {
     cleanups.push(() => receiver.close());
     const clock = new ManualClock(START);
     const { built, api } = await open(tempDir(), clock, { limits: { maxLiveSimulationsPerAccount: 1 } });
-    const { key } = built.context.catalog.createAccount('ops');
+    const { key } = await built.context.catalog.createAccount('ops');
     const sim = await api<{ id: string }>(key, 'POST', '/api/v1/simulations', { example: 'evening-peak' });
     const hook = await api<{ id: string }>(key, 'POST', '/api/v1/webhooks', {
       url: receiver.url,
@@ -264,7 +264,7 @@ describe('webhook delivery (durable outbox, derived ids, retries on a clock)', {
     cleanups.push(() => receiver.close());
     const clock = new ManualClock(START);
     const { built, api } = await open(tempDir(), clock);
-    const { key } = built.context.catalog.createAccount('ops');
+    const { key } = await built.context.catalog.createAccount('ops');
     const sim = await api<{ id: string }>(key, 'POST', '/api/v1/simulations', { example: 'evening-peak' });
     const hook = await api<{ id: string }>(key, 'POST', '/api/v1/webhooks', {
       url: receiver.url,
@@ -311,7 +311,7 @@ describe('webhook delivery (durable outbox, derived ids, retries on a clock)', {
     cleanups.push(() => receiver.close());
     const clock = new ManualClock(START);
     const { built, api } = await open(tempDir(), clock, { webhooks: { retryScheduleMs: [0, 10 * SECOND] } });
-    const { key } = built.context.catalog.createAccount('ops');
+    const { key } = await built.context.catalog.createAccount('ops');
     const sim = await api<{ id: string }>(key, 'POST', '/api/v1/simulations', { example: 'evening-peak' });
     const hook = await api<{ id: string }>(key, 'POST', '/api/v1/webhooks', {
       url: receiver.url,

@@ -6,6 +6,7 @@ export interface ServeOptions {
   host?: string;
   port?: string;
   data?: string;
+  catalog?: string;
   demo?: boolean;
   allowWebhookHost?: string[];
 }
@@ -27,6 +28,7 @@ export function register(program: Command): void {
     .option('--host <host>', 'address to listen on', '127.0.0.1')
     .option('--port <port>', 'port to listen on', '8080')
     .option('--data <dir>', 'data directory (catalog and ledgers)', '.doppel')
+    .option('--catalog <url>', 'keep the catalog in PostgreSQL (postgres://user@host/db[?schema=name])')
     .option('--no-demo', 'do not create the local demo account and simulation')
     .option(
       '--allow-webhook-host <host...>',
@@ -37,6 +39,7 @@ export function register(program: Command): void {
         host: options.host,
         port: parsePort(options.port),
         dataDir: options.data,
+        catalogUrl: options.catalog,
         demo: options.demo !== false,
         webhooks: options.allowWebhookHost !== undefined ? { allowHosts: options.allowWebhookHost } : undefined,
         logLevel: process.env.DOPPEL_LOG_LEVEL ?? 'warn',

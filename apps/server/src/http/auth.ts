@@ -1,6 +1,5 @@
 import type { FastifyRequest } from 'fastify';
-import type { Catalog, Principal } from '../catalog/catalog.js';
-import { hasScope } from '../catalog/keys.js';
+import { type Catalog, hasScope, type Principal } from '@doppel/catalog';
 import { ServerError, ServerErrorCode } from '../errors.js';
 import type { AuthFailureLimiter } from './auth-failures.js';
 import type { App } from './types.js';
@@ -48,7 +47,7 @@ export function registerAuth(app: App, catalog: Catalog, failures: AuthFailureLi
       );
     }
     const key = keyOf(request);
-    const principal: Principal | null = key === null ? null : catalog.authenticate(key);
+    const principal: Principal | null = key === null ? null : await catalog.authenticate(key);
     request.principal = principal;
     if (!protectedRoute) return;
     if (principal === null) {

@@ -1,4 +1,4 @@
-import type { Catalog } from '../catalog/catalog.js';
+import type { Catalog } from '@doppel/catalog';
 import { notFound } from '../errors.js';
 import type { App } from './types.js';
 
@@ -12,19 +12,19 @@ export function registerTenancy(app: App, catalog: Catalog): void {
     if (principal === null) return;
     const params = request.params as Record<string, string | undefined>;
     const accountId = principal.account.id;
-    if (params.simId !== undefined && !catalog.ownsSimulation(accountId, params.simId)) {
+    if (params.simId !== undefined && !(await catalog.ownsSimulation(accountId, params.simId))) {
       throw notFound(`Simulation ${params.simId}`);
     }
-    if (params.webhookId !== undefined && catalog.ownedWebhook(accountId, params.webhookId) === null) {
+    if (params.webhookId !== undefined && (await catalog.ownedWebhook(accountId, params.webhookId)) === null) {
       throw notFound(`Webhook ${params.webhookId}`);
     }
-    if (params.testId !== undefined && catalog.tests.ownedTest(accountId, params.testId) === null) {
+    if (params.testId !== undefined && (await catalog.tests.ownedTest(accountId, params.testId)) === null) {
       throw notFound(`Test ${params.testId}`);
     }
-    if (params.resultId !== undefined && !catalog.tests.ownsRun(accountId, params.resultId)) {
+    if (params.resultId !== undefined && !(await catalog.tests.ownsRun(accountId, params.resultId))) {
       throw notFound(`Test result ${params.resultId}`);
     }
-    if (params.vehicleId !== undefined && catalog.ownedVehicle(accountId, params.vehicleId) === null) {
+    if (params.vehicleId !== undefined && (await catalog.ownedVehicle(accountId, params.vehicleId)) === null) {
       throw notFound(`Vehicle ${params.vehicleId}`);
     }
   });

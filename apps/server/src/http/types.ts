@@ -7,8 +7,7 @@ import type {
   RawServerDefault,
 } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
-import type { Principal } from '../catalog/catalog.js';
-import type { Scope } from '../catalog/keys.js';
+import type { Principal, Scope } from '@doppel/catalog';
 import type { ServerContext } from '../context.js';
 
 /** The Fastify instance with zod schemas as its type provider. */

@@ -26,7 +26,7 @@ export const simulationRoutes: RoutePlugin = async (app, ctx) => {
           .info()
           .catch(() => null)
       : null;
-    const row = ctx.catalog.simulation(simId);
+    const row = await ctx.catalog.simulation(simId);
     if (row === null) throw notFound(`Simulation ${simId}`);
     return simulationView(row, live ?? ctx.manager.liveInfo(simId));
   };
@@ -36,7 +36,9 @@ export const simulationRoutes: RoutePlugin = async (app, ctx) => {
     { schema: { tags, summary: "The account's simulations", response: { 200: z.array(simulationSchema) } } },
     async (request) => {
       const account = principalOf(request).account;
-      return ctx.catalog.listSimulations(account.id).map((row) => simulationView(row, ctx.manager.liveInfo(row.id)));
+      return (await ctx.catalog.listSimulations(account.id)).map((row) =>
+        simulationView(row, ctx.manager.liveInfo(row.id)),
+      );
     },
   );
 

@@ -2,7 +2,7 @@ import { idString, loadScenarioText, ScenarioError, ScenarioIssueCode, TwinError
 import { z } from 'zod';
 import { principalOf } from '../http/auth.js';
 import type { RoutePlugin } from '../http/types.js';
-import { SCOPES } from '../catalog/keys.js';
+import { SCOPES } from '@doppel/catalog';
 import { issuesOf, notFound, ServerError, ServerErrorCode, toErrorPayload } from '../errors.js';
 
 const VERSION = '0.1.0';
@@ -83,13 +83,13 @@ export const systemRoutes: RoutePlugin = async (app, ctx) => {
     },
     async (request, reply) => {
       const { name, scopes } = request.body;
-      if (ctx.catalog.accountByName(name) !== null) {
+      if ((await ctx.catalog.accountByName(name)) !== null) {
         throw new ServerError(ServerErrorCode.Validation, `Account "${name}" already exists`, {
           status: 409,
           issues: [{ path: 'body.name', message: 'already taken', found: name }],
         });
       }
-      const created = ctx.catalog.createAccount(name, scopes);
+      const created = await ctx.catalog.createAccount(name, scopes);
       return reply.code(201).send({ account: created.account, key: created.key, scopes: created.scopes });
     },
   );

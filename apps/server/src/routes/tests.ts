@@ -17,8 +17,7 @@ import {
 import { buildReport, toHtmlReport, toJUnitXml } from '@doppel/verify';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
-import { newId } from '../catalog/keys.js';
-import type { ScenarioTestRow, TestRunRow } from '../catalog/tests.js';
+import { newId, type ScenarioTestRow, type TestRunRow } from '@doppel/catalog';
 import { notFound, ServerError, ServerErrorCode } from '../errors.js';
 import { principalOf } from '../http/auth.js';
 import type { RoutePlugin } from '../http/types.js';
@@ -98,8 +97,10 @@ export const testRoutes: RoutePlugin = async (app, ctx) => {
       { issues: validation.issues },
     );
   };
-  const owned = (request: { params: { testId: string } } & Parameters<typeof principalOf>[0]): ScenarioTestRow => {
-    const row = tests.ownedTest(principalOf(request).account.id, request.params.testId);
+  const owned = async (
+    request: { params: { testId: string } } & Parameters<typeof principalOf>[0],
+  ): Promise<ScenarioTestRow> => {
+    const row = await tests.ownedTest(principalOf(request).account.id, request.params.testId);
     if (row === null) throw notFound(`Test ${request.params.testId}`);
     return row;
   };
@@ -115,8 +116,8 @@ export const testRoutes: RoutePlugin = async (app, ctx) => {
     },
     async (request) => {
       const account = principalOf(request).account;
-      const latest = tests.latestRuns(account.id);
-      return tests.listTests(account.id).map((row) => testView(row, latest.get(row.id)));
+      const latest = await tests.latestRuns(account.id);
+      return (await tests.listTests(account.id)).map((row) => testView(row, latest.get(row.id)));
     },
   );
 
@@ -149,7 +150,7 @@ export const testRoutes: RoutePlugin = async (app, ctx) => {
     async (request, reply) => {
       const account = principalOf(request).account;
       const limit = ctx.config.limits.maxTestsPerAccount;
-      if (tests.countTests(account.id) >= limit) {
+      if ((await tests.countTests(account.id)) >= limit) {
         throw new ServerError(ServerErrorCode.LimitExceeded, `An account may store at most ${limit} tests`);
       }
       const meta = await checked(request.body.yaml);
@@ -165,7 +166,7 @@ export const testRoutes: RoutePlugin = async (app, ctx) => {
         created_at: now,
         updated_at: now,
       };
-      tests.insertTest(row);
+      await tests.insertTest(row);
       return reply.code(201).send(testView(row, undefined));
     },
   );
@@ -181,8 +182,8 @@ export const testRoutes: RoutePlugin = async (app, ctx) => {
       },
     },
     async (request) => {
-      const row = owned(request);
-      return testView(row, tests.runsOf(row.id, 1)[0]);
+      const row = await owned(request);
+      return testView(row, (await tests.runsOf(row.id, 1))[0]);
     },
   );
 
@@ -199,7 +200,7 @@ export const testRoutes: RoutePlugin = async (app, ctx) => {
       config: { auth: 'write' },
     },
     async (request) => {
-      const row = owned(request);
+      const row = await owned(request);
       const meta = await checked(request.body.yaml);
       const fields = {
         name: meta.name,
@@ -209,8 +210,8 @@ export const testRoutes: RoutePlugin = async (app, ctx) => {
         yaml: request.body.yaml,
         updated_at: new Date().toISOString(),
       };
-      tests.updateTest(row.id, fields);
-      return testView({ ...row, ...fields }, tests.runsOf(row.id, 1)[0]);
+      await tests.updateTest(row.id, fields);
+      return testView({ ...row, ...fields }, (await tests.runsOf(row.id, 1))[0]);
     },
   );
 
@@ -221,9 +222,9 @@ export const testRoutes: RoutePlugin = async (app, ctx) => {
       config: { auth: 'write' },
     },
     async (request, reply) => {
-      const row = owned(request);
+      const row = await owned(request);
       ctx.testRuns.cancelTest(row.id);
-      tests.deleteTest(row.id);
+      await tests.deleteTest(row.id);
       return reply.code(204).send();
     },
   );
@@ -242,7 +243,7 @@ export const testRoutes: RoutePlugin = async (app, ctx) => {
       config: { auth: 'write' },
     },
     async (request, reply) => {
-      const row = ctx.testRuns.start(principalOf(request).account, owned(request));
+      const row = await ctx.testRuns.start(principalOf(request).account, await owned(request));
       return reply.code(202).send(runSummaryView(row));
     },
   );
@@ -258,7 +259,7 @@ export const testRoutes: RoutePlugin = async (app, ctx) => {
         response: { 200: z.array(testRunSummarySchema), 404: problemSchema },
       },
     },
-    async (request) => tests.runsOf(owned(request).id, request.query.limit).map(runSummaryView),
+    async (request) => (await tests.runsOf((await owned(request)).id, request.query.limit)).map(runSummaryView),
   );
 
   app.get(
@@ -280,7 +281,7 @@ export const testRoutes: RoutePlugin = async (app, ctx) => {
       },
     },
     async (request, reply) => {
-      const row = tests.ownedRun(principalOf(request).account.id, request.params.resultId);
+      const row = await tests.ownedRun(principalOf(request).account.id, request.params.resultId);
       if (row === null) throw notFound(`Test result ${request.params.resultId}`);
       const format = formatOf(request, request.query.format);
       if (format === 'json') return runView(row);
@@ -315,7 +316,7 @@ export const testRoutes: RoutePlugin = async (app, ctx) => {
     },
     async (request, reply) => {
       const account = principalOf(request).account;
-      const row = tests.ownedRun(account.id, request.params.resultId);
+      const row = await tests.ownedRun(account.id, request.params.resultId);
       if (row === null) throw notFound(`Test result ${request.params.resultId}`);
       if (row.replay_json === null || row.result_json === null) {
         throw new ServerError(

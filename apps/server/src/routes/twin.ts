@@ -12,7 +12,7 @@ import {
   type TwinVehicle,
 } from '@doppel/twin/contracts';
 import { z } from 'zod';
-import type { VehicleRow } from '../catalog/rows.js';
+import type { VehicleRow } from '@doppel/catalog';
 import { notFound, ServerError, ServerErrorCode } from '../errors.js';
 import { principalOf } from '../http/auth.js';
 import type { RoutePlugin } from '../http/types.js';
@@ -72,7 +72,7 @@ export const twinRoutes: RoutePlugin = async (app, ctx) => {
     async (request, reply) => {
       const account = principalOf(request).account;
       const row: VehicleRow = {
-        id: ctx.catalog.nextVehicleId(),
+        id: await ctx.catalog.nextVehicleId(),
         account_id: account.id,
         physical_vehicle_id: request.body.physical_vehicle_id,
         model_type: request.body.model_type,
@@ -80,7 +80,7 @@ export const twinRoutes: RoutePlugin = async (app, ctx) => {
         asset_id: null,
         created_at: new Date().toISOString(),
       };
-      ctx.catalog.insertVehicle(row);
+      await ctx.catalog.insertVehicle(row);
       return reply.code(201).send(vehicleView(row));
     },
   );
@@ -98,14 +98,14 @@ export const twinRoutes: RoutePlugin = async (app, ctx) => {
     },
     async (request) => {
       const account = principalOf(request).account;
-      const row = ctx.catalog.ownedVehicle(account.id, request.params.id);
+      const row = await ctx.catalog.ownedVehicle(account.id, request.params.id);
       if (row === null) throw notFound(`Vehicle ${request.params.id}`);
       let state: VehicleState | null = null;
       let simTime: number | null = null;
       if (
         row.simulation_id !== null &&
         row.asset_id !== null &&
-        ctx.catalog.ownedSimulation(account.id, row.simulation_id) !== null
+        (await ctx.catalog.ownedSimulation(account.id, row.simulation_id)) !== null
       ) {
         const simulation = ctx.manager.simulation(row.simulation_id);
         const asset = await simulation.asset(row.asset_id);
@@ -136,7 +136,8 @@ export const twinRoutes: RoutePlugin = async (app, ctx) => {
     async (request, reply) => {
       const account = principalOf(request).account;
       const body = request.body;
-      const vehicle = body.vehicle_id === undefined ? null : ctx.catalog.ownedVehicle(account.id, body.vehicle_id);
+      const vehicle =
+        body.vehicle_id === undefined ? null : await ctx.catalog.ownedVehicle(account.id, body.vehicle_id);
       if (body.vehicle_id !== undefined && vehicle === null) {
         throw new ServerError(ServerErrorCode.Validation, `Unknown vehicle ${body.vehicle_id}`, {
           issues: [
@@ -158,7 +159,7 @@ export const twinRoutes: RoutePlugin = async (app, ctx) => {
       const document = twinScenarioDocument(body, params, modelType);
       const row = await ctx.manager.create(account, { scenario: JSON.stringify(document), seed: body.seed });
       const sweep = body.sweep !== undefined;
-      if (vehicle !== null && !sweep) ctx.catalog.setVehicleSimulation(vehicle.id, row.id, 'ego');
+      if (vehicle !== null && !sweep) await ctx.catalog.setVehicleSimulation(vehicle.id, row.id, 'ego');
       return reply.code(201).send({
         simulation_id: row.id,
         scenario: {
@@ -190,7 +191,7 @@ export const twinRoutes: RoutePlugin = async (app, ctx) => {
     },
     async (request) => {
       const { simId } = request.params;
-      const row = ctx.catalog.simulation(simId);
+      const row = await ctx.catalog.simulation(simId);
       if (row === null) throw notFound(`Simulation ${simId}`);
       const simulation = ctx.manager.simulation(simId);
       const info = await simulation.info();

@@ -1,4 +1,4 @@
-import type { SimulationRow } from '../catalog/rows.js';
+import type { SimulationRow } from '@doppel/catalog';
 import type { Simulation } from '@doppel/twin/contracts';
 import type { SimInfo } from '../sim/protocol.js';
 

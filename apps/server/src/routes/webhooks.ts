@@ -2,8 +2,7 @@ import { idString } from '@doppel/twin';
 import { z } from 'zod';
 import { principalOf } from '../http/auth.js';
 import type { RoutePlugin } from '../http/types.js';
-import { newId, newWebhookSecret } from '../catalog/keys.js';
-import type { DeliveryRow, WebhookRow } from '../catalog/rows.js';
+import { type DeliveryRow, newId, newWebhookSecret, type WebhookRow } from '@doppel/catalog';
 import { notFound, ServerError, ServerErrorCode } from '../errors.js';
 import { checkWebhookUrl } from '../webhooks/ssrf.js';
 
@@ -25,16 +24,16 @@ const deliveryView = (row: DeliveryRow) => ({
 export const webhookRoutes: RoutePlugin = async (app, ctx) => {
   const tags = ['webhooks'];
   // Counts of deliveries per state: a webhook whose receiver is down shows its failed deliveries here.
-  const webhookView = (row: WebhookRow) => ({
+  const webhookView = async (row: WebhookRow) => ({
     id: row.id,
     url: row.url,
     eventTypes: row.event_types.split(','),
     simulationId: row.simulation_id,
     createdAt: row.created_at,
-    deliveries: ctx.catalog.deliveryCounts(row.id),
+    deliveries: await ctx.catalog.deliveryCounts(row.id),
   });
   app.get('/api/v1/webhooks', { schema: { tags, summary: "The account's webhooks" } }, async (request) =>
-    ctx.catalog.listWebhooks(principalOf(request).account.id).map(webhookView),
+    Promise.all((await ctx.catalog.listWebhooks(principalOf(request).account.id)).map(webhookView)),
   );
 
   app.post(
@@ -56,7 +55,7 @@ export const webhookRoutes: RoutePlugin = async (app, ctx) => {
     async (request, reply) => {
       const account = principalOf(request).account;
       const { url, eventTypes, simulationId } = request.body;
-      if (simulationId !== undefined && ctx.catalog.ownedSimulation(account.id, simulationId) === null) {
+      if (simulationId !== undefined && (await ctx.catalog.ownedSimulation(account.id, simulationId)) === null) {
         throw new ServerError(ServerErrorCode.Validation, `Unknown simulation ${simulationId}`, {
           issues: [{ path: 'body.simulationId', message: 'no such simulation', found: simulationId }],
         });
@@ -76,14 +75,14 @@ export const webhookRoutes: RoutePlugin = async (app, ctx) => {
         secret: newWebhookSecret(),
         created_at: new Date().toISOString(),
       };
-      ctx.catalog.insertWebhook(row);
-      ctx.webhooks.invalidate();
-      return reply.code(201).send({ ...webhookView(row), secret: row.secret });
+      await ctx.catalog.insertWebhook(row);
+      await ctx.webhooks.reload();
+      return reply.code(201).send({ ...(await webhookView(row)), secret: row.secret });
     },
   );
 
-  const owned = (request: { params: { webhookId: string } } & Parameters<typeof principalOf>[0]) => {
-    const row = ctx.catalog.ownedWebhook(principalOf(request).account.id, request.params.webhookId);
+  const owned = async (request: { params: { webhookId: string } } & Parameters<typeof principalOf>[0]) => {
+    const row = await ctx.catalog.ownedWebhook(principalOf(request).account.id, request.params.webhookId);
     if (row === null) throw notFound(`Webhook ${request.params.webhookId}`);
     return row;
   };
@@ -91,15 +90,15 @@ export const webhookRoutes: RoutePlugin = async (app, ctx) => {
   app.get(
     '/api/v1/webhooks/:webhookId',
     { schema: { tags, summary: 'A webhook', params: webhookParams } },
-    async (request) => webhookView(owned(request)),
+    async (request) => webhookView(await owned(request)),
   );
 
   app.delete(
     '/api/v1/webhooks/:webhookId',
     { schema: { tags, summary: 'Remove a webhook', params: webhookParams }, config: { auth: 'write' } },
     async (request, reply) => {
-      ctx.catalog.deleteWebhook(owned(request).id);
-      ctx.webhooks.invalidate();
+      await ctx.catalog.deleteWebhook((await owned(request)).id);
+      await ctx.webhooks.reload();
       return reply.code(204).send();
     },
   );
@@ -110,7 +109,7 @@ export const webhookRoutes: RoutePlugin = async (app, ctx) => {
       schema: { tags, summary: 'Send a signed test event now; returns the first attempt', params: webhookParams },
       config: { auth: 'write' },
     },
-    async (request) => deliveryView(await ctx.webhooks.test(owned(request))),
+    async (request) => deliveryView(await ctx.webhooks.test(await owned(request))),
   );
 
   app.get(
@@ -127,7 +126,9 @@ export const webhookRoutes: RoutePlugin = async (app, ctx) => {
       },
     },
     async (request) =>
-      ctx.catalog.deliveries(owned(request).id, request.query.limit, request.query.status).map(deliveryView),
+      (await ctx.catalog.deliveries((await owned(request)).id, request.query.limit, request.query.status)).map(
+        deliveryView,
+      ),
   );
 
   app.post(
@@ -146,7 +147,7 @@ export const webhookRoutes: RoutePlugin = async (app, ctx) => {
       config: { auth: 'write' },
     },
     async (request, reply) => {
-      const queued = ctx.webhooks.redeliver(owned(request), request.body.deliveryIds);
+      const queued = await ctx.webhooks.redeliver(await owned(request), request.body.deliveryIds);
       return reply.code(202).send({ redelivered: queued.map(deliveryView) });
     },
   );

@@ -6,12 +6,10 @@ import {
   type InterventionRequest,
   type ResolvedScenario,
 } from '@doppel/twin';
-import type { Account } from '../catalog/catalog.js';
-import type { Catalog } from '../catalog/catalog.js';
-import type { SimulationRow } from '../catalog/rows.js';
+import type { Account, Catalog, NewSimulation, SimulationRow, SimulationUpdate } from '@doppel/catalog';
 import type { ServerConfig } from '../config.js';
 import { RemoteError, ServerError, ServerErrorCode, notFound, type ErrorPayload } from '../errors.js';
-import { isStorageFailure, locatedStorageFailure, storageError } from '../storage-errors.js';
+import { locatedStorageFailure, storageError } from '../storage-errors.js';
 import { withinDeadline } from './deadline.js';
 import type { ExampleCatalog } from './examples.js';
 import { SimulationHost } from './host.js';
@@ -54,6 +52,9 @@ export class SimulationManager {
   private readonly listeners = new Set<SimListener>();
   private readonly deleteListeners = new Set<(simId: string) => void>();
   private readonly unopenable = new Map<string, Error>();
+  /** Facts of loaded simulations the fan-out needs synchronously: the owner, and the head last written. */
+  private readonly owners = new Map<string, string>();
+  private readonly heads = new Map<string, number>();
   private closing = false;
   private readonly files: SimulationFiles;
 
@@ -83,7 +84,7 @@ export class SimulationManager {
 
   async create(account: Account, input: CreateInput): Promise<SimulationRow> {
     this.checkOpen();
-    if (this.catalog.countSimulations(account.id) >= this.config.limits.maxSimulationsPerAccount) {
+    if ((await this.catalog.countSimulations(account.id)) >= this.config.limits.maxSimulationsPerAccount) {
       throw new ServerError(
         ServerErrorCode.LimitExceeded,
         `Account ${account.name} already has ${this.config.limits.maxSimulationsPerAccount} simulations (the limit): delete one first`,
@@ -99,14 +100,14 @@ export class SimulationManager {
       sim_time: 0,
     });
     const id = row.id;
-    this.catalog.insertSimulation(row);
+    await this.catalog.insertSimulation(row);
     try {
       await this.host(id);
     } catch (error) {
-      this.catalog.deleteSimulation(id);
+      await this.catalog.deleteSimulation(id);
       throw locatedStorageFailure(error, this.ledgerPath(id));
     }
-    return this.catalog.simulation(id) as SimulationRow;
+    return (await this.catalog.simulation(id)) as SimulationRow;
   }
 
   /** The live worker of a simulation, started (and brought back to its last sim time) on first use. */
@@ -114,12 +115,17 @@ export class SimulationManager {
     const live = this.hosts.get(simId);
     this.lastUse.set(simId, Date.now());
     if (live !== undefined && live.alive) return live;
-    const row = this.catalog.simulation(simId);
+    const pending = this.loading.get(simId);
+    if (pending !== undefined) return pending;
+    const row = await this.catalog.simulation(simId);
     if (row === null) throw notFound(`Simulation ${simId}`);
     // A failed simulation still opens (at the head it failed at): its ledger, past states and branches are there.
     // One whose re-execution fails again is not retried until the server restarts.
     const unopenable = this.unopenable.get(simId);
     if (row.status === 'failed' && unopenable !== undefined) throw unopenable;
+    // Another caller may have started the worker while the row was read.
+    const started = this.hosts.get(simId);
+    if (started !== undefined && started.alive) return started;
     let loading = this.loading.get(simId);
     if (loading === undefined) {
       loading = this.load(row).finally(() => this.loading.delete(simId));
@@ -137,7 +143,7 @@ export class SimulationManager {
       this.checkOpen();
       if (RUN_OPS.has(method) && !this.isLoaded(simId)) {
         // Refused without re-executing the failed run (which may fail the same way again).
-        const row = this.catalog.simulation(simId);
+        const row = await this.catalog.simulation(simId);
         if (row?.status === 'failed') throw failedError(simId, row.error);
       }
       // A call waits for a busy worker (or one re-executing its history) at most the request timeout.
@@ -178,9 +184,9 @@ export class SimulationManager {
     name?: string,
   ): Promise<SimulationRow> {
     this.checkOpen();
-    const parent = this.catalog.simulation(parentId);
+    const parent = await this.catalog.simulation(parentId);
     if (parent === null) throw notFound(`Simulation ${parentId}`);
-    this.checkRoom(account);
+    await this.checkRoom(account);
     const parentSim = this.simulation(parentId);
     const info = await parentSim.info();
     if (!(t >= 0 && t <= info.now)) {
@@ -224,7 +230,7 @@ export class SimulationManager {
     },
   ): Promise<SimulationRow> {
     this.checkOpen();
-    this.checkRoom(account);
+    await this.checkRoom(account);
     const scenario = JSON.parse(input.scenarioJson) as ResolvedScenario;
     const row = newSimulationRow(account.id, scenario, {
       name: input.name,
@@ -242,24 +248,24 @@ export class SimulationManager {
    * fails on the way (a refused request, a disk that refuses its log) is removed again, never left half-made.
    */
   private async startDerived(
-    row: Parameters<Catalog['insertSimulation']>[0],
+    row: NewSimulation,
     log: readonly InterventionLogEntry[],
     then: (host: SimulationHost) => Promise<void> = async () => undefined,
   ): Promise<SimulationRow> {
-    this.catalog.insertSimulation(row);
+    await this.catalog.insertSimulation(row);
     try {
-      this.catalog.updateSimulation(row.id, { intervention_log: JSON.stringify(log) });
+      await this.catalog.updateSimulation(row.id, { intervention_log: JSON.stringify(log) });
       await then(await this.host(row.id));
     } catch (error) {
       await this.delete(row.id);
       throw locatedStorageFailure(error, this.ledgerPath(row.id));
     }
     await this.persist(row.id);
-    return this.catalog.simulation(row.id) as SimulationRow;
+    return (await this.catalog.simulation(row.id)) as SimulationRow;
   }
 
-  private checkRoom(account: Account): void {
-    if (this.catalog.countSimulations(account.id) >= this.config.limits.maxSimulationsPerAccount) {
+  private async checkRoom(account: Account): Promise<void> {
+    if ((await this.catalog.countSimulations(account.id)) >= this.config.limits.maxSimulationsPerAccount) {
       throw new ServerError(ServerErrorCode.LimitExceeded, `Account ${account.name} is at its simulation limit`);
     }
   }
@@ -268,7 +274,9 @@ export class SimulationManager {
     const host = this.hosts.get(simId);
     this.hosts.delete(simId);
     if (host !== undefined) await host.stop(2_000);
-    this.catalog.deleteSimulation(simId);
+    this.owners.delete(simId);
+    this.heads.delete(simId);
+    await this.catalog.deleteSimulation(simId);
     for (const listener of this.deleteListeners) listener(simId);
     this.files.remove(simId);
   }
@@ -279,7 +287,7 @@ export class SimulationManager {
     if (host === undefined || !host.alive) return;
     const log = await host.api.interventionLog();
     const info = host.info;
-    this.catalog.updateSimulation(simId, {
+    await this.catalog.updateSimulation(simId, {
       intervention_log: JSON.stringify(log),
       ...(info !== null ? this.infoFields(info) : {}),
     });
@@ -295,9 +303,9 @@ export class SimulationManager {
         const last = await host.stop();
         if (last !== null) {
           const status = last.status === 'running' ? 'paused' : last.status;
-          this.catalog.updateSimulation(simId, { ...this.infoFields(last), status });
+          await this.catalog.updateSimulation(simId, { ...this.infoFields(last), status });
         }
-        if (log !== null) this.catalog.updateSimulation(simId, { intervention_log: JSON.stringify(log) });
+        if (log !== null) await this.catalog.updateSimulation(simId, { intervention_log: JSON.stringify(log) });
       }),
     );
     this.hosts.clear();
@@ -331,6 +339,8 @@ export class SimulationManager {
       onFailure: (error, info) => this.fail(row.id, error, info),
     });
     this.hosts.set(row.id, host);
+    this.owners.set(row.id, row.account_id);
+    this.heads.set(row.id, row.head_seq);
     try {
       const info = await host.ready;
       this.record(row.id, this.infoFields(info));
@@ -344,11 +354,19 @@ export class SimulationManager {
     return host;
   }
 
+  /** The owning account of a loaded simulation (null when it is not loaded). */
+  accountOf(simId: string): string | null {
+    return this.owners.get(simId) ?? null;
+  }
+
+  /** The ledger head the catalog last got for a loaded simulation (0 when it is not loaded). */
+  storedHead(simId: string): number {
+    return this.heads.get(simId) ?? 0;
+  }
+
   /** Keeps an account within its live-worker limit by unloading its least recently used idle simulation. */
   private async makeRoom(accountId: string): Promise<void> {
-    const mine = [...this.hosts.values()].filter(
-      (host) => host.alive && this.catalog.simulation(host.simId)?.account_id === accountId,
-    );
+    const mine = [...this.hosts.values()].filter((host) => host.alive && this.owners.get(host.simId) === accountId);
     if (mine.length < this.config.limits.maxLiveSimulationsPerAccount) return;
     const idle = mine
       .filter((host) => host.info?.playing !== true)
@@ -375,7 +393,15 @@ export class SimulationManager {
     this.hosts.delete(simId);
     // A ledger the disk refused is named with its path.
     const message = (locatedStorageFailure(new RemoteError(reported), this.ledgerPath(simId)) as Error).message;
-    if (this.catalog.simulation(simId) === null) return;
+    void this.catalog.simulation(simId).then(
+      (row) => {
+        if (row !== null) this.announceFailure(simId, message, info);
+      },
+      (failure: unknown) => this.onStorageFailure(storageError(failure, this.catalog.path, 'read the catalog')),
+    );
+  }
+
+  private announceFailure(simId: string, message: string, info: SimInfo | null): void {
     this.record(simId, {
       status: 'failed',
       error: message,
@@ -388,17 +414,16 @@ export class SimulationManager {
   }
 
   /**
-   * Writes live facts of a simulation to the catalog from a worker's message. A catalog that cannot be written
-   * (a full or read-only disk) must not end the server: the facts stay live in the worker and in every reply, the
-   * failure is logged, and the next write tries again.
+   * Writes live facts of a simulation to the catalog from a worker's message, without waiting (writes land in
+   * order). A catalog that cannot be written (a full or read-only disk, a database out of reach) must not end the
+   * server: the facts stay live in the worker and in every reply, the failure is logged, and the next write tries
+   * again.
    */
-  private record(simId: string, fields: Parameters<Catalog['updateSimulation']>[1]): void {
-    try {
-      this.catalog.updateSimulation(simId, fields);
-    } catch (error) {
-      if (!isStorageFailure(error)) throw error;
-      this.onStorageFailure(storageError(error, this.catalog.path, 'update the catalog'));
-    }
+  private record(simId: string, fields: SimulationUpdate): void {
+    if (fields.head_seq !== undefined && this.owners.has(simId)) this.heads.set(simId, fields.head_seq);
+    this.catalog
+      .updateSimulation(simId, fields)
+      .catch((error: unknown) => this.onStorageFailure(storageError(error, this.catalog.path, 'update the catalog')));
   }
 
   /** Told of storage failures nobody is waiting for (set by the app: they are logged). */

@@ -1,7 +1,6 @@
-import type { Catalog } from '../catalog/catalog.js';
-import { newId } from '../catalog/keys.js';
+import { newId, type NewSimulation } from '@doppel/catalog';
 
-type NewRow = Parameters<Catalog['insertSimulation']>[0];
+type NewRow = NewSimulation;
 
 /** What a new simulation's row takes from its scenario. */
 interface ScenarioFacts {

@@ -1,8 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { SqliteLedgerStore } from '@doppel/store-sqlite';
 import type { LedgerHead } from '@doppel/twin';
-import type { Catalog } from '../catalog/catalog.js';
-import type { SimulationRow } from '../catalog/rows.js';
+import type { Catalog, SimulationRow, SimulationUpdate } from '@doppel/catalog';
 import { parseJournal } from './journal.js';
 import { interventionJournalPath } from './protocol.js';
 
@@ -38,10 +37,7 @@ function lastSubmission(journalPath: string): number {
  * there (nothing plays until someone resumes it). The catalog is written only as often as a simulation's status
  * changes, so after a crash the ledger file and the journal are ahead of it.
  */
-export async function recoveredFields(
-  row: SimulationRow,
-  ledgerPath: string,
-): Promise<Parameters<Catalog['updateSimulation']>[1] | null> {
+export async function recoveredFields(row: SimulationRow, ledgerPath: string): Promise<SimulationUpdate | null> {
   const head = await storedHead(ledgerPath, row.id);
   const submitted = lastSubmission(interventionJournalPath(ledgerPath));
   const simTime = Math.max(row.sim_time, head?.simTime ?? 0, submitted);
@@ -57,8 +53,8 @@ export async function recoveredFields(
 
 /** Brings every simulation of the catalog level with its durable files (see recoveredFields). */
 export async function recoverSimulations(catalog: Catalog, ledgerPath: (simId: string) => string): Promise<void> {
-  for (const row of catalog.allSimulations()) {
+  for (const row of await catalog.allSimulations()) {
     const fields = await recoveredFields(row, ledgerPath(row.id));
-    if (fields !== null) catalog.updateSimulation(row.id, fields);
+    if (fields !== null) await catalog.updateSimulation(row.id, fields);
   }
 }

@@ -1,4 +1,4 @@
-import type { SimulationRow } from '../catalog/rows.js';
+import type { SimulationRow } from '@doppel/catalog';
 import type { ServerConfig } from '../config.js';
 import type { WorkerInit } from './protocol.js';
 

@@ -1,9 +1,14 @@
 import type { Worker } from 'node:worker_threads';
 import { siblingModule, startModuleWorker } from '@doppel/store-sqlite';
 import type { TestResult, TestValidation } from '@doppel/twin/contracts';
-import type { Account } from '../catalog/catalog.js';
-import { newId } from '../catalog/keys.js';
-import type { ScenarioTestRow, TestCatalog, TestRunRow } from '../catalog/tests.js';
+import {
+  type Account,
+  newId,
+  type ScenarioTestRow,
+  type TestCatalog,
+  type TestRunRow,
+  type TestRunUpdate,
+} from '@doppel/catalog';
 import type { ServerConfig } from '../config.js';
 import { ServerError, ServerErrorCode } from '../errors.js';
 import type { TestReplay, TestWorkerInit, TestWorkerMessage, TestWorkerRequest } from './protocol.js';
@@ -50,8 +55,11 @@ export class TestRuns {
     private readonly config: ServerConfig,
   ) {
     this.init = { packModules: config.packModules, examplesDir: config.examplesDir };
-    tests.failInterruptedRuns(new Date().toISOString());
+    // Runs in the catalog's lane before anything a request asks of it; a run started meanwhile waits for it.
+    this.recovered = tests.failInterruptedRuns(new Date().toISOString());
   }
+
+  private readonly recovered: Promise<number>;
 
   /** Checks a test's text: every located problem, or what it runs. */
   check(yaml: string): Promise<TestValidation> {
@@ -79,9 +87,10 @@ export class TestRuns {
   }
 
   /** Queues a run of a test; it starts as soon as the account and the server have room. */
-  start(account: Account, test: ScenarioTestRow): TestRunRow {
+  async start(account: Account, test: ScenarioTestRow): Promise<TestRunRow> {
+    await this.recovered;
     const limit = this.config.limits.maxQueuedTestRunsPerAccount;
-    if (this.tests.activeRuns(account.id) >= limit) {
+    if ((await this.tests.activeRuns(account.id)) >= limit) {
       throw new ServerError(
         ServerErrorCode.LimitExceeded,
         `At most ${limit} test runs of an account may be queued or running at once: wait for one to finish`,
@@ -103,7 +112,7 @@ export class TestRuns {
       started_at: null,
       finished_at: null,
     };
-    this.tests.insertRun(row);
+    await this.tests.insertRun(row);
     this.queue.push({ row, yaml: test.yaml });
     this.pump();
     return row;
@@ -156,9 +165,9 @@ export class TestRuns {
     );
     timer.unref();
     this.running.set(row.id, { row, worker, timer });
-    this.tests.updateRun(row.id, { status: 'running', started_at: new Date().toISOString() });
+    this.record(row.id, { status: 'running', started_at: new Date().toISOString() });
     worker.on('message', (message: TestWorkerMessage) => {
-      if (message.type === 'progress') this.tests.updateRun(row.id, { done: message.done, total: message.total });
+      if (message.type === 'progress') this.record(row.id, { done: message.done, total: message.total });
       else if (message.type === 'result') this.finish(row.id, message.result, message.replay);
       else if (message.type === 'error') this.end(row.id, { status: 'error', error: message.message });
     });
@@ -184,14 +193,22 @@ export class TestRuns {
   }
 
   /** Ends a run once (later reports of its worker are ignored), frees its worker and starts the next. */
-  private end(runId: string, fields: Parameters<TestCatalog['updateRun']>[1]): void {
+  private end(runId: string, fields: TestRunUpdate): void {
     const run = this.running.get(runId);
     if (run === undefined) return;
     this.running.delete(runId);
     clearTimeout(run.timer);
     void run.worker.terminate();
-    this.tests.updateRun(runId, { ...fields, finished_at: new Date().toISOString() });
+    this.record(runId, { ...fields, finished_at: new Date().toISOString() });
     this.pump();
+  }
+
+  /**
+   * Writes a run's progress or end without waiting (writes land in order). One that fails is not retried: a run
+   * left running in the catalog ends in an error at the next start.
+   */
+  private record(runId: string, fields: TestRunUpdate): void {
+    this.tests.updateRun(runId, fields).catch(() => undefined);
   }
 
   private checkerWorker(): Worker {

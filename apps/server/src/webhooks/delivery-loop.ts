@@ -1,6 +1,5 @@
 import type { FastifyBaseLogger } from 'fastify';
-import type { Catalog } from '../catalog/catalog.js';
-import type { DeliveryRow, WebhookRow } from '../catalog/rows.js';
+import type { Catalog, DeliveryRow, WebhookRow } from '@doppel/catalog';
 import type { WebhookOptions } from '../config.js';
 import { ServerError, ServerErrorCode } from '../errors.js';
 import type { ServerMetrics } from '../metrics.js';
@@ -56,28 +55,29 @@ export class DeliveryLoop {
     });
   }
 
-  redeliver(webhook: WebhookRow, ids?: readonly string[]): DeliveryRow[] {
+  async redeliver(webhook: WebhookRow, ids?: readonly string[]): Promise<DeliveryRow[]> {
     const { catalog } = this.deps;
-    const rows =
-      ids === undefined
-        ? catalog.deliveries(webhook.id, 100_000, 'failed')
-        : ids.map((id, index) => {
-            const row = catalog.delivery(webhook.id, id);
-            if (row === null) throw refusal(index, id, 'no such delivery of this webhook');
-            return row;
-          });
+    const rows: DeliveryRow[] = [];
+    if (ids === undefined) rows.push(...(await catalog.deliveries(webhook.id, 100_000, 'failed')));
+    else {
+      for (const [index, id] of ids.entries()) {
+        const row = await catalog.delivery(webhook.id, id);
+        if (row === null) throw refusal(index, id, 'no such delivery of this webhook');
+        rows.push(row);
+      }
+    }
     const bySim = new Map<string, string[]>();
-    rows.forEach((row, index) => {
+    for (const [index, row] of rows.entries()) {
       // Test deliveries and those of deleted simulations have no outbox: nothing is kept to send again.
-      if (row.simulation_id === null || catalog.simulation(row.simulation_id) === null) {
+      if (row.simulation_id === null || (await catalog.simulation(row.simulation_id)) === null) {
         if (ids !== undefined)
           throw refusal(index, row.id, 'this delivery is no longer kept (test or deleted simulation)');
-        return;
+        continue;
       }
       const list = bySim.get(row.simulation_id) ?? [];
       list.push(row.id);
       bySim.set(row.simulation_id, list);
-    });
+    }
     const now = this.deps.clock.now();
     const result: DeliveryRow[] = [];
     for (const [simId, list] of bySim) {
@@ -199,12 +199,10 @@ export class DeliveryLoop {
       created_at: row.created_at,
       updated_at: row.updated_at,
     };
-    try {
-      this.deps.catalog.upsertDelivery(logged);
-    } catch (error) {
+    this.deps.catalog.upsertDelivery(logged).catch((error: unknown) => {
       // A webhook removed meanwhile: its log went with it.
       this.deps.log.debug({ err: error }, 'webhook delivery log write skipped');
-    }
+    });
     return logged;
   }
 }

@@ -1,7 +1,5 @@
 import type { FastifyBaseLogger } from 'fastify';
-import type { Catalog } from '../catalog/catalog.js';
-import { newId } from '../catalog/keys.js';
-import type { DeliveryRow, WebhookRow } from '../catalog/rows.js';
+import { type Catalog, type DeliveryRow, newId, type WebhookRow } from '@doppel/catalog';
 import type { WebhookOptions } from '../config.js';
 import type { ServerMetrics } from '../metrics.js';
 import type { SimulationManager } from '../sim/manager.js';
@@ -50,9 +48,9 @@ export class WebhookDispatcher {
   private readonly outboxes = new Map<string, WebhookOutbox>();
   private readonly cursors = new Map<string, Cursor>();
   private readonly batches = new Map<string, Batch>();
-  private webhooksByAccount: Map<string, WebhookRow[]> | null = null;
+  /** Every webhook of the server, by account and by id: read from the catalog at start and after each change. */
+  private webhooksByAccount = new Map<string, WebhookRow[]>();
   private webhooksById = new Map<string, WebhookRow>();
-  private readonly accountOfSim = new Map<string, string | null>();
   private readonly loop: DeliveryLoop;
   private stopped = false;
 
@@ -76,12 +74,26 @@ export class WebhookDispatcher {
     });
     manager.listen((simId, message) => this.receive(simId, message));
     manager.onDelete((simId) => this.forget(simId));
-    this.resume();
+  }
+
+  /** Reads the webhooks and picks up every outbox with deliveries still to make (once, after construction). */
+  async start(): Promise<void> {
+    await this.reload();
+    await this.resume();
   }
 
   /** Call after webhooks are added or removed. */
-  invalidate(): void {
-    this.webhooksByAccount = null;
+  async reload(): Promise<void> {
+    const byAccount = new Map<string, WebhookRow[]>();
+    const byId = new Map<string, WebhookRow>();
+    for (const row of await this.catalog.allWebhooks()) {
+      const list = byAccount.get(row.account_id) ?? [];
+      list.push(row);
+      byAccount.set(row.account_id, list);
+      byId.set(row.id, row);
+    }
+    this.webhooksByAccount = byAccount;
+    this.webhooksById = byId;
   }
 
   /** Sends one test event now (a single attempt, not kept for retries) and logs it. */
@@ -106,12 +118,12 @@ export class WebhookDispatcher {
       created_at: created,
       updated_at: new Date(this.clock.now()).toISOString(),
     };
-    this.catalog.upsertDelivery(row);
+    await this.catalog.upsertDelivery(row);
     return row;
   }
 
   /** Queues deliveries of a webhook again (its failed ones, or those named), keeping their ids and bodies. */
-  redeliver(webhook: WebhookRow, ids?: readonly string[]): DeliveryRow[] {
+  redeliver(webhook: WebhookRow, ids?: readonly string[]): Promise<DeliveryRow[]> {
     this.flushAll();
     return this.loop.redeliver(webhook, ids);
   }
@@ -129,9 +141,9 @@ export class WebhookDispatcher {
   }
 
   /** After a start: every outbox with deliveries still to make is opened and its schedule picked up. */
-  private resume(): void {
+  private async resume(): Promise<void> {
     for (const simId of this.manager.simulationsWithOutbox()) {
-      if (this.catalog.simulation(simId) === null) continue;
+      if ((await this.catalog.simulation(simId)) === null) continue;
       try {
         const outbox = this.outboxFor(simId);
         if (outbox.nextDue(new Set()) === null) {
@@ -221,7 +233,7 @@ export class WebhookDispatcher {
     if (stored !== null) {
       cursor = { seq: stored.enqueued_seq, notified: stored.notified };
     } else {
-      const head = this.catalog.simulation(simId)?.head_seq ?? 0;
+      const head = this.manager.storedHead(simId);
       const live = firstSeq !== null && !this.manager.isRestoring(simId);
       cursor = { seq: live ? firstSeq - 1 : head, notified: 0 };
     }
@@ -324,36 +336,17 @@ export class WebhookDispatcher {
     for (const key of [...this.cursors.keys()]) if (key.startsWith(`${simId} `)) this.cursors.delete(key);
     this.outboxes.get(simId)?.close();
     this.outboxes.delete(simId);
-    this.accountOfSim.delete(simId);
   }
 
   private webhook(id: string): WebhookRow | null {
-    this.loadWebhooks();
     return this.webhooksById.get(id) ?? null;
   }
 
-  private loadWebhooks(): Map<string, WebhookRow[]> {
-    if (this.webhooksByAccount === null) {
-      this.webhooksByAccount = new Map();
-      this.webhooksById = new Map();
-      for (const row of this.catalog.allWebhooks()) {
-        const list = this.webhooksByAccount.get(row.account_id) ?? [];
-        list.push(row);
-        this.webhooksByAccount.set(row.account_id, list);
-        this.webhooksById.set(row.id, row);
-      }
-    }
-    return this.webhooksByAccount;
-  }
-
+  /** The webhooks of a simulation's account that want its events (only loaded simulations send messages). */
   private hooksFor(simId: string): WebhookRow[] {
-    let account = this.accountOfSim.get(simId);
-    if (account === undefined) {
-      account = this.catalog.simulation(simId)?.account_id ?? null;
-      this.accountOfSim.set(simId, account);
-    }
+    const account = this.manager.accountOf(simId);
     if (account === null) return [];
-    return (this.loadWebhooks().get(account) ?? []).filter(
+    return (this.webhooksByAccount.get(account) ?? []).filter(
       (row) => row.simulation_id === null || row.simulation_id === simId,
     );
   }

@@ -1,7 +1,7 @@
 import { request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import { isIP } from 'node:net';
-import type { WebhookRow } from '../catalog/rows.js';
+import type { WebhookRow } from '@doppel/catalog';
 import { signWebhook } from './signing.js';
 import { guardedLookup, isPrivateAddress } from './ssrf.js';
 
