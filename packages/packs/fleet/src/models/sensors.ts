@@ -152,9 +152,14 @@ export class Sensor {
     this.detectFactor = WEATHER_EFFECTS[weather].detection[spec.type];
   }
 
+  /** Whether the sensor measures on this step (it publishes on others too, a latency later). */
+  measuresAt(step: number): boolean {
+    return (step + this.phase) % this.periodSteps === 0;
+  }
+
   /** Called every step: measures on update steps, publishes frames that are due. */
   step(step: number, t: number, pose: SensorPose, candidates: readonly WorldObject[], selfId: string): void {
-    if ((step + this.phase) % this.periodSteps === 0) {
+    if (this.measuresAt(step)) {
       this.queue.push({ publishStep: step + this.latencySteps, detections: this.measure(t, pose, candidates, selfId) });
     }
     while (this.queue.length > 0 && (this.queue[0] as Frame).publishStep <= step) {

@@ -37,35 +37,41 @@ interface Axis {
 
 /** Constant-velocity Kalman prediction over dt. */
 function predict(a: Axis, dt: number): void {
-  const [p00, p01, p11] = a.p;
+  const p = a.p;
+  const [p00, p01, p11] = p;
   a.x += a.v * dt;
-  a.p = [
-    p00 + 2 * dt * p01 + dt * dt * p11 + (Q_ACC * dt * dt * dt) / 3,
-    p01 + dt * p11 + (Q_ACC * dt * dt) / 2,
-    p11 + Q_ACC * dt,
-  ];
+  // In place: every track owns its covariance arrays, and this runs for each track on every sensor frame.
+  p[0] = p00 + 2 * dt * p01 + dt * dt * p11 + (Q_ACC * dt * dt * dt) / 3;
+  p[1] = p01 + dt * p11 + (Q_ACC * dt * dt) / 2;
+  p[2] = p11 + Q_ACC * dt;
 }
 
 /** Kalman update with a position measurement z of variance r. */
 function updatePosition(a: Axis, z: number, r: number): void {
-  const [p00, p01, p11] = a.p;
+  const p = a.p;
+  const [p00, p01, p11] = p;
   const k0 = p00 / (p00 + r);
   const k1 = p01 / (p00 + r);
   const innovation = z - a.x;
   a.x += k0 * innovation;
   a.v += k1 * innovation;
-  a.p = [(1 - k0) * p00, (1 - k0) * p01, p11 - k1 * p01];
+  p[0] = (1 - k0) * p00;
+  p[1] = (1 - k0) * p01;
+  p[2] = p11 - k1 * p01;
 }
 
 /** Kalman update with a rate measurement z of variance r. */
 function updateRate(a: Axis, z: number, r: number): void {
-  const [p00, p01, p11] = a.p;
+  const p = a.p;
+  const [p00, p01, p11] = p;
   const k0 = p01 / (p11 + r);
   const k1 = p11 / (p11 + r);
   const innovation = z - a.v;
   a.x += k0 * innovation;
   a.v += k1 * innovation;
-  a.p = [p00 - k0 * p01, (1 - k1) * p01, (1 - k1) * p11];
+  p[0] = p00 - k0 * p01;
+  p[1] = (1 - k1) * p01;
+  p[2] = (1 - k1) * p11;
 }
 
 /**
@@ -142,7 +148,6 @@ export class Tracker {
         if (ahead) updateRate(a, sDotMeasured, R_RATE);
         track.s = a.x;
         track.sDot = a.v;
-        track.ps = a.p;
         a.x = track.d;
         a.v = track.dDot;
         a.p = track.pd;
@@ -150,7 +155,6 @@ export class Tracker {
         updatePosition(a, f.d, r);
         track.d = a.x;
         track.dDot = a.v;
-        track.pd = a.p;
         track.lastT = t;
         track.hits++;
         track.confirmed = true;

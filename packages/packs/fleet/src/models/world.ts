@@ -18,6 +18,7 @@ export interface WorldOptions {
 
 /** Cell size of the spatial hash that culls sensor candidates, m. */
 const CELL = 64;
+const NONE: readonly WorldObject[] = [];
 
 /** Something that happened in a step, for the ledger (the world itself keeps no ledger). */
 export type WorldEvent =
@@ -117,9 +118,15 @@ export class World {
     for (const vehicle of this.vehicles) {
       if (vehicle.metrics.finished_t !== null) continue;
       const pose = vehicle.sensorPose(this.pose);
+      // Candidates are gathered only on steps where one of the vehicle's sensors measures (a radar at 20 Hz on a
+      // 100 Hz step: one step in five); on the others the sensors only publish what is due.
       let maxRange = 0;
-      for (const sensor of vehicle.sensors) if (sensor.effectiveRange > maxRange) maxRange = sensor.effectiveRange;
-      const near = this.near(pose.x, pose.y, maxRange);
+      let measuring = false;
+      for (const sensor of vehicle.sensors) {
+        if (sensor.effectiveRange > maxRange) maxRange = sensor.effectiveRange;
+        if (sensor.measuresAt(this.stepCount)) measuring = true;
+      }
+      const near = measuring ? this.near(pose.x, pose.y, maxRange) : NONE;
       for (const sensor of vehicle.sensors) sensor.step(this.stepCount, t, pose, near, vehicle.id);
       vehicle.tracker.update(
         vehicle.sensors,
