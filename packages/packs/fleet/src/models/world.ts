@@ -39,6 +39,9 @@ export class World {
   stepCount = 0;
   readonly road: RoadContact;
   private readonly grid = new Map<number, WorldObject[]>();
+  /** The grid's non-empty cells, and the step after whose moves it was built (-1: never). */
+  private readonly filled: WorldObject[][] = [];
+  private gridStep = -1;
   private readonly candidates: WorldObject[] = [];
   private readonly pose: SensorPose = { x: 0, y: 0, heading: 0, vx: 0, vy: 0 };
   private readonly events: WorldEvent[] = [];
@@ -76,18 +79,24 @@ export class World {
   }
 
   private rebuildGrid(): void {
-    for (const list of this.grid.values()) list.length = 0;
-    const add = (o: WorldObject): void => {
-      const key = this.cellKey(Math.floor(o.x / CELL), Math.floor(o.y / CELL));
-      let list = this.grid.get(key);
-      if (list === undefined) {
-        list = [];
-        this.grid.set(key, list);
-      }
-      list.push(o);
-    };
-    for (const v of this.vehicles) add(v);
-    for (const a of this.actors) add(a);
+    // Only the cells filled last time are emptied: the map keeps every cell a vehicle ever crossed, and clearing
+    // them all made each step slower the longer the run.
+    for (const list of this.filled) list.length = 0;
+    this.filled.length = 0;
+    for (const v of this.vehicles) this.addToGrid(v);
+    for (const a of this.actors) this.addToGrid(a);
+    this.gridStep = this.stepCount;
+  }
+
+  private addToGrid(o: WorldObject): void {
+    const key = this.cellKey(Math.floor(o.x / CELL), Math.floor(o.y / CELL));
+    let list = this.grid.get(key);
+    if (list === undefined) {
+      list = [];
+      this.grid.set(key, list);
+    }
+    if (list.length === 0) this.filled.push(list);
+    list.push(o);
   }
 
   private near(x: number, y: number, range: number): WorldObject[] {
@@ -114,7 +123,8 @@ export class World {
     this.stepCount++;
     const t = this.t;
     for (const actor of this.actors) actor.step(t, dt);
-    this.rebuildGrid();
+    // Vehicles have not moved since the grid was built at the end of the last step: without actors it still holds.
+    if (this.actors.length > 0 || this.gridStep !== this.stepCount - 1) this.rebuildGrid();
     for (const vehicle of this.vehicles) {
       if (vehicle.metrics.finished_t !== null) continue;
       const pose = vehicle.sensorPose(this.pose);
