@@ -161,4 +161,12 @@ describe('fleet pack on the twin', () => {
       expect(pack.scores).toHaveProperty('energy_kwh_per_km');
     }
   }, 120_000);
+
+  it('ends a platoon run shorter than the string-stability window with an unknown amplification, not a failure', async () => {
+    const { summary, pack } = await run(
+      yaml('    type: traffic_flow\n    params: { vehicles: 5, duration_s: 5 }\n').replace('40s', '5s'),
+    );
+    expect(summary.status).toBe('finished');
+    expect(pack.scores.string_amplification).toBeNull();
+  });
 });

@@ -252,11 +252,15 @@ export const trafficFlow: ScenarioType<FlowParams> = {
     let minGap = Infinity;
     for (const v of world.vehicles) minGap = Math.min(minGap, v.metrics.min_time_gap);
     const last = world.vehicles[world.vehicles.length - 1];
-    const swing = last === undefined ? 0 : last.metrics.speed_max - last.metrics.speed_min;
+    // The speed range is taken after the first 10 s: a shorter run has none, and its amplification is unknown.
+    const swing =
+      last === undefined || last.metrics.speed_min > last.metrics.speed_max
+        ? null
+        : last.metrics.speed_max - last.metrics.speed_min;
     const leadSwing = (2 * p.wave_amplitude) / 3.6;
     return {
       min_time_gap_s: Number.isFinite(minGap) ? round(minGap) : null,
-      string_amplification: leadSwing > 0 ? round(swing / leadSwing) : null,
+      string_amplification: leadSwing > 0 && swing !== null ? round(swing / leadSwing) : null,
       vehicles: world.vehicles.length,
     };
   },
