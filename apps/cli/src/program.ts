@@ -3,6 +3,7 @@ import * as accounts from './commands/accounts.js';
 import * as bench from './commands/bench.js';
 import * as capture from './commands/capture.js';
 import * as configure from './commands/configure.js';
+import * as experiment from './commands/experiment.js';
 import * as fmu from './commands/fmu.js';
 import * as io from './commands/io.js';
 import * as replay from './commands/replay.js';
@@ -24,7 +25,21 @@ export function buildProgram(): Command {
     .showHelpAfterError()
     // Usage errors come back as CommanderError (also from subcommands) so main() owns the exit code.
     .exitOverride();
-  for (const command of [run, configure, simulate, replay, validate, test, schema, serve, accounts, bench, fmu, io]) {
+  for (const command of [
+    run,
+    configure,
+    simulate,
+    replay,
+    validate,
+    test,
+    schema,
+    serve,
+    accounts,
+    bench,
+    fmu,
+    io,
+    experiment,
+  ]) {
     command.register(program);
   }
   capture.register(program);

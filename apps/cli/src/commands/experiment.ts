@@ -1,0 +1,105 @@
+import { join, resolve } from 'node:path';
+import type { Command } from 'commander';
+import {
+  baseIdentity,
+  defaultWorkers,
+  loadExperimentFile,
+  ResultCache,
+  RESULT_FILES,
+  runExperiment,
+  writeResultFiles,
+  type ExperimentProgress,
+  type ExperimentResult,
+} from '@doppel/lab';
+import { ProgressBar } from '../progress.js';
+import { UserError } from '../user-error.js';
+import { VERSION } from '../version.js';
+
+interface ExperimentRunFlags {
+  workers?: string;
+  cache?: boolean;
+  out: string;
+}
+
+/** The module scenario replications load their packs from: this command's own list, in the worker threads too. */
+const PACKS_MODULE = new URL(`../packs${import.meta.url.endsWith('.ts') ? '.ts' : '.js'}`, import.meta.url).href;
+
+/** Registers `doppel experiment run`: replications of every grid point, summarised with confidence intervals. */
+export function register(program: Command): void {
+  const experiment = program.command('experiment').description('Experiments: replications, sweeps and A/B comparisons');
+  experiment
+    .command('run')
+    .description(
+      `Run an experiment file and write ${RESULT_FILES.results}, ${RESULT_FILES.replications} and ${RESULT_FILES.deltas}`,
+    )
+    .argument('<file>', 'an experiment YAML file')
+    .option('--workers <n>', 'worker threads (default: one per core)')
+    .option('--no-cache', 'run every replication again instead of reusing cached results')
+    .requiredOption('--out <dir>', 'output directory')
+    .action(async (file: string, flags: ExperimentRunFlags) => {
+      const workers = parseWorkers(flags.workers);
+      const loaded = loadExperimentFile(file);
+      const cache =
+        flags.cache === false ? null : new ResultCache(join(flags.out, 'cache'), VERSION, baseIdentity(loaded));
+      const report = progressReporter(loaded.name);
+      const result = await runExperiment(loaded, {
+        workers,
+        packsModule: PACKS_MODULE,
+        cache,
+        onProgress: report.update,
+      });
+      report.done();
+      writeResultFiles(flags.out, result);
+      process.stdout.write(formatResult(result, resolve(flags.out)));
+    });
+}
+
+function parseWorkers(text: string | undefined): number {
+  if (text === undefined) return defaultWorkers();
+  const workers = Number(text);
+  if (!/^\d+$/.test(text.trim()) || !Number.isSafeInteger(workers) || workers < 1 || workers > 256) {
+    throw new UserError(`--workers: expected an integer from 1 to 256, found "${text}"`);
+  }
+  return workers;
+}
+
+/** A progress bar on a terminal; otherwise a plain line at every tenth of the work. */
+function progressReporter(name: string): { update: (progress: ExperimentProgress) => void; done: () => void } {
+  if (process.stderr.isTTY === true) {
+    const bar = new ProgressBar(name, true);
+    return {
+      update: (p) => bar.update(p.done / p.total, `${p.done}/${p.total} replications (${p.cached} cached)`),
+      done: () => bar.done(),
+    };
+  }
+  let lastTenth = -1;
+  return {
+    update: (p) => {
+      const tenth = Math.floor((p.done / p.total) * 10);
+      if (tenth === lastTenth && p.done !== p.total) return;
+      lastTenth = tenth;
+      process.stderr.write(`${name}: ${p.done}/${p.total} replications (${p.cached} cached)\n`);
+    },
+    done: () => undefined,
+  };
+}
+
+function formatResult(result: ExperimentResult, outDir: string): string {
+  const lines = [`${result.name}: ${result.replicationsPerPoint} replications per point, ${result.cacheHits} cached`];
+  const percent = `${Math.round(result.confidence * 100)}%`;
+  for (const row of result.estimates) {
+    const interval = row.ciLow === null ? 'no interval' : `${percent} CI [${fmt(row.ciLow)}, ${fmt(row.ciHigh)}]`;
+    lines.push(`  ${row.label}  ${row.output}: ${fmt(row.mean)}  ${interval}  n=${row.n}`);
+  }
+  for (const row of result.deltas) {
+    const interval = row.ciLow === null ? 'no interval' : `[${fmt(row.ciLow)}, ${fmt(row.ciHigh)}]`;
+    const reduction = row.varianceReduction === null ? '' : `  variance ÷${fmt(row.varianceReduction)} by pairing`;
+    lines.push(`  ${row.label} − baseline  ${row.output}: ${fmt(row.mean)} ${interval}${reduction}`);
+  }
+  lines.push(`  results: ${join(outDir, RESULT_FILES.results)}`);
+  return lines.join('\n') + '\n';
+}
+
+function fmt(value: number | null): string {
+  return value === null ? '—' : Number(value.toPrecision(6)).toString();
+}

@@ -1,0 +1,20 @@
+import type { ScenarioIssue } from '@doppel/twin';
+
+export const LabErrorCode = {
+  ExperimentNotFound: 'DOPPEL_ERR_EXPERIMENT_NOT_FOUND',
+  ExperimentInvalid: 'DOPPEL_ERR_EXPERIMENT_INVALID',
+  ReplicationFailed: 'DOPPEL_ERR_REPLICATION_FAILED',
+} as const;
+export type LabErrorCode = (typeof LabErrorCode)[keyof typeof LabErrorCode];
+
+/** A problem with an experiment: the message names the file and line, field path, expected and found. */
+export class LabError extends Error {
+  readonly code: LabErrorCode;
+  readonly issues: readonly ScenarioIssue[];
+  constructor(code: LabErrorCode, message: string, issues: readonly ScenarioIssue[] = []) {
+    super(message);
+    this.name = 'LabError';
+    this.code = code;
+    this.issues = issues;
+  }
+}

@@ -1,0 +1,15 @@
+export { LabError, LabErrorCode } from './errors.js';
+export { experimentFileSchema, type ExperimentFile } from './experiment-schema.js';
+export { loadExperimentFile, loadExperimentText, type Experiment } from './load-experiment.js';
+export { crnSeed, gridPoints, pointLabel, type DesignPoint, type FactorValue } from './design.js';
+export { estimate, pairedDelta, type OutputEstimate, type PairedDelta } from './statistics.js';
+export { ResultCache } from './cache.js';
+export { defaultWorkers } from './pool.js';
+export {
+  baseIdentity,
+  runExperiment,
+  type ExperimentProgress,
+  type ExperimentResult,
+  type RunExperimentOptions,
+} from './run-experiment.js';
+export { RESULT_FILES, writeResultFiles } from './results-files.js';

@@ -1,0 +1,78 @@
+import { readFileSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { runBench } from '@doppel/bench';
+import { readYaml, resolveScenarioObject, IssueList, Simulation, type AnyPack, type Plain } from '@doppel/twin';
+import type { FactorValue } from './design.js';
+
+/** What one replication needs: everything plain data, so it crosses into a worker thread unchanged. */
+export type ReplicationJob = {
+  readonly settings: Readonly<Record<string, FactorValue>>;
+  readonly seed: number;
+} & (
+  | { readonly kind: 'model'; readonly model: string; readonly params: Readonly<Record<string, number>> }
+  | { readonly kind: 'scenario'; readonly scenarioPath: string; readonly packsModule: string }
+);
+
+/** A replication's result: the run's summary record (outputs are read from it by path). */
+export type ReplicationRecord = Readonly<Record<string, unknown>>;
+
+/** Runs one replication to its end in this thread. */
+export async function runReplication(job: ReplicationJob): Promise<ReplicationRecord> {
+  if (job.kind === 'model') {
+    const params: Record<string, number> = { ...job.params };
+    for (const [path, value] of Object.entries(job.settings)) {
+      const key = path.startsWith('params.') ? path.slice('params.'.length) : path;
+      if (typeof value !== 'number') throw new TypeError(`factor ${path}: a model parameter is a number`);
+      params[key] = value;
+    }
+    const result = runBench({ model: job.model, params, seed: job.seed });
+    // Wall-clock fields differ run to run: they are measurements of the machine, not of the model.
+    const { wall_s: _wall, events_per_s: _rate, ...outputs } = result;
+    return outputs;
+  }
+  const packs = await loadPacks(job.packsModule);
+  const issues = new IssueList();
+  const raw = readYaml(readFileSync(job.scenarioPath, 'utf8'), job.scenarioPath, issues);
+  issues.throwIfAny();
+  let document: Plain = raw ?? null;
+  for (const [path, value] of Object.entries(job.settings)) document = setPath(document, path.split('.'), value);
+  const scenario = resolveScenarioObject(document, {
+    packs,
+    seed: job.seed,
+    fileName: job.scenarioPath,
+    baseDir: dirname(job.scenarioPath),
+  });
+  // A fixed creation time: the record of a replication is a function of its scenario and seed only.
+  const simulation = await Simulation.create({ scenario, packs, seed: job.seed, store: null, createdAt: EPOCH });
+  simulation.runToEnd();
+  await simulation.flush();
+  if (simulation.status === 'failed') throw simulation.error ?? new Error('simulation failed');
+  const { wall_s: _wall, sim_id: _id, ...summary } = simulation.summary();
+  return summary;
+}
+
+const EPOCH = '1970-01-01T00:00:00.000Z';
+
+/** The packs a scenario replication resolves against, from a module exporting `builtinPacks`. */
+async function loadPacks(specifier: string): Promise<readonly AnyPack[]> {
+  const module = (await import(specifier)) as { builtinPacks?: readonly AnyPack[] };
+  if (!Array.isArray(module.builtinPacks)) throw new TypeError(`${specifier} exports no builtinPacks list`);
+  return module.builtinPacks;
+}
+
+/** A copy of `document` with the field at `path` set (arrays by index, objects by key), creating objects on the way. */
+function setPath(document: Plain, path: readonly string[], value: FactorValue): Plain {
+  if (path.length === 0) return value;
+  const [head, ...rest] = path;
+  if (Array.isArray(document)) {
+    const index = Number(head);
+    if (!Number.isInteger(index) || index < 0 || index >= document.length) {
+      throw new RangeError(`factor path: no element ${head} in a list of ${document.length}`);
+    }
+    const copy = [...document];
+    copy[index] = setPath(copy[index], rest, value);
+    return copy;
+  }
+  const object = document !== null && typeof document === 'object' ? document : {};
+  return { ...object, [head]: setPath((object as Record<string, Plain>)[head] ?? null, rest, value) };
+}
