@@ -10,7 +10,7 @@ import {
   removeIfExists,
   writeRunFiles,
 } from './outputs.js';
-import { builtinPacks } from './packs.js';
+import { loadEnactorModules } from './enactor-modules.js';
 import { ProgressBar } from './progress.js';
 import { formatSummary } from './summary-print.js';
 import type { InterventionLogEntry } from '@doppel/twin';
@@ -45,8 +45,12 @@ export interface RunScenarioResult {
 }
 
 /** Runs a resolved scenario to its horizon, recording the ledger in SQLite, and exports the run's outputs. */
-export async function runScenario(scenario: ResolvedScenario, options: RunScenarioOptions): Promise<RunScenarioResult> {
-  refuseDebugMode(scenario);
+export async function runScenario(written: ResolvedScenario, options: RunScenarioOptions): Promise<RunScenarioResult> {
+  refuseDebugMode(written);
+  const {
+    scenarios: [scenario = written],
+    packs,
+  } = await loadEnactorModules([written]);
   let tempDb: string | null = null;
   let store: ThreadedSqliteLedgerStore | null = null;
   try {
@@ -59,7 +63,7 @@ export async function runScenario(scenario: ResolvedScenario, options: RunScenar
     }
     const simulation = await Simulation.create({
       scenario,
-      packs: builtinPacks,
+      packs,
       ...(options.seed === undefined ? {} : { seed: options.seed }),
       ...(options.interventionLog === undefined ? {} : { interventionLog: options.interventionLog }),
       store,

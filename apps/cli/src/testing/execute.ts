@@ -1,12 +1,15 @@
-import { VerifyError, loadTestFile, runTest } from '@doppel/verify';
+import { VerifyError, loadTestFile, runTest, type TestDefinition } from '@doppel/verify';
+import type { AnyPack } from '@doppel/twin';
 import { builtinPacks } from '../packs.js';
+import { loadEnactorModules } from '../enactor-modules.js';
 import type { TestJob, TestOutcome } from './messages.js';
 
 /** Loads and runs one test file: what each worker does, and what `--jobs 1` does in process. */
 export async function executeTest(job: TestJob): Promise<TestOutcome> {
   try {
-    const test = await loadTestFile(job.file, { packs: builtinPacks });
-    const result = await runTest(test, { packs: builtinPacks, updateBaselines: job.updateBaselines });
+    const written = await loadTestFile(job.file, { packs: builtinPacks });
+    const { test, packs } = await withEnactorModules(written);
+    const result = await runTest(test, { packs, updateBaselines: job.updateBaselines });
     return { kind: 'result', file: job.file, result };
   } catch (error) {
     if (error instanceof VerifyError) {
@@ -15,4 +18,16 @@ export async function executeTest(job: TestJob): Promise<TestOutcome> {
     const message = error instanceof Error ? (error.stack ?? error.message) : String(error);
     return { kind: 'error', file: job.file, message };
   }
+}
+
+/** The test with the Enactor modules its scenario and variants name loaded (see loadEnactorModules). */
+async function withEnactorModules(
+  test: TestDefinition,
+): Promise<{ readonly test: TestDefinition; readonly packs: readonly AnyPack[] }> {
+  const { scenarios, packs } = await loadEnactorModules([test.scenario, ...test.variants.map((v) => v.scenario)]);
+  const [scenario = test.scenario, ...variants] = scenarios;
+  return {
+    test: { ...test, scenario, variants: test.variants.map((v, i) => ({ ...v, scenario: variants[i] ?? v.scenario })) },
+    packs,
+  };
 }

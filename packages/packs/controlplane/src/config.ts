@@ -32,6 +32,19 @@ export const controlPlaneConfigSchema = z
     enactor: z
       .strictObject({
         version: z.enum(ENACTOR_VERSIONS).default('legacy').describe('legacy or guarded.'),
+        module: z
+          .string()
+          .min(1)
+          .max(1000)
+          .optional()
+          .describe(
+            'A JavaScript module exporting `enactor` (EnactorLogic), relative to the scenario file; replaces version.',
+          ),
+        module_sha256: z
+          .string()
+          .regex(/^[0-9a-f]{64}$/)
+          .optional()
+          .describe("The module's content SHA-256, set by the loader so the scenario's identity covers the code."),
         count: z.number().int().min(1).max(16).default(3).describe('Enactors, one per availability zone.'),
         poll_s: z.number().positive().max(3600).default(5).describe('Mean time between looks for a newer plan.'),
         batch_size: z

@@ -3,6 +3,7 @@ import type { Asset, BuildContext, JsonObject, PackModel, TwinModel } from '@dop
 import type { ControlPlaneConfig } from './config.js';
 import { enactorProcess, type Enactor, type EnactorRuntime } from './enactor.js';
 import { BUILTIN_ENACTORS, type EnactorLogic } from './enactor-logic.js';
+import { unloadedEnactor } from './enactor-module.js';
 import { endpointsFromRecords, generatedEndpoints, type EndpointSeed } from './endpoints.js';
 import { PlanTable } from './plans.js';
 import { replayProcess, type ReplayAsset } from './replay.js';
@@ -96,7 +97,11 @@ export class ControlPlaneModel implements PackModel {
     });
     this.zone = new Zone(env, twin, zoneAsset, endpoints, plans, planner, resolvers, newest);
 
-    const logic = { ...BUILTIN_ENACTORS, ...options.enactors }[config.enactor.version];
+    const module = config.enactor.module;
+    const logic =
+      module === undefined
+        ? { ...BUILTIN_ENACTORS, ...options.enactors }[config.enactor.version]
+        : (options.enactors?.[module] ?? unloadedEnactor(module));
     if (logic === undefined) throw new Error(`no Enactor version "${config.enactor.version}"`);
     for (let e = 0; e < config.enactor.count; e += 1) {
       const az = AVAILABILITY_ZONES[e % AVAILABILITY_ZONES.length];
