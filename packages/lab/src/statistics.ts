@@ -40,7 +40,11 @@ export function pairedDelta(a: readonly number[], b: readonly number[], confiden
   if (a.length < 2) return { ...base, varianceReduction: null };
   const paired = variance(differences);
   const unpaired = variance(a) + variance(b);
-  return { ...base, varianceReduction: paired === 0 ? (unpaired === 0 ? 1 : Infinity) : unpaired / paired };
+  // An output that does not vary across replications (an analytic value, say) has no variance to reduce; its
+  // rounding noise must not read as an infinite gain.
+  const scale = meanOf(a) ** 2 + meanOf(b) ** 2;
+  if (unpaired <= 1e-20 * scale) return { ...base, varianceReduction: null };
+  return { ...base, varianceReduction: paired === 0 ? Infinity : unpaired / paired };
 }
 
 /** Sample variance (n − 1), two-pass for accuracy. */
@@ -51,4 +55,8 @@ function variance(values: readonly number[]): number {
   let squares = 0;
   for (const value of values) squares += (value - mean) ** 2;
   return squares / (values.length - 1);
+}
+
+function meanOf(values: readonly number[]): number {
+  return values.reduce((sum, value) => sum + value, 0) / values.length;
 }

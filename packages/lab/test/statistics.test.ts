@@ -71,4 +71,10 @@ describe('pairedDelta', () => {
   test('samples of different sizes cannot be paired', () => {
     expect(() => pairedDelta([1, 2], [1], 0.95)).toThrow(/differ in size/);
   });
+  test('reports no variance reduction for an output that does not vary, even through rounding noise', () => {
+    const value = 1.0786516853932577;
+    const a = [value, value, value + 2.2e-16, value];
+    const b = [0.179, 0.179, 0.179, 0.179 + 2.8e-17];
+    expect(pairedDelta(a, b, 0.95).varianceReduction).toBeNull();
+  });
 });

@@ -93,7 +93,10 @@ function formatResult(result: ExperimentResult, outDir: string): string {
   }
   for (const row of result.deltas) {
     const interval = row.ciLow === null ? 'no interval' : `[${fmt(row.ciLow)}, ${fmt(row.ciHigh)}]`;
-    const reduction = row.varianceReduction === null ? '' : `  variance ÷${fmt(row.varianceReduction)} by pairing`;
+    const reduction =
+      row.varianceReduction === null
+        ? ''
+        : `  variance ÷${row.varianceReduction === Infinity ? '∞' : fmt(row.varianceReduction)} by pairing`;
     lines.push(`  ${row.label} − baseline  ${row.output}: ${fmt(row.mean)} ${interval}${reduction}`);
   }
   lines.push(`  results: ${join(outDir, RESULT_FILES.results)}`);
