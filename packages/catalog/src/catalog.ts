@@ -12,6 +12,7 @@ import {
 import { hashKey, keyIdOf, newApiKey, newId, sameHash, SCOPES, type Scope } from './keys.js';
 import { Lane } from './lane.js';
 import { withoutSeq } from './rows.js';
+import { ModelCatalog } from './models.js';
 import { TestCatalog } from './tests.js';
 import type {
   Account,
@@ -67,11 +68,14 @@ export class Catalog {
   private readonly t: CatalogTables;
   /** Scenario tests and their runs. */
   readonly tests: TestCatalog;
+  /** Modelling projects and their machine models. */
+  readonly models: ModelCatalog;
 
   private constructor(private readonly connection: CatalogConnection) {
     this.db = connection.db;
     this.t = connection.tables;
     this.tests = new TestCatalog(connection, this.lane);
+    this.models = new ModelCatalog(connection, this.lane);
   }
 
   /** The SQLite catalog of a data directory (`catalog.sqlite`), created or migrated as needed. */

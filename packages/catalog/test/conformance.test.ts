@@ -266,6 +266,70 @@ describe.each(dialects)('catalog on $name', (dialect) => {
     expect(await catalog.tests.ownsRun(alice.id, 'run_other')).toBe(false);
   });
 
+  it('keeps projects and their machine models per account, and forgets models with their project', async () => {
+    const alice = (await catalog.accountByName('alice'))!;
+    const bob = (await catalog.accountByName('bob'))!;
+    const at = '2026-01-01T00:00:00.000Z';
+    const project = {
+      id: 'prj_1',
+      account_id: alice.id,
+      name: 'line',
+      description: null,
+      created_at: at,
+      updated_at: at,
+    };
+    await catalog.models.insertProject(project);
+    await catalog.models.insertProject({
+      ...project,
+      id: 'prj_2',
+      name: 'spare',
+      created_at: '2026-01-02T00:00:00.000Z',
+    });
+    expect(await catalog.models.ownedProject(alice.id, 'prj_1')).toEqual(project);
+    expect(await catalog.models.ownedProject(bob.id, 'prj_1')).toBeNull();
+    expect((await catalog.models.listProjects(alice.id)).map((row) => row.id)).toEqual(['prj_1', 'prj_2']);
+    expect(await catalog.models.listProjects(bob.id)).toEqual([]);
+    expect(await catalog.models.updateProject(bob.id, 'prj_1', { name: 'stolen', updated_at: at })).toBe(false);
+    expect(
+      await catalog.models.updateProject(alice.id, 'prj_1', { name: 'line 1', updated_at: '2026-01-03T00:00:00.000Z' }),
+    ).toBe(true);
+    expect(await catalog.models.ownedProject(alice.id, 'prj_1')).toMatchObject({ name: 'line 1', description: null });
+
+    const modelJson = JSON.stringify({
+      components: [{ id: 'tank', type: 'tank', properties: { area_m2: 1.5 } }],
+      connections: [],
+    });
+    const model = {
+      id: 'mdl_1',
+      account_id: alice.id,
+      project_id: 'prj_1',
+      name: 'tank',
+      description: 'one tank',
+      model_json: modelJson,
+      created_at: at,
+      updated_at: at,
+    };
+    await catalog.models.insertModel(model);
+    await catalog.models.insertModel({ ...model, id: 'mdl_2', project_id: 'prj_2' });
+    expect(await catalog.models.ownedModel(alice.id, 'mdl_1')).toEqual(model);
+    expect(await catalog.models.ownedModel(bob.id, 'mdl_1')).toBeNull();
+    expect((await catalog.models.modelsOf('prj_1')).map((row) => row.id)).toEqual(['mdl_1']);
+    expect(await catalog.models.updateModel(bob.id, 'mdl_1', { model_json: '{}', updated_at: at })).toBe(false);
+    expect(
+      await catalog.models.updateModel(alice.id, 'mdl_1', {
+        model_json: '{"components":[],"connections":[]}',
+        updated_at: at,
+      }),
+    ).toBe(true);
+    expect((await catalog.models.ownedModel(alice.id, 'mdl_1'))?.model_json).toBe('{"components":[],"connections":[]}');
+    expect(await catalog.models.deleteModel(bob.id, 'mdl_1')).toBe(false);
+    expect(await catalog.models.deleteModel(alice.id, 'mdl_1')).toBe(true);
+    expect(await catalog.models.ownedModel(alice.id, 'mdl_1')).toBeNull();
+    expect(await catalog.models.deleteProject(bob.id, 'prj_2')).toBe(false);
+    expect(await catalog.models.deleteProject(alice.id, 'prj_2')).toBe(true);
+    expect(await catalog.models.ownedModel(alice.id, 'mdl_2')).toBeNull();
+  });
+
   it('keeps everything across a reopen, which migrates nothing twice', async () => {
     const again = await reopen();
     try {

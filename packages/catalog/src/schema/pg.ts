@@ -150,3 +150,40 @@ export const testRuns = pgTable(
   },
   (table) => [index('test_runs_test').on(table.test_id, table.created_at), index('test_runs_status').on(table.status)],
 );
+
+/** Modelling projects per account: each holds machine models. */
+export const projects = pgTable(
+  'projects',
+  {
+    id: text('id').primaryKey(),
+    account_id: text('account_id')
+      .notNull()
+      .references(() => accounts.id, { onDelete: 'cascade' }),
+    name: text('name').notNull(),
+    description: text('description'),
+    created_at: text('created_at').notNull(),
+    updated_at: text('updated_at').notNull(),
+  },
+  (table) => [index('projects_account').on(table.account_id, table.created_at)],
+);
+
+/** Machine models of a project: components and connections as one JSON document (the process pack's model shape). */
+export const machineModels = pgTable(
+  'machine_models',
+  {
+    id: text('id').primaryKey(),
+    account_id: text('account_id')
+      .notNull()
+      .references(() => accounts.id, { onDelete: 'cascade' }),
+    project_id: text('project_id')
+      .notNull()
+      .references(() => projects.id, { onDelete: 'cascade' }),
+    name: text('name').notNull(),
+    description: text('description'),
+    /** `{ components, connections }` as JSON text. */
+    model_json: text('model_json').notNull(),
+    created_at: text('created_at').notNull(),
+    updated_at: text('updated_at').notNull(),
+  },
+  (table) => [index('machine_models_project').on(table.project_id, table.created_at)],
+);

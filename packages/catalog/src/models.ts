@@ -1,0 +1,136 @@
+import { and, asc, eq } from 'drizzle-orm';
+import type { CatalogConnection, CatalogDb, CatalogTables } from './connection.js';
+import type { Lane } from './lane.js';
+import type { machineModels, projects } from './schema/sqlite.js';
+
+export type ProjectRow = Readonly<typeof projects.$inferSelect>;
+export type MachineModelRow = Readonly<typeof machineModels.$inferSelect>;
+export type ProjectUpdate = Partial<Pick<ProjectRow, 'name' | 'description'>> & Pick<ProjectRow, 'updated_at'>;
+export type MachineModelUpdate = Partial<Pick<MachineModelRow, 'name' | 'description' | 'model_json'>> &
+  Pick<MachineModelRow, 'updated_at'>;
+
+/**
+ * Modelling projects per account and their machine models, on the catalog's database and in its lane. Every read
+ * takes the account: another account's id is indistinguishable from a missing one.
+ */
+export class ModelCatalog {
+  private readonly db: CatalogDb;
+  private readonly t: CatalogTables;
+
+  constructor(
+    connection: CatalogConnection,
+    private readonly lane: Lane,
+  ) {
+    this.db = connection.db;
+    this.t = connection.tables;
+  }
+
+  insertProject(row: ProjectRow): Promise<void> {
+    return this.lane.run(async () => {
+      await this.db.insert(this.t.projects).values(row);
+    });
+  }
+
+  ownedProject(accountId: string, id: string): Promise<ProjectRow | null> {
+    const projects = this.t.projects;
+    return this.lane.run(async () => {
+      const [row] = await this.db
+        .select()
+        .from(projects)
+        .where(and(eq(projects.id, id), eq(projects.account_id, accountId)))
+        .limit(1);
+      return row ?? null;
+    });
+  }
+
+  listProjects(accountId: string): Promise<ProjectRow[]> {
+    const projects = this.t.projects;
+    return this.lane.run(() =>
+      this.db
+        .select()
+        .from(projects)
+        .where(eq(projects.account_id, accountId))
+        .orderBy(asc(projects.created_at), asc(projects.id)),
+    );
+  }
+
+  /** Updates the account's project; false when it has none of that id. */
+  updateProject(accountId: string, id: string, fields: ProjectUpdate): Promise<boolean> {
+    const projects = this.t.projects;
+    return this.lane.run(async () => {
+      const changed = await this.db
+        .update(projects)
+        .set(fields)
+        .where(and(eq(projects.id, id), eq(projects.account_id, accountId)))
+        .returning({ id: projects.id });
+      return changed.length > 0;
+    });
+  }
+
+  /** Deletes the account's project with its models; false when it has none of that id. */
+  deleteProject(accountId: string, id: string): Promise<boolean> {
+    const projects = this.t.projects;
+    return this.lane.run(async () => {
+      const gone = await this.db
+        .delete(projects)
+        .where(and(eq(projects.id, id), eq(projects.account_id, accountId)))
+        .returning({ id: projects.id });
+      return gone.length > 0;
+    });
+  }
+
+  insertModel(row: MachineModelRow): Promise<void> {
+    return this.lane.run(async () => {
+      await this.db.insert(this.t.machineModels).values(row);
+    });
+  }
+
+  ownedModel(accountId: string, id: string): Promise<MachineModelRow | null> {
+    const models = this.t.machineModels;
+    return this.lane.run(async () => {
+      const [row] = await this.db
+        .select()
+        .from(models)
+        .where(and(eq(models.id, id), eq(models.account_id, accountId)))
+        .limit(1);
+      return row ?? null;
+    });
+  }
+
+  /** The models of a project, oldest first (the caller has checked the project is the account's). */
+  modelsOf(projectId: string): Promise<MachineModelRow[]> {
+    const models = this.t.machineModels;
+    return this.lane.run(() =>
+      this.db
+        .select()
+        .from(models)
+        .where(eq(models.project_id, projectId))
+        .orderBy(asc(models.created_at), asc(models.id)),
+    );
+  }
+
+  /** Updates the account's model; false when it has none of that id. */
+  updateModel(accountId: string, id: string, fields: MachineModelUpdate): Promise<boolean> {
+    const models = this.t.machineModels;
+    return this.lane.run(async () => {
+      const changed = await this.db
+        .update(models)
+        .set(fields)
+        .where(and(eq(models.id, id), eq(models.account_id, accountId)))
+        .returning({ id: models.id });
+      return changed.length > 0;
+    });
+  }
+
+  /** Deletes the account's model; false when it has none of that id. */
+  deleteModel(accountId: string, id: string): Promise<boolean> {
+    const models = this.t.machineModels;
+    return this.lane.run(async () => {
+      const gone = await this.db
+        .delete(models)
+        .where(and(eq(models.id, id), eq(models.account_id, accountId)))
+        .returning({ id: models.id });
+      return gone.length > 0;
+    });
+  }
+}
