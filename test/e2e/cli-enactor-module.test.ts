@@ -74,4 +74,46 @@ describe('a user-supplied Enactor module (the built command)', () => {
     expect(result.stderr).toContain(module);
     expect(result.stderr).toContain('`cleanup`');
   }, 60_000);
+
+  it('doppel test stops a module that never returns at --timeout: that test is an error, the others still run, exit 1', () => {
+    const looping = scenarioWith(GUARDED.replace('write: (view) =>', 'write: () => { for (;;); }, unused: (view) =>'));
+    const normal = scenarioWith(GUARDED);
+    const tests = tempDir('enactor-timeout');
+    const testFile = (name: string, scenario: string): string => {
+      const file = join(tests, `${name}.yaml`);
+      writeFileSync(
+        file,
+        [
+          'doppel: 1',
+          `name: ${name}`,
+          'scenario:',
+          `  file: ${scenario}`,
+          '  seed: 7',
+          'steps:',
+          '  - advance: 1h',
+          '',
+        ].join('\n'),
+      );
+      return file;
+    };
+    const loops = testFile('loops', looping.scenario);
+    testFile('returns', normal.scenario);
+    const started = performance.now();
+    const result = doppel(['test', tests, '--timeout', '5', '--jobs', '1']);
+    const elapsedS = (performance.now() - started) / 1000;
+    expect(result.status, result.stdout + result.stderr).toBe(1);
+    expect(elapsedS).toBeLessThan(60);
+    expect(result.stderr).toContain('DOPPEL_ERR_TEST_TIMEOUT');
+    expect(result.stderr).toContain(`test ${loops} did not finish within the 5 s deadline`);
+    expect(result.stderr).not.toMatch(/\n\s+at /);
+    expect(result.stderr).toMatch(/PASS returns/);
+    expect(result.stdout).toMatch(/returns\s+passed/);
+    expect(result.stdout).toContain('REJECT: 1 of 2 tests failed');
+  }, 120_000);
+
+  it('doppel test refuses a --timeout that is not a positive number of seconds, exit 2', () => {
+    const result = doppel(['test', 'examples/controlplane/enactor-module.test.yaml', '--timeout', '0']);
+    expect(result.status, result.stdout + result.stderr).toBe(2);
+    expect(result.stderr).toContain('--timeout: expected a positive number of seconds');
+  }, 60_000);
 });

@@ -11,6 +11,7 @@ import { UserError } from '../user-error.js';
 
 interface TestOptions {
   jobs?: string;
+  timeout?: string;
   junit?: string;
   json?: string;
   html?: string;
@@ -23,12 +24,14 @@ interface TestOptions {
  */
 export async function testCommand(paths: readonly string[], options: TestOptions): Promise<number> {
   const jobs = parseJobs(options.jobs);
+  const timeoutS = parseTimeout(options.timeout);
   const files = collectTestFiles(paths);
   const started = performance.now();
   let done = 0;
   const outcomes = await runPool(
     files.map((file) => ({ file, updateBaselines: options.updateBaselines ?? false })),
     jobs,
+    timeoutS,
     (outcome) => {
       done++;
       if (outcome.kind === 'result') process.stderr.write(progressLine(done, files.length, outcome.result));
@@ -49,8 +52,11 @@ export async function testCommand(paths: readonly string[], options: TestOptions
     return 2;
   }
   const results = outcomes.flatMap((outcome) => (outcome.kind === 'result' ? [outcome.result] : []));
-  const errors = outcomes.filter((outcome) => outcome.kind === 'error');
+  const errors = outcomes.filter(
+    (outcome): outcome is Extract<TestOutcome, { kind: 'error' }> => outcome.kind === 'error',
+  );
   for (const error of errors) {
+    if (error.code !== undefined) process.stderr.write(`doppel: ${error.message} [${error.code}]\n`);
     // A test that could not run to a result (an internal error) fails the gate with its file named.
     results.push({
       name: error.file,
@@ -64,9 +70,7 @@ export async function testCommand(paths: readonly string[], options: TestOptions
       replications: [],
       statistics: [],
       baseline: [],
-      failures: [
-        { kind: 'error', ref: 'internal', message: error.kind === 'error' ? error.message.split('\n')[0] : '' },
-      ],
+      failures: [{ kind: 'error', ref: error.code ?? 'internal', message: error.message.split('\n')[0] }],
       series: [],
     });
   }
@@ -87,6 +91,19 @@ function parseJobs(text: string | undefined): number {
   return jobs;
 }
 
+/** Seconds a test may run before it is stopped; long enough for any real simulation, short of a stuck CI job. */
+const DEFAULT_TIMEOUT_S = 600;
+
+function parseTimeout(text: string | undefined): number {
+  if (text === undefined) return DEFAULT_TIMEOUT_S;
+  const seconds = Number(text);
+  // setTimeout holds at most 2^31 - 1 ms; a longer deadline would fire at once.
+  if (!/^\d+(\.\d+)?$/.test(text) || !(seconds > 0) || seconds * 1000 > 2 ** 31 - 1) {
+    throw new UserError(`--timeout: expected a positive number of seconds up to 2147483, found "${text}"`);
+  }
+  return seconds;
+}
+
 function write(path: string, text: string): void {
   mkdirSync(dirname(path), { recursive: true });
   writeFileSync(path, text);
@@ -101,6 +118,10 @@ export function register(program: Command): void {
     )
     .argument('<paths...>', 'test files or folders')
     .option('--jobs <n>', 'tests run in parallel (default: the number of cores)')
+    .option(
+      '--timeout <seconds>',
+      `wall-clock seconds each test may run before it is stopped and reported as an error (default: ${DEFAULT_TIMEOUT_S})`,
+    )
     .option('--junit <file>', 'write a JUnit XML report')
     .option('--json <file>', 'write the results as JSON')
     .option('--html <file>', 'write a self-contained HTML report (APPROVE / REJECT)')

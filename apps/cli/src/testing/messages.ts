@@ -6,7 +6,7 @@ export interface TestJob {
   readonly updateBaselines: boolean;
 }
 
-/** What a test worker answers: a result, bad input (exit 2), or an internal error. */
+/** What a test worker answers: a result, bad input (exit 2), or an error (internal, or a deadline with its code). */
 export type TestOutcome =
   | { readonly kind: 'result'; readonly file: string; readonly result: TestResult }
   | {
@@ -16,4 +16,4 @@ export type TestOutcome =
       readonly message: string;
       readonly issues: readonly ScenarioIssue[];
     }
-  | { readonly kind: 'error'; readonly file: string; readonly message: string };
+  | { readonly kind: 'error'; readonly file: string; readonly message: string; readonly code?: string };
