@@ -11,3 +11,4 @@ export * from './stream.js';
 export * from './tests.js';
 export * from './process.js';
 export * from './twin-api.js';
+export * from './projects.js';

@@ -1,0 +1,247 @@
+import { idString } from '@doppel/twin';
+import {
+  machineModelInputSchema,
+  machineModelSchema,
+  problemSchema,
+  projectInputSchema,
+  projectPatchSchema,
+  projectSchema,
+  type MachineModel,
+  type Project,
+} from '@doppel/twin/contracts';
+import { z } from 'zod';
+import { newId, type MachineModelRow, type ProjectRow } from '@doppel/catalog';
+import { notFound } from '../errors.js';
+import { principalOf } from '../http/auth.js';
+import type { RoutePlugin } from '../http/types.js';
+
+const projectParams = z.strictObject({ id: idString() });
+const modelParams = z.strictObject({ id: idString() });
+const errors = { 404: problemSchema, 422: problemSchema };
+
+function projectView(row: ProjectRow): Project {
+  return {
+    id: row.id,
+    name: row.name,
+    description: row.description,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+  };
+}
+
+function modelView(row: MachineModelRow): MachineModel {
+  const doc = JSON.parse(row.model_json) as Pick<MachineModel, 'components' | 'connections'>;
+  return {
+    id: row.id,
+    projectId: row.project_id,
+    name: row.name,
+    description: row.description,
+    components: doc.components,
+    connections: doc.connections,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+  };
+}
+
+/**
+ * Modelling projects per account and their machine models (the process pack's components and connections, stored
+ * as one document). Another account's project or model answers 404, like a missing one.
+ */
+export const projectRoutes: RoutePlugin = async (app, ctx) => {
+  const tags = ['projects'];
+  const models = ctx.catalog.models;
+
+  const ownedProject = async (request: Parameters<typeof principalOf>[0], id: string): Promise<ProjectRow> => {
+    const row = await models.ownedProject(principalOf(request).account.id, id);
+    if (row === null) throw notFound(`Project ${id}`);
+    return row;
+  };
+  const ownedModel = async (request: Parameters<typeof principalOf>[0], id: string): Promise<MachineModelRow> => {
+    const row = await models.ownedModel(principalOf(request).account.id, id);
+    if (row === null) throw notFound(`Model ${id}`);
+    return row;
+  };
+
+  app.get(
+    '/api/v1/projects',
+    { schema: { tags, summary: "The account's modelling projects", response: { 200: z.array(projectSchema) } } },
+    async (request) => (await models.listProjects(principalOf(request).account.id)).map(projectView),
+  );
+
+  app.post(
+    '/api/v1/projects',
+    {
+      schema: {
+        tags,
+        summary: 'Create a modelling project',
+        body: projectInputSchema,
+        response: { 201: projectSchema, 422: problemSchema },
+      },
+      config: { auth: 'write' },
+    },
+    async (request, reply) => {
+      const now = new Date().toISOString();
+      const row: ProjectRow = {
+        id: newId('prj'),
+        account_id: principalOf(request).account.id,
+        name: request.body.name,
+        description: request.body.description ?? null,
+        created_at: now,
+        updated_at: now,
+      };
+      await models.insertProject(row);
+      return reply.code(201).send(projectView(row));
+    },
+  );
+
+  app.get(
+    '/api/v1/projects/:id',
+    {
+      schema: {
+        tags,
+        summary: 'A modelling project',
+        params: projectParams,
+        response: { 200: projectSchema, 404: problemSchema },
+      },
+    },
+    async (request) => projectView(await ownedProject(request, request.params.id)),
+  );
+
+  app.patch(
+    '/api/v1/projects/:id',
+    {
+      schema: {
+        tags,
+        summary: "Change a project's name or description",
+        params: projectParams,
+        body: projectPatchSchema,
+        response: { 200: projectSchema, ...errors },
+      },
+      config: { auth: 'write' },
+    },
+    async (request) => {
+      const account = principalOf(request).account.id;
+      const updated = await models.updateProject(account, request.params.id, {
+        ...(request.body.name !== undefined ? { name: request.body.name } : {}),
+        ...(request.body.description !== undefined ? { description: request.body.description } : {}),
+        updated_at: new Date().toISOString(),
+      });
+      if (!updated) throw notFound(`Project ${request.params.id}`);
+      return projectView(await ownedProject(request, request.params.id));
+    },
+  );
+
+  app.delete(
+    '/api/v1/projects/:id',
+    {
+      schema: {
+        tags,
+        summary: 'Delete a project with its models',
+        params: projectParams,
+      },
+      config: { auth: 'write' },
+    },
+    async (request, reply) => {
+      if (!(await models.deleteProject(principalOf(request).account.id, request.params.id)))
+        throw notFound(`Project ${request.params.id}`);
+      return reply.code(204).send();
+    },
+  );
+
+  app.get(
+    '/api/v1/projects/:id/models',
+    {
+      schema: {
+        tags,
+        summary: "A project's machine models",
+        params: projectParams,
+        response: { 200: z.array(machineModelSchema), 404: problemSchema },
+      },
+    },
+    async (request) => {
+      const project = await ownedProject(request, request.params.id);
+      return (await models.modelsOf(project.id)).map(modelView);
+    },
+  );
+
+  app.post(
+    '/api/v1/projects/:id/models',
+    {
+      schema: {
+        tags,
+        summary: 'Add a machine model (components and connections) to a project',
+        params: projectParams,
+        body: machineModelInputSchema,
+        response: { 201: machineModelSchema, ...errors },
+      },
+      config: { auth: 'write' },
+    },
+    async (request, reply) => {
+      const project = await ownedProject(request, request.params.id);
+      const now = new Date().toISOString();
+      const row: MachineModelRow = {
+        id: newId('mdl'),
+        account_id: project.account_id,
+        project_id: project.id,
+        name: request.body.name,
+        description: request.body.description ?? null,
+        model_json: JSON.stringify({ components: request.body.components, connections: request.body.connections }),
+        created_at: now,
+        updated_at: now,
+      };
+      await models.insertModel(row);
+      return reply.code(201).send(modelView(row));
+    },
+  );
+
+  app.get(
+    '/api/v1/models/:id',
+    {
+      schema: {
+        tags,
+        summary: 'A machine model',
+        params: modelParams,
+        response: { 200: machineModelSchema, 404: problemSchema },
+      },
+    },
+    async (request) => modelView(await ownedModel(request, request.params.id)),
+  );
+
+  app.put(
+    '/api/v1/models/:id',
+    {
+      schema: {
+        tags,
+        summary: 'Replace a machine model',
+        params: modelParams,
+        body: machineModelInputSchema,
+        response: { 200: machineModelSchema, ...errors },
+      },
+      config: { auth: 'write' },
+    },
+    async (request) => {
+      const account = principalOf(request).account.id;
+      const updated = await models.updateModel(account, request.params.id, {
+        name: request.body.name,
+        description: request.body.description ?? null,
+        model_json: JSON.stringify({ components: request.body.components, connections: request.body.connections }),
+        updated_at: new Date().toISOString(),
+      });
+      if (!updated) throw notFound(`Model ${request.params.id}`);
+      return modelView(await ownedModel(request, request.params.id));
+    },
+  );
+
+  app.delete(
+    '/api/v1/models/:id',
+    {
+      schema: { tags, summary: 'Delete a machine model', params: modelParams },
+      config: { auth: 'write' },
+    },
+    async (request, reply) => {
+      if (!(await models.deleteModel(principalOf(request).account.id, request.params.id)))
+        throw notFound(`Model ${request.params.id}`);
+      return reply.code(204).send();
+    },
+  );
+};
