@@ -59,6 +59,19 @@ describe('projects and machine models API', () => {
     expect(replaced.statusCode).toBe(200);
     expect(replaced.json()).toMatchObject({ id: model.id, name: 'renamed' });
 
+    const pump = { id: 'pump', type: 'pump', properties: {} };
+    const put = await call(alice, 'PUT', `/api/v1/models/${model.id}/components`, [...model.components, pump]);
+    expect(put.statusCode).toBe(200);
+    expect((await call(alice, 'GET', `/api/v1/models/${model.id}/components`)).json()).toHaveLength(2);
+    const wire = { source_component_id: 'pump', source_port: 'out', target_component_id: 'tank', target_port: 'in' };
+    expect((await call(alice, 'PUT', `/api/v1/models/${model.id}/connections`, [wire])).statusCode).toBe(200);
+    expect((await call(alice, 'GET', `/api/v1/models/${model.id}/connections`)).json()).toEqual([wire]);
+    expect((await call(alice, 'GET', `/api/v1/models/${model.id}`)).json()).toMatchObject({
+      name: 'renamed',
+      connections: [wire],
+    });
+    expect((await call(mallory, 'GET', `/api/v1/models/${model.id}/components`)).statusCode).toBe(404);
+    expect((await call(mallory, 'PUT', `/api/v1/models/${model.id}/connections`, [])).statusCode).toBe(404);
     expect((await call(alice, 'DELETE', `/api/v1/models/${model.id}`)).statusCode).toBe(204);
     expect((await call(alice, 'GET', `/api/v1/models/${model.id}`)).statusCode).toBe(404);
     expect((await call(alice, 'DELETE', `/api/v1/projects/${project.id}`)).statusCode).toBe(204);

@@ -3,6 +3,7 @@ import {
   machineModelInputSchema,
   machineModelSchema,
   problemSchema,
+  processModelSchema,
   projectInputSchema,
   projectPatchSchema,
   projectSchema,
@@ -244,4 +245,44 @@ export const projectRoutes: RoutePlugin = async (app, ctx) => {
       return reply.code(204).send();
     },
   );
+
+  // A model's components and its connections, each read and replaced on its own (the editor saves them apart).
+  for (const part of ['components', 'connections'] as const) {
+    const partSchema = processModelSchema.shape[part];
+    app.get(
+      `/api/v1/models/:id/${part}`,
+      {
+        schema: {
+          tags,
+          summary: `A machine model's ${part}`,
+          params: modelParams,
+          response: { 200: partSchema, 404: problemSchema },
+        },
+      },
+      async (request) => modelView(await ownedModel(request, request.params.id))[part],
+    );
+    app.put(
+      `/api/v1/models/:id/${part}`,
+      {
+        schema: {
+          tags,
+          summary: `Replace a machine model's ${part}`,
+          params: modelParams,
+          body: partSchema,
+          response: { 200: partSchema, ...errors },
+        },
+        config: { auth: 'write' },
+      },
+      async (request) => {
+        const view = modelView(await ownedModel(request, request.params.id));
+        const doc = { components: view.components, connections: view.connections, [part]: request.body };
+        const updated = await models.updateModel(principalOf(request).account.id, view.id, {
+          model_json: JSON.stringify(doc),
+          updated_at: new Date().toISOString(),
+        });
+        if (!updated) throw notFound(`Model ${request.params.id}`);
+        return doc[part];
+      },
+    );
+  }
 };
