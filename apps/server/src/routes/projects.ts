@@ -63,6 +63,16 @@ export const projectRoutes: RoutePlugin = async (app, ctx) => {
     return row;
   };
 
+  // Another account's project or model answers 404 before the body is validated, as the server's tenancy hook does
+  // for the other resources, so a body error never reveals that the id exists.
+  app.addHook('preValidation', async (request) => {
+    const id = (request.params as { id?: string }).id;
+    if (id === undefined || request.principal === null) return;
+    const route = request.routeOptions.url ?? '';
+    if (route.startsWith('/api/v1/projects/')) await ownedProject(request, id);
+    else if (route.startsWith('/api/v1/models/')) await ownedModel(request, id);
+  });
+
   app.get(
     '/api/v1/projects',
     { schema: { tags, summary: "The account's modelling projects", response: { 200: z.array(projectSchema) } } },
