@@ -46,9 +46,9 @@ describe('SIGTERM', () => {
       let received = '';
       socket.setEncoding('utf8').on('data', (chunk: string) => (received += chunk));
       const closed = new Promise<void>((resolve) => socket.on('close', () => resolve()));
-      // Six simulated hours of city-1000: long enough to be running at SIGTERM, short enough for the drain window on
-      // a loaded machine.
-      const body = JSON.stringify({ t: 21_600 });
+      // Twelve simulated hours of city-1000: long enough to be still running at SIGTERM on a fast machine, short enough
+      // for the drain window on a loaded one.
+      const body = JSON.stringify({ t: 43_200 });
       socket.write(
         `POST /api/v1/simulations/${long.id}/run-until HTTP/1.1\r\nHost: ${hostname}\r\nAuthorization: Bearer ${key}\r\n` +
           `Content-Type: application/json\r\nContent-Length: ${body.length}\r\n\r\n${body}`,
@@ -66,7 +66,7 @@ describe('SIGTERM', () => {
       const [finished, refused, ...more] = responses(received);
       expect(more).toEqual([]);
       expect(finished.status, finished.body).toBe(200);
-      expect(JSON.parse(finished.body)).toMatchObject({ simTime: 21_600, status: 'paused' });
+      expect(JSON.parse(finished.body)).toMatchObject({ simTime: 43_200, status: 'paused' });
       expect(refused.status).toBe(503);
       expect(refused.headers).toMatch(/content-type: application\/problem\+json/i);
       expect(refused.headers).toMatch(/retry-after: \d+/i);
@@ -77,7 +77,7 @@ describe('SIGTERM', () => {
       const again = await startServerProcess(dataDir);
       try {
         const restarted = again.client(key);
-        expect(await restarted.getSimulation(long.id)).toMatchObject({ simTime: 21_600, status: 'paused' });
+        expect(await restarted.getSimulation(long.id)).toMatchObject({ simTime: 43_200, status: 'paused' });
         const view = await restarted.getSimulation(paced.id);
         expect(view).toMatchObject({ status: 'paused', playing: false, speed: 120, error: null });
         expect(view.simTime).toBeGreaterThan(0);
