@@ -33,6 +33,10 @@ export const ServerErrorCode = {
   WebhookUrlRefused: 'DOPPEL_ERR_WEBHOOK_URL_REFUSED',
   /** A scenario test's text is not valid: every problem located in its YAML (line, column, field path). */
   TestInvalid: 'DOPPEL_ERR_TEST_INVALID',
+  /** A machine model does not compile: unknown type or port, bad property, unit mismatch, algebraic loop. */
+  ModelInvalid: 'DOPPEL_ERR_PROCESS_MODEL_INVALID',
+  /** A hardware-in-the-loop run of a model that has no communication bindings. */
+  NoBindings: 'DOPPEL_ERR_NO_BINDINGS',
   /** A test run has no report yet (JUnit, HTML): it is queued, running, or ended in an error. */
   RunNotFinished: 'DOPPEL_ERR_RUN_NOT_FINISHED',
   Internal: 'DOPPEL_ERR_INTERNAL',
@@ -92,6 +96,8 @@ const statusOfServerCode: Record<ServerErrorCode, number> = {
   DOPPEL_ERR_STORAGE_FAILED: 503,
   DOPPEL_ERR_WEBHOOK_URL_REFUSED: 422,
   DOPPEL_ERR_TEST_INVALID: 422,
+  DOPPEL_ERR_PROCESS_MODEL_INVALID: 422,
+  DOPPEL_ERR_NO_BINDINGS: 409,
   DOPPEL_ERR_RUN_NOT_FINISHED: 409,
   DOPPEL_ERR_INTERNAL: 500,
 };

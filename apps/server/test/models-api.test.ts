@@ -63,7 +63,12 @@ describe('projects and machine models API', () => {
     const put = await call(alice, 'PUT', `/api/v1/models/${model.id}/components`, [...model.components, pump]);
     expect(put.statusCode).toBe(200);
     expect((await call(alice, 'GET', `/api/v1/models/${model.id}/components`)).json()).toHaveLength(2);
-    const wire = { source_component_id: 'pump', source_port: 'out', target_component_id: 'tank', target_port: 'in' };
+    const wire = {
+      source_component_id: 'pump',
+      source_port: 'flow',
+      target_component_id: 'tank',
+      target_port: 'inflow',
+    };
     expect((await call(alice, 'PUT', `/api/v1/models/${model.id}/connections`, [wire])).statusCode).toBe(200);
     expect((await call(alice, 'GET', `/api/v1/models/${model.id}/connections`)).json()).toEqual([wire]);
     expect((await call(alice, 'GET', `/api/v1/models/${model.id}`)).json()).toMatchObject({
@@ -87,6 +92,84 @@ describe('projects and machine models API', () => {
     expect(bad.statusCode).toBe(422);
     expect(bad.headers['content-type']).toContain('application/problem+json');
     expect(JSON.stringify(bad.json())).toContain('target_port');
+  });
+
+  it('refuses a model that does not compile, naming components and ports, and stores nothing', async () => {
+    const project = projectSchema.parse((await call(alice, 'POST', '/api/v1/projects', { name: 'checks' })).json());
+    const wire = (from: string, out: string, to: string, into: string) => ({
+      source_component_id: from,
+      source_port: out,
+      target_component_id: to,
+      target_port: into,
+    });
+    const parts = {
+      name: 'plant',
+      components: [
+        { id: 'tank', type: 'tank', properties: {} },
+        { id: 'heater', type: 'heater', properties: {} },
+        { id: 'a', type: 'pipe', properties: {} },
+        { id: 'b', type: 'pipe', properties: {} },
+      ],
+    };
+    const issuesOf = (response: { json: () => unknown }) =>
+      (response.json() as { code: string; issues: { path: string; message: string }[] }).issues;
+
+    const mismatch = await call(alice, 'POST', `/api/v1/projects/${project.id}/models`, {
+      ...parts,
+      connections: [wire('tank', 'level', 'heater', 'power')],
+    });
+    expect(mismatch.statusCode).toBe(422);
+    expect(mismatch.json()).toMatchObject({ code: 'DOPPEL_ERR_PROCESS_MODEL_INVALID' });
+    expect(issuesOf(mismatch)[0]?.path).toBe('body.connections[0]');
+    expect(issuesOf(mismatch)[0]?.message).toMatch(/unit mismatch: tank\.level gives m .* heater\.power takes W/);
+
+    const loop = await call(alice, 'POST', `/api/v1/projects/${project.id}/models`, {
+      ...parts,
+      connections: [wire('a', 'flow', 'b', 'flow_in'), wire('b', 'flow', 'a', 'flow_in')],
+    });
+    expect(loop.statusCode).toBe(422);
+    expect(issuesOf(loop)[0]?.message).toMatch(/algebraic loop: .*a\.flow → b\.flow_in/);
+
+    const unknownPort = await call(alice, 'POST', `/api/v1/projects/${project.id}/models`, {
+      ...parts,
+      connections: [wire('heater', 'heat', 'tank', 'warmth')],
+    });
+    expect(unknownPort.statusCode).toBe(422);
+    expect(issuesOf(unknownPort)[0]).toMatchObject({ path: 'body.connections[0].target_port' });
+    expect(issuesOf(unknownPort)[0]?.message).toContain('tank "tank" has no input "warmth"');
+
+    const badProperty = await call(alice, 'POST', `/api/v1/projects/${project.id}/models`, {
+      ...parts,
+      components: [{ id: 'tank', type: 'tank', properties: { area_m2: -1 } }],
+    });
+    expect(issuesOf(badProperty)[0]?.path).toBe('body.components[0].properties.area_m2');
+    expect((await call(alice, 'GET', `/api/v1/projects/${project.id}/models`)).json()).toEqual([]);
+
+    // Saved apart: a bad connection list is located in the body; removing a wired component names the stored wire.
+    const good = machineModelSchema.parse(
+      (
+        await call(alice, 'POST', `/api/v1/projects/${project.id}/models`, {
+          ...parts,
+          connections: [wire('heater', 'heat', 'tank', 'heat')],
+        })
+      ).json(),
+    );
+    const badWires = await call(alice, 'PUT', `/api/v1/models/${good.id}/connections`, [
+      wire('tank', 'level', 'heater', 'power'),
+    ]);
+    expect(badWires.statusCode).toBe(422);
+    expect(issuesOf(badWires)[0]?.path).toBe('body[0]');
+    const orphan = await call(alice, 'PUT', `/api/v1/models/${good.id}/components`, [parts.components[0]]);
+    expect(orphan.statusCode).toBe(422);
+    expect(issuesOf(orphan)[0]).toMatchObject({ path: 'model.connections[0].source_component_id' });
+    expect(issuesOf(orphan)[0]?.message).toContain('no component "heater"');
+    expect((await call(alice, 'GET', `/api/v1/models/${good.id}`)).json()).toEqual(good);
+    const badPut = await call(alice, 'PUT', `/api/v1/models/${good.id}`, {
+      ...parts,
+      connections: [wire('tank', 'level', 'heater', 'power')],
+    });
+    expect(badPut.statusCode).toBe(422);
+    expect((await call(alice, 'GET', `/api/v1/models/${good.id}`)).json()).toEqual(good);
   });
 
   it("answers 404 for another account's project and model, as for missing ones", async () => {

@@ -15,10 +15,13 @@ import { newId, type MachineModelRow, type ProjectRow } from '@doppel/catalog';
 import { notFound } from '../errors.js';
 import { principalOf } from '../http/auth.js';
 import type { RoutePlugin } from '../http/types.js';
+import { assertModelCompiles } from './model-check.js';
 
 const projectParams = z.strictObject({ id: idString() });
 const modelParams = z.strictObject({ id: idString() });
 const errors = { 404: problemSchema, 422: problemSchema };
+/** A whole model in the body: its parts at `body.components` and `body.connections`. */
+const wholeBody = { components: 'body.components', connections: 'body.connections' } as const;
 
 function projectView(row: ProjectRow): Project {
   return {
@@ -46,7 +49,9 @@ function modelView(row: MachineModelRow): MachineModel {
 
 /**
  * Modelling projects per account and their machine models (the process pack's components and connections, stored
- * as one document). Another account's project or model answers 404, like a missing one.
+ * as one document). Another account's project or model answers 404, like a missing one. Every save compiles the
+ * model against the process pack first: a model that would not run is refused (422, located), never stored, so
+ * the editor saves a whole model when a change spans components and connections (a removed component's wires).
  */
 export const projectRoutes: RoutePlugin = async (app, ctx) => {
   const tags = ['projects'];
@@ -189,6 +194,7 @@ export const projectRoutes: RoutePlugin = async (app, ctx) => {
     },
     async (request, reply) => {
       const project = await ownedProject(request, request.params.id);
+      assertModelCompiles(request.body, wholeBody);
       const now = new Date().toISOString();
       const row: MachineModelRow = {
         id: newId('mdl'),
@@ -232,6 +238,7 @@ export const projectRoutes: RoutePlugin = async (app, ctx) => {
     },
     async (request) => {
       const account = principalOf(request).account.id;
+      assertModelCompiles(request.body, wholeBody);
       const updated = await models.updateModel(account, request.params.id, {
         name: request.body.name,
         description: request.body.description ?? null,
@@ -286,6 +293,7 @@ export const projectRoutes: RoutePlugin = async (app, ctx) => {
       async (request) => {
         const view = modelView(await ownedModel(request, request.params.id));
         const doc = { components: view.components, connections: view.connections, [part]: request.body };
+        assertModelCompiles(doc, { components: null, connections: null, [part]: 'body' });
         const updated = await models.updateModel(principalOf(request).account.id, view.id, {
           model_json: JSON.stringify(doc),
           updated_at: new Date().toISOString(),
