@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { doppel, tempDir } from './cli-helpers.js';
@@ -64,6 +64,39 @@ describe('a user-supplied Enactor module (the built command)', () => {
     expect(result.stderr).toContain(module);
     expect(result.stderr).toContain('write() threw: boom');
     expect(result.stderr).not.toContain('internal error');
+  }, 60_000);
+
+  it('doppel run stops a module that never returns once the run makes no progress: located error, exit 1, outputs marked', () => {
+    const { dir, scenario, module } = scenarioWith(
+      GUARDED.replace('write: (view) =>', 'write: () => { for (;;); }, unused: (view) =>'),
+    );
+    const out = join(dir, 'out');
+    const result = doppel(['run', scenario, '--out', out, '--stall-timeout', '2']);
+    expect(result.status, result.stdout + result.stderr).toBe(1);
+    expect(result.stderr).toContain('DOPPEL_ERR_ENACTOR_MODULE_STALLED');
+    expect(result.stderr).toContain(`${module}: the simulation made no progress for 2 s (at sim time`);
+    expect(result.stderr).not.toMatch(/\n\s+at /);
+    expect(result.stderr).not.toContain('internal error');
+    expect(readFileSync(join(out, 'INCOMPLETE'), 'utf8')).toContain('DOPPEL_ERR_ENACTOR_MODULE_STALLED');
+    expect(existsSync(join(out, 'summary.json'))).toBe(false);
+  }, 60_000);
+
+  it('doppel run stops a module whose top level never returns (the import itself loops)', () => {
+    const { dir, scenario, module } = scenarioWith(`for (;;);\n${GUARDED}`);
+    const result = doppel(['run', scenario, '--out', join(dir, 'out'), '--stall-timeout', '2']);
+    expect(result.status, result.stdout + result.stderr).toBe(1);
+    expect(result.stderr).toContain(
+      `${module}: the simulation made no progress for 2 s (before the simulation started)`,
+    );
+  }, 60_000);
+
+  it('doppel run refuses a --stall-timeout that is not a positive number of seconds, exit 2', () => {
+    const { scenario } = scenarioWith(GUARDED);
+    const result = doppel(['run', scenario, '--stall-timeout', 'soon']);
+    expect(result.status, result.stdout + result.stderr).toBe(2);
+    expect(result.stderr).toContain(
+      '--stall-timeout: expected a positive number of seconds up to 2147483, found "soon"',
+    );
   }, 60_000);
 
   it('a module lacking a member of the interface is refused before the run, naming the module and the member', () => {

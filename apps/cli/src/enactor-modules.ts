@@ -18,6 +18,12 @@ function enactorSection(scenario: ResolvedScenario): EnactorSection | undefined 
   return config?.enactor?.module === undefined ? undefined : config.enactor;
 }
 
+/** The file of the user-supplied Enactor module a scenario names (`controlplane.enactor.module`), if any. */
+export function enactorModuleOf(scenario: ResolvedScenario): string | undefined {
+  const module = enactorSection(scenario)?.module;
+  return module === undefined ? undefined : modulePath(scenario, module);
+}
+
 /** The module's file: relative paths are relative to the scenario file (else to the working directory). */
 function modulePath(scenario: ResolvedScenario, module: string): string {
   const base = scenario.source.path === undefined ? process.cwd() : dirname(scenario.source.path);

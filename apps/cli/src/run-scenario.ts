@@ -10,9 +10,10 @@ import {
   removeIfExists,
   writeRunFiles,
 } from './outputs.js';
-import { loadEnactorModules } from './enactor-modules.js';
+import { enactorModuleOf, loadEnactorModules } from './enactor-modules.js';
 import { ProgressBar } from './progress.js';
 import { formatSummary } from './summary-print.js';
+import { runWatched } from './watched-run.js';
 import type { InterventionLogEntry } from '@doppel/twin';
 import { storageFailureMessage, UserError } from './user-error.js';
 
@@ -23,7 +24,15 @@ export interface RunScenarioOptions {
   readonly progress: boolean;
   /** Replays this log instead of the scenario's scheduled interventions. */
   readonly interventionLog?: readonly InterventionLogEntry[];
+  /**
+   * A run with a user-supplied Enactor module runs on a worker thread, stopped once it made no progress for this
+   * many seconds (the module's code may never return); default 60.
+   */
+  readonly stallTimeoutS?: number;
 }
+
+/** Where a run reports how far it is: a progress bar here, messages to the watching thread in a worker. */
+export type ProgressReport = (fraction: number, detail: string) => void;
 
 /**
  * Debug mode pauses after every chunk until someone acknowledges: a command-line run has nobody to ask, so it
@@ -44,9 +53,29 @@ export interface RunScenarioResult {
   readonly outDir: string | null;
 }
 
-/** Runs a resolved scenario to its horizon, recording the ledger in SQLite, and exports the run's outputs. */
+/**
+ * Runs a resolved scenario to its horizon, recording the ledger in SQLite, and exports the run's outputs. A scenario
+ * that runs a user-supplied Enactor module runs on a watched worker thread, so a module that loops cannot hang
+ * the command.
+ */
 export async function runScenario(written: ResolvedScenario, options: RunScenarioOptions): Promise<RunScenarioResult> {
   refuseDebugMode(written);
+  const module = enactorModuleOf(written);
+  if (module !== undefined) return runWatched(written, options, module);
+  const bar = new ProgressBar(written.name, options.progress);
+  try {
+    return await runScenarioHere(written, options, (fraction, detail) => bar.update(fraction, detail));
+  } finally {
+    bar.done();
+  }
+}
+
+/** `runScenario` on this thread, reporting progress to `progress` after every slice of the horizon. */
+export async function runScenarioHere(
+  written: ResolvedScenario,
+  options: RunScenarioOptions,
+  progress: ProgressReport,
+): Promise<RunScenarioResult> {
   const {
     scenarios: [scenario = written],
     packs,
@@ -70,21 +99,19 @@ export async function runScenario(written: ResolvedScenario, options: RunScenari
       createdAt: new Date().toISOString(),
     });
     const horizon = scenario.durationS;
-    const bar = new ProgressBar(scenario.name, options.progress);
     const slice = Math.max(horizon / 200, 1);
     const started = performance.now();
     while (!isOver(simulation)) {
       const target = Math.min(horizon, simulation.now + slice);
       if (target >= horizon) simulation.runToEnd();
       else simulation.runUntil(target);
-      bar.update(
+      progress(
         simulation.now / horizon,
         `${formatDuration(simulation.now)} / ${formatDuration(horizon)}  ${simulation.eventsProcessed.toLocaleString('en')} events`,
       );
     }
     await simulation.flush();
     const wallS = (performance.now() - started) / 1000;
-    bar.done();
     if (simulation.status === 'failed') throw simulation.error ?? new Error('simulation failed');
     const summary: RunSummary = { ...simulation.summary(), wall_s: Number(wallS.toFixed(3)) };
     if (store !== null && options.outDir !== null) {
@@ -130,11 +157,18 @@ function isOver(simulation: Simulation): boolean {
 /** Runs a scenario into `outDir` and prints its summary (human or JSON): what `run` and `simulate` share. */
 export async function runAndReport(
   scenario: ResolvedScenario,
-  options: { readonly outDir: string; readonly seed?: number; readonly json: boolean; readonly progress: boolean },
+  options: {
+    readonly outDir: string;
+    readonly seed?: number;
+    readonly json: boolean;
+    readonly progress: boolean;
+    readonly stallTimeoutS?: number;
+  },
 ): Promise<void> {
   const result = await runScenario(scenario, {
     outDir: options.outDir,
     progress: options.progress && !options.json,
+    ...(options.stallTimeoutS === undefined ? {} : { stallTimeoutS: options.stallTimeoutS }),
     ...(options.seed === undefined ? {} : { seed: options.seed }),
   });
   process.stdout.write(

@@ -2,6 +2,8 @@ import { join } from 'node:path';
 import type { Command } from 'commander';
 import { runAndReport } from '../run-scenario.js';
 import { loadSelectedScenario, parseSeedFlag } from '../scenario-source.js';
+import { parseSecondsFlag } from '../seconds-flag.js';
+import { DEFAULT_STALL_TIMEOUT_S } from '../watched-run.js';
 
 interface RunFlags {
   run?: string;
@@ -12,6 +14,7 @@ interface RunFlags {
   export?: boolean;
   json?: boolean;
   progress?: boolean;
+  stallTimeout?: string;
 }
 
 /** Registers `doppel run`: resolve a scenario, run it to its horizon, write its outputs. */
@@ -28,7 +31,12 @@ export function register(program: Command): void {
     .option('--export', 'write the output tables (always on; kept for seed 002 command lines)')
     .option('--json', 'print summary.json on stdout and nothing else')
     .option('--no-progress', 'no progress bar')
+    .option(
+      '--stall-timeout <seconds>',
+      `with a user-supplied Enactor module: seconds without progress before the run is stopped (default: ${DEFAULT_STALL_TIMEOUT_S})`,
+    )
     .action(async (file: string | undefined, flags: RunFlags) => {
+      const stallTimeoutS = parseSecondsFlag('--stall-timeout', flags.stallTimeout, DEFAULT_STALL_TIMEOUT_S);
       const scenario = loadSelectedScenario({
         file,
         run: flags.run,
@@ -42,6 +50,7 @@ export function register(program: Command): void {
         outDir,
         json: flags.json === true,
         progress: flags.progress !== false,
+        stallTimeoutS,
         ...(seed === undefined ? {} : { seed }),
       });
     });

@@ -7,6 +7,7 @@ import { collectTestFiles } from '../testing/collect.js';
 import type { TestOutcome } from '../testing/messages.js';
 import { runPool } from '../testing/pool.js';
 import { progressLine, summaryTable } from '../testing/summary.js';
+import { parseSecondsFlag } from '../seconds-flag.js';
 import { UserError } from '../user-error.js';
 
 interface TestOptions {
@@ -24,7 +25,7 @@ interface TestOptions {
  */
 export async function testCommand(paths: readonly string[], options: TestOptions): Promise<number> {
   const jobs = parseJobs(options.jobs);
-  const timeoutS = parseTimeout(options.timeout);
+  const timeoutS = parseSecondsFlag('--timeout', options.timeout, DEFAULT_TIMEOUT_S);
   const files = collectTestFiles(paths);
   const started = performance.now();
   let done = 0;
@@ -93,16 +94,6 @@ function parseJobs(text: string | undefined): number {
 
 /** Seconds a test may run before it is stopped; long enough for any real simulation, short of a stuck CI job. */
 const DEFAULT_TIMEOUT_S = 600;
-
-function parseTimeout(text: string | undefined): number {
-  if (text === undefined) return DEFAULT_TIMEOUT_S;
-  const seconds = Number(text);
-  // setTimeout holds at most 2^31 - 1 ms; a longer deadline would fire at once.
-  if (!/^\d+(\.\d+)?$/.test(text) || !(seconds > 0) || seconds * 1000 > 2 ** 31 - 1) {
-    throw new UserError(`--timeout: expected a positive number of seconds up to 2147483, found "${text}"`);
-  }
-  return seconds;
-}
 
 function write(path: string, text: string): void {
   mkdirSync(dirname(path), { recursive: true });
