@@ -10,6 +10,9 @@ const r1 = (v: number): number => Math.round(v * 10) / 10;
 const r3 = (v: number): number => Math.round(v * 1000) / 1000;
 const deg = (rad: number): number => r1((rad * 180) / Math.PI);
 
+// Every object below is built with its keys in sorted order: the ledger's canonical JSON then takes it as it is
+// instead of copying it with sorted keys (a sampled vehicle state, with its detections, is most of a run's ledger).
+
 /** What the ledger holds of a vehicle: rounded so that a vehicle that does not move writes nothing new. */
 export function vehicleState(vehicle: Vehicle, fleetCase: FleetCase, withDetections: boolean): VehicleState {
   const body = vehicle.body;
@@ -20,44 +23,52 @@ export function vehicleState(vehicle: Vehicle, fleetCase: FleetCase, withDetecti
     for (const sensor of vehicle.sensors) {
       for (const d of sensor.output) {
         detections.push({
-          track: d.track,
-          object_id: d.object_id,
-          sensor: d.sensor,
-          cls: d.cls,
-          range_m: r2(d.range_m),
           bearing_deg: r1(d.bearing_deg),
+          cls: d.cls,
+          object_id: d.object_id,
+          range_m: r2(d.range_m),
           range_rate_mps: r2(d.range_rate_mps),
+          sensor: d.sensor,
+          track: d.track,
         });
       }
     }
   }
   const sensorFaults: VehicleState['sensor_faults'] = {};
-  for (const sensor of vehicle.sensors) sensorFaults[sensor.spec.id] = { ...sensor.faults };
+  for (const sensor of vehicle.sensors) {
+    const f = sensor.faults;
+    sensorFaults[sensor.spec.id] = {
+      bias_bearing_deg: f.bias_bearing_deg,
+      bias_range_m: f.bias_range_m,
+      dropout: f.dropout,
+      frozen: f.frozen,
+    };
+  }
   return {
-    case: fleetCase.id,
-    model_type: vehicle.setup.modelType,
-    status: m.collided ? 'collided' : m.finished_t !== null ? 'finished' : body.v <= 0.05 ? 'stopped' : 'driving',
-    x_m: r2(body.x),
-    y_m: r2(body.y),
-    heading_deg: deg(body.heading),
-    speed_mps: r2(body.v),
     accel_mps2: r2(body.a),
-    lane: vehicle.targetLane,
-    odometer_m: r1(body.odometer),
+    actuator_faults: { brake_effectiveness: act.faults.brake_effectiveness, stuck_throttle: act.faults.stuck_throttle },
+    actuators: { brake: r3(act.brake), steer_deg: deg(act.steer_rad), throttle: r3(act.throttle) },
+    aeb: vehicle.aeb,
+    case: fleetCase.id,
     commands: {
-      throttle: r3(act.throttleChannel.command),
+      accel_mps2: r2(vehicle.accelCommand),
       brake: r3(act.brakeChannel.command),
       steer_deg: deg(act.steerChannel.command),
-      accel_mps2: r2(vehicle.accelCommand),
+      throttle: r3(act.throttleChannel.command),
     },
-    actuators: { throttle: r3(act.throttle), brake: r3(act.brake), steer_deg: deg(act.steer_rad) },
-    aeb: vehicle.aeb,
-    ttc_s: Number.isFinite(vehicle.perceivedTtc) ? r2(vehicle.perceivedTtc) : null,
-    lead: vehicle.leadId,
-    energy_kwh: Math.round(sourceKwh(body) * 1e4) / 1e4,
     detections,
+    energy_kwh: Math.round(sourceKwh(body) * 1e4) / 1e4,
+    heading_deg: deg(body.heading),
+    lane: vehicle.targetLane,
+    lead: vehicle.leadId,
+    model_type: vehicle.setup.modelType,
+    odometer_m: r1(body.odometer),
     sensor_faults: sensorFaults,
-    actuator_faults: { ...act.faults },
+    speed_mps: r2(body.v),
+    status: m.collided ? 'collided' : m.finished_t !== null ? 'finished' : body.v <= 0.05 ? 'stopped' : 'driving',
+    ttc_s: Number.isFinite(vehicle.perceivedTtc) ? r2(vehicle.perceivedTtc) : null,
+    x_m: r2(body.x),
+    y_m: r2(body.y),
   };
 }
 
@@ -65,12 +76,12 @@ export function actorState(actor: ScriptedActor, fleetCase: FleetCase): ActorSta
   return {
     case: fleetCase.id,
     cls: actor.cls,
+    heading_deg: deg(actor.heading),
+    length_m: actor.length,
+    speed_mps: r2(actor.v),
+    width_m: actor.width,
     x_m: r2(actor.x),
     y_m: r2(actor.y),
-    heading_deg: deg(actor.heading),
-    speed_mps: r2(actor.v),
-    length_m: actor.length,
-    width_m: actor.width,
   };
 }
 

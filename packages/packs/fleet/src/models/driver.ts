@@ -26,6 +26,16 @@ function comfortDecel(vehicle: Vehicle, mu: number): number {
 /** Deceleration used to decide whether an amber light can still be stopped for (legal amber design, ~3 m/s²). */
 const AMBER_DECEL = 3;
 
+/** The acceleration `a`, lowered if needed to meet speed `vLim` at arc length `at` (a plain function: no closure per step). */
+function limited(a: number, v: number, s: number, decel: number, vLim: number, at: number): number {
+  const dist = at - s;
+  if (dist <= 0.2) return Math.min(a, K_SPEED * (vLim - v));
+  // Feed-forward of the curve's deceleration plus feedback on the speed error, so it is tracked without lag.
+  const cap = Math.sqrt(vLim * vLim + 2 * decel * dist);
+  // On the curve (v = cap) its deceleration along the way is decel·v/cap, which the feed-forward matches.
+  return Math.min(a, (cap > vLim ? (-decel * v) / cap : 0) + K_SPEED * (cap - v));
+}
+
 /**
  * Speed control: toward the set speed, and for every limit ahead (speed zones, curves, a red light's stop line, the
  * route's end) along the comfort-deceleration curve √(v_lim² + 2·a·distance), tracked with the curve's deceleration
@@ -40,25 +50,13 @@ export function speedControl(vehicle: Vehicle, t: number, mu: number): number {
   let vSet = b.cruise_speed_kmh / 3.6;
   if (b.weather_adaptation && mu < 0.5) vSet *= 0.55 + 0.9 * mu;
   let a = K_SPEED * (vSet - v);
-  const limit = (vLim: number, at: number): void => {
-    const dist = at - s;
-    if (dist <= 0.2) {
-      const ac = K_SPEED * (vLim - v);
-      if (ac < a) a = ac;
-      return;
-    }
-    // Feed-forward of the curve's deceleration plus feedback on the speed error, so it is tracked without lag.
-    const cap = Math.sqrt(vLim * vLim + 2 * decel * dist);
-    // On the curve (v = cap) its deceleration along the way is decel·v/cap, which the feed-forward matches.
-    const ac = (cap > vLim ? (-decel * v) / cap : 0) + K_SPEED * (cap - v);
-    if (ac < a) a = ac;
-  };
   for (const z of route.zones) {
     if (z.s1 <= s || z.s0 > s + 400) continue;
-    limit(z.v, Math.max(z.s0, s));
+    a = limited(a, v, s, decel, z.v, Math.max(z.s0, s));
   }
   const latMax = b.weather_adaptation ? Math.min(3, 0.45 * mu * G) : 3;
-  for (const c of route.curvature) if (c.s > s - 5 && c.s < s + 200) limit(Math.sqrt(latMax / c.kappa), c.s);
+  for (const c of route.curvature)
+    if (c.s > s - 5 && c.s < s + 200) a = limited(a, v, s, decel, Math.sqrt(latMax / c.kappa), c.s);
   if (b.obey_signals) {
     for (let i = 0; i < route.stopLines.length; i++) {
       const line = route.stopLines[i]!;
@@ -69,10 +67,10 @@ export function speedControl(vehicle: Vehicle, t: number, mu: number): number {
       // Amber: stop if it can; otherwise it is committed and goes on.
       const needed = (v * v) / (2 * Math.max(dist, 0.1));
       if (aspect === 'amber' && needed > Math.max(decel, AMBER_DECEL)) continue;
-      limit(0, line.s - 1);
+      a = limited(a, v, s, decel, 0, line.s - 1);
     }
   }
-  if (b.stop_at_end && route.path.length - s < 400) limit(0, route.path.length);
+  if (b.stop_at_end && route.path.length - s < 400) a = limited(a, v, s, decel, 0, route.path.length);
   return a;
 }
 

@@ -129,14 +129,15 @@ export class Sensor {
   readonly faults: SensorFaults = { dropout: false, frozen: false, bias_range_m: 0, bias_bearing_deg: 0 };
   /** The output now: the last published frame. */
   output: readonly Detection[] = [];
-  /** Track ids of the frame before `output` (two consecutive frames confirm a track). */
-  previousTracks: ReadonlySet<string> = new Set();
+  /** The frame before `output` (a track in two consecutive frames is confirmed). */
+  previous: readonly Detection[] = [];
   private readonly queue: Frame[] = [];
   private readonly periodSteps: number;
   private readonly latencySteps: number;
   private ghosts = 0;
   readonly effectiveRange: number;
   private readonly detectFactor: number;
+  private nextMeasure: number;
 
   constructor(
     readonly spec: SensorSpec,
@@ -144,17 +145,21 @@ export class Sensor {
     dt: number,
     private readonly rng: RandomStream,
     /** Offset of the first update in steps, so sensors of many vehicles do not all fire on one step. */
-    private readonly phase: number,
+    phase: number,
   ) {
     this.periodSteps = Math.max(1, Math.round(1 / (spec.rate_hz * dt)));
     this.latencySteps = Math.round(spec.latency_s / dt);
     this.effectiveRange = spec.range_m * WEATHER_EFFECTS[weather].range[spec.type];
     this.detectFactor = WEATHER_EFFECTS[weather].detection[spec.type];
+    // The first step s >= 0 with (s + phase) divisible by the period.
+    this.nextMeasure = (this.periodSteps - (phase % this.periodSteps)) % this.periodSteps;
   }
 
   /** Whether the sensor measures on this step (it publishes on others too, a latency later). */
   measuresAt(step: number): boolean {
-    return (step + this.phase) % this.periodSteps === 0;
+    // Steps only move forward: the next measuring step is kept instead of a division on every step.
+    while (this.nextMeasure < step) this.nextMeasure += this.periodSteps;
+    return this.nextMeasure === step;
   }
 
   /** Called every step: measures on update steps, publishes frames that are due. */
@@ -165,14 +170,16 @@ export class Sensor {
     while (this.queue.length > 0 && (this.queue[0] as Frame).publishStep <= step) {
       const frame = this.queue.shift() as Frame;
       if (this.faults.frozen) continue;
-      this.previousTracks = new Set(this.output.map((d) => d.track));
+      this.previous = this.output;
       this.output = this.faults.dropout ? [] : frame.detections;
     }
   }
 
   /** A track seen in this frame and the one before. */
   confirmed(track: string): boolean {
-    return this.previousTracks.has(track);
+    // A frame holds a handful of detections: a scan is cheaper than building a set per frame.
+    for (const d of this.previous) if (d.track === track) return true;
+    return false;
   }
 
   private pDetect(cls: ObjectClass): number {
@@ -192,7 +199,8 @@ export class Sensor {
       const r = nearestPoint(o, pose.x, pose.y, nearest);
       if (r > range) continue;
       let bearing = Math.atan2(nearest[1] - pose.y, nearest[0] - pose.x) - pose.heading;
-      bearing = Math.atan2(Math.sin(bearing), Math.cos(bearing));
+      if (bearing > Math.PI) bearing -= 2 * Math.PI;
+      else if (bearing <= -Math.PI) bearing += 2 * Math.PI;
       if (Math.abs(bearing) > halfFov) continue;
       if (!rng.bernoulli(this.pDetect(o.cls))) continue;
       const rvx = o.v * Math.cos(o.heading) - pose.vx;

@@ -83,9 +83,12 @@ function updateRate(a: Axis, z: number, r: number): void {
  */
 export class Tracker {
   readonly tracks = new Map<string, Track>();
-  private readonly seen = new Map<Sensor, readonly Detection[]>();
+  /** The frame of each sensor (by its index on the vehicle) already fused. */
+  private readonly seen: (readonly Detection[] | null)[] = [];
   private readonly frame: PathFrame = { s: 0, d: 0, heading: 0 };
   private readonly axis: Axis = { x: 0, v: 0, p: [0, 0, 0] };
+  /** The oldest refresh time among the tracks: nothing can expire before this + TTL, so the sweep is skipped. */
+  private oldestT = Infinity;
 
   update(
     sensors: readonly Sensor[],
@@ -97,10 +100,11 @@ export class Tracker {
     path: Path,
     sHint: number,
   ): void {
-    for (const sensor of sensors) {
+    for (let k = 0; k < sensors.length; k++) {
+      const sensor = sensors[k] as Sensor;
       const out = sensor.output;
-      if (this.seen.get(sensor) === out) continue;
-      this.seen.set(sensor, out);
+      if (this.seen[k] === out) continue;
+      this.seen[k] = out;
       const spec = sensor.spec;
       for (const det of out) {
         const bearing = (det.bearing_deg * Math.PI) / 180;
@@ -131,6 +135,7 @@ export class Tracker {
             hits: 1,
             confirmed: sensor.confirmed(det.track),
           });
+          if (t < this.oldestT) this.oldestT = t;
           continue;
         }
         const dt = t - track.lastT;
@@ -160,6 +165,12 @@ export class Tracker {
         track.confirmed = true;
       }
     }
-    for (const [id, track] of this.tracks) if (t - track.lastT > TRACK_TTL_S) this.tracks.delete(id);
+    if (t - this.oldestT <= TRACK_TTL_S) return;
+    let oldest = Infinity;
+    for (const [id, track] of this.tracks) {
+      if (t - track.lastT > TRACK_TTL_S) this.tracks.delete(id);
+      else if (track.lastT < oldest) oldest = track.lastT;
+    }
+    this.oldestT = oldest;
   }
 }

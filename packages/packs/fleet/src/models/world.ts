@@ -16,8 +16,6 @@ export interface WorldOptions {
   readonly rng: (name: string) => RandomStream;
 }
 
-/** Cell size of the spatial hash that culls sensor candidates, m. */
-const CELL = 64;
 const NONE: readonly WorldObject[] = [];
 
 /** Something that happened in a step, for the ledger (the world itself keeps no ledger). */
@@ -38,10 +36,14 @@ export class World {
   readonly actors: ScriptedActor[] = [];
   stepCount = 0;
   readonly road: RoadContact;
-  private readonly grid = new Map<number, WorldObject[]>();
-  /** The grid's non-empty cells, and the step after whose moves it was built (-1: never). */
-  private readonly filled: WorldObject[][] = [];
-  private gridStep = -1;
+  /**
+   * Every object sorted by x: the spatial index that culls sensing and scoring candidates to a window of x found by
+   * binary search. Objects move little per step, so an insertion sort restores the order in about n comparisons;
+   * equal x keep their previous order, so the candidate order (and the random draws that follow it) is deterministic.
+   */
+  private readonly byX: WorldObject[] = [];
+  /** The step after whose moves the index was sorted (-1: never). */
+  private indexStep = -1;
   private readonly candidates: WorldObject[] = [];
   private readonly pose: SensorPose = { x: 0, y: 0, heading: 0, vx: 0, vy: 0 };
   private readonly events: WorldEvent[] = [];
@@ -74,44 +76,45 @@ export class World {
     return [...this.vehicles, ...this.actors];
   }
 
-  private cellKey(cx: number, cy: number): number {
-    return (cx + 32768) * 65536 + (cy + 32768);
-  }
-
-  private rebuildGrid(): void {
-    // Only the cells filled last time are emptied: the map keeps every cell a vehicle ever crossed, and clearing
-    // them all made each step slower the longer the run.
-    for (const list of this.filled) list.length = 0;
-    this.filled.length = 0;
-    for (const v of this.vehicles) this.addToGrid(v);
-    for (const a of this.actors) this.addToGrid(a);
-    this.gridStep = this.stepCount;
-  }
-
-  private addToGrid(o: WorldObject): void {
-    const key = this.cellKey(Math.floor(o.x / CELL), Math.floor(o.y / CELL));
-    let list = this.grid.get(key);
-    if (list === undefined) {
-      list = [];
-      this.grid.set(key, list);
+  private reindex(): void {
+    const a = this.byX;
+    if (a.length !== this.vehicles.length + this.actors.length) {
+      a.length = 0;
+      for (const v of this.vehicles) a.push(v);
+      for (const o of this.actors) a.push(o);
     }
-    if (list.length === 0) this.filled.push(list);
-    list.push(o);
+    for (let i = 1; i < a.length; i++) {
+      const o = a[i] as WorldObject;
+      const x = o.x;
+      let j = i - 1;
+      while (j >= 0 && (a[j] as WorldObject).x > x) {
+        a[j + 1] = a[j] as WorldObject;
+        j--;
+      }
+      a[j + 1] = o;
+    }
+    this.indexStep = this.stepCount;
   }
 
+  /** Objects whose centre lies within `range` + 20 m of (x, y) along each axis, in index order. */
   private near(x: number, y: number, range: number): WorldObject[] {
     const out = this.candidates;
     out.length = 0;
     const pad = range + 20;
-    const x0 = Math.floor((x - pad) / CELL);
-    const x1 = Math.floor((x + pad) / CELL);
-    const y0 = Math.floor((y - pad) / CELL);
-    const y1 = Math.floor((y + pad) / CELL);
-    for (let cx = x0; cx <= x1; cx++) {
-      for (let cy = y0; cy <= y1; cy++) {
-        const list = this.grid.get(this.cellKey(cx, cy));
-        if (list !== undefined) for (const o of list) out.push(o);
-      }
+    const a = this.byX;
+    const x0 = x - pad;
+    let lo = 0;
+    let hi = a.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if ((a[mid] as WorldObject).x < x0) lo = mid + 1;
+      else hi = mid;
+    }
+    const x1 = x + pad;
+    for (let i = lo; i < a.length; i++) {
+      const o = a[i] as WorldObject;
+      if (o.x > x1) break;
+      if (Math.abs(o.y - y) <= pad) out.push(o);
     }
     return out;
   }
@@ -123,8 +126,8 @@ export class World {
     this.stepCount++;
     const t = this.t;
     for (const actor of this.actors) actor.step(t, dt);
-    // Vehicles have not moved since the grid was built at the end of the last step: without actors it still holds.
-    if (this.actors.length > 0 || this.gridStep !== this.stepCount - 1) this.rebuildGrid();
+    // Vehicles have not moved since the index was sorted at the end of the last step: without actors it still holds.
+    if (this.actors.length > 0 || this.indexStep !== this.stepCount - 1) this.reindex();
     for (const vehicle of this.vehicles) {
       if (vehicle.metrics.finished_t !== null) continue;
       const pose = vehicle.sensorPose(this.pose);
@@ -159,7 +162,7 @@ export class World {
       vehicle.syncBox();
       vehicle.refreshFrame();
     }
-    this.rebuildGrid();
+    this.reindex();
     for (const vehicle of this.vehicles) if (vehicle.metrics.finished_t === null) this.score(vehicle, t);
     return this.events;
   }
