@@ -80,6 +80,11 @@ describe('doppel experiment run', () => {
     expect(Number(wait?.ci_high)).toBeLessThan(0);
     // Paired on the same demand, the difference is more precise than two independent samples would give.
     expect(Number(wait?.variance_reduction)).toBeGreaterThan(1.5);
+    // Each pair parts at a ledger event: the reserve chargers opening at 17:55 at the latest.
+    const divergences = csv(join(out, 'divergences.csv'));
+    expect(divergences).toHaveLength(8);
+    for (const row of divergences) expect(Number(row.sim_time_s)).toBeLessThanOrEqual(64_500);
+    expect(result.stdout).toMatch(/parts from the baseline in replication 0: seq \d+/);
   }, 240_000);
 
   test('an invalid experiment exits 2 with its located problems and no stack trace', () => {

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import type { Divergence } from './divergence.js';
 import type { ReplicationJob, ReplicationRecord } from './replicate.js';
 
 /**
@@ -42,12 +43,37 @@ export class ResultCache {
   }
 
   put(job: ReplicationJob, record: ReplicationRecord): void {
+    this.write(`${this.key(job)}.json`, record);
+  }
+
+  /** Where the ledgers of two paired replications part, if it was found before. */
+  getPair(baseline: ReplicationJob, point: ReplicationJob): Divergence | undefined {
+    const path = join(this.dir, pairName(this, baseline, point));
+    if (!existsSync(path)) return undefined;
+    try {
+      const parsed: unknown = JSON.parse(readFileSync(path, 'utf8'));
+      return parsed !== null && typeof parsed === 'object' && 'seq' in parsed ? (parsed as Divergence) : undefined;
+    } catch {
+      return undefined;
+    }
+  }
+
+  putPair(baseline: ReplicationJob, point: ReplicationJob, divergence: Divergence): void {
+    this.write(pairName(this, baseline, point), divergence);
+  }
+
+  private write(name: string, value: unknown): void {
     mkdirSync(this.dir, { recursive: true });
-    const path = join(this.dir, `${this.key(job)}.json`);
+    const path = join(this.dir, name);
     // Written aside then renamed: a killed run never leaves half a result to be read back.
-    writeFileSync(`${path}.partial`, JSON.stringify(record));
+    writeFileSync(`${path}.partial`, JSON.stringify(value));
     renameSync(`${path}.partial`, path);
   }
+}
+
+/** A divergence between two replications' ledgers, stored under both their keys. */
+function pairName(cache: ResultCache, a: ReplicationJob, b: ReplicationJob): string {
+  return `pair-${sha256(cache.key(a) + cache.key(b))}.json`;
 }
 
 function sha256(text: string): string {

@@ -19,6 +19,29 @@ const scenarioBase = z
   .object({ scenario: z.string().min(1).describe('Scenario file, relative to the experiment file') })
   .strict();
 
+const factorRange = z
+  .object({
+    min: z.number(),
+    max: z.number(),
+    integer: z.boolean().optional().describe('Draw whole numbers from min to max, both included'),
+  })
+  .strict()
+  .refine((range) => range.min <= range.max, { message: 'min must not exceed max', path: ['min'] });
+
+const design = z
+  .discriminatedUnion('type', [
+    z.object({ type: z.literal('grid') }).strict(),
+    z
+      .object({ type: z.literal('random'), points: z.number().int().min(1).max(10_000) })
+      .strict()
+      .describe('Independent uniform draws of every factor'),
+    z
+      .object({ type: z.literal('latin_hypercube'), points: z.number().int().min(1).max(10_000) })
+      .strict()
+      .describe("Each factor's range cut into `points` strata, every stratum used once"),
+  ])
+  .default({ type: 'grid' });
+
 const stoppingRule = z
   .object({
     min: z.number().int().min(2).describe('Replications every point runs before the rule is checked'),
@@ -37,10 +60,14 @@ export const experimentFileSchema = z
     description: z.string().max(10_000).optional(),
     seed: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER),
     base: z.union([modelBase, scenarioBase]),
+    design,
     factors: z
-      .record(fieldPath, z.array(factorValue).min(1).max(1_000))
+      .record(fieldPath, z.union([z.array(factorValue).min(1).max(1_000), factorRange]))
       .default({})
-      .describe('Grid: every combination of the listed values is a point; the first point is the baseline'),
+      .describe(
+        'Grid: every combination of the listed values is a point. Random and Latin hypercube designs also take ' +
+          'ranges { min, max, integer }. The first point is the baseline',
+      ),
     replications: z.union([z.number().int().min(1).max(100_000), stoppingRule]),
     outputs: z.array(fieldPath).min(1).max(200),
     confidence: z.number().gt(0).lt(1).default(0.95),

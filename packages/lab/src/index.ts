@@ -1,7 +1,18 @@
 export { LabError, LabErrorCode } from './errors.js';
 export { experimentFileSchema, type ExperimentFile } from './experiment-schema.js';
 export { loadExperimentFile, loadExperimentText, type Experiment } from './load-experiment.js';
-export { crnSeed, gridPoints, pointLabel, type DesignPoint, type FactorValue } from './design.js';
+export {
+  crnSeed,
+  designPoints,
+  gridPoints,
+  pointLabel,
+  type Design,
+  type DesignPoint,
+  type FactorRange,
+  type FactorSpec,
+  type FactorValue,
+} from './design.js';
+export { firstDivergence, type Divergence, type LedgerTrace } from './divergence.js';
 export { estimate, pairedDelta, type OutputEstimate, type PairedDelta } from './statistics.js';
 export { ResultCache } from './cache.js';
 export { defaultWorkers } from './pool.js';

@@ -2,6 +2,7 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import { basename, dirname, extname, resolve } from 'node:path';
 import { IssueList, readYaml, validateLocated, type Loc } from '@doppel/twin';
 import { formatIssues } from '@doppel/verify';
+import { designSize, isLevels } from './design.js';
 import { LabError, LabErrorCode } from './errors.js';
 import { experimentFileSchema, type ExperimentFile } from './experiment-schema.js';
 
@@ -41,7 +42,17 @@ export function loadExperimentText(text: string, file: string): Experiment {
   const checked = validateLocated(experimentFileSchema, raw, [], issues, rootLoc);
   if (!checked.ok) fail(issues, file);
   const data = checked.data;
-  const points = Object.values(data.factors).reduce((count, values) => count * values.length, 1);
+  if (data.design.type === 'grid') {
+    const range = Object.entries(data.factors).find(([, spec]) => !isLevels(spec));
+    if (range !== undefined) {
+      throw new LabError(
+        LabErrorCode.ExperimentInvalid,
+        `${file}:${lineOf(text, range[0])}: factors.${range[0]}: a grid needs a list of values, found a range ` +
+          '(ranges are for design type random or latin_hypercube)',
+      );
+    }
+  }
+  const points = designSize(data.design, data.factors);
   if (points > MAX_POINTS) {
     throw new LabError(
       LabErrorCode.ExperimentInvalid,
@@ -63,6 +74,12 @@ export function loadExperimentText(text: string, file: string): Experiment {
     file,
     scenarioPath: 'scenario' in data.base ? resolve(dirname(file), data.base.scenario) : null,
   };
+}
+
+/** The 1-based line where `key` first appears in the text (1 when not found): enough to point an editor at it. */
+function lineOf(text: string, key: string): number {
+  const index = text.indexOf(key);
+  return index < 0 ? 1 : text.slice(0, index).split('\n').length;
 }
 
 function fail(issues: IssueList, file: string): never {

@@ -4,11 +4,11 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Piscina } from 'piscina';
-import { runReplication, type ReplicationJob, type ReplicationRecord } from './replicate.js';
+import { runReplication, type ReplicationJob, type ReplicationOutcome } from './replicate.js';
 
 /** Runs replications; `close` releases its threads. */
 export interface ReplicationRunner {
-  run(job: ReplicationJob): Promise<ReplicationRecord>;
+  run(job: ReplicationJob): Promise<ReplicationOutcome>;
   close(): Promise<void>;
 }
 
@@ -25,7 +25,7 @@ export function createRunner(workers: number): ReplicationRunner {
   if (workers <= 1) return { run: runReplication, close: async () => undefined };
   const here = import.meta.url;
   const fromSource = here.endsWith('.ts');
-  const pool = new Piscina<ReplicationJob, ReplicationRecord>({
+  const pool = new Piscina<ReplicationJob, ReplicationOutcome>({
     filename: fileURLToPath(new URL(`./replication-worker${fromSource ? '.ts' : '.js'}`, here)),
     minThreads: workers,
     maxThreads: workers,

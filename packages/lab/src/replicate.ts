@@ -3,11 +3,14 @@ import { dirname } from 'node:path';
 import { runBench } from '@doppel/bench';
 import { readYaml, resolveScenarioObject, IssueList, Simulation, type AnyPack, type Plain } from '@doppel/twin';
 import type { FactorValue } from './design.js';
+import { TraceRecorder, type LedgerTrace } from './divergence.js';
 
 /** What one replication needs: everything plain data, so it crosses into a worker thread unchanged. */
 export type ReplicationJob = {
   readonly settings: Readonly<Record<string, FactorValue>>;
   readonly seed: number;
+  /** Also return the run's ledger trace (scenario bases), to find where paired runs diverge. */
+  readonly trace?: boolean;
 } & (
   | { readonly kind: 'model'; readonly model: string; readonly params: Readonly<Record<string, number>> }
   | { readonly kind: 'scenario'; readonly scenarioPath: string; readonly packsModule: string }
@@ -16,8 +19,14 @@ export type ReplicationJob = {
 /** A replication's result: the run's summary record (outputs are read from it by path). */
 export type ReplicationRecord = Readonly<Record<string, unknown>>;
 
+/** A replication's record, with its ledger trace when the job asked for one and the base has a ledger. */
+export interface ReplicationOutcome {
+  readonly record: ReplicationRecord;
+  readonly trace: LedgerTrace | null;
+}
+
 /** Runs one replication to its end in this thread. */
-export async function runReplication(job: ReplicationJob): Promise<ReplicationRecord> {
+export async function runReplication(job: ReplicationJob): Promise<ReplicationOutcome> {
   if (job.kind === 'model') {
     const params: Record<string, number> = { ...job.params };
     for (const [path, value] of Object.entries(job.settings)) {
@@ -28,7 +37,7 @@ export async function runReplication(job: ReplicationJob): Promise<ReplicationRe
     const result = runBench({ model: job.model, params, seed: job.seed });
     // Wall-clock fields differ run to run: they are measurements of the machine, not of the model.
     const { wall_s: _wall, events_per_s: _rate, ...outputs } = result;
-    return outputs;
+    return { record: outputs, trace: null };
   }
   const packs = await loadPacks(job.packsModule);
   const issues = new IssueList();
@@ -44,11 +53,14 @@ export async function runReplication(job: ReplicationJob): Promise<ReplicationRe
   });
   // A fixed creation time: the record of a replication is a function of its scenario and seed only.
   const simulation = await Simulation.create({ scenario, packs, seed: job.seed, store: null, createdAt: EPOCH });
+  const recorder = job.trace === true ? new TraceRecorder() : null;
+  const unsubscribe = recorder === null ? null : simulation.subscribe((records) => recorder.add(records));
   simulation.runToEnd();
   await simulation.flush();
+  unsubscribe?.();
   if (simulation.status === 'failed') throw simulation.error ?? new Error('simulation failed');
   const { wall_s: _wall, sim_id: _id, ...summary } = simulation.summary();
-  return summary;
+  return { record: summary, trace: recorder?.trace() ?? null };
 }
 
 const EPOCH = '1970-01-01T00:00:00.000Z';

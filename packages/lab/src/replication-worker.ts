@@ -1,6 +1,6 @@
-import { runReplication, type ReplicationJob, type ReplicationRecord } from './replicate.js';
+import { runReplication, type ReplicationJob, type ReplicationOutcome } from './replicate.js';
 
 /** The pool's task: one replication in a worker thread. */
-export default function replicate(job: ReplicationJob): Promise<ReplicationRecord> {
+export default function replicate(job: ReplicationJob): Promise<ReplicationOutcome> {
   return runReplication(job);
 }

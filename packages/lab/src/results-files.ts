@@ -6,9 +6,13 @@ export const RESULT_FILES = {
   results: 'results.csv',
   replications: 'replications.csv',
   deltas: 'deltas.csv',
+  divergences: 'divergences.csv',
 } as const;
 
-/** Writes results.csv (one row per point and output), replications.csv and, with several points, deltas.csv. */
+/**
+ * Writes results.csv (one row per point and output), replications.csv and, with several points, deltas.csv and
+ * (scenario bases) divergences.csv: per pair, the first ledger event where the point's run parts from the baseline's.
+ */
 export function writeResultFiles(outDir: string, result: ExperimentResult): void {
   mkdirSync(outDir, { recursive: true });
   const factors = result.factorPaths;
@@ -57,6 +61,21 @@ export function writeResultFiles(outDir: string, result: ExperimentResult): void
       ]),
     ];
     writeCsv(join(outDir, RESULT_FILES.deltas), deltas);
+  }
+  if (result.divergences.length > 0) {
+    const divergences = [
+      ['point', 'label', 'replication', 'seq', 'sim_time_s', 'baseline_event', 'point_event'],
+      ...result.divergences.map((row) => [
+        row.point.index,
+        row.label,
+        row.replication,
+        row.seq,
+        row.simTime,
+        row.baselineEvent,
+        row.pointEvent,
+      ]),
+    ];
+    writeCsv(join(outDir, RESULT_FILES.divergences), divergences);
   }
 }
 

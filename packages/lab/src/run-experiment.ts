@@ -1,10 +1,13 @@
 import { readFileSync } from 'node:fs';
 import { LabError, LabErrorCode } from './errors.js';
-import { crnSeed, gridPoints, pointLabel, type DesignPoint } from './design.js';
+import { crnSeed, designPoints, pointLabel, type DesignPoint } from './design.js';
+import type { Divergence } from './divergence.js';
+import { jobFor } from './jobs.js';
+import { PairTracker } from './pairs.js';
 import type { Experiment } from './load-experiment.js';
 import type { ResultCache } from './cache.js';
-import { createRunner } from './pool.js';
-import type { ReplicationJob, ReplicationRecord } from './replicate.js';
+import { createRunner, type ReplicationRunner } from './pool.js';
+import type { ReplicationJob, ReplicationOutcome, ReplicationRecord } from './replicate.js';
 import { estimate, pairedDelta, type OutputEstimate, type PairedDelta } from './statistics.js';
 
 export interface RunExperimentOptions {
@@ -14,6 +17,8 @@ export interface RunExperimentOptions {
   readonly packsModule: string;
   readonly cache: ResultCache | null;
   readonly onProgress?: (progress: ExperimentProgress) => void;
+  /** Runs the replications instead of a pool of `workers` threads (a job queue, say); the caller closes it. */
+  readonly runner?: ReplicationRunner;
 }
 
 export interface ExperimentProgress {
@@ -34,6 +39,12 @@ export interface DeltaRow extends PairedDelta {
   readonly output: string;
 }
 
+export interface DivergenceRow extends Divergence {
+  readonly point: DesignPoint;
+  readonly label: string;
+  readonly replication: number;
+}
+
 export interface ReplicationRow {
   readonly point: DesignPoint;
   readonly label: string;
@@ -52,6 +63,8 @@ export interface ExperimentResult {
   /** Each point after the first against the first, paired on common random numbers. */
   readonly deltas: readonly DeltaRow[];
   readonly replications: readonly ReplicationRow[];
+  /** For a scenario base: per point after the first and replication, where its ledger parts from the baseline's. */
+  readonly divergences: readonly DivergenceRow[];
   readonly cacheHits: number;
 }
 
@@ -64,29 +77,40 @@ export function baseIdentity(experiment: Experiment): string {
 /**
  * Runs every point's replications (replication i of every point on the same seed), adding rounds until the stopping
  * rule is met, and summarises each output. Rounds are decided on complete data, so the result is the same for any
- * number of workers.
+ * number of workers or machines. With a scenario base and several points, each replication's ledger is compared with
+ * the baseline's on the same seed to find the first event where they part.
  */
 export async function runExperiment(experiment: Experiment, options: RunExperimentOptions): Promise<ExperimentResult> {
-  const points = gridPoints(experiment.factors);
+  const points = designPoints(experiment.design, experiment.factors, experiment.seed);
   const rule = experiment.replications;
   const records: ReplicationRecord[][] = points.map(() => []);
-  const runner = createRunner(options.workers);
+  const pairs = new PairTracker(experiment, points, options.cache);
+  const runner = options.runner ?? createRunner(options.workers);
   let target = typeof rule === 'number' ? rule : rule.min;
   const maxCount = typeof rule === 'number' ? rule : rule.max;
   let done = 0;
   let cached = 0;
   let total = target * points.length;
+  const run = (point: DesignPoint, index: number, trace: boolean): Promise<ReplicationOutcome> =>
+    runJob(jobFor(experiment, point, index, options.packsModule, trace), runner.run);
   try {
     for (;;) {
       const pending: Promise<void>[] = [];
-      for (const point of points) {
-        for (let index = records[point.index].length; index < target; index++) {
-          const job = jobFor(experiment, point, crnSeed(experiment.seed, index), options.packsModule);
+      const first = records[0].length;
+      // Replication-major: replication i of every point finishes close together, so the baseline's ledger trace
+      // is compared and dropped soon after it arrives.
+      for (let index = first; index < target; index++) {
+        for (const point of points) {
+          const job = jobFor(experiment, point, index, options.packsModule, pairs.wanted);
+          const hit = options.cache?.get(job);
+          const outcome = hit !== undefined ? Promise.resolve({ record: hit, trace: null }) : runJob(job, runner.run);
           pending.push(
-            runOne(job, runner.run, options.cache).then(({ record, hit }) => {
+            outcome.then(async ({ record, trace }) => {
+              if (hit === undefined) options.cache?.put(job, record);
               records[point.index][index] = record;
+              await pairs.arrived(point, index, trace, run);
               done++;
-              if (hit) cached++;
+              if (hit !== undefined) cached++;
               options.onProgress?.({ done, total, cached });
             }),
           );
@@ -106,21 +130,17 @@ export async function runExperiment(experiment: Experiment, options: RunExperime
       target = next;
     }
   } finally {
-    await runner.close();
+    if (options.runner === undefined) await runner.close();
   }
-  return summarise(experiment, points, records, target, cached);
+  return summarise(experiment, points, records, target, cached, pairs.divergences());
 }
 
-async function runOne(
+async function runJob(
   job: ReplicationJob,
-  run: (job: ReplicationJob) => Promise<ReplicationRecord>,
-  cache: ResultCache | null,
-): Promise<{ record: ReplicationRecord; hit: boolean }> {
-  const hit = cache?.get(job);
-  if (hit !== undefined) return { record: hit, hit: true };
-  let record: ReplicationRecord;
+  run: (job: ReplicationJob) => Promise<ReplicationOutcome>,
+): Promise<ReplicationOutcome> {
   try {
-    record = await run(job);
+    return await run(job);
   } catch (error) {
     const settings = JSON.stringify(job.settings);
     throw new LabError(
@@ -128,20 +148,6 @@ async function runOne(
       `replication with seed ${job.seed} at ${settings} failed: ${error instanceof Error ? error.message : String(error)}`,
     );
   }
-  cache?.put(job, record);
-  return { record, hit: false };
-}
-
-function jobFor(experiment: Experiment, point: DesignPoint, seed: number, packsModule: string): ReplicationJob {
-  const base = experiment.base;
-  if ('model' in base) return { kind: 'model', model: base.model, params: base.params, settings: point.settings, seed };
-  return {
-    kind: 'scenario',
-    scenarioPath: experiment.scenarioPath as string,
-    packsModule,
-    settings: point.settings,
-    seed,
-  };
 }
 
 function summarise(
@@ -150,6 +156,7 @@ function summarise(
   records: readonly ReplicationRecord[][],
   count: number,
   cacheHits: number,
+  divergences: readonly DivergenceRow[],
 ): ExperimentResult {
   const values = points.map((point) =>
     experiment.outputs.map((output) => valuesOf(experiment, records[point.index], output)),
@@ -180,6 +187,7 @@ function summarise(
     estimates,
     deltas,
     replications,
+    divergences,
     cacheHits,
   };
 }

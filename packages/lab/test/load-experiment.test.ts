@@ -74,3 +74,34 @@ describe('experiment files', () => {
     expect(() => loadExperimentFile('/nonexistent/exp.yaml')).toThrow(/experiment file not found/);
   });
 });
+
+describe('experiment designs', () => {
+  test('a Latin hypercube over ranges; a grid with a range is refused at its line', () => {
+    const experiment = loadExperimentText(
+      [
+        'seed: 1',
+        'base: { model: mmc }',
+        'design: { type: latin_hypercube, points: 8 }',
+        'factors: { params.lam: { min: 2, max: 2.8 } }',
+        'replications: 2',
+        'outputs: [mean_wait]',
+      ].join('\n'),
+      'lhs.yaml',
+    );
+    expect(experiment.design).toEqual({ type: 'latin_hypercube', points: 8 });
+    expect(
+      problem(
+        'seed: 1\nbase: { model: mmc }\nfactors:\n  params.lam: { min: 2, max: 3 }\nreplications: 2\noutputs: [w]\n',
+      ).message,
+    ).toMatch(/exp\.yaml:4: factors\.params\.lam: a grid needs a list of values/);
+    const bad = problem(
+      'seed: 1\nbase: { model: mmc }\ndesign: { type: sobol, points: 3 }\nreplications: 2\noutputs: [w]\n',
+    );
+    expect(bad.issues.some((issue) => issue.path.startsWith('design'))).toBe(true);
+    expect(
+      problem(
+        'seed: 1\nbase: { model: mmc }\ndesign: { type: random, points: 4 }\nfactors: { x: { min: 3, max: 1 } }\nreplications: 2\noutputs: [w]\n',
+      ).issues.some((issue) => issue.path === 'factors.x.min'),
+    ).toBe(true);
+  });
+});

@@ -121,6 +121,64 @@ describe('runExperiment', () => {
     expect(events[1].mean).toBeGreaterThan(events[0].mean);
   });
 
+  test('paired scenario runs: the first ledger event where each point parts from the baseline, cached', async () => {
+    const scenario = resolve(import.meta.dirname, '../../../examples/swap/evening-peak.yaml');
+    const experiment = loadExperimentText(
+      [
+        'seed: 5',
+        `base: { scenario: ${JSON.stringify(scenario)} }`,
+        'factors: { duration: [2h], swap.station_defaults.chargers: [4, 1] }',
+        'replications: 2',
+        'outputs: [ledger_events]',
+      ].join('\n'),
+      'ab.yaml',
+    );
+    const dir = tempDir();
+    const cache = (): ResultCache => new ResultCache(join(dir, 'cache'), 'v', baseIdentity(experiment));
+    const first = await runExperiment(experiment, { workers: 2, packsModule, cache: cache() });
+    expect(first.divergences.map((row) => [row.point.index, row.replication])).toEqual([
+      [1, 0],
+      [1, 1],
+    ]);
+    for (const row of first.divergences) {
+      expect(row.seq).toBeGreaterThanOrEqual(1);
+      expect(row.simTime).toBeGreaterThanOrEqual(0);
+      expect(row.baselineEvent ?? row.pointEvent).toMatch(/^[A-Z_]+ \S+$/);
+    }
+    writeResultFiles(dir, first);
+    expect(readFileSync(join(dir, 'divergences.csv'), 'utf8')).toMatch(
+      /^point,label,replication,seq,sim_time_s,baseline_event,point_event\n1,/,
+    );
+    // From the cache: the same pairs, without traces to compare again.
+    const second = await runExperiment(experiment, { workers: 1, packsModule, cache: cache() });
+    expect(second.cacheHits).toBe(4);
+    expect(second.divergences).toEqual(first.divergences);
+    // Only the point's results cached: its pair is found again by re-running for the trace.
+    const fresh = await runExperiment(experiment, { workers: 1, packsModule, cache: null });
+    expect(fresh.divergences).toEqual(first.divergences);
+  }, 120_000);
+
+  test('a Latin hypercube over a model: the same points and results on one thread or two', async () => {
+    const experiment = loadExperimentText(
+      [
+        'seed: 9',
+        'base: { model: mmc, params: { mu: 1, c: 4, until: 600, warmup: 50 } }',
+        'design: { type: latin_hypercube, points: 4 }',
+        'factors: { params.lam: { min: 2, max: 3 } }',
+        'replications: 3',
+        'outputs: [mean_wait]',
+      ].join('\n'),
+      'lhs.yaml',
+    );
+    const one = await runExperiment(experiment, { workers: 1, packsModule, cache: null });
+    const two = await runExperiment(experiment, { workers: 2, packsModule, cache: null });
+    expect(two).toEqual(one);
+    expect(one.estimates).toHaveLength(4);
+    expect(one.divergences).toEqual([]);
+    const lams = one.estimates.map((row) => row.point.settings['params.lam'] as number).sort();
+    lams.forEach((lam, stratum) => expect(Math.floor((lam - 2) * 4)).toBe(stratum));
+  });
+
   test('an output the run does not have is named with the fields it does have', async () => {
     const experiment = loadExperimentText(
       'seed: 1\nbase: { model: mmc, params: { until: 200 } }\nreplications: 2\noutputs: [mean_wiat]\n',

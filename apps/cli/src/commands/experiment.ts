@@ -30,7 +30,8 @@ export function register(program: Command): void {
   experiment
     .command('run')
     .description(
-      `Run an experiment file and write ${RESULT_FILES.results}, ${RESULT_FILES.replications} and ${RESULT_FILES.deltas}`,
+      `Run an experiment file and write ${RESULT_FILES.results}, ${RESULT_FILES.replications}, ${RESULT_FILES.deltas} ` +
+        `and ${RESULT_FILES.divergences}`,
     )
     .argument('<file>', 'an experiment YAML file')
     .option('--workers <n>', 'worker threads (default: one per core)')
@@ -98,6 +99,13 @@ function formatResult(result: ExperimentResult, outDir: string): string {
         ? ''
         : `  variance ÷${row.varianceReduction === Infinity ? '∞' : fmt(row.varianceReduction)} by pairing`;
     lines.push(`  ${row.label} − baseline  ${row.output}: ${fmt(row.mean)} ${interval}${reduction}`);
+  }
+  for (const row of result.divergences.filter((divergence) => divergence.replication === 0)) {
+    const where =
+      row.seq === null
+        ? 'identical ledgers'
+        : `seq ${row.seq} at ${fmt(row.simTime)} s (baseline ${row.baselineEvent ?? 'ended'}, point ${row.pointEvent ?? 'ended'})`;
+    lines.push(`  ${row.label} parts from the baseline in replication 0: ${where}`);
   }
   lines.push(`  results: ${join(outDir, RESULT_FILES.results)}`);
   return lines.join('\n') + '\n';
