@@ -17,4 +17,4 @@ export { systemClock, type Clock } from './webhooks/clock.js';
 export { isPrivateAddress } from './webhooks/ssrf.js';
 export { builtinPacks, loadPacks } from './packs.js';
 export { ensureDemo, DEMO_ACCOUNT } from './demo.js';
-export type { StreamMessage } from './stream/hub.js';
+export type { StreamMessage } from '@doppel/twin/contracts';

@@ -1,12 +1,12 @@
-import type { LedgerEvent } from '@doppel/twin';
 import { describe, expect, it } from 'vitest';
 import { Outbox } from '../src/sim/outbox.js';
 import type { SimInfo, WorkerMessage, WorkerPost } from '../src/sim/protocol.js';
 
 const info = { status: 'running', now: 0, headSeq: 0 } as SimInfo;
 
-function record(seq: number): LedgerEvent {
-  return { seq, simTime: seq, assetId: 'a', eventType: 'E', oldValue: null, newValue: null, meta: null, origin: 'sim' };
+/** The canonical text of a record (`encodeLedgerEvent`), as the ledger writer hands it over. */
+function text(seq: number): string {
+  return `[${seq},${seq},"a","E",null,null,null,"sim"]`;
 }
 
 const nextTurn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
@@ -23,8 +23,8 @@ describe('worker outbox', () => {
       () => events.push('journal'),
       () => ({ code: 'X', message: 'x' }),
     );
-    outbox.post({ type: 'ledger', records: [record(1)] });
-    outbox.post({ type: 'ledger', records: [record(2), record(3)] });
+    outbox.post({ type: 'ledger', firstSeq: 1, texts: [text(1)] });
+    outbox.post({ type: 'ledger', firstSeq: 2, texts: [text(2), text(3)] });
     outbox.journalBeforeSending();
     outbox.post({ type: 'reply', id: 1, ok: true, value: 'a', info: null }, true);
     outbox.post({ type: 'reply', id: 2, ok: true, value: 'b', info: null });
@@ -33,7 +33,7 @@ describe('worker outbox', () => {
     expect(events).toEqual(['journal', 'send']);
     const messages = sent[0] as WorkerMessage[];
     expect(messages.map((message) => message.type)).toEqual(['ledger', 'reply', 'reply']);
-    expect(messages[0]).toMatchObject({ records: [{ seq: 1 }, { seq: 2 }, { seq: 3 }] });
+    expect(messages[0]).toEqual({ type: 'ledger', firstSeq: 1, texts: [text(1), text(2), text(3)] });
     // Nothing due: no journal write for a turn without interventions.
     outbox.post({ type: 'reply', id: 3, ok: true, value: 'c', info: null });
     await nextTurn();

@@ -1,7 +1,13 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { canonicalJson, type Json, type JsonObject, type LedgerEvent } from '../src/index.js';
-import { decodeLedgerEvent, encodeLedgerEvent, fastCanonicalJson } from '../src/ledger/index.js';
+import {
+  decodeLedgerEvent,
+  encodeLedgerEvent,
+  fastCanonicalJson,
+  ledgerEventJson,
+  ledgerTextEventType,
+} from '../src/ledger/index.js';
 
 const jsonValue: fc.Arbitrary<Json> = fc.jsonValue() as fc.Arbitrary<Json>;
 const jsonObject = fc.dictionary(fc.string(), jsonValue) as fc.Arbitrary<JsonObject>;
@@ -108,4 +114,37 @@ describe('ledger record encoding', () => {
   ])('refuses a malformed record (%s) with DOPPEL_ERR_LEDGER_CORRUPT', (_name, text) => {
     expect(() => decodeLedgerEvent(text)).toThrow(expect.objectContaining({ code: 'DOPPEL_ERR_LEDGER_CORRUPT' }));
   });
+
+  it('splices the wire form of a record from its canonical text: the decoded record, as an object', () => {
+    fc.assert(
+      fc.property(record, (event) => {
+        const text = encodeLedgerEvent(event);
+        expect(JSON.parse(ledgerEventJson(text))).toEqual(decodeLedgerEvent(text));
+        expect(ledgerTextEventType(text)).toBe(event.eventType);
+      }),
+    );
+  });
+
+  it('keeps the key order of the wire form (the order of LedgerEvent)', () => {
+    const text = '[3,1.5,"s,\\"1","X]",{"b":[1,{"c":"}"}],"a":null},null,{"m":"\\\\"},"sim"]';
+    const json = ledgerEventJson(text);
+    expect(Object.keys(JSON.parse(json) as object)).toEqual([
+      'seq',
+      'simTime',
+      'assetId',
+      'eventType',
+      'oldValue',
+      'newValue',
+      'meta',
+      'origin',
+    ]);
+    expect(ledgerTextEventType(text)).toBe('X]');
+  });
+
+  it.each(['', '{}', '[1,2,3]', '[1,2,"a","b",null,null,null,"sim",4]'])(
+    'refuses to splice text of another shape (%j) with DOPPEL_ERR_LEDGER_CORRUPT',
+    (text) => {
+      expect(() => ledgerEventJson(text)).toThrow(expect.objectContaining({ code: 'DOPPEL_ERR_LEDGER_CORRUPT' }));
+    },
+  );
 });

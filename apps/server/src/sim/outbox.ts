@@ -1,4 +1,3 @@
-import type { LedgerEvent } from '@doppel/twin';
 import type { ErrorPayload } from '../errors.js';
 import type { WorkerMessage, WorkerPost } from './protocol.js';
 
@@ -45,12 +44,12 @@ export class Outbox {
     const last = this.messages.at(-1);
     if (message.type === 'ledger' && last?.type === 'ledger') {
       // The first batch was copied into an array of the outbox's own (below), so it may grow.
-      (last.records as LedgerEvent[]).push(...message.records);
+      (last.texts as string[]).push(...message.texts);
     } else {
-      this.messages.push(message.type === 'ledger' ? { type: 'ledger', records: [...message.records] } : message);
+      this.messages.push(message.type === 'ledger' ? { ...message, texts: [...message.texts] } : message);
     }
     if (acknowledgesJournal) this.unjournaled.push(this.messages.length - 1);
-    if (message.type === 'ledger') this.records += message.records.length;
+    if (message.type === 'ledger') this.records += message.texts.length;
     if (IMMEDIATE.has(message.type) || this.records >= MAX_RECORDS) {
       this.flush();
     } else if (!this.scheduled) {

@@ -126,7 +126,11 @@ export type WorkerMessage =
       readonly info: SimInfo | null;
     }
   | { readonly type: 'heartbeat'; readonly info: SimInfo; readonly graceMs?: number }
-  | { readonly type: 'ledger'; readonly records: readonly LedgerEvent[] }
+  /**
+   * A batch of ledger records as the canonical texts the ledger writer made (seqs firstSeq, firstSeq + 1, ...):
+   * strings cross the thread boundary as one copy each, and fan-out splices them into frames and bodies as they are.
+   */
+  | { readonly type: 'ledger'; readonly firstSeq: number; readonly texts: readonly string[] }
   | { readonly type: 'telemetry'; readonly row: TelemetryRow; readonly seq: number }
   | { readonly type: 'status'; readonly info: SimInfo; readonly previous: SimulationStatus }
   | { readonly type: 'intervention'; readonly record: InterventionRecord }

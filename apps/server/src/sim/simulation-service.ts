@@ -401,10 +401,11 @@ export class SimulationService implements SimulationApi {
         this.#storageFailure = error instanceof Error ? error.message : String(error);
       }
     }
-    sim.subscribe((records) => {
-      if (records.length > 0) this.#ledgerSeq = records[records.length - 1].seq;
+    sim.subscribe((records, texts) => {
+      if (records.length === 0) return;
+      this.#ledgerSeq = records[records.length - 1].seq;
       this.#past.ingest(records);
-      this.#post({ type: 'ledger', records });
+      this.#post({ type: 'ledger', firstSeq: records[0].seq, texts });
     });
     sim.on('telemetry', (row) => this.#post({ type: 'telemetry', row, seq: sim.head().seq }));
     sim.on('intervention', (record) => this.#post({ type: 'intervention', record }));

@@ -1,4 +1,5 @@
-import type { LedgerEvent } from '@doppel/twin';
+import { ledgerEventJson, type LedgerEvent } from '@doppel/twin';
+import type { StreamMessage } from '@doppel/twin/contracts';
 import type { WebSocket } from 'ws';
 import type { ServerMetrics } from '../metrics.js';
 import type { SimulationManager } from '../sim/manager.js';
@@ -15,16 +16,6 @@ interface Page {
   /** The page as one `events` message, serialised on first use. */
   text(): Buffer;
 }
-
-/** What a stream client receives. Ledger events carry `seq`; everything else is a notice. */
-export type StreamMessage =
-  | { type: 'hello'; simId: string; headSeq: number; fromSeq: number }
-  | { type: 'events'; events: readonly LedgerEvent[] }
-  | { type: 'kpis'; seq: number; row: Record<string, unknown> }
-  | { type: 'status'; status: string; simTime: number; headSeq: number; playing: boolean; error: string | null }
-  | { type: 'intervention'; record: unknown }
-  | { type: 'rewind'; t: number; seq: number }
-  | { type: 'gap'; fromSeq: number; reason: string };
 
 interface Connection {
   readonly socket: WebSocket;
@@ -93,8 +84,8 @@ export class StreamHub {
 
   private dispatch(simId: string, message: WorkerMessage): void {
     if (message.type === 'ledger') {
-      this.metrics.ledgerEvents.inc(message.records.length);
-      if (message.records.length > 0) this.bump(simId, message.records[message.records.length - 1].seq);
+      this.metrics.ledgerEvents.inc(message.texts.length);
+      this.bump(simId, message.firstSeq + message.texts.length - 1);
     }
     if (message.type === 'rewind') {
       this.heads.set(simId, message.seq);
@@ -104,7 +95,7 @@ export class StreamHub {
     if (set === undefined || set.size === 0) return;
     switch (message.type) {
       case 'ledger':
-        this.fanOut(set, message.records);
+        this.fanOut(set, message.firstSeq, message.texts);
         return;
       case 'rewind': {
         const text = JSON.stringify({ type: 'rewind', t: message.t, seq: message.seq });
@@ -140,10 +131,14 @@ export class StreamHub {
     }
   }
 
-  private fanOut(set: ReadonlySet<Connection>, records: readonly LedgerEvent[]): void {
-    if (records.length === 0) return;
-    const first = records[0].seq;
-    const last = records[records.length - 1].seq;
+  /**
+   * Sends a batch to every live client. Each record goes out as the canonical text the ledger writer made, spliced
+   * into its wire form once per batch (`ledgerEventJson`): nothing is parsed or serialised again here.
+   */
+  private fanOut(set: ReadonlySet<Connection>, first: number, texts: readonly string[]): void {
+    if (texts.length === 0) return;
+    const last = first + texts.length - 1;
+    let events: string[] | null = null;
     let shared: Buffer | null = null;
     for (const connection of set) {
       if (connection.mode !== 'live') continue;
@@ -157,12 +152,13 @@ export class StreamHub {
         this.startCatchUp(connection, 'slow client');
         continue;
       }
+      events ??= texts.map(ledgerEventJson);
       if (connection.nextSeq === first) {
-        // One serialisation (and one UTF-8 encoding) per batch, shared by every client that keeps up.
-        shared ??= Buffer.from(JSON.stringify({ type: 'events', events: records }));
+        // One frame (and one UTF-8 encoding) per batch, shared by every client that keeps up.
+        shared ??= Buffer.from(eventsFrame(events));
         this.send(connection, shared);
       } else {
-        this.send(connection, JSON.stringify({ type: 'events', events: records.slice(connection.nextSeq - first) }));
+        this.send(connection, eventsFrame(events.slice(connection.nextSeq - first)));
       }
       connection.nextSeq = last + 1;
     }
@@ -242,4 +238,9 @@ export class StreamHub {
   private send(connection: Connection, text: string | Buffer): void {
     if (connection.socket.readyState === OPEN) connection.socket.send(text, { binary: false });
   }
+}
+
+/** An `events` stream message from records already in their wire form (JSON texts). */
+function eventsFrame(events: readonly string[]): string {
+  return `{"type":"events","events":[${events.join(',')}]}`;
 }

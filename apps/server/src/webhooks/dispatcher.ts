@@ -1,4 +1,5 @@
 import type { FastifyBaseLogger } from 'fastify';
+import { ledgerEventJson, ledgerTextEventType } from '@doppel/twin';
 import { type Catalog, type DeliveryRow, newId, type WebhookRow } from '@doppel/catalog';
 import type { WebhookOptions } from '../config.js';
 import type { ServerMetrics } from '../metrics.js';
@@ -23,6 +24,12 @@ interface Cursor {
   notified: number;
 }
 
+/** A ledger event of a delivery, already in its wire form: the `WebhookEvent` as JSON text. */
+interface LedgerItem {
+  readonly seq: number;
+  readonly json: string;
+}
+
 /** Events of one simulation for one webhook, gathered for a short while before they are queued durably. */
 interface Batch {
   readonly simId: string;
@@ -30,7 +37,7 @@ interface Batch {
   /** Ledger seqs (from, to] are covered: the events among them that the webhook wants are `ledger`. */
   from: number;
   to: number;
-  readonly ledger: WebhookEvent[];
+  readonly ledger: LedgerItem[];
   readonly notices: WebhookEvent[];
   timer: NodeJS.Timeout | null;
 }
@@ -159,7 +166,7 @@ export class WebhookDispatcher {
 
   private receive(simId: string, message: WorkerMessage): void {
     if (this.stopped) return;
-    if (message.type === 'ledger') return this.receiveLedger(simId, message.records);
+    if (message.type === 'ledger') return this.receiveLedger(simId, message.firstSeq, message.texts);
     if (message.type === 'rewind') return this.receiveRewind(simId, message.seq);
     if (message.type !== 'status' && message.type !== 'intervention') return;
     // Status changes and intervention updates of a re-execution replay what was already announced.
@@ -185,20 +192,29 @@ export class WebhookDispatcher {
     }
   }
 
-  private receiveLedger(simId: string, records: readonly { readonly seq: number; readonly eventType: string }[]): void {
-    if (records.length === 0) return;
+  /**
+   * Queues the records (canonical texts from seq `first` on) for every webhook of the simulation. A record a webhook
+   * wants goes into its body as the writer's text spliced into the wire form, never parsed or serialised again.
+   */
+  private receiveLedger(simId: string, first: number, texts: readonly string[]): void {
+    if (texts.length === 0) return;
     const hooks = this.hooksFor(simId);
     if (hooks.length === 0) return;
-    const first = records[0].seq;
-    const last = records[records.length - 1].seq;
+    const last = first + texts.length - 1;
+    const types: (string | undefined)[] = [];
+    const items: (LedgerItem | undefined)[] = [];
+    const item = (index: number): LedgerItem =>
+      (items[index] ??= {
+        seq: first + index,
+        json: `{"type":${JSON.stringify(types[index])},"simulationId":${JSON.stringify(simId)},"data":${ledgerEventJson(texts[index])}}`,
+      });
     for (const webhook of hooks) {
       const cursor = this.cursorOf(simId, webhook.id, first);
       if (last <= cursor.seq) continue;
       const batch = this.batchFor(simId, webhook, cursor);
-      for (const record of records) {
-        if (record.seq > cursor.seq && wants(webhook, record.eventType)) {
-          batch.ledger.push({ type: record.eventType, simulationId: simId, data: record });
-        }
+      for (let index = Math.max(0, cursor.seq + 1 - first); index < texts.length; index++) {
+        const type = (types[index] ??= ledgerTextEventType(texts[index]));
+        if (wants(webhook, type)) batch.ledger.push(item(index));
       }
       cursor.seq = last;
       batch.to = last;
@@ -275,9 +291,10 @@ export class WebhookDispatcher {
       const now = this.clock.now();
       const createdAt = new Date(now).toISOString();
       const deliveries: NewDelivery[] = [];
-      const make = (stream: DeliveryStream, from: number, to: number, events: readonly WebhookEvent[]): void => {
+      /** `events`: each event as JSON text (ledger events arrive so; notices are serialised here, once). */
+      const make = (stream: DeliveryStream, from: number, to: number, events: readonly string[]): void => {
         const id = deliveryId(batch.simId, batch.webhook.id, outbox.timeline, stream, from, to);
-        const body = JSON.stringify({
+        const head = JSON.stringify({
           id,
           webhookId: batch.webhook.id,
           simulationId: batch.simId,
@@ -285,8 +302,8 @@ export class WebhookDispatcher {
           from,
           to,
           createdAt,
-          events,
         });
+        const body = `${head.slice(0, -1)},"events":[${events.join(',')}]}`;
         deliveries.push({ id, stream, from, to, eventCount: events.length, body });
       };
       // Ledger ranges cover every seq of the batch (those the webhook does not want included), split by size.
@@ -294,13 +311,23 @@ export class WebhookDispatcher {
       for (let i = 0; i < batch.ledger.length; i += this.options.maxBatch) {
         const chunk = batch.ledger.slice(i, i + this.options.maxBatch);
         const end = i + this.options.maxBatch >= batch.ledger.length;
-        const to = end ? batch.to : (chunk[chunk.length - 1].data as { seq: number }).seq;
-        make('ledger', from, to, chunk);
+        const to = end ? batch.to : chunk[chunk.length - 1].seq;
+        make(
+          'ledger',
+          from,
+          to,
+          chunk.map((item) => item.json),
+        );
         from = to + 1;
       }
       for (let i = 0; i < batch.notices.length; i += this.options.maxBatch) {
         const chunk = batch.notices.slice(i, i + this.options.maxBatch);
-        make('notice', cursor.notified + 1, cursor.notified + chunk.length, chunk);
+        make(
+          'notice',
+          cursor.notified + 1,
+          cursor.notified + chunk.length,
+          chunk.map((event) => JSON.stringify(event)),
+        );
         cursor.notified += chunk.length;
       }
       outbox.enqueue(

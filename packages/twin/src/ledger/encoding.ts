@@ -179,3 +179,75 @@ export function decodeLedgerEvent(text: string): LedgerEvent {
   }
   return { seq, simTime, assetId, eventType, oldValue, newValue, meta, origin: origin as LedgerOrigin };
 }
+
+/** The keys of a record's wire form (`LedgerEvent`), in the order of the fields of its canonical text. */
+const WIRE_KEYS = [
+  '{"seq":',
+  ',"simTime":',
+  ',"assetId":',
+  ',"eventType":',
+  ',"oldValue":',
+  ',"newValue":',
+  ',"meta":',
+  ',"origin":',
+];
+
+/**
+ * The eight fields of a record's canonical text, each as its own JSON text, found by one scan for the commas at
+ * depth one (strings skipped, escapes included). Throws DOPPEL_ERR_LEDGER_CORRUPT on text of another shape.
+ */
+export function ledgerTextFields(text: string): string[] {
+  return scanFields(text, 8);
+}
+
+/** The first `count` fields of a record's canonical text (all eight: the text's shape is checked as well). */
+function scanFields(text: string, count: number): string[] {
+  const fields: string[] = [];
+  const end = text.length - 1;
+  if (text.charCodeAt(0) !== 0x5b || text.charCodeAt(end) !== 0x5d) {
+    throw new TwinError(TwinErrorCode.LedgerCorrupt, `Ledger record text is not an array: ${text.slice(0, 200)}`);
+  }
+  let depth = 0;
+  let start = 1;
+  for (let i = 1; i < end; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 0x22) {
+      // A string: skip to its closing quote (a backslash escapes the next character).
+      for (i++; i < end && text.charCodeAt(i) !== 0x22; i++) if (text.charCodeAt(i) === 0x5c) i++;
+    } else if (c === 0x7b || c === 0x5b) {
+      depth++;
+    } else if (c === 0x7d || c === 0x5d) {
+      depth--;
+    } else if (c === 0x2c && depth === 0) {
+      fields.push(text.slice(start, i));
+      if (fields.length === count && count < 8) return fields;
+      start = i + 1;
+    }
+  }
+  fields.push(text.slice(start, end));
+  if (fields.length !== 8 || depth !== 0) {
+    throw new TwinError(TwinErrorCode.LedgerCorrupt, `Ledger record text must hold 8 fields: ${text.slice(0, 200)}`);
+  }
+  return fields;
+}
+
+/**
+ * A record's wire form (the `LedgerEvent` object as JSON) spliced from its canonical text: the values are the
+ * canonical text's own, nothing is parsed or serialised again. Parsed, it equals the record (keys of the values in
+ * canonical order).
+ */
+export function ledgerEventJson(text: string): string {
+  const fields = ledgerTextFields(text);
+  let json = '';
+  for (let i = 0; i < 8; i++) json += WIRE_KEYS[i] + fields[i];
+  return json + '}';
+}
+
+/** The event type of a record, read from its canonical text. */
+export function ledgerTextEventType(text: string): string {
+  const eventType = scanFields(text, 4)[3];
+  if (eventType === undefined || eventType.charCodeAt(0) !== 0x22) {
+    throw new TwinError(TwinErrorCode.LedgerCorrupt, `Ledger record text has no event type: ${text.slice(0, 200)}`);
+  }
+  return JSON.parse(eventType) as string;
+}

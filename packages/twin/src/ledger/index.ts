@@ -1,4 +1,11 @@
-export { encodeLedgerEvent, decodeLedgerEvent, fastCanonicalJson } from './encoding.js';
+export {
+  encodeLedgerEvent,
+  decodeLedgerEvent,
+  fastCanonicalJson,
+  ledgerEventJson,
+  ledgerTextEventType,
+  ledgerTextFields,
+} from './encoding.js';
 export { LedgerHasher, hashBlock, type LedgerHashHead } from './hasher.js';
 export { LedgerVerifier, verifyLedger } from './verify.js';
 export {

@@ -37,7 +37,11 @@ export interface LedgerResume {
   readonly marks: readonly SealedBlockMark[];
 }
 
-export type LedgerListener = (records: readonly LedgerEvent[]) => void;
+/**
+ * Told of each batch handed over: the records, and their canonical texts (`encodeLedgerEvent`, what the hash chain
+ * and the store hold), in the same order. Holders of the texts pass them on instead of serialising records again.
+ */
+export type LedgerListener = (records: readonly LedgerEvent[], texts: readonly string[]) => void;
 
 const DEFAULT_BATCH_SIZE = 4096;
 
@@ -301,6 +305,6 @@ export class LedgerWriter {
       this.pending.add(settled);
       void settled.then(() => this.pending.delete(settled));
     }
-    for (const listener of this.listeners) listener(records);
+    for (const listener of this.listeners) listener(records, encoded);
   }
 }

@@ -13,7 +13,7 @@ import { TelemetryMonitor, type TelemetryRow } from './telemetry.js';
 
 /** Hooks through which one execution reports to its session (never called while it re-executes silently). */
 export interface RunHooks {
-  onLedger(records: readonly LedgerEvent[]): void;
+  onLedger(records: readonly LedgerEvent[], texts: readonly string[]): void;
   onTelemetry(row: TelemetryRow): void;
   onIntervention(record: InterventionRecord): void;
 }
@@ -88,8 +88,8 @@ export class Run {
       resume: this.silentFlag ? options.resume : null,
     });
     if (this.silentFlag) this.writer.setSilentUntil(Number.MAX_SAFE_INTEGER);
-    this.writer.subscribe((records) => {
-      if (!this.silentFlag) this.hooks.onLedger(records);
+    this.writer.subscribe((records, texts) => {
+      if (!this.silentFlag) this.hooks.onLedger(records, texts);
     });
     this.registry = new AssetRegistry({
       env: this.env,

@@ -118,7 +118,7 @@ export abstract class SimulationCore {
       snapshotEveryRecords: this.init.snapshotEveryRecords,
       resume,
       hooks: {
-        onLedger: (records) => this.emitter.emit('ledger', records),
+        onLedger: (records, texts) => this.emitter.emit('ledger', { records, texts }),
         onTelemetry: (row) => this.emitter.emit('telemetry', row),
         onIntervention: (record) => this.emitter.emit('intervention', record),
       },

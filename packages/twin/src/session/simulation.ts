@@ -9,6 +9,7 @@ import type { JsonObject } from '../contracts/json.js';
 import type { LedgerEvent, LedgerHead, LedgerQuery } from '../contracts/ledger.js';
 import type { OutputTable, PastJudge } from '../contracts/pack.js';
 import { TwinError, TwinErrorCode } from '../errors.js';
+import type { LedgerListener } from '../ledger/writer.js';
 import { systemClock } from '../ports/clock.js';
 import type { Breakpoint } from './breakpoints.js';
 import { validateIntervention, type ValidatedIntervention } from './interventions.js';
@@ -409,9 +410,9 @@ export class Simulation extends SimulationCore {
     };
   }
 
-  /** Listens to ledger batches (in seq order, without gaps). */
-  subscribe(listener: (records: SimulationEventMap['ledger']) => void): () => void {
-    return this.emitter.on('ledger', listener);
+  /** Listens to ledger batches (in seq order, without gaps), with the canonical text of each record. */
+  subscribe(listener: LedgerListener): () => void {
+    return this.emitter.on('ledger', (batch) => listener(batch.records, batch.texts));
   }
 
   // ---- time travel ------------------------------------------------------------------------------------------

@@ -77,7 +77,8 @@ export interface StatusChange {
 
 /** Events a session publishes (ledger batches, telemetry rows, status changes, intervention updates...). */
 export interface SimulationEventMap {
-  ledger: readonly LedgerEvent[];
+  /** A batch of records and their canonical texts, in the same order. */
+  ledger: { readonly records: readonly LedgerEvent[]; readonly texts: readonly string[] };
   telemetry: TelemetryRow;
   status: StatusChange;
   intervention: InterventionRecord;
