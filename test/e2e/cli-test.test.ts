@@ -41,12 +41,18 @@ describe('doppel test: the CI gate', () => {
     expect(result.stdout).toContain('REJECT: 1 of 2 tests failed');
 
     const xml = readFileSync(junit, 'utf8');
-    const validation = await validateXML({
-      xml: [{ fileName: 'junit.xml', contents: xml }],
-      schema: [readFileSync(join(fixtures, 'junit-10.xsd'), 'utf8')],
-    });
-    expect(validation.errors).toEqual([]);
-    expect(validation.valid).toBe(true);
+    // The public JUnit schemas (Jenkins' junit-10.xsd, the Ant schema), checked by libxml2.
+    for (const xsd of ['jenkins-junit-10.xsd', 'windyroad-junit.xsd']) {
+      const validation = await validateXML({
+        xml: [{ fileName: 'junit.xml', contents: xml }],
+        schema: [readFileSync(join(repoRoot, 'packages/verify/test/fixtures/junit', xsd), 'utf8')],
+      });
+      expect(validation.errors, xsd).toEqual([]);
+      expect(validation.valid, xsd).toBe(true);
+    }
+    expect(xml).toMatch(
+      /<testsuite name="doppel" package="doppel" id="0" timestamp="\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d" hostname="[^"]+" tests="2" failures="1" errors="0"/,
+    );
     expect(xml).toContain('<testcase name="quick-fail &lt;&amp;&gt; &quot;quoted&quot;" classname="doppel.swap"');
     expect(xml).toMatch(/<failure message="step steps\[1\] assert: [^"]*" type="step">/);
     expect(xml).toContain('[rule] nobody-queues: performance rule nobody-queues violated at');

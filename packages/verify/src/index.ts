@@ -18,5 +18,5 @@ export {
 } from './stats.js';
 export { replicationSeed } from './time.js';
 export { buildReport } from './report/report.js';
-export { toJUnitXml } from './report/junit.js';
+export { toJUnitXml, type JUnitOptions } from './report/junit.js';
 export { toHtmlReport } from './report/html.js';

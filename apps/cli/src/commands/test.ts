@@ -1,5 +1,5 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { availableParallelism } from 'node:os';
+import { availableParallelism, hostname } from 'node:os';
 import { dirname } from 'node:path';
 import { formatIssues, buildReport, toHtmlReport, toJUnitXml } from '@doppel/verify';
 import type { Command } from 'commander';
@@ -28,6 +28,7 @@ export async function testCommand(paths: readonly string[], options: TestOptions
   const timeoutS = parseSecondsFlag('--timeout', options.timeout, DEFAULT_TIMEOUT_S);
   const files = collectTestFiles(paths);
   const started = performance.now();
+  const startedAt = new Date();
   let done = 0;
   const outcomes = await runPool(
     files.map((file) => ({ file, updateBaselines: options.updateBaselines ?? false })),
@@ -77,7 +78,8 @@ export async function testCommand(paths: readonly string[], options: TestOptions
   }
   const report = buildReport(results, Math.round(performance.now() - started) / 1000);
   process.stdout.write(summaryTable(report));
-  if (options.junit !== undefined) write(options.junit, toJUnitXml(report));
+  if (options.junit !== undefined)
+    write(options.junit, toJUnitXml(report, { timestamp: startedAt, hostname: hostname() }));
   if (options.json !== undefined) write(options.json, JSON.stringify(report, null, 2) + '\n');
   if (options.html !== undefined) write(options.html, toHtmlReport(report));
   return report.verdict === 'APPROVE' ? 0 : 1;

@@ -1,3 +1,4 @@
+import { hostname } from 'node:os';
 import { idString } from '@doppel/twin';
 import {
   openTestRunInputSchema,
@@ -295,7 +296,12 @@ export const testRoutes: RoutePlugin = async (app, ctx) => {
       const report = buildReport([result], result.wallS);
       const file = `${row.test_name.replace(/[^A-Za-z0-9._-]+/g, '-').slice(0, 80) || 'test'}-${row.id}`;
       if (format === 'junit')
-        return sendText(reply, 'application/xml', `attachment; filename="${file}.junit.xml"`, toJUnitXml(report));
+        return sendText(
+          reply,
+          'application/xml',
+          `attachment; filename="${file}.junit.xml"`,
+          toJUnitXml(report, { timestamp: new Date(row.started_at ?? row.created_at), hostname: hostname() }),
+        );
       return sendText(reply, 'text/html', `inline; filename="${file}.html"`, toHtmlReport(report));
     },
   );
