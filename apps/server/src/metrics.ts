@@ -1,5 +1,8 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 
+/** The seed's SLO targets: simulation real-time factor at least 1.0x, scenario accuracy above 95%. */
+export const FLEET_SLO = { realtimeFactor: 1, scenarioAccuracy: 0.95 } as const;
+
 /** Prometheus metrics of one server instance (own registry, so several apps can live in one process). */
 export class ServerMetrics {
   readonly registry = new Registry();
@@ -42,7 +45,71 @@ export class ServerMetrics {
     registers: [this.registry],
   });
 
+  // Service-level objectives of the fleet twin (seed 001's table): each SLI with its target next to it, so a
+  // dashboard or an alert compares the two without knowing the numbers.
+  readonly sloTarget = new Gauge({
+    name: 'doppel_slo_target',
+    help: 'Target of a service-level objective (the SLI of the same name must stay at or above it)',
+    labelNames: ['slo'] as const,
+    registers: [this.registry],
+  });
+  readonly fleetRealtimeFactor = new Histogram({
+    name: 'doppel_fleet_realtime_factor',
+    help: 'Simulated seconds per wall-clock second of a fleet run through the Twin API (SLO: at least 1)',
+    labelNames: ['scenario_type'] as const,
+    buckets: [0.5, 1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 5000],
+    registers: [this.registry],
+  });
+  readonly fleetRealtimeFactorLast = new Gauge({
+    name: 'doppel_fleet_realtime_factor_last',
+    help: 'Real-time factor of the last fleet run through the Twin API, by scenario type',
+    labelNames: ['scenario_type'] as const,
+    registers: [this.registry],
+  });
+  readonly fleetScenarioAccuracy = new Histogram({
+    name: 'doppel_fleet_scenario_accuracy',
+    help: 'Accuracy of a fleet case against its analytic reference, 1 - |simulated - analytic| / analytic (SLO: at least 0.95)',
+    labelNames: ['scenario_type', 'reference'] as const,
+    buckets: [0.5, 0.8, 0.9, 0.95, 0.98, 0.99, 0.995, 0.999, 1],
+    registers: [this.registry],
+  });
+  readonly fleetScenarioAccuracyLast = new Gauge({
+    name: 'doppel_fleet_scenario_accuracy_last',
+    help: 'Accuracy against its analytic reference of the last fleet case that has one, by scenario type and reference',
+    labelNames: ['scenario_type', 'reference'] as const,
+    registers: [this.registry],
+  });
+  readonly fleetRuns = new Counter({
+    name: 'doppel_fleet_runs_total',
+    help: 'Fleet runs through the Twin API by scenario type and verdict',
+    labelNames: ['scenario_type', 'verdict'] as const,
+    registers: [this.registry],
+  });
+
   constructor() {
     collectDefaultMetrics({ register: this.registry, prefix: 'doppel_' });
+    this.sloTarget.set({ slo: 'fleet_realtime_factor' }, FLEET_SLO.realtimeFactor);
+    this.sloTarget.set({ slo: 'fleet_scenario_accuracy' }, FLEET_SLO.scenarioAccuracy);
+  }
+
+  /** Records a fleet run: its real-time factor and every case's accuracy against an analytic reference. */
+  observeFleetRun(run: {
+    scenarioType: string;
+    verdict: string | null;
+    simSeconds: number;
+    wallSeconds: number;
+    accuracies: readonly { reference: string; accuracy: number }[];
+  }): void {
+    const type = { scenario_type: run.scenarioType };
+    if (run.simSeconds > 0 && run.wallSeconds > 0) {
+      const factor = run.simSeconds / run.wallSeconds;
+      this.fleetRealtimeFactor.observe(type, factor);
+      this.fleetRealtimeFactorLast.set(type, factor);
+    }
+    for (const { reference, accuracy } of run.accuracies) {
+      this.fleetScenarioAccuracy.observe({ ...type, reference }, accuracy);
+      this.fleetScenarioAccuracyLast.set({ ...type, reference }, accuracy);
+    }
+    this.fleetRuns.inc({ ...type, verdict: run.verdict ?? 'none' });
   }
 }

@@ -4,6 +4,25 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp, type DoppelApp } from '../src/index.js';
 
+interface Sample {
+  readonly name: string;
+  readonly labels: Record<string, string>;
+  readonly value: number;
+}
+
+/** The samples of a Prometheus text exposition (no escaped quotes in our label values). */
+function parsePrometheus(text: string): Sample[] {
+  const out: Sample[] = [];
+  for (const line of text.split('\n')) {
+    const match = /^([a-zA-Z_:][\w:]*)(?:\{([^}]*)\})? (\S+)$/.exec(line);
+    if (match === null) continue;
+    const labels: Record<string, string> = {};
+    for (const pair of (match[2] ?? '').matchAll(/(\w+)="([^"]*)"/g)) labels[pair[1] as string] = pair[2] as string;
+    out.push({ name: match[1] as string, labels, value: Number(match[3]) });
+  }
+  return out;
+}
+
 /** Seed 001's Twin API through a real socket, as the quick-start curls use it. */
 describe('Twin API (seed 001) on the fleet pack', () => {
   let built: DoppelApp;
@@ -104,6 +123,33 @@ describe('Twin API (seed 001) on the fleet pack', () => {
     const run = await call('POST', `/api/v1/twin/simulations/${scenario.json.simulation_id as string}/run`);
     expect(run.json.verdict).toBe('fail');
     expect((run.json.scores as { impact_speed_kmh: number }).impact_speed_kmh).toBeGreaterThan(0);
+  });
+
+  it('publishes its SLOs on /metrics: real-time factor and scenario accuracy against the analytic stop', async () => {
+    const scenario = await call('POST', '/api/v1/twin/scenarios', { type: 'emergency_braking', initial_speed: 70 });
+    const run = await call('POST', `/api/v1/twin/simulations/${scenario.json.simulation_id as string}/run`);
+    expect(run.json.verdict).toBe('pass');
+    const accuracy = (run.json.scores as { braking_accuracy: number }).braking_accuracy;
+
+    const response = await fetch(`${base}/metrics`);
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-type')).toContain('text/plain');
+    const samples = parsePrometheus(await response.text());
+    const value = (name: string, labels: Record<string, string>): number | undefined =>
+      samples.find((s) => s.name === name && Object.entries(labels).every(([k, v]) => s.labels[k] === v))?.value;
+
+    expect(value('doppel_slo_target', { slo: 'fleet_realtime_factor' })).toBe(1);
+    expect(value('doppel_slo_target', { slo: 'fleet_scenario_accuracy' })).toBe(0.95);
+    const eb = { scenario_type: 'emergency_braking' };
+    // A 2-minute scenario that ends at standstill after a few seconds runs far faster than real time.
+    // (From 70 km/h the AEB brakes at the friction limit: below about 45 km/h partial braking suffices.)
+    expect(value('doppel_fleet_realtime_factor_last', eb)).toBeGreaterThan(1);
+    expect(value('doppel_fleet_realtime_factor_count', eb)).toBeGreaterThanOrEqual(1);
+    // The last accuracy is this run's: its stop against µ·g plus rolling resistance and drag, within the SLO.
+    expect(value('doppel_fleet_scenario_accuracy_last', { ...eb, reference: 'braking' })).toBe(accuracy);
+    expect(accuracy).toBeGreaterThanOrEqual(0.95);
+    expect(value('doppel_fleet_scenario_accuracy_bucket', { ...eb, reference: 'braking', le: '0.95' })).toBe(0);
+    expect(value('doppel_fleet_runs_total', { ...eb, verdict: 'pass' })).toBeGreaterThanOrEqual(1);
   });
 
   it('creates scenarios of other types of the library', async () => {

@@ -1,4 +1,10 @@
-import { twinScenarioDocument, twinScenarioParams, twinVehicleStateView, type VehicleState } from '@doppel/pack-fleet';
+import {
+  scenarioAccuracies,
+  twinScenarioDocument,
+  twinScenarioParams,
+  twinVehicleStateView,
+  type VehicleState,
+} from '@doppel/pack-fleet';
 import { idString, type JsonObject, type RunSummary } from '@doppel/twin';
 import {
   problemSchema,
@@ -195,9 +201,24 @@ export const twinRoutes: RoutePlugin = async (app, ctx) => {
       if (row === null) throw notFound(`Simulation ${simId}`);
       const simulation = ctx.manager.simulation(simId);
       const info = await simulation.info();
-      if (info.status !== 'finished') await simulation.runUntil(row.duration_s);
+      if (info.status === 'finished') return resultsView(simId, await simulation.summary());
+      const started = performance.now();
+      const after = await simulation.runUntil(row.duration_s);
+      const wallSeconds = (performance.now() - started) / 1000;
       await ctx.manager.persist(simId);
-      return resultsView(simId, await simulation.summary());
+      const results = resultsView(simId, await simulation.summary());
+      // The SLIs: how much faster than real time this run went, and how close its cases came to the analytic
+      // references (a stop against µ·g, drag and rolling resistance).
+      if (results.scenario_type !== null) {
+        ctx.metrics.observeFleetRun({
+          scenarioType: results.scenario_type,
+          verdict: results.verdict,
+          simSeconds: after.now - info.now,
+          wallSeconds,
+          accuracies: scenarioAccuracies(results.cases),
+        });
+      }
+      return results;
     },
   );
 

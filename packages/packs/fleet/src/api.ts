@@ -106,3 +106,24 @@ export function twinVehicleStateView(state: VehicleState | null): TwinVehicleSta
     actuator_faults: state.actuator_faults,
   };
 }
+
+/** Suffix of the scores that compare a case with an analytic reference (1 = exact), e.g. `braking_accuracy`. */
+const ACCURACY_SUFFIX = '_accuracy';
+
+/**
+ * Scenario accuracy of a run: every `*_accuracy` score its cases report, by reference (the score's name without
+ * the suffix), e.g. `{reference: 'braking', accuracy: 0.998}` for a stop against µ·g plus rolling resistance and drag.
+ */
+export function scenarioAccuracies(
+  cases: readonly { readonly scores: Readonly<Record<string, unknown>> }[],
+): { reference: string; accuracy: number }[] {
+  const out: { reference: string; accuracy: number }[] = [];
+  for (const c of cases) {
+    for (const [name, value] of Object.entries(c.scores)) {
+      if (name.endsWith(ACCURACY_SUFFIX) && typeof value === 'number' && Number.isFinite(value)) {
+        out.push({ reference: name.slice(0, -ACCURACY_SUFFIX.length), accuracy: value });
+      }
+    }
+  }
+  return out;
+}

@@ -27,6 +27,7 @@ export {
   twinScenarioParams,
   twinScenarioDocument,
   twinVehicleStateView,
+  scenarioAccuracies,
   type TwinVehicleStateView,
   type ParamIssue,
 } from './api.js';
