@@ -2,7 +2,7 @@ import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { doppel, repoRoot, tempDir } from './cli-helpers.js';
-import { type PeerProcess, startPeer } from './peer-process.js';
+import { type PeerProcess, startPeer } from '@doppel/test-support';
 
 // `doppel io` through the real CLI against devices in their own processes: the demo PLC (OPC UA) and a Modbus device.
 const data = tempDir('io');

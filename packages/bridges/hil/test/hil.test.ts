@@ -13,7 +13,7 @@ import {
   opcuaPort,
   opcuaSubscribedPort,
 } from '@doppel/bridge-hil';
-import { type PeerProcess, startPeer } from './peer-process.js';
+import { type PeerProcess, startPeer } from '@doppel/test-support';
 
 // The loop against the demo PLC in its own process: the PLC's thermostat reads the temperature Doppel simulates and
 // switches the heater Doppel's tank model reads back — a closed hardware-in-the-loop cycle at 100 Hz.

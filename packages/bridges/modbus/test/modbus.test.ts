@@ -8,7 +8,7 @@ import {
   parseModbusAddress,
   type ModbusAddress,
 } from '@doppel/bridge-modbus';
-import { type PeerProcess, startPeer } from './peer-process.js';
+import { type PeerProcess, startPeer } from '@doppel/test-support';
 
 const peerScript = fileURLToPath(new URL('./modbus-peer.ts', import.meta.url));
 let peer: PeerProcess;

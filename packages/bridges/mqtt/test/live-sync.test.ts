@@ -3,7 +3,7 @@ import { fileURLToPath } from 'node:url';
 import mqtt from 'mqtt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LiveSync, type Measurement, decodeTelemetry } from '@doppel/bridge-mqtt';
-import { startPeer } from './peer-process.js';
+import { startPeer } from '@doppel/test-support';
 
 const BROKER = 'mqtt://127.0.0.1:1883';
 const publisher = fileURLToPath(new URL('./publisher-peer.ts', import.meta.url));

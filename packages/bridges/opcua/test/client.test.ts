@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { OpcuaClient, OpcuaError, OpcuaErrorCode, type ReadResult } from '@doppel/bridge-opcua';
-import { type PeerProcess, startPeer } from './peer-process.js';
+import { type PeerProcess, startPeer } from '@doppel/test-support';
 
 const plcScript = fileURLToPath(new URL('../../../../examples/process/demo-plc.mjs', import.meta.url));
 const pkiFolder = mkdtempSync(join(tmpdir(), 'doppel-opcua-client-'));
