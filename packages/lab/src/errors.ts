@@ -4,6 +4,7 @@ export const LabErrorCode = {
   ExperimentNotFound: 'DOPPEL_ERR_EXPERIMENT_NOT_FOUND',
   ExperimentInvalid: 'DOPPEL_ERR_EXPERIMENT_INVALID',
   ReplicationFailed: 'DOPPEL_ERR_REPLICATION_FAILED',
+  RedisUnavailable: 'DOPPEL_ERR_REDIS_UNAVAILABLE',
 } as const;
 export type LabErrorCode = (typeof LabErrorCode)[keyof typeof LabErrorCode];
 

@@ -24,3 +24,13 @@ export {
   type RunExperimentOptions,
 } from './run-experiment.js';
 export { RESULT_FILES, writeResultFiles } from './results-files.js';
+export {
+  createQueueRunner,
+  DEFAULT_QUEUE,
+  replicationKey,
+  startReplicationWorker,
+  type QueueTarget,
+  type ReplicationWorker,
+  type WorkerOptions,
+} from './queue.js';
+export type { ReplicationRunner } from './pool.js';

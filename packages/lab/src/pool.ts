@@ -18,11 +18,12 @@ export function defaultWorkers(): number {
 }
 
 /**
- * A runner on `workers` threads (piscina); with one worker, replications run in this thread, which is what the
- * threads would compute too: results never depend on the number of workers.
+ * A runner on `workers` threads (piscina); with one worker, replications run in this thread (unless `inThread` is
+ * false: a queue worker must keep its event loop free to renew its job locks), which is what the threads would
+ * compute too: results never depend on the number of workers.
  */
-export function createRunner(workers: number): ReplicationRunner {
-  if (workers <= 1) return { run: runReplication, close: async () => undefined };
+export function createRunner(workers: number, options: { readonly inThread?: boolean } = {}): ReplicationRunner {
+  if (workers <= 1 && options.inThread !== false) return { run: runReplication, close: async () => undefined };
   const here = import.meta.url;
   const fromSource = here.endsWith('.ts');
   const pool = new Piscina<ReplicationJob, ReplicationOutcome>({

@@ -2,7 +2,10 @@ import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import {
   baseIdentity,
+  createQueueRunner,
+  DEFAULT_QUEUE,
   defaultWorkers,
+  startReplicationWorker,
   loadExperimentFile,
   ResultCache,
   RESULT_FILES,
@@ -17,8 +20,16 @@ import { VERSION } from '../version.js';
 
 interface ExperimentRunFlags {
   workers?: string;
+  redis?: string;
+  queue?: string;
   cache?: boolean;
   out: string;
+}
+
+interface WorkerFlags {
+  redis: string;
+  queue?: string;
+  concurrency?: string;
 }
 
 /** The module scenario replications load their packs from: this command's own list, in the worker threads too. */
@@ -26,6 +37,7 @@ const PACKS_MODULE = new URL(`../packs${import.meta.url.endsWith('.ts') ? '.ts' 
 
 /** Registers `doppel experiment run`: replications of every grid point, summarised with confidence intervals. */
 export function register(program: Command): void {
+  registerWorker(program);
   const experiment = program.command('experiment').description('Experiments: replications, sweeps and A/B comparisons');
   experiment
     .command('run')
@@ -35,33 +47,79 @@ export function register(program: Command): void {
     )
     .argument('<file>', 'an experiment YAML file')
     .option('--workers <n>', 'worker threads (default: one per core)')
+    .option('--redis <url>', 'run replications as jobs on the `doppel worker`s of this Redis (redis://host:port)')
+    .option('--queue <name>', `the job queue on Redis (default: ${DEFAULT_QUEUE})`)
     .option('--no-cache', 'run every replication again instead of reusing cached results')
     .requiredOption('--out <dir>', 'output directory')
     .action(async (file: string, flags: ExperimentRunFlags) => {
-      const workers = parseWorkers(flags.workers);
+      const workers = parseWorkers(flags.workers, '--workers');
       const loaded = loadExperimentFile(file);
-      const cache =
-        flags.cache === false ? null : new ResultCache(join(flags.out, 'cache'), VERSION, baseIdentity(loaded));
+      const identity = baseIdentity(loaded);
+      const cache = flags.cache === false ? null : new ResultCache(join(flags.out, 'cache'), VERSION, identity);
       const report = progressReporter(loaded.name);
-      const result = await runExperiment(loaded, {
-        workers,
-        packsModule: PACKS_MODULE,
-        cache,
-        onProgress: report.update,
-      });
+      const runner =
+        flags.redis === undefined
+          ? undefined
+          : await createQueueRunner(
+              { redis: flags.redis, queue: flags.queue },
+              { codeVersion: VERSION, baseIdentity: identity },
+            );
+      let result: ExperimentResult;
+      try {
+        result = await runExperiment(loaded, {
+          workers,
+          packsModule: PACKS_MODULE,
+          cache,
+          onProgress: report.update,
+          ...(runner === undefined ? {} : { runner }),
+        });
+      } finally {
+        await runner?.close();
+      }
       report.done();
       writeResultFiles(flags.out, result);
       process.stdout.write(formatResult(result, resolve(flags.out)));
     });
 }
 
-function parseWorkers(text: string | undefined): number {
+function parseWorkers(text: string | undefined, flag: string): number {
   if (text === undefined) return defaultWorkers();
   const workers = Number(text);
   if (!/^\d+$/.test(text.trim()) || !Number.isSafeInteger(workers) || workers < 1 || workers > 256) {
-    throw new UserError(`--workers: expected an integer from 1 to 256, found "${text}"`);
+    throw new UserError(`${flag}: expected an integer from 1 to 256, found "${text}"`);
   }
   return workers;
+}
+
+/**
+ * Registers `doppel worker`: takes replication jobs from Redis until SIGTERM or SIGINT, finishing the jobs in hand.
+ * A worker killed outright loses nothing: its jobs go back to the queue for another worker.
+ */
+function registerWorker(program: Command): void {
+  program
+    .command('worker')
+    .description('Take experiment replication jobs from a Redis queue (any number of machines may run one)')
+    .requiredOption('--redis <url>', 'the Redis the experiments are submitted to (redis://host:port)')
+    .option('--queue <name>', `the job queue (default: ${DEFAULT_QUEUE})`)
+    .option('--concurrency <n>', 'jobs at once, each on its own thread (default: one per core)')
+    .action(async (flags: WorkerFlags) => {
+      const concurrency = parseWorkers(flags.concurrency, '--concurrency');
+      const log = (line: string): void => void process.stderr.write(`${line}\n`);
+      const worker = await startReplicationWorker({
+        redis: flags.redis,
+        queue: flags.queue,
+        concurrency,
+        packsModule: PACKS_MODULE,
+        onJob: (event, jobId) => log(`worker ${process.pid}: ${event} ${jobId}`),
+      });
+      log(`worker ${process.pid}: ready on ${flags.queue ?? DEFAULT_QUEUE} with ${concurrency} threads`);
+      await new Promise<void>((resolveStop) => {
+        process.once('SIGTERM', () => resolveStop());
+        process.once('SIGINT', () => resolveStop());
+      });
+      log(`worker ${process.pid}: finishing the jobs in hand`);
+      await worker.close();
+    });
 }
 
 /** A progress bar on a terminal; otherwise a plain line at every tenth of the work. */
