@@ -27,6 +27,7 @@ import type { App } from './http/types.js';
 import { ServerMetrics } from './metrics.js';
 import { loadPacks } from './packs.js';
 import { dataRoutes } from './routes/data.js';
+import { modelRunRoutes } from './routes/model-runs.js';
 import { projectRoutes } from './routes/projects.js';
 import { simulationRoutes } from './routes/simulations.js';
 import { streamRoutes } from './routes/stream.js';
@@ -180,6 +181,7 @@ export async function buildApp(input: ServerConfigInput = {}, deps: AppDeps = {}
   await app.register(webhookRoutes, context);
   await app.register(testRoutes, context);
   await app.register(projectRoutes, context);
+  await app.register(modelRunRoutes, context);
   await app.register(streamRoutes, context);
 
   if (config.webDir !== null && existsSync(config.webDir)) {

@@ -41,6 +41,9 @@ describe('OpenAPI document', () => {
       'ScenarioTest',
       'TestRun',
       'TestResult',
+      'MachineModel',
+      'ModelRunInput',
+      'ProcessCatalogue',
     ]) {
       expect(Object.keys(spec.components.schemas)).toContain(name);
     }

@@ -16,6 +16,16 @@ import type {
   SimulationEvent,
   RunOptions,
   LedgerQuery,
+  MachineModel,
+  MachineModelInput,
+  ModelRunInput,
+  ModelStepInput,
+  ProcessCatalogue,
+  ProcessModelComponent,
+  ProcessModelConnection,
+  Project,
+  ProjectInput,
+  ProjectPatch,
   PackDescription,
   Problem,
   RunSummary,
@@ -252,6 +262,56 @@ export class DoppelClient {
       this.request('GET', `/api/v1/test-results/${enc(resultId)}`, undefined, { format }),
   };
 
+  // ---- modelling (seed 004): projects, machine models, the component catalogue, model simulations -------------
+  projects = {
+    list: (): Promise<Project[]> => this.request('GET', '/api/v1/projects'),
+    create: (input: ProjectInput): Promise<Project> => this.request('POST', '/api/v1/projects', input),
+    get: (projectId: string): Promise<Project> => this.request('GET', `/api/v1/projects/${enc(projectId)}`),
+    update: (projectId: string, patch: ProjectPatch): Promise<Project> =>
+      this.request('PATCH', `/api/v1/projects/${enc(projectId)}`, patch),
+    /** Deletes the project with its models. */
+    delete: (projectId: string): Promise<void> => this.request('DELETE', `/api/v1/projects/${enc(projectId)}`),
+    models: (projectId: string): Promise<MachineModel[]> =>
+      this.request('GET', `/api/v1/projects/${enc(projectId)}/models`),
+    /** Adds a model; one that does not compile (unit mismatch, loop, unknown port) is a 422 with located issues. */
+    createModel: (projectId: string, input: MachineModelInput): Promise<MachineModel> =>
+      this.request('POST', `/api/v1/projects/${enc(projectId)}/models`, input),
+  };
+
+  models = {
+    /** The component catalogue: types with ports (units), property JSON Schemas and defaults. */
+    catalogue: (): Promise<ProcessCatalogue> => this.request('GET', '/api/v1/process/catalogue'),
+    get: (modelId: string): Promise<MachineModel> => this.request('GET', model(modelId)),
+    /** Replaces the whole model (name, description, components, connections) in one save. */
+    update: (modelId: string, input: MachineModelInput): Promise<MachineModel> =>
+      this.request('PUT', model(modelId), input),
+    delete: (modelId: string): Promise<void> => this.request('DELETE', model(modelId)),
+    components: (modelId: string): Promise<ProcessModelComponent[]> =>
+      this.request('GET', `${model(modelId)}/components`),
+    setComponents: (modelId: string, components: readonly ProcessModelComponent[]): Promise<ProcessModelComponent[]> =>
+      this.request('PUT', `${model(modelId)}/components`, components),
+    connections: (modelId: string): Promise<ProcessModelConnection[]> =>
+      this.request('GET', `${model(modelId)}/connections`),
+    setConnections: (
+      modelId: string,
+      connections: readonly ProcessModelConnection[],
+    ): Promise<ProcessModelConnection[]> => this.request('PUT', `${model(modelId)}/connections`, connections),
+  };
+
+  /** The seed's simulation service: a model starts as a simulation, which then stops, pauses and steps. */
+  simulation = {
+    start: (modelId: string, options: ModelRunInput = {}): Promise<Simulation> =>
+      this.request('POST', `/api/v1/simulation/start/${enc(modelId)}`, options),
+    /** Hardware in the loop through the model's communication bindings. */
+    startHil: (modelId: string): Promise<Simulation> =>
+      this.request('POST', `/api/v1/simulation/start_hil/${enc(modelId)}`, {}),
+    stop: (simId: string): Promise<Simulation> => this.request('POST', `/api/v1/simulation/stop/${enc(simId)}`, {}),
+    pause: (simId: string): Promise<Simulation> => this.request('POST', `/api/v1/simulation/pause/${enc(simId)}`, {}),
+    /** N engine events or Δt sim seconds; one event by default. */
+    step: (simId: string, by: ModelStepInput = {}): Promise<Simulation> =>
+      this.request('POST', `/api/v1/simulation/step/${enc(simId)}`, by),
+  };
+
   // ---- seed 001 twin API --------------------------------------------------------------------------------------
   twin = {
     createVehicle: (input: TwinVehicleRequest): Promise<TwinVehicle> =>
@@ -282,6 +342,10 @@ export class DoppelClient {
     const protocols = ['doppel', ...(this.apiKey !== undefined ? [`doppel-key.${this.apiKey}`] : [])];
     return openStream(this.WebSocketImpl, (afterSeq) => this.streamUrl(id, afterSeq), protocols, options);
   }
+}
+
+function model(id: string): string {
+  return `/api/v1/models/${enc(id)}`;
 }
 
 function sim(id: string): string {

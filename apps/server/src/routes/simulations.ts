@@ -2,7 +2,6 @@ import { DEBUG_CHUNK_DEFAULT, debugModeChunkS, nameString } from '@doppel/twin';
 import { z } from 'zod';
 import { principalOf } from '../http/auth.js';
 import type { RoutePlugin } from '../http/types.js';
-import { notFound } from '../errors.js';
 import {
   createSimulationInputSchema,
   debugModeInputSchema,
@@ -11,25 +10,14 @@ import {
   simulationSchema,
 } from '@doppel/twin/contracts';
 import { simParams } from './schemas.js';
-import { simulationView } from './views.js';
+import { currentSimulationView, simulationView } from './views.js';
 
 const tags = ['simulations'];
 const errors = { 404: problemSchema, 409: problemSchema, 422: problemSchema };
 
 /** Simulation lifecycle: create (example or posted scenario), list, get, delete, run control, rewind, branch. */
 export const simulationRoutes: RoutePlugin = async (app, ctx) => {
-  /** The view with fresh live facts (asked of the worker when it runs; interventions move the head too). */
-  const view = async (simId: string) => {
-    const live = ctx.manager.isLoaded(simId)
-      ? await ctx.manager
-          .simulation(simId)
-          .info()
-          .catch(() => null)
-      : null;
-    const row = await ctx.catalog.simulation(simId);
-    if (row === null) throw notFound(`Simulation ${simId}`);
-    return simulationView(row, live ?? ctx.manager.liveInfo(simId));
-  };
+  const view = (simId: string) => currentSimulationView(ctx, simId);
 
   app.get(
     '/api/v1/simulations',

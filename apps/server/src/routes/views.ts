@@ -1,5 +1,7 @@
 import type { SimulationRow } from '@doppel/catalog';
 import type { Simulation } from '@doppel/twin/contracts';
+import type { ServerContext } from '../context.js';
+import { notFound } from '../errors.js';
 import type { SimInfo } from '../sim/protocol.js';
 
 /** The API view of a simulation: its catalog row, overlaid with live facts when its worker runs. */
@@ -31,4 +33,17 @@ export function simulationView(row: SimulationRow, live: SimInfo | null): Simula
     createdAt: row.created_at,
     scenarioSha256: scenario.sha256 ?? '',
   };
+}
+
+/** A simulation's view with fresh live facts (asked of the worker when it runs; interventions move the head too). */
+export async function currentSimulationView(ctx: ServerContext, simId: string): Promise<Simulation> {
+  const live = ctx.manager.isLoaded(simId)
+    ? await ctx.manager
+        .simulation(simId)
+        .info()
+        .catch(() => null)
+    : null;
+  const row = await ctx.catalog.simulation(simId);
+  if (row === null) throw notFound(`Simulation ${simId}`);
+  return simulationView(row, live ?? ctx.manager.liveInfo(simId));
 }

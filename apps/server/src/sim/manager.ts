@@ -293,6 +293,24 @@ export class SimulationManager {
     });
   }
 
+  /**
+   * Stops a simulation's worker after writing its state to the catalog: the run ends paused at its head, its
+   * ledger stays readable, and the next operation on it loads it again.
+   */
+  async release(simId: string): Promise<void> {
+    const host = this.hosts.get(simId);
+    if (host === undefined || !host.alive) return;
+    await this.persist(simId);
+    this.hosts.delete(simId);
+    const last = await host.stop();
+    if (last !== null) {
+      await this.catalog.updateSimulation(simId, {
+        ...this.infoFields(last),
+        status: last.status === 'running' ? 'paused' : last.status,
+      });
+    }
+  }
+
   /** Graceful stop: every worker pauses, flushes its ledger and closes its store; the catalog gets the final state. */
   async shutdown(): Promise<void> {
     this.closing = true;
@@ -378,9 +396,7 @@ export class SimulationManager {
         `${this.config.limits.maxLiveSimulationsPerAccount} simulations of this account are running (the limit): pause one first`,
       );
     }
-    await this.persist(victim.simId);
-    this.hosts.delete(victim.simId);
-    await victim.stop();
+    await this.release(victim.simId);
   }
 
   private receive(simId: string, message: WorkerMessage): void {

@@ -55,3 +55,42 @@ export const machineModelSchema = z
   .readonly()
   .meta({ id: 'MachineModel' });
 export type MachineModel = z.infer<typeof machineModelSchema>;
+
+/** How a machine model runs (`POST /api/v1/simulation/start/{model_id}`): everything has a default. */
+export const modelRunInputSchema = z
+  .strictObject({
+    name: name.optional().describe("The simulation's name (default: the model's)"),
+    duration: z
+      .union([z.string().min(1).max(40), z.number().positive()])
+      .default('1h')
+      .describe('Sim time to run: "30m", "2h", or seconds'),
+    seed: z
+      .number()
+      .int()
+      .min(0)
+      .max(2 ** 32 - 1)
+      .default(1)
+      .describe('Seed of the random streams (sensor noise): same model, seed and interventions, same ledger'),
+    step_s: z.number().min(1e-4).max(60).optional().describe('Integration step in sim seconds (default 0.1)'),
+    method: z.enum(['rk4', 'euler']).optional(),
+    speed: z
+      .number()
+      .positive()
+      .nullable()
+      .default(1)
+      .describe('Sim seconds per wall second (1 = real time); null = as fast as possible'),
+    paused: z.boolean().default(false).describe('Create it paused at t = 0 (then step or run it)'),
+  })
+  .readonly()
+  .meta({ id: 'ModelRunInput' });
+export type ModelRunInput = z.input<typeof modelRunInputSchema>;
+
+/** One step of a model's simulation: N engine events, or Δt sim seconds; `{}` is one integration step. */
+export const modelStepInputSchema = z
+  .union([
+    z.strictObject({ events: z.number().int().min(1).max(1_000_000) }),
+    z.strictObject({ seconds: z.number().positive() }),
+    z.strictObject({}),
+  ])
+  .meta({ id: 'ModelStepInput' });
+export type ModelStepInput = z.infer<typeof modelStepInputSchema>;
