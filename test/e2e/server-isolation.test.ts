@@ -6,7 +6,7 @@ import type { DoppelClient, Simulation } from '@doppel/client';
 import { startTestServer, type TestServer } from './server-helpers.js';
 
 function paramNames(url: string): string[] {
-  return [...url.matchAll(/:([A-Za-z]+)|(\*)/g)].map((match) => match[1] ?? '*');
+  return [...url.matchAll(/:([A-Za-z_]+)|(\*)/g)].map((match) => match[1] ?? '*');
 }
 
 async function waitForStatus(
@@ -52,6 +52,11 @@ describe('tenancy and limits', () => {
       'doppel: 1\nscenario: { file: ../swap/city-10.yaml, seed: 1, duration: 1h }\nsteps: [{ advance: 10m }]\n',
     );
     const run = await owner.client.tests.run(test.id);
+    const project = await owner.client.projects.create({ name: 'plant' });
+    const model = await owner.client.projects.createModel(project.id, {
+      name: 'tank',
+      components: [{ id: 'tank', type: 'tank', properties: {} }],
+    });
     const values: Record<string, string> = {
       simId: sim.id,
       kind: 'station',
@@ -62,13 +67,14 @@ describe('tenancy and limits', () => {
       id: vehicle.id,
       testId: test.id,
       resultId: run.id,
+      model_id: model.id,
     };
     // Packs, examples, docs and static files are shared by every account: they take no account-owned id.
     const shared = new Set(['pack', 'exampleId', '*']);
     const routes = server.context.routes.filter((route) => route.url.includes(':') || route.url.includes('*'));
     const owned = routes.filter((route) => !paramNames(route.url).some((name) => shared.has(name)));
     for (const route of owned) {
-      const url = route.url.replace(/:([A-Za-z]+)/g, (_, name: string) => encodeURIComponent(values[name]));
+      const url = route.url.replace(/:([A-Za-z_]+)/g, (_, name: string) => encodeURIComponent(values[name]));
       expect(values, route.url).toMatchObject(
         Object.fromEntries(paramNames(route.url).map((n) => [n, expect.any(String)])),
       );
