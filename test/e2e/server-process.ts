@@ -16,9 +16,15 @@ export interface ServerProcess {
   stop(): Promise<number | null>;
   /** Everything it wrote to stderr so far. */
   stderr(): string;
+  /** Everything it wrote to stdout so far (the banner). */
+  stdout(): string;
 }
 
-export async function startServerProcess(dataDir: string, extraArgs: readonly string[] = []): Promise<ServerProcess> {
+export async function startServerProcess(
+  dataDir: string,
+  extraArgs: readonly string[] = [],
+  bannerTimeoutMs = 30_000,
+): Promise<ServerProcess> {
   const child = spawn(process.execPath, [bin, 'serve', '--no-demo', '--port', '0', '--data', dataDir, ...extraArgs], {
     cwd: repoRoot,
     env: { ...process.env, DOPPEL_LOG_LEVEL: 'warn', DOPPEL_DEBUG: '' },
@@ -30,7 +36,10 @@ export async function startServerProcess(dataDir: string, extraArgs: readonly st
   child.stderr?.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`no banner within 30 s; stderr: ${stderr}`)), 30_000);
+    const timer = setTimeout(
+      () => reject(new Error(`no banner within ${bannerTimeoutMs / 1000} s; stderr: ${stderr}`)),
+      bannerTimeoutMs,
+    );
     const check = (): void => {
       const match = /Doppel is running at (http:\/\/\S+)/.exec(stdout);
       if (match !== null) {
@@ -57,5 +66,6 @@ export async function startServerProcess(dataDir: string, extraArgs: readonly st
       return exited;
     },
     stderr: () => stderr,
+    stdout: () => stdout,
   };
 }

@@ -1,6 +1,7 @@
 import { buildApp, type DoppelApp } from './app.js';
 import type { ServerConfigInput } from './config.js';
 import { ensureDemo } from './demo.js';
+import { OpcuaService } from './opcua/opcua-service.js';
 import { isStorageFailure, storageError } from './storage-errors.js';
 
 /** How long requests that are running when a shutdown begins may take to finish. */
@@ -13,12 +14,16 @@ export interface StartOptions extends ServerConfigInput {
   readonly port?: number;
   /** Install SIGTERM/SIGINT handlers that close the server gracefully (default true). */
   readonly handleSignals?: boolean;
+  /** Serve the live simulations over OPC UA on this port (0: a free one); off when absent. */
+  readonly opcuaPort?: number;
 }
 
 export interface RunningServer extends DoppelApp {
   readonly url: string;
   /** The local demo user's key and sign-in link (when demo is on). */
   readonly demo: { readonly key: string; readonly signInUrl: string; readonly simulationId: string | null } | null;
+  /** The OPC UA endpoint (`opc.tcp://host:port`) when the server serves one. */
+  readonly opcuaUrl: string | null;
   close(): Promise<void>;
 }
 
@@ -32,7 +37,16 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
   const host = options.host === undefined || options.host === '0.0.0.0' ? '127.0.0.1' : options.host;
   const url = options.publicUrl ?? `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
   let demo: RunningServer['demo'] = null;
+  let opcua: OpcuaService | null = null;
   try {
+    if (options.opcuaPort !== undefined) {
+      opcua = await OpcuaService.start(built.context, {
+        port: options.opcuaPort,
+        host: options.host === undefined || options.host === '0.0.0.0' ? '127.0.0.1' : options.host,
+        log: (line) => app.log.debug({ opcua: line }, 'node-opcua'),
+        warn: (line) => app.log.warn(line),
+      });
+    }
     if (built.config.demo) {
       const ensured = await ensureDemo(built.context, built.config.demoKey);
       demo = {
@@ -43,11 +57,13 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
     }
   } catch (error) {
     // Start-up completes or fails as a whole: a server that could not start never keeps listening.
+    await opcua?.stop().catch(() => undefined);
     await app.close().catch(() => undefined);
     throw isStorageFailure(error) ? storageError(error, built.config.dataDir, 'write to the data directory') : error;
   }
   let closing: Promise<void> | null = null;
-  const close = (): Promise<void> => (closing ??= app.close());
+  const close = (): Promise<void> =>
+    (closing ??= (opcua === null ? Promise.resolve() : opcua.stop().catch(() => undefined)).then(() => app.close()));
   if (options.handleSignals !== false) {
     const onSignal = (signal: NodeJS.Signals): void => {
       app.log.info({ signal }, 'shutting down: flushing every simulation ledger');
@@ -71,5 +87,5 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
     process.once('SIGTERM', onSignal);
     process.once('SIGINT', onSignal);
   }
-  return { ...built, url, demo, close };
+  return { ...built, url, demo, opcuaUrl: opcua?.endpointUrl ?? null, close };
 }

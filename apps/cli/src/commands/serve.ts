@@ -9,12 +9,14 @@ export interface ServeOptions {
   catalog?: string;
   demo?: boolean;
   allowWebhookHost?: string[];
+  opcuaPort?: string;
 }
 
-function parsePort(value: string | undefined): number {
+function parsePort(value: string | undefined, option = '--port'): number {
   if (value === undefined) return 8080;
   const port = Number(value);
-  if (!/^\d+$/.test(value) || port > 65535) throw new UserError(`--port must be an integer 0..65535, got "${value}"`);
+  if (!/^\d+$/.test(value) || port > 65535)
+    throw new UserError(`${option} must be an integer 0..65535, got "${value}"`);
   return port;
 }
 
@@ -34,6 +36,7 @@ export function register(program: Command): void {
       '--allow-webhook-host <host...>',
       'hosts or IPs webhooks may reach even though they are private or loopback',
     )
+    .option('--opcua-port <port>', 'also serve the live simulations over OPC UA on this port (4840 is the standard)')
     .action(async (options: ServeOptions) => {
       const server = await startServer({
         host: options.host,
@@ -43,12 +46,14 @@ export function register(program: Command): void {
         demo: options.demo !== false,
         webhooks: options.allowWebhookHost !== undefined ? { allowHosts: options.allowWebhookHost } : undefined,
         logLevel: process.env.DOPPEL_LOG_LEVEL ?? 'warn',
+        ...(options.opcuaPort !== undefined ? { opcuaPort: parsePort(options.opcuaPort, '--opcua-port') } : {}),
       });
       const lines = [`Doppel is running at ${server.url}`, `  API docs:  ${server.url}/docs`];
       if (server.demo !== null) {
         lines.push(`  Sign in:   ${server.demo.signInUrl}`, `  API key:   ${server.demo.key}`);
         if (server.demo.simulationId !== null) lines.push(`  Demo city: ${server.demo.simulationId}`);
       }
+      if (server.opcuaUrl !== null) lines.push(`  OPC UA:    ${server.opcuaUrl}`);
       lines.push('Press Ctrl+C to stop (every simulation ledger is flushed first).');
       process.stdout.write(`${lines.join('\n')}\n`);
     });

@@ -171,6 +171,11 @@ export class SimulationManager {
     return count;
   }
 
+  /** The ids of the simulations with a running worker. */
+  liveIds(): string[] {
+    return [...this.hosts].filter(([, host]) => host.alive).map(([simId]) => simId);
+  }
+
   isLoaded(simId: string): boolean {
     return this.hosts.get(simId)?.alive ?? false;
   }
