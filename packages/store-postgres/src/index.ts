@@ -1,0 +1,1 @@
+export { PostgresLedgerStore, type PostgresLedgerStoreOptions } from './postgres-ledger-store.js';

@@ -1,0 +1,432 @@
+import { pipeline } from 'node:stream/promises';
+import { Readable } from 'node:stream';
+import pg from 'pg';
+import { from as copyFrom } from 'pg-copy-streams';
+import {
+  GENESIS_HASH,
+  LEDGER_BLOCK_SIZE,
+  LedgerHasher,
+  LedgerVerifier,
+  TwinError,
+  TwinErrorCode,
+  applyLedgerEvents,
+  checkAppend,
+  checkQueryLimit,
+  decodeLedgerEvent,
+  encodeLedgerEvent,
+  unknownSimulation,
+  type JsonObject,
+  type LedgerBlock,
+  type LedgerEvent,
+  type LedgerHead,
+  type LedgerQuery,
+  type LedgerStore,
+  type LedgerTip,
+  type LedgerVerification,
+  type SimulationRecord,
+} from '@doppel/twin';
+import { copyText, quoteIdent, schemaStatements } from './schema.js';
+
+export interface PostgresLedgerStoreOptions {
+  /** postgres://user@host:port/db; `?schema=name` picks the schema (default `doppel`). */
+  readonly url: string;
+  /** Overrides the URL's schema. */
+  readonly schema?: string;
+}
+
+/** Records per page when verify streams a ledger: bounded memory for any ledger length. */
+const VERIFY_PAGE = 20_000;
+
+/**
+ * The LedgerStore on PostgreSQL, so many machines share one history. One connection; every call is applied in the
+ * order it is made (a promise chain), which the port requires of appends the writer does not await. Appends are
+ * one transaction each: the records through COPY, then the blocks they seal, after `checkAppend` against the tip.
+ */
+export class PostgresLedgerStore implements LedgerStore {
+  private readonly client: pg.Client;
+  private readonly s: string;
+  private chain: Promise<unknown> = Promise.resolve();
+  /** The tip of each ledger this store has touched: an append needs no read first. */
+  private readonly tips = new Map<number, LedgerTip>();
+  private readonly keys = new Map<string, number>();
+
+  private constructor(client: pg.Client, schema: string) {
+    this.client = client;
+    this.s = quoteIdent(schema);
+  }
+
+  /** Connects, and creates the schema and its tables if they are missing. */
+  static async open(options: PostgresLedgerStoreOptions): Promise<PostgresLedgerStore> {
+    const url = new URL(options.url);
+    const schema = options.schema ?? url.searchParams.get('schema') ?? 'doppel';
+    url.searchParams.delete('schema');
+    quoteIdent(schema);
+    const client = new pg.Client({ connectionString: url.toString() });
+    client.on('error', () => undefined); // a dropped connection fails the next call, which names it
+    await client.connect();
+    try {
+      await client.query('SET client_min_messages TO warning');
+      for (const statement of schemaStatements(schema)) await client.query(statement);
+    } catch (error) {
+      await client.end().catch(() => undefined);
+      throw error;
+    }
+    return new PostgresLedgerStore(client, schema);
+  }
+
+  createSimulation(record: SimulationRecord): Promise<void> {
+    return this.serial(async () => {
+      const result = await this.client.query<{ sim_key: number }>(
+        `INSERT INTO ${this.s}.simulations (sim_id, record) VALUES ($1, $2) ON CONFLICT (sim_id) DO NOTHING
+         RETURNING sim_key`,
+        [record.simId, JSON.stringify(record)],
+      );
+      if (result.rowCount === 0) {
+        throw new TwinError(TwinErrorCode.InvalidState, `Simulation "${record.simId}" already exists`, {
+          simId: record.simId,
+        });
+      }
+      this.keys.set(record.simId, result.rows[0].sim_key);
+      this.tips.set(result.rows[0].sim_key, { seq: 0, simTime: 0, blockCount: 0, lastBlockHash: GENESIS_HASH });
+    });
+  }
+
+  getSimulation(simId: string): Promise<SimulationRecord | null> {
+    return this.serial(async () => {
+      const result = await this.client.query<{ record: SimulationRecord }>(
+        `SELECT record FROM ${this.s}.simulations WHERE sim_id = $1`,
+        [simId],
+      );
+      return result.rows[0]?.record ?? null;
+    });
+  }
+
+  listSimulations(): Promise<SimulationRecord[]> {
+    return this.serial(async () => {
+      const result = await this.client.query<{ record: SimulationRecord }>(
+        `SELECT record FROM ${this.s}.simulations ORDER BY sim_key`,
+      );
+      return result.rows.map((row) => row.record);
+    });
+  }
+
+  deleteSimulation(simId: string): Promise<void> {
+    return this.serial(async () => {
+      const key = this.keys.get(simId);
+      if (key !== undefined) this.tips.delete(key);
+      this.keys.delete(simId);
+      await this.client.query(`DELETE FROM ${this.s}.simulations WHERE sim_id = $1`, [simId]);
+    });
+  }
+
+  append(
+    simId: string,
+    records: readonly LedgerEvent[],
+    sealed: readonly LedgerBlock[],
+    encoded?: readonly string[],
+  ): Promise<void> {
+    return this.serial(async () => {
+      const key = await this.keyOf(simId);
+      const tip = await this.tip(key);
+      checkAppend(simId, tip, records, sealed);
+      if (records.length === 0 && sealed.length === 0) return;
+      try {
+        await this.transaction(async () => {
+          if (records.length > 0) await this.copyRecords(key, records, encoded);
+          await this.insertBlocks(key, sealed);
+        });
+      } catch (error) {
+        this.tips.delete(key); // another writer may have moved the ledger on: read the tip again next time
+        throw error;
+      }
+      const last = records[records.length - 1];
+      const lastBlock = sealed[sealed.length - 1];
+      this.tips.set(key, {
+        seq: last?.seq ?? tip.seq,
+        simTime: last?.simTime ?? tip.simTime,
+        blockCount: tip.blockCount + sealed.length,
+        lastBlockHash: lastBlock?.hash ?? tip.lastBlockHash,
+      });
+    });
+  }
+
+  truncate(simId: string, afterSeq: number): Promise<void> {
+    return this.serial(async () => {
+      const key = await this.keyOf(simId);
+      const keep = Math.max(0, Math.floor(afterSeq));
+      await this.transaction(async () => {
+        await this.client.query(`DELETE FROM ${this.s}.ledger WHERE sim_key = $1 AND seq > $2`, [key, keep]);
+        await this.client.query(`DELETE FROM ${this.s}.blocks WHERE sim_key = $1 AND last_seq > $2`, [key, keep]);
+        await this.client.query(`DELETE FROM ${this.s}.snapshots WHERE sim_key = $1 AND seq > $2`, [key, keep]);
+      });
+      this.tips.delete(key);
+    });
+  }
+
+  copyPrefix(fromSimId: string, toSimId: string, uptoSeq: number): Promise<void> {
+    return this.serial(async () => {
+      const from = await this.keyOf(fromSimId);
+      const to = await this.keyOf(toSimId);
+      const available = (await this.tip(from)).seq;
+      if (!Number.isInteger(uptoSeq) || uptoSeq < 0 || uptoSeq > available) {
+        throw new TwinError(
+          TwinErrorCode.LedgerGap,
+          `Cannot copy ${uptoSeq} records of "${fromSimId}": it holds ${available}`,
+          { simId: fromSimId, uptoSeq, available },
+        );
+      }
+      if ((await this.tip(to)).seq > 0) {
+        throw new TwinError(TwinErrorCode.InvalidState, `Simulation "${toSimId}" already has a ledger`, {
+          simId: toSimId,
+        });
+      }
+      await this.transaction(async () => {
+        await this.client.query(
+          `INSERT INTO ${this.s}.ledger (sim_key, seq, sim_time, asset_id, event_type, body)
+           SELECT $2, seq, sim_time, asset_id, event_type, body FROM ${this.s}.ledger WHERE sim_key = $1 AND seq <= $3`,
+          [from, to, uptoSeq],
+        );
+        await this.client.query(
+          `INSERT INTO ${this.s}.blocks (sim_key, index, first_seq, last_seq, prev_hash, hash)
+           SELECT $2, index, first_seq, last_seq, prev_hash, hash FROM ${this.s}.blocks
+           WHERE sim_key = $1 AND last_seq <= $3`,
+          [from, to, uptoSeq],
+        );
+        await this.client.query(
+          `INSERT INTO ${this.s}.snapshots (sim_key, seq, sim_time, states)
+           SELECT $2, seq, sim_time, states FROM ${this.s}.snapshots WHERE sim_key = $1 AND seq <= $3`,
+          [from, to, uptoSeq],
+        );
+      });
+      this.tips.delete(to);
+    });
+  }
+
+  query(query: LedgerQuery): Promise<LedgerEvent[]> {
+    return this.serial(async () => {
+      checkQueryLimit(query);
+      const key = await this.keyOf(query.simId);
+      const where = ['sim_key = $1'];
+      const values: unknown[] = [key];
+      const add = (clause: string, value: unknown): void => {
+        values.push(value);
+        where.push(clause.replace('?', `$${values.length}`));
+      };
+      if (query.assetId !== undefined) add('asset_id = ?', query.assetId);
+      if (query.eventTypes !== undefined) add('event_type = ANY(?::text[])', query.eventTypes);
+      if (query.fromTime !== undefined) add('sim_time >= ?::float8', query.fromTime);
+      if (query.toTime !== undefined) add('sim_time <= ?::float8', query.toTime);
+      if (query.afterSeq !== undefined) add('seq > ?::float8', query.afterSeq);
+      let sql = `SELECT body FROM ${this.s}.ledger WHERE ${where.join(' AND ')} ORDER BY seq ${
+        query.order === 'desc' ? 'DESC' : 'ASC'
+      }`;
+      if (query.limit !== undefined) {
+        values.push(query.limit);
+        sql += ` LIMIT $${values.length}`;
+      }
+      const result = await this.client.query<{ body: string }>(sql, values);
+      return result.rows.map((row) => decodeLedgerEvent(row.body));
+    });
+  }
+
+  head(simId: string): Promise<LedgerHead> {
+    return this.serial(async () => {
+      const key = await this.keyOf(simId);
+      const tip = await this.tip(key);
+      const last = await this.client.query<LedgerBlock>(
+        `SELECT index, first_seq AS "firstSeq", last_seq AS "lastSeq", prev_hash AS "prevHash", hash
+         FROM ${this.s}.blocks WHERE sim_key = $1 AND index = $2`,
+        [key, tip.blockCount - 1],
+      );
+      const tail = await this.client.query<{ body: string }>(
+        `SELECT body FROM ${this.s}.ledger WHERE sim_key = $1 AND seq > $2 ORDER BY seq`,
+        [key, tip.blockCount * LEDGER_BLOCK_SIZE],
+      );
+      const { seq, hash } = LedgerHasher.restore(
+        last.rows[0] ?? null,
+        tail.rows.map((row) => row.body),
+      ).head();
+      return { seq, simTime: seq === 0 ? 0 : tip.simTime, hash };
+    });
+  }
+
+  verify(simId: string): Promise<LedgerVerification> {
+    return this.serial(async () => {
+      const key = await this.keyOf(simId);
+      const blocks = await this.client.query<LedgerBlock>(
+        `SELECT index, first_seq AS "firstSeq", last_seq AS "lastSeq", prev_hash AS "prevHash", hash
+         FROM ${this.s}.blocks WHERE sim_key = $1 ORDER BY index`,
+        [key],
+      );
+      const verifier = new LedgerVerifier(blocks.rows);
+      for (let after = 0; ;) {
+        const page = await this.client.query<{ seq: number; body: string }>(
+          `SELECT seq, body FROM ${this.s}.ledger WHERE sim_key = $1 AND seq > $2 ORDER BY seq LIMIT $3`,
+          [key, after, VERIFY_PAGE],
+        );
+        for (const row of page.rows) verifier.add(row.seq, row.body);
+        if (page.rows.length < VERIFY_PAGE) break;
+        after = page.rows[page.rows.length - 1].seq;
+      }
+      return verifier.finish();
+    });
+  }
+
+  stateAt(simId: string, t: number, assetIds?: readonly string[]): Promise<Map<string, JsonObject>> {
+    return this.serial(async () => {
+      const key = await this.keyOf(simId);
+      const snapshot = await this.client.query<{ seq: number; states: string }>(
+        `SELECT seq, states FROM ${this.s}.snapshots WHERE sim_key = $1 AND sim_time <= $2::float8
+         ORDER BY seq DESC LIMIT 1`,
+        [key, t],
+      );
+      const from = snapshot.rows[0];
+      const states = new Map<string, JsonObject>(
+        from === undefined ? [] : (JSON.parse(from.states) as [string, JsonObject][]),
+      );
+      // Sim time never decreases along seq, so the records up to t form a prefix.
+      const records = await this.client.query<{ body: string }>(
+        `SELECT body FROM ${this.s}.ledger WHERE sim_key = $1 AND seq > $2 AND sim_time <= $3::float8 ORDER BY seq`,
+        [key, from?.seq ?? 0, t],
+      );
+      applyLedgerEvents(
+        states,
+        records.rows.map((row) => decodeLedgerEvent(row.body)),
+      );
+      if (assetIds === undefined) return states;
+      const wanted = new Map<string, JsonObject>();
+      for (const id of assetIds) {
+        const state = states.get(id);
+        if (state !== undefined) wanted.set(id, state);
+      }
+      return wanted;
+    });
+  }
+
+  putSnapshot(simId: string, seq: number, simTime: number, states: ReadonlyMap<string, JsonObject>): Promise<void> {
+    return this.serial(async () => {
+      const key = await this.keyOf(simId);
+      const tip = await this.tip(key);
+      if (!Number.isInteger(seq) || seq < 0 || seq > tip.seq) {
+        throw new TwinError(TwinErrorCode.InvalidArguments, `Snapshot seq ${seq} is beyond the ledger`, { simId, seq });
+      }
+      if (seq > 0) {
+        const at = await this.client.query<{ sim_time: number }>(
+          `SELECT sim_time FROM ${this.s}.ledger WHERE sim_key = $1 AND seq = $2`,
+          [key, seq],
+        );
+        if (simTime < (at.rows[0]?.sim_time ?? 0)) {
+          throw new TwinError(TwinErrorCode.InvalidArguments, `Snapshot time ${simTime} is before record ${seq}`, {
+            simId,
+            seq,
+            simTime,
+          });
+        }
+      }
+      await this.client.query(
+        `INSERT INTO ${this.s}.snapshots (sim_key, seq, sim_time, states) VALUES ($1, $2, $3, $4)
+         ON CONFLICT (sim_key, seq) DO UPDATE SET sim_time = EXCLUDED.sim_time, states = EXCLUDED.states`,
+        [key, seq, simTime, JSON.stringify([...states])],
+      );
+    });
+  }
+
+  close(): Promise<void> {
+    return this.serial(() => this.client.end());
+  }
+
+  /** Runs `work` after every call made before it, whatever their outcome. */
+  private serial<T>(work: () => Promise<T>): Promise<T> {
+    const next = this.chain.then(work, work);
+    this.chain = next.catch(() => undefined);
+    return next;
+  }
+
+  private async transaction(work: () => Promise<void>): Promise<void> {
+    await this.client.query('BEGIN');
+    try {
+      await work();
+      await this.client.query('COMMIT');
+    } catch (error) {
+      await this.client.query('ROLLBACK').catch(() => undefined);
+      throw error;
+    }
+  }
+
+  /** Streams the records into the ledger table with COPY (text format): one round trip for any batch size. */
+  private async copyRecords(
+    key: number,
+    records: readonly LedgerEvent[],
+    encoded: readonly string[] | undefined,
+  ): Promise<void> {
+    const stream = this.client.query(
+      copyFrom(`COPY ${this.s}.ledger (sim_key, seq, sim_time, asset_id, event_type, body) FROM STDIN`),
+    );
+    const prefix = `${key}\t`;
+    function* lines(): Generator<string> {
+      let chunk = '';
+      for (let i = 0; i < records.length; i++) {
+        const record = records[i];
+        const body = encoded?.[i] ?? encodeLedgerEvent(record);
+        chunk +=
+          prefix +
+          `${record.seq}\t${record.simTime}\t${copyText(record.assetId)}\t${copyText(record.eventType)}\t` +
+          `${copyText(body)}\n`;
+        if (chunk.length > 1 << 16) {
+          yield chunk;
+          chunk = '';
+        }
+      }
+      if (chunk.length > 0) yield chunk;
+    }
+    await pipeline(Readable.from(lines()), stream);
+  }
+
+  private async insertBlocks(key: number, sealed: readonly LedgerBlock[]): Promise<void> {
+    if (sealed.length === 0) return;
+    const values: unknown[] = [];
+    const rows = sealed.map((block, i) => {
+      values.push(key, block.index, block.firstSeq, block.lastSeq, block.prevHash, block.hash);
+      const at = i * 6;
+      return `($${at + 1}, $${at + 2}, $${at + 3}, $${at + 4}, $${at + 5}, $${at + 6})`;
+    });
+    await this.client.query(
+      `INSERT INTO ${this.s}.blocks (sim_key, index, first_seq, last_seq, prev_hash, hash) VALUES ${rows.join(', ')}`,
+      values,
+    );
+  }
+
+  private async keyOf(simId: string): Promise<number> {
+    const known = this.keys.get(simId);
+    if (known !== undefined) return known;
+    const result = await this.client.query<{ sim_key: number }>(
+      `SELECT sim_key FROM ${this.s}.simulations WHERE sim_id = $1`,
+      [simId],
+    );
+    const key = result.rows[0]?.sim_key;
+    if (key === undefined) throw unknownSimulation(simId);
+    this.keys.set(simId, key);
+    return key;
+  }
+
+  private async tip(key: number): Promise<LedgerTip> {
+    const known = this.tips.get(key);
+    if (known !== undefined) return known;
+    const last = await this.client.query<{ seq: number; sim_time: number }>(
+      `SELECT seq, sim_time FROM ${this.s}.ledger WHERE sim_key = $1 ORDER BY seq DESC LIMIT 1`,
+      [key],
+    );
+    const block = await this.client.query<{ index: number; hash: string }>(
+      `SELECT index, hash FROM ${this.s}.blocks WHERE sim_key = $1 ORDER BY index DESC LIMIT 1`,
+      [key],
+    );
+    const tip: LedgerTip = {
+      seq: last.rows[0]?.seq ?? 0,
+      simTime: last.rows[0]?.sim_time ?? 0,
+      blockCount: block.rows.length === 0 ? 0 : block.rows[0].index + 1,
+      lastBlockHash: block.rows[0]?.hash ?? GENESIS_HASH,
+    };
+    this.tips.set(key, tip);
+    return tip;
+  }
+}
