@@ -1,5 +1,6 @@
 import { Environment as CelEnvironment } from '@marcbachmann/cel-js';
 import type { Json, JsonObject, LedgerEvent, Simulation } from '@doppel/twin';
+import { fastEvaluator, UNSURE } from './fast-path.js';
 
 /**
  * CEL (never eval) for test conditions and rule conditions. What an expression can read:
@@ -128,11 +129,17 @@ export class TestExpressions {
       );
     }
     const lazy = this.lazyContext();
+    // Conditions answer a bool: the simple ones are evaluated directly, the rest (and any doubt) by CEL.
+    const fast = role === 'value' ? null : fastEvaluator(program.ast);
     return {
       source,
       role,
       reads,
       evaluate: (context: EvaluationContext): unknown => {
+        if (fast !== null) {
+          const outcome = fast(context.self ?? null, context.event ?? null, context.now);
+          if (outcome !== UNSURE) return outcome;
+        }
         lazy.now = context.now;
         lazy.self = context.self ?? null;
         lazy.event = context.event ?? null;

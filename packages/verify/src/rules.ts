@@ -25,6 +25,18 @@ interface RuleState {
   checks: number;
   violations: number;
   first: Violation | null;
+  /** Seq of the last record it was checked on: a rule reached through two changed fields is checked once. */
+  lastSeq: number;
+}
+
+/** The rules that apply to the records of one asset kind, sorted by what makes them worth evaluating. */
+interface KindPlan {
+  /** Rules over `self` only, without an event filter, by a field they read: checked when a record changes it. */
+  readonly byField: ReadonlyMap<string, readonly RuleState[]>;
+  /** Those same rules, all checked on the record that creates an asset. */
+  readonly selfOnly: readonly RuleState[];
+  /** The rest: checked on every record that passes their `on` filter (and changes a field, if they read only self). */
+  readonly others: readonly RuleState[];
 }
 
 export interface RuleMonitorOptions {
@@ -47,6 +59,7 @@ export class RuleMonitor {
   private readonly ring: (LedgerEvent | undefined)[];
   private ringNext = 0;
   private readonly kinds = new Map<string, string>();
+  private readonly plans = new Map<string, KindPlan>();
   private sim: Simulation | null = null;
 
   constructor(
@@ -67,6 +80,7 @@ export class RuleMonitor {
         checks: 0,
         violations: 0,
         first: null,
+        lastSeq: -1,
       };
     });
   }
@@ -99,23 +113,63 @@ export class RuleMonitor {
     }));
   }
 
+  /** The rules of a kind, planned once: records are many, kinds few. */
+  private planOf(kind: string): KindPlan {
+    let plan = this.plans.get(kind);
+    if (plan !== undefined) return plan;
+    const byField = new Map<string, RuleState[]>();
+    const selfOnly: RuleState[] = [];
+    const others: RuleState[] = [];
+    for (const state of this.states) {
+      if (state.rule.input.kind !== undefined && state.rule.input.kind !== kind) continue;
+      if (state.on === null && state.fields !== null) {
+        selfOnly.push(state);
+        for (const name of state.fields) {
+          const list = byField.get(name);
+          if (list === undefined) byField.set(name, [state]);
+          else list.push(state);
+        }
+      } else others.push(state);
+    }
+    plan = { byField, selfOnly, others };
+    this.plans.set(kind, plan);
+    return plan;
+  }
+
   private check(record: LedgerEvent): void {
     this.ring[this.ringNext] = record;
     this.ringNext = (this.ringNext + 1) % this.excerptSize;
     const sim = this.sim as Simulation;
     let kind = this.kinds.get(record.assetId);
+    if (kind === undefined) {
+      kind = sim.asset(record.assetId).kind;
+      this.kinds.set(record.assetId, kind);
+    }
+    const plan = this.planOf(kind);
     let self: JsonObject | null = null;
-    let event: JsonObject | null = null;
-    for (const state of this.states) {
-      const input = state.rule.input;
-      if (state.on !== null && !state.on.has(record.eventType)) continue;
-      if (kind === undefined) {
-        kind = sim.asset(record.assetId).kind;
-        this.kinds.set(record.assetId, kind);
+    const created = record.eventType === ASSET_CREATED;
+    const patch = record.newValue;
+    if (created) {
+      for (const state of plan.selfOnly) {
+        self ??= sim.asset(record.assetId).state;
+        this.evaluate(state, self, null, record, record.simTime, record.assetId);
       }
-      if (input.kind !== undefined && input.kind !== kind) continue;
-      if (state.fields !== null && record.eventType !== ASSET_CREATED && !touches(record.newValue, state.fields))
-        continue;
+    } else if (patch !== null && plan.byField.size > 0) {
+      for (const key in patch) {
+        const rules = plan.byField.get(topField(key));
+        if (rules === undefined) continue;
+        for (const state of rules) {
+          if (state.lastSeq === record.seq) continue;
+          state.lastSeq = record.seq;
+          self ??= sim.asset(record.assetId).state;
+          this.evaluate(state, self, null, record, record.simTime, record.assetId);
+        }
+      }
+    }
+    let event: JsonObject | null = null;
+    for (const state of plan.others) {
+      if (state.on !== null && !state.on.has(record.eventType)) continue;
+      if (state.fields !== null && !created && !touches(patch, state.fields)) continue;
       self ??= sim.asset(record.assetId).state;
       if (state.usesEvent) event ??= eventOf(record);
       this.evaluate(state, self, state.usesEvent ? event : null, record, record.simTime, record.assetId);
@@ -176,15 +230,17 @@ export class RuleMonitor {
   }
 }
 
+/** The top-level state field a patch key changes: the key itself, or the first segment of a JSON Pointer. */
+function topField(key: string): string {
+  if (key.charCodeAt(0) !== 47 /* '/' */) return key;
+  const end = key.indexOf('/', 1);
+  const token = end < 0 ? key.slice(1) : key.slice(1, end);
+  return token.includes('~') ? token.replaceAll('~1', '/').replaceAll('~0', '~') : token;
+}
+
 /** True when a state patch changes one of `fields` (by name, or inside it by JSON Pointer). */
 function touches(patch: JsonObject | null, fields: ReadonlySet<string>): boolean {
   if (patch === null) return false;
-  for (const key in patch) {
-    if (fields.has(key)) return true;
-    if (key.charCodeAt(0) === 47 /* '/' */) {
-      const end = key.indexOf('/', 1);
-      if (fields.has(end < 0 ? key.slice(1) : key.slice(1, end))) return true;
-    }
-  }
+  for (const key in patch) if (fields.has(topField(key))) return true;
   return false;
 }
