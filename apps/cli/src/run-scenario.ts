@@ -10,7 +10,7 @@ import {
   removeIfExists,
   writeRunFiles,
 } from './outputs.js';
-import { enactorModuleOf, loadEnactorModules } from './enactor-modules.js';
+import { loadUserModules, userModuleOf } from './user-modules.js';
 import { ProgressBar } from './progress.js';
 import { formatSummary } from './summary-print.js';
 import { runWatched } from './watched-run.js';
@@ -25,7 +25,7 @@ export interface RunScenarioOptions {
   /** Replays this log instead of the scenario's scheduled interventions. */
   readonly interventionLog?: readonly InterventionLogEntry[];
   /**
-   * A run with a user-supplied Enactor module runs on a worker thread, stopped once it made no progress for this
+   * A run with a user-supplied module (Enactor, driving policy) runs on a worker thread, stopped once it made no progress for this
    * many seconds (the module's code may never return); default 60.
    */
   readonly stallTimeoutS?: number;
@@ -55,12 +55,12 @@ export interface RunScenarioResult {
 
 /**
  * Runs a resolved scenario to its horizon, recording the ledger in SQLite, and exports the run's outputs. A scenario
- * that runs a user-supplied Enactor module runs on a watched worker thread, so a module that loops cannot hang
+ * that runs a user-supplied module (an Enactor, a driving policy) runs on a watched worker thread, so a module that loops cannot hang
  * the command.
  */
 export async function runScenario(written: ResolvedScenario, options: RunScenarioOptions): Promise<RunScenarioResult> {
   refuseDebugMode(written);
-  const module = enactorModuleOf(written);
+  const module = userModuleOf(written);
   if (module !== undefined) return runWatched(written, options, module);
   const bar = new ProgressBar(written.name, options.progress);
   try {
@@ -79,7 +79,7 @@ export async function runScenarioHere(
   const {
     scenarios: [scenario = written],
     packs,
-  } = await loadEnactorModules([written]);
+  } = await loadUserModules([written]);
   let tempDb: string | null = null;
   let store: ThreadedSqliteLedgerStore | null = null;
   try {

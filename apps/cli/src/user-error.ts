@@ -39,7 +39,11 @@ export function storageFailureMessage(error: unknown): string | null {
 }
 
 /** Maps an error to what the user sees and the exit code: typed Doppel errors are user errors, anything else a bug. */
-const ENACTOR_MODULE_FAILED = 'DOPPEL_ERR_ENACTOR_MODULE_FAILED';
+/** Codes of a run failed in the user's own code (an Enactor or a driving-policy module): exit 1, by its own code. */
+const MODULE_FAILED: ReadonlySet<string> = new Set([
+  'DOPPEL_ERR_ENACTOR_MODULE_FAILED',
+  'DOPPEL_ERR_POLICY_MODULE_FAILED',
+]);
 
 export function describeError(error: unknown): { message: string; exitCode: number } {
   if (error instanceof UserError) return { message: error.message, exitCode: error.exitCode };
@@ -50,13 +54,13 @@ export function describeError(error: unknown): { message: string; exitCode: numb
   }
   // A failed simulation keeps what failed it as `details.cause`.
   const cause = (error as { details?: { cause?: unknown } } | null)?.details?.cause;
-  if (isCoded(cause) && cause.code === ENACTOR_MODULE_FAILED) {
+  if (isCoded(cause) && MODULE_FAILED.has(cause.code)) {
     // The run failed in the user's Enactor code: say so by its own code, not the generic simulation failure.
     return { message: `${(error as Error).message} [${cause.code}]`, exitCode: 1 };
   }
   if (isCoded(error)) {
     // A disk that failed, or a user's Enactor module that threw mid-run, is no mistake of the command line: exit 1.
-    const exitCode = error.code.startsWith('DOPPEL_ERR_STORAGE_') || error.code === ENACTOR_MODULE_FAILED ? 1 : 2;
+    const exitCode = error.code.startsWith('DOPPEL_ERR_STORAGE_') || MODULE_FAILED.has(error.code) ? 1 : 2;
     return { message: `${error.message} [${error.code}]`, exitCode };
   }
   const nodeCode = (error as { code?: unknown } | null)?.code;

@@ -7,15 +7,13 @@ import { ProgressBar } from './progress.js';
 import type { RunScenarioOptions, RunScenarioResult } from './run-scenario.js';
 import { UserError } from './user-error.js';
 import type { RunWorkerJob, RunWorkerMessage } from './run-worker-protocol.js';
+import type { UserModule } from './user-modules.js';
 
-/** Seconds without progress after which a run with a user-supplied Enactor module is stopped. */
+/** Seconds without progress after which a run with a user-supplied module is stopped. */
 export const DEFAULT_STALL_TIMEOUT_S = 60;
 
-/** The code of a run stopped because its user-supplied Enactor module made no progress. */
-const STALLED = 'DOPPEL_ERR_ENACTOR_MODULE_STALLED';
-
 /**
- * Runs a scenario whose Enactor is the user's `module` on a worker thread and watches it: the worker reports after
+ * Runs a scenario that runs the user's `module` (an Enactor, a driving policy) on a worker thread and watches it: the worker reports after
  * every slice of the horizon (and every second while it waits for the disk), and once nothing came for the stall
  * timeout the worker is terminated (which stops even a synchronous endless loop), the output directory is marked
  * failed and the run fails with the module named. The user's code never runs on the command's own thread.
@@ -23,8 +21,9 @@ const STALLED = 'DOPPEL_ERR_ENACTOR_MODULE_STALLED';
 export async function runWatched(
   scenario: ResolvedScenario,
   options: RunScenarioOptions,
-  module: string,
+  module: UserModule,
 ): Promise<RunScenarioResult> {
+  const stalled = module.stalledCode;
   const stallTimeoutS = options.stallTimeoutS ?? DEFAULT_STALL_TIMEOUT_S;
   const bar = new ProgressBar(scenario.name, options.progress);
   const job: RunWorkerJob = {
@@ -46,14 +45,14 @@ export async function runWatched(
       (simTime) => {
         const at = simTime === null ? 'before the simulation started' : `at sim time ${formatDuration(simTime)}`;
         return new UserError(
-          `${module}: the simulation made no progress for ${stallTimeoutS} s (${at}) while running this Enactor ` +
-            `module, which may never return; the run was stopped (--stall-timeout sets the limit) [${STALLED}]`,
+          `${module.path}: the simulation made no progress for ${stallTimeoutS} s (${at}) while running this ` +
+            `${module.noun}, which may never return; the run was stopped (--stall-timeout sets the limit) [${stalled}]`,
           1,
         );
       },
     );
   } catch (error) {
-    if (options.outDir !== null && error instanceof UserError && error.message.endsWith(`[${STALLED}]`)) {
+    if (options.outDir !== null && error instanceof UserError && error.message.endsWith(`[${stalled}]`)) {
       // The worker was terminated mid-run: nothing of it may look complete.
       removeIfExists(join(options.outDir, `.${OUTPUT_FILES.ledgerDb}.partial`));
       markFailed(options.outDir, error);

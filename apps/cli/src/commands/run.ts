@@ -33,7 +33,7 @@ export function register(program: Command): void {
     .option('--no-progress', 'no progress bar')
     .option(
       '--stall-timeout <seconds>',
-      `with a user-supplied Enactor module: seconds without progress before the run is stopped (default: ${DEFAULT_STALL_TIMEOUT_S})`,
+      `with a user-supplied module (Enactor, driving policy): seconds without progress before the run is stopped (default: ${DEFAULT_STALL_TIMEOUT_S})`,
     )
     .action(async (file: string | undefined, flags: RunFlags) => {
       const stallTimeoutS = parseSecondsFlag('--stall-timeout', flags.stallTimeout, DEFAULT_STALL_TIMEOUT_S);

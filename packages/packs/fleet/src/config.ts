@@ -18,6 +18,23 @@ export const entitySchema = z
       .default(['radar', 'lidar', 'camera'])
       .describe('radar, lidar, camera by name (typical figures), or objects overriding any figure.'),
     behaviour: behaviourSchema.prefault({}).describe('ACC, AEB, lane keeping, lane changes.'),
+    policy: z
+      .strictObject({
+        module: z
+          .string()
+          .min(1)
+          .max(1000)
+          .describe(
+            'A JavaScript module exporting `policy` (an object with decide(input)), relative to the scenario file: replaces speed control and ACC.',
+          ),
+        module_sha256: z
+          .string()
+          .regex(/^[0-9a-f]{64}$/)
+          .optional()
+          .describe("The module's content SHA-256, set by the loader so the scenario's identity covers the code."),
+      })
+      .optional()
+      .describe('A user-supplied driving policy (see docs/fleet.md); the AEB stays above it unless disabled.'),
   })
   .describe('The vehicle under test.');
 export type EntityConfig = z.infer<typeof entitySchema>;

@@ -1,5 +1,11 @@
-export { fleetPack, vehicleKind, actorKind, caseKind } from './pack.js';
-export { FleetModel, sweepCombinations, type VehicleRuntime, type CaseRuntime } from './model.js';
+export { createFleetPack, fleetPack, vehicleKind, actorKind, caseKind } from './pack.js';
+export {
+  FleetModel,
+  sweepCombinations,
+  type FleetBuildOptions,
+  type VehicleRuntime,
+  type CaseRuntime,
+} from './model.js';
 export { fleetConfigSchema, entitySchema, testSchema, type FleetConfig, type EntityConfig } from './config.js';
 export {
   vehicleStateSchema,

@@ -3,6 +3,7 @@ import type { Asset, AssetStatus, BuildContext, JsonObject, PackModel, TwinModel
 import { fleetConfigSchema, type FleetConfig } from './config.js';
 import { sourceKwh } from './models/dynamics.js';
 import type { ScriptedActor } from './models/objects.js';
+import { unloadedPolicy, type DrivingPolicy } from './models/policy.js';
 import type { SensorSpecInput } from './models/sensors.js';
 import type { Vehicle } from './models/vehicle.js';
 import { frictionOf, WEATHER_EFFECTS, WEATHERS, type Weather } from './models/weather.js';
@@ -12,6 +13,11 @@ import { scenarioType } from './scenarios/library.js';
 import { actorState, caseState, vehicleState } from './snapshots.js';
 import type { ActorState, CaseState, VehicleState } from './state.js';
 import type { AnyScenarioType, EgoEntity } from './scenarios/types.js';
+
+/** What the host supplies to a build: the user's driving-policy modules, loaded, by the name the scenario uses. */
+export interface FleetBuildOptions {
+  readonly policies?: Readonly<Record<string, DrivingPolicy>>;
+}
 
 /** The runtime behind a vehicle asset: its model and the case it belongs to. */
 export interface VehicleRuntime {
@@ -60,7 +66,7 @@ export class FleetModel implements PackModel {
   private readonly actorAssets = new Map<ScriptedActor, Asset<ActorState, ScriptedActor>>();
   private readonly caseAssets = new Map<FleetCase, Asset<CaseState, CaseRuntime>>();
 
-  constructor(context: BuildContext<FleetConfig>) {
+  constructor(context: BuildContext<FleetConfig>, options: FleetBuildOptions = {}) {
     this.env = context.env;
     this.twin = context.twin;
     this.config = fleetConfigSchema.parse(context.config);
@@ -68,11 +74,13 @@ export class FleetModel implements PackModel {
     this.type = scenarioType(test.type) as AnyScenarioType;
     const entity = this.config.entities.ego;
     const sensors: SensorSpecInput[] = entity.sensors.map((s) => (typeof s === 'string' ? { type: s } : s));
+    const module = entity.policy?.module;
     const ego: EgoEntity = {
       model_type: entity.model_type,
       overrides: entity.overrides,
       sensors,
       behaviour: entity.behaviour,
+      ...(module !== undefined ? { policy: options.policies?.[module] ?? unloadedPolicy(module) } : {}),
     };
     const combos = sweepCombinations(test.sweep);
     const dt = 1 / this.config.step_hz;

@@ -2,7 +2,7 @@ import type { AssetKindDefinition, Pack } from '@doppel/twin';
 import { fleetConfigSchema, type FleetConfig } from './config.js';
 import { VEHICLE_INTERVENTIONS } from './interventions.js';
 import { FLEET_KPIS, VEHICLE_KPIS } from './kpis.js';
-import { FleetModel } from './model.js';
+import { FleetModel, type FleetBuildOptions } from './model.js';
 import { actorStateSchema, caseStateSchema, vehicleStateSchema } from './state.js';
 
 export const vehicleKind: AssetKindDefinition = {
@@ -32,13 +32,18 @@ export const caseKind: AssetKindDefinition = {
   kpis: [],
 };
 
+/** The fleet pack with the driving-policy modules a host has loaded (`entities.ego.policy.module`). */
+export function createFleetPack(options: FleetBuildOptions = {}): Pack<FleetConfig, FleetModel> {
+  return {
+    name: 'fleet',
+    title: 'Vehicle fleet',
+    version: '0.1.0',
+    config: fleetConfigSchema,
+    assetKinds: [vehicleKind, actorKind, caseKind],
+    kpis: FLEET_KPIS,
+    build: (context) => new FleetModel(context, options),
+  };
+}
+
 /** The vehicle fleet pack (seed 001). */
-export const fleetPack: Pack<FleetConfig, FleetModel> = {
-  name: 'fleet',
-  title: 'Vehicle fleet',
-  version: '0.1.0',
-  config: fleetConfigSchema,
-  assetKinds: [vehicleKind, actorKind, caseKind],
-  kpis: FLEET_KPIS,
-  build: (context) => new FleetModel(context),
-};
+export const fleetPack: Pack<FleetConfig, FleetModel> = createFleetPack();

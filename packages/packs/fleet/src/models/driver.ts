@@ -1,5 +1,6 @@
 import { AIR_DENSITY, G } from './vehicle-types.js';
 import { signalAspect } from './route.js';
+import type { PolicyInput, PolicyTrack } from './policy.js';
 import type { Track } from './tracker.js';
 import type { Vehicle } from './vehicle.js';
 
@@ -144,6 +145,12 @@ export function drive(vehicle: Vehicle, t: number, dt: number, mu: number, grade
     const aAcc = K_GAP * (leadGap - desired) + K_REL * (leadV - v);
     if (aAcc < a) a = aAcc;
   }
+  const policy = vehicle.setup.policy;
+  if (policy !== undefined) {
+    const command = policy.decide(policyInput(vehicle, t, dt, mu, a));
+    if (command?.accel_mps2 !== undefined) a = command.accel_mps2;
+    if (command?.lane !== undefined) vehicle.targetLane = Math.min(route.lanes - 1, command.lane);
+  }
   const decel = b.acc.max_decel_mps2;
   a = Math.max(-decel, Math.min(b.acc.max_accel_mps2, a));
 
@@ -222,6 +229,39 @@ export function drive(vehicle: Vehicle, t: number, dt: number, mu: number, grade
   }
   const [throttle, brake] = pedals(vehicle, a, gradeRad);
   vehicle.actuators.command(throttle, brake, steer);
+}
+
+/** What a user-supplied policy sees: the vehicle and its road, and its tracks (perception, not the truth). */
+function policyInput(vehicle: Vehicle, t: number, dt: number, mu: number, builtin: number): PolicyInput {
+  const s = vehicle.frame.s;
+  const tracks: PolicyTrack[] = [];
+  for (const track of vehicle.tracker.tracks.values()) {
+    tracks.push({
+      id: track.id,
+      cls: track.cls,
+      gap_m: track.s - s,
+      offset_m: track.d - vehicle.dTarget,
+      speed_mps: track.sDot,
+      lateral_speed_mps: track.dDot,
+      confirmed: track.confirmed,
+    });
+  }
+  return {
+    vehicle_id: vehicle.id,
+    t_s: t,
+    dt_s: dt,
+    speed_mps: vehicle.body.v,
+    accel_mps2: vehicle.body.a,
+    s_m: s,
+    route_length_m: vehicle.route.path.length,
+    lane: vehicle.targetLane,
+    lanes: vehicle.route.lanes,
+    speed_limit_mps: vehicle.route.limitAt(s),
+    set_speed_mps: vehicle.setup.behaviour.cruise_speed_kmh / 3.6,
+    mu,
+    tracks,
+    builtin_accel_mps2: builtin,
+  };
 }
 
 function laneClear(vehicle: Vehicle, lane: number, s0: number, s1: number): boolean {

@@ -11,3 +11,4 @@ export * from './behaviour.js';
 export * from './vehicle.js';
 export * from './driver.js';
 export * from './world.js';
+export * from './policy.js';

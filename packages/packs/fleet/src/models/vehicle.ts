@@ -4,6 +4,7 @@ import type { AebState, BehaviourConfig } from './behaviour.js';
 import { newBody, type BodyState } from './dynamics.js';
 import type { WorldObject } from './objects.js';
 import type { PathFrame } from './path.js';
+import type { DrivingPolicy } from './policy.js';
 import type { Route } from './route.js';
 import { Sensor, sensorSpec, type SensorPose, type SensorSpecInput } from './sensors.js';
 import { Tracker } from './tracker.js';
@@ -62,6 +63,8 @@ export interface VehicleSetup {
   readonly s0: number;
   readonly speed0: number;
   readonly sensors: readonly SensorSpecInput[];
+  /** A user-supplied driving policy in place of speed control and ACC. */
+  readonly policy?: DrivingPolicy;
   /** After emergency braking, the run ends once the speed is down to this (0: standstill; a moving target's speed). */
   readonly endSpeed?: number;
 }

@@ -72,6 +72,7 @@ export class FleetCase {
         s0: placement.s0,
         speed0: placement.speed0_mps,
         sensors: ctx.ego.sensors,
+        ...(ctx.ego.policy !== undefined ? { policy: ctx.ego.policy } : {}),
         ...(this.build.endSpeed !== undefined ? { endSpeed: this.build.endSpeed } : {}),
       });
     }

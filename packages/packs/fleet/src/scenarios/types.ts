@@ -1,3 +1,4 @@
+import type { DrivingPolicy } from '../models/policy.js';
 import type { z } from 'zod';
 import type { Keyframe, ObjectClass } from '../models/objects.js';
 import type { Point } from '../models/path.js';
@@ -16,6 +17,8 @@ export interface EgoEntity {
   readonly overrides: VehicleOverrides;
   readonly sensors: readonly SensorSpecInput[];
   readonly behaviour: BehaviourConfig;
+  /** A user-supplied driving policy, in place of speed control and ACC. */
+  readonly policy?: DrivingPolicy;
 }
 
 /** A vehicle under test placed in a case. */
