@@ -75,9 +75,8 @@ describe('intervention journal under injected I/O failures', () => {
     let refused = 0;
     for (let n = 1; n <= 120; n++) {
       try {
-        // As the simulation does: the entry is written before it takes effect, synced before the reply.
-        journal.append(entry(n));
-        journal.sync();
+        // As the simulation does: the entry is written and synced before it takes effect.
+        journal.append([entry(n)]);
         acknowledged.push(`iv-${n}`);
         // After an acknowledged entry the file holds exactly what was acknowledged, with no torn tail.
         const contents = parseJournal(readFileSync(path, 'utf8'));

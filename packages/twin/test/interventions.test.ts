@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import fc from 'fast-check';
 import { MemoryLedgerStore, TwinError, type InterventionRecord } from '../src/index.js';
 import { queuePack } from './fixtures/queue-pack.js';
 import { ledgerOf, newSim } from './fixtures/session-helpers.js';
@@ -310,9 +311,9 @@ describe('many interventions in one synchronous loop', () => {
     const journaled: string[] = [];
     let full = false;
     const sim = await newSim({
-      journal: (entry) => {
+      journal: (entries) => {
         if (full) throw new Error('disk full');
-        journaled.push(entry.id);
+        journaled.push(...entries.map((entry) => entry.id));
       },
     });
     sim.runUntil(600);
@@ -335,5 +336,90 @@ describe('many interventions in one synchronous loop', () => {
     expect(sim.intervention(pending.id).status).toBe('PENDING');
     expect(journaled).toEqual(['iv-1', 'iv-2']);
     expect(sim.interventionLog().map((entry) => entry.id)).toEqual(journaled);
+  });
+});
+
+describe('interventions made together (interveneAll)', () => {
+  const rate = (rate_per_h: number, at?: number) => ({
+    assetId: 'q1',
+    action: 'set_rate',
+    args: { rate_per_h },
+    origin: 'api' as const,
+    ...(at === undefined ? {} : { at }),
+  });
+
+  it('refuses an invalid request alone, journals the valid ones in one call, then applies them in order', async () => {
+    const calls: string[][] = [];
+    const sim = await newSim({ journal: (entries) => calls.push(entries.map((entry) => entry.id)) });
+    sim.runUntil(600);
+    const outcomes = sim.interveneAll([
+      rate(5),
+      { ...rate(1), assetId: 'q9' },
+      { assetId: 'q2', action: 'outage', args: { duration_seconds: 60 }, origin: 'api' },
+      rate(7),
+    ]);
+    expect(outcomes.map((outcome) => (outcome.ok ? outcome.record.id : (outcome.error as TwinError).code))).toEqual([
+      'iv-1',
+      'DOPPEL_ERR_UNKNOWN_ASSET',
+      'iv-2',
+      'iv-3',
+    ]);
+    expect(calls).toEqual([['iv-1', 'iv-2', 'iv-3']]);
+    expect(sim.asset('q1').state.rate_per_h).toBe(7);
+    expect(sim.asset('q2').state.online).toBe(false);
+    expect(sim.interventions().map((record) => record.status)).toEqual(['CONFIRMED', 'CONFIRMED', 'CONFIRMED']);
+  });
+
+  it('changes nothing when the journal refuses the burst', async () => {
+    const sim = await newSim({
+      journal: () => {
+        throw new Error('disk full');
+      },
+    });
+    sim.runUntil(600);
+    const head = sim.head();
+    const events = sim.eventsProcessed;
+    expect(() => sim.interveneAll([rate(5), rate(6, 900)])).toThrow('disk full');
+    expect(sim.asset('q1').state.rate_per_h).toBe(50);
+    expect(sim.interventionLog()).toEqual([]);
+    expect(sim.interventions()).toEqual([]);
+    expect(sim.head()).toEqual(head);
+    expect(sim.eventsProcessed).toBe(events);
+  });
+
+  it('gives the ledger a re-execution of its log gives, whatever the bursts', async () => {
+    const request = fc.oneof(
+      fc.record({ rate: fc.integer({ min: 0, max: 200 }), later: fc.option(fc.integer({ min: 1, max: 900 })) }),
+      fc.record({ outage: fc.integer({ min: 1, max: 1200 }), queue: fc.constantFrom('q1', 'q2') }),
+      fc.constant({ invalid: true }),
+    );
+    const toRequest = (made: typeof request extends fc.Arbitrary<infer T> ? T : never, now: number) => {
+      if ('invalid' in made) return { ...rate(-1) };
+      if ('outage' in made) {
+        const outage = { duration_seconds: made.outage };
+        return { assetId: made.queue, action: 'outage', args: outage, origin: 'api' as const };
+      }
+      return rate(made.rate, made.later === null ? undefined : now + made.later);
+    };
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(fc.record({ at: fc.integer({ min: 0, max: 7200 }), burst: fc.array(request, { maxLength: 6 }) }), {
+          maxLength: 6,
+        }),
+        async (bursts) => {
+          const live = await newSim({ simId: 'live' });
+          for (const { at, burst } of [...bursts].sort((a, b) => a.at - b.at)) {
+            if (at > live.now) live.runUntil(at);
+            live.interveneAll(burst.map((made) => toRequest(made, live.now)));
+          }
+          live.runToEnd();
+          const again = await newSim({ simId: 'again', log: live.interventionLog() });
+          again.runToEnd();
+          expect(again.head()).toEqual(live.head());
+          expect(again.interventions()).toEqual(live.interventions());
+        },
+      ),
+      { numRuns: 25 },
+    );
   });
 });

@@ -77,16 +77,13 @@ function parseLine(line: string): InterventionLogEntry | null | undefined {
 
 /**
  * The append-only journal of a simulation's intervention log, next to its ledger file: the input that re-creates
- * the run. Each entry is written whole before it takes effect (a failed write is cut off again, so a refused
- * intervention leaves no trace), and `sync` makes the written entries durable before they are acknowledged. A
- * torn tail left by a crash is cut off on open. A rewind shortens the log: the journal is then replaced whole.
+ * the run. Entries are written and synced before they take effect: `append` returns once they are durable, and
+ * when it fails they are cut off again, so a refused intervention leaves no trace. A torn tail left by a crash is
+ * cut off on open. A rewind shortens the log: the journal is then replaced whole.
  */
 export class InterventionJournal {
-  /** Bytes of whole entries in the file; null until the file was opened or written by this journal. */
+  /** Bytes of durable whole entries in the file; null until the file was opened or written by this journal. */
   private size: number | null = null;
-  /** Bytes known to be durable (synced, or read on open). */
-  private durableSize: number | null = null;
-  private dirty = false;
 
   constructor(
     readonly path: string,
@@ -97,25 +94,29 @@ export class InterventionJournal {
   open(): InterventionLogEntry[] | undefined {
     if (!this.fs.existsSync(this.path)) {
       this.size = 0;
-      this.durableSize = 0;
       return undefined;
     }
     const text = this.fs.readFileSync(this.path, 'utf8') as string;
     const contents = parseJournal(text);
     if (contents.tornBytes > 0) this.cut(contents.validBytes);
     this.size = contents.validBytes;
-    this.durableSize = this.size;
     return contents.entries;
   }
 
-  append(entry: InterventionLogEntry): void {
-    const bytes = Buffer.from(frame(entry), 'utf8');
+  /**
+   * Appends entries made together and makes them durable (one write and one fdatasync for a burst of them). If
+   * either fails, whatever part of them reached the file is cut off again: the journal never holds a refused entry.
+   */
+  append(entries: readonly InterventionLogEntry[]): void {
+    if (entries.length === 0) return;
+    const bytes = Buffer.from(entries.map(frame).join(''), 'utf8');
     let fd: number;
     try {
       fd = this.fs.openSync(this.path, 'a');
     } catch (error) {
       throw storageError(error, this.path, 'write the intervention journal');
     }
+    let action = 'write the intervention journal';
     try {
       // A failed write whose tail could not be cut off then (the disk was full) is cut off now: an entry is never
       // appended after torn bytes, where it would be unreadable.
@@ -124,55 +125,18 @@ export class InterventionJournal {
       if (length !== this.size) this.fs.ftruncateSync(fd, this.size);
       let written = 0;
       while (written < bytes.length) written += this.fs.writeSync(fd, bytes, written, bytes.length - written);
+      action = 'sync the intervention journal';
+      this.fs.fdatasyncSync(fd);
       this.size += bytes.length;
-      this.dirty = true;
     } catch (error) {
-      // Whatever part of the entry reached the file goes again: the journal never holds a refused entry.
       try {
         if (this.size !== null) this.fs.ftruncateSync(fd, this.size);
       } catch {
-        // The torn tail is cut off when the journal is next opened.
+        // The torn tail is cut off by the next append, or when the journal is next opened.
       }
-      throw storageError(error, this.path, 'write the intervention journal');
+      throw storageError(error, this.path, action);
     } finally {
       this.fs.closeSync(fd);
-    }
-  }
-
-  /**
-   * Makes every appended entry durable (one fdatasync for a burst of entries). If that fails, the entries appended
-   * since the last sync are refused: they are cut off again, so the journal never holds what was not acknowledged.
-   */
-  sync(): void {
-    if (!this.dirty) return;
-    try {
-      const fd = this.fs.openSync(this.path, 'r+');
-      try {
-        this.fs.fdatasyncSync(fd);
-      } finally {
-        this.fs.closeSync(fd);
-      }
-      this.dirty = false;
-      this.durableSize = this.size;
-    } catch (error) {
-      this.cutUnsynced();
-      throw storageError(error, this.path, 'sync the intervention journal');
-    }
-  }
-
-  private cutUnsynced(): void {
-    if (this.durableSize === null) return;
-    this.size = this.durableSize;
-    this.dirty = false;
-    try {
-      const fd = this.fs.openSync(this.path, 'r+');
-      try {
-        this.fs.ftruncateSync(fd, this.durableSize);
-      } finally {
-        this.fs.closeSync(fd);
-      }
-    } catch {
-      // The next append cuts the file to the known size before it writes.
     }
   }
 
@@ -196,8 +160,6 @@ export class InterventionJournal {
       throw storageError(error, this.path, 'write the intervention journal');
     }
     this.size = bytes.length;
-    this.durableSize = this.size;
-    this.dirty = false;
   }
 
   private cut(length: number): void {

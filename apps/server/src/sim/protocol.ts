@@ -79,8 +79,11 @@ export interface SimulationApi {
   step(by: { readonly events: number } | { readonly dt: number }): Promise<StopInfo>;
   pause(): Promise<SimInfo>;
   setSpeed(factor: number | null): SimInfo;
-  /** `kind`: the asset kind the request's path names (an asset of another kind does not exist there). */
-  intervene(request: InterventionRequest, kind?: string): InterventionRecord;
+  /**
+   * Answers once the intervention is durable in the journal and applied. `kind`: the asset kind the request's path
+   * names (an asset of another kind does not exist there).
+   */
+  intervene(request: InterventionRequest, kind?: string): Promise<InterventionRecord>;
   cancelIntervention(id: string): InterventionRecord;
   interventions(): InterventionRecord[];
   intervention(id: string): InterventionRecord;

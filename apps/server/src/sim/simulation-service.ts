@@ -8,6 +8,7 @@ import {
   TwinErrorCode,
   type Asset,
   type InterventionLogEntry,
+  type InterventionRecord,
   type InterventionRequest,
   type JsonObject,
   type LedgerQuery,
@@ -17,7 +18,7 @@ import {
 import { toErrorPayload } from '../errors.js';
 import { loadPacks } from '../packs.js';
 import { CoalescingLedgerStore } from './coalescing-store.js';
-import { InterventionJournal } from './journal.js';
+import { InterventionJournal, type JournalFs } from './journal.js';
 import { Outbox } from './outbox.js';
 import { PastStates, stateJson } from './past-states.js';
 import {
@@ -49,8 +50,13 @@ const REPORTS_INFO: ReadonlySet<string> = new Set<keyof SimulationApi>([
   'shutdown',
 ]);
 
-/** Replies that acknowledge a change of the intervention log: they leave only once the journal holds it. */
-const JOURNALED: ReadonlySet<string> = new Set<keyof SimulationApi>(['intervene', 'cancelIntervention']);
+/** An intervention requested in this turn of the loop, made with the others of the turn. */
+interface StagedIntervention {
+  readonly request: InterventionRequest;
+  readonly kind: string | undefined;
+  readonly resolve: (record: InterventionRecord) => void;
+  readonly reject: (error: unknown) => void;
+}
 
 /**
  * One simulation in its worker thread: the session, its SQLite ledger file, its intervention journal, and the
@@ -63,8 +69,10 @@ export class SimulationService implements SimulationApi {
   #store!: CoalescingLedgerStore;
   readonly #init: WorkerInit;
   readonly #outbox: Outbox;
-  /** The intervention log is the input that re-creates the run: every entry reaches this journal before it acts. */
+  /** The intervention log is the input that re-creates the run: every entry is durable here before it acts. */
   readonly #journal: InterventionJournal;
+  /** Interventions requested in this turn of the loop, not made yet. */
+  #staged: StagedIntervention[] = [];
   readonly #past: PastStates;
   /** This thread among every worker this simulation had: versions of its live view are never mistaken for another's. */
   readonly #thread = randomBytes(6).toString('hex');
@@ -87,10 +95,11 @@ export class SimulationService implements SimulationApi {
   /** The run a debug pause interrupted, continued by the acknowledgement (POST …/ack). */
   #debugContinuation: { readonly factor: number | null; readonly until: number | undefined } | null = null;
 
-  constructor(init: WorkerInit, send: (post: WorkerPost) => void) {
+  /** `journalFs`: the file operations of the journal (node:fs; a fault-injecting wrapper in tests). */
+  constructor(init: WorkerInit, send: (post: WorkerPost) => void, journalFs?: JournalFs) {
     this.#init = init;
-    this.#outbox = new Outbox(send, () => this.#syncJournal(), toErrorPayload);
-    this.#journal = new InterventionJournal(interventionJournalPath(init.ledgerPath));
+    this.#outbox = new Outbox(send);
+    this.#journal = new InterventionJournal(interventionJournalPath(init.ledgerPath), journalFs);
     this.#past = new PastStates(
       () => this.#sim,
       () => this.#store,
@@ -120,12 +129,11 @@ export class SimulationService implements SimulationApi {
   /** Answers one call of the host: its value, or its error with the typed code. */
   static async answer(service: SimulationService, call: MethodCall): Promise<void> {
     const info = REPORTS_INFO.has(call.method);
+    // Interventions wait for the end of the turn, to be made together; any other call sees them made first.
+    if (call.method !== 'intervene') service.#makeStaged();
     try {
       const value = await callMethod(service, SimulationService.prototype, call);
-      service.#outbox.post(
-        { type: 'reply', id: call.id, ok: true, value, info: info ? service.info() : null },
-        JOURNALED.has(call.method),
-      );
+      service.#outbox.post({ type: 'reply', id: call.id, ok: true, value, info: info ? service.info() : null });
     } catch (error) {
       const reply = { type: 'reply', id: call.id, ok: false, error: toErrorPayload(error) } as const;
       service.#post({ ...reply, info: info && service.#sim !== undefined ? service.info() : null });
@@ -220,24 +228,20 @@ export class SimulationService implements SimulationApi {
     return this.info();
   }
 
-  intervene(request: InterventionRequest, kind?: string): ReturnType<Simulation['intervene']> {
-    const sim = this.#sim;
-    this.#assertAlive();
-    // The path names the kind (…/assets/station/s4): an asset of another kind does not exist there.
-    if (kind !== undefined && sim.asset(request.assetId).kind !== kind) {
-      throw new TwinError(TwinErrorCode.UnknownAsset, `No ${kind} "${request.assetId}"`, { assetId: request.assetId });
-    }
-    const record = sim.intervene(request);
-    this.#changes++;
-    // Journaled before the reply leaves, once for every intervention of this turn of the loop.
-    this.#outbox.journalBeforeSending();
-    return record;
+  /**
+   * Answers once the intervention is durable in the journal and applied, in that order. The interventions of one
+   * turn of the loop (a burst of requests the host sent together) are made together, with one journal write.
+   */
+  intervene(request: InterventionRequest, kind?: string): Promise<InterventionRecord> {
+    return new Promise((resolve, reject) => {
+      if (this.#staged.push({ request, kind, resolve, reject }) === 1) queueMicrotask(() => this.#makeStaged());
+    });
   }
 
   cancelIntervention(id: string): ReturnType<Simulation['cancelIntervention']> {
+    // Journaled (written and synced) before it takes effect, like every entry of the log.
     const record = this.#sim.cancelIntervention(id, 'api');
     this.#changes++;
-    this.#outbox.journalBeforeSending();
     return record;
   }
 
@@ -388,7 +392,7 @@ export class SimulationService implements SimulationApi {
       name: init.name,
       store: this.#store,
       interventionLog: log,
-      journal: (entry) => this.#appendToJournal(entry),
+      journal: (entries) => this.#appendToJournal(entries),
       parent: init.parent,
       createdAt: init.createdAt,
     });
@@ -425,10 +429,14 @@ export class SimulationService implements SimulationApi {
     await sim.flush();
   }
 
-  /** Every entry reaches the journal (next to the ledger file) before it takes effect. */
-  #appendToJournal(entry: InterventionLogEntry): void {
+  /**
+   * Every entry is durable in the journal (next to the ledger file) before it takes effect, and so before the
+   * request that made it is answered: a crashed server restores every acknowledged one, and a refused one (the
+   * write or the sync failed) never acted.
+   */
+  #appendToJournal(entries: readonly InterventionLogEntry[]): void {
     try {
-      this.#journal.append(entry);
+      this.#journal.append(entries);
     } catch (error) {
       this.#storageFailure = error instanceof Error ? error.message : String(error);
       throw error;
@@ -436,14 +444,41 @@ export class SimulationService implements SimulationApi {
     this.#storageFailure = null;
   }
 
-  /** Synced before the request that made an entry is answered: a crashed server restores every acknowledged one. */
-  #syncJournal(): void {
+  /**
+   * Makes the interventions requested so far, together: each checked on its own, the valid ones written to the
+   * journal and synced at once, and only then applied. A journal that refuses them refuses them all, unapplied.
+   */
+  #makeStaged(): void {
+    const staged = this.#staged;
+    if (staged.length === 0) return;
+    this.#staged = [];
+    const sim = this.#sim;
+    const valid = staged.filter(({ request, kind, reject }) => {
+      try {
+        // The path names the kind (…/assets/station/s4): an asset of another kind does not exist there.
+        if (kind !== undefined && sim.asset(request.assetId).kind !== kind) {
+          const context = { assetId: request.assetId };
+          throw new TwinError(TwinErrorCode.UnknownAsset, `No ${kind} "${request.assetId}"`, context);
+        }
+        return true;
+      } catch (error) {
+        reject(error);
+        return false;
+      }
+    });
+    let outcomes: ReturnType<Simulation['interveneAll']>;
     try {
-      this.#journal.sync();
+      this.#assertAlive();
+      outcomes = sim.interveneAll(valid.map(({ request }) => request));
     } catch (error) {
-      this.#storageFailure = error instanceof Error ? error.message : String(error);
-      throw error;
+      for (const { reject } of valid) reject(error);
+      return;
     }
+    this.#changes++;
+    outcomes.forEach((outcome, index) => {
+      if (outcome.ok) valid[index].resolve(outcome.record);
+      else valid[index].reject(outcome.error);
+    });
   }
 
   #view(asset: Asset<JsonObject, unknown>, detail: boolean): AssetView {

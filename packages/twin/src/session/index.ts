@@ -13,6 +13,7 @@ export type {
   SimulationStatus,
   StopReason,
   StopInfo,
+  InterventionOutcome,
   SimulationCreateOptions,
   PlayOptions,
   RunSummary,

@@ -19,7 +19,7 @@ export interface SimulationInit {
   readonly validateUpdates: boolean;
   readonly batchSize: number | undefined;
   readonly snapshotEveryRecords: number | undefined;
-  readonly journal: ((entry: InterventionLogEntry) => void) | undefined;
+  readonly journal: ((entries: readonly InterventionLogEntry[]) => void) | undefined;
 }
 
 export function idNumber(id: string): number {

@@ -268,23 +268,40 @@ export abstract class SimulationCore {
     fields: Omit<InterventionLogEntry, 'id' | 'submittedAtEvent' | 'submittedAt'>,
     checked?: ValidatedIntervention,
   ): InterventionLogEntry {
-    const entry: InterventionLogEntry = {
-      id: `iv-${this.idCounter + 1}`,
+    const [entry] = this.logEntries([{ fields, checked }]);
+    return entry;
+  }
+
+  /**
+   * Logs and submits entries made together, in order, all at the current event count (as a re-execution submits
+   * them). The journal receives them first, in one call: when it refuses them, nothing (the id counter included)
+   * changed.
+   */
+  protected logEntries(
+    made: readonly {
+      readonly fields: Omit<InterventionLogEntry, 'id' | 'submittedAtEvent' | 'submittedAt'>;
+      readonly checked?: ValidatedIntervention;
+    }[],
+  ): InterventionLogEntry[] {
+    const entries = made.map(({ fields }, index): InterventionLogEntry => ({
+      id: `iv-${this.idCounter + 1 + index}`,
       ...fields,
       submittedAtEvent: this.eventsProcessed,
       submittedAt: this.now,
-    };
-    // A journal that cannot take the entry refuses it before anything (the id counter included) changed.
-    this.init.journal?.(entry);
-    this.idCounter++;
-    // Entries of a replayed log still waiting for their event count come after this one.
-    const count = entry.submittedAtEvent;
-    let index = this.log.length;
-    while (index > 0 && this.log[index - 1].submittedAtEvent > count) index--;
-    this.log.splice(index, 0, entry);
-    this.debugMarks.note(entry);
-    this.run.submitNow(entry, checked);
-    return entry;
+    }));
+    if (entries.length === 0) return entries;
+    this.init.journal?.(entries);
+    this.idCounter += entries.length;
+    entries.forEach((entry, index) => {
+      // Entries of a replayed log still waiting for their event count come after this one.
+      const count = entry.submittedAtEvent;
+      let position = this.log.length;
+      while (position > 0 && this.log[position - 1].submittedAtEvent > count) position--;
+      this.log.splice(position, 0, entry);
+      this.debugMarks.note(entry);
+      this.run.submitNow(entry, made[index].checked);
+    });
+    return entries;
   }
 
   protected checkPastTime(t: number): void {

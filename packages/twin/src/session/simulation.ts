@@ -20,6 +20,7 @@ import { SimulationCore } from './simulation-core.js';
 import { resolveInit, scheduledLog, type SimulationInit } from './setup.js';
 import type { TelemetryRow } from './telemetry.js';
 import type {
+  InterventionOutcome,
   PlayOptions,
   RunSummary,
   SimulationCreateOptions,
@@ -224,19 +225,48 @@ export class Simulation extends SimulationCore {
     return this.logIntervention(request, validateIntervention(this.run.registry, request, this.now, this.horizon));
   }
 
+  /**
+   * Requests made together (a burst of API calls) as one change of the log. Each is validated on its own (an
+   * invalid one is refused alone); the valid ones reach the journal in one call, and only then are they logged and
+   * applied, in order, at one event count, as a re-execution applies them. When the journal refuses them, its
+   * error is thrown and nothing changed.
+   */
+  interveneAll(requests: readonly InterventionRequest[]): InterventionOutcome[] {
+    this.assertCanChange();
+    const outcomes: InterventionOutcome[] = new Array<InterventionOutcome>(requests.length);
+    const accepted: { readonly index: number; readonly validated: ValidatedIntervention }[] = [];
+    requests.forEach((request, index) => {
+      try {
+        accepted.push({ index, validated: validateIntervention(this.run.registry, request, this.now, this.horizon) });
+      } catch (error) {
+        outcomes[index] = { ok: false, error };
+      }
+    });
+    const entries = this.logEntries(
+      accepted.map(({ index, validated }) => ({ fields: applyFields(requests[index], validated), checked: validated })),
+    );
+    let failure: { readonly error: unknown } | null = null;
+    entries.forEach((entry, position) => {
+      const { index, validated } = accepted[position];
+      if (failure === null && validated.effectiveAt === this.now) {
+        try {
+          this.applyNow(entry.id);
+        } catch (error) {
+          failure = { error };
+        }
+      }
+      outcomes[index] =
+        failure === null
+          ? { ok: true, record: this.run.book.get(entry.id) as InterventionRecord }
+          : { ok: false, error: failure.error };
+    });
+    this.handOver();
+    return outcomes;
+  }
+
   /** Logs a request validated once (its parsed arguments go to `apply` as they are) and applies one due now. */
   private logIntervention(request: InterventionRequest, validated: ValidatedIntervention): InterventionRecord {
-    const entry = this.logEntry(
-      {
-        op: 'apply',
-        assetId: request.assetId,
-        action: request.action,
-        args: validated.args,
-        effectiveAt: validated.effectiveAt,
-        origin: request.origin,
-      },
-      validated,
-    );
+    const entry = this.logEntry(applyFields(request, validated), validated);
     if (validated.effectiveAt === this.now) this.applyNow(entry.id);
     this.handOver();
     return this.run.book.get(entry.id) as InterventionRecord;
@@ -507,4 +537,19 @@ export class Simulation extends SimulationCore {
     }
     return child;
   }
+}
+
+/** The log entry of a validated request (its id and submission position are the log's). */
+function applyFields(
+  request: InterventionRequest,
+  validated: ValidatedIntervention,
+): Omit<InterventionLogEntry, 'id' | 'submittedAtEvent' | 'submittedAt'> {
+  return {
+    op: 'apply',
+    assetId: request.assetId,
+    action: request.action,
+    args: validated.args,
+    effectiveAt: validated.effectiveAt,
+    origin: request.origin,
+  };
 }

@@ -16,6 +16,10 @@ export type { RunSummary, SimulationStatus } from '../contracts/wire/simulation.
  */
 export type StopReason = 'until' | 'events' | 'breakpoint' | 'end' | 'paused' | 'debug';
 
+/** What became of one request of `Simulation.interveneAll`: its record, or the error that refused it. */
+export type InterventionOutcome =
+  { readonly ok: true; readonly record: InterventionRecord } | { readonly ok: false; readonly error: unknown };
+
 export interface StopInfo {
   readonly reason: StopReason;
   readonly status: SimulationStatus;
@@ -40,10 +44,10 @@ export interface SimulationCreateOptions {
    */
   readonly interventionLog?: readonly InterventionLogEntry[];
   /**
-   * Receives each new entry of the intervention log before the entry takes effect (a durable journal): when it
-   * throws, the intervention or cancellation is refused and the simulation is left exactly as it was.
+   * Receives the new entries of the intervention log before they take effect (a durable journal), those made
+   * together in one call: when it throws, they are refused and the simulation is left exactly as it was.
    */
-  readonly journal?: (entry: InterventionLogEntry) => void;
+  readonly journal?: (entries: readonly InterventionLogEntry[]) => void;
   /** For a branch: the parent simulation and the seq up to which the ledger is shared. */
   readonly parent?: { readonly simId: string; readonly forkSeq: number };
   /** Catalog timestamp (ISO); the twin core reads no wall clock, so the caller supplies it. Default: scenario.start. */
