@@ -34,3 +34,4 @@ export {
   type WorkerOptions,
 } from './queue.js';
 export type { ReplicationRunner } from './pool.js';
+export { PARQUET_FILES, writeParquetFiles } from './parquet.js';

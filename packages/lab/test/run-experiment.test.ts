@@ -1,8 +1,16 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { asyncBufferFromFile, parquetReadObjects } from 'hyparquet';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, test } from 'vitest';
-import { baseIdentity, loadExperimentText, ResultCache, runExperiment, writeResultFiles } from '../src/index.js';
+import {
+  baseIdentity,
+  loadExperimentText,
+  ResultCache,
+  runExperiment,
+  writeParquetFiles,
+  writeResultFiles,
+} from '../src/index.js';
 
 const packsModule = new URL('../../../apps/cli/src/packs.ts', import.meta.url).href;
 const dirs: string[] = [];
@@ -100,6 +108,29 @@ describe('runExperiment', () => {
     expect(results[1]).toMatch(/^0,params\.c=3,3,mean_wait,[\d.]+,[\d.]+,[\d.]+,[\d.]+,[\d.]+,6,0\.95$/);
     expect(readFileSync(join(dir, 'replications.csv'), 'utf8').trim().split('\n')).toHaveLength(1 + 12);
     expect(readFileSync(join(dir, 'deltas.csv'), 'utf8')).toMatch(/^point,label,baseline,output,delta_mean/);
+  });
+
+  test('results.parquet, written through DuckDB, reads back with an independent Parquet reader', async () => {
+    const dir = tempDir();
+    const result = await runExperiment(small, { workers: 1, packsModule, cache: null });
+    writeResultFiles(dir, result);
+    await writeParquetFiles(dir);
+    const read = async (name: string): Promise<Record<string, unknown>[]> =>
+      parquetReadObjects({ file: await asyncBufferFromFile(join(dir, name)) });
+    const rows = await read('results.parquet');
+    expect(rows).toHaveLength(result.estimates.length);
+    result.estimates.forEach((estimate, i) => {
+      expect(rows[i]).toMatchObject({ label: estimate.label, output: estimate.output, confidence: 0.95 });
+      expect(Number(rows[i].point)).toBe(estimate.point.index);
+      expect(Number(rows[i].n)).toBe(estimate.n);
+      expect(rows[i].mean).toBe(estimate.mean);
+      expect(rows[i].ci_low).toBe(estimate.ciLow);
+      expect(rows[i].ci_high).toBe(estimate.ciHigh);
+      expect(Number(rows[i]['params.c'])).toBe(estimate.point.settings['params.c']);
+    });
+    expect(await read('replications.parquet')).toHaveLength(12);
+    expect(await read('deltas.parquet')).toHaveLength(3);
+    expect(existsSync(join(dir, 'results.parquet.partial'))).toBe(false);
   });
 
   test('a scenario base: a field set by path at each point, outputs read from the run summary', async () => {

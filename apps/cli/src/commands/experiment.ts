@@ -6,6 +6,7 @@ import {
   DEFAULT_QUEUE,
   defaultWorkers,
   startReplicationWorker,
+  writeParquetFiles,
   loadExperimentFile,
   ResultCache,
   RESULT_FILES,
@@ -78,6 +79,7 @@ export function register(program: Command): void {
       }
       report.done();
       writeResultFiles(flags.out, result);
+      await writeParquetFiles(flags.out);
       process.stdout.write(formatResult(result, resolve(flags.out)));
     });
 }
