@@ -1,12 +1,15 @@
 /**
  * The Tests view in Chromium against the real server: writing a test in the sequence editor (rows added, edited
  * and reordered, CEL errors shown at their field), the YAML tab kept in step, saving, running in the background
- * to APPROVE, a failing rule to REJECT with its timeline, and the violation opened in the City view at its instant.
+ * to APPROVE, a failing rule to REJECT with its timeline, and the violation opened in the City view at its instant;
+ * a line test over several replications showing its progress while it runs, its violation opened in the Line view
+ * with the time slider at that instant.
  * An axe-core audit of the view. Screenshots: test-output/screenshots/tests-*.png.
  */
 import type { Page } from 'playwright-core';
+import type { ScenarioTest, TestRun } from '@doppel/twin/contracts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { axeViolations, skipBrowser, startRig, type BrowserRig } from './browser-helpers.js';
+import { apiGet, apiPost, axeViolations, skipBrowser, startRig, type BrowserRig } from './browser-helpers.js';
 
 describe.skipIf(skipBrowser)('web Tests view (Chromium)', () => {
   let rig: BrowserRig;
@@ -131,7 +134,79 @@ describe.skipIf(skipBrowser)('web Tests view (Chromium)', () => {
       .poll(async () => (await page.getByTestId('sim-clock').locator('.time').textContent()) ?? '', { timeout: 60_000 })
       .toMatch(new RegExp(`^${time}`));
     await page.getByRole('complementary', { name: /Station inspector/ }).waitFor({ timeout: 30_000 });
+    // The time slider stands at the same instant.
+    expect(await page.getByRole('slider', { name: /Time slider/ }).getAttribute('aria-valuetext')).toContain(
+      ` ${time}`,
+    );
     await shot('06-opened-in-city');
+    expect(rig.consoleErrors).toEqual([]);
+  }, 240_000);
+  it('a line test shows its progress while it runs, and opens its violation in the Line view with the slider there', async () => {
+    const yaml = [
+      'doppel: 1',
+      'name: packer-stays-up',
+      'scenario:',
+      '  config: ../line/config',
+      '  run: baseline_8hr',
+      '  seed: 7',
+      '  duration: 4h',
+      '  replications: 6',
+      'steps:',
+      '  - advance: 2h',
+      '  - intervene: { asset: packer, action: force_breakdown, args: { duration_seconds: 900 } }',
+      '  - advance: 30m',
+      'rules:',
+      '  - id: packer-never-down',
+      '    category: safety',
+      '    kind: machine',
+      "    condition: self.state != 'DOWN'",
+      '',
+    ].join('\n');
+    const stored = await apiPost<ScenarioTest>(rig, '/api/v1/tests', { yaml });
+    await page.evaluate(`window.location.hash = '#/tests/${stored.id}'`);
+    await expect.poll(() => check().textContent(), { timeout: 60_000 }).toMatch(/✓ Valid · line · 3 steps/);
+
+    // While it runs, the results view follows it: status and replications done of the six.
+    await page.getByRole('button', { name: '▶ Run' }).click();
+    const seen = new Set<string>();
+    const panel = page.getByRole('region', { name: 'Test run' });
+    for (let i = 0; i < 1200 && (await page.getByTestId('verdict').count()) === 0; i++) {
+      const status = await page
+        .getByTestId('run-status')
+        .textContent()
+        .catch(() => null);
+      const bar = page.getByRole('progressbar', { name: 'Replications done' });
+      if (status !== null && (await bar.count()) > 0) {
+        seen.add(`${status} ${await bar.getAttribute('value')}/${await bar.getAttribute('max')}`);
+        if (seen.size === 1) await shot('07-line-running');
+      }
+      await page.waitForTimeout(50);
+    }
+    expect(
+      [...seen].some((state) => /^(◷ Queued|▶ Running) [0-5]\/6$/.test(state)),
+      [...seen].join(', '),
+    ).toBe(true);
+    expect(await panel.getByTestId('verdict').textContent()).toContain('✘ REJECT');
+
+    // The instant of the violation, as the API reports it, is where the Line view opens.
+    const test = await apiGet<ScenarioTest>(rig, `/api/v1/tests/${stored.id}`);
+    const run = await apiGet<TestRun>(rig, `/api/v1/test-results/${test.lastRun?.id ?? ''}`);
+    expect(run.progress).toEqual({ done: 6, total: 6 });
+    const shown = run.result?.replications.find((r) => r.status === 'failed');
+    const violation = shown?.rules[0].first;
+    expect(violation?.assetId).toBeDefined();
+    const open = page.getByRole('button', { name: /^Open in Line at \d\d:\d\d$/ });
+    const time = /(\d\d:\d\d)$/.exec((await open.textContent()) ?? '')?.[1] ?? '';
+    await open.click();
+    await page.waitForURL(new RegExp(`#/line/sim_[^?]+\\?asset=${violation?.assetId ?? ''}$`), { timeout: 60_000 });
+    const slider = page.getByRole('slider', { name: /Time slider/ });
+    await expect
+      .poll(async () => Number(await slider.inputValue()), { timeout: 60_000 })
+      .toBe(Math.round(violation?.simTime ?? -1));
+    expect(await slider.getAttribute('aria-valuetext')).toContain(` ${time}`);
+    expect((await page.getByTestId('sim-clock').locator('.time').textContent()) ?? '').toMatch(new RegExp(`^${time}`));
+    await page.getByRole('complementary', { name: `Machine ${violation?.assetId ?? ''}` }).waitFor({ timeout: 30_000 });
+    await shot('08-opened-in-line');
     expect(rig.consoleErrors).toEqual([]);
   }, 240_000);
 });
