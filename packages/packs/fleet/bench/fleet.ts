@@ -2,7 +2,8 @@
 // stop-and-go wave for 60 s), and the whole scenario library (every type with its library sweep).
 // Run: npx tsx --conditions @doppel/source packages/packs/fleet/bench/fleet.ts [--runs N]
 // Prints one JSON object per benchmark: {bench, wall_s (median over the runs of runToEnd() alone, ledger hashed, no
-// store), sim_s, realtime_factor, ledger_events, vehicles, cases, target, ok}.
+// store), cpu_s (the process's CPU time over the same runs, median: what a loaded machine inflates least), sim_s,
+// realtime_factor, ledger_events, vehicles, cases, target, ok}.
 import { resolveScenarioObject, Simulation, type ResolvedScenario } from '@doppel/twin';
 import { fleetPack, SCENARIO_TYPES } from '../src/index.js';
 
@@ -30,13 +31,24 @@ function scenario(
   );
 }
 
-async function time(s: ResolvedScenario): Promise<{ wall: number; ledger: number; vehicles: number; cases: number }> {
+async function time(
+  s: ResolvedScenario,
+): Promise<{ wall: number; cpu: number; ledger: number; vehicles: number; cases: number }> {
   const sim = await Simulation.create({ scenario: s, packs, store: null });
+  const c0 = process.cpuUsage();
   const t0 = performance.now();
   sim.runToEnd();
   const wall = (performance.now() - t0) / 1000;
+  const used = process.cpuUsage(c0);
+  const cpu = (used.user + used.system) / 1e6;
   const summary = sim.summary();
-  return { wall, ledger: summary.ledger_events, vehicles: summary.kpis.vehicles ?? 0, cases: summary.kpis.cases ?? 0 };
+  return {
+    wall,
+    cpu,
+    ledger: summary.ledger_events,
+    vehicles: summary.kpis.vehicles ?? 0,
+    cases: summary.kpis.cases ?? 0,
+  };
 }
 
 async function measure(
@@ -47,30 +59,37 @@ async function measure(
   ok: (wall: number, rtf: number) => boolean,
 ): Promise<void> {
   const walls: number[] = [];
+  const cpus: number[] = [];
   let ledger = 0;
   let vehicles = 0;
   let cases = 0;
   for (let r = 0; r < RUNS; r++) {
     let wall = 0;
+    let cpu = 0;
     ledger = 0;
     vehicles = 0;
     cases = 0;
     for (const s of list) {
       const m = await time(s);
       wall += m.wall;
+      cpu += m.cpu;
       ledger += m.ledger;
       vehicles += m.vehicles;
       cases += m.cases;
     }
     walls.push(wall);
+    cpus.push(cpu);
   }
   walls.sort((a, b) => a - b);
+  cpus.sort((a, b) => a - b);
   const wall = walls[Math.floor(walls.length / 2)] as number;
+  const cpuS = cpus[Math.floor(cpus.length / 2)] as number;
   const rtf = simS / wall;
   process.stdout.write(
     JSON.stringify({
       bench,
       wall_s: Number(wall.toFixed(4)),
+      cpu_s: Number(cpuS.toFixed(4)),
       sim_s: simS,
       realtime_factor: Number(rtf.toFixed(1)),
       ledger_events: ledger,
