@@ -15,6 +15,7 @@ import { LineView } from './views/line/line-view.js';
 import { ScenarioEditor } from './views/scenario-editor.js';
 import { SignIn } from './views/sign-in.js';
 import { SimulationsView } from './views/simulations-view.js';
+import { ModelsView } from './views/models/models-view.js';
 import { TestsView } from './views/tests/tests-view.js';
 
 export function App(): ReactNode {
@@ -110,6 +111,7 @@ function Shell({ account, onSignOut }: { account: string | undefined; onSignOut:
           {route.view === 'new' && <ScenarioEditor />}
           {route.view === 'compare' && <CompareView a={route.a} b={route.b} />}
           {route.view === 'tests' && <TestsView testId={route.testId} />}
+          {route.view === 'models' && <ModelsView modelId={route.modelId} />}
           {(route.view === 'city' || route.view === 'line') && route.simId === undefined && (
             <PickSimulation pack={route.view === 'city' ? 'swap' : 'line'} view={route.view} />
           )}

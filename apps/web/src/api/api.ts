@@ -1,5 +1,15 @@
 /** What the views may ask of the server. Implemented over `@doppel/client` in doppel-api.ts. */
-import type { LedgerQuery, ScenarioTest, TestRun, TestRunSummary, TestValidation } from '@doppel/client';
+import type {
+  LedgerQuery,
+  MachineModel,
+  MachineModelInput,
+  ProcessCatalogue,
+  Project,
+  ScenarioTest,
+  TestRun,
+  TestRunSummary,
+  TestValidation,
+} from '@doppel/client';
 import type {
   AssetView,
   CreateSimulationInput,
@@ -77,6 +87,21 @@ export interface DoppelApi {
   testReport(runId: string, format: 'junit' | 'html'): Promise<string>;
   /** A finished run's replication as a simulation paused at `t` (default: its first failure). */
   openTestRun(runId: string, t?: number): Promise<SimSummary>;
+
+  // Modelling: projects, machine models, the component catalogue, a model's simulations.
+  listProjects(): Promise<Project[]>;
+  createProject(name: string): Promise<Project>;
+  projectModels(projectId: string): Promise<MachineModel[]>;
+  createModel(projectId: string, name: string): Promise<MachineModel>;
+  getModel(id: string): Promise<MachineModel>;
+  /** Saves the whole model; one that does not compile is an ApiProblem with issues at `components[i]…`. */
+  saveModel(id: string, input: MachineModelInput): Promise<MachineModel>;
+  processCatalogue(): Promise<ProcessCatalogue>;
+  /** Starts the model as a new simulation at `speed` (null = as fast as possible), or paused. */
+  startModel(id: string, options: { speed?: number | null; paused?: boolean; duration?: string }): Promise<SimSummary>;
+  pauseModelRun(simId: string): Promise<SimSummary>;
+  /** One integration step of the model's simulation. */
+  stepModelRun(simId: string): Promise<SimSummary>;
 
   /** Live ledger events and status changes from `afterSeq`; returns the unsubscribe function. */
   subscribe(id: string, afterSeq: number, onMessage: (message: StreamMessage) => void): () => void;

@@ -193,6 +193,16 @@ export function createDoppelApi(key: string, baseUrl?: string): DoppelApi {
     testRun: (runId) => call(() => client.tests.result(runId)),
     testReport: (runId, format) => call(() => client.tests.report(runId, format)),
     openTestRun: (runId, t) => call(() => sim(client.tests.open(runId, t))),
+    listProjects: () => call(() => client.projects.list()),
+    createProject: (name) => call(() => client.projects.create({ name })),
+    projectModels: (projectId) => call(() => client.projects.models(projectId)),
+    createModel: (projectId, name) => call(() => client.projects.createModel(projectId, { name })),
+    getModel: (id) => call(() => client.models.get(id)),
+    saveModel: (id, input) => call(() => client.models.update(id, input)),
+    processCatalogue: () => call(() => client.models.catalogue()),
+    startModel: (id, options) => call(() => sim(client.simulation.start(id, options))),
+    pauseModelRun: (simId) => call(() => sim(client.simulation.pause(simId))),
+    stepModelRun: (simId) => call(() => sim(client.simulation.step(simId))),
     subscribe: (id, afterSeq, onMessage) => {
       const subscription = client.stream(id, {
         afterSeq,

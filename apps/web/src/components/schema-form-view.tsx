@@ -18,6 +18,8 @@ interface Props {
   readonly onSubmit: (args: Record<string, unknown>) => void;
   /** Choices for string fields the form cannot know (a station's charger ids for `target`). */
   readonly suggestions?: Readonly<Record<string, readonly string[]>>;
+  /** Values to start from instead of the schema's defaults (editing what exists). */
+  readonly initial?: Readonly<Record<string, unknown>>;
 }
 
 function Input({
@@ -99,10 +101,15 @@ function Input({
 
 /** A form generated from a JSON Schema: one labelled input per property, local checks, server issues in place. */
 export function SchemaForm(props: Props): ReactNode {
-  const { idPrefix, schema, submitLabel, disabled, serverIssues = [], onSubmit, suggestions = {} } = props;
+  const { idPrefix, schema, submitLabel, disabled, serverIssues = [], onSubmit, suggestions = {}, initial } = props;
   const fields = useMemo(() => fieldsFromSchema(schema), [schema]);
   const [values, setValues] = useState<Record<string, string>>(() =>
-    Object.fromEntries(fields.map((f) => [f.name, initialValue(f)])),
+    Object.fromEntries(
+      fields.map((f) => [
+        f.name,
+        initialValue(initial?.[f.name] === undefined ? f : { ...f, defaultValue: initial[f.name] }),
+      ]),
+    ),
   );
   const [issues, setIssues] = useState<readonly FormIssue[]>([]);
   const all = [...issues, ...serverIssues];

@@ -18,6 +18,7 @@ export function Rail({ route, citySim, lineSim }: { route: Route; citySim?: stri
     { view: 'simulations', label: 'Simulations', icon: '☰', href: routeHref({ view: 'simulations' }) },
     { view: 'city', label: 'City', icon: '◉', href: routeHref({ view: 'city', simId: citySim }) },
     { view: 'line', label: 'Line', icon: '⇶', href: routeHref({ view: 'line', simId: lineSim }) },
+    { view: 'models', label: 'Models', icon: '⊞', href: routeHref({ view: 'models' }) },
     { view: 'tests', label: 'Tests', icon: '✔', href: routeHref({ view: 'tests' }) },
   ];
   const active = route.view === 'new' ? 'simulations' : route.view === 'compare' ? 'simulations' : route.view;
@@ -34,7 +35,7 @@ export function Rail({ route, citySim, lineSim }: { route: Route; citySim?: stri
           {it.label}
         </a>
       ))}
-      {['Models', 'Experiments'].map((label) => (
+      {['Experiments'].map((label) => (
         <a key={label} className="disabled" aria-disabled="true" title="Coming later">
           <span className="icon" aria-hidden="true">
             ·

@@ -7,7 +7,8 @@ export type Route =
   | { readonly view: 'city'; readonly simId?: string; readonly assetId?: string }
   | { readonly view: 'line'; readonly simId?: string; readonly assetId?: string }
   | { readonly view: 'compare'; readonly a: string; readonly b?: string }
-  | { readonly view: 'tests'; readonly testId?: string };
+  | { readonly view: 'tests'; readonly testId?: string }
+  | { readonly view: 'models'; readonly modelId?: string };
 
 export function parseRoute(hash: string): Route {
   const [path, query = ''] = (hash.startsWith('#') ? hash.slice(1) : hash).split('?');
@@ -26,6 +27,8 @@ export function parseRoute(hash: string): Route {
       return { view: 'line', simId: parts[1], assetId };
     case 'tests':
       return { view: 'tests', testId: parts[1] };
+    case 'models':
+      return { view: 'models', modelId: parts[1] };
     case 'compare':
       return parts[1] === undefined ? { view: 'simulations' } : { view: 'compare', a: parts[1], b: parts[2] };
     default:
@@ -45,6 +48,8 @@ export function routeHref(route: Route): string {
       const base = `#/${route.view}${route.simId === undefined ? '' : `/${enc(route.simId)}`}`;
       return route.assetId === undefined ? base : `${base}?asset=${enc(route.assetId)}`;
     }
+    case 'models':
+      return `#/models${route.modelId === undefined ? '' : `/${enc(route.modelId)}`}`;
     case 'tests':
       return `#/tests${route.testId === undefined ? '' : `/${enc(route.testId)}`}`;
     case 'compare':

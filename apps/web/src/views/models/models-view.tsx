@@ -1,0 +1,538 @@
+import { ReactFlowProvider } from '@xyflow/react';
+import { useCallback, useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
+import type { MachineModel, ProcessCatalogue, ProcessModelConnection } from '@doppel/client';
+import { useApi } from '../../api/context.js';
+import { useAsync } from '../../api/hooks.js';
+import { ApiProblem, type SimSummary } from '../../api/types.js';
+import { TimeChart } from '../../components/chart.js';
+import { SchemaForm } from '../../components/schema-form-view.js';
+import { Empty, ErrorView, Loading } from '../../components/states.js';
+import { navigate } from '../../lib/router.js';
+import type { JsonSchema } from '../../lib/schema-form.js';
+import { ModelCanvas, PALETTE_MIME } from './model-canvas.js';
+import {
+  commit,
+  freshId,
+  historyOf,
+  nextPlace,
+  portsOf,
+  present,
+  redo,
+  refusal,
+  typeOf,
+  undo,
+  wireText,
+  type History,
+  type ModelDoc,
+} from './model-doc.js';
+import './models.css';
+
+/** The Models view (seed 004): projects and their machine models, and the editor of the open model. */
+export function ModelsView({ modelId }: { modelId?: string }): ReactNode {
+  const api = useApi();
+  const [version, setVersion] = useState(0);
+  const projects = useAsync(() => api.listProjects(), [api, version]);
+  const models = useAsync(
+    async () =>
+      Promise.all((projects.data ?? []).map(async (p) => ({ project: p, models: await api.projectModels(p.id) }))),
+    [api, projects.data],
+  );
+  const catalogue = useAsync(() => api.processCatalogue(), [api]);
+  const [projectName, setProjectName] = useState('');
+  const [error, setError] = useState<unknown>();
+
+  return (
+    <div className="models-view">
+      <aside className="models-list panel" aria-label="Projects and models">
+        <h2>Projects</h2>
+        <form
+          className="row"
+          onSubmit={(e) => {
+            e.preventDefault();
+            if (projectName.trim() === '') return;
+            api.createProject(projectName.trim()).then(() => {
+              setProjectName('');
+              setVersion((v) => v + 1);
+            }, setError);
+          }}
+        >
+          <label htmlFor="new-project" className="sr-only">
+            New project name
+          </label>
+          <input
+            id="new-project"
+            placeholder="New project"
+            value={projectName}
+            onChange={(e) => setProjectName(e.currentTarget.value)}
+          />
+          <button type="submit">Create</button>
+        </form>
+        {error !== undefined && <ErrorView error={error} />}
+        {projects.loading && <Loading />}
+        {projects.data?.length === 0 && <p className="faint">No projects yet: name one above.</p>}
+        {(models.data ?? []).map(({ project, models: list }) => (
+          <section key={project.id} className="project">
+            <h3>{project.name}</h3>
+            <ul>
+              {list.map((m) => (
+                <li key={m.id}>
+                  <a href={`#/models/${encodeURIComponent(m.id)}`} aria-current={m.id === modelId ? 'page' : undefined}>
+                    {m.name}
+                  </a>{' '}
+                  <span className="faint num">{m.components.length} parts</span>
+                </li>
+              ))}
+            </ul>
+            <button
+              type="button"
+              className="ghost"
+              onClick={() =>
+                api.createModel(project.id, `Model ${list.length + 1}`).then((m) => {
+                  setVersion((v) => v + 1);
+                  navigate({ view: 'models', modelId: m.id });
+                }, setError)
+              }
+            >
+              + New model in {project.name}
+            </button>
+          </section>
+        ))}
+      </aside>
+      <section className="model-main">
+        {catalogue.error !== undefined && <ErrorView error={catalogue.error} />}
+        {modelId === undefined ? (
+          <Empty title="No model open">Pick a model on the left, or create a project and a model in it.</Empty>
+        ) : catalogue.data === undefined ? (
+          <Loading />
+        ) : (
+          <ModelLoader
+            key={modelId}
+            modelId={modelId}
+            catalogue={catalogue.data}
+            onSaved={() => setVersion((v) => v + 1)}
+          />
+        )}
+      </section>
+    </div>
+  );
+}
+
+function ModelLoader(props: { modelId: string; catalogue: ProcessCatalogue; onSaved: () => void }): ReactNode {
+  const api = useApi();
+  const model = useAsync(() => api.getModel(props.modelId), [api, props.modelId]);
+  if (model.error !== undefined) return <ErrorView error={model.error} />;
+  if (model.data === undefined) return <Loading />;
+  return (
+    <ReactFlowProvider>
+      <ModelEditor model={model.data} catalogue={props.catalogue} onSaved={props.onSaved} />
+    </ReactFlowProvider>
+  );
+}
+
+const LAYOUT_KEY = (id: string): string => `doppel.model-layout.${id}`;
+
+/** Positions live in the browser (the catalog stores the model, not its drawing). */
+function docOf(model: MachineModel): ModelDoc {
+  let layout: Record<string, { x: number; y: number }> = {};
+  try {
+    layout = JSON.parse(localStorage.getItem(LAYOUT_KEY(model.id)) ?? '{}') as typeof layout;
+  } catch {
+    layout = {};
+  }
+  let doc: ModelDoc = { components: [], connections: model.connections };
+  for (const c of model.components) {
+    const at = layout[c.id] ?? nextPlace(doc);
+    doc = { ...doc, components: [...doc.components, { component: c, x: at.x, y: at.y }] };
+  }
+  return doc;
+}
+
+interface Issue {
+  readonly path?: string;
+  readonly message: string;
+}
+
+function ModelEditor(props: { model: MachineModel; catalogue: ProcessCatalogue; onSaved: () => void }): ReactNode {
+  const { model, catalogue } = props;
+  const api = useApi();
+  const [history, setHistory] = useState<History>(() => historyOf(docOf(model)));
+  const [savedAt, setSavedAt] = useState(0);
+  const doc = present(history);
+  const dirty = history.at !== savedAt;
+  const [selected, setSelected] = useState<string | null>(null);
+  const [notice, setNotice] = useState<{ kind: 'error' | 'ok'; text: string } | null>(null);
+  const [issues, setIssues] = useState<readonly Issue[]>([]);
+  const [live, setLive] = useState<Readonly<Record<string, number | boolean>>>({});
+  const change = useCallback((next: ModelDoc) => setHistory((h) => commit(h, next)), []);
+
+  const add = (type: string, at = nextPlace(doc)): void => {
+    const t = typeOf(catalogue, type);
+    if (t === undefined) return;
+    const id = freshId(type, doc);
+    change({ ...doc, components: [...doc.components, { component: { id, type, properties: {} }, ...at }] });
+    setSelected(id);
+    setNotice({ kind: 'ok', text: `Added ${t.title} ${id}` });
+  };
+  const connect = (w: ProcessModelConnection): void => {
+    const why = refusal(catalogue, doc, w);
+    if (why !== null) {
+      setNotice({ kind: 'error', text: `Connection refused: ${why}` });
+      return;
+    }
+    change({ ...doc, connections: [...doc.connections, w] });
+    setNotice({ kind: 'ok', text: `Connected ${wireText(w)}` });
+  };
+  const remove = (id: string): void => {
+    change({
+      components: doc.components.filter((p) => p.component.id !== id),
+      connections: doc.connections.filter((w) => w.source_component_id !== id && w.target_component_id !== id),
+    });
+    setSelected(null);
+  };
+  const save = async (): Promise<boolean> => {
+    try {
+      await api.saveModel(model.id, {
+        name: model.name,
+        description: model.description,
+        components: doc.components.map((p) => p.component),
+        connections: [...doc.connections],
+      });
+      const layout = Object.fromEntries(doc.components.map((p) => [p.component.id, { x: p.x, y: p.y }]));
+      localStorage.setItem(LAYOUT_KEY(model.id), JSON.stringify(layout));
+      setSavedAt(history.at);
+      setIssues([]);
+      setNotice({ kind: 'ok', text: 'Saved to the catalog' });
+      props.onSaved();
+      return true;
+    } catch (e) {
+      setIssues(e instanceof ApiProblem ? e.issues : []);
+      setNotice({ kind: 'error', text: e instanceof Error ? e.message : String(e) });
+      return false;
+    }
+  };
+
+  const keys = useRef({ undo: () => setHistory(undo), redo: () => setHistory(redo) });
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent): void => {
+      if (!(e.ctrlKey || e.metaKey) || (e.target as HTMLElement | null)?.closest('input, textarea, select') != null)
+        return;
+      if (e.key.toLowerCase() === 'z' && !e.shiftKey) keys.current.undo();
+      else if (e.key.toLowerCase() === 'y' || (e.key.toLowerCase() === 'z' && e.shiftKey)) keys.current.redo();
+      else return;
+      e.preventDefault();
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, []);
+
+  const picked = doc.components.find((p) => p.component.id === selected)?.component;
+  const pickedType = picked === undefined ? undefined : typeOf(catalogue, picked.type);
+  const componentIssues = issues.filter((i) => {
+    const index = doc.components.findIndex((p) => p.component.id === selected);
+    return i.path?.startsWith(`components[${index}]`) === true;
+  });
+
+  return (
+    <div className="model-editor">
+      <div className="model-toolbar" role="toolbar" aria-label="Model">
+        <h2>{model.name}</h2>
+        <button type="button" onClick={() => setHistory(undo)} disabled={history.at === 0} title="Undo (Ctrl+Z)">
+          Undo
+        </button>
+        <button
+          type="button"
+          onClick={() => setHistory(redo)}
+          disabled={history.at === history.docs.length - 1}
+          title="Redo (Ctrl+Y)"
+        >
+          Redo
+        </button>
+        <button type="button" className="primary" onClick={() => void save()} disabled={!dirty}>
+          Save
+        </button>
+        <span className="faint">{dirty ? 'unsaved changes' : 'saved'}</span>
+        <span role="status" className={notice?.kind === 'error' ? 'field-error' : 'muted'} data-testid="model-notice">
+          {notice?.text}
+        </span>
+      </div>
+      {issues.length > 0 && (
+        <ul className="model-issues field-error" aria-label="Problems of the model">
+          {issues.map((i, k) => (
+            <li key={k}>
+              {i.path !== undefined && <code>{i.path}</code>} {i.message}
+            </li>
+          ))}
+        </ul>
+      )}
+      <div className="model-body">
+        <nav className="palette panel" aria-label="Component palette">
+          <h3>Components</h3>
+          <p className="faint">Drag onto the canvas, or press to add.</p>
+          {catalogue.componentTypes.map((t) => (
+            <button
+              key={t.type}
+              type="button"
+              draggable
+              onDragStart={(e) => e.dataTransfer.setData(PALETTE_MIME, t.type)}
+              onClick={() => add(t.type)}
+              title={t.description}
+              aria-label={`Add ${t.title}`}
+            >
+              {t.title}
+            </button>
+          ))}
+        </nav>
+        <ModelCanvas
+          catalogue={catalogue}
+          doc={doc}
+          selected={selected}
+          live={live}
+          onSelect={setSelected}
+          onMove={(id, x, y) =>
+            change({
+              ...doc,
+              components: doc.components.map((p) => (p.component.id === id ? { ...p, x, y } : p)),
+            })
+          }
+          onConnect={connect}
+          onDropType={(type, x, y) => add(type, { x, y })}
+        />
+        <aside className="properties panel" aria-label="Properties">
+          <ConnectForm catalogue={catalogue} doc={doc} onConnect={connect} />
+          <h3>Properties</h3>
+          <label htmlFor="pick-component">Component</label>
+          <select
+            id="pick-component"
+            value={selected ?? ''}
+            onChange={(e) => setSelected(e.currentTarget.value || null)}
+          >
+            <option value="">—</option>
+            {doc.components.map((p) => (
+              <option key={p.component.id} value={p.component.id}>
+                {p.component.id} ({p.component.type})
+              </option>
+            ))}
+          </select>
+          {picked !== undefined && pickedType !== undefined && (
+            <>
+              <p className="faint">{pickedType.description}</p>
+              <SchemaForm
+                key={`${picked.id}-${history.at}`}
+                idPrefix={`prop-${picked.id}`}
+                schema={pickedType.propertiesSchema as JsonSchema}
+                initial={{ ...pickedType.defaults, ...(picked.properties ?? {}) }}
+                submitLabel="Apply"
+                serverIssues={componentIssues.map((i) => ({ field: i.path ?? '', message: i.message }))}
+                onSubmit={(args) => {
+                  change({
+                    ...doc,
+                    components: doc.components.map((p) =>
+                      p.component.id === picked.id ? { ...p, component: { ...p.component, properties: args } } : p,
+                    ),
+                  });
+                  setNotice({ kind: 'ok', text: `Changed ${picked.id}` });
+                }}
+              />
+              <button type="button" className="ghost" onClick={() => remove(picked.id)}>
+                Remove {picked.id}
+              </button>
+            </>
+          )}
+        </aside>
+      </div>
+      <RunPanel
+        modelId={model.id}
+        doc={doc}
+        catalogue={catalogue}
+        beforeRun={() => (dirty ? save() : Promise.resolve(true))}
+        onLive={setLive}
+      />
+    </div>
+  );
+}
+
+/** Connect two ports from the keyboard: an output and an input, each picked from a list. */
+function ConnectForm(props: {
+  catalogue: ProcessCatalogue;
+  doc: ModelDoc;
+  onConnect: (w: ProcessModelConnection) => void;
+}): ReactNode {
+  const { catalogue, doc } = props;
+  const ends = (direction: 'in' | 'out') =>
+    doc.components.flatMap((p) =>
+      portsOf(catalogue, p.component)
+        .filter((port) => port.direction === direction)
+        .map((port) => `${p.component.id}.${port.name}`),
+    );
+  const outputs = ends('out');
+  const inputs = ends('in');
+  const [from, setFrom] = useState('');
+  const [to, setTo] = useState('');
+  return (
+    <form
+      className="connect-form"
+      onSubmit={(e) => {
+        e.preventDefault();
+        const [a, ap] = from.split('.');
+        const [b, bp] = to.split('.');
+        if (a === undefined || ap === undefined || b === undefined || bp === undefined) return;
+        props.onConnect({ source_component_id: a, source_port: ap, target_component_id: b, target_port: bp });
+      }}
+    >
+      <h3>Connect</h3>
+      <label htmlFor="connect-from">From output</label>
+      <select id="connect-from" value={from} onChange={(e) => setFrom(e.currentTarget.value)}>
+        <option value="">—</option>
+        {outputs.map((o) => (
+          <option key={o}>{o}</option>
+        ))}
+      </select>
+      <label htmlFor="connect-to">To input</label>
+      <select id="connect-to" value={to} onChange={(e) => setTo(e.currentTarget.value)}>
+        <option value="">—</option>
+        {inputs.map((o) => (
+          <option key={o}>{o}</option>
+        ))}
+      </select>
+      <button type="submit" disabled={from === '' || to === ''}>
+        Connect
+      </button>
+    </form>
+  );
+}
+
+const POLL_MS = 500;
+
+/** Run, pause and step the model, with live values of picked ports on a uPlot chart. */
+function RunPanel(props: {
+  modelId: string;
+  doc: ModelDoc;
+  catalogue: ProcessCatalogue;
+  beforeRun: () => Promise<boolean>;
+  /** Every component's outputs at the live head, by `component.port`, for the canvas. */
+  onLive: (values: Readonly<Record<string, number | boolean>>) => void;
+}): ReactNode {
+  const api = useApi();
+  const [sim, setSim] = useState<SimSummary | null>(null);
+  const [error, setError] = useState<unknown>();
+  const [port, setPort] = useState('');
+  const [series, setSeries] = useState<{ times: number[]; values: (number | null)[] }>({ times: [], values: [] });
+  const outputs = useMemo(
+    () =>
+      props.doc.components.flatMap((p) =>
+        portsOf(props.catalogue, p.component)
+          .filter((x) => x.direction === 'out')
+          .map((x) => `${p.component.id}.${x.name}`),
+      ),
+    [props.doc, props.catalogue],
+  );
+  const shownPort = port !== '' ? port : (outputs[0] ?? '');
+  const { onLive } = props;
+  const simId = sim?.id;
+
+  const sample = useCallback(
+    async (id: string, watched: string) => {
+      const [s, assets] = await Promise.all([api.getSimulation(id), api.assets(id)]);
+      setSim(s);
+      const values: Record<string, number | boolean> = {};
+      for (const a of assets) {
+        for (const [key, v] of Object.entries(a.state)) {
+          if (typeof v === 'number' || typeof v === 'boolean') values[`${a.id}.${key}`] = v;
+        }
+      }
+      onLive(values);
+      const [component, name] = watched.split('.');
+      const raw = assets.find((a) => a.id === component)?.state[name ?? ''];
+      const value = typeof raw === 'number' ? raw : typeof raw === 'boolean' ? Number(raw) : null;
+      setSeries((old) =>
+        old.times.length > 0 && old.times[old.times.length - 1] === s.simTime
+          ? old
+          : { times: [...old.times, s.simTime].slice(-2000), values: [...old.values, value].slice(-2000) },
+      );
+    },
+    [api, onLive],
+  );
+
+  useEffect(() => {
+    if (simId === undefined || shownPort === '') return;
+    const timer = setInterval(() => {
+      sample(simId, shownPort).catch(setError);
+    }, POLL_MS);
+    return () => clearInterval(timer);
+  }, [simId, shownPort, sample]);
+
+  const act = (fn: () => Promise<SimSummary>) => {
+    setError(undefined);
+    fn().then(setSim, setError);
+  };
+  const start = async (paused: boolean): Promise<void> => {
+    if (!(await props.beforeRun())) return;
+    setSeries({ times: [], values: [] });
+    act(() => api.startModel(props.modelId, { speed: 1, paused }));
+  };
+  const running = sim?.state === 'running';
+  return (
+    <section className="run-panel panel" aria-label="Run">
+      <div className="row">
+        <h3>Run</h3>
+        <button type="button" className="primary" onClick={() => void start(false)} disabled={running}>
+          {sim === null ? 'Run' : 'Run again'}
+        </button>
+        <button
+          type="button"
+          onClick={() => simId !== undefined && act(() => api.pauseModelRun(simId))}
+          disabled={!running}
+        >
+          Pause
+        </button>
+        <button
+          type="button"
+          onClick={() => (simId === undefined ? void start(true) : act(() => api.stepModelRun(simId)))}
+          disabled={running}
+        >
+          Step
+        </button>
+        {simId !== undefined && running === false && (
+          <button type="button" onClick={() => act(() => api.run(simId, 1))}>
+            Resume
+          </button>
+        )}
+        <label htmlFor="chart-port">Signal</label>
+        <select
+          id="chart-port"
+          value={shownPort}
+          onChange={(e) => {
+            setPort(e.currentTarget.value);
+            setSeries({ times: [], values: [] });
+          }}
+        >
+          {outputs.map((o) => (
+            <option key={o}>{o}</option>
+          ))}
+        </select>
+        {sim !== null && (
+          <span className="muted" data-testid="run-state">
+            {sim.state} · t = <span className="num">{sim.simTime.toFixed(1)}</span> s ·{' '}
+            <a href={`#/simulations`}>{sim.id}</a>
+          </span>
+        )}
+      </div>
+      {error !== undefined && <ErrorView error={error} />}
+      {sim !== null && series.times.length > 0 ? (
+        <div data-testid="model-chart" data-points={series.times.length}>
+          <TimeChart
+            title={shownPort}
+            unit=""
+            times={series.times}
+            series={[{ label: shownPort, color: '#3358d4', values: series.values }]}
+            startIso={sim.startIso}
+            timeZone={sim.timeZone}
+            height={160}
+          />
+        </div>
+      ) : (
+        <p className="faint">Run the model to see its signals live; pick any output port above.</p>
+      )}
+    </section>
+  );
+}
