@@ -43,6 +43,68 @@ export function remote<T>(invoke: (method: MethodOf<T>, args: readonly unknown[]
   });
 }
 
+/** The answer to one call, posted back by the implementing thread. */
+export type MethodReply<E> =
+  | { readonly type: 'reply'; readonly id: number; readonly ok: true; readonly value: unknown }
+  | { readonly type: 'reply'; readonly id: number; readonly ok: false; readonly error: E };
+
+/**
+ * The calling side of a `Remote<T>` over one worker: each call posts `{id, method, args}` and waits for the reply
+ * with its id; `settle` hands a reply in, `rejectAll` fails whatever still waits (the worker died or was stopped).
+ */
+export class RemoteCalls<T, E> {
+  readonly api: Remote<T>;
+  private readonly pending = new Map<number, { resolve: (value: unknown) => void; reject: (error: Error) => void }>();
+  private nextId = 1;
+
+  constructor(
+    post: (call: MethodCall) => void,
+    private readonly toError: (error: E) => Error,
+  ) {
+    this.api = remote<T>(
+      (method, args) =>
+        new Promise((resolve, reject) => {
+          const id = this.nextId++;
+          this.pending.set(id, { resolve, reject });
+          post({ id, method, args });
+        }),
+    );
+  }
+
+  settle(reply: MethodReply<E>): void {
+    const pending = this.pending.get(reply.id);
+    if (pending === undefined) return;
+    this.pending.delete(reply.id);
+    if (reply.ok) pending.resolve(reply.value);
+    else pending.reject(this.toError(reply.error));
+  }
+
+  rejectAll(error: Error): void {
+    const pending = [...this.pending.values()];
+    this.pending.clear();
+    for (const call of pending) call.reject(error);
+  }
+}
+
+/**
+ * Answers one call in the implementing thread: `callMethod`, then `post` of its reply (its value, or `toError` of
+ * what it threw).
+ */
+export function answerCall<E>(
+  target: object,
+  api: object,
+  call: MethodCall,
+  post: (reply: MethodReply<E>) => void,
+  toError: (error: unknown) => E,
+): Promise<void> {
+  return Promise.resolve()
+    .then(() => callMethod(target, api, call))
+    .then(
+      (value) => post({ type: 'reply', id: call.id, ok: true, value }),
+      (error: unknown) => post({ type: 'reply', id: call.id, ok: false, error: toError(error) }),
+    );
+}
+
 /**
  * Calls `call.method` on `target` when it is a method of `api` (the prototype of the implementing class): its own
  * public methods only, never `constructor`, an inherited `Object` method, a field or an ES private helper. Anything

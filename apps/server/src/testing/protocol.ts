@@ -1,5 +1,6 @@
 import type { InterventionLogEntry } from '@doppel/twin';
 import type { ProblemIssue, TestResult, TestValidation } from '@doppel/twin/contracts';
+import type { MethodReply } from '../sim/remote.js';
 
 /** What every test worker is started with. */
 export interface TestWorkerInit {
@@ -9,10 +10,28 @@ export interface TestWorkerInit {
   readonly examplesDir: string;
 }
 
-/** Requests to a test worker: check a test's text, or run it. */
-export type TestWorkerRequest =
-  | { readonly op: 'check'; readonly id: number; readonly yaml: string }
-  | { readonly op: 'run'; readonly id: number; readonly yaml: string; readonly name: string };
+/**
+ * A test worker's operations, called from the server through a `Remote<TestWorkerApi>` (`sim/remote.ts`), the idiom
+ * of the simulation workers: adding an operation means adding a method here and in `TestWorkerService`.
+ */
+export interface TestWorkerApi {
+  /** Every located problem of a test's text, or what it runs. */
+  check(yaml: string): Promise<TestValidation>;
+  /** Runs a test (its file named `name`); progress is posted as it goes. */
+  run(yaml: string, name: string): Promise<TestOutcome>;
+}
+
+/** A finished run: its result, and the replication that re-creates what the report shows. */
+export interface TestOutcome {
+  readonly result: TestResult;
+  readonly replay: TestReplay | null;
+}
+
+/** Why a call of a test worker failed: the first line of the error, and its located issues when it has them. */
+export interface TestWorkerError {
+  readonly message: string;
+  readonly issues?: readonly ProblemIssue[];
+}
 
 /**
  * What re-creates one replication of a run exactly (a pure function of these): the one the report shows, the first
@@ -29,14 +48,6 @@ export interface TestReplay {
   readonly endS: number;
 }
 
-/** What a test worker reports for a request. */
+/** What a test worker posts: the reply to a call, or the progress of a run. */
 export type TestWorkerMessage =
-  | { readonly type: 'checked'; readonly id: number; readonly validation: TestValidation }
-  | { readonly type: 'progress'; readonly id: number; readonly done: number; readonly total: number }
-  | { readonly type: 'result'; readonly id: number; readonly result: TestResult; readonly replay: TestReplay | null }
-  | {
-      readonly type: 'error';
-      readonly id: number;
-      readonly message: string;
-      readonly issues?: readonly ProblemIssue[];
-    };
+  MethodReply<TestWorkerError> | { readonly type: 'progress'; readonly done: number; readonly total: number };

@@ -1,6 +1,6 @@
 import type { Worker } from 'node:worker_threads';
 import { siblingModule, startModuleWorker } from '@doppel/store-sqlite';
-import type { TestResult, TestValidation } from '@doppel/twin/contracts';
+import type { TestValidation } from '@doppel/twin/contracts';
 import {
   type Account,
   newId,
@@ -11,18 +11,45 @@ import {
 } from '@doppel/catalog';
 import type { ServerConfig } from '../config.js';
 import { ServerError, ServerErrorCode } from '../errors.js';
-import type { TestReplay, TestWorkerInit, TestWorkerMessage, TestWorkerRequest } from './protocol.js';
+import { RemoteCalls } from '../sim/remote.js';
+import type { TestOutcome, TestWorkerApi, TestWorkerError, TestWorkerInit, TestWorkerMessage } from './protocol.js';
 
 const workerUrl = siblingModule(import.meta.url, 'test-worker');
 
 /** Runs on the wire at once over the whole server: each holds a core while it runs. */
 const MAX_RUNNING = 4;
 
-function spawn(init: TestWorkerInit, memoryMb: number): Worker {
-  return startModuleWorker(workerUrl, {
+/** A test worker and its operations; `progress` hears the progress a run reports. */
+interface TestWorker {
+  readonly worker: Worker;
+  readonly calls: RemoteCalls<TestWorkerApi, TestWorkerError>;
+}
+
+/** A failed call of a test worker, with the located issues of the test's text when it has them. */
+class TestWorkerFailure extends Error {
+  constructor(readonly reported: TestWorkerError) {
+    super(reported.message);
+  }
+}
+
+function spawn(
+  init: TestWorkerInit,
+  memoryMb: number,
+  progress: (done: number, total: number) => void = () => undefined,
+): TestWorker {
+  const worker = startModuleWorker(workerUrl, {
     workerData: init,
     resourceLimits: { maxOldGenerationSizeMb: memoryMb, maxYoungGenerationSizeMb: Math.min(192, memoryMb / 4) },
   });
+  const calls = new RemoteCalls<TestWorkerApi, TestWorkerError>(
+    (call) => worker.postMessage(call),
+    (reported) => new TestWorkerFailure(reported),
+  );
+  worker.on('message', (message: TestWorkerMessage) => {
+    if (message.type === 'progress') progress(message.done, message.total);
+    else calls.settle(message);
+  });
+  return { worker, calls };
 }
 
 interface Queued {
@@ -42,9 +69,7 @@ interface Running {
  * `maxTestRunsPerAccount` of an account at once and MAX_RUNNING over the server; the rest wait in order.
  */
 export class TestRuns {
-  private checker: Worker | null = null;
-  private checks = new Map<number, { resolve: (v: TestValidation) => void; reject: (e: Error) => void }>();
-  private nextId = 1;
+  private checker: TestWorker | null = null;
   private readonly queue: Queued[] = [];
   private readonly running = new Map<string, Running>();
   private stopped = false;
@@ -64,26 +89,23 @@ export class TestRuns {
   /** Checks a test's text: every located problem, or what it runs. */
   check(yaml: string): Promise<TestValidation> {
     if (this.stopped) return Promise.reject(new ServerError(ServerErrorCode.ShuttingDown, 'The server is stopping'));
-    const worker = this.checkerWorker();
-    const id = this.nextId++;
+    const checker = this.checkerWorker();
     const limitMs = this.config.limits.requestTimeoutMs;
-    return new Promise<TestValidation>((resolve, reject) => {
-      const timer = setTimeout(() => {
-        // A check that does not finish in time is stopped with its worker; the next check starts a fresh one.
-        this.failChecks(new ServerError(ServerErrorCode.Timeout, `Checking the test took longer than ${limitMs} ms`));
-      }, limitMs);
-      this.checks.set(id, {
-        resolve: (value) => {
-          clearTimeout(timer);
-          resolve(value);
-        },
-        reject: (error) => {
-          clearTimeout(timer);
-          reject(error);
-        },
-      });
-      worker.postMessage({ op: 'check', id, yaml } satisfies TestWorkerRequest);
-    });
+    // A check that does not finish in time is stopped with its worker; the next check starts a fresh one.
+    const timer = setTimeout(
+      () =>
+        this.failChecks(new ServerError(ServerErrorCode.Timeout, `Checking the test took longer than ${limitMs} ms`)),
+      limitMs,
+    );
+    return checker.calls.api
+      .check(yaml)
+      .catch((error: unknown) => {
+        // A test whose text could not be read is invalid, with what the worker could say about it.
+        if (!(error instanceof TestWorkerFailure)) throw error;
+        const { message, issues } = error.reported;
+        return { valid: false, issues: issues ?? [{ path: '', message }], test: null };
+      })
+      .finally(() => clearTimeout(timer));
   }
 
   /** Queues a run of a test; it starts as soon as the account and the server have room. */
@@ -156,7 +178,9 @@ export class TestRuns {
   }
 
   private launch({ row, yaml }: Queued): void {
-    const worker = spawn(this.init, this.config.limits.workerMemoryMb);
+    const { worker, calls } = spawn(this.init, this.config.limits.workerMemoryMb, (done, total) =>
+      this.record(row.id, { done, total }),
+    );
     const limitMs = this.config.limits.testRunTimeoutMs;
     const timer = setTimeout(
       () =>
@@ -166,11 +190,6 @@ export class TestRuns {
     timer.unref();
     this.running.set(row.id, { row, worker, timer });
     this.record(row.id, { status: 'running', started_at: new Date().toISOString() });
-    worker.on('message', (message: TestWorkerMessage) => {
-      if (message.type === 'progress') this.record(row.id, { done: message.done, total: message.total });
-      else if (message.type === 'result') this.finish(row.id, message.result, message.replay);
-      else if (message.type === 'error') this.end(row.id, { status: 'error', error: message.message });
-    });
     worker.on('error', (error: Error & { code?: string }) => {
       const reason =
         error.code === 'ERR_WORKER_OUT_OF_MEMORY'
@@ -179,10 +198,13 @@ export class TestRuns {
       this.end(row.id, { status: 'error', error: reason });
     });
     worker.on('exit', (code) => this.end(row.id, { status: 'error', error: `the run stopped unexpectedly (${code})` }));
-    worker.postMessage({ op: 'run', id: 1, yaml, name: row.test_name } satisfies TestWorkerRequest);
+    calls.api.run(yaml, row.test_name).then(
+      (outcome) => this.finish(row.id, outcome),
+      (error: unknown) => this.end(row.id, { status: 'error', error: (error as Error).message }),
+    );
   }
 
-  private finish(runId: string, result: TestResult, replay: TestReplay | null): void {
+  private finish(runId: string, { result, replay }: TestOutcome): void {
     const first = result.failures[0];
     this.end(runId, {
       status: result.status,
@@ -211,39 +233,26 @@ export class TestRuns {
     this.tests.updateRun(runId, fields).catch(() => undefined);
   }
 
-  private checkerWorker(): Worker {
+  private checkerWorker(): TestWorker {
     if (this.checker !== null) return this.checker;
-    const worker = spawn(this.init, this.config.limits.workerMemoryMb);
+    const checker = spawn(this.init, this.config.limits.workerMemoryMb);
+    const { worker } = checker;
     worker.unref();
-    worker.on('message', (message: TestWorkerMessage) => {
-      const pending = this.checks.get(message.id);
-      if (pending === undefined) return;
-      this.checks.delete(message.id);
-      if (message.type === 'checked') pending.resolve(message.validation);
-      else if (message.type === 'error') {
-        pending.resolve({
-          valid: false,
-          issues: message.issues ?? [{ path: '', message: message.message }],
-          test: null,
-        });
-      }
-    });
     const died = (reason: string): void => {
-      if (this.checker !== worker) return;
+      if (this.checker !== checker) return;
       this.failChecks(new ServerError(ServerErrorCode.WorkerFailed, `Checking the test failed: ${reason}`));
     };
     worker.on('error', (error) => died(error.message.split('\n')[0]));
     worker.on('exit', (code) => died(`the checker stopped (${code})`));
-    this.checker = worker;
-    return worker;
+    this.checker = checker;
+    return checker;
   }
 
   private failChecks(error: ServerError): void {
-    const worker = this.checker;
+    const checker = this.checker;
     this.checker = null;
-    if (worker !== null) void worker.terminate();
-    const pending = [...this.checks.values()];
-    this.checks.clear();
-    for (const check of pending) check.reject(error);
+    if (checker === null) return;
+    void checker.worker.terminate();
+    checker.calls.rejectAll(error);
   }
 }

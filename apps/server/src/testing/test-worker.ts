@@ -4,7 +4,15 @@ import { loadTestText, runTest, VerifyError, type TestDefinition } from '@doppel
 import { canonicalJson, type AnyPack, type ScenarioIssue } from '@doppel/twin';
 import type { ProblemIssue, TestValidation } from '@doppel/twin/contracts';
 import { loadPacks } from '../packs.js';
-import type { TestReplay, TestWorkerInit, TestWorkerMessage, TestWorkerRequest } from './protocol.js';
+import { answerCall, type MethodCall } from '../sim/remote.js';
+import type {
+  TestOutcome,
+  TestReplay,
+  TestWorkerApi,
+  TestWorkerError,
+  TestWorkerInit,
+  TestWorkerMessage,
+} from './protocol.js';
 
 /**
  * A scenario test in its own thread: checking a test's text (a throw-away build of its scenario) and running it
@@ -38,65 +46,64 @@ async function load(yaml: string, fileName: string): Promise<TestDefinition> {
   });
 }
 
-async function check(id: number, yaml: string): Promise<void> {
-  let validation: TestValidation;
-  try {
-    const test = await load(yaml, 'test.yaml');
-    validation = {
-      valid: true,
-      issues: [],
-      test: {
-        name: test.name,
-        description: test.description ?? null,
-        pack: test.pack.name,
-        scenario: test.scenario.name,
-        steps: test.steps.length,
-      },
-    };
-  } catch (error) {
-    if (!(error instanceof VerifyError)) throw error;
-    const issues = located(error.issues);
-    validation = {
-      valid: false,
-      issues: issues.length > 0 ? issues : [{ path: '', message: error.message }],
-      test: null,
-    };
-  }
-  post({ type: 'checked', id, validation });
-}
-
-async function run(id: number, yaml: string, name: string): Promise<void> {
-  const test = await load(yaml, `${name}.yaml`);
-  const packs = await packsReady;
-  const total = test.replications * (1 + test.variants.length);
-  post({ type: 'progress', id, done: 0, total });
-  let replay: TestReplay | null = null;
-  let replayFailed = false;
-  const result = await runTest(test, {
-    packs,
-    onReplication: (done) => post({ type: 'progress', id, done, total }),
-    onReplicationEnd: (replication, sim, scenario) => {
-      const failed = replication.status === 'failed';
-      if (replay !== null && (replayFailed || !failed)) return;
-      replayFailed = failed;
-      replay = {
-        index: replication.index,
-        variant: replication.variant,
-        seed: replication.seed,
-        scenarioJson: canonicalJson(scenario),
-        log: sim.interventionLog(),
-        endS: replication.endS,
+/** The test worker's operations (`TestWorkerApi`); helpers stay outside the class, out of the remote's reach. */
+class TestWorkerService implements TestWorkerApi {
+  async check(yaml: string): Promise<TestValidation> {
+    try {
+      const test = await load(yaml, 'test.yaml');
+      return {
+        valid: true,
+        issues: [],
+        test: {
+          name: test.name,
+          description: test.description ?? null,
+          pack: test.pack.name,
+          scenario: test.scenario.name,
+          steps: test.steps.length,
+        },
       };
-    },
-  });
-  post({ type: 'result', id, result, replay });
+    } catch (error) {
+      if (!(error instanceof VerifyError)) throw error;
+      const issues = located(error.issues);
+      return { valid: false, issues: issues.length > 0 ? issues : [{ path: '', message: error.message }], test: null };
+    }
+  }
+
+  async run(yaml: string, name: string): Promise<TestOutcome> {
+    const test = await load(yaml, `${name}.yaml`);
+    const packs = await packsReady;
+    const total = test.replications * (1 + test.variants.length);
+    post({ type: 'progress', done: 0, total });
+    let replay: TestReplay | null = null;
+    let replayFailed = false;
+    const result = await runTest(test, {
+      packs,
+      onReplication: (done) => post({ type: 'progress', done, total }),
+      onReplicationEnd: (replication, sim, scenario) => {
+        const failed = replication.status === 'failed';
+        if (replay !== null && (replayFailed || !failed)) return;
+        replayFailed = failed;
+        replay = {
+          index: replication.index,
+          variant: replication.variant,
+          seed: replication.seed,
+          scenarioJson: canonicalJson(scenario),
+          log: sim.interventionLog(),
+          endS: replication.endS,
+        };
+      },
+    });
+    return { result, replay };
+  }
 }
 
-port.on('message', (request: TestWorkerRequest) => {
-  const work = request.op === 'check' ? check(request.id, request.yaml) : run(request.id, request.yaml, request.name);
-  work.catch((error: unknown) => {
-    const message = error instanceof Error ? error.message.split('\n')[0] : String(error);
-    const issues = error instanceof VerifyError ? located(error.issues) : undefined;
-    post({ type: 'error', id: request.id, message, ...(issues !== undefined ? { issues } : {}) });
-  });
+const service = new TestWorkerService();
+
+function toWorkerError(error: unknown): TestWorkerError {
+  const message = error instanceof Error ? error.message.split('\n')[0] : String(error);
+  return error instanceof VerifyError ? { message, issues: located(error.issues) } : { message };
+}
+
+port.on('message', (call: MethodCall) => {
+  void answerCall(service, TestWorkerService.prototype, call, post, toWorkerError);
 });
