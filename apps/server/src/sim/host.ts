@@ -156,7 +156,9 @@ export class SimulationHost {
 
   /**
    * Calls made during one turn of the event loop (a burst of HTTP requests read together) go to the worker as
-   * one message: one wake-up of its thread and one structured clone instead of one per call.
+   * one message: one wake-up of its thread and one structured clone instead of one per call. Measured (server
+   * bench, PATCH at 2000 req/s, same machine and load, 3 December 2026): 215 req/s served with p99 454 ms batched
+   * against 65 req/s with p99 2727 ms when each call was posted at once, on a machine at load average 18.
    */
   private readonly sendOutgoing = (): void => {
     const calls = this.outgoing;

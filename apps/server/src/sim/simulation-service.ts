@@ -34,6 +34,10 @@ import {
 import { callMethod, type MethodCall } from './remote.js';
 
 /** Ledger appends wait this long for others to join them (one transaction for a burst of interventions). */
+// Kept because it pays: a burst of God Mode requests publishes the ledger after every intervention, and each store
+// append is a transaction and a rewrite of the open ledger block. Measured (server bench, PATCH at 2000 req/s, same
+// machine and load, 3 December 2026): 215 req/s served with p99 454 ms with the 20 ms window against 147 req/s with
+// p99 906 ms when appends were gathered only within one turn of the loop, at load average 18-24.
 const LEDGER_WRITE_DELAY_MS = 20;
 
 /** Replies that change or report the run carry fresh facts; reads and interventions stay cheap. */
