@@ -48,7 +48,10 @@ export async function createQueueRunner(
   const connection = await connect(target.redis, false);
   const events = await connect(target.redis, true);
   const queue = new Queue<ReplicationJob, ReplicationOutcome>(name, { connection });
+  // Every job in flight waits on the queue's close: as many listeners as jobs, by design.
+  queue.setMaxListeners(0);
   const queueEvents = new QueueEvents(name, { connection: events });
+  queueEvents.setMaxListeners(0);
   await queueEvents.waitUntilReady();
   return {
     run: async (job) => {
