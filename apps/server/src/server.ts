@@ -1,7 +1,7 @@
 import { buildApp, type DoppelApp } from './app.js';
 import type { ServerConfigInput } from './config.js';
 import { ensureDemo } from './demo.js';
-import { OpcuaService } from './opcua/opcua-service.js';
+import type { OpcuaService } from './opcua/opcua-service.js';
 import { isStorageFailure, storageError } from './storage-errors.js';
 
 /** How long requests that are running when a shutdown begins may take to finish. */
@@ -40,6 +40,9 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
   let opcua: OpcuaService | null = null;
   try {
     if (options.opcuaPort !== undefined) {
+      // Loaded only when asked for: node-opcua prints warnings on stdout as it loads, which every other command
+      // (doppel test's summary, --json outputs) would carry.
+      const { OpcuaService } = await import('./opcua/opcua-service.js');
       opcua = await OpcuaService.start(built.context, {
         port: options.opcuaPort,
         host: options.host === undefined || options.host === '0.0.0.0' ? '127.0.0.1' : options.host,
