@@ -12,6 +12,7 @@ import type {
 } from '../contracts/interventions.js';
 import type { JsonObject } from '../contracts/json.js';
 import { TwinError, TwinErrorCode } from '../errors.js';
+import { LIVE_MEASUREMENT, liveMeasurementDefinition } from './live-measurement.js';
 
 /**
  * Engine priority of intervention events: below URGENT (0), so at equal sim time an intervention precedes every
@@ -75,7 +76,10 @@ export function interventionDefinition(
     throw new TwinError(TwinErrorCode.UnknownAsset, `Unknown asset "${assetId}"`, { field: 'assetId', assetId });
   }
   const kind = registry.kindOf(asset.kind);
-  const definition = kind?.interventions.find((candidate) => candidate.name === action);
+  const definition =
+    action === LIVE_MEASUREMENT && kind !== undefined
+      ? liveMeasurementDefinition(kind)
+      : kind?.interventions.find((candidate) => candidate.name === action);
   if (definition === undefined) {
     const expected = kind?.interventions.map((candidate) => candidate.name) ?? [];
     const suggestion = nearest(action, expected);
@@ -259,7 +263,9 @@ export class InterventionBook {
     this.parsedArgs.delete(record.id);
     let effect: InterventionEffect | void;
     try {
-      effect = this.registry.withOrigin('intervention', () => definition.apply(asset, parsed, this.registry));
+      // A measurement's records are the real world's (origin live); every other action's the intervention's.
+      const origin = definition.name === LIVE_MEASUREMENT ? 'live' : 'intervention';
+      effect = this.registry.withOrigin(origin, () => definition.apply(asset, parsed, this.registry));
     } catch (error) {
       // Matched by code, not class: a pack may load its own copy of the twin's errors (compiled vs source).
       if ((error as { code?: unknown } | null)?.code === TwinErrorCode.InterventionRejected) {
