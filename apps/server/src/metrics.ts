@@ -38,6 +38,18 @@ export class ServerMetrics {
     help: 'Gap notices sent to slow WebSocket clients',
     registers: [this.registry],
   });
+  readonly liveSyncLatency = new Histogram({
+    name: 'doppel_live_sync_latency_seconds',
+    help: 'MQTT live sync: the telemetry message timestamp to the measurement visible through the API',
+    buckets: [0.001, 0.0025, 0.005, 0.01, 0.02, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
+    registers: [this.registry],
+  });
+  readonly liveMessages = new Counter({
+    name: 'doppel_live_messages_total',
+    help: 'MQTT telemetry messages by result: accepted, or the reason they were refused',
+    labelNames: ['result'] as const,
+    registers: [this.registry],
+  });
   readonly webhookDeliveries = new Counter({
     name: 'doppel_webhook_deliveries_total',
     help: 'Webhook delivery attempts by outcome',

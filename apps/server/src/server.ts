@@ -1,6 +1,7 @@
 import { buildApp, type DoppelApp } from './app.js';
 import type { ServerConfigInput } from './config.js';
 import { ensureDemo } from './demo.js';
+import { LiveSyncService } from './live/live-sync-service.js';
 import type { OpcuaService } from './opcua/opcua-service.js';
 import { isStorageFailure, storageError } from './storage-errors.js';
 
@@ -16,6 +17,8 @@ export interface StartOptions extends ServerConfigInput {
   readonly handleSignals?: boolean;
   /** Serve the live simulations over OPC UA on this port (0: a free one); off when absent. */
   readonly opcuaPort?: number;
+  /** MQTT live sync of the live simulations with this broker (`mqtt://host:port`); off when absent. */
+  readonly mqttUrl?: string;
 }
 
 export interface RunningServer extends DoppelApp {
@@ -38,6 +41,10 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
   const url = options.publicUrl ?? `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
   let demo: RunningServer['demo'] = null;
   let opcua: OpcuaService | null = null;
+  const live =
+    options.mqttUrl === undefined
+      ? null
+      : new LiveSyncService(built.context, { url: options.mqttUrl, warn: (line) => app.log.warn(line) });
   try {
     if (options.opcuaPort !== undefined) {
       // Loaded only when asked for: node-opcua prints warnings on stdout as it loads, which every other command
@@ -61,12 +68,15 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
   } catch (error) {
     // Start-up completes or fails as a whole: a server that could not start never keeps listening.
     await opcua?.stop().catch(() => undefined);
+    await live?.stop().catch(() => undefined);
     await app.close().catch(() => undefined);
     throw isStorageFailure(error) ? storageError(error, built.config.dataDir, 'write to the data directory') : error;
   }
   let closing: Promise<void> | null = null;
   const close = (): Promise<void> =>
-    (closing ??= (opcua === null ? Promise.resolve() : opcua.stop().catch(() => undefined)).then(() => app.close()));
+    (closing ??= Promise.all([opcua?.stop().catch(() => undefined), live?.stop().catch(() => undefined)]).then(() =>
+      app.close(),
+    ));
   if (options.handleSignals !== false) {
     const onSignal = (signal: NodeJS.Signals): void => {
       app.log.info({ signal }, 'shutting down: flushing every simulation ledger');

@@ -10,6 +10,7 @@ export interface ServeOptions {
   demo?: boolean;
   allowWebhookHost?: string[];
   opcuaPort?: string;
+  mqttUrl?: string;
 }
 
 function parsePort(value: string | undefined, option = '--port'): number {
@@ -37,6 +38,7 @@ export function register(program: Command): void {
       'hosts or IPs webhooks may reach even though they are private or loopback',
     )
     .option('--opcua-port <port>', 'also serve the live simulations over OPC UA on this port (4840 is the standard)')
+    .option('--mqtt-url <url>', 'live sync of the live simulations with this MQTT broker (mqtt://127.0.0.1:1883)')
     .action(async (options: ServeOptions) => {
       const server = await startServer({
         host: options.host,
@@ -46,6 +48,7 @@ export function register(program: Command): void {
         demo: options.demo !== false,
         webhooks: options.allowWebhookHost !== undefined ? { allowHosts: options.allowWebhookHost } : undefined,
         logLevel: process.env.DOPPEL_LOG_LEVEL ?? 'warn',
+        ...(options.mqttUrl !== undefined ? { mqttUrl: options.mqttUrl } : {}),
         ...(options.opcuaPort !== undefined ? { opcuaPort: parsePort(options.opcuaPort, '--opcua-port') } : {}),
       });
       const lines = [`Doppel is running at ${server.url}`, `  API docs:  ${server.url}/docs`];
@@ -53,6 +56,7 @@ export function register(program: Command): void {
         lines.push(`  Sign in:   ${server.demo.signInUrl}`, `  API key:   ${server.demo.key}`);
         if (server.demo.simulationId !== null) lines.push(`  Demo city: ${server.demo.simulationId}`);
       }
+      if (options.mqttUrl !== undefined) lines.push(`  MQTT sync: ${options.mqttUrl} (topics doppel/<simulation>/…)`);
       if (server.opcuaUrl !== null) lines.push(`  OPC UA:    ${server.opcuaUrl}`);
       lines.push('Press Ctrl+C to stop (every simulation ledger is flushed first).');
       process.stdout.write(`${lines.join('\n')}\n`);
