@@ -94,6 +94,7 @@ describe('doppel run', () => {
     }
   });
 
+  // Five doppel processes in a row: slower than one test's default budget on a loaded machine.
   it('configures a bundle, simulates it, and the bundle output replays identically', () => {
     const work = tempDir('bundle');
     const dry = doppel([
@@ -121,7 +122,7 @@ describe('doppel run', () => {
     expect(simulate.status).toBe(0);
     expect(summaryOf(join(dir, 'output')).scenario_sha256).toBe(metadata.scenario_sha256);
     expect(doppel(['replay', join(dir, 'output'), '--json']).status).toBe(0);
-  });
+  }, 120_000);
 
   it('refuses an edited bundle snapshot', () => {
     const work = tempDir('edited');

@@ -71,7 +71,9 @@ function watch(
   stalled: (simTime: number | null) => Error,
 ): Promise<RunScenarioResult> {
   return new Promise((resolve, reject) => {
-    let lastHeard = performance.now();
+    // The clock starts at the worker's first word: loading Doppel itself on a starved machine is not the user's module
+    // stalling (a failure to load ends in 'error' or 'exit' anyway).
+    let lastHeard: number | null = null;
     let simTime: number | null = null;
     const finish = (settle: () => void): void => {
       clearInterval(watchdog);
@@ -95,7 +97,7 @@ function watch(
       finish(() => reject(new UserError(`the simulation's thread stopped (exit code ${code})`, 1)));
     const watchdog = setInterval(
       () => {
-        if (performance.now() - lastHeard <= stallTimeoutS * 1000) return;
+        if (lastHeard === null || performance.now() - lastHeard <= stallTimeoutS * 1000) return;
         // terminate() interrupts even a synchronous endless loop in the worker's JavaScript.
         void worker.terminate();
         finish(() => reject(stalled(simTime)));
