@@ -75,6 +75,11 @@ export interface ServerConfig {
   readonly webhooks: WebhookOptions;
   /** Extra modules whose exported packs (`packs` array or `default`) are registered, in the server and every worker. */
   readonly packModules: readonly string[];
+  /**
+   * The directory of user-supplied Enactor modules a control-plane scenario may name (`enactor.module`, a file of
+   * this directory); null: scenarios naming a module are refused. Only code the operator put here ever runs.
+   */
+  readonly enactorModulesDir: string | null;
   /** pino log level, or false for no logs (tests). */
   readonly logLevel: string | false;
   /** Create the local demo account and demo simulation on start. */
@@ -122,6 +127,7 @@ export interface ServerConfigInput {
   readonly limits?: Partial<ServerLimits>;
   readonly webhooks?: Partial<WebhookOptions>;
   readonly packModules?: readonly string[];
+  readonly enactorModulesDir?: string | null;
   readonly logLevel?: string | false;
   readonly demo?: boolean;
   readonly demoKey?: string;
@@ -140,6 +146,7 @@ export function resolveConfig(input: ServerConfigInput = {}): ServerConfig {
     limits: { ...defaultLimits, ...input.limits },
     webhooks: { ...defaultWebhookOptions, ...input.webhooks },
     packModules: input.packModules ?? [],
+    enactorModulesDir: input.enactorModulesDir == null ? null : resolve(input.enactorModulesDir),
     logLevel: input.logLevel ?? 'info',
     demo: input.demo ?? false,
     demoKey: input.demoKey,

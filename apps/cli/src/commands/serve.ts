@@ -1,3 +1,4 @@
+import { existsSync, statSync } from 'node:fs';
 import { startServer } from '@doppel/server';
 import type { Command } from 'commander';
 import { UserError } from '../user-error.js';
@@ -11,6 +12,15 @@ export interface ServeOptions {
   allowWebhookHost?: string[];
   opcuaPort?: string;
   mqttUrl?: string;
+  enactorModules?: string;
+}
+
+function enactorModulesDir(dir: string | undefined): string | undefined {
+  if (dir === undefined) return undefined;
+  if (!existsSync(dir) || !statSync(dir).isDirectory()) {
+    throw new UserError(`--enactor-modules: expected a directory of Enactor modules, found no directory at ${dir}`);
+  }
+  return dir;
 }
 
 function parsePort(value: string | undefined, option = '--port'): number {
@@ -39,8 +49,14 @@ export function register(program: Command): void {
     )
     .option('--opcua-port <port>', 'also serve the live simulations over OPC UA on this port (4840 is the standard)')
     .option('--mqtt-url <url>', 'live sync of the live simulations with this MQTT broker (mqtt://127.0.0.1:1883)')
+    .option(
+      '--enactor-modules <dir>',
+      'directory of user-supplied Enactor modules that control-plane scenarios may name (enactor.module)',
+    )
     .action(async (options: ServeOptions) => {
+      const modules = enactorModulesDir(options.enactorModules);
       const server = await startServer({
+        ...(modules === undefined ? {} : { enactorModulesDir: modules }),
         host: options.host,
         port: parsePort(options.port),
         dataDir: options.data,

@@ -243,7 +243,11 @@ export class SimulationHost {
       this.kill(
         {
           code: TwinErrorCode.SimulationFailed,
-          message: `The simulation stopped responding (no heartbeat for ${this.options.heartbeatTimeoutMs} ms): it was stopped`,
+          message:
+            `The simulation stopped responding (no heartbeat for ${this.options.heartbeatTimeoutMs} ms): it was stopped` +
+            (this.options.init.enactorModule === undefined
+              ? ''
+              : `; its Enactor module ${this.options.init.enactorModule} may never return`),
         },
         true,
       );

@@ -18,6 +18,7 @@ import { type SimInfo, type SimulationApi, type WorkerMessage } from './protocol
 import { remote, type Remote } from './remote.js';
 import { SimulationFiles } from './sim-files.js';
 import { workerInitOf } from './worker-init.js';
+import { withEnactorModule } from './enactor-modules.js';
 import { resolveScenarioInput, type CreateInput } from './scenario-input.js';
 import { catalogFactsOf, failedInfoOf, type CatalogFacts } from './sim-facts.js';
 
@@ -90,7 +91,10 @@ export class SimulationManager {
         `Account ${account.name} already has ${this.config.limits.maxSimulationsPerAccount} simulations (the limit): delete one first`,
       );
     }
-    const scenario = resolveScenarioInput(input, this.packs, this.examples);
+    const scenario = withEnactorModule(
+      resolveScenarioInput(input, this.packs, this.examples),
+      this.config.enactorModulesDir,
+    );
     const row = newSimulationRow(account.id, scenario, {
       name: input.name ?? scenario.name,
       example: input.example ?? null,

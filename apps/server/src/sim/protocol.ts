@@ -36,6 +36,10 @@ export interface WorkerInit {
   readonly parent?: { readonly simId: string; readonly forkSeq: number };
   readonly createdAt: string;
   readonly packModules: readonly string[];
+  /** The server's Enactor modules directory (null: none allowed). */
+  readonly enactorModulesDir: string | null;
+  /** The user-supplied Enactor module the scenario runs, named in the verdict on a worker that stops responding. */
+  readonly enactorModule?: string;
   readonly sliceEvents: number;
   readonly maxEventsPerRun: number;
   readonly heartbeatMs: number;

@@ -17,6 +17,7 @@ import {
 } from '@doppel/twin';
 import { toErrorPayload } from '../errors.js';
 import { loadPacks } from '../packs.js';
+import { registryWithEnactorModule } from './enactor-modules.js';
 import { CoalescingLedgerStore } from './coalescing-store.js';
 import { InterventionJournal, type JournalFs } from './journal.js';
 import { Outbox } from './outbox.js';
@@ -374,8 +375,12 @@ export class SimulationService implements SimulationApi {
 
   async #start(): Promise<void> {
     const init = this.#init;
-    const registry = await loadPacks(init.packModules);
     const scenario = resolvedScenarioFromSnapshot(JSON.parse(init.scenarioJson), `simulation ${init.simId}`);
+    const registry = await registryWithEnactorModule(
+      await loadPacks(init.packModules),
+      scenario,
+      init.enactorModulesDir,
+    );
     // The ledger is derived data: a reloaded simulation regenerates it from (scenario, seed, log).
     for (const suffix of ['', '-wal', '-shm']) {
       if (existsSync(init.ledgerPath + suffix)) rmSync(init.ledgerPath + suffix);

@@ -38,7 +38,8 @@ export const controlPlaneConfigSchema = z
           .max(1000)
           .optional()
           .describe(
-            'A JavaScript module exporting `enactor` (EnactorLogic), relative to the scenario file; replaces version.',
+            'A JavaScript module exporting `enactor` (EnactorLogic), relative to the scenario file (on the server: a ' +
+              'file of its --enactor-modules directory); replaces version.',
           ),
         module_sha256: z
           .string()

@@ -1,3 +1,4 @@
+import { scenarioSha256, type Json, type ResolvedScenario } from '@doppel/twin';
 import type { EnactorLogic } from './enactor-logic.js';
 
 /** The members an Enactor module's object must have, and what each must be. */
@@ -83,4 +84,21 @@ export function unloadedEnactor(module: string): EnactorLogic {
     );
   };
   return { version: 'module', pickUp: fail, write: fail, appliedAfter: fail, cleanup: fail };
+}
+
+/**
+ * The control-plane scenario with a user-supplied module's content SHA-256 in `enactor.module_sha256`, so its
+ * identity (and every ledger made from it) covers the code; other scenarios come back as they are.
+ */
+export function scenarioWithModuleHash(scenario: ResolvedScenario, sha256: string): ResolvedScenario {
+  const config = scenario.config as { enactor: Record<string, Json> } & Record<string, Json>;
+  const body = { ...scenario, config: { ...config, enactor: { ...config.enactor, module_sha256: sha256 } } };
+  return Object.freeze({ ...body, sha256: scenarioSha256(body) });
+}
+
+/** The user-supplied Enactor module a control-plane scenario names (`enactor.module`, as written), if any. */
+export function enactorModuleName(scenario: ResolvedScenario): string | undefined {
+  if (scenario.pack !== 'controlplane') return undefined;
+  const config = scenario.config as { enactor?: { module?: string } } | null;
+  return config?.enactor?.module;
 }

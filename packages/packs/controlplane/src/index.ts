@@ -10,7 +10,7 @@ export {
   type CleanupView,
   type PlanView,
 } from './enactor-logic.js';
-export { enactorFromModule, EnactorModuleError } from './enactor-module.js';
+export { enactorFromModule, enactorModuleName, EnactorModuleError, scenarioWithModuleHash } from './enactor-module.js';
 export { parseRoute53Export } from './capture/route53.js';
 export { parseDynamoDbScan } from './capture/dynamodb.js';
 export { snapshotText, snapshotFileName } from './capture/snapshot.js';
