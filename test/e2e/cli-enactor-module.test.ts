@@ -74,7 +74,9 @@ describe('a user-supplied Enactor module (the built command)', () => {
     const result = doppel(['run', scenario, '--out', out, '--stall-timeout', '2']);
     expect(result.status, result.stdout + result.stderr).toBe(1);
     expect(result.stderr).toContain('DOPPEL_ERR_ENACTOR_MODULE_STALLED');
-    expect(result.stderr).toContain(`${module}: the simulation made no progress for 2 s (at sim time`);
+    expect(result.stderr).toContain(
+      `${module}: the simulation made no progress for 2 s (its last progress at sim time`,
+    );
     expect(result.stderr).not.toMatch(/\n\s+at /);
     expect(result.stderr).not.toContain('internal error');
     expect(readFileSync(join(out, 'INCOMPLETE'), 'utf8')).toContain('DOPPEL_ERR_ENACTOR_MODULE_STALLED');

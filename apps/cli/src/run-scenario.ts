@@ -101,6 +101,7 @@ export async function runScenarioHere(
     const horizon = scenario.durationS;
     const slice = Math.max(horizon / 200, 1);
     const started = performance.now();
+    progress(0, `0s / ${formatDuration(horizon)}`);
     while (!isOver(simulation)) {
       const target = Math.min(horizon, simulation.now + slice);
       if (target >= horizon) simulation.runToEnd();

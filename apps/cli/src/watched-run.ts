@@ -43,7 +43,10 @@ export async function runWatched(
       stallTimeoutS,
       (fraction, detail) => bar.update(fraction, detail),
       (simTime) => {
-        const at = simTime === null ? 'before the simulation started' : `at sim time ${formatDuration(simTime)}`;
+        const at =
+          simTime === null
+            ? 'before the simulation started'
+            : `its last progress at sim time ${formatDuration(simTime)}`;
         return new UserError(
           `${module.path}: the simulation made no progress for ${stallTimeoutS} s (${at}) while running this ` +
             `${module.noun}, which may never return; the run was stopped (--stall-timeout sets the limit) [${stalled}]`,
