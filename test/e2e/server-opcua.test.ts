@@ -31,6 +31,15 @@ async function connect(
   return client;
 }
 
+/** The status of a read that was refused: thrown as an OpcuaError, or answered with a Bad status. */
+async function readRefusal(client: OpcuaClient, nodeId: string): Promise<string | undefined> {
+  const outcome = await client.read(nodeId).then(
+    (result) => result.status,
+    (e: unknown) => (e instanceof OpcuaError ? e.statusCode : String(e)),
+  );
+  return outcome;
+}
+
 async function refusal(promise: Promise<unknown>): Promise<string | undefined> {
   const error = await promise.then(
     () => undefined,
@@ -66,31 +75,37 @@ describe('doppel serve --opcua-port: the live simulations as an OPC UA address s
     const sim = await rest.createSimulation({ example: 'tank-heater' });
     await rest.run(sim.id, { speed: 20 });
 
-    // Anonymous, SecurityPolicy None: browse and read.
-    const anonymous = await connect();
-    const namespaces = (await anonymous.read('i=2255')).value as string[];
+    // The owner's read-only key, SecurityPolicy None: browse and read.
+    const viewer = await connect({ user: { userName: 'operator', password: readOnlyKey } });
+    const namespaces = (await viewer.read('i=2255')).value as string[];
     const ns = namespaces.indexOf(`urn:doppel:simulation:${sim.id}`);
-    await until(async () => (await anonymous.browse()).some((entry) => entry.nodeId === `ns=${ns};s=simulation`));
-    const assets = await anonymous.browse(`ns=${ns};s=simulation`);
+    await until(async () => (await viewer.browse()).some((entry) => entry.nodeId === `ns=${ns};s=simulation`));
+    const assets = await viewer.browse(`ns=${ns};s=simulation`);
     expect(assets.map((entry) => entry.nodeId)).toEqual(
       expect.arrayContaining([`ns=${ns};s=tank`, `ns=${ns};s=controller`, `ns=${ns};s=heater`]),
     );
-    const controllerVars = (await anonymous.browse(`ns=${ns};s=controller`)).map((entry) => entry.nodeId);
+    const controllerVars = (await viewer.browse(`ns=${ns};s=controller`)).map((entry) => entry.nodeId);
     expect(controllerVars).toEqual(
       expect.arrayContaining([`ns=${ns};s=controller.setpoint`, `ns=${ns};s=controller.mode`]),
     );
-    const setpoint = await anonymous.read(`ns=${ns};s=controller.setpoint`);
+    const setpoint = await viewer.read(`ns=${ns};s=controller.setpoint`);
     expect(setpoint).toMatchObject({ dataType: 'Double', status: 'Good', value: 45 });
-    expect((await anonymous.read(`ns=${ns};s=controller.saturated`)).dataType).toBe('Boolean');
-    expect((await anonymous.read(`ns=${ns};s=controller.mode`)).dataType).toBe('String');
+    expect((await viewer.read(`ns=${ns};s=controller.saturated`)).dataType).toBe('Boolean');
+    expect((await viewer.read(`ns=${ns};s=controller.mode`)).dataType).toBe('String');
 
     // A subscription sees the tank's temperature move as the simulation runs.
     const seen: ReadResult[] = [];
-    await anonymous.subscribe(`ns=${ns};s=tank.temperature`, 100, (result) => seen.push(result));
+    await viewer.subscribe(`ns=${ns};s=tank.temperature`, 100, (result) => seen.push(result));
     await until(() => new Set(seen.map((result) => result.value)).size >= 3);
 
-    // Anonymous sessions read but never write.
-    expect(await refusal(anonymous.write(`ns=${ns};s=controller.setpoint`, 48))).toBe('BadUserAccessDenied');
+    // Anonymous sessions and other accounts neither see nor read another account's simulation.
+    const anonymous = await connect();
+    expect((await anonymous.browse()).some((entry) => entry.nodeId === `ns=${ns};s=simulation`)).toBe(false);
+    expect(await readRefusal(anonymous, `ns=${ns};s=controller.setpoint`)).toBe('BadUserAccessDenied');
+    expect(await refusal(anonymous.write(`ns=${ns};s=controller.setpoint`, 48))).toMatch(/^Bad/);
+    const stranger = await connect({ user: { userName: 'other', password: otherKey } });
+    expect((await stranger.browse()).some((entry) => entry.nodeId === `ns=${ns};s=simulation`)).toBe(false);
+    expect(await readRefusal(stranger, `ns=${ns};s=tank.temperature`)).toBe('BadUserAccessDenied');
 
     // The owner over Basic256Sha256 Sign&Encrypt, user name and API key: the write becomes an intervention.
     const owner = await connect({
@@ -101,7 +116,7 @@ describe('doppel serve --opcua-port: the live simulations as an OPC UA address s
     const interventions = await rest.interventions(sim.id);
     const viaOpcua = interventions.filter((record) => record.origin === 'opcua');
     expect(viaOpcua).toMatchObject([{ assetId: 'controller', action: 'set_setpoint', args: { value: 48 } }]);
-    await until(async () => (await anonymous.read(`ns=${ns};s=controller.setpoint`)).value === 48);
+    await until(async () => (await viewer.read(`ns=${ns};s=controller.setpoint`)).value === 48);
     const changes = await rest.ledger(sim.id, { assetId: 'controller', eventTypes: ['SETPOINT_CHANGED'] });
     expect(changes.some((event) => event.meta?.to === 48 || JSON.stringify(event.newValue).includes('48'))).toBe(true);
 

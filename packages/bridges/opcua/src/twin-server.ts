@@ -4,14 +4,19 @@ import {
   DataType,
   MessageSecurityMode,
   OPCUACertificateManager,
+  type NodeId,
   OPCUAServer,
+  PermissionType,
+  resolveNodeId,
   SecurityPolicy,
+  type BaseNode,
   type StatusCode,
   StatusCodes,
   type UAObject,
   type UAVariable,
   Variant,
   type Namespace,
+  WellKnownRoles,
 } from 'node-opcua';
 import { freePort } from './free-port.js';
 import { routeOpcuaLogs } from './logs.js';
@@ -48,7 +53,7 @@ export interface TwinSimulationModel {
   readonly states: Readonly<Record<string, Readonly<Record<string, unknown>>>>;
 }
 
-/** Who a session is: an account (from user name and password) and whether it may write; anonymous sessions read. */
+/** Who a session is: an account (from user name and password) and whether it may write. */
 export interface TwinUser {
   readonly accountId: string;
   readonly canWrite: boolean;
@@ -95,6 +100,18 @@ interface LiveSimulation {
   readonly states: Map<string, Record<string, unknown>>;
 }
 
+/**
+ * The OPC UA role that stands for one account. Every node of a simulation grants its permissions to its owner's role
+ * alone, so another account (or an anonymous session) neither browses nor reads it: tenancy holds over OPC UA as over
+ * HTTP.
+ */
+function accountRole(accountId: string): NodeId {
+  return resolveNodeId(`ns=1;s=doppel-account:${accountId}`);
+}
+
+const OWNER_PERMISSIONS =
+  PermissionType.Browse | PermissionType.Read | PermissionType.Write | PermissionType.ReceiveEvents;
+
 const READ = AccessLevelFlag.CurrentRead;
 const READ_WRITE = AccessLevelFlag.CurrentRead | AccessLevelFlag.CurrentWrite;
 /** Monitored items sample a variable at most this often (ms). */
@@ -113,8 +130,9 @@ export function simulationNamespaceUri(simId: string): string {
  * to `options.write`, which turns it into an intervention; only the simulation's owner with write access may write,
  * others are answered BadUserAccessDenied.
  *
- * Endpoints: SecurityPolicy None (local use) and Basic256Sha256 with Sign&Encrypt; anonymous sessions and user
- * name/password sessions (checked by `options.authenticate`).
+ * Endpoints: SecurityPolicy None (local use) and Basic256Sha256 with Sign&Encrypt; user name/password sessions
+ * (checked by `options.authenticate`) browse and read their own account's simulations only. Anonymous sessions are
+ * allowed (a client reads the server's own nodes before signing in) but see no simulation.
  */
 export class TwinOpcuaServer {
   private readonly simulations = new Map<string, LiveSimulation>();
@@ -146,6 +164,8 @@ export class TwinOpcuaServer {
     });
     const port = options.port > 0 ? options.port : await freePort(host);
     const users = new WeakMap<object, TwinUser>();
+    /** The account behind each user name that signed in (an account's name is its user name). */
+    const accounts = new Map<string, string>();
     const server = new OPCUAServer({
       port,
       hostname: host,
@@ -159,11 +179,19 @@ export class TwinOpcuaServer {
         isValidUserAsync(userName, password, callback) {
           options.authenticate(userName, password).then(
             (user) => {
-              if (user !== null) users.set(this, user);
+              if (user !== null) {
+                users.set(this, user);
+                accounts.set(userName, user.accountId);
+              }
               callback(null, user !== null);
             },
             () => callback(null, false),
           );
+        },
+        getUserRoles(userName: string): NodeId[] {
+          const accountId = accounts.get(userName);
+          const authenticated = resolveNodeId(WellKnownRoles.AuthenticatedUser);
+          return accountId === undefined ? [authenticated] : [authenticated, accountRole(accountId)];
         },
       },
     });
@@ -187,6 +215,9 @@ export class TwinOpcuaServer {
       displayName: model.name,
       nodeId: 's=simulation',
     });
+    const ownerOnly = (node: BaseNode): void =>
+      node.setRolePermissions([{ roleId: accountRole(model.owner), permissions: OWNER_PERMISSIONS }]);
+    ownerOnly(folder);
     const live: LiveSimulation = { model, namespace, folder, states: new Map() };
     this.simulations.set(model.simId, live);
     try {
@@ -198,7 +229,8 @@ export class TwinOpcuaServer {
           nodeId: `s=${asset.id}`,
           description: `${asset.kind} ${asset.id}`,
         });
-        for (const field of asset.fields) this.addField(live, object, asset, field);
+        ownerOnly(object);
+        for (const field of asset.fields) ownerOnly(this.addField(live, object, asset, field));
       }
     } catch (error) {
       // All or nothing: a simulation half in the address space would answer for assets it does not serve.
@@ -239,7 +271,7 @@ export class TwinOpcuaServer {
     await this.certificates.dispose();
   }
 
-  private addField(live: LiveSimulation, object: UAObject, asset: TwinAssetModel, field: TwinFieldModel): void {
+  private addField(live: LiveSimulation, object: UAObject, asset: TwinAssetModel, field: TwinFieldModel): UAVariable {
     const simId = live.model.simId;
     const dataType = DataType[field.dataType];
     const get = (): Variant => {
@@ -288,6 +320,7 @@ export class TwinOpcuaServer {
         return allowed;
       };
     }
+    return variable;
   }
 }
 
