@@ -56,4 +56,5 @@ for (const version of ['guarded', 'legacy']) {
     `${result.bench}: median ${result.median_s} s wall, ${result.median_cpu_s} CPU-s (${result.rule_checks} rule checks)\n`,
   );
 }
-process.stdout.write(JSON.stringify(results, null, 2) + '\n');
+// One JSON object per line, as bench/run-all.js reads every benchmark's output.
+for (const result of results) process.stdout.write(JSON.stringify(result) + '\n');
