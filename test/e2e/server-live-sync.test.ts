@@ -1,8 +1,7 @@
 import { rmSync } from 'node:fs';
-import { Socket } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { Catalog } from '@doppel/server';
-import { startPeer } from '@doppel/test-support';
+import { startPeer, serviceAvailable } from '@doppel/test-support';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tempDir } from './cli-helpers.js';
 import { type ServerProcess, startServerProcess } from './server-process.js';
@@ -10,20 +9,7 @@ import { type ServerProcess, startServerProcess } from './server-process.js';
 const BROKER = 'mqtt://127.0.0.1:1883';
 const publisher = fileURLToPath(new URL('../../packages/bridges/mqtt/test/publish-peer.ts', import.meta.url));
 
-async function brokerUp(): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = new Socket();
-    socket.setTimeout(1_000);
-    socket.once('connect', () => (socket.destroy(), resolve(true)));
-    socket.once('error', () => resolve(false));
-    socket.once('timeout', () => (socket.destroy(), resolve(false)));
-    socket.connect(1883, '127.0.0.1');
-  });
-}
-
-const available = await brokerUp();
-if (!available && process.env.CI === 'true') throw new Error('Mosquitto is required on 127.0.0.1:1883 in CI');
-if (!available) console.warn('skipping the server live sync test: no broker on 127.0.0.1:1883');
+const available = await serviceAvailable('Mosquitto', 1883, 'the server live sync test');
 
 const until = async (check: () => boolean | Promise<boolean>, timeoutMs = 30_000): Promise<void> => {
   const deadline = Date.now() + timeoutMs;

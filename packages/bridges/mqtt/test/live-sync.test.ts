@@ -1,27 +1,13 @@
-import { Socket } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import mqtt from 'mqtt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LiveSync, type Measurement, decodeTelemetry } from '@doppel/bridge-mqtt';
-import { startPeer } from '@doppel/test-support';
+import { startPeer, serviceAvailable } from '@doppel/test-support';
 
 const BROKER = 'mqtt://127.0.0.1:1883';
 const publisher = fileURLToPath(new URL('./publisher-peer.ts', import.meta.url));
 
-async function brokerUp(): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = new Socket();
-    socket.setTimeout(1_000);
-    socket.once('connect', () => (socket.destroy(), resolve(true)));
-    socket.once('error', () => resolve(false));
-    socket.once('timeout', () => (socket.destroy(), resolve(false)));
-    socket.connect(1883, '127.0.0.1');
-  });
-}
-
-const available = await brokerUp();
-if (!available && process.env.CI === 'true') throw new Error('Mosquitto is required on 127.0.0.1:1883 in CI');
-if (!available) console.warn('skipping MQTT live sync tests: no broker on 127.0.0.1:1883');
+const available = await serviceAvailable('Mosquitto', 1883, 'MQTT live sync tests');
 
 const until = async (check: () => boolean, timeoutMs = 20_000): Promise<void> => {
   const deadline = Date.now() + timeoutMs;
