@@ -171,13 +171,15 @@ describe.skipIf(skipBrowser)('web Tests view (Chromium)', () => {
     const seen = new Set<string>();
     const panel = page.getByRole('region', { name: 'Test run' });
     for (let i = 0; i < 1200 && (await page.getByTestId('verdict').count()) === 0; i++) {
-      const status = await page
-        .getByTestId('run-status')
-        .textContent()
-        .catch(() => null);
-      const bar = page.getByRole('progressbar', { name: 'Replications done' });
-      if (status !== null && (await bar.count()) > 0) {
-        seen.add(`${status} ${await bar.getAttribute('value')}/${await bar.getAttribute('max')}`);
+      // One snapshot of the DOM: the bar goes away when the run ends, so reading it piece by piece could wait on an
+      // element that is gone.
+      const state = await page.evaluate<string | null>(`(() => {
+        const status = document.querySelector('[data-testid="run-status"]');
+        const bar = document.querySelector('progress[aria-label="Replications done"]');
+        return status && bar ? status.textContent + ' ' + bar.getAttribute('value') + '/' + bar.getAttribute('max') : null;
+      })()`);
+      if (state !== null) {
+        seen.add(state);
         if (seen.size === 1) await shot('07-line-running');
       }
       await page.waitForTimeout(50);
