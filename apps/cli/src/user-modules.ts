@@ -2,9 +2,14 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { createControlPlanePack, enactorFromModule, type EnactorLogic } from '@doppel/pack-controlplane';
+import {
+  createControlPlanePack,
+  enactorFromModule,
+  scenarioWithModuleHash,
+  type EnactorLogic,
+} from '@doppel/pack-controlplane';
 import { createFleetPack, policyFromModule, type DrivingPolicy } from '@doppel/pack-fleet';
-import { scenarioSha256, type AnyPack, type Json, type ResolvedScenario } from '@doppel/twin';
+import { scenarioWithConfig, type AnyPack, type Json, type ResolvedScenario } from '@doppel/twin';
 import { builtinPacks } from './packs.js';
 import { UserError } from './user-error.js';
 
@@ -28,7 +33,8 @@ interface ModuleKind<T> {
   /** The code a run stopped because the module made no progress fails with. */
   readonly stalledCode: string;
   section(config: Record<string, Json>): ModuleSection | undefined;
-  withSection(config: Record<string, Json>, section: Record<string, Json>): Record<string, Json>;
+  /** The scenario with the module's content SHA-256 in its section, so its identity (and the ledger's) covers the code. */
+  withModuleHash(scenario: ResolvedScenario, sha256: string): ResolvedScenario;
   fromExports(exports: Record<string, unknown>, path: string): T;
 }
 
@@ -42,7 +48,8 @@ const ENACTOR: ModuleKind<EnactorLogic> = {
   noun: 'Enactor module',
   stalledCode: 'DOPPEL_ERR_ENACTOR_MODULE_STALLED',
   section: (config) => record(config.enactor) as ModuleSection | undefined,
-  withSection: (config, enactor) => ({ ...config, enactor }),
+  // The pack's own, which the server uses too: one spelling of where the hash goes.
+  withModuleHash: scenarioWithModuleHash,
   fromExports: enactorFromModule,
 };
 
@@ -52,10 +59,12 @@ const POLICY: ModuleKind<DrivingPolicy> = {
   noun: 'driving-policy module',
   stalledCode: 'DOPPEL_ERR_POLICY_MODULE_STALLED',
   section: (config) => record(record(record(config.entities)?.ego)?.policy) as ModuleSection | undefined,
-  withSection: (config, policy) => {
+  withModuleHash: (scenario, sha256) => {
+    const config = scenario.config as Config;
     const entities = record(config.entities) ?? {};
     const ego = record(entities.ego) ?? {};
-    return { ...config, entities: { ...entities, ego: { ...ego, policy } } };
+    const policy = { ...record(ego.policy), module_sha256: sha256 };
+    return scenarioWithConfig(scenario, { ...config, entities: { ...entities, ego: { ...ego, policy } } });
   },
   fromExports: policyFromModule,
 };
@@ -94,21 +103,6 @@ export function userModuleOf(scenario: ResolvedScenario): UserModule | undefined
     noun: found.kind.noun,
     stalledCode: found.kind.stalledCode,
   };
-}
-
-/** The scenario with the module's content SHA-256 in its config, so its identity (and the ledger's) covers the code. */
-function withModuleHash(
-  scenario: ResolvedScenario,
-  kind: ModuleKind<unknown>,
-  section: ModuleSection,
-  sha256: string,
-): ResolvedScenario {
-  const config = scenario.config as Config;
-  const body = {
-    ...scenario,
-    config: kind.withSection(config, { ...(section as Config), module_sha256: sha256 }),
-  };
-  return Object.freeze({ ...body, sha256: scenarioSha256(body) });
 }
 
 export interface ScenariosWithModules {
@@ -154,7 +148,7 @@ export async function loadUserModules(scenarios: readonly ResolvedScenario[]): P
       }
       modules[name] = kind.fromExports(exports, path);
     }
-    loaded.push(withModuleHash(scenario, kind, section, sha256));
+    loaded.push(kind.withModuleHash(scenario, sha256));
   }
   if (loadedByKind.size === 0) return { scenarios: loaded, packs: builtinPacks };
   const enactors = loadedByKind.get(ENACTOR) as Record<string, EnactorLogic> | undefined;

@@ -1,4 +1,4 @@
-import { scenarioSha256, type Json, type ResolvedScenario } from '@doppel/twin';
+import { scenarioWithConfig, type Json, type ResolvedScenario } from '@doppel/twin';
 import type { EnactorLogic } from './enactor-logic.js';
 
 /** The members an Enactor module's object must have, and what each must be. */
@@ -92,8 +92,7 @@ export function unloadedEnactor(module: string): EnactorLogic {
  */
 export function scenarioWithModuleHash(scenario: ResolvedScenario, sha256: string): ResolvedScenario {
   const config = scenario.config as { enactor: Record<string, Json> } & Record<string, Json>;
-  const body = { ...scenario, config: { ...config, enactor: { ...config.enactor, module_sha256: sha256 } } };
-  return Object.freeze({ ...body, sha256: scenarioSha256(body) });
+  return scenarioWithConfig(scenario, { ...config, enactor: { ...config.enactor, module_sha256: sha256 } });
 }
 
 /** The user-supplied Enactor module a control-plane scenario names (`enactor.module`, as written), if any. */

@@ -5,7 +5,7 @@ export { parseDuration, formatDuration, parseClockTime, durationFormats } from '
 export { scenarioJsonSchema, scenarioFileSchema, type JsonSchema } from './json-schema.js';
 export { scenarioReferenceMarkdown } from './reference.js';
 export { configFolders, referenceFields, type ConfigFolder } from './documents.js';
-export { resolvedScenarioFromSnapshot, scenarioSha256 } from './snapshot.js';
+export { resolvedScenarioFromSnapshot, scenarioSha256, scenarioWithConfig } from './snapshot.js';
 // The located-YAML machinery, for other documents that want scenario-grade errors (test files).
 export { readYaml } from './yaml-reader.js';
 export { IssueList, describeValue, nearest, type IssueInput } from './issues.js';

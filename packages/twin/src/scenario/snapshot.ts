@@ -27,6 +27,15 @@ export function scenarioSha256(
 }
 
 /**
+ * The scenario with another config, its hash computed again: the one way code that adds to a resolved scenario
+ * after loading (a user-supplied module's content hash) keeps its identity covering what runs.
+ */
+export function scenarioWithConfig(scenario: ResolvedScenario, config: ResolvedScenario['config']): ResolvedScenario {
+  const body = { ...scenario, config };
+  return Object.freeze({ ...body, sha256: scenarioSha256(body) });
+}
+
+/**
  * Accepts a resolved scenario read back from a snapshot (config_snapshot.yaml, scenario.json, an API body) after
  * checking its shape and that its content still matches its hash: a hand-edited snapshot is refused, since its
  * hash would no longer identify what runs.
