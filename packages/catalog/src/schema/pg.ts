@@ -1,189 +1,27 @@
 import { bigint, doublePrecision, index, pgTable, text } from 'drizzle-orm/pg-core';
-import { DELIVERY_STATUSES, SIMULATION_STATUSES, TEST_RUN_STATUSES } from './values.js';
+import type { DialectBuilders } from './tables.js';
+import { catalogTables } from './tables.js';
 
-// The catalog on PostgreSQL: the same tables, columns and row types as on SQLite (same-shape.ts checks it), so one
-// query layer serves both. INTEGER becomes bigint read as a number, REAL becomes double precision.
+// The catalog on PostgreSQL: the tables of tables.ts with PostgreSQL's builders (drizzle.pg.config.ts reads this
+// file). INTEGER becomes bigint read as a number, REAL becomes double precision. The builders are typed as SQLite's
+// because the one query layer is written against those (connection.ts); at run time these are PostgreSQL tables.
+const postgresBuilders = {
+  table: pgTable,
+  text,
+  integer: (name: string) => bigint(name, { mode: 'number' }),
+  real: doublePrecision,
+  index,
+} as unknown as DialectBuilders;
 
-export const accounts = pgTable('accounts', {
-  id: text('id').primaryKey(),
-  name: text('name').notNull().unique(),
-  created_at: text('created_at').notNull(),
-});
-
-export const apiKeys = pgTable('api_keys', {
-  id: text('id').primaryKey(),
-  account_id: text('account_id')
-    .notNull()
-    .references(() => accounts.id, { onDelete: 'cascade' }),
-  key_hash: text('key_hash').notNull().unique(),
-  scopes: text('scopes').notNull(),
-  created_at: text('created_at').notNull(),
-  revoked_at: text('revoked_at'),
-});
-
-export const simulations = pgTable(
-  'simulations',
-  {
-    id: text('id').primaryKey(),
-    account_id: text('account_id')
-      .notNull()
-      .references(() => accounts.id, { onDelete: 'cascade' }),
-    name: text('name').notNull(),
-    pack: text('pack').notNull(),
-    example: text('example'),
-    scenario_json: text('scenario_json').notNull(),
-    seed: bigint('seed', { mode: 'number' }).notNull(),
-    parent_id: text('parent_id'),
-    fork_time: doublePrecision('fork_time'),
-    status: text('status', { enum: SIMULATION_STATUSES }).notNull(),
-    sim_time: doublePrecision('sim_time').notNull(),
-    duration_s: doublePrecision('duration_s').notNull(),
-    start_iso: text('start_iso').notNull(),
-    timezone: text('timezone').notNull(),
-    head_seq: bigint('head_seq', { mode: 'number' }).notNull().default(0),
-    head_hash: text('head_hash'),
-    speed: doublePrecision('speed'),
-    error: text('error'),
-    intervention_log: text('intervention_log').notNull().default('[]'),
-    created_at: text('created_at').notNull(),
-  },
-  (table) => [index('simulations_account').on(table.account_id, table.created_at)],
-);
-
-export const vehicles = pgTable('vehicles', {
-  id: text('id').primaryKey(),
-  account_id: text('account_id')
-    .notNull()
-    .references(() => accounts.id, { onDelete: 'cascade' }),
-  physical_vehicle_id: text('physical_vehicle_id').notNull(),
-  model_type: text('model_type').notNull(),
-  simulation_id: text('simulation_id'),
-  asset_id: text('asset_id'),
-  created_at: text('created_at').notNull(),
-});
-
-export const webhooks = pgTable('webhooks', {
-  id: text('id').primaryKey(),
-  account_id: text('account_id')
-    .notNull()
-    .references(() => accounts.id, { onDelete: 'cascade' }),
-  url: text('url').notNull(),
-  /** Comma-separated ledger event types or lifecycle names; `*` for all. */
-  event_types: text('event_types').notNull(),
-  simulation_id: text('simulation_id'),
-  secret: text('secret').notNull(),
-  created_at: text('created_at').notNull(),
-});
-
-export const webhookDeliveries = pgTable(
-  'webhook_deliveries',
-  {
-    id: text('id').primaryKey(),
-    webhook_id: text('webhook_id')
-      .notNull()
-      .references(() => webhooks.id, { onDelete: 'cascade' }),
-    /** Null for test deliveries, which belong to no simulation. */
-    simulation_id: text('simulation_id'),
-    event_count: bigint('event_count', { mode: 'number' }).notNull(),
-    status: text('status', { enum: DELIVERY_STATUSES }).notNull(),
-    attempts: bigint('attempts', { mode: 'number' }).notNull(),
-    last_status_code: bigint('last_status_code', { mode: 'number' }),
-    last_error: text('last_error'),
-    /** ISO time of the next attempt while pending or retrying. */
-    next_attempt_at: text('next_attempt_at'),
-    created_at: text('created_at').notNull(),
-    updated_at: text('updated_at').notNull(),
-    /** Insertion order, the tie-break of deliveries created in the same millisecond. */
-    seq: bigint('seq', { mode: 'number' }),
-  },
-  (table) => [
-    index('deliveries_webhook').on(table.webhook_id, table.created_at),
-    index('deliveries_webhook_status').on(table.webhook_id, table.status),
-  ],
-);
-
-/** Scenario tests (YAML text as `doppel test` reads it) per account. */
-export const scenarioTests = pgTable(
-  'scenario_tests',
-  {
-    id: text('id').primaryKey(),
-    account_id: text('account_id')
-      .notNull()
-      .references(() => accounts.id, { onDelete: 'cascade' }),
-    name: text('name').notNull(),
-    description: text('description'),
-    pack: text('pack').notNull(),
-    scenario: text('scenario').notNull(),
-    yaml: text('yaml').notNull(),
-    created_at: text('created_at').notNull(),
-    updated_at: text('updated_at').notNull(),
-  },
-  (table) => [index('scenario_tests_account').on(table.account_id, table.created_at)],
-);
-
-/** Runs of scenario tests: progress while they run, the result once they end. */
-export const testRuns = pgTable(
-  'test_runs',
-  {
-    id: text('id').primaryKey(),
-    account_id: text('account_id')
-      .notNull()
-      .references(() => accounts.id, { onDelete: 'cascade' }),
-    test_id: text('test_id')
-      .notNull()
-      .references(() => scenarioTests.id, { onDelete: 'cascade' }),
-    test_name: text('test_name').notNull(),
-    status: text('status', { enum: TEST_RUN_STATUSES }).notNull(),
-    done: bigint('done', { mode: 'number' }).notNull().default(0),
-    total: bigint('total', { mode: 'number' }).notNull().default(0),
-    error: text('error'),
-    first_failure: text('first_failure'),
-    /** The TestResult as JSON once the run finished; null before and for runs that ended in an error. */
-    result_json: text('result_json'),
-    /** TestReplay as JSON once the run finished (what re-creates its shown replication as a simulation). */
-    replay_json: text('replay_json'),
-    created_at: text('created_at').notNull(),
-    started_at: text('started_at'),
-    finished_at: text('finished_at'),
-    /** Insertion order: the tie-break of runs created in the same millisecond, and which run is a test's latest. */
-    seq: bigint('seq', { mode: 'number' }),
-  },
-  (table) => [index('test_runs_test').on(table.test_id, table.created_at), index('test_runs_status').on(table.status)],
-);
-
-/** Modelling projects per account: each holds machine models. */
-export const projects = pgTable(
-  'projects',
-  {
-    id: text('id').primaryKey(),
-    account_id: text('account_id')
-      .notNull()
-      .references(() => accounts.id, { onDelete: 'cascade' }),
-    name: text('name').notNull(),
-    description: text('description'),
-    created_at: text('created_at').notNull(),
-    updated_at: text('updated_at').notNull(),
-  },
-  (table) => [index('projects_account').on(table.account_id, table.created_at)],
-);
-
-/** Machine models of a project: components and connections as one JSON document (the process pack's model shape). */
-export const machineModels = pgTable(
-  'machine_models',
-  {
-    id: text('id').primaryKey(),
-    account_id: text('account_id')
-      .notNull()
-      .references(() => accounts.id, { onDelete: 'cascade' }),
-    project_id: text('project_id')
-      .notNull()
-      .references(() => projects.id, { onDelete: 'cascade' }),
-    name: text('name').notNull(),
-    description: text('description'),
-    /** `{ components, connections }` as JSON text. */
-    model_json: text('model_json').notNull(),
-    created_at: text('created_at').notNull(),
-    updated_at: text('updated_at').notNull(),
-  },
-  (table) => [index('machine_models_project').on(table.project_id, table.created_at)],
-);
+export const {
+  accounts,
+  apiKeys,
+  simulations,
+  vehicles,
+  webhooks,
+  webhookDeliveries,
+  scenarioTests,
+  testRuns,
+  projects,
+  machineModels,
+} = catalogTables(postgresBuilders);
