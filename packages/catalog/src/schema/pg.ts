@@ -13,15 +13,6 @@ const postgresBuilders = {
   index,
 } as unknown as DialectBuilders;
 
-export const {
-  accounts,
-  apiKeys,
-  simulations,
-  vehicles,
-  webhooks,
-  webhookDeliveries,
-  scenarioTests,
-  testRuns,
-  projects,
-  machineModels,
-} = catalogTables(postgresBuilders);
+const tables = catalogTables(postgresBuilders);
+export const { accounts, apiKeys, simulations, vehicles, webhooks, webhookDeliveries } = tables;
+export const { scenarioTests, testRuns, projects, machineModels } = tables;

@@ -1,4 +1,4 @@
-import type { index, integer, real, sqliteTable, text } from 'drizzle-orm/sqlite-core';
+import type { AnySQLiteColumn, index, integer, real, sqliteTable, text } from 'drizzle-orm/sqlite-core';
 import { DELIVERY_STATUSES, SIMULATION_STATUSES, TEST_RUN_STATUSES } from './values.js';
 
 /**
@@ -27,11 +27,21 @@ export function catalogTables({ table, text, integer, real, index }: DialectBuil
     created_at: text('created_at').notNull(),
   });
 
-  const apiKeys = table('api_keys', {
+  // Columns many tables share, spelled once. Each call makes fresh builders, since a builder belongs to one table.
+  /** A required reference whose rows go when the row they belong to goes. */
+  const belongsTo = <N extends string>(name: N, target: () => AnySQLiteColumn) =>
+    text(name).notNull().references(target, { onDelete: 'cascade' });
+  const ownedByAccount = () => ({
     id: text('id').primaryKey(),
-    account_id: text('account_id')
-      .notNull()
-      .references(() => accounts.id, { onDelete: 'cascade' }),
+    account_id: belongsTo('account_id', () => accounts.id),
+  });
+  const createdAndUpdated = () => ({
+    created_at: text('created_at').notNull(),
+    updated_at: text('updated_at').notNull(),
+  });
+
+  const apiKeys = table('api_keys', {
+    ...ownedByAccount(),
     key_hash: text('key_hash').notNull().unique(),
     scopes: text('scopes').notNull(),
     created_at: text('created_at').notNull(),
@@ -41,10 +51,7 @@ export function catalogTables({ table, text, integer, real, index }: DialectBuil
   const simulations = table(
     'simulations',
     {
-      id: text('id').primaryKey(),
-      account_id: text('account_id')
-        .notNull()
-        .references(() => accounts.id, { onDelete: 'cascade' }),
+      ...ownedByAccount(),
       name: text('name').notNull(),
       pack: text('pack').notNull(),
       example: text('example'),
@@ -68,10 +75,7 @@ export function catalogTables({ table, text, integer, real, index }: DialectBuil
   );
 
   const vehicles = table('vehicles', {
-    id: text('id').primaryKey(),
-    account_id: text('account_id')
-      .notNull()
-      .references(() => accounts.id, { onDelete: 'cascade' }),
+    ...ownedByAccount(),
     physical_vehicle_id: text('physical_vehicle_id').notNull(),
     model_type: text('model_type').notNull(),
     simulation_id: text('simulation_id'),
@@ -80,10 +84,7 @@ export function catalogTables({ table, text, integer, real, index }: DialectBuil
   });
 
   const webhooks = table('webhooks', {
-    id: text('id').primaryKey(),
-    account_id: text('account_id')
-      .notNull()
-      .references(() => accounts.id, { onDelete: 'cascade' }),
+    ...ownedByAccount(),
     url: text('url').notNull(),
     /** Comma-separated ledger event types or lifecycle names; `*` for all. */
     event_types: text('event_types').notNull(),
@@ -96,9 +97,7 @@ export function catalogTables({ table, text, integer, real, index }: DialectBuil
     'webhook_deliveries',
     {
       id: text('id').primaryKey(),
-      webhook_id: text('webhook_id')
-        .notNull()
-        .references(() => webhooks.id, { onDelete: 'cascade' }),
+      webhook_id: belongsTo('webhook_id', () => webhooks.id),
       /** Null for test deliveries, which belong to no simulation. */
       simulation_id: text('simulation_id'),
       event_count: integer('event_count').notNull(),
@@ -108,8 +107,7 @@ export function catalogTables({ table, text, integer, real, index }: DialectBuil
       last_error: text('last_error'),
       /** ISO time of the next attempt while pending or retrying. */
       next_attempt_at: text('next_attempt_at'),
-      created_at: text('created_at').notNull(),
-      updated_at: text('updated_at').notNull(),
+      ...createdAndUpdated(),
       /** Insertion order, the tie-break of deliveries created in the same millisecond. */
       seq: integer('seq'),
     },
@@ -123,17 +121,13 @@ export function catalogTables({ table, text, integer, real, index }: DialectBuil
   const scenarioTests = table(
     'scenario_tests',
     {
-      id: text('id').primaryKey(),
-      account_id: text('account_id')
-        .notNull()
-        .references(() => accounts.id, { onDelete: 'cascade' }),
+      ...ownedByAccount(),
       name: text('name').notNull(),
       description: text('description'),
       pack: text('pack').notNull(),
       scenario: text('scenario').notNull(),
       yaml: text('yaml').notNull(),
-      created_at: text('created_at').notNull(),
-      updated_at: text('updated_at').notNull(),
+      ...createdAndUpdated(),
     },
     (table) => [index('scenario_tests_account').on(table.account_id, table.created_at)],
   );
@@ -142,13 +136,8 @@ export function catalogTables({ table, text, integer, real, index }: DialectBuil
   const testRuns = table(
     'test_runs',
     {
-      id: text('id').primaryKey(),
-      account_id: text('account_id')
-        .notNull()
-        .references(() => accounts.id, { onDelete: 'cascade' }),
-      test_id: text('test_id')
-        .notNull()
-        .references(() => scenarioTests.id, { onDelete: 'cascade' }),
+      ...ownedByAccount(),
+      test_id: belongsTo('test_id', () => scenarioTests.id),
       test_name: text('test_name').notNull(),
       status: text('status', { enum: TEST_RUN_STATUSES }).notNull(),
       done: integer('done').notNull().default(0),
@@ -175,14 +164,10 @@ export function catalogTables({ table, text, integer, real, index }: DialectBuil
   const projects = table(
     'projects',
     {
-      id: text('id').primaryKey(),
-      account_id: text('account_id')
-        .notNull()
-        .references(() => accounts.id, { onDelete: 'cascade' }),
+      ...ownedByAccount(),
       name: text('name').notNull(),
       description: text('description'),
-      created_at: text('created_at').notNull(),
-      updated_at: text('updated_at').notNull(),
+      ...createdAndUpdated(),
     },
     (table) => [index('projects_account').on(table.account_id, table.created_at)],
   );
@@ -191,19 +176,13 @@ export function catalogTables({ table, text, integer, real, index }: DialectBuil
   const machineModels = table(
     'machine_models',
     {
-      id: text('id').primaryKey(),
-      account_id: text('account_id')
-        .notNull()
-        .references(() => accounts.id, { onDelete: 'cascade' }),
-      project_id: text('project_id')
-        .notNull()
-        .references(() => projects.id, { onDelete: 'cascade' }),
+      ...ownedByAccount(),
+      project_id: belongsTo('project_id', () => projects.id),
       name: text('name').notNull(),
       description: text('description'),
       /** `{ components, connections }` as JSON text. */
       model_json: text('model_json').notNull(),
-      created_at: text('created_at').notNull(),
-      updated_at: text('updated_at').notNull(),
+      ...createdAndUpdated(),
     },
     (table) => [index('machine_models_project').on(table.project_id, table.created_at)],
   );
