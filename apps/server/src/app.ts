@@ -37,6 +37,7 @@ import { twinRoutes } from './routes/twin.js';
 import { webhookRoutes } from './routes/webhooks.js';
 import { ExampleCatalog } from './sim/examples.js';
 import { SimulationManager } from './sim/manager.js';
+import { StoredLedgers } from './sim/ledger-stores.js';
 import { recoverSimulations } from './sim/recovery.js';
 import { StreamHub } from './stream/hub.js';
 import { TestRuns } from './testing/test-runs.js';
@@ -103,10 +104,14 @@ export async function buildApp(input: ServerConfigInput = {}, deps: AppDeps = {}
   const packs = await loadPacks(config.packModules);
   const examples = new ExampleCatalog(config.examplesDir);
   const metrics = new ServerMetrics();
-  const manager = new SimulationManager(catalog, packs, examples, config);
+  const ledgers = await StoredLedgers.open(config.storeUrl).catch(async (error: unknown) => {
+    await catalog.close();
+    throw error;
+  });
+  const manager = new SimulationManager(catalog, packs, examples, config, ledgers);
   manager.onStorageFailure = (error) => app.log.error({ code: error.code }, error.message);
   // After a crash the catalog lags behind the ledger files and journals: it is brought level before any request.
-  await recoverSimulations(catalog, (simId) => manager.ledgerPath(simId));
+  await recoverSimulations(catalog, (simId) => manager.ledgerPath(simId), ledgers);
   const hub = new StreamHub(manager, metrics, config.limits.wsMaxBufferedBytes);
   const webhooks = new WebhookDispatcher(catalog, config.webhooks, metrics, app.log, manager, deps.webhookClock);
   await webhooks.start();
@@ -193,6 +198,7 @@ export async function buildApp(input: ServerConfigInput = {}, deps: AppDeps = {}
     await testRuns.stop();
     await manager.shutdown();
     await webhooks.stop();
+    await ledgers.close();
     await catalog.close();
   });
   return { app, context, config };

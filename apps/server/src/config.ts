@@ -67,6 +67,11 @@ export interface ServerConfig {
   readonly dataDir: string;
   /** A `postgres://` URL to keep the catalog in PostgreSQL instead of `catalog.sqlite` in the data directory. */
   readonly catalogUrl: string | null;
+  /**
+   * A `postgres://` URL to keep every simulation's ledger in PostgreSQL (one schema, `?schema=name`, default
+   * `doppel`) instead of a SQLite file per simulation in the data directory.
+   */
+  readonly storeUrl: string | null;
   /** Where example scenarios are read from (stored example names resolve here). */
   readonly examplesDir: string;
   /** Built web UI served on the same origin when present. */
@@ -122,6 +127,7 @@ export const defaultWebhookOptions: WebhookOptions = {
 export interface ServerConfigInput {
   readonly dataDir?: string;
   readonly catalogUrl?: string | null;
+  readonly storeUrl?: string | null;
   readonly examplesDir?: string;
   readonly webDir?: string | null;
   readonly limits?: Partial<ServerLimits>;
@@ -141,6 +147,7 @@ export function resolveConfig(input: ServerConfigInput = {}): ServerConfig {
   return {
     dataDir: resolve(input.dataDir ?? '.doppel'),
     catalogUrl: input.catalogUrl ?? null,
+    storeUrl: input.storeUrl ?? null,
     examplesDir: resolve(input.examplesDir ?? resolve(repoRoot, 'examples')),
     webDir: input.webDir === undefined ? resolve(repoRoot, 'apps/web/dist') : input.webDir,
     limits: { ...defaultLimits, ...input.limits },

@@ -8,6 +8,7 @@ export interface ServeOptions {
   port?: string;
   data?: string;
   catalog?: string;
+  store?: string;
   demo?: boolean;
   allowWebhookHost?: string[];
   opcuaPort?: string;
@@ -42,6 +43,10 @@ export function register(program: Command): void {
     .option('--port <port>', 'port to listen on', '8080')
     .option('--data <dir>', 'data directory (catalog and ledgers)', '.doppel')
     .option('--catalog <url>', 'keep the catalog in PostgreSQL (postgres://user@host/db[?schema=name])')
+    .option(
+      '--store <url>',
+      'keep every simulation ledger in PostgreSQL (postgres://user@host/db[?schema=name], default schema doppel)',
+    )
     .option('--no-demo', 'do not create the local demo account and simulation')
     .option(
       '--allow-webhook-host <host...>',
@@ -61,6 +66,7 @@ export function register(program: Command): void {
         port: parsePort(options.port),
         dataDir: options.data,
         catalogUrl: options.catalog,
+        storeUrl: options.store,
         demo: options.demo !== false,
         webhooks: options.allowWebhookHost !== undefined ? { allowHosts: options.allowWebhookHost } : undefined,
         logLevel: process.env.DOPPEL_LOG_LEVEL ?? 'warn',
@@ -68,6 +74,7 @@ export function register(program: Command): void {
         ...(options.opcuaPort !== undefined ? { opcuaPort: parsePort(options.opcuaPort, '--opcua-port') } : {}),
       });
       const lines = [`Doppel is running at ${server.url}`, `  API docs:  ${server.url}/docs`];
+      if (options.store !== undefined) lines.push(`  Ledgers:   ${server.context.manager.ledgers.location}`);
       if (server.demo !== null) {
         lines.push(`  Sign in:   ${server.demo.signInUrl}`, `  API key:   ${server.demo.key}`);
         if (server.demo.simulationId !== null) lines.push(`  Demo city: ${server.demo.simulationId}`);

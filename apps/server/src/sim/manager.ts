@@ -16,6 +16,7 @@ import { SimulationHost } from './host.js';
 import { newSimulationRow } from './new-rows.js';
 import { type SimInfo, type SimulationApi, type WorkerMessage } from './protocol.js';
 import { remote, type Remote } from './remote.js';
+import { ledgerLocation, type StoredLedgers } from './ledger-stores.js';
 import { SimulationFiles } from './sim-files.js';
 import { workerInitOf } from './worker-init.js';
 import { withEnactorModule } from './enactor-modules.js';
@@ -64,6 +65,8 @@ export class SimulationManager {
     readonly packs: PackRegistry,
     private readonly examples: ExampleCatalog,
     private readonly config: ServerConfig,
+    /** The stored ledgers as the server sees them: their heads after a restart, removed with their simulation. */
+    readonly ledgers: StoredLedgers,
   ) {
     this.files = new SimulationFiles(config.dataDir);
   }
@@ -109,7 +112,7 @@ export class SimulationManager {
       await this.host(id);
     } catch (error) {
       await this.catalog.deleteSimulation(id);
-      throw locatedStorageFailure(error, this.ledgerPath(id));
+      throw locatedStorageFailure(error, this.ledgerLocation(id));
     }
     return (await this.catalog.simulation(id)) as SimulationRow;
   }
@@ -157,7 +160,7 @@ export class SimulationManager {
         simId,
         timeoutMs,
       ).catch((error: unknown) => {
-        throw locatedStorageFailure(error, this.ledgerPath(simId));
+        throw locatedStorageFailure(error, this.ledgerLocation(simId));
       });
     });
   }
@@ -267,7 +270,7 @@ export class SimulationManager {
       await then(await this.host(row.id));
     } catch (error) {
       await this.delete(row.id);
-      throw locatedStorageFailure(error, this.ledgerPath(row.id));
+      throw locatedStorageFailure(error, this.ledgerLocation(row.id));
     }
     await this.persist(row.id);
     return (await this.catalog.simulation(row.id)) as SimulationRow;
@@ -288,6 +291,7 @@ export class SimulationManager {
     await this.catalog.deleteSimulation(simId);
     for (const listener of this.deleteListeners) listener(simId);
     this.files.remove(simId);
+    await this.ledgers.remove(simId);
   }
 
   /** Writes a loaded simulation's status, head and intervention log to the catalog. */
@@ -340,6 +344,11 @@ export class SimulationManager {
 
   ledgerPath(simId: string): string {
     return this.files.ledgerPath(simId);
+  }
+
+  /** Where a simulation's ledger is (its file, or the PostgreSQL store), as storage errors name it. */
+  ledgerLocation(simId: string): string {
+    return ledgerLocation({ storeUrl: this.config.storeUrl, ledgerPath: this.ledgerPath(simId), simId });
   }
 
   webhookOutboxPath(simId: string): string {
@@ -417,7 +426,7 @@ export class SimulationManager {
   private fail(simId: string, reported: ErrorPayload, info: SimInfo | null): void {
     this.hosts.delete(simId);
     // A ledger the disk refused is named with its path.
-    const message = (locatedStorageFailure(new RemoteError(reported), this.ledgerPath(simId)) as Error).message;
+    const message = (locatedStorageFailure(new RemoteError(reported), this.ledgerLocation(simId)) as Error).message;
     void this.catalog.simulation(simId).then(
       (row) => {
         if (row !== null) this.announceFailure(simId, message, info);

@@ -24,7 +24,10 @@ export interface WorkerInit {
   /** Canonical JSON of the resolved scenario (checked against its hash in the worker). */
   readonly scenarioJson: string;
   readonly seed: number;
+  /** The simulation's SQLite ledger file; its intervention journal sits beside it whatever the store. */
   readonly ledgerPath: string;
+  /** The server's PostgreSQL ledger store (`--store`), or null for the SQLite file. */
+  readonly storeUrl: string | null;
   /** Intervention log to replay (reload after a restart, branches). */
   readonly log?: readonly InterventionLogEntry[];
   /** Re-execute up to this sim time before answering (reload, branch). */

@@ -1,24 +1,8 @@
 import { existsSync, readFileSync } from 'node:fs';
-import { SqliteLedgerStore } from '@doppel/store-sqlite';
-import type { LedgerHead } from '@doppel/twin';
 import type { Catalog, SimulationRow, SimulationUpdate } from '@doppel/catalog';
 import { parseJournal } from './journal.js';
+import type { StoredLedgers } from './ledger-stores.js';
 import { interventionJournalPath } from './protocol.js';
-
-/** The head of a simulation's ledger file as it is on disk, or null without a readable one. */
-async function storedHead(ledgerPath: string, simId: string): Promise<LedgerHead | null> {
-  if (!existsSync(ledgerPath)) return null;
-  let store: SqliteLedgerStore | null = null;
-  try {
-    store = SqliteLedgerStore.open(ledgerPath);
-    return await store.head(simId);
-  } catch {
-    // An unreadable ledger is derived data: the simulation is re-executed from its journal either way.
-    return null;
-  } finally {
-    await store?.close().catch(() => undefined);
-  }
-}
 
 /** The latest sim time at which a journaled intervention was submitted (0 without a journal). */
 function lastSubmission(journalPath: string): number {
@@ -37,8 +21,12 @@ function lastSubmission(journalPath: string): number {
  * there (nothing plays until someone resumes it). The catalog is written only as often as a simulation's status
  * changes, so after a crash the ledger file and the journal are ahead of it.
  */
-export async function recoveredFields(row: SimulationRow, ledgerPath: string): Promise<SimulationUpdate | null> {
-  const head = await storedHead(ledgerPath, row.id);
+export async function recoveredFields(
+  row: SimulationRow,
+  ledgerPath: string,
+  ledgers: StoredLedgers,
+): Promise<SimulationUpdate | null> {
+  const head = await ledgers.head(row.id, ledgerPath);
   const submitted = lastSubmission(interventionJournalPath(ledgerPath));
   const simTime = Math.max(row.sim_time, head?.simTime ?? 0, submitted);
   const ahead = head !== null && head.seq > row.head_seq;
@@ -51,10 +39,14 @@ export async function recoveredFields(row: SimulationRow, ledgerPath: string): P
   };
 }
 
-/** Brings every simulation of the catalog level with its durable files (see recoveredFields). */
-export async function recoverSimulations(catalog: Catalog, ledgerPath: (simId: string) => string): Promise<void> {
+/** Brings every simulation of the catalog level with its durable ledger and journal (see recoveredFields). */
+export async function recoverSimulations(
+  catalog: Catalog,
+  ledgerPath: (simId: string) => string,
+  ledgers: StoredLedgers,
+): Promise<void> {
   for (const row of await catalog.allSimulations()) {
-    const fields = await recoveredFields(row, ledgerPath(row.id));
+    const fields = await recoveredFields(row, ledgerPath(row.id), ledgers);
     if (fields !== null) await catalog.updateSimulation(row.id, fields);
   }
 }

@@ -1,6 +1,4 @@
-import { existsSync, rmSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
-import { SqliteLedgerStore } from '@doppel/store-sqlite';
 import {
   resolvedScenarioFromSnapshot,
   Simulation,
@@ -19,6 +17,7 @@ import { toErrorPayload } from '../errors.js';
 import { loadPacks } from '../packs.js';
 import { registryWithEnactorModule } from './enactor-modules.js';
 import { CoalescingLedgerStore } from './coalescing-store.js';
+import { ledgerLocation, openFreshLedger } from './ledger-stores.js';
 import { InterventionJournal, type JournalFs } from './journal.js';
 import { Outbox } from './outbox.js';
 import { PastStates, stateJson } from './past-states.js';
@@ -64,7 +63,7 @@ interface StagedIntervention {
 }
 
 /**
- * One simulation in its worker thread: the session, its SQLite ledger file, its intervention journal, and the
+ * One simulation in its worker thread: the session, its ledger (a SQLite file, or the server's PostgreSQL store), its intervention journal, and the
  * answers to the host's calls between slices of a paced run. Its public methods are exactly `SimulationApi`, the
  * operations the host may call; helpers are ES private, and the worker's lifecycle (open, heartbeat, answer) is
  * static, so neither is reachable through the remote interface.
@@ -382,11 +381,8 @@ export class SimulationService implements SimulationApi {
       init.enactorModulesDir,
     );
     // The ledger is derived data: a reloaded simulation regenerates it from (scenario, seed, log).
-    for (const suffix of ['', '-wal', '-shm']) {
-      if (existsSync(init.ledgerPath + suffix)) rmSync(init.ledgerPath + suffix);
-    }
-    const sqlite = SqliteLedgerStore.open(init.ledgerPath);
-    this.#store = new CoalescingLedgerStore(sqlite, {
+    const stored = await openFreshLedger(init);
+    this.#store = new CoalescingLedgerStore(stored, {
       delayMs: LEDGER_WRITE_DELAY_MS,
       onAppendFailure: (error) => this.#failOnStorage(error),
     });
@@ -522,7 +518,10 @@ export class SimulationService implements SimulationApi {
   #failOnStorage(error: unknown): void {
     if (!this.#ready || this.#failedMessage !== null) return;
     const reported = toErrorPayload(error);
-    const payload = { ...reported, message: `Cannot write the ledger ${this.#init.ledgerPath}: ${reported.message}` };
+    const payload = {
+      ...reported,
+      message: `Cannot write the ledger ${ledgerLocation(this.#init)}: ${reported.message}`,
+    };
     this.#failedMessage = payload.message;
     this.#sim.pause();
     this.#post({ type: 'failed', error: payload, info: this.info() });

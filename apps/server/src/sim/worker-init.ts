@@ -21,6 +21,7 @@ export function workerInitOf(row: SimulationRow, ledgerPath: string, config: Ser
     scenarioJson: row.scenario_json,
     seed: row.seed,
     ledgerPath,
+    storeUrl: config.storeUrl,
     log: row.parent_id !== null || log.length > 0 ? log : undefined,
     runTo: row.sim_time,
     speed: row.speed,
