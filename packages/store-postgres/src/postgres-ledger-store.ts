@@ -202,7 +202,11 @@ export class PostgresLedgerStore implements LedgerStore {
     });
   }
 
-  query(query: LedgerQuery): Promise<LedgerEvent[]> {
+  async query(query: LedgerQuery): Promise<LedgerEvent[]> {
+    return (await this.queryTexts(query)).map(decodeLedgerEvent);
+  }
+
+  queryTexts(query: LedgerQuery): Promise<string[]> {
     return this.serial(async () => {
       checkQueryLimit(query);
       const key = await this.keyOf(query.simId);
@@ -225,7 +229,7 @@ export class PostgresLedgerStore implements LedgerStore {
         sql += ` LIMIT $${values.length}`;
       }
       const result = await this.client.query<{ body: string }>(sql, values);
-      return result.rows.map((row) => decodeLedgerEvent(row.body));
+      return result.rows.map((row) => row.body);
     });
   }
 

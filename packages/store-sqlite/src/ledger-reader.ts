@@ -1,4 +1,10 @@
-import { LEDGER_BLOCK_SIZE, decodeLedgerEvent, type LedgerEvent, type LedgerQuery } from '@doppel/twin';
+import {
+  LEDGER_BLOCK_SIZE,
+  decodeLedgerEvent,
+  ledgerTextEventType,
+  type LedgerEvent,
+  type LedgerQuery,
+} from '@doppel/twin';
 import { KIND_ASSET, KIND_EVENT_TYPE, chunkOf, matchingSeqs } from './chunk-columns.js';
 import { MAX_BLOCK_INDEX, rowId } from './schema.js';
 import type { Statements } from './statements.js';
@@ -116,8 +122,8 @@ export class LedgerReader {
     return seqLo;
   }
 
-  /** Records from..to (inclusive) in seq order, or reversed. */
-  *decodeRange(simKey: number, from: number, to: number, order: 'asc' | 'desc' = 'asc'): Generator<LedgerEvent> {
+  /** Canonical texts of the records from..to (inclusive) in seq order, or reversed. */
+  *textRange(simKey: number, from: number, to: number, order: 'asc' | 'desc' = 'asc'): Generator<string> {
     if (from > to) return;
     const first = blockOf(from);
     const last = blockOf(to);
@@ -127,20 +133,20 @@ export class LedgerReader {
       const base = index * LEDGER_BLOCK_SIZE + 1;
       const lo = Math.max(from, base) - base;
       const hi = Math.min(to, base + texts.length - 1) - base;
-      if (order === 'asc') for (let i = lo; i <= hi; i++) yield decodeLedgerEvent(texts[i]);
-      else for (let i = hi; i >= lo; i--) yield decodeLedgerEvent(texts[i]);
+      if (order === 'asc') for (let i = lo; i <= hi; i++) yield texts[i];
+      else for (let i = hi; i >= lo; i--) yield texts[i];
     }
   }
 
-  /** Records within from..to whose asset (or event type) key is one of `keys`, in seq order (or reversed). */
-  *decodeMatching(
+  /** Canonical texts of the records within from..to whose asset (or event type) key is one of `keys`, in seq order (or reversed). */
+  *textsMatching(
     simKey: number,
     kind: number,
     keys: ReadonlySet<number>,
     from: number,
     to: number,
     order: 'asc' | 'desc',
-  ): Generator<LedgerEvent> {
+  ): Generator<string> {
     if (from > to || keys.size === 0) return;
     const first = chunkOf(from);
     const last = chunkOf(to);
@@ -152,16 +158,17 @@ export class LedgerReader {
       const seqs = matchingSeqs(chunk, blob, keys);
       if (order === 'desc') seqs.reverse();
       for (const seq of seqs) {
-        if (seq >= from && seq <= to) yield decodeLedgerEvent(this.text(simKey, seq));
+        if (seq >= from && seq <= to) yield this.text(simKey, seq);
       }
     }
   }
 
-  query(
+  /** Canonical texts of the records the query selects, as stored (the store's `query` decodes them). */
+  queryTexts(
     simKey: number,
     query: LedgerQuery,
     nameKey: (kind: number, name: string) => number | undefined,
-  ): LedgerEvent[] {
+  ): string[] {
     const limit = query.limit ?? Number.POSITIVE_INFINITY;
     const tipSeq = this.tip(simKey).seq;
     let from = Math.max(1, Math.floor(query.afterSeq ?? 0) + 1);
@@ -170,7 +177,7 @@ export class LedgerReader {
     if (query.toTime !== undefined) to = Math.min(to, this.lastSeqAtOrBefore(simKey, query.toTime, tipSeq));
     if (limit === 0 || from > to) return [];
     const order = query.order ?? 'asc';
-    let events: Iterable<LedgerEvent>;
+    let texts: Iterable<string>;
     let types: ReadonlySet<string> | null = null;
     if (query.assetId !== undefined || query.eventTypes !== undefined) {
       const byAsset = query.assetId !== undefined;
@@ -178,16 +185,21 @@ export class LedgerReader {
       const kind = byAsset ? KIND_ASSET : KIND_EVENT_TYPE;
       const keys = new Set(wanted.map((name) => nameKey(kind, name)).filter((key) => key !== undefined));
       types = byAsset && query.eventTypes !== undefined ? new Set(query.eventTypes) : null;
-      events = this.decodeMatching(simKey, kind, keys, from, to, order);
+      texts = this.textsMatching(simKey, kind, keys, from, to, order);
     } else {
-      events = this.decodeRange(simKey, from, to, order);
+      texts = this.textRange(simKey, from, to, order);
     }
-    const out: LedgerEvent[] = [];
-    for (const event of events) {
-      if (types !== null && !types.has(event.eventType)) continue;
-      out.push(event);
+    const out: string[] = [];
+    for (const text of texts) {
+      if (types !== null && !types.has(ledgerTextEventType(text))) continue;
+      out.push(text);
       if (out.length >= limit) break;
     }
     return out;
   }
+}
+
+/** The records of canonical texts, decoded one at a time as they are iterated. */
+export function* decoded(texts: Iterable<string>): Generator<LedgerEvent> {
+  for (const text of texts) yield decodeLedgerEvent(text);
 }

@@ -8,6 +8,7 @@ import {
   applyLedgerEvents,
   checkAppend,
   checkQueryLimit,
+  decodeLedgerEvent,
   encodeLedgerEvent,
   hashBlock,
   unknownSimulation,
@@ -22,7 +23,7 @@ import {
 } from '@doppel/twin';
 import { simulationParams, toSimulationRecord, type SimulationRow } from './catalog.js';
 import { CHUNK_SIZE, ColumnsBuilder, KIND_ASSET, KIND_EVENT_TYPE, chunkFirstSeq, chunkOf } from './chunk-columns.js';
-import { LedgerReader, blockOf } from './ledger-reader.js';
+import { LedgerReader, blockOf, decoded } from './ledger-reader.js';
 import { MAX_BLOCK_INDEX, MAX_SIM_KEY, migrate, rowId } from './schema.js';
 import { prepareStatements, type Statements } from './statements.js';
 
@@ -170,9 +171,13 @@ export class SqliteLedgerStore implements LedgerStore {
   }
 
   async query(query: LedgerQuery): Promise<LedgerEvent[]> {
+    return (await this.queryTexts(query)).map(decodeLedgerEvent);
+  }
+
+  async queryTexts(query: LedgerQuery): Promise<string[]> {
     checkQueryLimit(query);
     const simKey = this.keyOf(query.simId);
-    return this.db.transaction(() => this.reader.query(simKey, query, (kind, name) => this.nameKey(kind, name)))();
+    return this.db.transaction(() => this.reader.queryTexts(simKey, query, (kind, name) => this.nameKey(kind, name)))();
   }
 
   async head(simId: string): Promise<LedgerHead> {
@@ -230,7 +235,7 @@ export class SqliteLedgerStore implements LedgerStore {
       );
       const from = (snapshot?.seq ?? 0) + 1;
       if (assetIds === undefined) {
-        applyLedgerEvents(states, this.reader.decodeRange(simKey, from, end));
+        applyLedgerEvents(states, decoded(this.reader.textRange(simKey, from, end)));
         return states;
       }
       const wanted = new Map<string, JsonObject>();
@@ -239,7 +244,10 @@ export class SqliteLedgerStore implements LedgerStore {
         if (state !== undefined) wanted.set(id, state);
       }
       const keys = assetIds.map((id) => this.nameKey(KIND_ASSET, id)).filter((k) => k !== undefined);
-      applyLedgerEvents(wanted, this.reader.decodeMatching(simKey, KIND_ASSET, new Set(keys), from, end, 'asc'));
+      applyLedgerEvents(
+        wanted,
+        decoded(this.reader.textsMatching(simKey, KIND_ASSET, new Set(keys), from, end, 'asc')),
+      );
       return wanted;
     })();
   }

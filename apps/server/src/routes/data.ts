@@ -1,4 +1,4 @@
-import { idString, type JsonObject, type LedgerEvent, simulationEvent, type SimulationEvent } from '@doppel/twin';
+import { decodeLedgerEvent, idString, type JsonObject, simulationEvent, type SimulationEvent } from '@doppel/twin';
 import type { FastifyReply } from 'fastify';
 import { z } from 'zod';
 import type { RoutePlugin } from '../http/types.js';
@@ -41,8 +41,9 @@ const ledgerQuery = z.strictObject({
 });
 
 /** Ledger records as the API gives them: each names its simulation. */
-function exported(simId: string, records: readonly LedgerEvent[]): SimulationEvent[] {
-  return records.map((record) => simulationEvent(simId, record));
+/** Records as the API exports them, from the canonical texts the store keeps. */
+function exported(simId: string, texts: readonly string[]): SimulationEvent[] {
+  return texts.map((text) => simulationEvent(simId, decodeLedgerEvent(text)));
 }
 
 function eventTypes(value: string | string[] | undefined): string[] | undefined {

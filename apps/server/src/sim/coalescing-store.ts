@@ -148,6 +148,11 @@ export class CoalescingLedgerStore implements LedgerStore {
     return this.inner.query(query);
   }
 
+  queryTexts(query: LedgerQuery): Promise<string[]> {
+    void this.drain();
+    return this.inner.queryTexts(query);
+  }
+
   head(simId: string): Promise<LedgerHead> {
     void this.drain();
     return this.inner.head(simId);

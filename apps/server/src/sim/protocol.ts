@@ -5,7 +5,6 @@ import type {
   InterventionLogEntry,
   InterventionRecord,
   InterventionRequest,
-  LedgerEvent,
   LedgerQuery,
   RunSummary,
   SimulationStatus,
@@ -110,7 +109,11 @@ export interface SimulationApi {
   kpis(): { simTime: number; values: Record<string, number> };
   telemetry(fromTime?: number): readonly TelemetryRow[];
   summary(): RunSummary;
-  ledger(query: Omit<LedgerQuery, 'simId'>): Promise<LedgerEvent[]>;
+  /**
+   * The records a query selects, as the canonical texts the store keeps: they cross the thread boundary as one string
+   * each, WebSocket catch-up splices them into frames as they are, and only a reader that needs objects decodes them.
+   */
+  ledger(query: Omit<LedgerQuery, 'simId'>): Promise<string[]>;
   rewind(t: number): Promise<SimInfo>;
   flush(): Promise<SimInfo>;
   shutdown(): Promise<SimInfo>;

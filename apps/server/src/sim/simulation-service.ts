@@ -334,10 +334,10 @@ export class SimulationService implements SimulationApi {
     return this.#sim.summary();
   }
 
-  async ledger(query: Omit<LedgerQuery, 'simId'>): ReturnType<CoalescingLedgerStore['query']> {
+  async ledger(query: Omit<LedgerQuery, 'simId'>): Promise<string[]> {
     void this.#store.drain();
     await this.#sim.flush();
-    return this.#store.query({ ...query, simId: this.#sim.id });
+    return this.#store.queryTexts({ ...query, simId: this.#sim.id });
   }
 
   async rewind(t: number): Promise<SimInfo> {

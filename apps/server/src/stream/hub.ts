@@ -1,4 +1,4 @@
-import { ledgerEventJson, type LedgerEvent } from '@doppel/twin';
+import { ledgerEventJson } from '@doppel/twin';
 import type { StreamMessage } from '@doppel/twin/contracts';
 import type { WebSocket } from 'ws';
 import type { ServerMetrics } from '../metrics.js';
@@ -11,10 +11,13 @@ const PAGE = 2000;
 const MAX_CACHED_PAGES = 32;
 const OPEN = 1;
 
+/** A page of the stored ledger: records `firstSeq`, `firstSeq + 1`, ... in their wire form. */
 interface Page {
-  readonly records: readonly LedgerEvent[];
-  /** The page as one `events` message, serialised on first use. */
-  text(): Buffer;
+  readonly firstSeq: number;
+  /** Each record's wire form, spliced from the canonical text the store keeps (`ledgerEventJson`). */
+  readonly events: readonly string[];
+  /** The whole page as one `events` frame, made on first use and shared by every client that needs all of it. */
+  frame(): Buffer;
 }
 
 interface Connection {
@@ -185,13 +188,12 @@ export class StreamHub {
         const index = Math.floor((connection.nextSeq - 1) / PAGE);
         const page = await this.page(simId, index);
         if (connection.generation !== generation) continue;
-        const fresh = page.records.filter((record) => record.seq >= connection.nextSeq);
-        if (fresh.length > 0) {
-          const whole = fresh.length === page.records.length;
-          this.send(connection, whole ? page.text() : JSON.stringify({ type: 'events', events: fresh }));
-          connection.nextSeq = fresh[fresh.length - 1].seq + 1;
+        const skip = Math.max(0, connection.nextSeq - page.firstSeq);
+        if (skip < page.events.length) {
+          this.send(connection, skip === 0 ? page.frame() : eventsFrame(page.events.slice(skip)));
+          connection.nextSeq = page.firstSeq + page.events.length;
         }
-        if (page.records.length < PAGE && connection.nextSeq > this.head(simId)) {
+        if (page.events.length < PAGE && connection.nextSeq > this.head(simId)) {
           connection.mode = 'live';
           return;
         }
@@ -204,7 +206,8 @@ export class StreamHub {
 
   /**
    * Store page `index` (seq index*PAGE+1 .. (index+1)*PAGE). Full pages never change until a rewind, so clients
-   * catching up together share one read and one serialisation.
+   * catching up together share one read and one frame. The store's canonical texts are spliced into the wire form,
+   * never decoded and serialised again.
    */
   private page(simId: string, index: number): Promise<Page> {
     let cache = this.pages.get(simId);
@@ -215,14 +218,15 @@ export class StreamHub {
     const loading = this.manager
       .simulation(simId)
       .ledger({ afterSeq: index * PAGE, limit: PAGE, order: 'asc' })
-      .then((records): Page => {
-        let text: Buffer | null = null;
-        return { records, text: () => (text ??= Buffer.from(JSON.stringify({ type: 'events', events: records }))) };
+      .then((texts): Page => {
+        const events = texts.map(ledgerEventJson);
+        let frame: Buffer | null = null;
+        return { firstSeq: index * PAGE + 1, events, frame: () => (frame ??= Buffer.from(eventsFrame(events))) };
       });
     pages.set(index, loading);
     loading.then(
       (page) => {
-        if (page.records.length < PAGE) pages.delete(index);
+        if (page.events.length < PAGE) pages.delete(index);
       },
       () => pages.delete(index),
     );

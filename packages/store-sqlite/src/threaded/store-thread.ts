@@ -76,6 +76,7 @@ const METHODS: ReadonlySet<string> = new Set<keyof LedgerStore>([
   'truncate',
   'copyPrefix',
   'query',
+  'queryTexts',
   'head',
   'verify',
   'stateAt',

@@ -131,6 +131,10 @@ export class ThreadedSqliteLedgerStore implements LedgerStore {
     return this.call('query', [query]);
   }
 
+  queryTexts(query: LedgerQuery): Promise<string[]> {
+    return this.call('queryTexts', [query]);
+  }
+
   head(simId: string): Promise<LedgerHead> {
     return this.call('head', [simId]);
   }

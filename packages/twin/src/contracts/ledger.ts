@@ -100,6 +100,11 @@ export interface LedgerStore {
   /** Copies the parent's records and sealed blocks up to `uptoSeq` into `toSimId` (branching). */
   copyPrefix(fromSimId: string, toSimId: string, uptoSeq: number): Promise<void>;
   query(query: LedgerQuery): Promise<LedgerEvent[]>;
+  /**
+   * The canonical texts (`encodeLedgerEvent`) of the records `query` selects, as stored: a reader that sends
+   * records on (WebSocket catch-up) splices them into its wire form without decoding and serialising again.
+   */
+  queryTexts(query: LedgerQuery): Promise<string[]>;
   head(simId: string): Promise<LedgerHead>;
   verify(simId: string): Promise<LedgerVerification>;
   /** Full state of every asset (or of the listed ones) as of sim time t, inclusive, folded from the ledger. */

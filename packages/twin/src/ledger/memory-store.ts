@@ -124,6 +124,11 @@ export class MemoryLedgerStore implements LedgerStore {
     return out;
   }
 
+  /** Keeps records as objects, so their texts are encoded here (the canonical text a durable store keeps). */
+  async queryTexts(query: LedgerQuery): Promise<string[]> {
+    return (await this.query(query)).map(encodeLedgerEvent);
+  }
+
   async head(simId: string): Promise<LedgerHead> {
     const sim = this.get(simId);
     const sealedCount = sim.blocks.length;

@@ -103,6 +103,7 @@ export function describeLedgerStoreConformance(name: string, makeStore: LedgerSt
       const unknown = code(TwinErrorCode.UnknownSimulation);
       await expect(store.append('ghost', syntheticLedger(1), [])).rejects.toEqual(unknown);
       await expect(store.query({ simId: 'ghost' })).rejects.toEqual(unknown);
+      await expect(store.queryTexts({ simId: 'ghost' })).rejects.toEqual(unknown);
       await expect(store.head('ghost')).rejects.toEqual(unknown);
       await expect(store.verify('ghost')).rejects.toEqual(unknown);
       await expect(store.stateAt('ghost', 0)).rejects.toEqual(unknown);
@@ -129,6 +130,8 @@ export function describeLedgerStoreConformance(name: string, makeStore: LedgerSt
       const head = { seq: 1500, simTime: records[1499].simTime, hash: expectedHeadHash(records) };
       for (const simId of ['one', 'many', 'writer']) {
         expect(texts(await store.query({ simId }))).toEqual(texts(records));
+        // The stored texts are the canonical texts themselves, whether the store was handed them or not.
+        expect(await store.queryTexts({ simId })).toEqual(texts(records));
         expect(await store.head(simId)).toEqual(head);
         expect(await store.verify(simId)).toEqual({
           ok: true,
@@ -199,6 +202,7 @@ export function describeLedgerStoreConformance(name: string, makeStore: LedgerSt
       for (const q of queries) {
         const got = await store.query({ simId: 's', ...q });
         expect(texts(got), JSON.stringify(q)).toEqual(texts(expectedQuery(records, q)));
+        expect(await store.queryTexts({ simId: 's', ...q }), JSON.stringify(q)).toEqual(texts(got));
       }
       const paged: LedgerEvent[] = [];
       for (let after = 0; ;) {
@@ -334,6 +338,7 @@ export function describeLedgerStoreConformance(name: string, makeStore: LedgerSt
             const q = { assetId: 'station_00', eventTypes: [TEST_EVENT_TYPES[variant % 4]], afterSeq: n >> 2 };
             expect(texts(await store.query({ simId: b, ...q }))).toEqual(texts(await store.query({ simId: a, ...q })));
             expect(texts(await store.query({ simId: a, ...q }))).toEqual(texts(expectedQuery(records, q)));
+            expect(await store.queryTexts({ simId: b, ...q })).toEqual(texts(expectedQuery(records, q)));
             await store.deleteSimulation(a);
             await store.deleteSimulation(b);
           },
