@@ -2,14 +2,23 @@ import type { Environment } from './environment.js';
 import { DoppelError, ENGINE_ERROR_CODES, Interrupt } from './errors.js';
 import type { Process, ProcessGenerator } from './process.js';
 
+/**
+ * A state vector. A Float64Array is the fast one: the integrator's own stage vectors are Float64Arrays, so a
+ * component whose state is one too sees a single array kind at every access.
+ */
+export type OdeVector = Float64Array | number[];
+
 /** A continuous subsystem integrated on the DES clock: dy/dt = f(t, y). */
 export interface OdeComponent {
   /** The state vector, updated in place after each step. */
-  state: number[];
-  /** Writes dy/dt at (t, y) into `dydt` (same length as y). Must not modify `y`. */
-  derivatives(t: number, y: readonly number[], dydt: number[]): void;
+  state: OdeVector;
+  /**
+   * Writes dy/dt at (t, y) into `dydt` (same length as y). Must not modify `y`, which is the state itself or one of
+   * the integrator's stage vectors.
+   */
+  derivatives(t: number, y: OdeVector, dydt: Float64Array): void;
   /** Called after each completed step with the new time and state (e.g. to emit events or check thresholds). */
-  afterStep?(t: number, y: number[]): void;
+  afterStep?(t: number, y: OdeVector): void;
 }
 
 export type OdeMethod = 'euler' | 'rk4';
@@ -41,12 +50,23 @@ export interface IntegrationHandle {
   stop(): void;
 }
 
+/** A component's stage vectors, allocated once per state length (a step allocates nothing). */
 interface Scratch {
-  k1: number[];
-  k2: number[];
-  k3: number[];
-  k4: number[];
-  tmp: number[];
+  k1: Float64Array;
+  k2: Float64Array;
+  k3: Float64Array;
+  k4: Float64Array;
+  tmp: Float64Array;
+}
+
+function scratchOf(n: number): Scratch {
+  return {
+    k1: new Float64Array(n),
+    k2: new Float64Array(n),
+    k3: new Float64Array(n),
+    k4: new Float64Array(n),
+    tmp: new Float64Array(n),
+  };
 }
 
 const STOP = Symbol('ode-stop');
@@ -68,36 +88,33 @@ export function integrate(env: Environment, options: IntegrateOptions): Integrat
       `ODE method must be 'euler' or 'rk4', got ${String(method)}.`,
     );
   }
-  const components: OdeComponent[] = [];
-  const scratch = new Map<OdeComponent, Scratch>();
+  // Copy on write: add and remove replace these arrays, so a step that is iterating them (an afterStep adding a
+  // component) keeps its snapshot without copying the list at every step.
+  let components: readonly OdeComponent[] = [];
+  let scratches: Scratch[] = [];
   let steps = 0;
   let stopped = false;
 
   const add = (component: OdeComponent): void => {
-    if (!Array.isArray(component.state) || typeof component.derivatives !== 'function') {
+    const state: unknown = component.state;
+    if (!(Array.isArray(state) || state instanceof Float64Array) || typeof component.derivatives !== 'function') {
       throw new DoppelError(
         ENGINE_ERROR_CODES.ODE_INVALID,
         'An ODE component needs a state array and a derivatives function.',
       );
     }
-    if (!components.includes(component)) components.push(component);
+    if (components.includes(component)) return;
+    components = [...components, component];
+    scratches = [...scratches, scratchOf(component.state.length)];
   };
   for (const c of options.components ?? []) add(c);
 
-  function advanceOne(c: OdeComponent, t0: number, h: number): void {
+  function advanceOne(c: OdeComponent, stages: Scratch[], index: number, t0: number, h: number): void {
     const y = c.state;
     const n = y.length;
-    let s = scratch.get(c);
-    if (s === undefined || s.k1.length !== n) {
-      s = {
-        k1: new Array(n).fill(0),
-        k2: new Array(n).fill(0),
-        k3: new Array(n).fill(0),
-        k4: new Array(n).fill(0),
-        tmp: new Array(n).fill(0),
-      };
-      scratch.set(c, s);
-    }
+    let s = stages[index] as Scratch;
+    // A component may replace its state vector by one of another length between steps.
+    if (s.k1.length !== n) stages[index] = s = scratchOf(n);
     const { k1, k2, k3, k4, tmp } = s;
     c.derivatives(t0, y, k1);
     if (method === 'euler') {
@@ -125,10 +142,14 @@ export function integrate(env: Environment, options: IntegrateOptions): Integrat
     if (!(dt > 0)) return false;
     shortened = !full;
     // Snapshot: components added or removed by an afterStep take effect from the next step.
-    const active = components.slice();
-    for (const c of active) advanceOne(c, last, dt);
+    const active = components;
+    const stages = scratches;
+    for (let i = 0; i < active.length; i++) advanceOne(active[i] as OdeComponent, stages, i, last, dt);
     last = t;
-    for (const c of active) c.afterStep?.(t, c.state);
+    for (let i = 0; i < active.length; i++) {
+      const c = active[i] as OdeComponent;
+      c.afterStep?.(t, c.state);
+    }
     return true;
   }
 
@@ -159,8 +180,8 @@ export function integrate(env: Environment, options: IntegrateOptions): Integrat
     remove(component: OdeComponent): boolean {
       const i = components.indexOf(component);
       if (i < 0) return false;
-      components.splice(i, 1);
-      scratch.delete(component);
+      components = components.filter((_, k) => k !== i);
+      scratches = scratches.filter((_, k) => k !== i);
       return true;
     },
     synchronize(): void {

@@ -1,6 +1,7 @@
 // Process pack benchmark: a plant of 100 components (ten heated-tank loops of ten components each) at a 10 ms step.
 // Run: npx tsx --conditions @doppel/source packages/packs/process/bench/process.ts [--runs N] [--duration S]
-// Prints one JSON object: {scenario, components, step_s, sim_s, wall_s, steps_per_s, realtime_ratio, ledger_events};
+// Prints one JSON object: {scenario, components, step_s, sim_s, wall_s, steps_per_s, realtime_ratio, ledger_events,
+// ledger_sha256} (the hash shows two trees compared side by side ran the same model);
 // wall_s is the median over the runs of runToEnd() alone (ledger hashed, no store), cpu_s the CPU time the process
 // got meanwhile (on a shared machine wall time also counts other processes). Target: realtime_ratio ≥ 1000.
 import { resolveScenarioObject, Simulation, type ResolvedScenario } from '@doppel/twin';
@@ -72,6 +73,7 @@ function plant(loops: number): ResolvedScenario {
 const scenario = plant(10);
 const runs: { wall: number; cpu: number }[] = [];
 let ledger = 0;
+let ledgerSha = '';
 for (let i = 0; i < RUNS; i++) {
   const sim = await Simulation.create({ scenario, packs, store: null });
   const start = process.hrtime.bigint();
@@ -79,7 +81,9 @@ for (let i = 0; i < RUNS; i++) {
   sim.runToEnd();
   const used = process.cpuUsage(cpu);
   runs.push({ wall: Number(process.hrtime.bigint() - start) / 1e9, cpu: (used.user + used.system) / 1e6 });
-  ledger = sim.summary().ledger_events;
+  const summary = sim.summary();
+  ledger = summary.ledger_events;
+  ledgerSha = summary.ledger_sha256;
 }
 runs.sort((a, b) => a.wall - b.wall);
 const median = runs[Math.floor(runs.length / 2)] as { wall: number; cpu: number };
@@ -97,5 +101,6 @@ process.stdout.write(
     realtime_ratio: Math.round(DURATION / wall),
     realtime_ratio_cpu: Math.round(DURATION / median.cpu),
     ledger_events: ledger,
+    ledger_sha256: ledgerSha,
   })}\n`,
 );

@@ -54,12 +54,18 @@ export interface Block {
    */
   readonly held?: boolean;
   /** Writes the initial continuous states into x[o..]. */
-  init?(x: number[], o: number): void;
+  init?(x: Float64Array, o: number): void;
   /** Once at t = 0 with the first inputs gathered (initial samples, filter states). */
-  start?(t: number, x: number[], o: number): void;
+  start?(t: number, x: Float64Array, o: number): void;
   output(t: number, x: ArrayLike<number>, o: number): void;
-  derivative?(t: number, x: ArrayLike<number>, o: number, dx: number[]): void;
-  update?(t: number, dt: number, x: number[], o: number): void;
+  derivative?(t: number, x: ArrayLike<number>, o: number, dx: Float64Array): void;
+  /**
+   * Returns false when it changed nothing `output` reads (states, inputs it latched, modes): the outputs evaluated
+   * at the end of the step then still hold at the start of the next, which the model reuses instead of evaluating
+   * the block again. Anything else (nothing returned) counts as a change. Held blocks need not answer: the model
+   * compares their outputs.
+   */
+  update?(t: number, dt: number, x: Float64Array, o: number): boolean | void;
   /** Ledger fields beyond the output ports (mode, faults, totals), plain JSON. */
   extras?(x: ArrayLike<number>, o: number): JsonObject;
   /** Whether the component is in a fault state (the status shows it red). */

@@ -52,7 +52,7 @@ function act(
   };
 }
 
-function state(asset: ComponentAsset): { x: number[]; o: number } {
+function state(asset: ComponentAsset): { x: Float64Array; o: number } {
   const { model, index } = asset.runtime;
   return { x: model.system.state, o: model.system.offsets[index] as number };
 }

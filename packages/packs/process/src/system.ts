@@ -1,4 +1,4 @@
-import type { OdeComponent, RandomStream } from '@doppel/engine';
+import type { OdeComponent, OdeVector, RandomStream } from '@doppel/engine';
 import type { JsonObject } from '@doppel/twin';
 import type { Block, BlockContext } from './component.js';
 import type { CompiledModel } from './compile.js';
@@ -10,6 +10,11 @@ export interface SystemOptions {
   rng(componentId: string, name: string): RandomStream;
   /** A block recorded a discrete change. */
   onEvent?(component: number, type: string, meta: JsonObject | undefined): void;
+  /**
+   * false: every stage evaluates every live block, including the first stage of a step, whose outputs the end of the
+   * previous step mostly computed already. The result is the same; tests run both ways to show it.
+   */
+  reuseStepEnd?: boolean;
 }
 
 /**
@@ -21,7 +26,7 @@ export interface SystemOptions {
  * from the outputs they are wired to (unit conversion applied) right before the block computes.
  */
 export class ProcessSystem implements OdeComponent {
-  readonly state: number[];
+  readonly state: Float64Array;
   readonly blocks: readonly Block[];
   /** Offset of each block's states in the state vector. */
   readonly offsets: readonly number[];
@@ -44,8 +49,33 @@ export class ProcessSystem implements OdeComponent {
   private readonly gain: Float64Array;
   private readonly bias: Float64Array;
   private readonly defaults: Float64Array;
-  private readonly hasDerivative: Int32Array;
-  private readonly hasUpdate: Int32Array;
+  /** The blocks with continuous states, in index order. */
+  private readonly derivativeBlocks: Int32Array;
+  /**
+   * Per entry of `derivativeBlocks`: 1 when its inputs must be gathered again before `derivative`, because one of
+   * them comes from a block evaluated after it (a tank's outflow from the valve it feeds) or the block is held.
+   * Inputs from earlier blocks still hold what `evaluate` gathered: gathering them again would copy the same values.
+   */
+  private readonly regather: Int32Array;
+  /** The blocks with discrete updates, in evaluation order. */
+  private readonly updateOrder: Int32Array;
+  /** Per block: the blocks its inputs read (each once). */
+  private readonly sourcesOf: readonly Int32Array[];
+  /** Per block: whether it is held (its outputs change only at updates). */
+  private readonly isHeld: Int32Array;
+  /** Per block, after a step's updates: 1 when its outputs at the step's end no longer hold. */
+  private readonly stale: Int32Array;
+  /** The live blocks to evaluate again before the next step's first stage, in evaluation order. */
+  private readonly refreshList: Int32Array;
+  private refreshCount = 0;
+  /**
+   * True from the end of a step until the next derivative evaluation: the outputs then are those at (time, state)
+   * except for the blocks in `refreshList`, so the first stage of the next step evaluates only those (a step's end
+   * and the next step's start are the same instant and state; RK4's first stage costs one evaluation of them less).
+   */
+  private atStepEnd = false;
+  private readonly heldOutputs: Float64Array;
+  private readonly reuseStepEnd: boolean;
 
   constructor(
     readonly model: CompiledModel,
@@ -100,11 +130,31 @@ export class ProcessSystem implements OdeComponent {
     });
     this.blocks = blocks;
     this.offsets = offsets;
-    this.state = new Array<number>(states).fill(0);
+    this.state = new Float64Array(states);
     this.order = Int32Array.from(model.order);
-    this.liveOrder = Int32Array.from(model.order.filter((i) => blocks[i]?.held !== true));
-    this.hasDerivative = Int32Array.from(blocks.map((b) => (b.derivative !== undefined && b.stateCount > 0 ? 1 : 0)));
-    this.hasUpdate = Int32Array.from(blocks.map((b) => (b.update !== undefined ? 1 : 0)));
+    const live = model.order.filter((i) => blocks[i]?.held !== true);
+    this.liveOrder = Int32Array.from(live);
+    const derivative = blocks.flatMap((b, i) => (b.derivative !== undefined && b.stateCount > 0 ? [i] : []));
+    this.derivativeBlocks = Int32Array.from(derivative);
+    // Where each block is evaluated at a stage (-1: held, never re-evaluated within a step).
+    const position = new Array<number>(comps.length).fill(-1);
+    live.forEach((i, k) => (position[i] = k));
+    this.regather = Int32Array.from(
+      derivative.map((i) => {
+        const at = position[i] as number;
+        const late = model.wires.some((w) => w.to === i && (position[w.from] as number) >= at);
+        return at < 0 || late ? 1 : 0;
+      }),
+    );
+    this.updateOrder = Int32Array.from(model.order.filter((i) => blocks[i]?.update !== undefined));
+    const sources = comps.map(() => new Set<number>());
+    for (const w of model.wires) sources[w.to]?.add(w.from);
+    this.sourcesOf = sources.map((s) => Int32Array.from([...s].sort((a, b) => a - b)));
+    this.isHeld = Int32Array.from(blocks.map((b) => (b.held === true ? 1 : 0)));
+    this.stale = new Int32Array(comps.length);
+    this.refreshList = new Int32Array(live.length);
+    this.reuseStepEnd = options.reuseStepEnd ?? true;
+    this.heldOutputs = new Float64Array(Math.max(0, ...comps.map((c) => c.outputs.length)));
   }
 
   /** Initial states, first outputs and initial samples at time t (once, before the first step). */
@@ -134,7 +184,8 @@ export class ProcessSystem implements OdeComponent {
   }
 
   /** Every block's outputs at (t, x), in evaluation order (held outputs stay as they are). */
-  evaluate(t: number, x: ArrayLike<number>): void {
+  evaluate(t: number, x: OdeVector): void {
+    this.atStepEnd = false;
     const order = this.liveOrder;
     for (let k = 0; k < order.length; k++) {
       const i = order[k] as number;
@@ -143,33 +194,79 @@ export class ProcessSystem implements OdeComponent {
     }
   }
 
-  derivatives(t: number, y: readonly number[], dydt: number[]): void {
+  derivatives(t: number, y: OdeVector, dydt: Float64Array): void {
     // Inside a step, time-driven signals take their value from the left: a step or table jump at the end of this
     // step acts from the next one, as if a step in time boundary had been there.
     const te = t > this.time ? t - 1e-9 * Math.max(1, Math.abs(t)) : t;
-    this.evaluate(te, y);
+    if (this.atStepEnd && y === this.state && t === this.time) this.evaluateStale(t, y);
+    else this.evaluate(te, y);
     const blocks = this.blocks;
-    for (let i = 0; i < blocks.length; i++) {
-      if (this.hasDerivative[i] !== 1) continue;
-      // Gathered again: a block evaluated early (a tank) read inputs that later blocks have since recomputed.
-      this.gather(i);
+    const list = this.derivativeBlocks;
+    for (let k = 0; k < list.length; k++) {
+      const i = list[k] as number;
+      if (this.regather[k] === 1) this.gather(i);
       (blocks[i] as Block).derivative?.(te, y, this.offsets[i] as number, dydt);
     }
   }
 
-  afterStep(t: number, y: number[]): void {
+  // The integrator passes the state itself as y.
+  afterStep(t: number): void {
     const dt = t - this.time;
+    const x = this.state;
     this.time = t;
     this.steps++;
-    this.evaluate(t, y);
-    const order = this.order;
+    this.evaluate(t, x);
+    const order = this.updateOrder;
+    const stale = this.stale;
+    stale.fill(0);
+    const held = this.heldOutputs;
     for (let k = 0; k < order.length; k++) {
       const i = order[k] as number;
-      if (this.hasUpdate[i] !== 1) continue;
+      const block = this.blocks[i] as Block;
       this.gather(i);
-      (this.blocks[i] as Block).update?.(t, dt, y, this.offsets[i] as number);
+      if (this.isHeld[i] === 1) {
+        // A held block's outputs are all that others read of it: compare them.
+        const y = block.y;
+        held.set(y);
+        block.update?.(t, dt, x, this.offsets[i] as number);
+        for (let j = 0; j < y.length; j++) if (y[j] !== held[j]) stale[i] = 1;
+      } else if (block.update?.(t, dt, x, this.offsets[i] as number) !== false) stale[i] = 1;
     }
+    this.markStale();
     this.afterStepHook?.(t);
+  }
+
+  /** Lists the live blocks whose outputs an update changed, directly or through their inputs. */
+  private markStale(): void {
+    const stale = this.stale;
+    const live = this.liveOrder;
+    let n = 0;
+    for (let k = 0; k < live.length; k++) {
+      const i = live[k] as number;
+      if (stale[i] !== 1) {
+        const sources = this.sourcesOf[i] as Int32Array;
+        for (let j = 0; j < sources.length; j++) {
+          if (stale[sources[j] as number] === 1) {
+            stale[i] = 1;
+            break;
+          }
+        }
+      }
+      if (stale[i] === 1) this.refreshList[n++] = i;
+    }
+    this.refreshCount = n;
+    this.atStepEnd = this.reuseStepEnd;
+  }
+
+  /** The outputs at the end of the last step, where an update changed them (the rest still hold). */
+  private evaluateStale(t: number, x: OdeVector): void {
+    this.atStepEnd = false;
+    const list = this.refreshList;
+    for (let k = 0; k < this.refreshCount; k++) {
+      const i = list[k] as number;
+      this.gather(i);
+      (this.blocks[i] as Block).output(t, x, this.offsets[i] as number);
+    }
   }
 
   /** Recomputes the outputs at the last completed step (after an intervention changed a block). */

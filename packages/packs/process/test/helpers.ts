@@ -14,10 +14,11 @@ export function model(
 }
 
 /** A model on a bare engine and integrator (no twin): the system and a function running it to t. */
-export function bare(spec: ModelSpec, step = 0.1, method: 'rk4' | 'euler' = 'rk4', seed = 1) {
+export function bare(spec: ModelSpec, step = 0.1, method: 'rk4' | 'euler' = 'rk4', seed = 1, reuseStepEnd = true) {
   const system = new ProcessSystem(compileModel(spec), {
     step,
     rng: (id, name) => createNamedStream(seed, `process/${id}/${name}`),
+    reuseStepEnd,
   });
   const env = new Environment({ seed });
   system.start(0);

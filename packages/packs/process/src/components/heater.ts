@@ -20,7 +20,7 @@ export class HeaterBlock extends BlockBase {
     this.stateCount = p.time_constant_s > 0 ? 2 : 1;
   }
 
-  init(x: number[], o: number): void {
+  init(x: Float64Array, o: number): void {
     x[o] = 0;
     if (this.stateCount > 1) x[o + 1] = 0;
   }
@@ -36,7 +36,7 @@ export class HeaterBlock extends BlockBase {
     this.y[1] = power;
   }
 
-  derivative(_t: number, x: ArrayLike<number>, o: number, dx: number[]): void {
+  derivative(_t: number, x: ArrayLike<number>, o: number, dx: Float64Array): void {
     dx[o] = this.y[1] as number;
     if (this.stateCount > 1) dx[o + 1] = (this.demand() - (x[o + 1] as number)) / this.p.time_constant_s;
   }

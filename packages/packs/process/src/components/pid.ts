@@ -72,13 +72,13 @@ export class PidBlock extends BlockBase {
     return !this.spWired;
   }
 
-  init(x: number[], o: number): void {
+  init(x: Float64Array, o: number): void {
     x[o] = this.p.bias; // integral term
     x[o + 1] = 0; // derivative filter state
     x[o + 2] = 0; // integral of |e| (IAE)
   }
 
-  start(_t: number, x: number[], o: number): void {
+  start(_t: number, x: Float64Array, o: number): void {
     // The filter starts settled on the first measurement: no derivative kick at t = 0.
     x[o + 1] = -this.sign * this.kd * (this.u[0] as number);
     if (this.mode === 'manual') this.track(x, o);
@@ -106,7 +106,7 @@ export class PidBlock extends BlockBase {
     this.y[1] = this.sign * this.e;
   }
 
-  derivative(_t: number, x: ArrayLike<number>, o: number, dx: number[]): void {
+  derivative(_t: number, x: ArrayLike<number>, o: number, dx: Float64Array): void {
     const e = this.e;
     const d = this.derivativeTerm(x, o);
     dx[o + 1] = d;
@@ -132,15 +132,17 @@ export class PidBlock extends BlockBase {
   }
 
   /** In manual, the integral is set so the automatic output would equal the manual one (bumpless transfer). */
-  private track(x: number[], o: number): void {
+  private track(x: Float64Array, o: number): void {
     x[o] = clamp(this.manual, this.p.out_min, this.p.out_max) - this.proportional() - this.derivativeTerm(x, o);
   }
 
-  update(_t: number, _dt: number, x: number[], o: number): void {
-    if (this.mode === 'manual') this.track(x, o);
+  update(_t: number, _dt: number, x: Float64Array, o: number): boolean {
+    if (this.mode !== 'manual') return false;
+    this.track(x, o);
+    return true;
   }
 
-  setMode(mode: PidMode, x: number[], o: number, manual?: number): void {
+  setMode(mode: PidMode, x: Float64Array, o: number, manual?: number): void {
     if (mode === 'manual') {
       // Auto → manual keeps the current output unless another is given.
       this.manual = manual ?? (this.y[0] as number);

@@ -27,7 +27,7 @@ export class PumpBlock extends BlockBase {
     super();
   }
 
-  init(x: number[], o: number): void {
+  init(x: Float64Array, o: number): void {
     x[o] = 0;
   }
 
@@ -50,16 +50,18 @@ export class PumpBlock extends BlockBase {
     this.y[2] = n > 0.01 ? 1 : 0;
   }
 
-  derivative(_t: number, x: ArrayLike<number>, o: number, dx: number[]): void {
+  derivative(_t: number, x: ArrayLike<number>, o: number, dx: Float64Array): void {
     dx[o] = this.p.time_constant_s > 0 ? (this.target() - (x[o] as number)) / this.p.time_constant_s : 0;
   }
 
-  update(): void {
+  update(): boolean {
     const running = (this.y[2] as number) > 0.5;
     if (running !== this.running) {
       this.running = running;
       this.ctx.event(running ? 'PUMP_STARTED' : 'PUMP_STOPPED');
     }
+    // `running` only tells the events apart; the outputs do not read it.
+    return false;
   }
 
   extras() {

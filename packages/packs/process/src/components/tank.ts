@@ -48,7 +48,7 @@ export class TankBlock extends BlockBase {
     this.vSoft = p.area_m2 * 1e-3;
   }
 
-  init(x: number[], o: number): void {
+  init(x: Float64Array, o: number): void {
     const v = Math.min(this.p.initial_level_m, this.p.height_m) * this.p.area_m2;
     x.fill(0, o, o + this.stateCount);
     x[o + V] = v;
@@ -77,7 +77,7 @@ export class TankBlock extends BlockBase {
     this.qOver = Math.max(qIn - this.qOut, 0) * ramp01(v - this.vMax + this.vSoft, this.vSoft);
   }
 
-  derivative(_t: number, x: ArrayLike<number>, o: number, dx: number[]): void {
+  derivative(_t: number, x: ArrayLike<number>, o: number, dx: Float64Array): void {
     const u = this.u;
     const qIn = Math.max(u[0] as number, 0);
     const tIn = u[1] as number;
@@ -100,7 +100,7 @@ export class TankBlock extends BlockBase {
     dx[o + E_OUT] = eOut;
   }
 
-  update(_t: number, _dt: number, x: number[], o: number): void {
+  update(_t: number, _dt: number, x: Float64Array, o: number): boolean {
     // Flows at the end of the step, for the ledger and the overflow event.
     this.flows(x[o + V] as number);
     const over = this.qOver > 1e-9;
@@ -108,6 +108,8 @@ export class TankBlock extends BlockBase {
       this.overflowing = over;
       this.ctx.event(over ? 'TANK_OVERFLOW_STARTED' : 'TANK_OVERFLOW_ENDED');
     }
+    // Outputs come from the states alone.
+    return false;
   }
 
   /** Volume and energy totals since the start (m³, J), for balances. */

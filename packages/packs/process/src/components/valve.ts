@@ -31,7 +31,7 @@ export class ValveBlock extends BlockBase {
     this.flowPerSqrtPa = p.kv_m3h / 3600 / Math.sqrt(1e5) / Math.sqrt(p.density_kg_m3 / 1000);
   }
 
-  init(x: number[], o: number): void {
+  init(x: Float64Array, o: number): void {
     x[o] = this.p.initial_position;
   }
 
@@ -59,17 +59,20 @@ export class ValveBlock extends BlockBase {
     this.y[1] = pos;
   }
 
-  derivative(_t: number, x: ArrayLike<number>, o: number, dx: number[]): void {
+  derivative(_t: number, x: ArrayLike<number>, o: number, dx: Float64Array): void {
     if (this.stuck || this.p.time_constant_s === 0) dx[o] = 0;
     else dx[o] = (clamp(this.u[0] as number, 0, 1) - (x[o] as number)) / this.p.time_constant_s;
   }
 
-  update(_t: number, _dt: number, x: number[], o: number): void {
+  update(_t: number, _dt: number, x: Float64Array, o: number): boolean {
     // Without lag the state just follows the command, so sticking freezes the position it had.
-    if (this.p.time_constant_s === 0 && !this.stuck) x[o] = clamp(this.u[0] as number, 0, 1);
+    if (this.p.time_constant_s > 0 || this.stuck) return false;
+    const before = x[o];
+    x[o] = clamp(this.u[0] as number, 0, 1);
+    return x[o] !== before;
   }
 
-  stick(x: number[], o: number, position: number | undefined): void {
+  stick(x: Float64Array, o: number, position: number | undefined): void {
     this.stuck = true;
     if (position !== undefined) x[o] = position;
     this.ctx.event('VALVE_STUCK', { position: x[o] as number });
