@@ -11,6 +11,13 @@ export {
   type DoppelErrorCode,
 } from './errors.js';
 export type { StopReason, RunOptions, EventObserver } from './control.js';
-export { integrate, type OdeComponent, type OdeMethod, type OdeVector, type IntegrateOptions, type IntegrationHandle } from './ode.js';
+export {
+  integrate,
+  type OdeComponent,
+  type OdeMethod,
+  type OdeVector,
+  type IntegrateOptions,
+  type IntegrationHandle,
+} from './ode.js';
 export * from './resources/index.js';
 export * from './rng/index.js';

@@ -209,8 +209,8 @@ export class ProcessSystem implements OdeComponent {
     }
   }
 
-  // The integrator passes the state itself as y.
-  afterStep(t: number): void {
+  /** After each completed step; the integrator passes the state itself as `_y`. */
+  afterStep(t: number, _y?: OdeVector): void {
     const dt = t - this.time;
     const x = this.state;
     this.time = t;

@@ -26,12 +26,12 @@ describe('an externally stepped model as a block', () => {
     block.y = new Float64Array(1);
     expect(block.stateCount).toBe(0);
     expect(block.held).toBe(true);
-    block.start?.(0, [], 0);
+    block.start?.(0, new Float64Array(0), 0);
     expect(block.y[0]).toBe(0);
     for (let k = 1; k <= 4; k++) {
-      block.output(k * 0.5 - 0.25, [], 0); // a stage inside the step: nothing moves
+      block.output(k * 0.5 - 0.25, new Float64Array(0), 0); // a stage inside the step: nothing moves
       expect(block.y[0]).toBe((k - 1) * 1);
-      block.update?.(k * 0.5, 0.5, [], 0);
+      block.update?.(k * 0.5, 0.5, new Float64Array(0), 0);
     }
     expect(model.calls).toEqual([
       [0, 0.5],
