@@ -26,6 +26,7 @@ import { loadFastifyWebsocket } from './http/ws-compat.js';
 import type { App } from './http/types.js';
 import { ServerMetrics } from './metrics.js';
 import { loadPacks } from './packs.js';
+import { bindingRoutes } from './routes/bindings.js';
 import { dataRoutes } from './routes/data.js';
 import { modelRunRoutes } from './routes/model-runs.js';
 import { projectRoutes } from './routes/projects.js';
@@ -186,6 +187,7 @@ export async function buildApp(input: ServerConfigInput = {}, deps: AppDeps = {}
   await app.register(webhookRoutes, context);
   await app.register(testRoutes, context);
   await app.register(projectRoutes, context);
+  await app.register(bindingRoutes, context);
   await app.register(modelRunRoutes, context);
   await app.register(streamRoutes, context);
 

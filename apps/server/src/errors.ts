@@ -37,6 +37,12 @@ export const ServerErrorCode = {
   ModelInvalid: 'DOPPEL_ERR_PROCESS_MODEL_INVALID',
   /** A hardware-in-the-loop run of a model that has no communication bindings. */
   NoBindings: 'DOPPEL_ERR_NO_BINDINGS',
+  /** A communication binding that does not fit its model (no such port) or its protocol (a malformed address). */
+  BindingInvalid: 'DOPPEL_ERR_BINDING_INVALID',
+  /** A device of a model's bindings could not be reached when its hardware-in-the-loop run started. */
+  DeviceUnreachable: 'DOPPEL_ERR_DEVICE_UNREACHABLE',
+  /** A request a hardware-in-the-loop simulation cannot take (its loop alone steps it), or one about a loop that is not there. */
+  HilState: 'DOPPEL_ERR_HIL_STATE',
   /** A test run has no report yet (JUnit, HTML): it is queued, running, or ended in an error. */
   RunNotFinished: 'DOPPEL_ERR_RUN_NOT_FINISHED',
   Internal: 'DOPPEL_ERR_INTERNAL',
@@ -98,6 +104,9 @@ const statusOfServerCode: Record<ServerErrorCode, number> = {
   DOPPEL_ERR_TEST_INVALID: 422,
   DOPPEL_ERR_PROCESS_MODEL_INVALID: 422,
   DOPPEL_ERR_NO_BINDINGS: 409,
+  DOPPEL_ERR_BINDING_INVALID: 422,
+  DOPPEL_ERR_DEVICE_UNREACHABLE: 409,
+  DOPPEL_ERR_HIL_STATE: 409,
   DOPPEL_ERR_RUN_NOT_FINISHED: 409,
   DOPPEL_ERR_INTERNAL: 500,
 };

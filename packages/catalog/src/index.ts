@@ -10,5 +10,5 @@ export type {
   VehicleRow,
   WebhookRow,
 } from './rows.js';
-export type { MachineModelRow, ModelCatalog, ProjectRow } from './models.js';
+export type { MachineModelRow, ModelBindingRow, ModelCatalog, ProjectRow } from './models.js';
 export type { ScenarioTestRow, TestCatalog, TestRunRow, TestRunStatusValue, TestRunUpdate } from './tests.js';

@@ -1,10 +1,11 @@
 import { and, asc, eq } from 'drizzle-orm';
 import type { CatalogConnection, CatalogDb, CatalogTables } from './connection.js';
 import type { Lane } from './lane.js';
-import type { machineModels, projects } from './schema/sqlite.js';
+import type { machineModels, modelBindings, projects } from './schema/sqlite.js';
 
 export type ProjectRow = Readonly<typeof projects.$inferSelect>;
 export type MachineModelRow = Readonly<typeof machineModels.$inferSelect>;
+export type ModelBindingRow = Readonly<typeof modelBindings.$inferSelect>;
 export type ProjectUpdate = Partial<Pick<ProjectRow, 'name' | 'description'>> & Pick<ProjectRow, 'updated_at'>;
 export type MachineModelUpdate = Partial<Pick<MachineModelRow, 'name' | 'description' | 'model_json'>> &
   Pick<MachineModelRow, 'updated_at'>;
@@ -130,6 +131,67 @@ export class ModelCatalog {
         .delete(models)
         .where(and(eq(models.id, id), eq(models.account_id, accountId)))
         .returning({ id: models.id });
+      return gone.length > 0;
+    });
+  }
+
+  insertBinding(row: ModelBindingRow): Promise<void> {
+    return this.lane.run(async () => {
+      await this.db.insert(this.t.modelBindings).values(row);
+    });
+  }
+
+  /** The bindings of the account's model, oldest first (none when the model is another account's). */
+  bindingsOf(accountId: string, modelId: string): Promise<ModelBindingRow[]> {
+    const bindings = this.t.modelBindings;
+    return this.lane.run(() =>
+      this.db
+        .select()
+        .from(bindings)
+        .where(and(eq(bindings.model_id, modelId), eq(bindings.account_id, accountId)))
+        .orderBy(asc(bindings.created_at), asc(bindings.id)),
+    );
+  }
+
+  ownedBinding(accountId: string, modelId: string, id: string): Promise<ModelBindingRow | null> {
+    const bindings = this.t.modelBindings;
+    return this.lane.run(async () => {
+      const [row] = await this.db
+        .select()
+        .from(bindings)
+        .where(and(eq(bindings.id, id), eq(bindings.model_id, modelId), eq(bindings.account_id, accountId)))
+        .limit(1);
+      return row ?? null;
+    });
+  }
+
+  /** Replaces the binding's document; false when the account's model has no binding of that id. */
+  updateBinding(
+    accountId: string,
+    modelId: string,
+    id: string,
+    bindingJson: string,
+    updatedAt: string,
+  ): Promise<boolean> {
+    const bindings = this.t.modelBindings;
+    return this.lane.run(async () => {
+      const changed = await this.db
+        .update(bindings)
+        .set({ binding_json: bindingJson, updated_at: updatedAt })
+        .where(and(eq(bindings.id, id), eq(bindings.model_id, modelId), eq(bindings.account_id, accountId)))
+        .returning({ id: bindings.id });
+      return changed.length > 0;
+    });
+  }
+
+  /** Deletes the binding; false when the account's model has no binding of that id. */
+  deleteBinding(accountId: string, modelId: string, id: string): Promise<boolean> {
+    const bindings = this.t.modelBindings;
+    return this.lane.run(async () => {
+      const gone = await this.db
+        .delete(bindings)
+        .where(and(eq(bindings.id, id), eq(bindings.model_id, modelId), eq(bindings.account_id, accountId)))
+        .returning({ id: bindings.id });
       return gone.length > 0;
     });
   }

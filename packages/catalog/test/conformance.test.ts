@@ -330,6 +330,56 @@ describe.each(dialects)('catalog on $name', (dialect) => {
     expect(await catalog.models.ownedModel(alice.id, 'mdl_2')).toBeNull();
   });
 
+  it("keeps a model's bindings per account, and forgets them with their model", async () => {
+    const alice = (await catalog.accountByName('alice'))!;
+    const bob = (await catalog.accountByName('bob'))!;
+    const at = '2026-01-01T00:00:00.000Z';
+    await catalog.models.insertProject({
+      id: 'prj_b',
+      account_id: alice.id,
+      name: 'hil',
+      description: null,
+      created_at: at,
+      updated_at: at,
+    });
+    await catalog.models.insertModel({
+      id: 'mdl_b',
+      account_id: alice.id,
+      project_id: 'prj_b',
+      name: 'tank',
+      description: null,
+      model_json: '{"components":[],"connections":[]}',
+      created_at: at,
+      updated_at: at,
+    });
+    const binding = {
+      id: 'bnd_1',
+      account_id: alice.id,
+      model_id: 'mdl_b',
+      binding_json: '{"signal":"tank.level","direction":"output"}',
+      created_at: at,
+      updated_at: at,
+    };
+    await catalog.models.insertBinding(binding);
+    await catalog.models.insertBinding({ ...binding, id: 'bnd_2', created_at: '2026-01-02T00:00:00.000Z' });
+    expect((await catalog.models.bindingsOf(alice.id, 'mdl_b')).map((row) => row.id)).toEqual(['bnd_1', 'bnd_2']);
+    expect(await catalog.models.bindingsOf(bob.id, 'mdl_b')).toEqual([]);
+    expect(await catalog.models.ownedBinding(alice.id, 'mdl_b', 'bnd_1')).toEqual(binding);
+    expect(await catalog.models.ownedBinding(bob.id, 'mdl_b', 'bnd_1')).toBeNull();
+    expect(await catalog.models.updateBinding(bob.id, 'mdl_b', 'bnd_1', '{}', at)).toBe(false);
+    expect(await catalog.models.updateBinding(alice.id, 'mdl_b', 'bnd_1', '{"x":1}', '2026-01-03T00:00:00.000Z')).toBe(
+      true,
+    );
+    expect(await catalog.models.ownedBinding(alice.id, 'mdl_b', 'bnd_1')).toMatchObject({
+      binding_json: '{"x":1}',
+      updated_at: '2026-01-03T00:00:00.000Z',
+    });
+    expect(await catalog.models.deleteBinding(bob.id, 'mdl_b', 'bnd_1')).toBe(false);
+    expect(await catalog.models.deleteBinding(alice.id, 'mdl_b', 'bnd_1')).toBe(true);
+    expect(await catalog.models.deleteModel(alice.id, 'mdl_b')).toBe(true);
+    expect(await catalog.models.bindingsOf(alice.id, 'mdl_b')).toEqual([]);
+  });
+
   it('keeps everything across a reopen, which migrates nothing twice', async () => {
     const again = await reopen();
     try {

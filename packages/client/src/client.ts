@@ -1,6 +1,8 @@
 import { DoppelApiError } from './errors.js';
 import { openStream, type StreamOptions, type StreamSubscription, type WebSocketFactory } from './stream.js';
 import type {
+  ModelBinding,
+  ModelBindingInput,
   AccountInfo,
   AssetView,
   Breakpoint,
@@ -296,6 +298,20 @@ export class DoppelClient {
       modelId: string,
       connections: readonly ProcessModelConnection[],
     ): Promise<ProcessModelConnection[]> => this.request('PUT', `${model(modelId)}/connections`, connections),
+  };
+
+  /** A model's communication bindings: one signal of the model to one point of a device each. */
+  bindings = {
+    list: (modelId: string): Promise<ModelBinding[]> => this.request('GET', `${model(modelId)}/bindings`),
+    /** A binding that does not fit the model or its protocol's addressing is a 422 with located issues. */
+    create: (modelId: string, input: ModelBindingInput): Promise<ModelBinding> =>
+      this.request('POST', `${model(modelId)}/bindings`, input),
+    get: (modelId: string, bindingId: string): Promise<ModelBinding> =>
+      this.request('GET', `${model(modelId)}/bindings/${enc(bindingId)}`),
+    replace: (modelId: string, bindingId: string, input: ModelBindingInput): Promise<ModelBinding> =>
+      this.request('PUT', `${model(modelId)}/bindings/${enc(bindingId)}`, input),
+    delete: (modelId: string, bindingId: string): Promise<void> =>
+      this.request('DELETE', `${model(modelId)}/bindings/${enc(bindingId)}`),
   };
 
   /** The seed's simulation service: a model starts as a simulation, which then stops, pauses and steps. */

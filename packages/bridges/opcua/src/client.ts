@@ -18,6 +18,7 @@ import {
   Variant,
 } from 'node-opcua';
 import { join } from 'node:path';
+import { ENDPOINT_FORM, isEndpointUrl } from './addressing.js';
 import { OpcuaError, OpcuaErrorCode } from './errors.js';
 import { type PlainValue, coerceToDataType, parseNodeId, plainValue } from './values.js';
 
@@ -74,8 +75,8 @@ export class OpcuaClient {
   }
 
   static async connect(endpointUrl: string, options: OpcuaClientOptions): Promise<OpcuaClient> {
-    if (!/^opc\.tcp:\/\/[^/\s:]+(:\d{1,5})?(\/.*)?$/.test(endpointUrl)) {
-      const expected = 'opc.tcp://host:port';
+    if (!isEndpointUrl(endpointUrl)) {
+      const expected = ENDPOINT_FORM;
       throw new OpcuaError(OpcuaErrorCode.Address, `endpoint "${endpointUrl}": expected ${expected}`, {
         expected,
         actual: endpointUrl,

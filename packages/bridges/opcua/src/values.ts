@@ -1,4 +1,5 @@
 import { DataType, NodeId, resolveNodeId, type Variant } from 'node-opcua';
+import { NODE_ID_FORM, isNodeIdText } from './addressing.js';
 import { OpcuaError, OpcuaErrorCode } from './errors.js';
 
 /** A value as Doppel handles it: JSON-safe. Arrays of these for array variables. */
@@ -6,8 +7,8 @@ export type PlainValue = number | boolean | string | null | readonly PlainValue[
 
 /** Parses `ns=1;s=Tank.Level`, `ns=2;i=42`, `i=85`, `ns=3;g=…`, `ns=3;b=…`; anything else is refused with the form. */
 export function parseNodeId(text: string): NodeId {
-  const expected = 'a NodeId such as ns=1;s=Tank.Level or ns=2;i=42';
-  if (!/^(ns=\d{1,5};)?(i=\d{1,10}|s=.{1,4096}|g=[0-9a-fA-F-]{36}|b=[A-Za-z0-9+/=]{1,4096})$/s.test(text)) {
+  const expected = NODE_ID_FORM;
+  if (!isNodeIdText(text)) {
     throw new OpcuaError(OpcuaErrorCode.Address, `NodeId "${text}": expected ${expected}`, { expected, actual: text });
   }
   try {

@@ -187,6 +187,19 @@ export function catalogTables({ table, text, integer, real, index }: DialectBuil
     (table) => [index('machine_models_project').on(table.project_id, table.created_at)],
   );
 
+  /** A model's communication bindings: one signal of the model to one point of a device each. */
+  const modelBindings = table(
+    'model_bindings',
+    {
+      ...ownedByAccount(),
+      model_id: belongsTo('model_id', () => machineModels.id),
+      /** The binding (signal, direction, endpoint, address and its options) as JSON text. */
+      binding_json: text('binding_json').notNull(),
+      ...createdAndUpdated(),
+    },
+    (table) => [index('model_bindings_model').on(table.model_id, table.created_at)],
+  );
+
   return {
     accounts,
     apiKeys,
@@ -198,5 +211,6 @@ export function catalogTables({ table, text, integer, real, index }: DialectBuil
     testRuns,
     projects,
     machineModels,
+    modelBindings,
   };
 }

@@ -12,3 +12,4 @@ export * from './tests.js';
 export * from './process.js';
 export * from './twin-api.js';
 export * from './projects.js';
+export * from './bindings.js';
