@@ -8,7 +8,7 @@
 // Every process runs with the Node flags the doppel command itself uses (NODE_FLAGS).
 // Every element carries `bench` (its name here) and `command` (how to run it alone).
 //
-// Usage: npm run bench [-- --only models,append,city,line,fleet,process,rewind,rules,fmi,hil,mqtt,controlplane] [--repeat N] [--seed N]
+// Usage: npm run bench [-- --only models,append,city,line,fleet,process,rewind,rules,fmi,hil,mqtt,controlplane,dataset] [--repeat N] [--seed N]
 //   --repeat N  runs each engine model N times and keeps the run with the median wall_s (default 1; 3 for RESULTS.md)
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -43,6 +43,7 @@ const only = flag('only')?.split(',') ?? [
   'hil',
   'mqtt',
   'controlplane',
+  'dataset',
 ];
 const repeat = Number(flag('repeat') ?? '1');
 const seed = flag('seed') ?? '1';
@@ -101,6 +102,14 @@ const benches = [
   script('fmi', 'fmu-cosim', 'packages/bridges/fmi/bench/cosim.ts', ['--steps', '50000']),
   script('hil', 'hil-loop', 'packages/bridges/hil/bench/hil.ts', ['--seconds', '10']),
   script('mqtt', 'mqtt-ingest', 'packages/bridges/mqtt/bench/ingest.ts', ['--seconds', '10']),
+  // Compiled code (no source condition): its worker threads load what the doppel command's load.
+  {
+    group: 'dataset',
+    bench: 'dataset-1000-episodes',
+    argv: ['--import', 'tsx', join(root, 'packages/lab/bench/dataset.ts'), '50'],
+    extra: [],
+    repeatable: false,
+  },
 ];
 
 const display = (argv) =>

@@ -3,6 +3,7 @@ import * as accounts from './commands/accounts.js';
 import * as bench from './commands/bench.js';
 import * as capture from './commands/capture.js';
 import * as configure from './commands/configure.js';
+import * as dataset from './commands/dataset.js';
 import * as experiment from './commands/experiment.js';
 import * as fmu from './commands/fmu.js';
 import * as io from './commands/io.js';
@@ -39,6 +40,7 @@ export function buildProgram(): Command {
     fmu,
     io,
     experiment,
+    dataset,
   ]) {
     command.register(program);
   }

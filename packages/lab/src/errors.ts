@@ -3,6 +3,8 @@ import type { ScenarioIssue } from '@doppel/twin';
 export const LabErrorCode = {
   ExperimentNotFound: 'DOPPEL_ERR_EXPERIMENT_NOT_FOUND',
   ExperimentInvalid: 'DOPPEL_ERR_EXPERIMENT_INVALID',
+  DatasetNotFound: 'DOPPEL_ERR_DATASET_NOT_FOUND',
+  DatasetInvalid: 'DOPPEL_ERR_DATASET_INVALID',
   ReplicationFailed: 'DOPPEL_ERR_REPLICATION_FAILED',
   RedisUnavailable: 'DOPPEL_ERR_REDIS_UNAVAILABLE',
 } as const;

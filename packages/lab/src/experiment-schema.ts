@@ -28,7 +28,7 @@ const factorRange = z
   .strict()
   .refine((range) => range.min <= range.max, { message: 'min must not exceed max', path: ['min'] });
 
-const design = z
+export const designSchema = z
   .discriminatedUnion('type', [
     z.object({ type: z.literal('grid') }).strict(),
     z
@@ -41,6 +41,11 @@ const design = z
       .describe("Each factor's range cut into `points` strata, every stratum used once"),
   ])
   .default({ type: 'grid' });
+
+/** Factor paths into the base with their levels (a grid) or ranges (the sampling designs). */
+export const factorsSchema = z
+  .record(fieldPath, z.union([z.array(factorValue).min(1).max(1_000), factorRange]))
+  .default({});
 
 const stoppingRule = z
   .object({
@@ -60,14 +65,11 @@ export const experimentFileSchema = z
     description: z.string().max(10_000).optional(),
     seed: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER),
     base: z.union([modelBase, scenarioBase]),
-    design,
-    factors: z
-      .record(fieldPath, z.union([z.array(factorValue).min(1).max(1_000), factorRange]))
-      .default({})
-      .describe(
-        'Grid: every combination of the listed values is a point. Random and Latin hypercube designs also take ' +
-          'ranges { min, max, integer }. The first point is the baseline',
-      ),
+    design: designSchema,
+    factors: factorsSchema.describe(
+      'Grid: every combination of the listed values is a point. Random and Latin hypercube designs also take ' +
+        'ranges { min, max, integer }. The first point is the baseline',
+    ),
     replications: z.union([z.number().int().min(1).max(100_000), stoppingRule]),
     outputs: z.array(fieldPath).min(1).max(200),
     confidence: z.number().gt(0).lt(1).default(0.95),

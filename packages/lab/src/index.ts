@@ -35,3 +35,11 @@ export {
 } from './queue.js';
 export type { ReplicationRunner } from './pool.js';
 export { PARQUET_FILES, writeParquetFiles } from './parquet.js';
+export { datasetSpecSchema, loadDatasetSpec, parseDatasetSpec, type DatasetSpec } from './dataset-spec.js';
+export {
+  DATASET_FILES,
+  generateDataset,
+  type DatasetManifest,
+  type GenerateDatasetOptions,
+  type ManifestEpisode,
+} from './generate-dataset.js';

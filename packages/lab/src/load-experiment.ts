@@ -77,15 +77,20 @@ export function loadExperimentText(text: string, file: string): Experiment {
 }
 
 /** The 1-based line where `key` first appears in the text (1 when not found): enough to point an editor at it. */
-function lineOf(text: string, key: string): number {
+export function lineOf(text: string, key: string): number {
   const index = text.indexOf(key);
   return index < 0 ? 1 : text.slice(0, index).split('\n').length;
 }
 
 function fail(issues: IssueList, file: string): never {
+  failLocated(issues, file, LabErrorCode.ExperimentInvalid);
+}
+
+/** Throws every problem of `issues`, sorted by place, as one LabError of `code`. */
+export function failLocated(issues: IssueList, file: string, code: LabErrorCode): never {
   const sorted = issues.sorted();
   throw new LabError(
-    LabErrorCode.ExperimentInvalid,
+    code,
     `${file}: ${sorted.length} problem${sorted.length === 1 ? '' : 's'}\n${formatIssues(sorted)}`,
     sorted,
   );

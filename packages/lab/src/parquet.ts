@@ -1,6 +1,6 @@
 import { existsSync, renameSync } from 'node:fs';
 import { join } from 'node:path';
-import { DuckDBInstance } from '@duckdb/node-api';
+import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 import { RESULT_FILES } from './results-files.js';
 
 /** The Parquet twins of the result tables, for analytics tools (DuckDB, pandas, Spark) without a CSV parser. */
@@ -17,26 +17,38 @@ export const PARQUET_FILES = {
  * DuckDB (numbers as DOUBLE or BIGINT, labels as VARCHAR). Each file is written aside and renamed into place.
  */
 export async function writeParquetFiles(outDir: string): Promise<void> {
-  const instance = await DuckDBInstance.create(':memory:');
-  const connection = await instance.connect();
-  try {
+  await withDuckDB(async (connection) => {
     for (const table of Object.keys(PARQUET_FILES) as (keyof typeof PARQUET_FILES)[]) {
       const csv = join(outDir, RESULT_FILES[table]);
       if (!existsSync(csv)) continue;
-      const target = join(outDir, PARQUET_FILES[table]);
-      await connection.run(
-        `COPY (SELECT * FROM read_csv(${literal(csv)}, header = true)) TO ${literal(`${target}.partial`)} ` +
-          '(FORMAT parquet)',
+      await copyToParquet(
+        connection,
+        `SELECT * FROM read_csv(${sqlLiteral(csv)}, header = true)`,
+        join(outDir, PARQUET_FILES[table]),
       );
-      renameSync(`${target}.partial`, target);
     }
+  });
+}
+
+/** Runs `work` on a connection of an in-memory DuckDB, closed afterwards whatever happens. */
+export async function withDuckDB<T>(work: (connection: DuckDBConnection) => Promise<T>): Promise<T> {
+  const instance = await DuckDBInstance.create(':memory:');
+  const connection = await instance.connect();
+  try {
+    return await work(connection);
   } finally {
     connection.closeSync();
     instance.closeSync();
   }
 }
 
-/** A path as an SQL string literal. */
-function literal(text: string): string {
+/** Writes the rows of `select` to `target` as Parquet: aside first, then renamed into place (never half a file). */
+export async function copyToParquet(connection: DuckDBConnection, select: string, target: string): Promise<void> {
+  await connection.run(`COPY (${select}) TO ${sqlLiteral(`${target}.partial`)} (FORMAT parquet)`);
+  renameSync(`${target}.partial`, target);
+}
+
+/** A text (a path) as an SQL string literal. */
+export function sqlLiteral(text: string): string {
   return `'${text.replace(/'/g, "''")}'`;
 }

@@ -23,11 +23,30 @@ export function defaultWorkers(): number {
  * compute too: results never depend on the number of workers.
  */
 export function createRunner(workers: number, options: { readonly inThread?: boolean } = {}): ReplicationRunner {
-  if (workers <= 1 && options.inThread !== false) return { run: runReplication, close: async () => undefined };
+  return threadPool('replication-worker', runReplication, workers, options);
+}
+
+/** Runs jobs of one kind on worker threads, or in this thread when there is one worker. */
+export interface ThreadPool<Job, Outcome> {
+  run(job: Job): Promise<Outcome>;
+  close(): Promise<void>;
+}
+
+/**
+ * A pool of `workers` threads running the default export of the lab module `workerModule` (a file of this folder,
+ * without extension); with one worker (and `inThread` not false) `inThisThread` runs the jobs here instead.
+ */
+export function threadPool<Job, Outcome>(
+  workerModule: string,
+  inThisThread: (job: Job) => Promise<Outcome>,
+  workers: number,
+  options: { readonly inThread?: boolean } = {},
+): ThreadPool<Job, Outcome> {
+  if (workers <= 1 && options.inThread !== false) return { run: inThisThread, close: async () => undefined };
   const here = import.meta.url;
   const fromSource = here.endsWith('.ts');
-  const pool = new Piscina<ReplicationJob, ReplicationOutcome>({
-    filename: fileURLToPath(new URL(`./replication-worker${fromSource ? '.ts' : '.js'}`, here)),
+  const pool = new Piscina<Job, Outcome>({
+    filename: fileURLToPath(new URL(`./${workerModule}${fromSource ? '.ts' : '.js'}`, here)),
     minThreads: workers,
     maxThreads: workers,
     // From sources (tests, tsx) a worker registers tsx's loader and resolves workspace packages to their sources.

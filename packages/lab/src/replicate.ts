@@ -1,7 +1,15 @@
 import { readFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { runBench } from '@doppel/bench';
-import { readYaml, resolveScenarioObject, IssueList, Simulation, type AnyPack, type Plain } from '@doppel/twin';
+import {
+  readYaml,
+  resolveScenarioObject,
+  IssueList,
+  Simulation,
+  type AnyPack,
+  type Plain,
+  type ResolvedScenario,
+} from '@doppel/twin';
 import type { FactorValue } from './design.js';
 import { TraceRecorder, type LedgerTrace } from './divergence.js';
 
@@ -40,18 +48,7 @@ export async function runReplication(job: ReplicationJob): Promise<ReplicationOu
     return { record: outputs, trace: null };
   }
   const packs = await loadPacks(job.packsModule);
-  const issues = new IssueList();
-  const raw = readYaml(readFileSync(job.scenarioPath, 'utf8'), job.scenarioPath, issues);
-  issues.throwIfAny();
-  let document: Plain = raw ?? null;
-  for (const [path, value] of Object.entries(job.settings)) document = setPath(document, path.split('.'), value);
-  const scenario = resolveScenarioObject(document, {
-    packs,
-    seed: job.seed,
-    fileName: job.scenarioPath,
-    baseDir: dirname(job.scenarioPath),
-  });
-  // A fixed creation time: the record of a replication is a function of its scenario and seed only.
+  const scenario = resolveWithSettings(job.scenarioPath, packs, job.settings, job.seed);
   const simulation = await Simulation.create({ scenario, packs, seed: job.seed, store: null, createdAt: EPOCH });
   const recorder = job.trace === true ? new TraceRecorder() : null;
   const unsubscribe = recorder === null ? null : simulation.subscribe((records) => recorder.add(records));
@@ -63,10 +60,26 @@ export async function runReplication(job: ReplicationJob): Promise<ReplicationOu
   return { record: summary, trace: recorder?.trace() ?? null };
 }
 
-const EPOCH = '1970-01-01T00:00:00.000Z';
+/** A fixed creation time: what a run records is a function of its scenario and seed only. */
+export const EPOCH = '1970-01-01T00:00:00.000Z';
+
+/** The scenario file with each factor's field set to its value at a point, resolved on `seed`. */
+export function resolveWithSettings(
+  scenarioPath: string,
+  packs: readonly AnyPack[],
+  settings: Readonly<Record<string, FactorValue>>,
+  seed: number,
+): ResolvedScenario {
+  const issues = new IssueList();
+  const raw = readYaml(readFileSync(scenarioPath, 'utf8'), scenarioPath, issues);
+  issues.throwIfAny();
+  let document: Plain = raw ?? null;
+  for (const [path, value] of Object.entries(settings)) document = setPath(document, path.split('.'), value);
+  return resolveScenarioObject(document, { packs, seed, fileName: scenarioPath, baseDir: dirname(scenarioPath) });
+}
 
 /** The packs a scenario replication resolves against, from a module exporting `builtinPacks`. */
-async function loadPacks(specifier: string): Promise<readonly AnyPack[]> {
+export async function loadPacks(specifier: string): Promise<readonly AnyPack[]> {
   const module = (await import(specifier)) as { builtinPacks?: readonly AnyPack[] };
   if (!Array.isArray(module.builtinPacks)) throw new TypeError(`${specifier} exports no builtinPacks list`);
   return module.builtinPacks;

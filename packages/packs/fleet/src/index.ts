@@ -37,3 +37,4 @@ export {
   type TwinVehicleStateView,
   type ParamIssue,
 } from './api.js';
+export { fleetDataset, STEP_COLUMNS, EPISODE_COLUMNS } from './dataset.js';

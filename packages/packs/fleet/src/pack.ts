@@ -1,5 +1,6 @@
 import type { AssetKindDefinition, Pack } from '@doppel/twin';
 import { fleetConfigSchema, type FleetConfig } from './config.js';
+import { fleetDataset } from './dataset.js';
 import { VEHICLE_INTERVENTIONS } from './interventions.js';
 import { FLEET_KPIS, VEHICLE_KPIS } from './kpis.js';
 import { FleetModel, type FleetBuildOptions } from './model.js';
@@ -42,6 +43,7 @@ export function createFleetPack(options: FleetBuildOptions = {}): Pack<FleetConf
     assetKinds: [vehicleKind, actorKind, caseKind],
     kpis: FLEET_KPIS,
     build: (context) => new FleetModel(context, options),
+    dataset: fleetDataset,
   };
 }
 

@@ -68,6 +68,43 @@ export interface PackModel {
   telemetryColumns?(): Record<string, string | number>;
 }
 
+/** A value of a training-data table cell. */
+export type DatasetValue = number | boolean | string | null;
+
+/** One column of a training-data table, as the dataset's manifest describes it. */
+export interface DatasetColumn {
+  readonly name: string;
+  /** The Parquet column's type (DuckDB's name for it). */
+  readonly type: 'DOUBLE' | 'BIGINT' | 'BOOLEAN' | 'VARCHAR';
+  /** `key` joins tables, `feature` is what a model sees, `label` what it learns, `outcome` how the episode ended. */
+  readonly role: 'key' | 'feature' | 'label' | 'outcome';
+  readonly nullable: boolean;
+  readonly unit: string;
+  readonly description: string;
+}
+
+/** One episode's rows, built from its ledger records as the simulation appends them (the ledger is the truth). */
+export interface EpisodeRecorder {
+  record(event: LedgerEvent): void;
+  /** After the run: a row per step (in `steps` column order) and the episode's own row (in `episode` order). */
+  finish(): { readonly steps: readonly (readonly DatasetValue[])[]; readonly episode: readonly DatasetValue[] };
+}
+
+/** How a pack turns a run into labelled training data: per-step features and labels, per-episode outcomes. */
+export interface PackDataset {
+  readonly steps: readonly DatasetColumn[];
+  readonly episode: readonly DatasetColumn[];
+  /**
+   * A recorder for one run of `scenario`, from its assets as built (the records that follow are their changes);
+   * labels that look ahead (a collision within `horizonS`) use the horizon.
+   */
+  recorder(options: {
+    readonly scenario: ResolvedScenario;
+    readonly assets: readonly Pick<Asset, 'id' | 'kind' | 'state'>[];
+    readonly horizonS: number;
+  }): EpisodeRecorder;
+}
+
 /** A domain pack: the only place domain knowledge lives. The twin core knows none. */
 export interface Pack<Config = unknown, Model extends PackModel = PackModel> {
   readonly name: string;
@@ -80,6 +117,8 @@ export interface Pack<Config = unknown, Model extends PackModel = PackModel> {
   readonly kpis: readonly KpiDefinition[];
   /** Creates the assets (twin.createAsset) and starts the processes on `env`. Must be deterministic. */
   build(context: BuildContext<Config>): Model;
+  /** Labelled training data from runs of the pack's scenarios (`doppel dataset generate`), optional. */
+  readonly dataset?: PackDataset;
 }
 
 /** Type-erased pack, as registries and apps hold them. */
