@@ -8,6 +8,7 @@ import {
   enactorModuleName,
   EnactorModuleError,
   scenarioWithModuleHash,
+  type EnactorLogic,
 } from '@doppel/pack-controlplane';
 import { PackRegistry, TwinError, TwinErrorCode, type ResolvedScenario } from '@doppel/twin';
 import { ServerError, ServerErrorCode } from '../errors.js';
@@ -79,17 +80,28 @@ export function withEnactorModule(scenario: ResolvedScenario, dir: string | null
 }
 
 /**
- * In the simulation's worker: the pack registry with a control-plane pack that runs the scenario's Enactor
- * module, imported from the modules directory after checking it is still the code the simulation was created with.
- * A module that is not an Enactor refuses the scenario (422 at creation) with the module and the member named.
+ * In a worker (a simulation's, a test run's): the pack registry with a control-plane pack that runs the Enactor
+ * modules the scenarios name (a test's scenario and its variants may name several), each imported from the modules
+ * directory after checking it is still the code the scenario was hashed with. A module that is not an Enactor
+ * refuses the scenario (422 at creation) with the module and the member named.
  */
-export async function registryWithEnactorModule(
+export async function registryWithEnactorModules(
   registry: PackRegistry,
-  scenario: ResolvedScenario,
+  scenarios: readonly ResolvedScenario[],
   dir: string | null,
 ): Promise<PackRegistry> {
-  const module = enactorModuleName(scenario);
-  if (module === undefined) return registry;
+  const enactors: Record<string, EnactorLogic> = {};
+  for (const scenario of scenarios) {
+    const module = enactorModuleName(scenario);
+    if (module !== undefined && enactors[module] === undefined)
+      enactors[module] = await importEnactor(scenario, module, dir);
+  }
+  if (Object.keys(enactors).length === 0) return registry;
+  const controlPlane = createControlPlanePack({ enactors });
+  return new PackRegistry(registry.list().map((pack) => (pack.name === 'controlplane' ? controlPlane : pack)));
+}
+
+async function importEnactor(scenario: ResolvedScenario, module: string, dir: string | null): Promise<EnactorLogic> {
   const invalid = (message: string): TwinError =>
     new TwinError(TwinErrorCode.ScenarioInvalid, `${FIELD}: ${message}`, {
       issues: [{ path: FIELD, message }],
@@ -109,16 +121,13 @@ export async function registryWithEnactorModule(
   if (expected !== undefined && expected !== sha256) {
     throw invalid(`the Enactor module ${module} changed since the simulation was created (its SHA-256 differs)`);
   }
-  let logic;
   try {
     const exports = (await import(`${pathToFileURL(file).href}?sha256=${sha256}`)) as Record<string, unknown>;
-    logic = enactorFromModule(exports, module);
+    return enactorFromModule(exports, module);
   } catch (error) {
     if (error instanceof EnactorModuleError) throw invalid(`${error.message} [${error.code}]`);
     throw invalid(
       `cannot import the Enactor module ${module}: ${error instanceof Error ? error.message : String(error)}`,
     );
   }
-  const controlPlane = createControlPlanePack({ enactors: { [module]: logic } });
-  return new PackRegistry(registry.list().map((pack) => (pack.name === 'controlplane' ? controlPlane : pack)));
 }

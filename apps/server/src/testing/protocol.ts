@@ -8,6 +8,8 @@ export interface TestWorkerInit {
   readonly packModules: readonly string[];
   /** Scenario files a test names are relative to `<examplesDir>/tests` and must stay inside examplesDir. */
   readonly examplesDir: string;
+  /** The Enactor modules a test's scenarios may name (`doppel serve --enactor-modules DIR`), null for none. */
+  readonly enactorModulesDir: string | null;
 }
 
 /**

@@ -79,7 +79,11 @@ export class TestRuns {
     private readonly tests: TestCatalog,
     private readonly config: ServerConfig,
   ) {
-    this.init = { packModules: config.packModules, examplesDir: config.examplesDir };
+    this.init = {
+      packModules: config.packModules,
+      examplesDir: config.examplesDir,
+      enactorModulesDir: config.enactorModulesDir,
+    };
     // Runs in the catalog's lane before anything a request asks of it; a run started meanwhile waits for it.
     this.recovered = tests.failInterruptedRuns(new Date().toISOString());
   }

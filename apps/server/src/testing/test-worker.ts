@@ -3,7 +3,9 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { loadTestText, runTest, VerifyError, type TestDefinition } from '@doppel/verify';
 import { canonicalJson, type AnyPack, type ScenarioIssue } from '@doppel/twin';
 import type { ProblemIssue, TestValidation } from '@doppel/twin/contracts';
+import { ServerError } from '../errors.js';
 import { loadPacks } from '../packs.js';
+import { registryWithEnactorModules, withEnactorModule } from '../sim/enactor-modules.js';
 import { answerCall, type MethodCall } from '../sim/remote.js';
 import type {
   TestOutcome,
@@ -21,7 +23,8 @@ import type {
 if (parentPort === null) throw new Error('test-worker runs in a worker thread');
 const port = parentPort;
 const init = workerData as TestWorkerInit;
-const packsReady: Promise<readonly AnyPack[]> = loadPacks(init.packModules).then((registry) => registry.list());
+const registryReady = loadPacks(init.packModules);
+const packsReady: Promise<readonly AnyPack[]> = registryReady.then((registry) => registry.list());
 
 const post = (message: TestWorkerMessage): void => port.postMessage(message);
 
@@ -46,11 +49,30 @@ async function load(yaml: string, fileName: string): Promise<TestDefinition> {
   });
 }
 
+/**
+ * The test with the Enactor modules its scenario and variants name hashed into them, checked against the server's
+ * modules directory as a simulation's scenario is at creation (a module outside it, or missing, is refused).
+ */
+function withEnactorModules(test: TestDefinition): TestDefinition {
+  const dir = init.enactorModulesDir;
+  return {
+    ...test,
+    scenario: withEnactorModule(test.scenario, dir),
+    variants: test.variants.map((variant) => ({ ...variant, scenario: withEnactorModule(variant.scenario, dir) })),
+  };
+}
+
+/** The packs a test runs on: the server's, with a control-plane pack that knows the modules the test names. */
+async function packsFor(test: TestDefinition): Promise<readonly AnyPack[]> {
+  const scenarios = [test.scenario, ...test.variants.map((variant) => variant.scenario)];
+  return (await registryWithEnactorModules(await registryReady, scenarios, init.enactorModulesDir)).list();
+}
+
 /** The test worker's operations (`TestWorkerApi`); helpers stay outside the class, out of the remote's reach. */
 class TestWorkerService implements TestWorkerApi {
   async check(yaml: string): Promise<TestValidation> {
     try {
-      const test = await load(yaml, 'test.yaml');
+      const test = withEnactorModules(await load(yaml, 'test.yaml'));
       return {
         valid: true,
         issues: [],
@@ -63,6 +85,13 @@ class TestWorkerService implements TestWorkerApi {
         },
       };
     } catch (error) {
+      if (error instanceof ServerError) {
+        return {
+          valid: false,
+          issues: error.issues.length > 0 ? [...error.issues] : [{ path: '', message: error.message }],
+          test: null,
+        };
+      }
       if (!(error instanceof VerifyError)) throw error;
       const issues = located(error.issues);
       return { valid: false, issues: issues.length > 0 ? issues : [{ path: '', message: error.message }], test: null };
@@ -70,8 +99,9 @@ class TestWorkerService implements TestWorkerApi {
   }
 
   async run(yaml: string, name: string): Promise<TestOutcome> {
-    const test = await load(yaml, `${name}.yaml`);
-    const packs = await packsReady;
+    // User code (an Enactor module) is imported here, in the run's own worker under its wall-clock limit.
+    const test = withEnactorModules(await load(yaml, `${name}.yaml`));
+    const packs = await packsFor(test);
     const total = test.replications * (1 + test.variants.length);
     post({ type: 'progress', done: 0, total });
     let replay: TestReplay | null = null;
