@@ -3,7 +3,7 @@ import { siblingModule, startModuleWorker } from '@doppel/store-sqlite';
 import { TwinErrorCode } from '@doppel/twin';
 import { RemoteError, ServerError, ServerErrorCode, type ErrorPayload } from '../errors.js';
 import type { SimInfo, SimulationApi, WorkerInit, WorkerMessage, WorkerPost } from './protocol.js';
-import { remote, type ArgsOf, type MethodCall, type MethodOf, type Remote, type ResultOf } from './remote.js';
+import { RemoteCalls, type ArgsOf, type MethodCall, type MethodOf, type Remote, type ResultOf } from './remote.js';
 
 export interface HostOptions {
   readonly init: WorkerInit;
@@ -14,12 +14,6 @@ export interface HostOptions {
   readonly onMessage: (message: WorkerMessage) => void;
   /** The worker died, hung or ran out of its limits: the simulation is failed. */
   readonly onFailure: (error: ErrorPayload, info: SimInfo | null) => void;
-}
-
-interface Pending {
-  readonly resolve: (value: unknown) => void;
-  readonly reject: (error: Error) => void;
-  readonly timer: NodeJS.Timeout;
 }
 
 const workerUrl = siblingModule(import.meta.url, 'worker-main');
@@ -47,9 +41,9 @@ export class SimulationHost {
   readonly simId: string;
   private readonly worker: Worker;
   private readonly options: HostOptions;
-  private readonly pending = new Map<number, Pending>();
+  /** Calls waiting for the worker's reply, over the same typed proxy every worker of the server is called through. */
+  private readonly calls: RemoteCalls<SimulationApi, ErrorPayload>;
   private outgoing: MethodCall[] = [];
-  private nextId = 1;
   private lastBeat = Date.now();
   private suspect = false;
   private graceUntil = 0;
@@ -58,11 +52,21 @@ export class SimulationHost {
   private latest: SimInfo | null = null;
   readonly ready: Promise<SimInfo>;
   /** The simulation's operations, called in its worker: `host.api.intervene(request)`. */
-  readonly api: Remote<SimulationApi> = remote<SimulationApi>((method, args) => this.send(method, args));
+  readonly api: Remote<SimulationApi>;
 
   constructor(options: HostOptions) {
     this.options = options;
     this.simId = options.init.simId;
+    this.calls = new RemoteCalls<SimulationApi, ErrorPayload>(
+      (call) => this.post(call),
+      (error) => new RemoteError(error),
+      {
+        ms: options.requestTimeoutMs,
+        error: (ms) =>
+          new ServerError(ServerErrorCode.Timeout, `Simulation ${this.simId} did not answer within ${ms} ms`),
+      },
+    );
+    this.api = this.calls.api;
     this.worker = spawn(options.init, options.memoryMb);
     this.ready = new Promise<SimInfo>((resolve, reject) => {
       const one = (message: WorkerMessage): void => {
@@ -132,26 +136,16 @@ export class SimulationHost {
     args: ArgsOf<SimulationApi, K>,
     timeoutMs?: number,
   ): Promise<ResultOf<SimulationApi, K>> {
-    return this.send(method, args, timeoutMs) as Promise<ResultOf<SimulationApi, K>>;
+    return this.calls.call(method, args, timeoutMs);
   }
 
-  private send(method: MethodOf<SimulationApi>, args: readonly unknown[], timeoutMs?: number): Promise<unknown> {
+  /** Queues a call for the worker (sent at the end of this turn of the event loop); a failed worker refuses it. */
+  private post(call: MethodCall): void {
     if (this.state === 'dead') {
-      return Promise.reject(
-        new RemoteError({ code: TwinErrorCode.SimulationFailed, message: `Simulation ${this.simId} has failed` }),
-      );
+      throw new RemoteError({ code: TwinErrorCode.SimulationFailed, message: `Simulation ${this.simId} has failed` });
     }
-    const id = this.nextId++;
-    const limit = timeoutMs ?? this.options.requestTimeoutMs;
-    return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => {
-        this.pending.delete(id);
-        reject(new ServerError(ServerErrorCode.Timeout, `Simulation ${this.simId} did not answer within ${limit} ms`));
-      }, limit);
-      this.pending.set(id, { resolve, reject, timer });
-      this.outgoing.push({ id, method, args });
-      if (this.outgoing.length === 1) setImmediate(this.sendOutgoing);
-    });
+    this.outgoing.push(call);
+    if (this.outgoing.length === 1) setImmediate(this.sendOutgoing);
   }
 
   /**
@@ -180,12 +174,9 @@ export class SimulationHost {
   };
 
   private refuse(id: number, error: unknown): void {
-    const pending = this.pending.get(id);
-    if (pending === undefined) return;
-    this.pending.delete(id);
-    clearTimeout(pending.timer);
     const reason = error instanceof Error ? error.message : String(error);
-    pending.reject(
+    this.calls.fail(
+      id,
       new ServerError(ServerErrorCode.InputLimit, `The request could not be passed to the simulation (${reason})`),
     );
   }
@@ -210,12 +201,7 @@ export class SimulationHost {
   private receive(message: WorkerMessage): void {
     if (message.type === 'reply') {
       if (message.info !== null) this.latest = message.info;
-      const pending = this.pending.get(message.id);
-      if (pending === undefined) return;
-      this.pending.delete(message.id);
-      clearTimeout(pending.timer);
-      if (message.ok) pending.resolve(message.value);
-      else pending.reject(new RemoteError(message.error));
+      this.calls.settle(message);
       return;
     }
     if (message.type === 'heartbeat') {
@@ -270,10 +256,6 @@ export class SimulationHost {
 
   private rejectAll(message: string, code: string = TwinErrorCode.SimulationFailed): void {
     this.outgoing = [];
-    for (const [id, pending] of this.pending) {
-      clearTimeout(pending.timer);
-      pending.reject(new RemoteError({ code, message }));
-      this.pending.delete(id);
-    }
+    this.calls.rejectAll(() => new RemoteError({ code, message }));
   }
 }

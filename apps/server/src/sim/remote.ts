@@ -48,41 +48,84 @@ export type MethodReply<E> =
   | { readonly type: 'reply'; readonly id: number; readonly ok: true; readonly value: unknown }
   | { readonly type: 'reply'; readonly id: number; readonly ok: false; readonly error: E };
 
+/** A time limit on calls: past it a call is answered with `error(ms)` and its late reply is dropped. */
+export interface CallTimeout {
+  readonly ms: number;
+  readonly error: (ms: number) => Error;
+}
+
+interface PendingCall {
+  readonly resolve: (value: unknown) => void;
+  readonly reject: (error: Error) => void;
+  readonly timer: NodeJS.Timeout | null;
+}
+
 /**
  * The calling side of a `Remote<T>` over one worker: each call posts `{id, method, args}` and waits for the reply
- * with its id; `settle` hands a reply in, `rejectAll` fails whatever still waits (the worker died or was stopped).
+ * with its id; `settle` hands a reply in, `fail` answers one call that could not be delivered, `rejectAll` fails
+ * whatever still waits (the worker died or was stopped). A `post` that throws refuses that call with its error.
  */
 export class RemoteCalls<T, E> {
   readonly api: Remote<T>;
-  private readonly pending = new Map<number, { resolve: (value: unknown) => void; reject: (error: Error) => void }>();
+  private readonly pending = new Map<number, PendingCall>();
   private nextId = 1;
 
   constructor(
-    post: (call: MethodCall) => void,
+    private readonly post: (call: MethodCall) => void,
     private readonly toError: (error: E) => Error,
+    private readonly timeout: CallTimeout | null = null,
   ) {
-    this.api = remote<T>(
-      (method, args) =>
-        new Promise((resolve, reject) => {
-          const id = this.nextId++;
-          this.pending.set(id, { resolve, reject });
-          post({ id, method, args });
-        }),
-    );
+    this.api = remote<T>((method, args) => this.invoke(method, args));
+  }
+
+  /** Calls one method with a time limit other than the default one. */
+  call<K extends MethodOf<T>>(method: K, args: ArgsOf<T, K>, timeoutMs?: number): Promise<ResultOf<T, K>> {
+    return this.invoke(method, args, timeoutMs) as Promise<ResultOf<T, K>>;
+  }
+
+  private invoke(method: MethodOf<T>, args: readonly unknown[], timeoutMs?: number): Promise<unknown> {
+    return new Promise((resolve, reject) => {
+      const id = this.nextId++;
+      const limit = timeoutMs ?? this.timeout?.ms;
+      const timer =
+        limit === undefined
+          ? null
+          : setTimeout(
+              () => this.fail(id, this.timeout?.error(limit) ?? new Error(`No answer within ${limit} ms`)),
+              limit,
+            );
+      this.pending.set(id, { resolve, reject, timer });
+      try {
+        this.post({ id, method, args });
+      } catch (error) {
+        this.fail(id, error instanceof Error ? error : new Error(String(error)));
+      }
+    });
   }
 
   settle(reply: MethodReply<E>): void {
-    const pending = this.pending.get(reply.id);
+    const pending = this.take(reply.id);
     if (pending === undefined) return;
-    this.pending.delete(reply.id);
     if (reply.ok) pending.resolve(reply.value);
     else pending.reject(this.toError(reply.error));
   }
 
-  rejectAll(error: Error): void {
-    const pending = [...this.pending.values()];
-    this.pending.clear();
-    for (const call of pending) call.reject(error);
+  /** Answers one waiting call with `error` (it timed out, or could not be delivered). */
+  fail(id: number, error: Error): void {
+    this.take(id)?.reject(error);
+  }
+
+  /** Fails every waiting call, each with an error of its own. */
+  rejectAll(error: () => Error): void {
+    for (const id of [...this.pending.keys()]) this.fail(id, error());
+  }
+
+  private take(id: number): PendingCall | undefined {
+    const pending = this.pending.get(id);
+    if (pending === undefined) return undefined;
+    this.pending.delete(id);
+    if (pending.timer !== null) clearTimeout(pending.timer);
+    return pending;
   }
 }
 

@@ -257,6 +257,6 @@ export class TestRuns {
     this.checker = null;
     if (checker === null) return;
     void checker.worker.terminate();
-    checker.calls.rejectAll(error);
+    checker.calls.rejectAll(() => error);
   }
 }
