@@ -11,6 +11,7 @@ import {
 } from './connection.js';
 import { hashKey, keyIdOf, newApiKey, newId, sameHash, SCOPES, type Scope } from './keys.js';
 import { Lane } from './lane.js';
+import { selectOwned } from './owned.js';
 import { withoutSeq } from './rows.js';
 import { ModelCatalog } from './models.js';
 import { TestCatalog } from './tests.js';
@@ -317,15 +318,7 @@ export class Catalog {
   }
 
   ownedVehicle(accountId: string, id: string): Promise<VehicleRow | null> {
-    const { vehicles } = this.t;
-    return this.serial(async () => {
-      const [row] = await this.db
-        .select()
-        .from(vehicles)
-        .where(and(eq(vehicles.id, id), eq(vehicles.account_id, accountId)))
-        .limit(1);
-      return row ?? null;
-    });
+    return this.serial(() => selectOwned(this.db, this.t.vehicles, accountId, id));
   }
 
   // ---- webhooks ------------------------------------------------------------------------------------------------
@@ -337,15 +330,7 @@ export class Catalog {
   }
 
   ownedWebhook(accountId: string, id: string): Promise<WebhookRow | null> {
-    const { webhooks } = this.t;
-    return this.serial(async () => {
-      const [row] = await this.db
-        .select()
-        .from(webhooks)
-        .where(and(eq(webhooks.id, id), eq(webhooks.account_id, accountId)))
-        .limit(1);
-      return row ?? null;
-    });
+    return this.serial(() => selectOwned(this.db, this.t.webhooks, accountId, id));
   }
 
   listWebhooks(accountId: string): Promise<WebhookRow[]> {

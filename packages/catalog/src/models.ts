@@ -1,6 +1,7 @@
 import { and, asc, eq } from 'drizzle-orm';
 import type { CatalogConnection, CatalogDb, CatalogTables } from './connection.js';
 import type { Lane } from './lane.js';
+import { deleteOwned, selectOwned, updateOwned } from './owned.js';
 import type { machineModels, modelBindings, projects } from './schema/sqlite.js';
 
 export type ProjectRow = Readonly<typeof projects.$inferSelect>;
@@ -33,15 +34,7 @@ export class ModelCatalog {
   }
 
   ownedProject(accountId: string, id: string): Promise<ProjectRow | null> {
-    const projects = this.t.projects;
-    return this.lane.run(async () => {
-      const [row] = await this.db
-        .select()
-        .from(projects)
-        .where(and(eq(projects.id, id), eq(projects.account_id, accountId)))
-        .limit(1);
-      return row ?? null;
-    });
+    return this.lane.run(() => selectOwned(this.db, this.t.projects, accountId, id));
   }
 
   listProjects(accountId: string): Promise<ProjectRow[]> {
@@ -57,27 +50,12 @@ export class ModelCatalog {
 
   /** Updates the account's project; false when it has none of that id. */
   updateProject(accountId: string, id: string, fields: ProjectUpdate): Promise<boolean> {
-    const projects = this.t.projects;
-    return this.lane.run(async () => {
-      const changed = await this.db
-        .update(projects)
-        .set(fields)
-        .where(and(eq(projects.id, id), eq(projects.account_id, accountId)))
-        .returning({ id: projects.id });
-      return changed.length > 0;
-    });
+    return this.lane.run(() => updateOwned(this.db, this.t.projects, accountId, id, fields));
   }
 
   /** Deletes the account's project with its models; false when it has none of that id. */
   deleteProject(accountId: string, id: string): Promise<boolean> {
-    const projects = this.t.projects;
-    return this.lane.run(async () => {
-      const gone = await this.db
-        .delete(projects)
-        .where(and(eq(projects.id, id), eq(projects.account_id, accountId)))
-        .returning({ id: projects.id });
-      return gone.length > 0;
-    });
+    return this.lane.run(() => deleteOwned(this.db, this.t.projects, accountId, id));
   }
 
   insertModel(row: MachineModelRow): Promise<void> {
@@ -87,15 +65,7 @@ export class ModelCatalog {
   }
 
   ownedModel(accountId: string, id: string): Promise<MachineModelRow | null> {
-    const models = this.t.machineModels;
-    return this.lane.run(async () => {
-      const [row] = await this.db
-        .select()
-        .from(models)
-        .where(and(eq(models.id, id), eq(models.account_id, accountId)))
-        .limit(1);
-      return row ?? null;
-    });
+    return this.lane.run(() => selectOwned(this.db, this.t.machineModels, accountId, id));
   }
 
   /** The models of a project, oldest first (the caller has checked the project is the account's). */
@@ -112,27 +82,12 @@ export class ModelCatalog {
 
   /** Updates the account's model; false when it has none of that id. */
   updateModel(accountId: string, id: string, fields: MachineModelUpdate): Promise<boolean> {
-    const models = this.t.machineModels;
-    return this.lane.run(async () => {
-      const changed = await this.db
-        .update(models)
-        .set(fields)
-        .where(and(eq(models.id, id), eq(models.account_id, accountId)))
-        .returning({ id: models.id });
-      return changed.length > 0;
-    });
+    return this.lane.run(() => updateOwned(this.db, this.t.machineModels, accountId, id, fields));
   }
 
   /** Deletes the account's model; false when it has none of that id. */
   deleteModel(accountId: string, id: string): Promise<boolean> {
-    const models = this.t.machineModels;
-    return this.lane.run(async () => {
-      const gone = await this.db
-        .delete(models)
-        .where(and(eq(models.id, id), eq(models.account_id, accountId)))
-        .returning({ id: models.id });
-      return gone.length > 0;
-    });
+    return this.lane.run(() => deleteOwned(this.db, this.t.machineModels, accountId, id));
   }
 
   insertBinding(row: ModelBindingRow): Promise<void> {
@@ -155,14 +110,7 @@ export class ModelCatalog {
 
   ownedBinding(accountId: string, modelId: string, id: string): Promise<ModelBindingRow | null> {
     const bindings = this.t.modelBindings;
-    return this.lane.run(async () => {
-      const [row] = await this.db
-        .select()
-        .from(bindings)
-        .where(and(eq(bindings.id, id), eq(bindings.model_id, modelId), eq(bindings.account_id, accountId)))
-        .limit(1);
-      return row ?? null;
-    });
+    return this.lane.run(() => selectOwned(this.db, bindings, accountId, id, eq(bindings.model_id, modelId)));
   }
 
   /** Replaces the binding's document; false when the account's model has no binding of that id. */
@@ -174,25 +122,13 @@ export class ModelCatalog {
     updatedAt: string,
   ): Promise<boolean> {
     const bindings = this.t.modelBindings;
-    return this.lane.run(async () => {
-      const changed = await this.db
-        .update(bindings)
-        .set({ binding_json: bindingJson, updated_at: updatedAt })
-        .where(and(eq(bindings.id, id), eq(bindings.model_id, modelId), eq(bindings.account_id, accountId)))
-        .returning({ id: bindings.id });
-      return changed.length > 0;
-    });
+    const fields = { binding_json: bindingJson, updated_at: updatedAt };
+    return this.lane.run(() => updateOwned(this.db, bindings, accountId, id, fields, eq(bindings.model_id, modelId)));
   }
 
   /** Deletes the binding; false when the account's model has no binding of that id. */
   deleteBinding(accountId: string, modelId: string, id: string): Promise<boolean> {
     const bindings = this.t.modelBindings;
-    return this.lane.run(async () => {
-      const gone = await this.db
-        .delete(bindings)
-        .where(and(eq(bindings.id, id), eq(bindings.model_id, modelId), eq(bindings.account_id, accountId)))
-        .returning({ id: bindings.id });
-      return gone.length > 0;
-    });
+    return this.lane.run(() => deleteOwned(this.db, bindings, accountId, id, eq(bindings.model_id, modelId)));
   }
 }

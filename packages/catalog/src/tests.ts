@@ -1,6 +1,7 @@
 import { and, asc, count, desc, eq, inArray, max, sql } from 'drizzle-orm';
 import type { CatalogConnection, CatalogDb, CatalogTables } from './connection.js';
 import type { Lane } from './lane.js';
+import { selectOwned } from './owned.js';
 import { withoutSeq } from './rows.js';
 import type { scenarioTests, testRuns } from './schema/sqlite.js';
 
@@ -53,15 +54,7 @@ export class TestCatalog {
 
   /** The test if it belongs to the account; another account's id is indistinguishable from a missing one. */
   ownedTest(accountId: string, id: string): Promise<ScenarioTestRow | null> {
-    const tests = this.t.scenarioTests;
-    return this.lane.run(async () => {
-      const [row] = await this.db
-        .select()
-        .from(tests)
-        .where(and(eq(tests.id, id), eq(tests.account_id, accountId)))
-        .limit(1);
-      return row ?? null;
-    });
+    return this.lane.run(() => selectOwned(this.db, this.t.scenarioTests, accountId, id));
   }
 
   listTests(accountId: string): Promise<ScenarioTestRow[]> {
@@ -117,14 +110,9 @@ export class TestCatalog {
 
   /** A run with its result, if it belongs to the account. */
   ownedRun(accountId: string, id: string): Promise<TestRunRow | null> {
-    const runs = this.t.testRuns;
     return this.lane.run(async () => {
-      const [row] = await this.db
-        .select()
-        .from(runs)
-        .where(and(eq(runs.id, id), eq(runs.account_id, accountId)))
-        .limit(1);
-      return row === undefined ? null : withoutSeq(row);
+      const row = await selectOwned(this.db, this.t.testRuns, accountId, id);
+      return row === null ? null : withoutSeq(row);
     });
   }
 
