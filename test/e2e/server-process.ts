@@ -20,14 +20,25 @@ export interface ServerProcess {
   stdout(): string;
 }
 
+/** The server exited before it printed its banner. */
+export class ServerStartError extends Error {
+  constructor(
+    readonly exitCode: number | null,
+    readonly stderr: string,
+  ) {
+    super(`the server exited (code ${String(exitCode)}) before its banner; stderr: ${stderr}`);
+  }
+}
+
 export async function startServerProcess(
   dataDir: string,
   extraArgs: readonly string[] = [],
   bannerTimeoutMs = 30_000,
+  env: Readonly<Record<string, string>> = {},
 ): Promise<ServerProcess> {
   const child = spawn(process.execPath, [bin, 'serve', '--no-demo', '--port', '0', '--data', dataDir, ...extraArgs], {
     cwd: repoRoot,
-    env: { ...process.env, DOPPEL_LOG_LEVEL: 'warn', DOPPEL_DEBUG: '' },
+    env: { ...process.env, DOPPEL_LOG_LEVEL: 'warn', DOPPEL_DEBUG: '', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let stdout = '';
@@ -50,7 +61,7 @@ export async function startServerProcess(
     child.stdout?.on('data', check);
     void exited.then((code) => {
       clearTimeout(timer);
-      reject(new Error(`the server exited (code ${String(code)}) before its banner; stderr: ${stderr}`));
+      reject(new ServerStartError(code, stderr));
     });
   });
   return {

@@ -112,6 +112,7 @@ export async function buildApp(input: ServerConfigInput = {}, deps: AppDeps = {}
   const manager = new SimulationManager(catalog, packs, examples, config, ledgers);
   manager.onStorageFailure = (error) => app.log.error({ code: error.code }, error.message);
   // After a crash the catalog lags behind the ledger files and journals: it is brought level before any request.
+  await manager.discardUnfinishedCreations();
   await recoverSimulations(catalog, (simId) => manager.ledgerPath(simId), ledgers);
   const hub = new StreamHub(manager, metrics, config.limits.wsMaxBufferedBytes);
   const webhooks = new WebhookDispatcher(catalog, config.webhooks, metrics, app.log, manager, deps.webhookClock);

@@ -106,15 +106,9 @@ export class SimulationManager {
       status: 'ready',
       sim_time: 0,
     });
-    const id = row.id;
-    await this.catalog.insertSimulation(row);
-    try {
+    return this.startCreated(row, async (id) => {
       await this.host(id);
-    } catch (error) {
-      await this.catalog.deleteSimulation(id);
-      throw locatedStorageFailure(error, this.ledgerLocation(id));
-    }
-    return (await this.catalog.simulation(id)) as SimulationRow;
+    });
   }
 
   /** The live worker of a simulation, started (and brought back to its last sim time) on first use. */
@@ -259,21 +253,67 @@ export class SimulationManager {
    * Inserts a simulation derived from logged inputs (a branch, a replication) and brings its worker up. One that
    * fails on the way (a refused request, a disk that refuses its log) is removed again, never left half-made.
    */
-  private async startDerived(
+  private startDerived(
     row: NewSimulation,
     log: readonly InterventionLogEntry[],
     then: (host: SimulationHost) => Promise<void> = async () => undefined,
   ): Promise<SimulationRow> {
-    await this.catalog.insertSimulation(row);
+    return this.startCreated(row, async (id) => {
+      await this.catalog.updateSimulation(id, { intervention_log: JSON.stringify(log) });
+      await then(await this.host(id));
+      await this.persist(id);
+    });
+  }
+
+  /**
+   * Inserts a new simulation and runs `start` on it; acknowledged only when both are durable. One that fails on the
+   * way is undone whole (row, worker, files), or, where the disk refuses even that, marked for the next start to
+   * finish undoing (see SimulationFiles.beginCreation).
+   */
+  private async startCreated(row: NewSimulation, start: (id: string) => Promise<void>): Promise<SimulationRow> {
+    const id = row.id;
     try {
-      await this.catalog.updateSimulation(row.id, { intervention_log: JSON.stringify(log) });
-      await then(await this.host(row.id));
+      this.files.beginCreation(id);
     } catch (error) {
-      await this.delete(row.id);
-      throw locatedStorageFailure(error, this.ledgerLocation(row.id));
+      throw storageError(error, this.ledgerPath(id), 'create the files of');
     }
-    await this.persist(row.id);
-    return (await this.catalog.simulation(row.id)) as SimulationRow;
+    try {
+      await this.catalog.insertSimulation(row);
+      await start(id);
+      this.files.endCreation(id);
+    } catch (error) {
+      await this.undoCreation(id);
+      throw locatedStorageFailure(error, this.ledgerLocation(id));
+    }
+    return (await this.catalog.simulation(id)) as SimulationRow;
+  }
+
+  private async undoCreation(simId: string): Promise<void> {
+    const host = this.hosts.get(simId);
+    this.hosts.delete(simId);
+    if (host !== undefined) await host.stop(2_000);
+    this.owners.delete(simId);
+    this.heads.delete(simId);
+    for (const listener of this.deleteListeners) listener(simId);
+    this.files.remove(simId);
+    try {
+      await this.ledgers.remove(simId);
+      await this.catalog.deleteSimulation(simId);
+    } catch {
+      // The disk refuses the removal too: the creation marker stays, and the next start removes the row.
+      return;
+    }
+    this.files.endCreation(simId);
+  }
+
+  /** Finishes undoing the creations a previous run could not undo (a row the disk would not let it remove). */
+  async discardUnfinishedCreations(): Promise<void> {
+    for (const simId of this.files.unfinishedCreations()) {
+      await this.catalog.deleteSimulation(simId);
+      this.files.remove(simId);
+      await this.ledgers.remove(simId);
+      this.files.endCreation(simId);
+    }
   }
 
   private async checkRoom(account: Account): Promise<void> {

@@ -1,4 +1,4 @@
-import { mkdirSync, readdirSync, rmSync } from 'node:fs';
+import { closeSync, fsyncSync, mkdirSync, openSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { interventionJournalPath } from './protocol.js';
 
@@ -20,11 +20,41 @@ export class SimulationFiles {
     return join(this.dir, `${simId}.webhooks.sqlite`);
   }
 
+  /**
+   * Marks a simulation as being created until `endCreation`. A creation the disk refuses may be unable to remove
+   * its catalog row (deleting needs space too): the marker left behind tells the next start to finish removing it,
+   * so a refused creation never reappears.
+   */
+  beginCreation(simId: string): void {
+    const fd = openSync(this.creationMarker(simId), 'w');
+    try {
+      fsyncSync(fd);
+    } finally {
+      closeSync(fd);
+    }
+  }
+
+  /** The creation is acknowledged: the simulation is kept from now on. */
+  endCreation(simId: string): void {
+    rmSync(this.creationMarker(simId), { force: true });
+  }
+
+  /** Ids of simulations whose creation began and was neither acknowledged nor fully undone. */
+  unfinishedCreations(): string[] {
+    return readdirSync(this.dir)
+      .map((name) => /^(.+)\.creating$/.exec(name)?.[1])
+      .filter((id): id is string => id !== undefined);
+  }
+
   /** Ids of simulations with a webhook outbox on disk. */
   withOutbox(): string[] {
     return readdirSync(this.dir)
       .map((name) => /^(.+)\.webhooks\.sqlite$/.exec(name)?.[1])
       .filter((id): id is string => id !== undefined);
+  }
+
+  private creationMarker(simId: string): string {
+    return join(this.dir, `${simId}.creating`);
   }
 
   /** Removes every file of a deleted simulation. */
