@@ -20,6 +20,8 @@ import type {
   LedgerQuery,
   MachineModel,
   MachineModelInput,
+  ModelLayout,
+  ModelLayoutInput,
   ModelRunInput,
   ModelStepInput,
   ProcessCatalogue,
@@ -298,6 +300,11 @@ export class DoppelClient {
       modelId: string,
       connections: readonly ProcessModelConnection[],
     ): Promise<ProcessModelConnection[]> => this.request('PUT', `${model(modelId)}/connections`, connections),
+    /** Where the canvas draws each component, and its pan and zoom. */
+    layout: (modelId: string): Promise<ModelLayout> => this.request('GET', `${model(modelId)}/layout`),
+    /** Replaces the layout alone (the model is not compiled again); every id must be a component of the model. */
+    setLayout: (modelId: string, layout: ModelLayoutInput): Promise<ModelLayout> =>
+      this.request('PUT', `${model(modelId)}/layout`, layout),
   };
 
   /** A model's communication bindings: one signal of the model to one point of a device each. */

@@ -28,6 +28,8 @@ export type {
   ModelBindingInput,
   HilStatus,
   HilStartInput,
+  ModelLayout,
+  ModelLayoutInput,
   ModelRunInput,
   ModelStepInput,
   PackDescription,

@@ -6,12 +6,12 @@ import {
   problemSchema,
   processCatalogueSchema,
   simulationSchema,
-  type MachineModel,
 } from '@doppel/twin/contracts';
 import { z } from 'zod';
 import { notFound, ServerError, ServerErrorCode } from '../errors.js';
 import { principalOf } from '../http/auth.js';
 import type { RoutePlugin } from '../http/types.js';
+import { documentOf } from './model-layout.js';
 import { simParams } from './schemas.js';
 import { currentSimulationView } from './views.js';
 
@@ -78,7 +78,7 @@ export const modelRunRoutes: RoutePlugin = async (app, ctx) => {
     async (request, reply) => {
       const account = principalOf(request).account;
       const row = await ownedModel(account.id, request.params.model_id);
-      const model = JSON.parse(row.model_json) as Pick<MachineModel, 'components' | 'connections'>;
+      const model = documentOf(row);
       if (model.components.length === 0) {
         throw new ServerError(ServerErrorCode.ModelInvalid, `Model ${row.id} has no components to simulate`, {
           issues: [{ path: 'model.components', message: 'add at least one component', found: '[]' }],

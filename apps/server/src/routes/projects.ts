@@ -2,6 +2,7 @@ import { idString } from '@doppel/twin';
 import {
   machineModelInputSchema,
   machineModelSchema,
+  modelLayoutSchema,
   problemSchema,
   processModelSchema,
   projectInputSchema,
@@ -16,6 +17,7 @@ import { notFound } from '../errors.js';
 import { principalOf } from '../http/auth.js';
 import type { RoutePlugin } from '../http/types.js';
 import { assertModelCompiles } from './model-check.js';
+import { assertLayoutFits, documentOf, layoutFor } from './model-layout.js';
 
 const projectParams = z.strictObject({ id: idString() });
 const modelParams = z.strictObject({ id: idString() });
@@ -34,7 +36,7 @@ function projectView(row: ProjectRow): Project {
 }
 
 function modelView(row: MachineModelRow): MachineModel {
-  const doc = JSON.parse(row.model_json) as Pick<MachineModel, 'components' | 'connections'>;
+  const doc = documentOf(row);
   return {
     id: row.id,
     projectId: row.project_id,
@@ -42,6 +44,7 @@ function modelView(row: MachineModelRow): MachineModel {
     description: row.description,
     components: doc.components,
     connections: doc.connections,
+    layout: doc.layout,
     createdAt: row.created_at,
     updatedAt: row.updated_at,
   };
@@ -195,6 +198,8 @@ export const projectRoutes: RoutePlugin = async (app, ctx) => {
     async (request, reply) => {
       const project = await ownedProject(request, request.params.id);
       assertModelCompiles(request.body, wholeBody);
+      const layout = request.body.layout ?? { nodes: {}, viewport: null };
+      assertLayoutFits(layout, request.body.components, 'body.layout');
       const now = new Date().toISOString();
       const row: MachineModelRow = {
         id: newId('mdl'),
@@ -202,7 +207,11 @@ export const projectRoutes: RoutePlugin = async (app, ctx) => {
         project_id: project.id,
         name: request.body.name,
         description: request.body.description ?? null,
-        model_json: JSON.stringify({ components: request.body.components, connections: request.body.connections }),
+        model_json: JSON.stringify({
+          components: request.body.components,
+          connections: request.body.connections,
+          layout,
+        }),
         created_at: now,
         updated_at: now,
       };
@@ -239,10 +248,14 @@ export const projectRoutes: RoutePlugin = async (app, ctx) => {
     async (request) => {
       const account = principalOf(request).account.id;
       assertModelCompiles(request.body, wholeBody);
+      const { components, connections } = request.body;
+      if (request.body.layout !== undefined) assertLayoutFits(request.body.layout, components, 'body.layout');
+      const layout =
+        request.body.layout ?? layoutFor(documentOf(await ownedModel(request, request.params.id)).layout, components);
       const updated = await models.updateModel(account, request.params.id, {
         name: request.body.name,
         description: request.body.description ?? null,
-        model_json: JSON.stringify({ components: request.body.components, connections: request.body.connections }),
+        model_json: JSON.stringify({ components, connections, layout }),
         updated_at: new Date().toISOString(),
       });
       if (!updated) throw notFound(`Model ${request.params.id}`);
@@ -295,7 +308,8 @@ export const projectRoutes: RoutePlugin = async (app, ctx) => {
         const doc = { components: view.components, connections: view.connections, [part]: request.body };
         assertModelCompiles(doc, { components: null, connections: null, [part]: 'body' });
         const updated = await models.updateModel(principalOf(request).account.id, view.id, {
-          model_json: JSON.stringify(doc),
+          // Removed components leave the layout with their wires.
+          model_json: JSON.stringify({ ...doc, layout: layoutFor(view.layout, doc.components) }),
           updated_at: new Date().toISOString(),
         });
         if (!updated) throw notFound(`Model ${request.params.id}`);
@@ -303,4 +317,43 @@ export const projectRoutes: RoutePlugin = async (app, ctx) => {
       },
     );
   }
+
+  // The canvas layout alone: moving a component or the view changes nothing the model computes, so it is saved
+  // without compiling the model (its components must exist, though).
+  app.get(
+    '/api/v1/models/:id/layout',
+    {
+      schema: {
+        tags,
+        summary: "Where the canvas draws a machine model's components, and its view",
+        params: modelParams,
+        response: { 200: modelLayoutSchema, 404: problemSchema },
+      },
+    },
+    async (request) => modelView(await ownedModel(request, request.params.id)).layout,
+  );
+  app.put(
+    '/api/v1/models/:id/layout',
+    {
+      schema: {
+        tags,
+        summary: "Replace a machine model's canvas layout",
+        params: modelParams,
+        body: modelLayoutSchema,
+        response: { 200: modelLayoutSchema, ...errors },
+      },
+      config: { auth: 'write' },
+    },
+    async (request) => {
+      const row = await ownedModel(request, request.params.id);
+      const doc = documentOf(row);
+      assertLayoutFits(request.body, doc.components, 'body');
+      const updated = await models.updateModel(principalOf(request).account.id, row.id, {
+        model_json: JSON.stringify({ ...doc, layout: request.body }),
+        updated_at: new Date().toISOString(),
+      });
+      if (!updated) throw notFound(`Model ${request.params.id}`);
+      return request.body;
+    },
+  );
 };

@@ -3,6 +3,7 @@ import type {
   LedgerQuery,
   MachineModel,
   MachineModelInput,
+  ModelLayout,
   ProcessCatalogue,
   Project,
   ScenarioTest,
@@ -96,6 +97,8 @@ export interface DoppelApi {
   getModel(id: string): Promise<MachineModel>;
   /** Saves the whole model; one that does not compile is an ApiProblem with issues at `components[i]…`. */
   saveModel(id: string, input: MachineModelInput): Promise<MachineModel>;
+  /** Saves where the canvas draws the model (places and view) without saving the model again. */
+  saveModelLayout(id: string, layout: ModelLayout): Promise<ModelLayout>;
   processCatalogue(): Promise<ProcessCatalogue>;
   /** Starts the model as a new simulation at `speed` (null = as fast as possible), or paused. */
   startModel(id: string, options: { speed?: number | null; paused?: boolean; duration?: string }): Promise<SimSummary>;

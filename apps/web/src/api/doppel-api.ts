@@ -199,6 +199,7 @@ export function createDoppelApi(key: string, baseUrl?: string): DoppelApi {
     createModel: (projectId, name) => call(() => client.projects.createModel(projectId, { name })),
     getModel: (id) => call(() => client.models.get(id)),
     saveModel: (id, input) => call(() => client.models.update(id, input)),
+    saveModelLayout: (id, layout) => call(() => client.models.setLayout(id, layout)),
     processCatalogue: () => call(() => client.models.catalogue()),
     startModel: (id, options) => call(() => sim(client.simulation.start(id, options))),
     pauseModelRun: (simId) => call(() => sim(client.simulation.pause(simId))),

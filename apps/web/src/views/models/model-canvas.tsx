@@ -11,6 +11,7 @@ import {
   type Node,
   type NodeProps,
   type NodeTypes,
+  type Viewport,
 } from '@xyflow/react';
 import '@xyflow/react/dist/style.css';
 import { createContext, useContext, useEffect, useMemo, type DragEvent, type ReactNode } from 'react';
@@ -79,11 +80,15 @@ interface Props {
   readonly onMove: (id: string, x: number, y: number) => void;
   readonly onConnect: (w: ProcessModelConnection) => void;
   readonly onDropType: (type: string, x: number, y: number) => void;
+  /** The pan and zoom to open at (null: fit the model in view). */
+  readonly initialViewport: Viewport | null;
+  /** The user panned or zoomed (not when the canvas moves itself). */
+  readonly onViewportMoved: (viewport: Viewport) => void;
 }
 
 /** The block diagram on a React Flow canvas: components with their ports as handles, wires as edges. */
 export function ModelCanvas(props: Props): ReactNode {
-  const { catalogue, doc, selected, live, onSelect, onMove, onConnect, onDropType } = props;
+  const { catalogue, doc, selected, live, onSelect, onMove, onConnect, onDropType, onViewportMoved } = props;
   const flow = useReactFlow();
   const nodes = useMemo<ComponentNode[]>(
     () =>
@@ -132,8 +137,12 @@ export function ModelCanvas(props: Props): ReactNode {
             onNodesChange={onNodesChange}
             edges={edges}
             nodeTypes={NODE_TYPES}
-            fitView
-            fitViewOptions={{ maxZoom: 1, padding: 0.2 }}
+            {...(props.initialViewport === null
+              ? { fitView: true, fitViewOptions: { maxZoom: 1, padding: 0.2 } }
+              : { defaultViewport: props.initialViewport })}
+            onMoveEnd={(e, v) => {
+              if (e !== null) onViewportMoved({ x: Math.round(v.x), y: Math.round(v.y), zoom: v.zoom });
+            }}
             onNodeClick={(_e, n) => onSelect(n.id)}
             onPaneClick={() => onSelect(null)}
             onNodeDragStop={(_e, n) => onMove(n.id, Math.round(n.position.x), Math.round(n.position.y))}

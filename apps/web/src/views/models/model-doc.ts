@@ -3,6 +3,8 @@
  * does: which ports exist, and whether two ports' units can be connected (same dimension).
  */
 import type {
+  MachineModel,
+  ModelLayout,
   ProcessCatalogue,
   ProcessComponentType,
   ProcessModelComponent,
@@ -35,6 +37,21 @@ export const commit = (h: History, doc: ModelDoc): History => ({
 });
 export const undo = (h: History): History => ({ ...h, at: Math.max(0, h.at - 1) });
 export const redo = (h: History): History => ({ ...h, at: Math.min(h.docs.length - 1, h.at + 1) });
+
+/** The document of a stored model: each component where the catalog's layout puts it (the next free cell if none). */
+export function docOf(model: MachineModel): ModelDoc {
+  let doc: ModelDoc = { components: [], connections: model.connections };
+  for (const c of model.components) {
+    const at = model.layout.nodes[c.id] ?? nextPlace(doc);
+    doc = { ...doc, components: [...doc.components, { component: c, x: at.x, y: at.y }] };
+  }
+  return doc;
+}
+
+/** The layout the catalog keeps of a document: every component's place, and the view onto the canvas. */
+export function layoutOf(doc: ModelDoc, viewport: ModelLayout['viewport']): ModelLayout {
+  return { nodes: Object.fromEntries(doc.components.map((p) => [p.component.id, { x: p.x, y: p.y }])), viewport };
+}
 
 /** A fresh id for a component of a type: tank_1, tank_2, … */
 export function freshId(type: string, doc: ModelDoc): string {

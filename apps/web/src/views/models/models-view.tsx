@@ -1,6 +1,6 @@
 import { ReactFlowProvider } from '@xyflow/react';
 import { useCallback, useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
-import type { MachineModel, ProcessCatalogue, ProcessModelConnection } from '@doppel/client';
+import type { MachineModel, ModelLayout, ProcessCatalogue, ProcessModelConnection } from '@doppel/client';
 import { useApi } from '../../api/context.js';
 import { useAsync } from '../../api/hooks.js';
 import { ApiProblem, type SimSummary } from '../../api/types.js';
@@ -12,7 +12,9 @@ import type { JsonSchema } from '../../lib/schema-form.js';
 import { ModelCanvas, PALETTE_MIME } from './model-canvas.js';
 import {
   commit,
+  docOf,
   freshId,
+  layoutOf,
   historyOf,
   nextPlace,
   portsOf,
@@ -129,24 +131,6 @@ function ModelLoader(props: { modelId: string; catalogue: ProcessCatalogue; onSa
   );
 }
 
-const LAYOUT_KEY = (id: string): string => `doppel.model-layout.${id}`;
-
-/** Positions live in the browser (the catalog stores the model, not its drawing). */
-function docOf(model: MachineModel): ModelDoc {
-  let layout: Record<string, { x: number; y: number }> = {};
-  try {
-    layout = JSON.parse(localStorage.getItem(LAYOUT_KEY(model.id)) ?? '{}') as typeof layout;
-  } catch {
-    layout = {};
-  }
-  let doc: ModelDoc = { components: [], connections: model.connections };
-  for (const c of model.components) {
-    const at = layout[c.id] ?? nextPlace(doc);
-    doc = { ...doc, components: [...doc.components, { component: c, x: at.x, y: at.y }] };
-  }
-  return doc;
-}
-
 interface Issue {
   readonly path?: string;
   readonly message: string;
@@ -163,6 +147,8 @@ function ModelEditor(props: { model: MachineModel; catalogue: ProcessCatalogue; 
   const [notice, setNotice] = useState<{ kind: 'error' | 'ok'; text: string } | null>(null);
   const [issues, setIssues] = useState<readonly Issue[]>([]);
   const [live, setLive] = useState<Readonly<Record<string, number | boolean>>>({});
+  // The view onto the canvas is no edit of the model (no undo step); it is saved with the model, or alone.
+  const viewport = useRef<ModelLayout['viewport']>(model.layout.viewport);
   const change = useCallback((next: ModelDoc) => setHistory((h) => commit(h, next)), []);
 
   const add = (type: string, at = nextPlace(doc)): void => {
@@ -196,9 +182,8 @@ function ModelEditor(props: { model: MachineModel; catalogue: ProcessCatalogue; 
         description: model.description,
         components: doc.components.map((p) => p.component),
         connections: [...doc.connections],
+        layout: layoutOf(doc, viewport.current),
       });
-      const layout = Object.fromEntries(doc.components.map((p) => [p.component.id, { x: p.x, y: p.y }]));
-      localStorage.setItem(LAYOUT_KEY(model.id), JSON.stringify(layout));
       setSavedAt(history.at);
       setIssues([]);
       setNotice({ kind: 'ok', text: 'Saved to the catalog' });
@@ -296,6 +281,19 @@ function ModelEditor(props: { model: MachineModel; catalogue: ProcessCatalogue; 
           }
           onConnect={connect}
           onDropType={(type, x, y) => add(type, { x, y })}
+          initialViewport={model.layout.viewport}
+          onViewportMoved={(v) => {
+            viewport.current = v;
+            // Unsaved edits take the view with them when saved; a saved model keeps it at once.
+            if (!dirty) {
+              api.saveModelLayout(model.id, layoutOf(doc, v)).catch((e: unknown) => {
+                setNotice({
+                  kind: 'error',
+                  text: `The view was not saved: ${e instanceof Error ? e.message : String(e)}`,
+                });
+              });
+            }
+          }}
         />
         <aside className="properties panel" aria-label="Properties">
           <ConnectForm catalogue={catalogue} doc={doc} onConnect={connect} />

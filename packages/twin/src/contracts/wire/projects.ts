@@ -30,12 +30,36 @@ export const projectSchema = z
   .meta({ id: 'Project' });
 export type Project = z.infer<typeof projectSchema>;
 
+const coordinate = z.number().min(-1e6).max(1e6);
+
+/**
+ * How the canvas draws a model: each component's place (by component id) and the view onto the canvas. It changes
+ * nothing the model computes, so it is saved without compiling the model; every id it names must be a component.
+ */
+export const modelLayoutSchema = z
+  .strictObject({
+    nodes: z
+      .record(z.string().min(1).max(64), z.strictObject({ x: coordinate, y: coordinate }))
+      .refine((nodes) => Object.keys(nodes).length <= 5000, 'at most 5000 components')
+      .default({})
+      .describe("Each component's top-left corner on the canvas, by component id"),
+    viewport: z
+      .strictObject({ x: coordinate, y: coordinate, zoom: z.number().min(0.01).max(100) })
+      .nullable()
+      .default(null)
+      .describe('The pan and zoom the model was left at (null: fit the model in view)'),
+  })
+  .meta({ id: 'ModelLayout' });
+export type ModelLayout = z.infer<typeof modelLayoutSchema>;
+export type ModelLayoutInput = z.input<typeof modelLayoutSchema>;
+
 export const machineModelInputSchema = z
   .strictObject({
     name,
     description: description.optional(),
     components: processModelSchema.shape.components.default([]),
     connections: processModelSchema.shape.connections.default([]),
+    layout: modelLayoutSchema.optional().describe('Omitted: the stored layout stays (of its components still there)'),
   })
   .readonly()
   .meta({ id: 'NewMachineModel' });
@@ -49,6 +73,7 @@ export const machineModelSchema = z
     description: z.string().nullable(),
     components: processModelSchema.shape.components,
     connections: processModelSchema.shape.connections,
+    layout: modelLayoutSchema,
     createdAt: z.string(),
     updatedAt: z.string(),
   })
