@@ -11,6 +11,8 @@ import { navigate, useRoute, type Route } from './lib/router.js';
 import { useSim } from './state/use-sim.js';
 import { CityView } from './views/city/city-view.js';
 import { CompareView } from './views/compare-view.js';
+import { FleetView } from './views/fleet/fleet-view.js';
+import { ScenarioLibrary } from './views/fleet/scenario-library.js';
 import { LineView } from './views/line/line-view.js';
 import { ScenarioEditor } from './views/scenario-editor.js';
 import { SignIn } from './views/sign-in.js';
@@ -79,13 +81,22 @@ export function App(): ReactNode {
   );
 }
 
-/** Remembers the last city and line simulations so the rail links go back to them. */
-function useLastSims(route: Route): { city?: string; line?: string } {
-  const [last, setLast] = useState<{ city?: string; line?: string }>({});
+/** The simulation views, each with the pack it shows. */
+const SIM_VIEWS = { city: 'swap', line: 'line', fleet: 'fleet' } as const;
+type SimView = keyof typeof SIM_VIEWS;
+
+function isSimView(view: Route['view']): view is SimView {
+  return view in SIM_VIEWS;
+}
+
+/** Remembers the last simulation of each simulation view so the rail links go back to them. */
+function useLastSims(route: Route): Partial<Record<SimView, string>> {
+  const [last, setLast] = useState<Partial<Record<SimView, string>>>({});
   useEffect(() => {
-    if ((route.view === 'city' || route.view === 'line') && route.simId !== undefined) {
+    if (isSimView(route.view) && 'simId' in route && route.simId !== undefined) {
       const id = route.simId;
-      setLast((l) => (l[route.view as 'city' | 'line'] === id ? l : { ...l, [route.view]: id }));
+      const view = route.view;
+      setLast((l) => (l[view] === id ? l : { ...l, [view]: id }));
     }
   }, [route]);
   return last;
@@ -94,11 +105,11 @@ function useLastSims(route: Route): { city?: string; line?: string } {
 function Shell({ account, onSignOut }: { account: string | undefined; onSignOut: () => void }): ReactNode {
   const route = useRoute();
   const last = useLastSims(route);
-  const simId = route.view === 'city' || route.view === 'line' ? route.simId : undefined;
+  const simId = route.view === 'city' || route.view === 'line' || route.view === 'fleet' ? route.simId : undefined;
   const session = useSim(simId, route.view === 'city' ? 'station' : undefined);
   return (
     <div className="app">
-      <Rail route={route} citySim={last.city} lineSim={last.line} />
+      <Rail route={route} citySim={last.city} lineSim={last.line} fleetSim={last.fleet} />
       <TopBar
         sim={simId !== undefined ? session.sim : undefined}
         viewTime={simId !== undefined ? session.viewTime : null}
@@ -113,10 +124,14 @@ function Shell({ account, onSignOut }: { account: string | undefined; onSignOut:
           {route.view === 'tests' && <TestsView testId={route.testId} />}
           {route.view === 'models' && <ModelsView modelId={route.modelId} />}
           {(route.view === 'city' || route.view === 'line') && route.simId === undefined && (
-            <PickSimulation pack={route.view === 'city' ? 'swap' : 'line'} view={route.view} />
+            <PickSimulation pack={SIM_VIEWS[route.view]} view={route.view} />
           )}
+          {route.view === 'fleet' && route.simId === undefined && <ScenarioLibrary />}
           {route.view === 'city' && route.simId !== undefined && <CityView session={session} assetId={route.assetId} />}
           {route.view === 'line' && route.simId !== undefined && <LineView session={session} assetId={route.assetId} />}
+          {route.view === 'fleet' && route.simId !== undefined && (
+            <FleetView session={session} assetId={route.assetId} />
+          )}
         </ErrorBoundary>
       </main>
     </div>

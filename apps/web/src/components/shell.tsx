@@ -13,11 +13,22 @@ const STATE_LABEL: Record<string, string> = {
   failed: '✕ failed',
 };
 
-export function Rail({ route, citySim, lineSim }: { route: Route; citySim?: string; lineSim?: string }): ReactNode {
+export function Rail({
+  route,
+  citySim,
+  lineSim,
+  fleetSim,
+}: {
+  route: Route;
+  citySim?: string;
+  lineSim?: string;
+  fleetSim?: string;
+}): ReactNode {
   const items: { view: Route['view']; label: string; icon: string; href: string }[] = [
     { view: 'simulations', label: 'Simulations', icon: '☰', href: routeHref({ view: 'simulations' }) },
     { view: 'city', label: 'City', icon: '◉', href: routeHref({ view: 'city', simId: citySim }) },
     { view: 'line', label: 'Line', icon: '⇶', href: routeHref({ view: 'line', simId: lineSim }) },
+    { view: 'fleet', label: 'Fleet', icon: '⇉', href: routeHref({ view: 'fleet', simId: fleetSim }) },
     { view: 'models', label: 'Models', icon: '⊞', href: routeHref({ view: 'models' }) },
     { view: 'tests', label: 'Tests', icon: '✔', href: routeHref({ view: 'tests' }) },
   ];

@@ -21,13 +21,24 @@ interface Props {
   readonly timeZone: string;
 }
 
-/** Ticks every few hours in the scenario's local time, as offsets from the start. */
+/** Ticks every few hours in the scenario's local time, as offsets from the start; seconds for a short test run. */
 function ticks(durationS: number, startIso: string, timeZone: string): { t: number; label: string }[] {
-  const step = durationS > 36 * 3600 ? 12 * 3600 : durationS > 12 * 3600 ? 3 * 3600 : durationS > 3 * 3600 ? 3600 : 900;
+  const step =
+    durationS > 36 * 3600
+      ? 12 * 3600
+      : durationS > 12 * 3600
+        ? 3 * 3600
+        : durationS > 3 * 3600
+          ? 3600
+          : durationS > 1800
+            ? 900
+            : durationS > 300
+              ? 60
+              : 10;
   const out: { t: number; label: string }[] = [];
   for (let t = 0; t <= durationS + 1e-9; t += step) {
     const c = displayClock({ startIso, timeZone, durationS }, t);
-    out.push({ t, label: c.date === '—' ? formatOffset(t) : c.time.slice(0, 5) });
+    out.push({ t, label: c.date === '—' ? formatOffset(t, step < 60) : c.time.slice(0, step < 60 ? 8 : 5) });
   }
   return out;
 }
@@ -54,7 +65,8 @@ export function TimeSlider(props: Props): ReactNode {
         className="ts-input"
         min={0}
         max={span}
-        step={1}
+        // A test case of seconds (vehicles sampled at 10 Hz) scrubs in tenths; a day in seconds.
+        step={span <= 600 ? 0.1 : 1}
         value={Math.min(value, span)}
         aria-label="Time slider: simulated instant shown"
         aria-valuetext={`${clock.date} ${clock.time}`}

@@ -6,6 +6,7 @@ export type Route =
   | { readonly view: 'new' }
   | { readonly view: 'city'; readonly simId?: string; readonly assetId?: string }
   | { readonly view: 'line'; readonly simId?: string; readonly assetId?: string }
+  | { readonly view: 'fleet'; readonly simId?: string; readonly assetId?: string }
   | { readonly view: 'compare'; readonly a: string; readonly b?: string }
   | { readonly view: 'tests'; readonly testId?: string }
   | { readonly view: 'models'; readonly modelId?: string };
@@ -25,6 +26,8 @@ export function parseRoute(hash: string): Route {
       return { view: 'city', simId: parts[1], assetId };
     case 'line':
       return { view: 'line', simId: parts[1], assetId };
+    case 'fleet':
+      return { view: 'fleet', simId: parts[1], assetId };
     case 'tests':
       return { view: 'tests', testId: parts[1] };
     case 'models':
@@ -44,7 +47,8 @@ export function routeHref(route: Route): string {
     case 'new':
       return '#/new';
     case 'city':
-    case 'line': {
+    case 'line':
+    case 'fleet': {
       const base = `#/${route.view}${route.simId === undefined ? '' : `/${enc(route.simId)}`}`;
       return route.assetId === undefined ? base : `${base}?asset=${enc(route.assetId)}`;
     }
@@ -55,6 +59,11 @@ export function routeHref(route: Route): string {
     case 'compare':
       return `#/compare/${enc(route.a)}${route.b === undefined ? '' : `/${enc(route.b)}`}`;
   }
+}
+
+/** The view that shows a pack's simulations (the City view for packs without a view of their own). */
+export function viewOfPack(pack: string): 'city' | 'line' | 'fleet' {
+  return pack === 'line' ? 'line' : pack === 'fleet' ? 'fleet' : 'city';
 }
 
 export function navigate(route: Route): void {

@@ -4,10 +4,10 @@ import { useAsync, useInterval } from '../api/hooks.js';
 import type { SimSummary } from '../api/types.js';
 import { Empty, ErrorView, Loading } from '../components/states.js';
 import { displayClock } from '../lib/clock-time.js';
-import { navigate } from '../lib/router.js';
+import { navigate, routeHref, viewOfPack } from '../lib/router.js';
 
 export function openSim(s: SimSummary): void {
-  navigate({ view: s.pack === 'line' ? 'line' : 'city', simId: s.id });
+  navigate({ view: viewOfPack(s.pack), simId: s.id });
 }
 
 /** Every simulation of the account: open, compare a branch with its parent, delete; create from examples. */
@@ -81,7 +81,7 @@ export function SimulationsView(): ReactNode {
                 return (
                   <tr key={s.id}>
                     <td>
-                      <a href={`#/${s.pack === 'line' ? 'line' : 'city'}/${encodeURIComponent(s.id)}`}>{s.name}</a>
+                      <a href={routeHref({ view: viewOfPack(s.pack), simId: s.id })}>{s.name}</a>
                       <div className="faint">{s.id}</div>
                     </td>
                     <td>{s.pack}</td>

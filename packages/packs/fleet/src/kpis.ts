@@ -1,4 +1,5 @@
 import { counterKpi, gaugeKpi, type KpiDefinition } from '@doppel/twin';
+import { SENSOR_TYPES } from './models/weather.js';
 
 export const FLEET_KPIS: readonly KpiDefinition[] = [
   gaugeKpi('cases', 'cases', 'Cases of the test (one per sweep value)'),
@@ -19,4 +20,12 @@ export const VEHICLE_KPIS: readonly KpiDefinition[] = [
   gaugeKpi('energy_kwh', 'kWh', 'Energy drawn so far'),
   gaugeKpi('energy_kwh_per_km', 'kWh/km', 'Energy per km so far'),
   gaugeKpi('odometer_m', 'm', 'Distance driven'),
+  // What a top-down view needs to draw the vehicle and what it senses (the state records the rear axle only).
+  gaugeKpi('length_m', 'm', 'Body length'),
+  gaugeKpi('width_m', 'm', 'Body width'),
+  gaugeKpi('front_m', 'm', 'Rear axle to front bumper, where the sensors sit'),
+  ...SENSOR_TYPES.flatMap((type) => [
+    gaugeKpi(`${type}_range_m`, 'm', `Range of the longest-reaching ${type} in this weather (0: none, or dropped out)`),
+    gaugeKpi(`${type}_fov_deg`, '°', `Field of view of that ${type}`),
+  ]),
 ];

@@ -1,6 +1,7 @@
 import type { Environment, ProcessGenerator } from '@doppel/engine';
-import type { Asset, AssetStatus, BuildContext, JsonObject, PackModel, TwinModel } from '@doppel/twin';
+import type { Asset, AssetStatus, BuildContext, JsonObject, PackModel, PastJudge, TwinModel } from '@doppel/twin';
 import { fleetConfigSchema, type FleetConfig } from './config.js';
+import { fleetPastJudge, vehicleDrawingKpis, vehicleStatusOf } from './judge.js';
 import { sourceKwh } from './models/dynamics.js';
 import type { ScriptedActor } from './models/objects.js';
 import { unloadedPolicy, type DrivingPolicy } from './models/policy.js';
@@ -248,21 +249,30 @@ export class FleetModel implements PackModel {
       energy_kwh: sourceKwh(vehicle.body),
       energy_kwh_per_km: km > 0.001 ? sourceKwh(vehicle.body) / km : 0,
       odometer_m: vehicle.body.odometer,
+      ...vehicleDrawingKpis(vehicle, (sensor) => sensor.faults.dropout),
     };
   }
 
   assetStatus(asset: Asset<JsonObject, unknown>): AssetStatus {
     if (asset.kind === 'vehicle') {
+      // The same rule as at a past instant, on the live model rather than the last sampled state.
       const { vehicle } = asset.runtime as VehicleRuntime;
-      if (vehicle.metrics.collided) return 'critical';
-      if (vehicle.aeb === 'partial' || vehicle.aeb === 'full' || vehicle.aeb === 'warning') return 'warning';
-      return vehicle.metrics.finished_t !== null ? 'offline' : 'ok';
+      const status = vehicle.metrics.collided
+        ? 'collided'
+        : vehicle.metrics.finished_t !== null
+          ? 'finished'
+          : 'driving';
+      return vehicleStatusOf({ status, aeb: vehicle.aeb });
     }
     if (asset.kind === 'case') {
       const runtime = asset.runtime as CaseRuntime;
       return runtime.result === null ? 'ok' : runtime.result.verdict === 'pass' ? 'ok' : 'critical';
     }
     return 'ok';
+  }
+
+  pastJudge(kind: string): PastJudge | undefined {
+    return fleetPastJudge(kind, (id) => (this.twin.asset(id)?.runtime as VehicleRuntime | undefined)?.vehicle);
   }
 
   summary(): JsonObject {

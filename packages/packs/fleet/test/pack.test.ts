@@ -135,6 +135,50 @@ describe('fleet pack on the twin', () => {
     expect(pack.verdict).toBe('pass');
   });
 
+  it("a vehicle's KPIs give its body and what its sensors reach: shorter in fog, none for a dropped-out radar", async () => {
+    const ccrs = '    type: emergency_braking\n    params: { initial_speed: 50 }\n';
+    const clear = await run(yaml(ccrs));
+    const foggy = await run(yaml(ccrs, '  environment: { weather: fog }\n'));
+    const dropped = await run(
+      yaml(ccrs).replace(
+        'fleet:\n',
+        'interventions:\n  - { at: 0.5, asset: ego, action: inject_sensor_fault, args: { sensor: radar, fault: dropout } }\nfleet:\n',
+      ),
+    );
+    const k = clear.sim.assetKpis('ego');
+    expect(k.length_m).toBeGreaterThan(4);
+    expect(k.width_m).toBeGreaterThan(1.5);
+    expect(k.front_m).toBeGreaterThan(k.length_m! / 2);
+    expect(k.front_m).toBeLessThan(k.length_m!);
+    expect(k).toMatchObject({ radar_range_m: 160, radar_fov_deg: 40, lidar_fov_deg: 360, camera_fov_deg: 60 });
+    const f = foggy.sim.assetKpis('ego');
+    expect(f.camera_range_m).toBeLessThan(k.camera_range_m!);
+    expect(f.lidar_range_m).toBeLessThan(k.lidar_range_m!);
+    const d = dropped.sim.assetKpis('ego');
+    expect(d.radar_range_m).toBe(0);
+    expect(d.lidar_range_m).toBe(k.lidar_range_m);
+  });
+
+  it('judges a past vehicle state by the live rule: braking is a warning, a dropped-out radar reaches nothing', async () => {
+    const { sim } = await run(yaml('    type: emergency_braking\n    params: { initial_speed: 50 }\n'));
+    const judge = sim.pastJudge('vehicle');
+    const head = sim.asset('ego').state;
+    const past = (patch: Record<string, unknown>) =>
+      judge?.judge(1, new Map([['ego', { ...head, ...patch } as typeof head]]), []).get('ego');
+    expect(past({ status: 'driving', aeb: 'full', speed_mps: 10 })).toMatchObject({
+      status: 'warning',
+      kpis: { speed_kmh: 36, radar_range_m: 160 },
+    });
+    expect(past({ status: 'collided', aeb: 'full' })?.status).toBe('critical');
+    expect(past({ status: 'finished', aeb: 'standby' })?.status).toBe('offline');
+    const radarDown = {
+      ...(head.sensor_faults as object),
+      radar: { dropout: true, frozen: false, bias_range_m: 0, bias_bearing_deg: 0 },
+    };
+    expect(past({ sensor_faults: radarDown })?.kpis.radar_range_m).toBe(0);
+    expect(sim.assetStatus('ego')).toBe(past({})?.status);
+  });
+
   it('brake fade lengthens the stop: a collision the healthy brakes avoid', async () => {
     const base = yaml('    type: emergency_braking\n    params: { initial_speed: 70 }\n');
     const faded = base.replace(

@@ -3,7 +3,9 @@ import type { ReplicationResult, TestResult, TestRun } from '@doppel/client';
 import { useApi } from '../../api/context.js';
 import { ErrorView } from '../../components/states.js';
 import { simClock } from '../../lib/format.js';
-import { navigate } from '../../lib/router.js';
+import { navigate, viewOfPack } from '../../lib/router.js';
+
+const VIEW_TITLE = { city: 'City', line: 'Line', fleet: 'Fleet' } as const;
 
 const ICON = { passed: '✔', failed: '✘', skipped: '–' } as const;
 
@@ -130,7 +132,7 @@ export function RunResults({ run }: { run: TestRun }): ReactNode {
     try {
       const sim = await api.openTestRun(run.id, mark.t);
       navigate({
-        view: pack === 'line' ? 'line' : 'city',
+        view: viewOfPack(pack),
         simId: sim.id,
         ...(mark.assetId !== undefined ? { assetId: mark.assetId } : {}),
       });
@@ -223,7 +225,7 @@ export function RunResults({ run }: { run: TestRun }): ReactNode {
                   >
                     {opening === mark.key
                       ? 'Opening…'
-                      : `Open in ${result.pack === 'line' ? 'Line' : 'City'} at ${clockOf(result, mark.t)}`}
+                      : `Open in ${VIEW_TITLE[viewOfPack(result.pack)]} at ${clockOf(result, mark.t)}`}
                   </button>
                 </li>
               ))}
