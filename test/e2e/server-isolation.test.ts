@@ -57,6 +57,9 @@ describe('tenancy and limits', () => {
       name: 'tank',
       components: [{ id: 'tank', type: 'tank', properties: {} }],
     });
+    const experiment = await owner.client.experiments.create(
+      'seed: 1\nbase: { model: mmc, params: { lam: 1, mu: 1, c: 2, until: 100 } }\nreplications: 2\noutputs: [mean_wait]\n',
+    );
     const values: Record<string, string> = {
       simId: sim.id,
       kind: 'station',
@@ -68,6 +71,7 @@ describe('tenancy and limits', () => {
       testId: test.id,
       resultId: run.id,
       model_id: model.id,
+      experimentId: experiment.id,
     };
     // Packs, examples, docs and static files are shared by every account: they take no account-owned id.
     const shared = new Set(['pack', 'exampleId', '*']);

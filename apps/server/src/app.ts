@@ -38,6 +38,8 @@ import { twinRoutes } from './routes/twin.js';
 import { webhookRoutes } from './routes/webhooks.js';
 import { ExampleCatalog } from './sim/examples.js';
 import { SimulationManager } from './sim/manager.js';
+import { ExperimentRuns } from './lab/experiment-runs.js';
+import { experimentRoutes } from './routes/experiments.js';
 import { StoredLedgers } from './sim/ledger-stores.js';
 import { recoverSimulations } from './sim/recovery.js';
 import { StreamHub } from './stream/hub.js';
@@ -125,7 +127,19 @@ export async function buildApp(input: ServerConfigInput = {}, deps: AppDeps = {}
     }
   });
   const testRuns = new TestRuns(catalog.tests, config);
-  const context: ServerContext = { config, catalog, manager, examples, metrics, hub, webhooks, testRuns, routes };
+  const experiments = new ExperimentRuns(config);
+  const context: ServerContext = {
+    config,
+    catalog,
+    manager,
+    examples,
+    metrics,
+    hub,
+    webhooks,
+    testRuns,
+    experiments,
+    routes,
+  };
 
   registerProblemHandlers(app, config.dataDir);
   registerDrain(app);
@@ -190,6 +204,7 @@ export async function buildApp(input: ServerConfigInput = {}, deps: AppDeps = {}
   await app.register(projectRoutes, context);
   await app.register(bindingRoutes, context);
   await app.register(modelRunRoutes, context);
+  await app.register(experimentRoutes, context);
   await app.register(streamRoutes, context);
 
   if (config.webDir !== null && existsSync(config.webDir)) {
@@ -199,6 +214,7 @@ export async function buildApp(input: ServerConfigInput = {}, deps: AppDeps = {}
   app.addHook('onClose', async () => {
     hub.closeAll();
     await testRuns.stop();
+    await experiments.stop();
     await manager.shutdown();
     await webhooks.stop();
     await ledgers.close();

@@ -41,6 +41,12 @@ export interface ServerLimits {
   readonly maxQueuedTestRunsPerAccount: number;
   /** Wall-clock time a test run may take before it is stopped (an error). */
   readonly testRunTimeoutMs: number;
+  /** Experiments an account may keep (finished ones count until deleted). */
+  readonly maxExperimentsPerAccount: number;
+  /** Experiments of one account queued or running at once; beyond, a new one is refused. */
+  readonly maxQueuedExperimentsPerAccount: number;
+  /** Worker threads of the experiment that runs (one at a time over the server; the others wait in order). */
+  readonly experimentWorkers: number;
 }
 
 export interface WebhookOptions {
@@ -113,6 +119,9 @@ export const defaultLimits: ServerLimits = {
   maxTestRunsPerAccount: 2,
   maxQueuedTestRunsPerAccount: 20,
   testRunTimeoutMs: 15 * 60_000,
+  maxExperimentsPerAccount: 100,
+  maxQueuedExperimentsPerAccount: 5,
+  experimentWorkers: 1,
 };
 
 export const defaultWebhookOptions: WebhookOptions = {

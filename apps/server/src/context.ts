@@ -1,5 +1,6 @@
 import type { Catalog } from '@doppel/catalog';
 import type { ServerConfig } from './config.js';
+import type { ExperimentRuns } from './lab/experiment-runs.js';
 import type { ServerMetrics } from './metrics.js';
 import type { ExampleCatalog } from './sim/examples.js';
 import type { SimulationManager } from './sim/manager.js';
@@ -18,6 +19,8 @@ export interface ServerContext {
   readonly webhooks: WebhookDispatcher;
   /** Checks and background runs of scenario tests. */
   readonly testRuns: TestRuns;
+  /** Experiments per account, run one at a time in worker threads. */
+  readonly experiments: ExperimentRuns;
   /** Every registered route (method and URL pattern), for tooling and the tenancy test. */
   readonly routes: readonly { readonly method: string; readonly url: string }[];
 }

@@ -45,6 +45,10 @@ export const ServerErrorCode = {
   HilState: 'DOPPEL_ERR_HIL_STATE',
   /** A test run has no report yet (JUnit, HTML): it is queued, running, or ended in an error. */
   RunNotFinished: 'DOPPEL_ERR_RUN_NOT_FINISHED',
+  /** An experiment's text is not valid: its problems located in the YAML (line, field path). */
+  ExperimentInvalid: 'DOPPEL_ERR_EXPERIMENT_INVALID',
+  /** An experiment that has finished (succeeded, failed or cancelled) cannot be cancelled. */
+  ExperimentFinished: 'DOPPEL_ERR_EXPERIMENT_FINISHED',
   Internal: 'DOPPEL_ERR_INTERNAL',
 } as const;
 export type ServerErrorCode = (typeof ServerErrorCode)[keyof typeof ServerErrorCode];
@@ -108,6 +112,8 @@ const statusOfServerCode: Record<ServerErrorCode, number> = {
   DOPPEL_ERR_DEVICE_UNREACHABLE: 409,
   DOPPEL_ERR_HIL_STATE: 409,
   DOPPEL_ERR_RUN_NOT_FINISHED: 409,
+  DOPPEL_ERR_EXPERIMENT_INVALID: 422,
+  DOPPEL_ERR_EXPERIMENT_FINISHED: 409,
   DOPPEL_ERR_INTERNAL: 500,
 };
 

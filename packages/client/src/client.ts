@@ -10,6 +10,8 @@ import type {
   CreatedWebhook,
   CreateSimulationInput,
   ExampleInfo,
+  Experiment,
+  ExperimentSummary,
   Health,
   InterventionInput,
   InterventionRecord,
@@ -264,6 +266,18 @@ export class DoppelClient {
     /** A finished run's report: JUnit XML or the self-contained HTML page. */
     report: (resultId: string, format: 'junit' | 'html'): Promise<string> =>
       this.request('GET', `/api/v1/test-results/${enc(resultId)}`, undefined, { format }),
+  };
+
+  // ---- experiments: replications, sweeps and A/B comparisons with confidence intervals ----------------------
+  experiments = {
+    list: (): Promise<ExperimentSummary[]> => this.request('GET', '/api/v1/experiments'),
+    /** Queues an experiment (its YAML text, as doppel experiment run reads it); invalid text: located issues. */
+    create: (yaml: string): Promise<Experiment> => this.request('POST', '/api/v1/experiments', { yaml }),
+    /** Status, progress, and the results with their intervals once it succeeded. */
+    get: (experimentId: string): Promise<Experiment> => this.request('GET', `/api/v1/experiments/${enc(experimentId)}`),
+    cancel: (experimentId: string): Promise<Experiment> =>
+      this.request('POST', `/api/v1/experiments/${enc(experimentId)}/cancel`, {}),
+    delete: (experimentId: string): Promise<void> => this.request('DELETE', `/api/v1/experiments/${enc(experimentId)}`),
   };
 
   // ---- modelling (seed 004): projects, machine models, the component catalogue, model simulations -------------

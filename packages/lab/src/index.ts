@@ -15,7 +15,7 @@ export {
 export { firstDivergence, type Divergence, type LedgerTrace } from './divergence.js';
 export { estimate, pairedDelta, type OutputEstimate, type PairedDelta } from './statistics.js';
 export { ResultCache } from './cache.js';
-export { defaultWorkers } from './pool.js';
+export { createRunner, defaultWorkers } from './pool.js';
 export {
   baseIdentity,
   runExperiment,

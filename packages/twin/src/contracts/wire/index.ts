@@ -13,3 +13,4 @@ export * from './process.js';
 export * from './twin-api.js';
 export * from './projects.js';
 export * from './bindings.js';
+export * from './experiments.js';
