@@ -227,20 +227,25 @@ function jsonSafe(details: Readonly<Record<string, unknown>> | undefined): Recor
   }
 }
 
+/** Scenario (or test file) issues as problem issues: each keeps its path, line and column, and its hints if any. */
+export function locatedScenarioIssues(issues: readonly ScenarioIssue[]): ProblemIssue[] {
+  return issues.map((issue) => ({
+    path: issue.path,
+    message: issue.message,
+    line: issue.line,
+    column: issue.column,
+    ...(issue.expected !== undefined ? { expected: issue.expected } : {}),
+    ...(issue.found !== undefined ? { found: issue.found } : {}),
+    ...(issue.suggestion !== undefined ? { suggestion: issue.suggestion } : {}),
+  }));
+}
+
 /** Located issues of a twin error: scenario issues keep their line, argument issues their field path. */
 export function issuesOf(payload: ErrorPayload, fieldPrefix = 'body'): ProblemIssue[] {
   const details = payload.details ?? {};
   const scenarioIssues = details.issues;
   if (payload.code === TwinErrorCode.ScenarioInvalid && Array.isArray(scenarioIssues)) {
-    return (scenarioIssues as ScenarioIssue[]).map((issue) => ({
-      path: issue.path,
-      message: issue.message,
-      line: issue.line,
-      column: issue.column,
-      ...(issue.expected !== undefined ? { expected: issue.expected } : {}),
-      ...(issue.found !== undefined ? { found: issue.found } : {}),
-      ...(issue.suggestion !== undefined ? { suggestion: issue.suggestion } : {}),
-    }));
+    return locatedScenarioIssues(scenarioIssues as ScenarioIssue[]);
   }
   if (Array.isArray(scenarioIssues)) {
     // Intervention argument issues: { path: string[], message } relative to the arguments (body fields).

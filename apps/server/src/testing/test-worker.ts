@@ -1,9 +1,9 @@
 import { join } from 'node:path';
 import { parentPort, workerData } from 'node:worker_threads';
 import { loadTestText, runTest, VerifyError, type TestDefinition } from '@doppel/verify';
-import { canonicalJson, type AnyPack, type ScenarioIssue } from '@doppel/twin';
-import type { ProblemIssue, TestValidation } from '@doppel/twin/contracts';
-import { ServerError } from '../errors.js';
+import { canonicalJson, type AnyPack } from '@doppel/twin';
+import type { TestValidation } from '@doppel/twin/contracts';
+import { locatedScenarioIssues, ServerError } from '../errors.js';
 import { loadPacks } from '../packs.js';
 import { registryWithEnactorModules, withEnactorModule } from '../sim/enactor-modules.js';
 import { answerCall, type MethodCall } from '../sim/remote.js';
@@ -27,18 +27,6 @@ const registryReady = loadPacks(init.packModules);
 const packsReady: Promise<readonly AnyPack[]> = registryReady.then((registry) => registry.list());
 
 const post = (message: TestWorkerMessage): void => port.postMessage(message);
-
-function located(issues: readonly ScenarioIssue[]): ProblemIssue[] {
-  return issues.map((issue) => ({
-    path: issue.path,
-    message: issue.message,
-    line: issue.line,
-    column: issue.column,
-    ...(issue.expected !== undefined ? { expected: issue.expected } : {}),
-    ...(issue.found !== undefined ? { found: issue.found } : {}),
-    ...(issue.suggestion !== undefined ? { suggestion: issue.suggestion } : {}),
-  }));
-}
 
 async function load(yaml: string, fileName: string): Promise<TestDefinition> {
   return loadTestText(yaml, {
@@ -93,7 +81,7 @@ class TestWorkerService implements TestWorkerApi {
         };
       }
       if (!(error instanceof VerifyError)) throw error;
-      const issues = located(error.issues);
+      const issues = locatedScenarioIssues(error.issues);
       return { valid: false, issues: issues.length > 0 ? issues : [{ path: '', message: error.message }], test: null };
     }
   }
@@ -131,7 +119,7 @@ const service = new TestWorkerService();
 
 function toWorkerError(error: unknown): TestWorkerError {
   const message = error instanceof Error ? error.message.split('\n')[0] : String(error);
-  return error instanceof VerifyError ? { message, issues: located(error.issues) } : { message };
+  return error instanceof VerifyError ? { message, issues: locatedScenarioIssues(error.issues) } : { message };
 }
 
 port.on('message', (call: MethodCall) => {
