@@ -1,6 +1,8 @@
 import { DoppelApiError } from './errors.js';
 import { openStream, type StreamOptions, type StreamSubscription, type WebSocketFactory } from './stream.js';
 import type {
+  HilStartInput,
+  HilStatus,
   ModelBinding,
   ModelBindingInput,
   AccountInfo,
@@ -339,9 +341,13 @@ export class DoppelClient {
   simulation = {
     start: (modelId: string, options: ModelRunInput = {}): Promise<Simulation> =>
       this.request('POST', `/api/v1/simulation/start/${enc(modelId)}`, options),
-    /** Hardware in the loop through the model's communication bindings. */
-    startHil: (modelId: string): Promise<Simulation> =>
-      this.request('POST', `/api/v1/simulation/start_hil/${enc(modelId)}`, {}),
+    /** Hardware in the loop through the model's communication bindings; an unreachable device is a 409 naming it. */
+    startHil: (modelId: string, options: HilStartInput = {}): Promise<Simulation> =>
+      this.request('POST', `/api/v1/simulation/start_hil/${enc(modelId)}`, options),
+    /** A hardware-in-the-loop run: loop state, cycle statistics, each binding's connection, last value and its age. */
+    hil: (simId: string): Promise<HilStatus> => this.request('GET', `/api/v1/simulation/hil/${enc(simId)}`),
+    resumeHil: (simId: string): Promise<HilStatus> =>
+      this.request('POST', `/api/v1/simulation/resume_hil/${enc(simId)}`, {}),
     stop: (simId: string): Promise<Simulation> => this.request('POST', `/api/v1/simulation/stop/${enc(simId)}`, {}),
     pause: (simId: string): Promise<Simulation> => this.request('POST', `/api/v1/simulation/pause/${enc(simId)}`, {}),
     /** N engine events or Δt sim seconds; one event by default. */

@@ -12,7 +12,13 @@ export interface PeerProcess {
  * Starts a TypeScript peer in its own Node process. The peer prints one JSON object line when it listens and exits when its
  * stdin closes, so it never outlives the test run even if the test process dies.
  */
-export async function startPeer(script: string, args: readonly string[] = []): Promise<PeerProcess> {
+export async function startPeer(
+  script: string,
+  args: readonly string[] = [],
+  /** How long the peer may take to print its ready line: an OPC UA peer makes its certificate first, slow on a busy machine. */
+  options: { readonly readyTimeoutMs?: number } = {},
+): Promise<PeerProcess> {
+  const readyTimeoutMs = options.readyTimeoutMs ?? 30_000;
   const child = spawn(process.execPath, ['--conditions=@doppel/source', '--import', 'tsx', script, ...args], {
     stdio: ['pipe', 'pipe', 'pipe'],
   });
@@ -20,7 +26,10 @@ export async function startPeer(script: string, args: readonly string[] = []): P
   child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
   const lines = createInterface({ input: child.stdout! });
   const ready = await new Promise<Record<string, unknown>>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`peer ${script} not ready after 30 s: ${stderr}`)), 30_000);
+    const timer = setTimeout(
+      () => reject(new Error(`peer ${script} not ready after ${readyTimeoutMs / 1000} s: ${stderr}`)),
+      readyTimeoutMs,
+    );
     // Libraries may log to stdout before the peer is ready: the first line that is a JSON object is the answer.
     lines.on('line', (line) => {
       if (!line.startsWith('{')) return;

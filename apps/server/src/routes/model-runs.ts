@@ -1,17 +1,24 @@
 import { modelToScenario, processCatalogue } from '@doppel/pack-process/catalogue';
 import { idString, type ResolvedScenario } from '@doppel/twin';
 import {
+  hilStartInputSchema,
+  hilStatusSchema,
   modelRunInputSchema,
   modelStepInputSchema,
   problemSchema,
   processCatalogueSchema,
   simulationSchema,
+  type ModelBindingInput,
+  type ModelRunInput,
 } from '@doppel/twin/contracts';
+import type { MachineModelRow } from '@doppel/catalog';
 import { z } from 'zod';
 import { notFound, ServerError, ServerErrorCode } from '../errors.js';
 import { principalOf } from '../http/auth.js';
 import type { RoutePlugin } from '../http/types.js';
 import { documentOf } from './model-layout.js';
+import { connectDevices } from '../hil/devices.js';
+import { HilRun } from '../hil/hil-run.js';
 import { simParams } from './schemas.js';
 import { currentSimulationView } from './views.js';
 
@@ -41,6 +48,55 @@ export const modelRunRoutes: RoutePlugin = async (app, ctx) => {
     const row = await ctx.catalog.models.ownedModel(accountId, id);
     if (row === null) throw notFound(`Model ${id}`);
     return row;
+  };
+
+  /** The model as a process scenario (frozen, hashed), created as a paused simulation of the account. */
+  const createSimulation = async (
+    account: Parameters<typeof ctx.manager.create>[0],
+    row: MachineModelRow,
+    options: Pick<ModelRunInput, 'name' | 'duration' | 'seed' | 'step_s' | 'method'>,
+  ) => {
+    const model = documentOf(row);
+    if (model.components.length === 0) {
+      throw new ServerError(ServerErrorCode.ModelInvalid, `Model ${row.id} has no components to simulate`, {
+        issues: [{ path: 'model.components', message: 'add at least one component', found: '[]' }],
+      });
+    }
+    const scenario = modelToScenario(model, {
+      name: options.name ?? row.name,
+      description: `Machine model ${row.id}`,
+      duration: options.duration ?? '1h',
+      seed: options.seed ?? 1,
+      ...(options.step_s !== undefined ? { step_s: options.step_s } : {}),
+      ...(options.method !== undefined ? { method: options.method } : {}),
+    });
+    return ctx.manager.create(account, {
+      name: options.name ?? row.name,
+      scenario: JSON.stringify(scenario),
+      seed: options.seed ?? 1,
+    });
+  };
+
+  // Hardware-in-the-loop runs by simulation id: their loop alone steps the simulation.
+  const hilRuns = new Map<string, HilRun>();
+  const endHil = async (simId: string) => {
+    const run = hilRuns.get(simId);
+    if (run === undefined) return;
+    hilRuns.delete(simId);
+    await run.stop();
+  };
+  ctx.manager.onDelete((simId) => void endHil(simId).catch(() => undefined));
+  app.addHook('onClose', async () => {
+    await Promise.all([...hilRuns.keys()].map((simId) => endHil(simId).catch(() => undefined)));
+  });
+  const hilRunOf = (simId: string): HilRun => {
+    const run = hilRuns.get(simId);
+    if (run === undefined) {
+      throw new ServerError(ServerErrorCode.HilState, `Simulation ${simId} is not in the loop with devices`, {
+        issues: [{ path: 'simId', message: 'not a running hardware-in-the-loop simulation', found: simId }],
+      });
+    }
+    return run;
   };
 
   app.addHook('preValidation', async (request) => {
@@ -78,26 +134,8 @@ export const modelRunRoutes: RoutePlugin = async (app, ctx) => {
     async (request, reply) => {
       const account = principalOf(request).account;
       const row = await ownedModel(account.id, request.params.model_id);
-      const model = documentOf(row);
-      if (model.components.length === 0) {
-        throw new ServerError(ServerErrorCode.ModelInvalid, `Model ${row.id} has no components to simulate`, {
-          issues: [{ path: 'model.components', message: 'add at least one component', found: '[]' }],
-        });
-      }
       const body = request.body;
-      const scenario = modelToScenario(model, {
-        name: body.name ?? row.name,
-        description: `Machine model ${row.id}`,
-        duration: body.duration,
-        seed: body.seed,
-        ...(body.step_s !== undefined ? { step_s: body.step_s } : {}),
-        ...(body.method !== undefined ? { method: body.method } : {}),
-      });
-      const created = await ctx.manager.create(account, {
-        name: body.name ?? row.name,
-        scenario: JSON.stringify(scenario),
-        seed: body.seed,
-      });
+      const created = await createSimulation(account, row, body);
       if (!body.paused) await ctx.manager.simulation(created.id).play({ factor: body.speed });
       return reply.code(201).send(await currentSimulationView(ctx, created.id));
     },
@@ -108,18 +146,89 @@ export const modelRunRoutes: RoutePlugin = async (app, ctx) => {
     {
       schema: {
         tags,
-        summary: 'Start a model in the loop with a PLC through its communication bindings',
+        summary: 'Start a model in the loop with its devices through its communication bindings',
+        description:
+          'Connects every binding (a device that cannot be reached refuses the start, 409, naming it), creates the simulation and runs it in real time: each cycle reads the inputs, holds each source at its input, steps the model by the period and writes the outputs. Connection state per binding, cycle statistics and last values: `GET /api/v1/simulation/hil/{simId}`. Pause holds the outputs; stop writes every safe value.',
         params: modelParams,
-        response: { ...errors },
+        body: hilStartInputSchema,
+        response: { 201: simulationSchema, ...errors },
+      },
+      config: { auth: 'write' },
+      preValidation: emptyBodyIsNoOptions,
+    },
+    async (request, reply) => {
+      const account = principalOf(request).account;
+      const row = await ownedModel(account.id, request.params.model_id);
+      const bindings = (await ctx.catalog.models.bindingsOf(account.id, row.id)).map((b) => ({
+        id: b.id,
+        binding: JSON.parse(b.binding_json) as ModelBindingInput,
+      }));
+      if (bindings.length === 0) {
+        throw new ServerError(
+          ServerErrorCode.NoBindings,
+          `Model ${row.id} has no communication bindings: bind its ports to device points first`,
+          { issues: [{ path: 'model.bindings', message: 'no bindings', found: '[]' }] },
+        );
+      }
+      const body = request.body;
+      const devices = await connectDevices(bindings, ctx.config.dataDir);
+      try {
+        const created = await createSimulation(account, row, {
+          name: body.name,
+          duration: body.duration,
+          seed: body.seed,
+          step_s: Math.min(body.periodMs / 1000, 0.1),
+        });
+        const { HilLoop } = await import('@doppel/bridge-hil');
+        const run = new HilRun(
+          created.id,
+          row.id,
+          bindings,
+          devices,
+          ctx.manager.simulation(created.id),
+          body.periodMs,
+          (line) => app.log.warn({ hil: created.id }, line),
+          (loopBindings, step) => new HilLoop({ periodMs: body.periodMs, bindings: loopBindings, model: { step } }),
+        );
+        hilRuns.set(created.id, run);
+        run.loop.start();
+        return reply.code(201).send(await currentSimulationView(ctx, created.id));
+      } catch (error) {
+        await devices.close();
+        throw error;
+      }
+    },
+  );
+
+  app.get(
+    '/api/v1/simulation/hil/:simId',
+    {
+      schema: {
+        tags,
+        summary:
+          'A hardware-in-the-loop run: loop state, cycle statistics, and per binding its connection, last value and age',
+        params: simParams,
+        response: { 200: hilStatusSchema, ...errors },
+      },
+    },
+    async (request) => hilRunOf(request.params.simId).status(),
+  );
+
+  app.post(
+    '/api/v1/simulation/resume_hil/:simId',
+    {
+      schema: {
+        tags,
+        summary: 'Resume a paused hardware-in-the-loop run',
+        params: simParams,
+        response: { 200: hilStatusSchema, ...errors },
       },
       config: { auth: 'write' },
     },
     async (request) => {
-      throw new ServerError(
-        ServerErrorCode.NoBindings,
-        `Model ${request.params.model_id} has no communication bindings: bind its ports to PLC tags first`,
-        { issues: [{ path: 'model.bindings', message: 'no bindings', found: '[]' }] },
-      );
+      const run = hilRunOf(request.params.simId);
+      run.loop.resume();
+      return run.status();
     },
   );
 
@@ -136,6 +245,7 @@ export const modelRunRoutes: RoutePlugin = async (app, ctx) => {
     },
     async (request) => {
       const simId = request.params.simId;
+      await endHil(simId);
       if (ctx.manager.isLoaded(simId)) await ctx.manager.simulation(simId).pause();
       await ctx.manager.release(simId);
       return currentSimulationView(ctx, simId);
@@ -154,6 +264,7 @@ export const modelRunRoutes: RoutePlugin = async (app, ctx) => {
       config: { auth: 'write' },
     },
     async (request) => {
+      hilRuns.get(request.params.simId)?.loop.pause();
       await ctx.manager.simulation(request.params.simId).pause();
       await ctx.manager.persist(request.params.simId);
       return currentSimulationView(ctx, request.params.simId);
@@ -176,6 +287,15 @@ export const modelRunRoutes: RoutePlugin = async (app, ctx) => {
     },
     async (request) => {
       const simId = request.params.simId;
+      if (hilRuns.has(simId)) {
+        throw new ServerError(
+          ServerErrorCode.HilState,
+          `Simulation ${simId} is stepped by its hardware-in-the-loop cycle`,
+          {
+            issues: [{ path: 'simId', message: 'stop the loop to step it by hand', found: simId }],
+          },
+        );
+      }
       const by = request.body;
       const step =
         'seconds' in by

@@ -1,0 +1,192 @@
+import { join } from 'node:path';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { DoppelApiError, type DoppelClient } from '@doppel/client';
+import { ModbusClient, parseModbusAddress } from '@doppel/bridge-modbus';
+import { OpcuaClient } from '@doppel/bridge-opcua';
+import { type PeerProcess, startPeer } from '@doppel/test-support';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { repoRoot } from './cli-helpers.js';
+import { startTestServer, type TestServer } from './server-helpers.js';
+
+// Hardware in the loop through the real HTTP server: the demo PLC (OPC UA) and a Modbus device each in their own
+// process. The PLC's own plant is switched off, so its tank sensors are what Doppel's simulated tank writes: the
+// setpoint comes from the PLC, the simulated temperature goes back to it and to a Modbus register.
+const modbusPeer = join(repoRoot, 'packages/bridges/modbus/test/modbus-peer.ts');
+
+async function until<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 30_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let last: unknown;
+  while (Date.now() < deadline) {
+    try {
+      const value = await probe();
+      if (value !== undefined) return value;
+    } catch (error) {
+      last = error;
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error(`${what} did not happen in ${timeoutMs} ms${last === undefined ? '' : `: ${String(last)}`}`);
+}
+
+describe('hardware in the loop: a model with a PLC over OPC UA and a Modbus device', { timeout: 300_000 }, () => {
+  let server: TestServer;
+  let client: DoppelClient;
+  let plc: PeerProcess;
+  let device: PeerProcess;
+  let plcClient: OpcuaClient;
+  let pki: string;
+  let modbusPort: number;
+
+  beforeAll(async () => {
+    pki = mkdtempSync(join(tmpdir(), 'doppel-hil-'));
+    [plc, device, server] = await Promise.all([
+      startPeer(join(repoRoot, 'examples/process/demo-plc.mjs'), ['--port', '0', '--pki', pki, '--exit-with-stdin'], {
+        readyTimeoutMs: 120_000,
+      }),
+      startPeer(modbusPeer, [], { readyTimeoutMs: 120_000 }),
+      startTestServer(),
+    ]);
+    modbusPort = Number(device.ready.port);
+    client = (await server.account('engineer')).client;
+    plcClient = await OpcuaClient.connect(String(plc.ready.endpointUrl), { pkiFolder: join(pki, 'test-client') });
+    // The PLC's own plant stops: from now on its sensors are what the simulation writes.
+    await plcClient.write('ns=1;s=Tank.LocalPlant', false);
+    await plcClient.write('ns=1;s=Tank.Temperature', 20);
+    await plcClient.write('ns=1;s=Tank.Setpoint', 35);
+  }, 240_000);
+  afterAll(async () => {
+    await plcClient?.close();
+    await Promise.all([plc?.stop(), device?.stop(), server?.close()]);
+    rmSync(pki, { recursive: true, force: true });
+  });
+
+  it('closes the loop, survives a device that goes away and comes back, and leaves safe values on stop', async () => {
+    const project = await client.projects.create({ name: 'hil' });
+    const model = await client.projects.createModel(project.id, {
+      name: 'heated tank in the loop',
+      components: [
+        { id: 'setpoint', type: 'source', properties: { kind: 'constant', value: 20, unit: 'degC' } },
+        {
+          id: 'controller',
+          type: 'pid',
+          properties: { unit: 'degC', output_unit: 'W', kp: 4000, ki: 0, out_min: 0, out_max: 20000 },
+        },
+        { id: 'heater', type: 'heater', properties: { max_power_w: 20000 } },
+        { id: 'tank', type: 'tank', properties: { area_m2: 0.05, initial_level_m: 0.5, initial_temperature_c: 20 } },
+      ],
+      connections: [
+        { source_component_id: 'setpoint', source_port: 'out', target_component_id: 'controller', target_port: 'sp' },
+        {
+          source_component_id: 'tank',
+          source_port: 'temperature',
+          target_component_id: 'controller',
+          target_port: 'pv',
+        },
+        { source_component_id: 'controller', source_port: 'out', target_component_id: 'heater', target_port: 'power' },
+        { source_component_id: 'heater', source_port: 'heat', target_component_id: 'tank', target_port: 'heat' },
+      ],
+    });
+    const opcua = String(plc.ready.endpointUrl);
+    const modbus = `modbus://127.0.0.1:${modbusPort}`;
+    await client.bindings.create(model.id, {
+      signal: 'setpoint.out',
+      direction: 'input',
+      endpoint: opcua,
+      address: 'ns=1;s=Tank.Setpoint',
+    });
+    await client.bindings.create(model.id, {
+      signal: 'tank.temperature',
+      direction: 'output',
+      endpoint: opcua,
+      address: 'ns=1;s=Tank.Temperature',
+      safeValue: 5,
+    });
+    const mirrored = await client.bindings.create(model.id, {
+      signal: 'tank.temperature',
+      direction: 'output',
+      endpoint: modbus,
+      address: 'hr:10:f32',
+      scale: 0.01,
+      safeValue: 0,
+    });
+
+    const sim = await client.simulation.startHil(model.id, { periodMs: 50 });
+    // The simulated controller takes its setpoint from the PLC (35 °C), heats the simulated tank, and the PLC reads the
+    // rising temperature the simulation writes.
+    await until('the PLC reads a temperature the simulation heated', async () => {
+      const { value } = await plcClient.read('ns=1;s=Tank.Temperature');
+      return typeof value === 'number' && value > 20.05 ? value : undefined;
+    });
+    const setpoint = await client.asset(sim.id, 'source', 'setpoint');
+    expect(setpoint.state.out).toBe(35);
+    const running = await client.simulation.hil(sim.id);
+    expect(running.state).toBe('running');
+    expect(running.cycles).toBeGreaterThan(0);
+    expect(running.bindings.map((b) => b.connection)).toEqual(['connected', 'connected', 'connected']);
+    expect(running.bindings.every((b) => b.lastValueAgeMs !== null && b.lastValueAgeMs < 5_000)).toBe(true);
+    // The temperature reaches the Modbus device in hundredths of a degree (scale 0.01).
+    const modbusClient = await ModbusClient.connect({ host: '127.0.0.1', port: modbusPort });
+    const centiDegrees = await modbusClient.read(parseModbusAddress('hr:10:f32'));
+    await modbusClient.close();
+    expect(centiDegrees).toBeGreaterThan(2000);
+    expect(centiDegrees).toBeLessThan(3600);
+
+    // The Modbus device goes away: its binding is lost with the reason, the loop and the server go on.
+    await device.stop();
+    const lost = await until('the Modbus binding is lost', async () => {
+      const status = await client.simulation.hil(sim.id);
+      return status.bindings.find((b) => b.id === mirrored.id)?.connection === 'lost' ? status : undefined;
+    });
+    expect(lost.bindings.find((b) => b.id === mirrored.id)?.error).toMatch(/modbus|ECONNREFUSED|closed/i);
+    const cyclesWhileLost = lost.cycles;
+    await until('the loop goes on without the device', async () => {
+      const status = await client.simulation.hil(sim.id);
+      return status.cycles > cyclesWhileLost + 5 ? status : undefined;
+    });
+    // It comes back on the same port: the binding connects again.
+    device = await startPeer(modbusPeer, [String(modbusPort)], { readyTimeoutMs: 120_000 });
+    await until('the Modbus binding is connected again', async () => {
+      const status = await client.simulation.hil(sim.id);
+      return status.bindings.find((b) => b.id === mirrored.id)?.connection === 'connected' ? status : undefined;
+    });
+
+    // Stop: every output gets its safe value and the simulation is released.
+    await client.simulation.stop(sim.id);
+    expect((await plcClient.read('ns=1;s=Tank.Temperature')).value).toBe(5);
+    const after = await ModbusClient.connect({ host: '127.0.0.1', port: modbusPort });
+    expect(await after.read(parseModbusAddress('hr:10:f32'))).toBe(0);
+    await after.close();
+    const gone = await client.simulation.hil(sim.id).then(
+      () => null,
+      (e: unknown) => e,
+    );
+    expect(gone).toBeInstanceOf(DoppelApiError);
+    expect((gone as DoppelApiError).status).toBe(409);
+  });
+
+  it('refuses to start when a device cannot be reached, naming it, and creates no simulation', async () => {
+    const project = await client.projects.create({ name: 'unreachable' });
+    const model = await client.projects.createModel(project.id, {
+      name: 'tank',
+      components: [{ id: 'tank', type: 'tank', properties: {} }],
+    });
+    const binding = await client.bindings.create(model.id, {
+      signal: 'tank.level',
+      direction: 'output',
+      endpoint: 'modbus://127.0.0.1:1?unit=1',
+      address: 'hr:0',
+    });
+    const before = (await client.listSimulations()).length;
+    const error = await client.simulation.startHil(model.id).then(
+      () => null,
+      (e: unknown) => e,
+    );
+    expect(error).toBeInstanceOf(DoppelApiError);
+    const problem = (error as DoppelApiError).problem;
+    expect((error as DoppelApiError).status).toBe(409);
+    expect(problem?.code).toBe('DOPPEL_ERR_DEVICE_UNREACHABLE');
+    expect(problem?.issues?.[0]?.path).toBe(`bindings.${binding.id}.endpoint`);
+    expect((await client.listSimulations()).length).toBe(before);
+  });
+});
