@@ -34,7 +34,11 @@ function valueAt(payload: Buffer, jsonPath: string | undefined): PointValue | un
 /** `value` nested at `jsonPath` (`state.level` → `{"state":{"level":v}}`), or the bare value without a path. */
 function payloadOf(value: PointValue, jsonPath: string | undefined): string {
   let node: unknown = value;
-  for (const key of (jsonPath ?? '').split('.').filter((k) => k !== '').reverse()) node = { [key]: node };
+  for (const key of (jsonPath ?? '')
+    .split('.')
+    .filter((k) => k !== '')
+    .reverse())
+    node = { [key]: node };
   return JSON.stringify(node);
 }
 
