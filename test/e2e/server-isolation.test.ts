@@ -57,6 +57,12 @@ describe('tenancy and limits', () => {
       name: 'tank',
       components: [{ id: 'tank', type: 'tank', properties: {} }],
     });
+    const binding = await owner.client.bindings.create(model.id, {
+      signal: 'tank.level',
+      direction: 'output',
+      endpoint: 'opc.tcp://127.0.0.1:4840',
+      address: 'ns=1;s=Tank.Level',
+    });
     const experiment = await owner.client.experiments.create(
       'seed: 1\nbase: { model: mmc, params: { lam: 1, mu: 1, c: 2, until: 100 } }\nreplications: 2\noutputs: [mean_wait]\n',
     );
@@ -72,14 +78,19 @@ describe('tenancy and limits', () => {
       resultId: run.id,
       model_id: model.id,
       experimentId: experiment.id,
+      bindingId: binding.id,
     };
+    // Model routes name the model `:id`, as vehicle routes name the vehicle.
+    const valuesOf = (url: string): Record<string, string> =>
+      url.startsWith('/api/v1/models/:id') ? { ...values, id: model.id } : values;
     // Packs, examples, docs and static files are shared by every account: they take no account-owned id.
     const shared = new Set(['pack', 'exampleId', '*']);
     const routes = server.context.routes.filter((route) => route.url.includes(':') || route.url.includes('*'));
     const owned = routes.filter((route) => !paramNames(route.url).some((name) => shared.has(name)));
     for (const route of owned) {
-      const url = route.url.replace(/:([A-Za-z_]+)/g, (_, name: string) => encodeURIComponent(values[name]));
-      expect(values, route.url).toMatchObject(
+      const routeValues = valuesOf(route.url);
+      const url = route.url.replace(/:([A-Za-z_]+)/g, (_, name: string) => encodeURIComponent(routeValues[name]));
+      expect(routeValues, route.url).toMatchObject(
         Object.fromEntries(paramNames(route.url).map((n) => [n, expect.any(String)])),
       );
       const bodyless = route.method === 'GET' || route.method === 'HEAD' || route.method === 'DELETE';
