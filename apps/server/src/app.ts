@@ -24,6 +24,7 @@ import { clientErrorProblem, frameworkErrorProblem, registerProblemHandlers } fr
 import { registerTenancy } from './http/tenancy.js';
 import { loadFastifyWebsocket } from './http/ws-compat.js';
 import type { App } from './http/types.js';
+import { VehicleMirror } from './live/vehicle-mirror.js';
 import { ServerMetrics } from './metrics.js';
 import { loadPacks } from './packs.js';
 import { bindingRoutes } from './routes/bindings.js';
@@ -128,6 +129,8 @@ export async function buildApp(input: ServerConfigInput = {}, deps: AppDeps = {}
   });
   const testRuns = new TestRuns(catalog.tests, config);
   const experiments = new ExperimentRuns(config);
+  const mirror = new VehicleMirror();
+  metrics.fleetCounts = () => mirror.counts();
   const context: ServerContext = {
     config,
     catalog,
@@ -139,6 +142,7 @@ export async function buildApp(input: ServerConfigInput = {}, deps: AppDeps = {}
     testRuns,
     experiments,
     routes,
+    mirror,
   };
 
   registerProblemHandlers(app, config.dataDir);

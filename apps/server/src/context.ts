@@ -1,3 +1,4 @@
+import type { VehicleMirror } from './live/vehicle-mirror.js';
 import type { Catalog } from '@doppel/catalog';
 import type { ServerConfig } from './config.js';
 import type { ExperimentRuns } from './lab/experiment-runs.js';
@@ -21,6 +22,8 @@ export interface ServerContext {
   readonly testRuns: TestRuns;
   /** Experiments per account, run one at a time in worker threads. */
   readonly experiments: ExperimentRuns;
+  /** The live mirror of physical vehicles (Twin API telemetry over HTTP and MQTT). */
+  readonly mirror: VehicleMirror;
   /** Every registered route (method and URL pattern), for tooling and the tenancy test. */
   readonly routes: readonly { readonly method: string; readonly url: string }[];
 }

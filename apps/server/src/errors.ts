@@ -43,6 +43,8 @@ export const ServerErrorCode = {
   DeviceUnreachable: 'DOPPEL_ERR_DEVICE_UNREACHABLE',
   /** A request a hardware-in-the-loop simulation cannot take (its loop alone steps it), or one about a loop that is not there. */
   HilState: 'DOPPEL_ERR_HIL_STATE',
+  /** Live telemetry not newer than the sample already mirrored: a late or replayed message. */
+  OutOfOrder: 'DOPPEL_ERR_OUT_OF_ORDER',
   /** A test run has no report yet (JUnit, HTML): it is queued, running, or ended in an error. */
   RunNotFinished: 'DOPPEL_ERR_RUN_NOT_FINISHED',
   /** An experiment's text is not valid: its problems located in the YAML (line, field path). */
@@ -114,6 +116,7 @@ const statusOfServerCode: Record<ServerErrorCode, number> = {
   DOPPEL_ERR_RUN_NOT_FINISHED: 409,
   DOPPEL_ERR_EXPERIMENT_INVALID: 422,
   DOPPEL_ERR_EXPERIMENT_FINISHED: 409,
+  DOPPEL_ERR_OUT_OF_ORDER: 409,
   DOPPEL_ERR_INTERNAL: 500,
 };
 

@@ -1,4 +1,4 @@
-import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { Counter, Gauge, Histogram, Registry, Summary, collectDefaultMetrics } from 'prom-client';
 
 /** The seed's SLO targets: simulation real-time factor at least 1.0x, scenario accuracy above 95%. */
 export const FLEET_SLO = { realtimeFactor: 1, scenarioAccuracy: 0.95 } as const;
@@ -49,6 +49,34 @@ export class ServerMetrics {
     help: 'MQTT telemetry messages by result: accepted, or the reason they were refused',
     labelNames: ['result'] as const,
     registers: [this.registry],
+  });
+  readonly fleetSyncLatency = new Summary({
+    name: 'doppel_fleet_sync_latency_seconds',
+    help: "Live fleet mirror: a physical vehicle's telemetry timestamp to its state mirrored (p50, p99 over 60 s)",
+    labelNames: ['transport'] as const,
+    percentiles: [0.5, 0.99],
+    maxAgeSeconds: 60,
+    ageBuckets: 6,
+    registers: [this.registry],
+  });
+  readonly fleetTelemetry = new Counter({
+    name: 'doppel_fleet_telemetry_total',
+    help: 'Physical vehicle telemetry by transport (mqtt, http) and result: accepted, or why it was refused',
+    labelNames: ['transport', 'result'] as const,
+    registers: [this.registry],
+  });
+  /** Mirrored vehicles live and stale, read from the mirror when scraped. */
+  fleetCounts: () => { live: number; stale: number } = () => ({ live: 0, stale: 0 });
+  readonly fleetVehicles = new Gauge({
+    name: 'doppel_fleet_mirrored_vehicles',
+    help: 'Physical vehicles mirrored by the twin: live, or stale (silent for longer than a second)',
+    labelNames: ['status'] as const,
+    registers: [this.registry],
+    collect: () => {
+      const counts = this.fleetCounts();
+      this.fleetVehicles.set({ status: 'live' }, counts.live);
+      this.fleetVehicles.set({ status: 'stale' }, counts.stale);
+    },
   });
   readonly webhookDeliveries = new Counter({
     name: 'doppel_webhook_deliveries_total',

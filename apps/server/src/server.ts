@@ -1,6 +1,7 @@
 import { buildApp, type DoppelApp } from './app.js';
 import type { ServerConfigInput } from './config.js';
 import { ensureDemo } from './demo.js';
+import { FleetLiveSync } from './live/fleet-live-sync.js';
 import { LiveSyncService } from './live/live-sync-service.js';
 import type { OpcuaService } from './opcua/opcua-service.js';
 import { isStorageFailure, storageError } from './storage-errors.js';
@@ -45,6 +46,10 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
     options.mqttUrl === undefined
       ? null
       : new LiveSyncService(built.context, { url: options.mqttUrl, warn: (line) => app.log.warn(line) });
+  const fleetLive =
+    options.mqttUrl === undefined
+      ? null
+      : FleetLiveSync.start(built.context, options.mqttUrl, 'doppel', (line) => app.log.warn(line));
   try {
     if (options.opcuaPort !== undefined) {
       // Loaded only when asked for: node-opcua prints warnings on stdout as it loads, which every other command
@@ -69,14 +74,17 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
     // Start-up completes or fails as a whole: a server that could not start never keeps listening.
     await opcua?.stop().catch(() => undefined);
     await live?.stop().catch(() => undefined);
+    await fleetLive?.stop().catch(() => undefined);
     await app.close().catch(() => undefined);
     throw isStorageFailure(error) ? storageError(error, built.config.dataDir, 'write to the data directory') : error;
   }
   let closing: Promise<void> | null = null;
   const close = (): Promise<void> =>
-    (closing ??= Promise.all([opcua?.stop().catch(() => undefined), live?.stop().catch(() => undefined)]).then(() =>
-      app.close(),
-    ));
+    (closing ??= Promise.all([
+      opcua?.stop().catch(() => undefined),
+      live?.stop().catch(() => undefined),
+      fleetLive?.stop().catch(() => undefined),
+    ]).then(() => app.close()));
   if (options.handleSignals !== false) {
     const onSignal = (signal: NodeJS.Signals): void => {
       app.log.info({ signal }, 'shutting down: flushing every simulation ledger');

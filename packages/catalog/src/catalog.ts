@@ -321,6 +321,28 @@ export class Catalog {
     return this.serial(() => selectOwned(this.db, this.t.vehicles, accountId, id));
   }
 
+  /** A vehicle by id, whoever owns it (MQTT telemetry names its vehicle by the topic alone). */
+  vehicle(id: string): Promise<VehicleRow | null> {
+    const { vehicles } = this.t;
+    return this.serial(async () => {
+      const [row] = await this.db.select().from(vehicles).where(eq(vehicles.id, id)).limit(1);
+      return row ?? null;
+    });
+  }
+
+  /** The ids of an account's vehicles, oldest first. */
+  vehicleIds(accountId: string): Promise<string[]> {
+    const { vehicles } = this.t;
+    return this.serial(async () => {
+      const rows = await this.db
+        .select({ id: vehicles.id })
+        .from(vehicles)
+        .where(eq(vehicles.account_id, accountId))
+        .orderBy(vehicles.created_at, vehicles.id);
+      return rows.map((row) => row.id);
+    });
+  }
+
   // ---- webhooks ------------------------------------------------------------------------------------------------
 
   insertWebhook(row: WebhookRow): Promise<void> {

@@ -46,7 +46,10 @@ import type {
   TestRun,
   TestRunSummary,
   TestValidation,
+  TwinLiveFleet,
+  TwinLiveVehicle,
   TwinResults,
+  TwinTelemetryInput,
   TwinScenarioCreated,
   TwinScenarioRequest,
   TwinVehicle,
@@ -368,6 +371,11 @@ export class DoppelClient {
       this.request('POST', `/api/v1/twin/simulations/${enc(simulationId)}/run`, {}),
     results: (simulationId: string): Promise<TwinResults> =>
       this.request('GET', `/api/v1/twin/results/${enc(simulationId)}`),
+    /** A physical vehicle's telemetry sample, mirrored (a sample not newer than the last is refused, 409). */
+    putTelemetry: (vehicleId: string, sample: TwinTelemetryInput): Promise<TwinLiveVehicle> =>
+      this.request('PUT', `/api/v1/twin/vehicles/${enc(vehicleId)}/telemetry`, sample),
+    /** The mirrored physical vehicles: age, sync latency, prediction, drift, live or stale. */
+    live: (): Promise<TwinLiveFleet> => this.request('GET', '/api/v1/twin/live'),
   };
 
   // ---- stream -------------------------------------------------------------------------------------------------

@@ -10,7 +10,10 @@ import {
   problemSchema,
   twinResultsSchema,
   twinScenarioCreatedSchema,
+  twinLiveFleetSchema,
+  twinLiveVehicleSchema,
   twinScenarioRequestSchema,
+  twinTelemetrySchema,
   twinVehicleRequestSchema,
   twinVehicleSchema,
   twinVehicleStateSchema,
@@ -124,6 +127,63 @@ export const twinRoutes: RoutePlugin = async (app, ctx) => {
         sim_time_s: simTime,
         ...twinVehicleStateView(state),
       };
+    },
+  );
+
+  app.put(
+    '/api/v1/twin/vehicles/:id/telemetry',
+    {
+      schema: {
+        tags,
+        summary:
+          "Telemetry of the physical vehicle behind a twin (every 100 ms): mirrored with origin live, answered with the twin's view and prediction; a sample not newer than the last one is refused (409)",
+        params: z.strictObject({ id: idString() }),
+        body: twinTelemetrySchema,
+        response: { 200: twinLiveVehicleSchema, 404: problemSchema, 409: problemSchema, 422: problemSchema },
+      },
+      config: { auth: 'write' },
+    },
+    async (request) => {
+      const account = principalOf(request).account;
+      const row = await ctx.catalog.ownedVehicle(account.id, request.params.id);
+      if (row === null) throw notFound(`Vehicle ${request.params.id}`);
+      const outcome = ctx.mirror.accept(row.id, request.body);
+      if (!outcome.ok) {
+        ctx.metrics.fleetTelemetry.inc({ transport: 'http', result: outcome.reason });
+        throw new ServerError(
+          ServerErrorCode.OutOfOrder,
+          `Telemetry of ${row.id} at ts ${request.body.ts} is not newer than the last mirrored (${outcome.lastTs})`,
+          {
+            issues: [
+              {
+                path: 'body.ts',
+                message: 'not newer than the last sample',
+                expected: `> ${outcome.lastTs}`,
+                found: String(request.body.ts),
+              },
+            ],
+          },
+        );
+      }
+      ctx.metrics.fleetTelemetry.inc({ transport: 'http', result: 'accepted' });
+      ctx.metrics.fleetSyncLatency.observe({ transport: 'http' }, outcome.latencyMs / 1000);
+      return outcome.view;
+    },
+  );
+
+  app.get(
+    '/api/v1/twin/live',
+    {
+      schema: {
+        tags,
+        summary:
+          'The physical vehicles the twin mirrors: last telemetry and its age, sync latency, prediction and drift, live or stale',
+        response: { 200: twinLiveFleetSchema },
+      },
+    },
+    async (request) => {
+      const account = principalOf(request).account;
+      return { vehicles: ctx.mirror.views(await ctx.catalog.vehicleIds(account.id)) };
     },
   );
 

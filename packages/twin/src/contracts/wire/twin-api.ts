@@ -178,3 +178,60 @@ export const twinResultsSchema = z
   .readonly()
   .meta({ id: 'TwinResults' });
 export type TwinResults = z.infer<typeof twinResultsSchema>;
+
+const finite = (min: number, max: number) => z.number().min(min).max(max);
+
+/**
+ * One telemetry sample of a physical vehicle (every 100 ms), over `PUT /api/v1/twin/vehicles/{id}/telemetry` or MQTT
+ * `<root>/fleet/telemetry/<vehicle id>` (`{"ts": …, "state": {…the other fields…}}`).
+ */
+export const twinTelemetrySchema = z
+  .strictObject({
+    ts: z.int().min(1).max(Number.MAX_SAFE_INTEGER).describe('When the vehicle measured it: ms since the epoch'),
+    x_m: finite(-1e7, 1e7),
+    y_m: finite(-1e7, 1e7),
+    heading_deg: finite(-360, 360),
+    speed_mps: finite(0, 150),
+    accel_mps2: finite(-30, 30).default(0),
+  })
+  .meta({ id: 'TwinTelemetry' });
+export type TwinTelemetry = z.infer<typeof twinTelemetrySchema>;
+/** A sample as sent (`accel_mps2` may be left out). */
+export type TwinTelemetryInput = z.input<typeof twinTelemetrySchema>;
+
+/** A physical vehicle as the twin mirrors it: its last measurement, how fresh it is, and what the twin predicts. */
+export const twinLiveVehicleSchema = z
+  .object({
+    vehicle_id: z.string(),
+    origin: z.literal('live'),
+    status: z.enum(['live', 'stale']).describe('stale: no telemetry for longer than stale_after_ms'),
+    ts: z.number().describe("The last measurement's timestamp (ms since the epoch)"),
+    age_ms: z.number().describe('Now minus that timestamp'),
+    stale_after_ms: z.number(),
+    sync_latency_ms: z.number().describe('That measurement: sent (its ts) to mirrored'),
+    measured: z.object({
+      x_m: z.number(),
+      y_m: z.number(),
+      heading_deg: z.number(),
+      speed_mps: z.number(),
+      accel_mps2: z.number(),
+    }),
+    predicted: z
+      .object({ horizon_s: z.number(), x_m: z.number(), y_m: z.number(), speed_mps: z.number() })
+      .describe('Where the twin expects the vehicle horizon_s after the last measurement'),
+    drift_m: z
+      .number()
+      .nullable()
+      .describe("Distance between the twin's prediction for the last measurement's instant and that measurement"),
+    accepted: z.number(),
+    refused: z.number().describe('Messages of this vehicle refused: out of order or malformed'),
+  })
+  .readonly()
+  .meta({ id: 'TwinLiveVehicle' });
+export type TwinLiveVehicle = z.infer<typeof twinLiveVehicleSchema>;
+
+export const twinLiveFleetSchema = z
+  .object({ vehicles: z.array(twinLiveVehicleSchema) })
+  .readonly()
+  .meta({ id: 'TwinLiveFleet' });
+export type TwinLiveFleet = z.infer<typeof twinLiveFleetSchema>;
