@@ -19,6 +19,7 @@ import { SignIn } from './views/sign-in.js';
 import { SimulationsView } from './views/simulations-view.js';
 import { ModelsView } from './views/models/models-view.js';
 import { TestsView } from './views/tests/tests-view.js';
+import { ControlPlaneView } from './views/controlplane/controlplane-view.js';
 
 export function App(): ReactNode {
   const [key, setKey] = useState<string | null>(() => bootstrapKey());
@@ -105,7 +106,10 @@ function useLastSims(route: Route): Partial<Record<SimView, string>> {
 function Shell({ account, onSignOut }: { account: string | undefined; onSignOut: () => void }): ReactNode {
   const route = useRoute();
   const last = useLastSims(route);
-  const simId = route.view === 'city' || route.view === 'line' || route.view === 'fleet' ? route.simId : undefined;
+  const simId =
+    route.view === 'city' || route.view === 'line' || route.view === 'fleet' || route.view === 'controlplane'
+      ? route.simId
+      : undefined;
   const session = useSim(simId, route.view === 'city' ? 'station' : undefined);
   return (
     <div className="app">
@@ -123,6 +127,9 @@ function Shell({ account, onSignOut }: { account: string | undefined; onSignOut:
           {route.view === 'compare' && <CompareView a={route.a} b={route.b} />}
           {route.view === 'tests' && <TestsView testId={route.testId} />}
           {route.view === 'models' && <ModelsView modelId={route.modelId} />}
+          {route.view === 'controlplane' && (
+            <ControlPlaneView simId={route.simId} session={session} runId={route.runId} />
+          )}
           {(route.view === 'city' || route.view === 'line') && route.simId === undefined && (
             <PickSimulation pack={SIM_VIEWS[route.view]} view={route.view} />
           )}

@@ -12,6 +12,7 @@ import type {
   CreatedWebhook,
   CreateSimulationInput,
   ExampleInfo,
+  ExampleTest,
   Experiment,
   ExperimentSummary,
   Health,
@@ -143,6 +144,8 @@ export class DoppelClient {
   pack = (name: string): Promise<PackDescription> => this.request('GET', `/api/v1/packs/${enc(name)}`);
   examples = (): Promise<ExampleInfo[]> => this.request('GET', '/api/v1/examples');
   exampleYaml = (id: string): Promise<string> => this.request('GET', `/api/v1/examples/${enc(id)}`);
+  /** The scenario tests shipped with the examples, each ready for `tests.create`. */
+  exampleTests = (): Promise<ExampleTest[]> => this.request('GET', '/api/v1/example-tests');
   validateScenario = (scenario: string, seed?: number): Promise<ScenarioValidation> =>
     this.request('POST', '/api/v1/scenarios/validate', { scenario, ...(seed !== undefined ? { seed } : {}) });
 

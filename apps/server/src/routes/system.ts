@@ -1,4 +1,5 @@
 import { idString, loadScenarioText, ScenarioError, ScenarioIssueCode, TwinError } from '@doppel/twin';
+import { exampleTestSchema } from '@doppel/twin/contracts';
 import { z } from 'zod';
 import { principalOf } from '../http/auth.js';
 import type { RoutePlugin } from '../http/types.js';
@@ -115,6 +116,20 @@ export const systemRoutes: RoutePlugin = async (app, ctx) => {
 
   app.get('/api/v1/examples', { schema: { tags: ['scenarios'], summary: 'Stored example scenarios' } }, async () =>
     ctx.examples.list(),
+  );
+
+  app.get(
+    '/api/v1/example-tests',
+    {
+      schema: {
+        tags: ['tests'],
+        summary: 'Scenario tests shipped with the examples, ready to store and run',
+        description:
+          'Each test of an examples folder (`<pack>/*.test.yaml`) with its text as POST /api/v1/tests takes it: its scenario and baseline files are given relative to the examples/tests folder.',
+        response: { 200: z.array(exampleTestSchema) },
+      },
+    },
+    async () => [...ctx.examples.tests()],
   );
 
   app.get(

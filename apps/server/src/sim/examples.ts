@@ -1,6 +1,7 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { basename, join } from 'node:path';
+import { basename, dirname, join, relative, sep } from 'node:path';
 import { listRuns, loadConfigDir, loadScenarioFile, type AnyPack, type ResolvedScenario } from '@doppel/twin';
+import type { ExampleTest } from '@doppel/twin/contracts';
 import { parse, stringify } from 'yaml';
 
 /** A stored example scenario a simulation can be created from by name. */
@@ -21,15 +22,17 @@ interface ExampleSource extends ExampleInfo {
 /** The examples folder (examples/<pack>/*.yaml and examples/<pack>/config runs), read once. */
 export class ExampleCatalog {
   private readonly sources = new Map<string, ExampleSource>();
+  private readonly exampleTests: ExampleTest[] = [];
 
-  constructor(dir: string) {
+  constructor(private readonly dir: string) {
     if (!existsSync(dir)) return;
     for (const pack of readdirSync(dir).sort()) {
       const packDir = join(dir, pack);
       if (!statSync(packDir).isDirectory()) continue;
       for (const file of readdirSync(packDir).sort()) {
         const path = join(packDir, file);
-        if (/\.ya?ml$/.test(file)) this.addFile(pack, path);
+        if (/\.test\.ya?ml$/.test(file)) this.addTest(pack, path);
+        else if (/\.ya?ml$/.test(file)) this.addFile(pack, path);
         else if (file === 'config' && statSync(path).isDirectory()) this.addConfigDir(pack, path);
       }
     }
@@ -43,6 +46,11 @@ export class ExampleCatalog {
       description,
       format,
     }));
+  }
+
+  /** The scenario tests beside the examples (`<pack>/*.test.yaml`), ready for the Tests API. */
+  tests(): readonly ExampleTest[] {
+    return this.exampleTests;
   }
 
   has(id: string): boolean {
@@ -85,6 +93,46 @@ export class ExampleCatalog {
       description: typeof doc.description === 'string' ? doc.description : '',
       format: 'file',
       path,
+    });
+  }
+
+  /**
+   * A test file of an examples folder, its files rewritten relative to examples/tests: the Tests API reads a
+   * stored test's files from there, and the test as shipped names them relative to itself.
+   */
+  private addTest(folder: string, path: string): void {
+    let doc: Record<string, unknown>;
+    try {
+      const parsed: unknown = parse(readFileSync(path, 'utf8'));
+      if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) return;
+      doc = parsed as Record<string, unknown>;
+    } catch {
+      return;
+    }
+    const fromTests = (file: unknown): unknown =>
+      typeof file === 'string'
+        ? relative(join(this.dir, 'tests'), join(dirname(path), file))
+            .split(sep)
+            .join('/')
+        : file;
+    const withFiles = (section: unknown, keys: readonly string[]): unknown => {
+      if (section === null || typeof section !== 'object' || Array.isArray(section)) return section;
+      const out: Record<string, unknown> = { ...(section as Record<string, unknown>) };
+      for (const key of keys) if (key in out) out[key] = fromTests(out[key]);
+      return out;
+    };
+    const rewritten = {
+      ...doc,
+      scenario: withFiles(doc.scenario, ['file', 'config']),
+      ...(doc.baseline !== undefined ? { baseline: withFiles(doc.baseline, ['file']) } : {}),
+    };
+    const name = basename(path).replace(/\.test\.ya?ml$/, '');
+    this.exampleTests.push({
+      id: `${folder}-${name}`,
+      folder,
+      name: typeof doc.name === 'string' ? doc.name : name,
+      description: typeof doc.description === 'string' ? doc.description : '',
+      yaml: stringify(rewritten, { aliasDuplicateObjects: false }),
     });
   }
 

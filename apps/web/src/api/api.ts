@@ -1,5 +1,6 @@
 /** What the views may ask of the server. Implemented over `@doppel/client` in doppel-api.ts. */
 import type {
+  ExampleTest,
   LedgerQuery,
   MachineModel,
   MachineModelInput,
@@ -48,6 +49,8 @@ export interface DoppelApi {
   deleteSimulation(id: string): Promise<void>;
   listExamples(): Promise<ExampleScenario[]>;
   exampleYaml(id: string): Promise<string>;
+  /** The scenario tests shipped with the examples, ready to store and run. */
+  exampleTests(): Promise<ExampleTest[]>;
   /** Issues located in the YAML (empty when valid). */
   validateScenario(yaml: string): Promise<ApiIssue[]>;
 

@@ -113,6 +113,7 @@ export function createDoppelApi(key: string, baseUrl?: string): DoppelApi {
     deleteSimulation: (id) => call(() => client.deleteSimulation(id)),
     listExamples: () => call(async () => client.examples()),
     exampleYaml: (id) => call(() => client.exampleYaml(id)),
+    exampleTests: () => call(() => client.exampleTests()),
     validateScenario: (yaml) => call(async () => toIssues({ issues: (await client.validateScenario(yaml)).issues })),
     run: (id, speed) => call(() => sim(client.run(id, { speed }))),
     pause: (id) => call(() => sim(client.pause(id))),

@@ -31,6 +31,7 @@ export function Rail({
     { view: 'fleet', label: 'Fleet', icon: '⇉', href: routeHref({ view: 'fleet', simId: fleetSim }) },
     { view: 'models', label: 'Models', icon: '⊞', href: routeHref({ view: 'models' }) },
     { view: 'tests', label: 'Tests', icon: '✔', href: routeHref({ view: 'tests' }) },
+    { view: 'controlplane', label: 'Control plane', icon: '⇆', href: routeHref({ view: 'controlplane' }) },
   ];
   const active = route.view === 'new' ? 'simulations' : route.view === 'compare' ? 'simulations' : route.view;
   return (

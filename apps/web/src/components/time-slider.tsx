@@ -6,6 +6,8 @@ export interface SliderPin {
   readonly id: string;
   readonly time: number;
   readonly label: string;
+  /** A branch point (default) or a rule violation: drawn and named apart, since both sit on the same track. */
+  readonly kind?: 'branch' | 'violation';
 }
 
 interface Props {
@@ -76,13 +78,13 @@ export function TimeSlider(props: Props): ReactNode {
         <button
           key={pin.id}
           type="button"
-          className="ts-pin"
+          className={pin.kind === 'violation' ? 'ts-pin violation' : 'ts-pin'}
           style={{ left: pct(pin.time) }}
           title={pin.label}
-          aria-label={`Branch point: ${pin.label}`}
+          aria-label={`${pin.kind === 'violation' ? 'Violation' : 'Branch point'}: ${pin.label}`}
           onClick={() => props.onPin?.(pin)}
         >
-          ◆
+          {pin.kind === 'violation' ? '✘' : '◆'}
         </button>
       ))}
       <div className="ts-ticks" aria-hidden="true">

@@ -35,10 +35,13 @@ interface Props {
   readonly session: SimSession;
   readonly onBranchHere: (t: number) => void;
   readonly onOpenBranch: (sim: SimSummary) => void;
+  /** Rule violations to mark on the slider (kind `violation`), and what a click on one does. */
+  readonly marks?: readonly SliderPin[];
+  readonly onMark?: (mark: SliderPin) => void;
 }
 
 /** Play/pause, steps, speed and the time slider, with Rewind here / Branch here for the instant shown. */
-export function TransportBar({ session, onBranchHere, onOpenBranch }: Props): ReactNode {
+export function TransportBar({ session, onBranchHere, onOpenBranch, marks = [], onMark }: Props): ReactNode {
   const { sim, busy } = session;
   const [runTo, setRunTo] = useState('');
   const [runToError, setRunToError] = useState<string | null>(null);
@@ -76,7 +79,8 @@ export function TransportBar({ session, onBranchHere, onOpenBranch }: Props): Re
   const shown = session.viewTime ?? sim.simTime;
   const pins: SliderPin[] = session.branches
     .filter((b) => b.forkTime !== null)
-    .map((b) => ({ id: b.id, time: b.forkTime ?? 0, label: b.name }));
+    .map((b): SliderPin => ({ id: b.id, time: b.forkTime ?? 0, label: b.name }))
+    .concat(marks);
   const current = speedIndex(sim.speed);
   return (
     <div className="transport" role="toolbar" aria-label="Transport">
@@ -201,6 +205,7 @@ export function TransportBar({ session, onBranchHere, onOpenBranch }: Props): Re
         onChange={(t) => session.setViewTime(t)}
         pins={pins}
         onPin={(pin) => {
+          if (pin.kind === 'violation') return onMark?.(pin);
           const b = session.branches.find((x) => x.id === pin.id);
           if (b !== undefined) onOpenBranch(b);
         }}

@@ -9,6 +9,8 @@ export type Route =
   | { readonly view: 'fleet'; readonly simId?: string; readonly assetId?: string }
   | { readonly view: 'compare'; readonly a: string; readonly b?: string }
   | { readonly view: 'tests'; readonly testId?: string }
+  /** A control-plane simulation, with the scenario test run whose rule verdicts it shows (`?run=`). */
+  | { readonly view: 'controlplane'; readonly simId?: string; readonly runId?: string }
   | { readonly view: 'models'; readonly modelId?: string };
 
 export function parseRoute(hash: string): Route {
@@ -30,6 +32,8 @@ export function parseRoute(hash: string): Route {
       return { view: 'fleet', simId: parts[1], assetId };
     case 'tests':
       return { view: 'tests', testId: parts[1] };
+    case 'controlplane':
+      return { view: 'controlplane', simId: parts[1], runId: params.get('run') ?? undefined };
     case 'models':
       return { view: 'models', modelId: parts[1] };
     case 'compare':
@@ -51,6 +55,10 @@ export function routeHref(route: Route): string {
     case 'fleet': {
       const base = `#/${route.view}${route.simId === undefined ? '' : `/${enc(route.simId)}`}`;
       return route.assetId === undefined ? base : `${base}?asset=${enc(route.assetId)}`;
+    }
+    case 'controlplane': {
+      const base = `#/controlplane${route.simId === undefined ? '' : `/${enc(route.simId)}`}`;
+      return route.runId === undefined ? base : `${base}?run=${enc(route.runId)}`;
     }
     case 'models':
       return `#/models${route.modelId === undefined ? '' : `/${enc(route.modelId)}`}`;

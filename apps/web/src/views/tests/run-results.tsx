@@ -131,11 +131,14 @@ export function RunResults({ run }: { run: TestRun }): ReactNode {
     setError(undefined);
     try {
       const sim = await api.openTestRun(run.id, mark.t);
-      navigate({
-        view: viewOfPack(pack),
-        simId: sim.id,
-        ...(mark.assetId !== undefined ? { assetId: mark.assetId } : {}),
-      });
+      // A control-plane replay opens with its run, whose rule verdicts that view marks on its slider.
+      if (pack === 'controlplane') navigate({ view: 'controlplane', simId: sim.id, runId: run.id });
+      else
+        navigate({
+          view: viewOfPack(pack),
+          simId: sim.id,
+          ...(mark.assetId !== undefined ? { assetId: mark.assetId } : {}),
+        });
     } catch (e) {
       setError(e);
     } finally {
@@ -225,7 +228,7 @@ export function RunResults({ run }: { run: TestRun }): ReactNode {
                   >
                     {opening === mark.key
                       ? 'Opening…'
-                      : `Open in ${VIEW_TITLE[viewOfPack(result.pack)]} at ${clockOf(result, mark.t)}`}
+                      : `Open in ${result.pack === 'controlplane' ? 'Control plane' : VIEW_TITLE[viewOfPack(result.pack)]} at ${clockOf(result, mark.t)}`}
                   </button>
                 </li>
               ))}

@@ -24,6 +24,23 @@ export const testInputSchema = z
   .meta({ id: 'TestInput' });
 export type TestInput = z.infer<typeof testInputSchema>;
 
+/** A scenario test shipped among the server's examples, ready to be stored and run as it is. */
+export const exampleTestSchema = z
+  .object({
+    id: z.string().describe('`<pack folder>-<file name>`, e.g. controlplane-enactor-legacy'),
+    folder: z.string().describe('The examples folder it is in (usually its pack)'),
+    name: z.string(),
+    description: z.string(),
+    yaml: z
+      .string()
+      .describe(
+        "The test's text with its scenario and baseline files given relative to the server's examples/tests folder, as POST /api/v1/tests takes it",
+      ),
+  })
+  .readonly()
+  .meta({ id: 'ExampleTest' });
+export type ExampleTest = z.infer<typeof exampleTestSchema>;
+
 export const testRunStatusSchema = z
   .enum(['queued', 'running', 'passed', 'failed', 'error'])
   .describe('passed/failed: the verdict of the test; error: the run could not complete (its message in error)');
