@@ -1,4 +1,4 @@
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -20,6 +20,23 @@ export function doppel(args: readonly string[], cwd: string = repoRoot): CliResu
     env: { ...process.env, DOPPEL_DEBUG: '' },
   });
   return { status: result.status ?? -1, stdout: result.stdout, stderr: result.stderr };
+}
+
+/** Like `doppel`, without blocking this process: for commands that talk to a server running in the test. */
+export function doppelAsync(
+  args: readonly string[],
+  env: Readonly<Record<string, string>> = {},
+  cwd: string = repoRoot,
+): Promise<CliResult> {
+  return new Promise((done, fail) => {
+    const child = spawn(process.execPath, [bin, ...args], { cwd, env: { ...process.env, DOPPEL_DEBUG: '', ...env } });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
+    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+    child.on('error', fail);
+    child.on('close', (code) => done({ status: code ?? -1, stdout, stderr }));
+  });
 }
 
 export function tempDir(prefix: string): string {

@@ -1,4 +1,6 @@
+import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { testFmu } from '@doppel/bridge-fmi/testing';
 import { DoppelApiError } from '@doppel/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { faultyScenario } from './fixtures/faulty-pack.js';
@@ -66,6 +68,7 @@ describe('tenancy and limits', () => {
     const experiment = await owner.client.experiments.create(
       'seed: 1\nbase: { model: mmc, params: { lam: 1, mu: 1, c: 2, until: 100 } }\nreplications: 2\noutputs: [mean_wait]\n',
     );
+    const fmu = await owner.client.fmus.upload(readFileSync(testFmu('lag')), 'lag.fmu');
     const values: Record<string, string> = {
       simId: sim.id,
       kind: 'station',
@@ -79,6 +82,7 @@ describe('tenancy and limits', () => {
       model_id: model.id,
       experimentId: experiment.id,
       bindingId: binding.id,
+      fmuId: fmu.id,
     };
     // Model routes name the model `:id`, as vehicle routes name the vehicle.
     const valuesOf = (url: string): Record<string, string> =>

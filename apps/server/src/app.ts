@@ -29,6 +29,7 @@ import { ServerMetrics } from './metrics.js';
 import { loadPacks } from './packs.js';
 import { bindingRoutes } from './routes/bindings.js';
 import { dataRoutes } from './routes/data.js';
+import { fmuRoutes } from './routes/fmus.js';
 import { modelRunRoutes } from './routes/model-runs.js';
 import { projectRoutes } from './routes/projects.js';
 import { simulationRoutes } from './routes/simulations.js';
@@ -209,6 +210,7 @@ export async function buildApp(input: ServerConfigInput = {}, deps: AppDeps = {}
   await app.register(bindingRoutes, context);
   await app.register(modelRunRoutes, context);
   await app.register(experimentRoutes, context);
+  await app.register(fmuRoutes, context);
   await app.register(streamRoutes, context);
 
   if (config.webDir !== null && existsSync(config.webDir)) {

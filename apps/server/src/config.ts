@@ -47,6 +47,12 @@ export interface ServerLimits {
   readonly maxQueuedExperimentsPerAccount: number;
   /** Worker threads of the experiment that runs (one at a time over the server; the others wait in order). */
   readonly experimentWorkers: number;
+  /** Largest FMU archive accepted by an upload, bytes (the body of an upload is bounded by this, not bodyLimitBytes). */
+  readonly fmuUploadLimitBytes: number;
+  /** Largest size an uploaded FMU may unpack to, bytes (a zip that inflates beyond it is refused). */
+  readonly fmuUnpackedLimitBytes: number;
+  /** FMUs an account may keep. */
+  readonly maxFmusPerAccount: number;
 }
 
 export interface WebhookOptions {
@@ -122,6 +128,9 @@ export const defaultLimits: ServerLimits = {
   maxExperimentsPerAccount: 100,
   maxQueuedExperimentsPerAccount: 5,
   experimentWorkers: 1,
+  fmuUploadLimitBytes: 64 * 1024 * 1024,
+  fmuUnpackedLimitBytes: 256 * 1024 * 1024,
+  maxFmusPerAccount: 50,
 };
 
 export const defaultWebhookOptions: WebhookOptions = {

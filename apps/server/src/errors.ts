@@ -1,3 +1,4 @@
+import type { FmiErrorCode } from '@doppel/bridge-fmi';
 import { MAX_REPORTED_ISSUES, TwinError, TwinErrorCode, type ScenarioIssue } from '@doppel/twin';
 import { errorCodeOf, storageCauseOf, storageCauseText, type StorageCause } from './storage-causes.js';
 
@@ -169,15 +170,22 @@ export class ServerError extends Error {
   readonly status: number;
   readonly issues: readonly ProblemIssue[];
   readonly headers: Readonly<Record<string, string>>;
+  /** An FMU's import error keeps the bridge's code (clients match on it) and says its status. */
+  constructor(code: FmiErrorCode, message: string, options: { issues?: readonly ProblemIssue[]; status: number });
   constructor(
     code: ServerErrorCode,
+    message: string,
+    options?: { issues?: readonly ProblemIssue[]; status?: number; headers?: Record<string, string> },
+  );
+  constructor(
+    code: ServerErrorCode | FmiErrorCode,
     message: string,
     options: { issues?: readonly ProblemIssue[]; status?: number; headers?: Record<string, string> } = {},
   ) {
     super(message);
     this.name = 'ServerError';
     this.code = code;
-    this.status = options.status ?? statusOfServerCode[code];
+    this.status = options.status ?? statusOfCode(code);
     this.issues = options.issues ?? [];
     this.headers = options.headers ?? {};
   }

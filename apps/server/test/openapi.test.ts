@@ -44,6 +44,8 @@ describe('OpenAPI document', () => {
       'MachineModel',
       'ModelRunInput',
       'ProcessCatalogue',
+      'Fmu',
+      'FmuSummary',
     ]) {
       expect(Object.keys(spec.components.schemas)).toContain(name);
     }

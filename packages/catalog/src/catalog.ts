@@ -13,6 +13,7 @@ import { hashKey, keyIdOf, newApiKey, newId, sameHash, SCOPES, type Scope } from
 import { Lane } from './lane.js';
 import { selectOwned } from './owned.js';
 import { withoutSeq } from './rows.js';
+import { FmuCatalog } from './fmus.js';
 import { ModelCatalog } from './models.js';
 import { TestCatalog } from './tests.js';
 import type {
@@ -71,12 +72,15 @@ export class Catalog {
   readonly tests: TestCatalog;
   /** Modelling projects and their machine models. */
   readonly models: ModelCatalog;
+  /** FMUs uploaded per account. */
+  readonly fmus: FmuCatalog;
 
   private constructor(private readonly connection: CatalogConnection) {
     this.db = connection.db;
     this.t = connection.tables;
     this.tests = new TestCatalog(connection, this.lane);
     this.models = new ModelCatalog(connection, this.lane);
+    this.fmus = new FmuCatalog(connection, this.lane);
   }
 
   /** The SQLite catalog of a data directory (`catalog.sqlite`), created or migrated as needed. */

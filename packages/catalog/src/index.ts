@@ -12,3 +12,4 @@ export type {
 } from './rows.js';
 export type { MachineModelRow, ModelBindingRow, ModelCatalog, ProjectRow } from './models.js';
 export type { ScenarioTestRow, TestCatalog, TestRunRow, TestRunStatusValue, TestRunUpdate } from './tests.js';
+export type { FmuCatalog, FmuRow } from './fmus.js';

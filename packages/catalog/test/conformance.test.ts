@@ -380,6 +380,36 @@ describe.each(dialects)('catalog on $name', (dialect) => {
     expect(await catalog.models.bindingsOf(alice.id, 'mdl_b')).toEqual([]);
   });
 
+  it('keeps uploaded FMUs per account, with exact sizes, and forgets them on delete', async () => {
+    const alice = (await catalog.accountByName('alice'))!;
+    const bob = (await catalog.accountByName('bob'))!;
+    const fmu = {
+      id: 'fmu_1',
+      account_id: alice.id,
+      name: 'lag.fmu',
+      fmi_version: '2.0',
+      model_name: 'lag',
+      size_bytes: 2 ** 40 + 3,
+      sha256: 'ab'.repeat(32),
+      variable_count: 3,
+      description_json: '{"variables":[]}',
+      created_at: '2026-01-01T00:00:00.000Z',
+    };
+    await catalog.fmus.insert(fmu);
+    // The same archive uploaded again (same guid, same hash) is a second FMU: nothing is keyed on them.
+    await catalog.fmus.insert({ ...fmu, id: 'fmu_2', created_at: '2026-01-02T00:00:00.000Z' });
+    expect(await catalog.fmus.owned(alice.id, 'fmu_1')).toEqual(fmu);
+    expect(await catalog.fmus.owned(bob.id, 'fmu_1')).toBeNull();
+    expect((await catalog.fmus.list(alice.id)).map((row) => row.id)).toEqual(['fmu_1', 'fmu_2']);
+    expect(await catalog.fmus.list(bob.id)).toEqual([]);
+    expect(await catalog.fmus.countOf(alice.id)).toBe(2);
+    expect(await catalog.fmus.countOf(bob.id)).toBe(0);
+    expect(await catalog.fmus.delete(bob.id, 'fmu_1')).toBe(false);
+    expect(await catalog.fmus.delete(alice.id, 'fmu_1')).toBe(true);
+    expect(await catalog.fmus.owned(alice.id, 'fmu_1')).toBeNull();
+    expect(await catalog.fmus.countOf(alice.id)).toBe(1);
+  });
+
   it('keeps everything across a reopen, which migrates nothing twice', async () => {
     const again = await reopen();
     try {

@@ -93,6 +93,19 @@ async function expectUpgraded(catalog: Catalog): Promise<void> {
   await catalog.tests.insertTest(scenarioTest);
   for (const id of ['run_1', 'run_2']) await catalog.tests.insertRun(testRun(id));
   expect((await catalog.tests.latestRuns('acc_1')).get('test_1')?.id).toBe('run_2');
+  await catalog.fmus.insert({
+    id: 'fmu_1',
+    account_id: 'acc_1',
+    name: 'lag.fmu',
+    fmi_version: '2.0',
+    model_name: 'lag',
+    size_bytes: 1,
+    sha256: '00',
+    variable_count: 0,
+    description_json: '{}',
+    created_at: '2026-01-01T00:00:00.000Z',
+  });
+  expect((await catalog.fmus.list('acc_1')).map((row) => row.id)).toEqual(['fmu_1']);
 }
 
 describe('SQLite catalog migrations', () => {

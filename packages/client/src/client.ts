@@ -15,6 +15,8 @@ import type {
   ExampleTest,
   Experiment,
   ExperimentSummary,
+  Fmu,
+  FmuSummary,
   Health,
   InterventionInput,
   InterventionRecord,
@@ -103,13 +105,15 @@ export class DoppelClient {
     const url = this.baseUrl + path + queryString(query);
     const headers: Record<string, string> = { accept: 'application/json' };
     if (this.apiKey !== undefined) headers.authorization = `Bearer ${this.apiKey}`;
-    if (body !== undefined) headers['content-type'] = 'application/json';
+    // A form (an upload) is sent as multipart/form-data: fetch writes its content type with the boundary.
+    const form = body instanceof FormData;
+    if (body !== undefined && !form) headers['content-type'] = 'application/json';
     let response: Response;
     try {
       response = await this.fetchImpl(url, {
         method,
         headers,
-        body: body === undefined ? undefined : JSON.stringify(body),
+        body: body === undefined ? undefined : form ? body : JSON.stringify(body),
       });
     } catch (error) {
       throw new DoppelApiError(0, null, `Network error: ${error instanceof Error ? error.message : String(error)}`);
@@ -341,6 +345,21 @@ export class DoppelClient {
       this.request('PUT', `${model(modelId)}/bindings/${enc(bindingId)}`, input),
     delete: (modelId: string, bindingId: string): Promise<void> =>
       this.request('DELETE', `${model(modelId)}/bindings/${enc(bindingId)}`),
+  };
+
+  /** FMUs of the account: upload (validated by the server), list, read, delete. */
+  fmus = {
+    /** Uploads an archive under a file name; a bad FMU is a 422 whose code is DOPPEL_ERR_FMU_* and whose message names the file and element. */
+    upload: (archive: Uint8Array | Blob, fileName: string): Promise<Fmu> => {
+      const form = new FormData();
+      // A Blob (a browser's File) goes as it is; bytes are copied into a Blob of their own.
+      const blob = archive instanceof Blob ? archive : new Blob([new Uint8Array(archive)]);
+      form.append('file', blob, fileName);
+      return this.request('POST', '/api/v1/fmus', form);
+    },
+    list: (): Promise<FmuSummary[]> => this.request('GET', '/api/v1/fmus'),
+    get: (fmuId: string): Promise<Fmu> => this.request('GET', `/api/v1/fmus/${enc(fmuId)}`),
+    delete: (fmuId: string): Promise<void> => this.request('DELETE', `/api/v1/fmus/${enc(fmuId)}`),
   };
 
   /** The seed's simulation service: a model starts as a simulation, which then stops, pauses and steps. */

@@ -13,6 +13,7 @@ import type { Command } from 'commander';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { csvLine } from '../csv.js';
 import { UserError } from '../user-error.js';
+import { registerServerCommands } from './fmu-server.js';
 
 /** FMI problems caused by the FMU's own code (exit 1); everything else FmiError reports is bad input (exit 2). */
 const FMU_FAILURES = new Set<string>([
@@ -165,7 +166,7 @@ export async function runFmu(file: string, options: FmuRunOptions): Promise<numb
   }
 }
 
-/** Registers `doppel fmu` (info, run). */
+/** Registers `doppel fmu` (info, run; upload and list on a server). */
 export function register(program: Command): void {
   const fmu = program.command('fmu').description('Inspect and run FMUs (FMI 2.0 and 3.0 co-simulation)');
   fmu
@@ -207,4 +208,5 @@ export function register(program: Command): void {
     .action(async (file: string, options: FmuRunOptions) => {
       process.exitCode = await runFmu(file, options);
     });
+  registerServerCommands(fmu);
 }

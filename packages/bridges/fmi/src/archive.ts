@@ -30,11 +30,18 @@ function safeEntryName(name: string): boolean {
   return !name.split('/').some((part) => part === '..');
 }
 
+/** Bounds of one read; a server keeps them below the defaults for what strangers upload. */
+export interface ArchiveLimits {
+  /** Default 1 GiB. */
+  readonly maxUnpackedBytes?: number;
+}
+
 /**
  * Reads and validates an FMU (zip) from memory: the archive, modelDescription.xml and the presence of a binary for
  * this platform (linux64 for FMI 2.0, x86_64-linux for 3.0). Every error names the file and what is wrong.
  */
-export function readFmu(bytes: Uint8Array, file: string): FmuArchive {
+export function readFmu(bytes: Uint8Array, file: string, limits: ArchiveLimits = {}): FmuArchive {
+  const maxUnpacked = limits.maxUnpackedBytes ?? MAX_UNPACKED_BYTES;
   let count = 0;
   let unpacked = 0;
   let entries: Unzipped;
@@ -44,7 +51,7 @@ export function readFmu(bytes: Uint8Array, file: string): FmuArchive {
         count += 1;
         unpacked += entry.originalSize;
         if (count > MAX_ENTRIES) throw archiveError(file, `has more than ${MAX_ENTRIES} entries`);
-        if (unpacked > MAX_UNPACKED_BYTES) throw archiveError(file, `unpacks to more than ${MAX_UNPACKED_BYTES} bytes`);
+        if (unpacked > maxUnpacked) throw archiveError(file, `unpacks to more than ${maxUnpacked} bytes`);
         if (!safeEntryName(entry.name)) throw archiveError(file, `entry "${entry.name}" points outside the archive`);
         return true;
       },

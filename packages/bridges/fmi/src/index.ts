@@ -3,7 +3,7 @@
  * in its own host process, and simulate an FMU alone like a reference simulator.
  */
 export { FmiError, FmiErrorCode, isHostFailure } from './errors.js';
-export { readFmu, PLATFORM_FOLDER, type FmuArchive } from './archive.js';
+export { readFmu, PLATFORM_FOLDER, type ArchiveLimits, type FmuArchive } from './archive.js';
 export { parseModelDescription, type ModelDescription, type DefaultExperiment } from './model-description.js';
 export { settablePhases, type ModelVariable, type ScalarValue } from './model-variables.js';
 export { loadFmu, type LoadedFmu } from './fmu-file.js';

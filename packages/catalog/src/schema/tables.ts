@@ -200,6 +200,27 @@ export function catalogTables({ table, text, integer, real, index }: DialectBuil
     (table) => [index('model_bindings_model').on(table.model_id, table.created_at)],
   );
 
+  /**
+   * FMUs uploaded per account: what their modelDescription.xml says, as JSON (the archive itself is a file of the
+   * data directory named by the id). Nothing is keyed on the FMU's guid.
+   */
+  const fmus = table(
+    'fmus',
+    {
+      ...ownedByAccount(),
+      name: text('name').notNull(),
+      fmi_version: text('fmi_version').notNull(),
+      model_name: text('model_name').notNull(),
+      size_bytes: integer('size_bytes').notNull(),
+      sha256: text('sha256').notNull(),
+      variable_count: integer('variable_count').notNull(),
+      /** The model description as the API shows it (capabilities, default experiment, variables), JSON text. */
+      description_json: text('description_json').notNull(),
+      created_at: text('created_at').notNull(),
+    },
+    (table) => [index('fmus_account').on(table.account_id, table.created_at)],
+  );
+
   return {
     accounts,
     apiKeys,
@@ -212,5 +233,6 @@ export function catalogTables({ table, text, integer, real, index }: DialectBuil
     projects,
     machineModels,
     modelBindings,
+    fmus,
   };
 }

@@ -14,3 +14,4 @@ export * from './twin-api.js';
 export * from './projects.js';
 export * from './bindings.js';
 export * from './experiments.js';
+export * from './fmus.js';
