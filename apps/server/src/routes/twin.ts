@@ -142,6 +142,13 @@ export const twinRoutes: RoutePlugin = async (app, ctx) => {
         response: { 200: twinLiveVehicleSchema, 404: problemSchema, 409: problemSchema, 422: problemSchema },
       },
       config: { auth: 'write' },
+      // Ownership before the body is validated: a body error never reveals that another account's vehicle exists.
+      preValidation: async (request: { params: unknown; principal: { account: { id: string } } | null }) => {
+        const { id } = request.params as { id?: string };
+        if (id === undefined || request.principal === null) return;
+        if ((await ctx.catalog.ownedVehicle(request.principal.account.id, id)) === null)
+          throw notFound(`Vehicle ${id}`);
+      },
     },
     async (request) => {
       const account = principalOf(request).account;
