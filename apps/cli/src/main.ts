@@ -4,9 +4,10 @@ import { describeError } from './user-error.js';
 
 /** Runs the CLI and returns the process exit code; user errors never print a stack trace. */
 export async function main(argv: readonly string[]): Promise<number> {
-  const program = buildProgram();
+  const args = withLegacyRunForm(argv);
   try {
-    await program.parseAsync(withLegacyRunForm(argv));
+    const program = await buildProgram(args);
+    await program.parseAsync(args);
     return typeof process.exitCode === 'number' ? process.exitCode : 0;
   } catch (error) {
     if (error instanceof CommanderError) return error.exitCode === 1 ? 2 : error.exitCode;

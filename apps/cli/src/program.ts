@@ -1,49 +1,53 @@
 import { Command } from 'commander';
-import * as accounts from './commands/accounts.js';
-import * as bench from './commands/bench.js';
-import * as capture from './commands/capture.js';
-import * as configure from './commands/configure.js';
-import * as dataset from './commands/dataset.js';
-import * as experiment from './commands/experiment.js';
-import * as fmu from './commands/fmu.js';
-import * as io from './commands/io.js';
-import * as replay from './commands/replay.js';
-import * as run from './commands/run.js';
-import * as schema from './commands/schema.js';
-import * as serve from './commands/serve.js';
-import * as simulate from './commands/simulate.js';
-import * as test from './commands/test.js';
-import * as validate from './commands/validate.js';
 
 export { VERSION } from './version.js';
 import { VERSION } from './version.js';
 
-/** Builds the `doppel` command tree; each subcommand lives in its own module under commands/. */
-export function buildProgram(): Command {
+interface CommandModule {
+  register(program: Command): void;
+}
+
+/**
+ * Each top-level command and the module that registers it, in the order `doppel --help` lists them. Modules load on
+ * demand because between them they pull in every stack Doppel speaks (the server, OPC UA, DuckDB, Redis, PostgreSQL):
+ * `doppel validate` should not pay for all of them before it reads its first byte.
+ */
+const COMMANDS: Readonly<Record<string, () => Promise<CommandModule>>> = {
+  run: () => import('./commands/run.js'),
+  configure: () => import('./commands/configure.js'),
+  simulate: () => import('./commands/simulate.js'),
+  replay: () => import('./commands/replay.js'),
+  validate: () => import('./commands/validate.js'),
+  test: () => import('./commands/test.js'),
+  schema: () => import('./commands/schema.js'),
+  serve: () => import('./commands/serve.js'),
+  accounts: () => import('./commands/accounts.js'),
+  bench: () => import('./commands/bench.js'),
+  fmu: () => import('./commands/fmu.js'),
+  io: () => import('./commands/io.js'),
+  experiment: () => import('./commands/experiment.js'),
+  worker: () => import('./commands/experiment.js'),
+  dataset: () => import('./commands/dataset.js'),
+  capture: () => import('./commands/capture.js'),
+};
+
+/**
+ * Builds the `doppel` command tree for these arguments: only the named command's module when the first argument names
+ * one, none for a version query, every module otherwise (help, an unknown command that wants a suggestion).
+ */
+export async function buildProgram(argv: readonly string[] = []): Promise<Command> {
   const program = new Command('doppel')
     .description('Doppel: a digital twin sandbox. Run, poke, rewind and branch virtual copies of your system.')
     .version(VERSION)
     .showHelpAfterError()
     // Usage errors come back as CommanderError (also from subcommands) so main() owns the exit code.
     .exitOverride();
-  for (const command of [
-    run,
-    configure,
-    simulate,
-    replay,
-    validate,
-    test,
-    schema,
-    serve,
-    accounts,
-    bench,
-    fmu,
-    io,
-    experiment,
-    dataset,
-  ]) {
-    command.register(program);
-  }
-  capture.register(program);
+  const first = argv[2];
+  const only = Object.entries(COMMANDS).find(([name]) => name === first);
+  const loaders =
+    first === '--version' || first === '-V' ? [] : only === undefined ? Object.values(COMMANDS) : [only[1]];
+  // Several names may share a module (experiment and worker): each registers once.
+  const modules = new Set(await Promise.all(loaders.map((load) => load())));
+  for (const module of modules) module.register(program);
   return program;
 }
