@@ -1,7 +1,5 @@
-import { and, asc, eq } from 'drizzle-orm';
-import type { CatalogConnection, CatalogDb, CatalogTables } from './connection.js';
-import type { Lane } from './lane.js';
-import { deleteOwned, selectOwned, updateOwned } from './owned.js';
+import { eq } from 'drizzle-orm';
+import { CatalogPart, deleteOwned, listOldestFirst, listOwned, selectOwned, updateOwned } from './owned.js';
 import type { machineModels, modelBindings, projects } from './schema/sqlite.js';
 
 export type ProjectRow = Readonly<typeof projects.$inferSelect>;
@@ -15,22 +13,9 @@ export type MachineModelUpdate = Partial<Pick<MachineModelRow, 'name' | 'descrip
  * Modelling projects per account and their machine models, on the catalog's database and in its lane. Every read
  * takes the account: another account's id is indistinguishable from a missing one.
  */
-export class ModelCatalog {
-  private readonly db: CatalogDb;
-  private readonly t: CatalogTables;
-
-  constructor(
-    connection: CatalogConnection,
-    private readonly lane: Lane,
-  ) {
-    this.db = connection.db;
-    this.t = connection.tables;
-  }
-
+export class ModelCatalog extends CatalogPart {
   insertProject(row: ProjectRow): Promise<void> {
-    return this.lane.run(async () => {
-      await this.db.insert(this.t.projects).values(row);
-    });
+    return this.insertRow(this.t.projects, row);
   }
 
   ownedProject(accountId: string, id: string): Promise<ProjectRow | null> {
@@ -38,14 +23,7 @@ export class ModelCatalog {
   }
 
   listProjects(accountId: string): Promise<ProjectRow[]> {
-    const projects = this.t.projects;
-    return this.lane.run(() =>
-      this.db
-        .select()
-        .from(projects)
-        .where(eq(projects.account_id, accountId))
-        .orderBy(asc(projects.created_at), asc(projects.id)),
-    );
+    return this.lane.run(() => listOwned(this.db, this.t.projects, accountId));
   }
 
   /** Updates the account's project; false when it has none of that id. */
@@ -59,9 +37,7 @@ export class ModelCatalog {
   }
 
   insertModel(row: MachineModelRow): Promise<void> {
-    return this.lane.run(async () => {
-      await this.db.insert(this.t.machineModels).values(row);
-    });
+    return this.insertRow(this.t.machineModels, row);
   }
 
   ownedModel(accountId: string, id: string): Promise<MachineModelRow | null> {
@@ -71,13 +47,7 @@ export class ModelCatalog {
   /** The models of a project, oldest first (the caller has checked the project is the account's). */
   modelsOf(projectId: string): Promise<MachineModelRow[]> {
     const models = this.t.machineModels;
-    return this.lane.run(() =>
-      this.db
-        .select()
-        .from(models)
-        .where(eq(models.project_id, projectId))
-        .orderBy(asc(models.created_at), asc(models.id)),
-    );
+    return this.lane.run(() => listOldestFirst(this.db, models, eq(models.project_id, projectId)));
   }
 
   /** Updates the account's model; false when it has none of that id. */
@@ -91,21 +61,13 @@ export class ModelCatalog {
   }
 
   insertBinding(row: ModelBindingRow): Promise<void> {
-    return this.lane.run(async () => {
-      await this.db.insert(this.t.modelBindings).values(row);
-    });
+    return this.insertRow(this.t.modelBindings, row);
   }
 
   /** The bindings of the account's model, oldest first (none when the model is another account's). */
   bindingsOf(accountId: string, modelId: string): Promise<ModelBindingRow[]> {
     const bindings = this.t.modelBindings;
-    return this.lane.run(() =>
-      this.db
-        .select()
-        .from(bindings)
-        .where(and(eq(bindings.model_id, modelId), eq(bindings.account_id, accountId)))
-        .orderBy(asc(bindings.created_at), asc(bindings.id)),
-    );
+    return this.lane.run(() => listOwned(this.db, bindings, accountId, eq(bindings.model_id, modelId)));
   }
 
   ownedBinding(accountId: string, modelId: string, id: string): Promise<ModelBindingRow | null> {

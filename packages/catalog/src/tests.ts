@@ -1,7 +1,5 @@
-import { and, asc, count, desc, eq, inArray, max, sql } from 'drizzle-orm';
-import type { CatalogConnection, CatalogDb, CatalogTables } from './connection.js';
-import type { Lane } from './lane.js';
-import { selectOwned } from './owned.js';
+import { and, count, desc, eq, inArray, max, sql } from 'drizzle-orm';
+import { CatalogPart, countOwned, listOwned, selectOwned } from './owned.js';
 import { withoutSeq } from './rows.js';
 import type { scenarioTests, testRuns } from './schema/sqlite.js';
 
@@ -24,22 +22,9 @@ export type TestRunUpdate = Partial<
 >;
 
 /** Scenario tests per account and their runs, on the catalog's database and in its lane. */
-export class TestCatalog {
-  private readonly db: CatalogDb;
-  private readonly t: CatalogTables;
-
-  constructor(
-    connection: CatalogConnection,
-    private readonly lane: Lane,
-  ) {
-    this.db = connection.db;
-    this.t = connection.tables;
-  }
-
+export class TestCatalog extends CatalogPart {
   insertTest(row: ScenarioTestRow): Promise<void> {
-    return this.lane.run(async () => {
-      await this.db.insert(this.t.scenarioTests).values(row);
-    });
+    return this.insertRow(this.t.scenarioTests, row);
   }
 
   updateTest(
@@ -58,18 +43,11 @@ export class TestCatalog {
   }
 
   listTests(accountId: string): Promise<ScenarioTestRow[]> {
-    const tests = this.t.scenarioTests;
-    return this.lane.run(() =>
-      this.db.select().from(tests).where(eq(tests.account_id, accountId)).orderBy(asc(tests.created_at), asc(tests.id)),
-    );
+    return this.lane.run(() => listOwned(this.db, this.t.scenarioTests, accountId));
   }
 
   countTests(accountId: string): Promise<number> {
-    const tests = this.t.scenarioTests;
-    return this.lane.run(async () => {
-      const [row] = await this.db.select({ n: count() }).from(tests).where(eq(tests.account_id, accountId));
-      return row?.n ?? 0;
-    });
+    return this.lane.run(() => countOwned(this.db, this.t.scenarioTests, accountId));
   }
 
   deleteTest(id: string): Promise<void> {

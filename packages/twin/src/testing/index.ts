@@ -8,3 +8,4 @@ export {
   syntheticRecord,
   testSimulationRecord,
 } from './ledger-fixtures.js';
+export { appendBenchSize, runAppendBenchmark, type AppendBenchResult, type AppendBenchSize } from './append-bench.js';
