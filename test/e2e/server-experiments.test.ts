@@ -6,7 +6,7 @@ import { startTestServer, type TestServer } from './server-helpers.js';
 
 // Experiments through the real HTTP server: queued, run in the background, followed to their results (each output
 // at each point with its interval, paired deltas), the same numbers as the lab computes in-process; per account;
-// located 422s for bad text; cancel; finished results kept across a restart.
+// located 422s for bad text; cancel; finished results kept in the catalog across a restart.
 
 const MMC = `name: mmc-api
 seed: 7
@@ -93,11 +93,19 @@ describe('/api/v1/experiments', () => {
     const finished = await refusal(client.experiments.cancel(created.id));
     expect([finished.status, finished.code]).toEqual([409, 'DOPPEL_ERR_EXPERIMENT_FINISHED']);
 
-    // Its results outlive the server.
+    // Its results outlive the server (they are in the catalog); one the server stopped in the middle of is failed.
+    const interrupted = await client.experiments.create(LONG);
     await server.close();
     server = await startTestServer({ dataDir });
     const kept = await server.client(key).experiments.get(created.id);
-    expect([kept.status, kept.results]).toEqual(['succeeded', done.results]);
+    expect([kept.status, kept.results, kept.progress]).toEqual(['succeeded', done.results, done.progress]);
+    const failed = await server.client(key).experiments.get(interrupted.id);
+    expect([failed.status, failed.error]).toEqual([
+      'failed',
+      'The server stopped before the experiment finished: run it again',
+    ]);
+    expect((await server.client(key).experiments.list()).map((item) => item.id)).toEqual([interrupted.id, created.id]);
+    expect(await server.client(other.key).experiments.list()).toEqual([]);
   }, 180_000);
 
   it('refuses bad experiment text with located problems, and a base outside the examples', async () => {

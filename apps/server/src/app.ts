@@ -129,7 +129,7 @@ export async function buildApp(input: ServerConfigInput = {}, deps: AppDeps = {}
     }
   });
   const testRuns = new TestRuns(catalog.tests, config);
-  const experiments = new ExperimentRuns(config);
+  const experiments = new ExperimentRuns(catalog.experiments, config);
   const mirror = new VehicleMirror();
   metrics.fleetCounts = () => mirror.counts();
   const context: ServerContext = {

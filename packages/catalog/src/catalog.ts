@@ -13,6 +13,7 @@ import { hashKey, keyIdOf, newApiKey, newId, sameHash, SCOPES, type Scope } from
 import { Lane } from './lane.js';
 import { selectOwned } from './owned.js';
 import { withoutSeq } from './rows.js';
+import { ExperimentCatalog } from './experiments.js';
 import { FmuCatalog } from './fmus.js';
 import { ModelCatalog } from './models.js';
 import { TestCatalog } from './tests.js';
@@ -74,6 +75,8 @@ export class Catalog {
   readonly models: ModelCatalog;
   /** FMUs uploaded per account. */
   readonly fmus: FmuCatalog;
+  /** Experiments per account: their text, state and results. */
+  readonly experiments: ExperimentCatalog;
 
   private constructor(private readonly connection: CatalogConnection) {
     this.db = connection.db;
@@ -81,6 +84,7 @@ export class Catalog {
     this.tests = new TestCatalog(connection, this.lane);
     this.models = new ModelCatalog(connection, this.lane);
     this.fmus = new FmuCatalog(connection, this.lane);
+    this.experiments = new ExperimentCatalog(connection, this.lane);
   }
 
   /** The SQLite catalog of a data directory (`catalog.sqlite`), created or migrated as needed. */

@@ -13,3 +13,4 @@ export type {
 export type { MachineModelRow, ModelBindingRow, ModelCatalog, ProjectRow } from './models.js';
 export type { ScenarioTestRow, TestCatalog, TestRunRow, TestRunStatusValue, TestRunUpdate } from './tests.js';
 export type { FmuCatalog, FmuRow } from './fmus.js';
+export type { ExperimentCatalog, ExperimentRow, ExperimentStatusValue, ExperimentUpdate } from './experiments.js';

@@ -129,9 +129,9 @@ export async function countOwned(db: CatalogDb, table: OwnedTable, accountId: st
  */
 export class OwnedRows<T extends OwnedTable & DatedTable> {
   constructor(
-    private readonly db: CatalogDb,
-    private readonly lane: Lane,
-    private readonly table: T,
+    protected readonly db: CatalogDb,
+    protected readonly lane: Lane,
+    protected readonly table: T,
   ) {}
 
   insert(row: T['$inferInsert']): Promise<void> {

@@ -410,6 +410,55 @@ describe.each(dialects)('catalog on $name', (dialect) => {
     expect(await catalog.fmus.countOf(alice.id)).toBe(1);
   });
 
+  it('keeps experiments per account, their state and results, and fails those a stopped server left running', async () => {
+    const alice = (await catalog.accountByName('alice'))!;
+    const bob = (await catalog.accountByName('bob'))!;
+    const experiment = (id: string, createdAt: string) => ({
+      id,
+      account_id: alice.id,
+      name: `exp ${id}`,
+      status: 'queued' as const,
+      yaml: 'name: x\n',
+      factors_json: '["params.c"]',
+      outputs_json: '["mean_wait"]',
+      confidence: 0.95,
+      done: 0,
+      total: 0,
+      cached: 0,
+      error: null,
+      results_json: null,
+      created_at: createdAt,
+      started_at: null,
+      finished_at: null,
+    });
+    await catalog.experiments.insert(experiment('exp_1', '2026-01-01T00:00:00.000Z'));
+    await catalog.experiments.insert(experiment('exp_2', '2026-01-02T00:00:00.000Z'));
+    expect([await catalog.experiments.countOf(alice.id), await catalog.experiments.activeOf(alice.id)]).toEqual([2, 2]);
+    const results = JSON.stringify({ estimates: [{ mean: 0.1 + 0.2 }] });
+    await catalog.experiments.update('exp_1', {
+      status: 'succeeded',
+      done: 2 ** 33,
+      total: 2 ** 33,
+      cached: 1,
+      results_json: results,
+      started_at: '2026-01-01T00:00:01.000Z',
+      finished_at: '2026-01-01T00:00:02.000Z',
+    });
+    const done = await catalog.experiments.owned(alice.id, 'exp_1');
+    expect(done).toMatchObject({ status: 'succeeded', done: 2 ** 33, cached: 1, results_json: results });
+    expect(await catalog.experiments.owned(bob.id, 'exp_1')).toBeNull();
+    const listed = await catalog.experiments.list(alice.id);
+    expect(listed.map((row) => row.id)).toEqual(['exp_1', 'exp_2']);
+    expect(await catalog.experiments.list(bob.id)).toEqual([]);
+    expect(await catalog.experiments.activeOf(alice.id)).toBe(1);
+    expect(await catalog.experiments.failInterrupted('stopped', '2026-01-03T00:00:00.000Z')).toBe(1);
+    expect(await catalog.experiments.owned(alice.id, 'exp_2')).toMatchObject({ status: 'failed', error: 'stopped' });
+    expect((await catalog.experiments.owned(alice.id, 'exp_1'))?.status).toBe('succeeded');
+    expect(await catalog.experiments.delete(bob.id, 'exp_1')).toBe(false);
+    expect(await catalog.experiments.delete(alice.id, 'exp_2')).toBe(true);
+    expect([await catalog.experiments.countOf(alice.id), await catalog.experiments.activeOf(alice.id)]).toEqual([1, 0]);
+  });
+
   it('keeps everything across a reopen, which migrates nothing twice', async () => {
     const again = await reopen();
     try {

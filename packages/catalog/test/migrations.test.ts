@@ -106,6 +106,25 @@ async function expectUpgraded(catalog: Catalog): Promise<void> {
     created_at: '2026-01-01T00:00:00.000Z',
   });
   expect((await catalog.fmus.list('acc_1')).map((row) => row.id)).toEqual(['fmu_1']);
+  await catalog.experiments.insert({
+    id: 'exp_1',
+    account_id: 'acc_1',
+    name: 'mmc',
+    status: 'succeeded',
+    yaml: 'name: mmc\n',
+    factors_json: '[]',
+    outputs_json: '[]',
+    confidence: 0.95,
+    done: 1,
+    total: 1,
+    cached: 0,
+    error: null,
+    results_json: '{}',
+    created_at: '2026-01-01T00:00:00.000Z',
+    started_at: null,
+    finished_at: null,
+  });
+  expect((await catalog.experiments.list('acc_1')).map((row) => row.id)).toEqual(['exp_1']);
 }
 
 describe('SQLite catalog migrations', () => {

@@ -1,13 +1,13 @@
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { join, resolve, sep } from 'node:path';
-import { newId } from '@doppel/catalog';
+import { existsSync } from 'node:fs';
+import { resolve, sep } from 'node:path';
+import { newId, type ExperimentCatalog, type ExperimentRow, type ExperimentUpdate } from '@doppel/catalog';
 import type {
   Experiment as LoadedExperiment,
   ExperimentProgress,
   ExperimentResult,
   ReplicationRunner,
 } from '@doppel/lab';
-import type { Experiment, ExperimentResults, ExperimentStatus, ExperimentSummary } from '@doppel/twin/contracts';
+import type { Experiment, ExperimentResults, ExperimentSummary } from '@doppel/twin/contracts';
 import type { ServerConfig } from '../config.js';
 import { notFound, ServerError, ServerErrorCode, type ProblemIssue } from '../errors.js';
 
@@ -17,142 +17,131 @@ const PACKS_MODULE = new URL(`../packs${import.meta.url.endsWith('.ts') ? '.ts' 
 /** How an experiment's text is named in its errors (never a path of the server). */
 const TEXT_NAME = 'experiment.yaml';
 
-/** An experiment as it is kept: its account, text, state and (once succeeded) results. */
-interface StoredExperiment {
-  readonly accountId: string;
-  readonly view: Experiment;
-}
-
 type Lab = typeof import('@doppel/lab');
 
 /**
- * Experiments per account, run on the server one at a time (each on `experimentWorkers` threads: the machine's
- * cores are shared with the live simulations), the others waiting in order. Each experiment is a JSON file in
- * `<data>/experiments`, written at every change of status, so finished results survive a restart; one that was
- * queued or running when the server stopped is failed on the next start, saying so.
+ * Experiments per account, kept in the catalog, run on the server one at a time (each on `experimentWorkers`
+ * threads: the machine's cores are shared with the live simulations), the others waiting in order. The catalog is
+ * written at every change of status, so finished results survive a restart; one that was queued or running when
+ * the server stopped is failed on the next start, saying so.
  */
 export class ExperimentRuns {
-  private readonly experiments = new Map<string, StoredExperiment>();
-  private readonly queue: string[] = [];
-  private readonly dir: string;
-  private running: { readonly id: string; readonly runner: ReplicationRunner; cancelled: boolean } | null = null;
+  private readonly queue: { readonly id: string; readonly accountId: string }[] = [];
+  private running: Running | null = null;
+  /** Progress of the running experiment: kept in memory, since a write per replication would cost more than it. */
+  private progress: { readonly id: string; value: ExperimentProgress } | null = null;
   private lab: Promise<Lab> | null = null;
   private stopped = false;
+  private readonly recovered: Promise<number>;
 
-  constructor(private readonly config: ServerConfig) {
-    this.dir = join(config.dataDir, 'experiments');
-    mkdirSync(this.dir, { recursive: true });
-    for (const file of readdirSync(this.dir).filter((name) => name.endsWith('.json'))) {
-      try {
-        const stored = JSON.parse(readFileSync(join(this.dir, file), 'utf8')) as StoredExperiment;
-        this.experiments.set(stored.view.id, stored);
-        if (stored.view.status === 'queued' || stored.view.status === 'running') {
-          this.update(stored.view.id, {
-            status: 'failed',
-            error: 'The server stopped before the experiment finished: run it again',
-            finishedAt: new Date().toISOString(),
-          });
-        }
-      } catch {
-        // A torn file (the server died while writing it) is not listed; its temporary twin is removed below.
-      }
-    }
-    for (const file of readdirSync(this.dir).filter((name) => name.endsWith('.tmp'))) rmSync(join(this.dir, file));
+  constructor(
+    private readonly experiments: ExperimentCatalog,
+    private readonly config: ServerConfig,
+  ) {
+    // Runs in the catalog's lane before anything a request asks of it.
+    this.recovered = experiments.failInterrupted(
+      'The server stopped before the experiment finished: run it again',
+      new Date().toISOString(),
+    );
   }
 
   /** Checks an experiment's text and queues it; invalid text is a 422 with its problems located. */
   async create(accountId: string, yaml: string): Promise<Experiment> {
     if (this.stopped) throw new ServerError(ServerErrorCode.ShuttingDown, 'The server is stopping');
-    const owned = this.owned(accountId);
+    await this.recovered;
     const limits = this.config.limits;
-    if (owned.length >= limits.maxExperimentsPerAccount) {
+    if ((await this.experiments.countOf(accountId)) >= limits.maxExperimentsPerAccount) {
       throw new ServerError(
         ServerErrorCode.LimitExceeded,
         `An account may keep at most ${limits.maxExperimentsPerAccount} experiments: delete one first`,
       );
     }
-    const active = owned.filter((stored) => stored.view.status === 'queued' || stored.view.status === 'running');
-    if (active.length >= limits.maxQueuedExperimentsPerAccount) {
+    if ((await this.experiments.activeOf(accountId)) >= limits.maxQueuedExperimentsPerAccount) {
       throw new ServerError(
         ServerErrorCode.LimitExceeded,
         `At most ${limits.maxQueuedExperimentsPerAccount} experiments of an account may be queued or running at once: wait for one to finish`,
       );
     }
     const experiment = await this.load(yaml);
-    const view: Experiment = {
+    const row: ExperimentRow = {
       id: newId('exp'),
+      account_id: accountId,
       name: experiment.name,
       status: 'queued',
-      progress: { done: 0, total: 0, cached: 0 },
-      error: null,
-      factors: Object.keys(experiment.factors),
-      outputs: experiment.outputs,
-      confidence: experiment.confidence,
-      createdAt: new Date().toISOString(),
-      startedAt: null,
-      finishedAt: null,
       yaml,
-      results: null,
+      factors_json: JSON.stringify(Object.keys(experiment.factors)),
+      outputs_json: JSON.stringify(experiment.outputs),
+      confidence: experiment.confidence,
+      done: 0,
+      total: 0,
+      cached: 0,
+      error: null,
+      results_json: null,
+      created_at: new Date().toISOString(),
+      started_at: null,
+      finished_at: null,
     };
-    this.experiments.set(view.id, { accountId, view });
-    this.persist(view.id);
-    this.queue.push(view.id);
+    await this.experiments.insert(row);
+    this.queue.push({ id: row.id, accountId });
     this.pump();
-    return view;
+    return this.viewOf(row);
   }
 
-  list(accountId: string): ExperimentSummary[] {
-    return this.owned(accountId)
-      .map(({ view }) => summaryOf(view))
-      .sort((a, b) => b.createdAt.localeCompare(a.createdAt));
+  async list(accountId: string): Promise<ExperimentSummary[]> {
+    await this.recovered;
+    const rows = await this.experiments.list(accountId);
+    return rows.map((row) => this.summaryOf(row)).reverse();
   }
 
   /** An experiment of the account; another account's is not found, as if it did not exist. */
-  get(accountId: string, id: string): Experiment {
-    const stored = this.experiments.get(id);
-    if (stored === undefined || stored.accountId !== accountId) throw notFound(`Experiment ${id}`);
-    return stored.view;
+  async get(accountId: string, id: string): Promise<Experiment> {
+    return this.viewOf(await this.owned(accountId, id));
   }
 
   /** Stops a queued or running experiment: its replications are abandoned, nothing of it is summarised. */
   async cancel(accountId: string, id: string): Promise<Experiment> {
-    const view = this.get(accountId, id);
-    if (view.status !== 'queued' && view.status !== 'running') {
+    const row = await this.owned(accountId, id);
+    if (row.status !== 'queued' && row.status !== 'running') {
       throw new ServerError(
         ServerErrorCode.ExperimentFinished,
-        `Experiment ${id} has ${view.status === 'succeeded' ? 'succeeded' : `been ${view.status}`}: there is nothing to cancel`,
+        `Experiment ${id} has ${row.status === 'succeeded' ? 'succeeded' : `been ${row.status}`}: there is nothing to cancel`,
       );
     }
-    const queued = this.queue.indexOf(id);
+    const queued = this.queue.findIndex((entry) => entry.id === id);
     if (queued >= 0) this.queue.splice(queued, 1);
-    if (this.running?.id === id) {
-      this.running.cancelled = true;
-      await this.running.runner.close();
+    const running = this.running;
+    if (running?.id === id) {
+      running.cancelled = true;
+      await running.runner?.close();
     }
-    return this.update(id, { status: 'cancelled', finishedAt: new Date().toISOString() });
+    const fields: ExperimentUpdate = { status: 'cancelled', finished_at: new Date().toISOString() };
+    await this.experiments.update(id, fields);
+    return this.viewOf({ ...row, ...fields });
   }
 
   /** Deletes an experiment (cancelling it first if it has not finished). */
   async delete(accountId: string, id: string): Promise<void> {
-    const view = this.get(accountId, id);
-    if (view.status === 'queued' || view.status === 'running') await this.cancel(accountId, id);
-    this.experiments.delete(id);
-    rmSync(this.fileOf(id), { force: true });
+    const row = await this.owned(accountId, id);
+    if (row.status === 'queued' || row.status === 'running') await this.cancel(accountId, id);
+    await this.experiments.delete(accountId, id);
   }
 
-  /** Cancels what runs; what is queued stays queued in its file and is failed, saying why, on the next start. */
+  /** Cancels what runs; what is queued stays queued in the catalog and is failed, saying why, on the next start. */
   async stop(): Promise<void> {
     this.stopped = true;
     this.queue.length = 0;
     const running = this.running;
     if (running !== null) {
       running.cancelled = true;
-      await running.runner.close();
+      await running.runner?.close();
     }
   }
 
-  private owned(accountId: string): StoredExperiment[] {
-    return [...this.experiments.values()].filter((stored) => stored.accountId === accountId);
+  private async owned(accountId: string, id: string): Promise<ExperimentRow> {
+    await this.recovered;
+    const row = await this.experiments.owned(accountId, id);
+    if (row === null) throw notFound(`Experiment ${id}`);
+    return row;
   }
 
   private labModule(): Promise<Lab> {
@@ -185,84 +174,92 @@ export class ExperimentRuns {
   /** Starts the next queued experiment when none runs. */
   private pump(): void {
     if (this.running !== null || this.stopped) return;
-    const id = this.queue.shift();
-    if (id === undefined) return;
-    void this.run(id).finally(() => {
-      this.running = null;
-      this.pump();
-    });
+    const next = this.queue.shift();
+    if (next === undefined) return;
+    // Running from now on, before anything is awaited: a cancel that comes meanwhile finds it here.
+    const running: Running = { ...next, runner: null, cancelled: false };
+    this.running = running;
+    void this.run(running)
+      .catch(() => undefined)
+      .finally(() => {
+        this.running = null;
+        this.progress = null;
+        this.pump();
+      });
   }
 
-  private async run(id: string): Promise<void> {
-    const stored = this.experiments.get(id);
-    if (stored === undefined) return;
-    const lab = await this.labModule();
-    const runner = lab.createRunner(this.config.limits.experimentWorkers, { inThread: false });
-    const running = { id, runner, cancelled: false };
-    this.running = running;
-    this.update(id, { status: 'running', startedAt: new Date().toISOString() });
+  private async run(running: Running): Promise<void> {
+    const { id } = running;
+    const now = () => new Date().toISOString();
     try {
-      const experiment = await this.load(stored.view.yaml);
+      const lab = await this.labModule();
+      const row = await this.experiments.owned(running.accountId, id);
+      if (row === null || running.cancelled) return;
+      running.runner = lab.createRunner(this.config.limits.experimentWorkers, { inThread: false });
+      await this.experiments.update(id, { status: 'running', started_at: now() });
+      const experiment = await this.load(row.yaml);
       const result = await lab.runExperiment(experiment, {
         workers: this.config.limits.experimentWorkers,
         packsModule: PACKS_MODULE,
         cache: null,
-        runner,
+        runner: running.runner,
         onProgress: (progress) => {
-          if (!running.cancelled) this.progress(id, progress);
+          if (!running.cancelled) this.progress = { id, value: progress };
         },
       });
-      if (!running.cancelled) {
-        this.update(id, { status: 'succeeded', results: resultsOf(result), finishedAt: new Date().toISOString() });
-      }
+      if (running.cancelled) return;
+      const { done, total, cached } = this.progress?.value ?? { done: 0, total: 0, cached: 0 };
+      await this.experiments.update(id, {
+        status: 'succeeded',
+        done,
+        total,
+        cached,
+        results_json: JSON.stringify(resultsOf(result)),
+        finished_at: now(),
+      });
     } catch (error) {
-      if (!running.cancelled) {
-        const message = error instanceof Error ? error.message : String(error);
-        this.update(id, { status: 'failed', error: message, finishedAt: new Date().toISOString() });
-      }
+      if (running.cancelled) return;
+      const message = error instanceof Error ? error.message : String(error);
+      const { done, total, cached } = this.progress?.value ?? { done: 0, total: 0, cached: 0 };
+      await this.experiments.update(id, { status: 'failed', error: message, done, total, cached, finished_at: now() });
     } finally {
-      await runner.close().catch(() => undefined);
+      await running.runner?.close().catch(() => undefined);
     }
   }
 
-  /** Progress is kept in memory only: a file write per replication would cost more than the replication. */
-  private progress(id: string, progress: ExperimentProgress): void {
-    const stored = this.experiments.get(id);
-    if (stored === undefined) return;
-    this.experiments.set(id, { ...stored, view: { ...stored.view, progress } });
+  /** The row as the API shows it, with the running experiment's progress from memory. */
+  private viewOf(row: ExperimentRow): Experiment {
+    return {
+      ...this.summaryOf(row),
+      yaml: row.yaml,
+      results: row.results_json === null ? null : (JSON.parse(row.results_json) as ExperimentResults),
+    };
   }
 
-  private update(
-    id: string,
-    fields: Partial<Pick<Experiment, 'status' | 'error' | 'startedAt' | 'finishedAt' | 'results'>> & {
-      status?: ExperimentStatus;
-    },
-  ): Experiment {
-    const stored = this.experiments.get(id);
-    if (stored === undefined) throw notFound(`Experiment ${id}`);
-    const view = { ...stored.view, ...fields };
-    this.experiments.set(id, { ...stored, view });
-    this.persist(id);
-    return view;
-  }
-
-  private fileOf(id: string): string {
-    return join(this.dir, `${id}.json`);
-  }
-
-  /** Written whole, then renamed into place: a crash leaves the previous file or the new one, never half of one. */
-  private persist(id: string): void {
-    const stored = this.experiments.get(id);
-    if (stored === undefined) return;
-    const temporary = `${this.fileOf(id)}.tmp`;
-    writeFileSync(temporary, JSON.stringify(stored));
-    renameSync(temporary, this.fileOf(id));
+  private summaryOf(row: ExperimentRow): ExperimentSummary {
+    const live = this.progress?.id === row.id && row.status === 'running' ? this.progress.value : null;
+    return {
+      id: row.id,
+      name: row.name,
+      status: row.status,
+      progress: live ?? { done: row.done, total: row.total, cached: row.cached },
+      error: row.error,
+      factors: JSON.parse(row.factors_json) as string[],
+      outputs: JSON.parse(row.outputs_json) as string[],
+      confidence: row.confidence,
+      createdAt: row.created_at,
+      startedAt: row.started_at,
+      finishedAt: row.finished_at,
+    };
   }
 }
 
-function summaryOf(view: Experiment): ExperimentSummary {
-  const { yaml: _yaml, results: _results, ...summary } = view;
-  return summary;
+/** An experiment being run: its runner once made; cancelled when a request or the server's stop ended it. */
+interface Running {
+  readonly id: string;
+  readonly accountId: string;
+  runner: ReplicationRunner | null;
+  cancelled: boolean;
 }
 
 function invalid(message: string, issues?: ProblemIssue[]): ServerError {

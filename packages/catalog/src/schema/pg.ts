@@ -15,4 +15,4 @@ const postgresBuilders = {
 
 const tables = catalogTables(postgresBuilders);
 export const { accounts, apiKeys, simulations, vehicles, webhooks, webhookDeliveries } = tables;
-export const { scenarioTests, testRuns, projects, machineModels, modelBindings, fmus } = tables;
+export const { scenarioTests, testRuns, projects, machineModels, modelBindings, fmus, experiments } = tables;

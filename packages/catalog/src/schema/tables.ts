@@ -1,5 +1,5 @@
 import type { AnySQLiteColumn, index, integer, real, sqliteTable, text } from 'drizzle-orm/sqlite-core';
-import { DELIVERY_STATUSES, SIMULATION_STATUSES, TEST_RUN_STATUSES } from './values.js';
+import { DELIVERY_STATUSES, EXPERIMENT_STATUSES, SIMULATION_STATUSES, TEST_RUN_STATUSES } from './values.js';
 
 /**
  * The column builders of one SQL dialect, under the SQLite builders' types: the catalog's queries are written once
@@ -221,6 +221,38 @@ export function catalogTables({ table, text, integer, real, index }: DialectBuil
     (table) => [index('fmus_account').on(table.account_id, table.created_at)],
   );
 
+  /**
+   * Experiments per account: the experiment's text, what the design varies and collects, its state, and its results
+   * (JSON) once it succeeded. Progress is written when the run ends, not at every replication.
+   */
+  const experiments = table(
+    'experiments',
+    {
+      ...ownedByAccount(),
+      name: text('name').notNull(),
+      status: text('status', { enum: EXPERIMENT_STATUSES }).notNull(),
+      yaml: text('yaml').notNull(),
+      /** Field paths the design varies, a JSON array. */
+      factors_json: text('factors_json').notNull(),
+      /** Outputs collected, a JSON array. */
+      outputs_json: text('outputs_json').notNull(),
+      confidence: real('confidence').notNull(),
+      done: integer('done').notNull().default(0),
+      total: integer('total').notNull().default(0),
+      cached: integer('cached').notNull().default(0),
+      error: text('error'),
+      /** The results as the API serves them, JSON; null until the experiment succeeded. */
+      results_json: text('results_json'),
+      created_at: text('created_at').notNull(),
+      started_at: text('started_at'),
+      finished_at: text('finished_at'),
+    },
+    (table) => [
+      index('experiments_account').on(table.account_id, table.created_at),
+      index('experiments_status').on(table.status),
+    ],
+  );
+
   return {
     accounts,
     apiKeys,
@@ -234,5 +266,6 @@ export function catalogTables({ table, text, integer, real, index }: DialectBuil
     machineModels,
     modelBindings,
     fmus,
+    experiments,
   };
 }
