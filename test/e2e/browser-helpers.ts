@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import axe from 'axe-core';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { afterAll, beforeAll, expect } from 'vitest';
 import { startServer, type RunningServer } from '@doppel/server';
 
 export const ROOT = resolve(import.meta.dirname, '../..');
@@ -100,6 +101,44 @@ export async function startRig(viewport = { width: 1280, height: 800 }): Promise
       await context.close();
       await server.close();
       for (const dir of [dataDir, userDir]) rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** A test file's rig, started before its first test and closed after its last. */
+export interface BrowserView {
+  readonly rig: BrowserRig;
+  readonly page: Page;
+  /** A screenshot named `<prefix>-<name>.png` (`<name>.png` without a prefix). */
+  shot(name: string): Promise<string>;
+  /** Fails naming the view and every WCAG A/AA violation axe-core finds on the page as it is now. */
+  expectAxeClean(view: string): Promise<void>;
+}
+
+/** One rig for the test file that calls it (a describe block's beforeAll/afterAll), its screenshots named by `prefix`. */
+export function browserView(prefix: string, viewport?: { width: number; height: number }): BrowserView {
+  let started: BrowserRig | undefined;
+  beforeAll(async () => {
+    started = await startRig(viewport);
+  }, 240_000);
+  afterAll(async () => {
+    await started?.close();
+  });
+  const rig = (): BrowserRig => {
+    if (started === undefined) throw new Error('the browser rig is used before it started (outside a test)');
+    return started;
+  };
+  return {
+    get rig() {
+      return rig();
+    },
+    get page() {
+      return rig().page;
+    },
+    shot: (name) => rig().shot(prefix === '' ? name : `${prefix}-${name}`),
+    async expectAxeClean(view) {
+      const found = await axeViolations(rig().page);
+      expect(found, `axe on ${view}: ${JSON.stringify(found, null, 1)}`).toEqual([]);
     },
   };
 }

@@ -1,13 +1,13 @@
-import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { validateXML } from 'xmllint-wasm';
 import { testReportSchema } from '@doppel/twin';
+import { CHROMIUM, CHROMIUM_ARGS, haveChromium } from './browser-helpers.js';
 import { doppel, repoRoot, tempDir } from './cli-helpers.js';
 
 const fixtures = join(repoRoot, 'test/e2e/fixtures');
-const CHROMIUM = '/usr/bin/chromium';
 const SHOTS = join(repoRoot, 'test-output/screenshots');
 
 describe('doppel test: the CI gate', () => {
@@ -100,7 +100,7 @@ describe('doppel test: the CI gate', () => {
     expect(failing.stdout).toContain('REJECT');
   }, 240_000);
 
-  it.runIf(existsSync(CHROMIUM) || process.env.CI)(
+  it.runIf(haveChromium || process.env.CI)(
     'renders the HTML report offline in Chromium',
     async () => {
       const out = tempDir('test-html');
@@ -108,16 +108,7 @@ describe('doppel test: the CI gate', () => {
       doppel(['test', join(fixtures, 'tests'), 'examples/tests-failing', '--jobs', '2', '--html', html]);
       const browser = await chromium.launch({
         executablePath: CHROMIUM,
-        args: [
-          '--headless',
-          '--no-sandbox',
-          '--disable-gpu',
-          '--disable-quic',
-          '--no-first-run',
-          '--disable-background-networking',
-          '--disable-component-update',
-          '--disable-sync',
-        ],
+        args: CHROMIUM_ARGS,
       });
       try {
         const page = await browser.newPage({ viewport: { width: 1200, height: 900 } });

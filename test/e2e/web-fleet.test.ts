@@ -5,46 +5,31 @@
  * sensor failure shows in the inspector; the runs list carries each verdict; an unknown run is an error, not a blank.
  * An axe-core audit of each state. Screenshots: test-output/screenshots/fleet-*.png.
  */
-import type { Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { axeViolations, skipBrowser, startRig, type BrowserRig } from './browser-helpers.js';
+import { describe, expect, it } from 'vitest';
+import { browserView, skipBrowser } from './browser-helpers.js';
 
 describe.skipIf(skipBrowser)('web Fleet view (Chromium)', () => {
-  let rig: BrowserRig;
-  let page: Page;
-
-  beforeAll(async () => {
-    rig = await startRig({ width: 1400, height: 900 });
-    page = rig.page;
-  }, 240_000);
-  afterAll(async () => {
-    await rig?.close();
-  });
-
-  const shot = (name: string): Promise<string> => rig.shot(`fleet-${name}`);
-  const expectAxeClean = async (view: string): Promise<void> => {
-    const found = await axeViolations(page);
-    expect(found, `axe on ${view}: ${JSON.stringify(found, null, 1)}`).toEqual([]);
-  };
-  const cases = () => page.getByRole('table', { name: 'Cases' });
-  const inspector = () => page.getByRole('complementary', { name: 'Inspector' });
+  const view = browserView('fleet', { width: 1400, height: 900 });
+  const { shot, expectAxeClean } = view;
+  const cases = () => view.page.getByRole('table', { name: 'Cases' });
+  const inspector = () => view.page.getByRole('complementary', { name: 'Inspector' });
   const runScenario = async (title: RegExp): Promise<string> => {
-    await page.goto(`${rig.startUrl.split('#')[0]}#/fleet`);
-    await page.getByRole('button', { name: title }).click();
-    await page.waitForURL(/#\/fleet\/[^/?]+/, { timeout: 60_000 });
-    return decodeURIComponent(/#\/fleet\/([^/?]+)/.exec(page.url())?.[1] ?? '');
+    await view.page.goto(`${view.rig.startUrl.split('#')[0]}#/fleet`);
+    await view.page.getByRole('button', { name: title }).click();
+    await view.page.waitForURL(/#\/fleet\/[^/?]+/, { timeout: 60_000 });
+    return decodeURIComponent(/#\/fleet\/([^/?]+)/.exec(view.page.url())?.[1] ?? '');
   };
 
   it('opens the scenario library from the rail', async () => {
-    await page.goto(rig.startUrl);
-    await page.waitForURL(/#\/city\//, { timeout: 60_000 });
-    await page.getByRole('link', { name: 'Fleet' }).click();
-    await page.waitForURL(/#\/fleet$/);
-    const library = page.getByRole('region', { name: 'Scenario library' });
+    await view.page.goto(view.rig.startUrl);
+    await view.page.waitForURL(/#\/city\//, { timeout: 60_000 });
+    await view.page.getByRole('link', { name: 'Fleet' }).click();
+    await view.page.waitForURL(/#\/fleet$/);
+    const library = view.page.getByRole('region', { name: 'Scenario library' });
     await expect
       .poll(() => library.getByRole('button', { name: /^Run / }).count(), { timeout: 30_000 })
       .toBeGreaterThan(10);
-    expect(await page.getByRole('region', { name: 'Runs' }).textContent()).toContain('No runs yet');
+    expect(await view.page.getByRole('region', { name: 'Runs' }).textContent()).toContain('No runs yet');
     await expectAxeClean('fleet library');
     await shot('01-library');
   }, 120_000);
@@ -57,43 +42,43 @@ describe.skipIf(skipBrowser)('web Fleet view (Chromium)', () => {
       .poll(() => row.locator('[data-verdict]').getAttribute('data-verdict'), { timeout: 60_000 })
       .toBe('pass');
     expect(await row.textContent()).toMatch(/no/); // collision: no
-    await expect.poll(() => page.getByTestId('sim-state').textContent(), { timeout: 30_000 }).toMatch(/finished/);
+    await expect.poll(() => view.page.getByTestId('sim-state').textContent(), { timeout: 30_000 }).toMatch(/finished/);
     // The inspector shows the vehicle under test at its head: stopped by the AEB, sensors healthy.
     expect(await inspector().getByRole('heading').textContent()).toMatch(/^ego/);
-    expect(await page.getByTestId('vehicle-speed').textContent()).toBe('0.0 km/h');
+    expect(await view.page.getByTestId('vehicle-speed').textContent()).toBe('0.0 km/h');
     const sensors = inspector().getByRole('table', { name: 'Sensors' });
     for (const s of ['radar', 'lidar', 'camera']) {
       expect(await sensors.locator(`tr[data-sensor="${s}"]`).textContent()).toMatch(/m · \d+°.*healthy/);
     }
-    const canvas = page.getByTestId('road-canvas');
+    const canvas = view.page.getByTestId('road-canvas');
     expect(await canvas.getAttribute('aria-label')).toMatch(/1 vehicle\(s\) under test, 1 other road user/);
-    await page.getByRole('group', { name: 'Run KPIs' }).locator('[data-kpi="cases_passed"]').waitFor();
-    expect(await page.locator('[data-kpi="cases_passed"] .value').textContent()).toBe('1 case');
-    expect(await page.locator('[data-kpi="collisions"] .value').textContent()).toBe('0 vehicles');
+    await view.page.getByRole('group', { name: 'Run KPIs' }).locator('[data-kpi="cases_passed"]').waitFor();
+    expect(await view.page.locator('[data-kpi="cases_passed"] .value').textContent()).toBe('1 case');
+    expect(await view.page.locator('[data-kpi="collisions"] .value').textContent()).toBe('0 vehicles');
     await expectAxeClean('fleet run finished');
     await shot('02-ccrs-finished');
   }, 120_000);
 
   it('replays the approach on the time slider: moving, the target in front, then stopped', async () => {
-    const slider = page.getByRole('slider', { name: /Time slider/ });
+    const slider = view.page.getByRole('slider', { name: /Time slider/ });
     const speed = async (): Promise<number> =>
-      Number.parseFloat((await page.getByTestId('vehicle-speed').textContent()) ?? 'NaN');
+      Number.parseFloat((await view.page.getByTestId('vehicle-speed').textContent()) ?? 'NaN');
     await slider.fill('1');
     // Cruising at the test speed, give or take the speed controller's ripple.
     await expect.poll(speed, { timeout: 30_000 }).toBeGreaterThan(59);
     expect(await speed()).toBeLessThan(61);
-    expect(await page.getByRole('status').filter({ hasText: /past/ }).count()).toBe(1);
+    expect(await view.page.getByRole('status').filter({ hasText: /past/ }).count()).toBe(1);
     // Detections of the stationary car ahead: the lidar (360°) and radar see it.
     const detections = inspector().getByRole('table', { name: 'Detections' });
     await expect.poll(() => detections.textContent(), { timeout: 10_000 }).toMatch(/target|lead|car/);
-    const canvasLabel = await page.getByTestId('road-canvas').getAttribute('aria-label');
+    const canvasLabel = await view.page.getByTestId('road-canvas').getAttribute('aria-label');
     expect(canvasLabel).toMatch(/[1-9]\d* detection\(s\)/);
     await expectAxeClean('fleet replay');
     await shot('03-replay-approach');
     await slider.fill('3.5');
     await expect.poll(speed, { timeout: 30_000 }).toBeLessThan(59);
     // Braking for the target: the AEB stage, and the status the pack gives that past instant.
-    expect(await page.getByTestId('vehicle-aeb').textContent()).toMatch(/warning|partial|full/);
+    expect(await view.page.getByTestId('vehicle-aeb').textContent()).toMatch(/warning|partial|full/);
     expect(await inspector().textContent()).toContain('AEB active');
     await shot('04-replay-braking');
   }, 120_000);
@@ -104,8 +89,8 @@ describe.skipIf(skipBrowser)('web Fleet view (Chromium)', () => {
     await expect.poll(() => cases().locator('[data-verdict="pending"]').count(), { timeout: 120_000 }).toBe(0);
     expect(await cases().getByRole('row').nth(1).textContent()).toContain('initial_speed 10');
     await cases().getByRole('button', { name: 'case@40' }).click();
-    await page.waitForURL(/asset=case%4040|asset=case@40/);
-    expect(await page.getByTestId('road-canvas').getAttribute('aria-label')).toContain('case@40');
+    await view.page.waitForURL(/asset=case%4040|asset=case@40/);
+    expect(await view.page.getByTestId('road-canvas').getAttribute('aria-label')).toContain('case@40');
     expect(await inspector().getByRole('heading').textContent()).toMatch(/^ego@40/);
     expect(await cases().locator('tr[aria-current="true"]').getAttribute('data-case')).toBe('case@40');
     await expectAxeClean('fleet sweep');
@@ -124,24 +109,24 @@ describe.skipIf(skipBrowser)('web Fleet view (Chromium)', () => {
   }, 120_000);
 
   it('lists the runs with their verdicts; a run opens again', async () => {
-    await page.getByRole('link', { name: '◂ Scenario library' }).click();
-    await page.waitForURL(/#\/fleet$/);
-    const runs = page.getByRole('region', { name: 'Runs' });
+    await view.page.getByRole('link', { name: '◂ Scenario library' }).click();
+    await view.page.waitForURL(/#\/fleet$/);
+    const runs = view.page.getByRole('region', { name: 'Runs' });
     await expect.poll(() => runs.locator('tr[data-run]').count(), { timeout: 30_000 }).toBe(3);
     await expect.poll(() => runs.locator('[data-verdict="pass"]').count(), { timeout: 30_000 }).toBeGreaterThan(0);
     await expectAxeClean('fleet runs');
     await shot('07-runs');
     await runs.getByRole('link', { name: 'emergency-braking', exact: true }).click();
-    await page.waitForURL(/#\/fleet\/[^/?]+$/);
-    await expect.poll(() => page.getByTestId('vehicle-speed').textContent(), { timeout: 30_000 }).toBe('0.0 km/h');
+    await view.page.waitForURL(/#\/fleet\/[^/?]+$/);
+    await expect.poll(() => view.page.getByTestId('vehicle-speed').textContent(), { timeout: 30_000 }).toBe('0.0 km/h');
   }, 120_000);
 
   it('an unknown run is an error with its message, not a blank view', async () => {
-    await page.goto(`${rig.startUrl.split('#')[0]}#/fleet/sim_does_not_exist`);
+    await view.page.goto(`${view.rig.startUrl.split('#')[0]}#/fleet/sim_does_not_exist`);
     await expect
-      .poll(() => page.getByRole('alert').first().textContent(), { timeout: 30_000 })
+      .poll(() => view.page.getByRole('alert').first().textContent(), { timeout: 30_000 })
       .toMatch(/not found|unknown|no simulation/i);
     await shot('08-unknown-run');
-    expect(rig.consoleErrors.filter((e) => !/Failed to load resource/.test(e))).toEqual([]);
+    expect(view.rig.consoleErrors.filter((e) => !/Failed to load resource/.test(e))).toEqual([]);
   }, 60_000);
 });

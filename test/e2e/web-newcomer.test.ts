@@ -4,17 +4,8 @@
  * and scrubbed, the inspector's controls during a power cut, rewinding, the line running fast, creating a line from
  * its example, and an axe-core audit (WCAG 2.0/2.1 A and AA) of every view. Screenshots: test-output/screenshots/.
  */
-import type { Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  apiGet,
-  apiPost,
-  axeViolations,
-  skipBrowser,
-  startRig,
-  type AxeViolation,
-  type BrowserRig,
-} from './browser-helpers.js';
+import { describe, expect, it } from 'vitest';
+import { apiGet, apiPost, browserView, skipBrowser } from './browser-helpers.js';
 
 interface Row {
   name: string;
@@ -24,91 +15,80 @@ interface Row {
 }
 
 describe.skipIf(skipBrowser)('web UI for a newcomer (Chromium)', () => {
-  let rig: BrowserRig;
-  let page: Page;
+  const view = browserView('newcomer');
+  const { shot, expectAxeClean } = view;
   let citySim = '';
-
-  beforeAll(async () => {
-    rig = await startRig();
-    page = rig.page;
-  }, 240_000);
-  afterAll(async () => {
-    await rig?.close();
-  });
-
-  const shot = (name: string): Promise<string> => rig.shot(`newcomer-${name}`);
-  const expectAxeClean = async (view: string): Promise<void> => {
-    const found: AxeViolation[] = await axeViolations(page);
-    expect(found, `axe on ${view}: ${JSON.stringify(found, null, 1)}`).toEqual([]);
-  };
-  const clock = async (): Promise<string> => (await page.getByTestId('sim-clock').locator('.time').textContent()) ?? '';
+  const clock = async (): Promise<string> =>
+    (await view.page.getByTestId('sim-clock').locator('.time').textContent()) ?? '';
   const runTo = async (hhmm: string): Promise<void> => {
-    await page.getByRole('textbox', { name: 'Run to local time (HH:MM)' }).fill(hhmm);
-    await page.getByRole('button', { name: 'Run to that time' }).click();
+    await view.page.getByRole('textbox', { name: 'Run to local time (HH:MM)' }).fill(hhmm);
+    await view.page.getByRole('button', { name: 'Run to that time' }).click();
     await expect.poll(clock, { timeout: 60_000 }).toBe(`${hhmm}:00`);
   };
   const stationRows = async (): Promise<Row[]> =>
-    page.locator('.station-row').evaluateAll((rows) =>
+    view.page.locator('.station-row').evaluateAll((rows) =>
       rows.map((r) => {
         const cells = [...r.children].map((c) => (c.textContent ?? '').trim());
         return { name: cells[0], status: cells[1].replace(/^[^A-Za-z]+/, ''), queue: cells[2], wait: cells[3] };
       }),
     );
-  const slider = () => page.getByRole('slider', { name: /Time slider/ });
+  const slider = () => view.page.getByRole('slider', { name: /Time slider/ });
   const openStationList = async (): Promise<void> => {
-    const toggle = page.getByRole('button', { name: 'Station list' });
+    const toggle = view.page.getByRole('button', { name: 'Station list' });
     if ((await toggle.getAttribute('aria-expanded')) !== 'true') await toggle.click();
   };
-  const inspector = () => page.getByRole('complementary', { name: /Station inspector/ });
+  const inspector = () => view.page.getByRole('complementary', { name: /Station inspector/ });
 
   it('signs in when a start URL is pasted into a tab already on the app, and drops the key from the address bar', async () => {
-    await page.goto(`${rig.server.url}/`);
-    await page.getByRole('textbox', { name: 'API key' }).waitFor({ timeout: 30_000 });
+    await view.page.goto(`${view.rig.server.url}/`);
+    await view.page.getByRole('textbox', { name: 'API key' }).waitFor({ timeout: 30_000 });
     await expectAxeClean('sign-in');
     await shot('01-sign-in');
     // The same tab, the start URL pasted: only the fragment changes, so the page is not loaded again.
-    await page.evaluate<void>(`window.stayedHere = true; window.location.href = ${JSON.stringify(rig.startUrl)};`);
-    await page.waitForURL(/#\/city\//, { timeout: 30_000 });
-    expect(await page.evaluate<boolean>('window.stayedHere === true')).toBe(true);
-    expect(page.url()).not.toMatch(/key=/);
-    await page.getByTestId('city-canvas').waitFor();
-    citySim = decodeURIComponent(/#\/city\/([^?]+)/.exec(page.url())?.[1] ?? '');
+    await view.page.evaluate<void>(
+      `window.stayedHere = true; window.location.href = ${JSON.stringify(view.rig.startUrl)};`,
+    );
+    await view.page.waitForURL(/#\/city\//, { timeout: 30_000 });
+    expect(await view.page.evaluate<boolean>('window.stayedHere === true')).toBe(true);
+    expect(view.page.url()).not.toMatch(/key=/);
+    await view.page.getByTestId('city-canvas').waitFor();
+    citySim = decodeURIComponent(/#\/city\/([^?]+)/.exec(view.page.url())?.[1] ?? '');
     await shot('02-signed-in-by-paste');
   }, 60_000);
 
   it('lists simulations with no accessibility violations', async () => {
-    await page.getByRole('link', { name: 'Simulations' }).click();
-    await page.getByRole('heading', { name: 'Simulations' }).waitFor();
-    await page.locator('table.data tbody tr').first().waitFor();
+    await view.page.getByRole('link', { name: 'Simulations' }).click();
+    await view.page.getByRole('heading', { name: 'Simulations' }).waitFor();
+    await view.page.locator('table.data tbody tr').first().waitFor();
     await expectAxeClean('simulations list');
     await shot('03-simulations');
   }, 60_000);
 
   it('reaches stations by keyboard through the station list', async () => {
-    await page.goto(`${rig.server.url}/#/city/${encodeURIComponent(citySim)}`);
-    await page.getByTestId('city-canvas').waitFor();
-    const list = page.getByRole('button', { name: 'Station list' });
+    await view.page.goto(`${view.rig.server.url}/#/city/${encodeURIComponent(citySim)}`);
+    await view.page.getByTestId('city-canvas').waitFor();
+    const list = view.page.getByRole('button', { name: 'Station list' });
     await list.focus();
-    await page.keyboard.press('Enter');
-    await page.getByRole('searchbox', { name: 'Filter stations' }).waitFor();
-    await page.keyboard.type('Paris 03');
+    await view.page.keyboard.press('Enter');
+    await view.page.getByRole('searchbox', { name: 'Filter stations' }).waitFor();
+    await view.page.keyboard.type('Paris 03');
     await expect.poll(async () => (await stationRows()).map((r) => r.name)).toEqual(['Paris 03']);
-    await page.keyboard.press('Tab');
-    await page.keyboard.press('Enter');
+    await view.page.keyboard.press('Tab');
+    await view.page.keyboard.press('Enter');
     await inspector().waitFor();
     expect(await inspector().getAttribute('aria-label')).toMatch(/Paris 03/);
     await shot('04-station-list-keyboard');
-    await page.getByRole('button', { name: 'Close inspector' }).click();
-    await page.getByRole('searchbox', { name: 'Filter stations' }).fill('');
+    await view.page.getByRole('button', { name: 'Close inspector' }).click();
+    await view.page.getByRole('searchbox', { name: 'Filter stations' }).fill('');
     await expectAxeClean('city map with the station list');
   }, 60_000);
 
   it('takes typed times as times of the day shown, refuses the past in words, and ends the day at 24:00', async () => {
-    const ticks = await page.locator('.ts-ticks span').allTextContents();
+    const ticks = await view.page.locator('.ts-ticks span').allTextContents();
     expect(ticks[ticks.length - 1]).toBe('24:00');
     await runTo('17:48');
     await openStationList();
-    await page.locator('.station-row', { hasText: 'Paris 01' }).click();
+    await view.page.locator('.station-row', { hasText: 'Paris 01' }).click();
     const drawer = inspector();
     await drawer.waitFor();
     await drawer.getByRole('radio', { name: 'At' }).check();
@@ -122,22 +102,22 @@ describe.skipIf(skipBrowser)('web UI for a newcomer (Chromium)', () => {
     await alert.scrollIntoViewIfNeeded();
     await shot('05a-at-time-refused');
     // The run-to box says the same in the transport bar.
-    await page.getByRole('textbox', { name: 'Run to local time (HH:MM)' }).fill('09:00');
-    await page.getByRole('button', { name: 'Run to that time' }).click();
-    await expect.poll(async () => page.locator('#run-to-error').textContent()).toMatch(/09:00 has already passed/);
+    await view.page.getByRole('textbox', { name: 'Run to local time (HH:MM)' }).fill('09:00');
+    await view.page.getByRole('button', { name: 'Run to that time' }).click();
+    await expect.poll(async () => view.page.locator('#run-to-error').textContent()).toMatch(/09:00 has already passed/);
     expect(await clock()).toBe('17:48:00');
     await shot('05b-run-to-refused');
     await drawer.getByRole('radio', { name: 'Now' }).check();
   }, 120_000);
 
   it('shows the evening spike on the network wait chart and its KPI card', async () => {
-    await page.getByRole('button', { name: 'Close inspector' }).click();
+    await view.page.getByRole('button', { name: 'Close inspector' }).click();
     await runTo('18:30');
-    const card = page.locator('[data-kpi="wait_p95_recent_s"] .value');
+    const card = view.page.locator('[data-kpi="wait_p95_recent_s"] .value');
     await expect.poll(async () => card.textContent()).not.toMatch(/^0 s$/);
-    await page.getByRole('region', { name: 'Network wait over the day' }).locator('canvas').first().waitFor();
+    await view.page.getByRole('region', { name: 'Network wait over the day' }).locator('canvas').first().waitFor();
     await expect
-      .poll(async () => page.getByTestId('wait-peak').textContent())
+      .poll(async () => view.page.getByTestId('wait-peak').textContent())
       .toMatch(/Peak so far: [\d.]+ min at \d\d:\d\d/);
     await shot('06-network-wait-spike');
   }, 120_000);
@@ -153,34 +133,34 @@ describe.skipIf(skipBrowser)('web UI for a newcomer (Chromium)', () => {
       if (r.status === 'Rising wait' || r.status === 'High wait')
         expect(`${r.queue} ${r.wait}`).not.toBe('0 riders 0 s');
     }
-    await page.getByRole('button', { name: /\+15 min/ }).click();
+    await view.page.getByRole('button', { name: /\+15 min/ }).click();
     await expect.poll(clock).toBe('18:45:00');
     await slider().fill(String(t));
-    await page.getByText('Showing the past').waitFor();
+    await view.page.getByText('Showing the past').waitFor();
     await expect.poll(clock).toBe('18:30:00');
-    expect(await page.getByTestId('sim-clock-past').textContent()).toMatch(/past · live 18:45/);
+    expect(await view.page.getByTestId('sim-clock-past').textContent()).toMatch(/past · live 18:45/);
     await expect.poll(stationRows).toEqual(live);
     await shot('07-scrubbed-same-colours');
-    await page.getByRole('button', { name: 'Back to the live head' }).click();
+    await view.page.getByRole('button', { name: 'Back to the live head' }).click();
   }, 120_000);
 
   it('opens the inspector over a map that keeps its size, charts first, human titles, no stale tooltip', async () => {
-    const canvas = page.getByTestId('city-canvas');
+    const canvas = view.page.getByTestId('city-canvas');
     const before = await canvas.boundingBox();
     // Hover until a station's tooltip shows, then click it there.
     const box = before as { x: number; y: number; width: number; height: number };
     let found = false;
     for (let y = box.y + 60; y < box.y + box.height - 20 && !found; y += 9) {
       for (let x = box.x + 380; x < box.x + box.width - 80 && !found; x += 9) {
-        await page.mouse.move(x, y);
-        found = await page.locator('.map-tooltip').isVisible();
-        if (found) await page.mouse.click(x, y);
+        await view.page.mouse.move(x, y);
+        found = await view.page.locator('.map-tooltip').isVisible();
+        if (found) await view.page.mouse.click(x, y);
       }
     }
     expect(found).toBe(true);
     const drawer = inspector();
     await drawer.waitFor();
-    await expect.poll(async () => page.locator('.map-tooltip').count()).toBe(0);
+    await expect.poll(async () => view.page.locator('.map-tooltip').count()).toBe(0);
     expect(await canvas.boundingBox()).toEqual(before);
     const chartTop = (await drawer.locator('.chart-grid').boundingBox())?.y ?? Infinity;
     const feedTop = (await drawer.getByRole('heading', { name: 'Live feed' }).boundingBox())?.y ?? 0;
@@ -223,20 +203,20 @@ describe.skipIf(skipBrowser)('web UI for a newcomer (Chromium)', () => {
   }, 60_000);
 
   it('asks before rewinding, and offers a branch instead', async () => {
-    await page.getByRole('button', { name: 'Close inspector' }).click();
+    await view.page.getByRole('button', { name: 'Close inspector' }).click();
     const head = await clock();
     await slider().fill(String(17 * 3600));
-    await page.getByRole('button', { name: 'Rewind here' }).click();
-    const dialog = page.getByRole('dialog', { name: 'Rewind to 17:00?' });
+    await view.page.getByRole('button', { name: 'Rewind here' }).click();
+    const dialog = view.page.getByRole('dialog', { name: 'Rewind to 17:00?' });
     await dialog.waitFor();
     expect(await dialog.textContent()).toMatch(/from 17:00 to 18:45 is discarded/);
     await shot('10-rewind-confirm');
     await dialog.getByRole('button', { name: 'Cancel' }).click();
-    await page.getByRole('button', { name: 'Back to the live head' }).click();
+    await view.page.getByRole('button', { name: 'Back to the live head' }).click();
     expect(await clock()).toBe(head);
     await slider().fill(String(18 * 3600));
-    await page.getByRole('button', { name: 'Rewind here' }).click();
-    await page
+    await view.page.getByRole('button', { name: 'Rewind here' }).click();
+    await view.page
       .getByRole('dialog')
       .getByRole('button', { name: /Rewind and discard 18:00–18:45/ })
       .click();
@@ -244,36 +224,38 @@ describe.skipIf(skipBrowser)('web UI for a newcomer (Chromium)', () => {
   }, 120_000);
 
   it('compares a branch with no accessibility violations', async () => {
-    await page.getByRole('button', { name: 'Branch here', exact: true }).click();
-    const dialog = page.getByRole('dialog');
+    await view.page.getByRole('button', { name: 'Branch here', exact: true }).click();
+    const dialog = view.page.getByRole('dialog');
     await dialog.waitFor();
     await dialog.getByRole('combobox', { name: 'Intervention for the branch' }).selectOption('open_reserve_chargers');
     await dialog.getByRole('combobox', { name: 'Apply to' }).selectOption('__all__');
     await dialog.getByRole('button', { name: 'Create branch' }).click();
-    await page.waitForURL(/#\/compare\//, { timeout: 30_000 });
-    await page.getByRole('region', { name: 'Network KPIs' }).waitFor();
-    await page.locator('.chart canvas').first().waitFor();
+    await view.page.waitForURL(/#\/compare\//, { timeout: 30_000 });
+    await view.page.getByRole('region', { name: 'Network KPIs' }).waitFor();
+    await view.page.locator('.chart canvas').first().waitFor();
     await expectAxeClean('compare');
     await shot('11-compare');
   }, 120_000);
 
   it('creates a line from its example where the Line view offers it', async () => {
-    await page.getByRole('link', { name: 'Line' }).click();
-    await page
+    await view.page.getByRole('link', { name: 'Line' }).click();
+    await view.page
       .getByRole('button', { name: /^Create from line/ })
       .first()
       .click();
-    await page.waitForURL(/#\/line\//, { timeout: 30_000 });
-    await page.locator('.machine-node[data-state]').first().waitFor({ timeout: 30_000 });
+    await view.page.waitForURL(/#\/line\//, { timeout: 30_000 });
+    await view.page.locator('.machine-node[data-state]').first().waitFor({ timeout: 30_000 });
     await shot('12-line-created');
   }, 60_000);
 
   it('keeps every machine on screen while the line runs at 600x', async () => {
-    await page.getByRole('button', { name: 'Speed 600x' }).click();
-    await page.getByRole('button', { name: /^Play/ }).click();
-    await expect.poll(async () => page.getByTestId('sim-state').textContent(), { timeout: 20_000 }).toMatch(/running/);
+    await view.page.getByRole('button', { name: 'Speed 600x' }).click();
+    await view.page.getByRole('button', { name: /^Play/ }).click();
+    await expect
+      .poll(async () => view.page.getByTestId('sim-state').textContent(), { timeout: 20_000 })
+      .toMatch(/running/);
     // Every animation frame for three seconds: how many machines React Flow shows (visible, with their state).
-    const frames = await page.evaluate<{ shown: number; total: number }[]>(`(async () => {
+    const frames = await view.page.evaluate<{ shown: number; total: number }[]>(`(async () => {
       const out = [];
       const end = performance.now() + 3000;
       while (performance.now() < end) {
@@ -289,48 +271,48 @@ describe.skipIf(skipBrowser)('web UI for a newcomer (Chromium)', () => {
     expect(machines).toBeGreaterThan(2);
     expect(frames.filter((f) => f.shown !== machines)).toEqual([]);
     await shot('13-line-running-600x');
-    await page.getByRole('button', { name: /^Pause/ }).click();
+    await view.page.getByRole('button', { name: /^Pause/ }).click();
     await expect
-      .poll(async () => page.getByTestId('sim-state').textContent(), { timeout: 20_000 })
+      .poll(async () => view.page.getByTestId('sim-state').textContent(), { timeout: 20_000 })
       .not.toMatch(/running/);
     await expectAxeClean('line view');
   }, 60_000);
 
   it('opens the line example in the scenario editor, which has no accessibility violations', async () => {
-    await page.getByRole('link', { name: 'Simulations' }).click();
-    await page.getByRole('link', { name: 'New simulation' }).click();
-    const examples = await apiGet<{ id: string; pack: string }[]>(rig, '/api/v1/examples');
+    await view.page.getByRole('link', { name: 'Simulations' }).click();
+    await view.page.getByRole('link', { name: 'New simulation' }).click();
+    const examples = await apiGet<{ id: string; pack: string }[]>(view.rig, '/api/v1/examples');
     const line = examples.find((e) => e.pack === 'line');
     expect(line?.id).toBe('line-baseline_8hr');
-    await page.getByRole('combobox', { name: 'Example scenario' }).selectOption(line?.id ?? '');
+    await view.page.getByRole('combobox', { name: 'Example scenario' }).selectOption(line?.id ?? '');
     await expect
-      .poll(async () => page.getByRole('textbox', { name: 'Scenario YAML' }).inputValue(), { timeout: 15_000 })
+      .poll(async () => view.page.getByRole('textbox', { name: 'Scenario YAML' }).inputValue(), { timeout: 15_000 })
       .toMatch(/pack: line/);
-    expect(await page.locator('.error-box').count()).toBe(0);
+    expect(await view.page.locator('.error-box').count()).toBe(0);
     await expectAxeClean('scenario editor');
     await shot('14-scenario-editor-line');
   }, 60_000);
 
   it('continues a debug mode pause with the Continue button', async () => {
-    const sim = await apiPost<{ id: string }>(rig, '/api/v1/simulations', { example: 'city-10', name: 'debug' });
-    await apiPost(rig, `/api/v1/simulations/${sim.id}/run`, { debug_mode: true, until: 7200 });
-    await page.goto(`${rig.server.url}/#/city/${encodeURIComponent(sim.id)}`);
-    const resume = page.getByRole('button', { name: 'Continue' });
+    const sim = await apiPost<{ id: string }>(view.rig, '/api/v1/simulations', { example: 'city-10', name: 'debug' });
+    await apiPost(view.rig, `/api/v1/simulations/${sim.id}/run`, { debug_mode: true, until: 7200 });
+    await view.page.goto(`${view.rig.server.url}/#/city/${encodeURIComponent(sim.id)}`);
+    const resume = view.page.getByRole('button', { name: 'Continue' });
     await resume.waitFor({ timeout: 30_000 });
     expect(await clock()).toBe('00:15:00');
-    expect(await page.getByTestId('sim-state').textContent()).toMatch(/debug pause/);
-    expect(await page.locator('.tp-debug').textContent()).toMatch(/paused at 00:15/);
+    expect(await view.page.getByTestId('sim-state').textContent()).toMatch(/debug pause/);
+    expect(await view.page.locator('.tp-debug').textContent()).toMatch(/paused at 00:15/);
     await shot('15-debug-pause');
     await expectAxeClean('city map at a debug pause');
     await resume.click();
     // The next chunk runs and pauses again, a quarter of an hour later.
     await expect.poll(clock, { timeout: 30_000 }).toBe('00:30:00');
     await expect
-      .poll(async () => page.locator('.tp-debug').textContent(), { timeout: 30_000 })
+      .poll(async () => view.page.locator('.tp-debug').textContent(), { timeout: 30_000 })
       .toMatch(/paused at 00:30/);
   }, 90_000);
 
   it('logged no console errors', () => {
-    expect(rig.consoleErrors).toEqual([]);
+    expect(view.rig.consoleErrors).toEqual([]);
   });
 });

@@ -6,50 +6,35 @@
  * with the time slider at that instant.
  * An axe-core audit of the view. Screenshots: test-output/screenshots/tests-*.png.
  */
-import type { Page } from 'playwright-core';
 import type { ScenarioTest, TestRun } from '@doppel/twin/contracts';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { apiGet, apiPost, axeViolations, skipBrowser, startRig, type BrowserRig } from './browser-helpers.js';
+import { describe, expect, it } from 'vitest';
+import { apiGet, apiPost, browserView, skipBrowser } from './browser-helpers.js';
 
 describe.skipIf(skipBrowser)('web Tests view (Chromium)', () => {
-  let rig: BrowserRig;
-  let page: Page;
-
-  beforeAll(async () => {
-    rig = await startRig({ width: 1400, height: 1000 });
-    page = rig.page;
-  }, 240_000);
-  afterAll(async () => {
-    await rig?.close();
-  });
-
-  const shot = (name: string): Promise<string> => rig.shot(`tests-${name}`);
-  const expectAxeClean = async (view: string): Promise<void> => {
-    const found = await axeViolations(page);
-    expect(found, `axe on ${view}: ${JSON.stringify(found, null, 1)}`).toEqual([]);
-  };
+  const view = browserView('tests', { width: 1400, height: 1000 });
+  const { shot, expectAxeClean } = view;
   const yamlText = async (): Promise<string> => {
-    await page.getByRole('tab', { name: 'YAML' }).click();
-    const text = await page.getByRole('textbox', { name: 'Test YAML' }).inputValue();
-    await page.getByRole('tab', { name: 'Sequence' }).click();
+    await view.page.getByRole('tab', { name: 'YAML' }).click();
+    const text = await view.page.getByRole('textbox', { name: 'Test YAML' }).inputValue();
+    await view.page.getByRole('tab', { name: 'Sequence' }).click();
     return text;
   };
-  const check = () => page.getByTestId('test-check');
+  const check = () => view.page.getByTestId('test-check');
 
   it('opens from the rail with a new test in the sequence editor', async () => {
-    await page.goto(rig.startUrl);
-    await page.waitForURL(/#\/city\//, { timeout: 60_000 });
-    await page.getByRole('link', { name: 'Tests' }).click();
-    await page.waitForURL(/#\/tests\/new/);
+    await view.page.goto(view.rig.startUrl);
+    await view.page.waitForURL(/#\/city\//, { timeout: 60_000 });
+    await view.page.getByRole('link', { name: 'Tests' }).click();
+    await view.page.waitForURL(/#\/tests\/new/);
     await expect.poll(() => check().textContent(), { timeout: 60_000 }).toMatch(/✓ Valid · swap · 2 steps/);
-    expect(await page.getByRole('list', { name: 'Steps' }).getByRole('listitem').count()).toBe(2);
+    expect(await view.page.getByRole('list', { name: 'Steps' }).getByRole('listitem').count()).toBe(2);
     await expectAxeClean('tests, new test');
     await shot('01-new');
   }, 120_000);
 
   it('edits steps as rows: a CEL error shows at its field, rows reorder, the YAML follows', async () => {
-    const steps = page.getByRole('list', { name: 'Steps' });
-    await page.getByRole('button', { name: '+ Assert' }).click();
+    const steps = view.page.getByRole('list', { name: 'Steps' });
+    await view.page.getByRole('button', { name: '+ Assert' }).click();
     const third = steps.getByRole('listitem', { name: 'Step 3' });
     await third.getByRole('textbox', { name: 'condition (CEL)' }).fill('kpi.swapz >= 0.0');
     await third.getByRole('textbox', { name: 'message' }).fill('swaps are counted');
@@ -60,7 +45,7 @@ describe.skipIf(skipBrowser)('web Tests view (Chromium)', () => {
     await expect.poll(() => check().textContent(), { timeout: 30_000 }).toMatch(/✓ Valid · swap · 3 steps/);
     // The new assertion moves before the other one, by keyboard.
     await third.getByRole('button', { name: 'Move step 3 up' }).focus();
-    await page.keyboard.press('Enter');
+    await view.page.keyboard.press('Enter');
     expect(
       await steps
         .getByRole('listitem', { name: 'Step 2' })
@@ -68,7 +53,7 @@ describe.skipIf(skipBrowser)('web Tests view (Chromium)', () => {
         .inputValue(),
     ).toBe('kpi.swaps >= 0.0');
     // An intervention step: its arguments are a form generated from the action's schema.
-    await page.getByRole('button', { name: '+ Intervene' }).click();
+    await view.page.getByRole('button', { name: '+ Intervene' }).click();
     const fourth = steps.getByRole('listitem', { name: 'Step 4' });
     await fourth.getByRole('textbox', { name: 'asset' }).fill('station_01');
     await fourth.getByRole('combobox', { name: 'action' }).selectOption('trigger_outage');
@@ -80,7 +65,7 @@ describe.skipIf(skipBrowser)('web Tests view (Chromium)', () => {
     await shot('03-intervention-form');
     await steps.getByRole('listitem', { name: 'Step 4' }).getByRole('button', { name: 'Remove step 4' }).click();
     await steps.getByRole('listitem', { name: 'Step 1' }).getByRole('textbox', { name: 'by' }).fill('3h');
-    await page.getByRole('textbox', { name: 'name' }).fill('city-ten-quiet');
+    await view.page.getByRole('textbox', { name: 'name' }).fill('city-ten-quiet');
     const yaml = await yamlText();
     expect(yaml).toContain('name: city-ten-quiet');
     expect(yaml).toMatch(
@@ -89,57 +74,59 @@ describe.skipIf(skipBrowser)('web Tests view (Chromium)', () => {
   }, 90_000);
 
   it('saves the test and runs it in the background to APPROVE', async () => {
-    await page.getByRole('button', { name: '▶ Run' }).click();
-    await page.waitForURL(/#\/tests\/test_/, { timeout: 30_000 });
-    await page.getByTestId('verdict').waitFor({ timeout: 120_000 });
-    expect(await page.getByTestId('verdict').textContent()).toContain('✔ APPROVE');
-    const list = page.getByRole('navigation', { name: 'Tests' });
+    await view.page.getByRole('button', { name: '▶ Run' }).click();
+    await view.page.waitForURL(/#\/tests\/test_/, { timeout: 30_000 });
+    await view.page.getByTestId('verdict').waitFor({ timeout: 120_000 });
+    expect(await view.page.getByTestId('verdict').textContent()).toContain('✔ APPROVE');
+    const list = view.page.getByRole('navigation', { name: 'Tests' });
     await expect.poll(() => list.textContent(), { timeout: 10_000 }).toMatch(/city-ten-quiet.*✔ APPROVE/);
-    expect(await page.getByRole('img', { name: /Timeline of 3 steps and 1 rules/ }).count()).toBe(1);
+    expect(await view.page.getByRole('img', { name: /Timeline of 3 steps and 1 rules/ }).count()).toBe(1);
     await expectAxeClean('tests, approved run');
     await shot('04-approve');
   }, 180_000);
 
   it('a rule that breaks shows REJECT, its violation on the timeline, and opens the City there', async () => {
-    await page.getByRole('tab', { name: 'YAML' }).click();
-    const editor = page.getByRole('textbox', { name: 'Test YAML' });
+    await view.page.getByRole('tab', { name: 'YAML' }).click();
+    const editor = view.page.getByRole('textbox', { name: 'Test YAML' });
     await editor.fill((await editor.inputValue()).replace('self.queue_length <= 20', 'self.queue_length < 1'));
-    await page.getByRole('tab', { name: 'Sequence' }).click();
+    await view.page.getByRole('tab', { name: 'Sequence' }).click();
     expect(
-      await page
+      await view.page
         .getByRole('list', { name: 'Rules' })
         .getByRole('textbox', { name: /condition/ })
         .inputValue(),
     ).toBe('self.queue_length < 1');
     // Into the morning, when riders queue.
-    await page.getByRole('textbox', { name: 'scenario duration' }).fill('12h');
-    await page.getByRole('button', { name: '▶ Run' }).click();
-    await expect.poll(() => page.getByTestId('verdict').textContent(), { timeout: 120_000 }).toContain('✘ REJECT');
-    const open = page.getByRole('button', { name: /^Open in City at \d\d:\d\d$/ });
+    await view.page.getByRole('textbox', { name: 'scenario duration' }).fill('12h');
+    await view.page.getByRole('button', { name: '▶ Run' }).click();
+    await expect.poll(() => view.page.getByTestId('verdict').textContent(), { timeout: 120_000 }).toContain('✘ REJECT');
+    const open = view.page.getByRole('button', { name: /^Open in City at \d\d:\d\d$/ });
     await open.waitFor();
     const label = (await open.textContent()) ?? '';
     // Both runs are listed; the earlier one shows its own verdict again.
-    const history = page.getByRole('region', { name: 'Recent runs' });
+    const history = view.page.getByRole('region', { name: 'Recent runs' });
     await expect.poll(() => history.getByRole('button').count(), { timeout: 10_000 }).toBe(2);
     await history.getByRole('button', { name: /APPROVE/ }).click();
-    await expect.poll(() => page.getByTestId('verdict').textContent(), { timeout: 10_000 }).toContain('✔ APPROVE');
+    await expect.poll(() => view.page.getByTestId('verdict').textContent(), { timeout: 10_000 }).toContain('✔ APPROVE');
     await history.getByRole('button', { name: /REJECT/ }).click();
-    await expect.poll(() => page.getByTestId('verdict').textContent(), { timeout: 10_000 }).toContain('✘ REJECT');
+    await expect.poll(() => view.page.getByTestId('verdict').textContent(), { timeout: 10_000 }).toContain('✘ REJECT');
     await expectAxeClean('tests, rejected run');
     await shot('05-reject-timeline');
     await open.click();
-    await page.waitForURL(/#\/city\/sim_[^?]+\?asset=/, { timeout: 60_000 });
+    await view.page.waitForURL(/#\/city\/sim_[^?]+\?asset=/, { timeout: 60_000 });
     const time = /(\d\d:\d\d)$/.exec(label)?.[1] ?? '';
     await expect
-      .poll(async () => (await page.getByTestId('sim-clock').locator('.time').textContent()) ?? '', { timeout: 60_000 })
+      .poll(async () => (await view.page.getByTestId('sim-clock').locator('.time').textContent()) ?? '', {
+        timeout: 60_000,
+      })
       .toMatch(new RegExp(`^${time}`));
-    await page.getByRole('complementary', { name: /Station inspector/ }).waitFor({ timeout: 30_000 });
+    await view.page.getByRole('complementary', { name: /Station inspector/ }).waitFor({ timeout: 30_000 });
     // The time slider stands at the same instant.
-    expect(await page.getByRole('slider', { name: /Time slider/ }).getAttribute('aria-valuetext')).toContain(
+    expect(await view.page.getByRole('slider', { name: /Time slider/ }).getAttribute('aria-valuetext')).toContain(
       ` ${time}`,
     );
     await shot('06-opened-in-city');
-    expect(rig.consoleErrors).toEqual([]);
+    expect(view.rig.consoleErrors).toEqual([]);
   }, 240_000);
   it('a line test shows its progress while it runs, and opens its violation in the Line view with the slider there', async () => {
     const yaml = [
@@ -162,18 +149,18 @@ describe.skipIf(skipBrowser)('web Tests view (Chromium)', () => {
       "    condition: self.state != 'DOWN'",
       '',
     ].join('\n');
-    const stored = await apiPost<ScenarioTest>(rig, '/api/v1/tests', { yaml });
-    await page.evaluate(`window.location.hash = '#/tests/${stored.id}'`);
+    const stored = await apiPost<ScenarioTest>(view.rig, '/api/v1/tests', { yaml });
+    await view.page.evaluate(`window.location.hash = '#/tests/${stored.id}'`);
     await expect.poll(() => check().textContent(), { timeout: 60_000 }).toMatch(/✓ Valid · line · 3 steps/);
 
     // While it runs, the results view follows it: status and replications done of the six.
-    await page.getByRole('button', { name: '▶ Run' }).click();
+    await view.page.getByRole('button', { name: '▶ Run' }).click();
     const seen = new Set<string>();
-    const panel = page.getByRole('region', { name: 'Test run' });
-    for (let i = 0; i < 1200 && (await page.getByTestId('verdict').count()) === 0; i++) {
+    const panel = view.page.getByRole('region', { name: 'Test run' });
+    for (let i = 0; i < 1200 && (await view.page.getByTestId('verdict').count()) === 0; i++) {
       // One snapshot of the DOM: the bar goes away when the run ends, so reading it piece by piece could wait on an
       // element that is gone.
-      const state = await page.evaluate<string | null>(`(() => {
+      const state = await view.page.evaluate<string | null>(`(() => {
         const status = document.querySelector('[data-testid="run-status"]');
         const bar = document.querySelector('progress[aria-label="Replications done"]');
         return status && bar ? status.textContent + ' ' + bar.getAttribute('value') + '/' + bar.getAttribute('max') : null;
@@ -182,7 +169,7 @@ describe.skipIf(skipBrowser)('web Tests view (Chromium)', () => {
         seen.add(state);
         if (seen.size === 1) await shot('07-line-running');
       }
-      await page.waitForTimeout(50);
+      await view.page.waitForTimeout(50);
     }
     expect(
       [...seen].some((state) => /^(◷ Queued|▶ Running) [0-5]\/6$/.test(state)),
@@ -191,24 +178,30 @@ describe.skipIf(skipBrowser)('web Tests view (Chromium)', () => {
     expect(await panel.getByTestId('verdict').textContent()).toContain('✘ REJECT');
 
     // The instant of the violation, as the API reports it, is where the Line view opens.
-    const test = await apiGet<ScenarioTest>(rig, `/api/v1/tests/${stored.id}`);
-    const run = await apiGet<TestRun>(rig, `/api/v1/test-results/${test.lastRun?.id ?? ''}`);
+    const test = await apiGet<ScenarioTest>(view.rig, `/api/v1/tests/${stored.id}`);
+    const run = await apiGet<TestRun>(view.rig, `/api/v1/test-results/${test.lastRun?.id ?? ''}`);
     expect(run.progress).toEqual({ done: 6, total: 6 });
     const shown = run.result?.replications.find((r) => r.status === 'failed');
     const violation = shown?.rules[0].first;
     expect(violation?.assetId).toBeDefined();
-    const open = page.getByRole('button', { name: /^Open in Line at \d\d:\d\d$/ });
+    const open = view.page.getByRole('button', { name: /^Open in Line at \d\d:\d\d$/ });
     const time = /(\d\d:\d\d)$/.exec((await open.textContent()) ?? '')?.[1] ?? '';
     await open.click();
-    await page.waitForURL(new RegExp(`#/line/sim_[^?]+\\?asset=${violation?.assetId ?? ''}$`), { timeout: 60_000 });
-    const slider = page.getByRole('slider', { name: /Time slider/ });
+    await view.page.waitForURL(new RegExp(`#/line/sim_[^?]+\\?asset=${violation?.assetId ?? ''}$`), {
+      timeout: 60_000,
+    });
+    const slider = view.page.getByRole('slider', { name: /Time slider/ });
     await expect
       .poll(async () => Number(await slider.inputValue()), { timeout: 60_000 })
       .toBe(Math.round(violation?.simTime ?? -1));
     expect(await slider.getAttribute('aria-valuetext')).toContain(` ${time}`);
-    expect((await page.getByTestId('sim-clock').locator('.time').textContent()) ?? '').toMatch(new RegExp(`^${time}`));
-    await page.getByRole('complementary', { name: `Machine ${violation?.assetId ?? ''}` }).waitFor({ timeout: 30_000 });
+    expect((await view.page.getByTestId('sim-clock').locator('.time').textContent()) ?? '').toMatch(
+      new RegExp(`^${time}`),
+    );
+    await view.page
+      .getByRole('complementary', { name: `Machine ${violation?.assetId ?? ''}` })
+      .waitFor({ timeout: 30_000 });
     await shot('08-opened-in-line');
-    expect(rig.consoleErrors).toEqual([]);
+    expect(view.rig.consoleErrors).toEqual([]);
   }, 240_000);
 });

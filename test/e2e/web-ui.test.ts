@@ -5,113 +5,38 @@
  * demo city into the evening peak, cut power at a station and watch its queue grow, scrub back, branch with the
  * reserve chargers open, compare, then open a line. Screenshots of every view go to test-output/screenshots/.
  */
-import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
-import { startServer, type RunningServer } from '@doppel/server';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { browserView, skipBrowser } from './browser-helpers.js';
 
-const ROOT = resolve(import.meta.dirname, '../..');
-const CHROMIUM = '/usr/bin/chromium';
-const SHOTS = join(ROOT, 'test-output', 'screenshots');
-const haveChromium = existsSync(CHROMIUM);
-if (!haveChromium && process.env.CI === undefined) {
-  console.warn(`web UI end-to-end tests skipped: ${CHROMIUM} is missing (apt-get install chromium)`);
-}
-
-/** Newest modification time under a folder (ms). */
-function newest(dir: string): number {
-  let t = 0;
-  for (const entry of readdirSync(dir, { withFileTypes: true })) {
-    const path = join(dir, entry.name);
-    t = Math.max(t, entry.isDirectory() ? newest(path) : statSync(path).mtimeMs);
-  }
-  return t;
-}
-
-/** The web app the server serves from apps/web/dist: built when missing or older than its sources. */
-function ensureWebBuilt(): void {
-  const index = join(ROOT, 'apps/web/dist/index.html');
-  if (existsSync(index) && statSync(index).mtimeMs >= newest(join(ROOT, 'apps/web/src'))) return;
-  const r = spawnSync('npm', ['run', 'build', '-w', '@doppel/web'], { cwd: ROOT, stdio: 'inherit' });
-  if (r.status !== 0) throw new Error('web build failed');
-}
-
-describe.skipIf(!haveChromium && process.env.CI === undefined)('web UI (Chromium)', () => {
-  let server: RunningServer;
-  let startUrl: string;
-  let context: BrowserContext;
-  let page: Page;
-  let dataDir: string;
-  let userDir: string;
-  const consoleErrors: string[] = [];
-
-  beforeAll(async () => {
-    if (!haveChromium) throw new Error(`${CHROMIUM} is missing: install the Debian chromium package`);
-    ensureWebBuilt();
-    mkdirSync(SHOTS, { recursive: true });
-    dataDir = mkdtempSync(join(tmpdir(), 'doppel-web-data-'));
-    userDir = mkdtempSync(join(tmpdir(), 'doppel-web-chromium-'));
-    // The real server on a free port, with its demo account and demo city, serving apps/web/dist.
-    server = await startServer({ port: 0, dataDir, demo: true, logLevel: 'warn', handleSignals: false });
-    if (server.demo === null) throw new Error('the server started without its demo');
-    startUrl = server.demo.signInUrl;
-    context = await chromium.launchPersistentContext(userDir, {
-      executablePath: CHROMIUM,
-      headless: true,
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-      viewport: { width: 1280, height: 800 },
-    });
-    page = context.pages()[0] ?? (await context.newPage());
-    page.on('console', (msg) => {
-      if (msg.type() === 'error') consoleErrors.push(msg.text());
-    });
-    page.on('pageerror', (err) => consoleErrors.push(String(err)));
-  }, 240_000);
-
-  afterAll(async () => {
-    await context?.close();
-    await server?.close();
-    for (const dir of [dataDir, userDir]) if (dir !== undefined) rmSync(dir, { recursive: true, force: true });
-  });
-
-  const shot = async (name: string): Promise<void> => {
-    await page.screenshot({ path: join(SHOTS, `${name}.png`) });
-  };
-  const clock = async (): Promise<string> => (await page.getByTestId('sim-clock').locator('.time').textContent()) ?? '';
+describe.skipIf(skipBrowser)('web UI (Chromium)', () => {
+  const view = browserView('');
+  const { shot } = view;
+  const clock = async (): Promise<string> =>
+    (await view.page.getByTestId('sim-clock').locator('.time').textContent()) ?? '';
   const legendCount = async (label: string): Promise<number> => {
-    const row = page.locator('.map-legend .legend-row', { hasText: label });
+    const row = view.page.locator('.map-legend .legend-row', { hasText: label });
     return Number((await row.locator('.num').textContent()) ?? '0');
   };
 
   it('signs in from the start URL and opens the demo city', async () => {
-    await page.goto(startUrl);
-    await page.waitForURL(/#\/city\//, { timeout: 30_000 });
-    await expect.poll(() => page.evaluate<boolean>('window.location.hash.includes("key=")')).toBe(false);
-    await page.getByTestId('city-canvas').waitFor();
+    await view.page.goto(view.rig.startUrl);
+    await view.page.waitForURL(/#\/city\//, { timeout: 30_000 });
+    await expect.poll(() => view.page.evaluate<boolean>('window.location.hash.includes("key=")')).toBe(false);
+    await view.page.getByTestId('city-canvas').waitFor();
     await expect.poll(async () => legendCount('OK'), { timeout: 20_000 }).toBeGreaterThan(0);
     await shot('01-city-start');
   }, 60_000);
 
   it('runs into the evening peak and stations change colour', async () => {
     // A few seconds of live play at 600x (WebSocket updates; space bar plays and pauses), then the evening rush.
-    await page.keyboard.press('Space');
+    await view.page.keyboard.press('Space');
     await expect.poll(clock, { timeout: 20_000 }).not.toBe('00:00:00');
-    await page.keyboard.press('Space');
-    await expect.poll(async () => page.getByTestId('sim-state').textContent(), { timeout: 20_000 }).toMatch(/paused/);
-    await page.getByRole('textbox', { name: 'Run to local time (HH:MM)' }).fill('17:45');
-    await page.getByRole('button', { name: 'Run to that time' }).click();
+    await view.page.keyboard.press('Space');
+    await expect
+      .poll(async () => view.page.getByTestId('sim-state').textContent(), { timeout: 20_000 })
+      .toMatch(/paused/);
+    await view.page.getByRole('textbox', { name: 'Run to local time (HH:MM)' }).fill('17:45');
+    await view.page.getByRole('button', { name: 'Run to that time' }).click();
     await expect.poll(clock, { timeout: 60_000 }).toBe('17:45:00');
     await expect
       .poll(async () => (await legendCount('Rising wait')) + (await legendCount('High wait')))
@@ -123,15 +48,15 @@ describe.skipIf(!haveChromium && process.env.CI === undefined)('web UI (Chromium
 
   it('cuts power at a station from the console and sees its queue grow', async () => {
     // The busiest station of the demo (most arrivals so far), so the cut shows within a quarter of an hour.
-    const simId = decodeURIComponent(/#\/city\/([^?]+)/.exec(page.url())?.[1] ?? '');
-    const key = decodeURIComponent(new URL(startUrl).hash.replace('#key=', ''));
-    const res = await fetch(`${server.url}/api/v1/simulations/${simId}/assets?kind=station`, {
+    const simId = decodeURIComponent(/#\/city\/([^?]+)/.exec(view.page.url())?.[1] ?? '');
+    const key = decodeURIComponent(new URL(view.rig.startUrl).hash.replace('#key=', ''));
+    const res = await fetch(`${view.rig.server.url}/api/v1/simulations/${simId}/assets?kind=station`, {
       headers: { authorization: `Bearer ${key}` },
     });
     const stations = (await res.json()) as { state: { name: string }; kpis: { arrivals: number } }[];
     stations.sort((a, b) => b.kpis.arrivals - a.kpis.arrivals);
-    await page.getByRole('combobox', { name: 'Find station' }).fill(stations[0].state.name);
-    const drawer = page.getByRole('complementary', { name: /Station inspector/ });
+    await view.page.getByRole('combobox', { name: 'Find station' }).fill(stations[0].state.name);
+    const drawer = view.page.getByRole('complementary', { name: /Station inspector/ });
     await drawer.waitFor();
     await shot('03-station-inspector');
     const queue = async (): Promise<number> =>
@@ -144,7 +69,7 @@ describe.skipIf(!haveChromium && process.env.CI === undefined)('web UI (Chromium
     let grew = false;
     for (let minute = 0; minute < 30 && !grew; minute++) {
       const clockBefore = await clock();
-      await page.getByRole('button', { name: /Step one minute/ }).click();
+      await view.page.getByRole('button', { name: /Step one minute/ }).click();
       await expect.poll(clock).not.toBe(clockBefore);
       grew = (await queue()) > before;
     }
@@ -154,37 +79,37 @@ describe.skipIf(!haveChromium && process.env.CI === undefined)('web UI (Chromium
   }, 60_000);
 
   it('scrubs back with the slider, branches with reserve chargers open and compares', async () => {
-    const slider = page.getByRole('slider', { name: /Time slider/ });
+    const slider = view.page.getByRole('slider', { name: /Time slider/ });
     const max = Number(await slider.getAttribute('max'));
     // 17:00 local on a scenario that starts at local midnight.
     await slider.fill(String(Math.min(max, 17 * 3600)));
-    await page.getByRole('button', { name: 'Rewind here' }).waitFor();
+    await view.page.getByRole('button', { name: 'Rewind here' }).waitFor();
     // The world as it was at 17:00: the station is open again (its outage began at 17:45).
-    await page.getByText('Showing the past').waitFor();
-    const drawer = page.getByRole('complementary', { name: /Station inspector/ });
+    await view.page.getByText('Showing the past').waitFor();
+    const drawer = view.page.getByRole('complementary', { name: /Station inspector/ });
     await expect
       .poll(async () => drawer.locator('.status-badge').first().getAttribute('data-status'))
       .not.toBe('offline');
     await shot('05-scrubbed-past');
-    await page.getByRole('button', { name: 'Branch here' }).click();
-    const dialog = page.getByRole('dialog');
+    await view.page.getByRole('button', { name: 'Branch here' }).click();
+    const dialog = view.page.getByRole('dialog');
     await dialog.waitFor();
     await dialog.getByRole('combobox', { name: 'Intervention for the branch' }).selectOption('open_reserve_chargers');
     await dialog.getByRole('combobox', { name: 'Apply to' }).selectOption('__all__');
     await shot('06-branch-dialog');
     await dialog.getByRole('button', { name: 'Create branch' }).click();
-    await page.waitForURL(/#\/compare\//, { timeout: 30_000 });
+    await view.page.waitForURL(/#\/compare\//, { timeout: 30_000 });
     // The branch re-runs to its parent's time by itself; the KPIs then differ from some instant after 17:00.
-    await page.getByRole('region', { name: 'Network KPIs' }).waitFor();
+    await view.page.getByRole('region', { name: 'Network KPIs' }).waitFor();
     await expect
-      .poll(async () => page.getByTestId('kpi-divergence').textContent(), { timeout: 90_000 })
+      .poll(async () => view.page.getByTestId('kpi-divergence').textContent(), { timeout: 90_000 })
       .toMatch(/\d\d:\d\d/);
-    await expect.poll(async () => page.getByTestId('event-divergence').textContent()).toMatch(/\d\d:\d\d/);
+    await expect.poll(async () => view.page.getByTestId('event-divergence').textContent()).toMatch(/\d\d:\d\d/);
     // Both runs at the same instant before the picture: the KPI table then compares like with like.
     await expect
-      .poll(async () => page.locator('.compare-head .state-pill.running').count(), { timeout: 60_000 })
+      .poll(async () => view.page.locator('.compare-head .state-pill.running').count(), { timeout: 60_000 })
       .toBe(0);
-    const heads = page.locator('.compare-head .num');
+    const heads = view.page.locator('.compare-head .num');
     await expect
       .poll(
         async () => {
@@ -198,59 +123,59 @@ describe.skipIf(!haveChromium && process.env.CI === undefined)('web UI (Chromium
   }, 120_000);
 
   it('lists simulations and validates a scenario at its line', async () => {
-    await page.getByRole('link', { name: 'Simulations' }).click();
-    await page.getByRole('heading', { name: 'Simulations' }).waitFor();
+    await view.page.getByRole('link', { name: 'Simulations' }).click();
+    await view.page.getByRole('heading', { name: 'Simulations' }).waitFor();
     await shot('08-simulations');
-    await page.getByRole('link', { name: 'New simulation' }).click();
-    await page
+    await view.page.getByRole('link', { name: 'New simulation' }).click();
+    await view.page
       .getByRole('textbox', { name: 'Scenario YAML' })
       .fill('doppel: 1\nname: broken\npack: swap\nduration: soon\n');
     await expect
-      .poll(async () => page.getByRole('list', { name: 'Validation issues' }).textContent(), { timeout: 15_000 })
+      .poll(async () => view.page.getByRole('list', { name: 'Validation issues' }).textContent(), { timeout: 15_000 })
       .toMatch(/line/);
     await shot('09-scenario-editor');
   }, 60_000);
 
   it('opens the line view with machines coloured by state', async () => {
-    await page.getByRole('link', { name: 'Simulations' }).click();
-    await page
+    await view.page.getByRole('link', { name: 'Simulations' }).click();
+    await view.page
       .getByRole('button', { name: /^Create from line/ })
       .first()
       .click();
-    await page.waitForURL(/#\/line\//, { timeout: 30_000 });
-    await page.locator('.machine-node').first().waitFor({ timeout: 30_000 });
-    await page.getByRole('textbox', { name: 'Run to local time (HH:MM)' }).fill('09:00');
-    await page.getByRole('button', { name: 'Run to that time' }).click();
+    await view.page.waitForURL(/#\/line\//, { timeout: 30_000 });
+    await view.page.locator('.machine-node').first().waitFor({ timeout: 30_000 });
+    await view.page.getByRole('textbox', { name: 'Run to local time (HH:MM)' }).fill('09:00');
+    await view.page.getByRole('button', { name: 'Run to that time' }).click();
     await expect.poll(clock, { timeout: 60_000 }).toBe('09:00:00');
-    const states = await page
+    const states = await view.page
       .locator('.machine-node')
       .evaluateAll((nodes) => nodes.map((n) => n.getAttribute('data-state')).filter((s) => s !== null));
     expect(states.length).toBeGreaterThan(1);
     for (const s of states) expect(['EXECUTE', 'STARVED', 'BLOCKED', 'JAMMED', 'DOWN']).toContain(s);
-    await page
+    await view.page
       .getByRole('region', { name: 'OEE by machine' })
-      .or(page.getByRole('figure', { name: 'OEE by machine' }))
+      .or(view.page.getByRole('figure', { name: 'OEE by machine' }))
       .waitFor();
     await shot('10-line');
-    const node = page.locator('.react-flow__node .machine-node').first();
+    const node = view.page.locator('.react-flow__node .machine-node').first();
     await node.waitFor({ state: 'visible', timeout: 30_000 });
     await node.click();
-    const panel = page.getByRole('complementary', { name: /^Machine / });
+    const panel = view.page.getByRole('complementary', { name: /^Machine / });
     await panel.waitFor();
     await expect.poll(async () => panel.locator('.hs-period').count(), { timeout: 30_000 }).toBeGreaterThan(1);
     await shot('11-line-machine');
   }, 120_000);
 
   it('draws a city of 1000 stations on one canvas', async () => {
-    await page.getByRole('link', { name: 'Simulations' }).click();
-    await page.getByRole('button', { name: 'Create from city-1000' }).click();
-    await page.waitForURL(/#\/city\//, { timeout: 60_000 });
+    await view.page.getByRole('link', { name: 'Simulations' }).click();
+    await view.page.getByRole('button', { name: 'Create from city-1000' }).click();
+    await view.page.waitForURL(/#\/city\//, { timeout: 60_000 });
     await expect.poll(async () => legendCount('OK'), { timeout: 60_000 }).toBeGreaterThan(900);
     // No per-station DOM: the map is one canvas whatever the size of the city.
-    expect(await page.locator('.city-map canvas').count()).toBe(1);
-    expect(await page.locator('.city-map *').count()).toBeLessThan(60);
+    expect(await view.page.locator('.city-map canvas').count()).toBe(1);
+    expect(await view.page.locator('.city-map *').count()).toBeLessThan(60);
     // Zoom steps re-render and redraw all 1000 markers: report the time per step, frame included (not asserted).
-    const frameMs = await page.evaluate<number>(`(async () => {
+    const frameMs = await view.page.evaluate<number>(`(async () => {
       const button = document.querySelector('[aria-label="Zoom in"]');
       const frame = () => new Promise((r) => requestAnimationFrame(() => r(undefined)));
       await frame();
@@ -259,11 +184,11 @@ describe.skipIf(!haveChromium && process.env.CI === undefined)('web UI (Chromium
       return (performance.now() - t0) / 20;
     })()`);
     console.log(`city-1000: ${frameMs.toFixed(1)} ms per zoom step (re-render, redraw and its frame)`);
-    await page.getByRole('button', { name: 'Fit the city' }).click();
+    await view.page.getByRole('button', { name: 'Fit the city' }).click();
     await shot('12-city-1000');
   }, 120_000);
 
   it('logged no console errors', () => {
-    expect(consoleErrors).toEqual([]);
+    expect(view.rig.consoleErrors).toEqual([]);
   });
 });
