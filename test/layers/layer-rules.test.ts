@@ -34,6 +34,21 @@ const probes: Record<string, Probe> = {
     code: "import { swapPack } from '@doppel/pack-swap';\nexport const p = swapPack;\n",
     refusedBy: 'no-restricted-imports',
   },
+  'the catalog importing a pack': {
+    at: 'packages/catalog/src/TAG/probe.ts',
+    code: "import { linePack } from '@doppel/pack-line';\nexport const p = linePack;\n",
+    refusedBy: 'no-restricted-imports',
+  },
+  'a pack importing a store': {
+    at: 'packages/packs/line/src/TAG/probe.ts',
+    code: "export { SqliteLedgerStore } from '@doppel/store-sqlite';\n",
+    refusedBy: 'no-restricted-imports',
+  },
+  'a package importing an app': {
+    at: 'packages/verify/src/TAG/probe.ts',
+    code: "export { startServer } from '@doppel/server';\n",
+    refusedBy: 'no-restricted-imports',
+  },
   'a pack importing another pack': {
     at: 'packages/packs/swap/src/TAG/probe.ts',
     code: "import { linePack } from '@doppel/pack-line';\nexport const p = linePack;\n",
