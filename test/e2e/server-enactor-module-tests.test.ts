@@ -64,7 +64,7 @@ describe('scenario tests on the server with user-supplied Enactor modules', () =
       join(modules, 'throws.mjs'),
       GUARDED.replace('write: (view) =>', "write: () => { throw new Error('boom'); }, unused: (view) =>"),
     );
-    server = await startTestServer({ enactorModulesDir: modules });
+    server = await startTestServer({ moduleDirs: { enactor: modules } });
   }, 60_000);
 
   afterAll(async () => {

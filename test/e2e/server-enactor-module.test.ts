@@ -51,7 +51,7 @@ describe('user-supplied Enactor modules on the server (--enactor-modules DIR)', 
     );
     writeFileSync(join(modules, 'lacks.mjs'), GUARDED.replace('cleanup: (view) =>', 'cleanUp: (view) =>'));
     // Short enough for a test, long enough that a loaded machine's slow workers are not taken for hung ones.
-    server = await startTestServer({ enactorModulesDir: modules, limits: { workerHeartbeatTimeoutMs: 3_000 } });
+    server = await startTestServer({ moduleDirs: { enactor: modules }, limits: { workerHeartbeatTimeoutMs: 3_000 } });
   }, 60_000);
 
   afterAll(async () => {

@@ -1,4 +1,5 @@
 import { resolve } from 'node:path';
+import type { UserModuleDirs, UserModuleKindName } from './user-modules.js';
 
 /** Limits that protect the server and every account from each other. All explicit, all configurable. */
 export interface ServerLimits {
@@ -93,10 +94,11 @@ export interface ServerConfig {
   /** Extra modules whose exported packs (`packs` array or `default`) are registered, in the server and every worker. */
   readonly packModules: readonly string[];
   /**
-   * The directory of user-supplied Enactor modules a control-plane scenario may name (`enactor.module`, a file of
-   * this directory); null: scenarios naming a module are refused. Only code the operator put here ever runs.
+   * The directory of each kind of user-supplied module (a control-plane scenario's `enactor.module`, a fleet
+   * scenario's `entities.ego.policy.module`: a file of that directory); null: scenarios naming one are refused.
+   * Only code the operator put there ever runs.
    */
-  readonly enactorModulesDir: string | null;
+  readonly moduleDirs: UserModuleDirs;
   /** pino log level, or false for no logs (tests). */
   readonly logLevel: string | false;
   /** Create the local demo account and demo simulation on start. */
@@ -151,7 +153,10 @@ export interface ServerConfigInput {
   readonly limits?: Partial<ServerLimits>;
   readonly webhooks?: Partial<WebhookOptions>;
   readonly packModules?: readonly string[];
-  readonly enactorModulesDir?: string | null;
+  /** One directory for every kind of user-supplied module (`doppel serve --modules DIR`). */
+  readonly modulesDir?: string | null;
+  /** A directory for one kind, over `modulesDir` (`--enactor-modules DIR`, `--policy-modules DIR`). */
+  readonly moduleDirs?: Partial<Record<UserModuleKindName, string | null>>;
   readonly logLevel?: string | false;
   readonly demo?: boolean;
   readonly demoKey?: string;
@@ -160,6 +165,14 @@ export interface ServerConfigInput {
 
 /** The repository root as seen from this file (src/ or dist/ of apps/server). */
 export const repoRoot = resolve(new URL('.', import.meta.url).pathname, '../../..');
+
+function resolveModuleDirs(input: ServerConfigInput): UserModuleDirs {
+  const dirOf = (name: UserModuleKindName): string | null => {
+    const dir = input.moduleDirs?.[name] ?? input.modulesDir;
+    return dir == null ? null : resolve(dir);
+  };
+  return { enactor: dirOf('enactor'), policy: dirOf('policy') };
+}
 
 export function resolveConfig(input: ServerConfigInput = {}): ServerConfig {
   return {
@@ -171,7 +184,7 @@ export function resolveConfig(input: ServerConfigInput = {}): ServerConfig {
     limits: { ...defaultLimits, ...input.limits },
     webhooks: { ...defaultWebhookOptions, ...input.webhooks },
     packModules: input.packModules ?? [],
-    enactorModulesDir: input.enactorModulesDir == null ? null : resolve(input.enactorModulesDir),
+    moduleDirs: resolveModuleDirs(input),
     logLevel: input.logLevel ?? 'info',
     demo: input.demo ?? false,
     demoKey: input.demoKey,

@@ -231,9 +231,9 @@ export class SimulationHost {
           code: TwinErrorCode.SimulationFailed,
           message:
             `The simulation stopped responding (no heartbeat for ${this.options.heartbeatTimeoutMs} ms): it was stopped` +
-            (this.options.init.enactorModule === undefined
+            (this.options.init.userModule === undefined
               ? ''
-              : `; its Enactor module ${this.options.init.enactorModule} may never return`),
+              : `; its ${this.options.init.userModule} may never return`),
         },
         true,
       );

@@ -19,7 +19,7 @@ import { remote, type Remote } from './remote.js';
 import { ledgerLocation, type StoredLedgers } from './ledger-stores.js';
 import { SimulationFiles } from './sim-files.js';
 import { workerInitOf } from './worker-init.js';
-import { withEnactorModule } from './enactor-modules.js';
+import { withUserModule } from './user-module-files.js';
 import { resolveScenarioInput, type CreateInput } from './scenario-input.js';
 import { catalogFactsOf, failedInfoOf, type CatalogFacts } from './sim-facts.js';
 
@@ -94,10 +94,7 @@ export class SimulationManager {
         `Account ${account.name} already has ${this.config.limits.maxSimulationsPerAccount} simulations (the limit): delete one first`,
       );
     }
-    const scenario = withEnactorModule(
-      resolveScenarioInput(input, this.packs, this.examples),
-      this.config.enactorModulesDir,
-    );
+    const scenario = withUserModule(resolveScenarioInput(input, this.packs, this.examples), this.config.moduleDirs);
     const row = newSimulationRow(account.id, scenario, {
       name: input.name ?? scenario.name,
       example: input.example ?? null,

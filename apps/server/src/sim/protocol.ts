@@ -13,6 +13,7 @@ import type {
 } from '@doppel/twin';
 import type { AssetView } from '@doppel/twin/contracts';
 import type { ErrorPayload } from '../errors.js';
+import type { UserModuleDirs } from '../user-modules.js';
 
 export type { AssetView } from '@doppel/twin/contracts';
 
@@ -38,10 +39,10 @@ export interface WorkerInit {
   readonly parent?: { readonly simId: string; readonly forkSeq: number };
   readonly createdAt: string;
   readonly packModules: readonly string[];
-  /** The server's Enactor modules directory (null: none allowed). */
-  readonly enactorModulesDir: string | null;
-  /** The user-supplied Enactor module the scenario runs, named in the verdict on a worker that stops responding. */
-  readonly enactorModule?: string;
+  /** The server's directory of each kind of user-supplied module (null: none allowed). */
+  readonly moduleDirs: UserModuleDirs;
+  /** The user-supplied module the scenario runs ("Enactor module x.mjs"), named in the verdict on a stalled worker. */
+  readonly userModule?: string;
   readonly sliceEvents: number;
   readonly maxEventsPerRun: number;
   readonly heartbeatMs: number;

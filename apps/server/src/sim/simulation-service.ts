@@ -15,7 +15,7 @@ import {
 } from '@doppel/twin';
 import { toErrorPayload } from '../errors.js';
 import { loadPacks } from '../packs.js';
-import { registryWithEnactorModules } from './enactor-modules.js';
+import { registryWithUserModules } from './user-module-files.js';
 import { CoalescingLedgerStore } from './coalescing-store.js';
 import { ledgerLocation, openFreshLedger } from './ledger-stores.js';
 import { InterventionJournal, type JournalFs } from './journal.js';
@@ -375,11 +375,7 @@ export class SimulationService implements SimulationApi {
   async #start(): Promise<void> {
     const init = this.#init;
     const scenario = resolvedScenarioFromSnapshot(JSON.parse(init.scenarioJson), `simulation ${init.simId}`);
-    const registry = await registryWithEnactorModules(
-      await loadPacks(init.packModules),
-      [scenario],
-      init.enactorModulesDir,
-    );
+    const registry = await registryWithUserModules(await loadPacks(init.packModules), [scenario], init.moduleDirs);
     // The ledger is derived data: a reloaded simulation regenerates it from (scenario, seed, log).
     const stored = await openFreshLedger(init);
     this.#store = new CoalescingLedgerStore(stored, {

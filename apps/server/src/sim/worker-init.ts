@@ -1,14 +1,14 @@
-import { enactorModuleName } from '@doppel/pack-controlplane';
 import { resolvedScenarioFromSnapshot } from '@doppel/twin';
 import type { SimulationRow } from '@doppel/catalog';
 import type { ServerConfig } from '../config.js';
+import { userModuleNamed } from '../user-modules.js';
 import type { WorkerInit } from './protocol.js';
 
-/** The Enactor module a simulation runs (only a server with a modules directory can have one). */
-function userModuleOf(row: SimulationRow, config: ServerConfig): { enactorModule?: string } {
-  if (config.enactorModulesDir === null) return {};
-  const module = enactorModuleName(resolvedScenarioFromSnapshot(JSON.parse(row.scenario_json), `simulation ${row.id}`));
-  return module === undefined ? {} : { enactorModule: module };
+/** The user-supplied module a simulation runs, described for the verdict on a worker that stops responding. */
+function userModuleOf(row: SimulationRow, config: ServerConfig): { userModule?: string } {
+  if (Object.values(config.moduleDirs).every((dir) => dir === null)) return {};
+  const named = userModuleNamed(resolvedScenarioFromSnapshot(JSON.parse(row.scenario_json), `simulation ${row.id}`));
+  return named === undefined ? {} : { userModule: `${named.kind.noun} ${named.module}` };
 }
 
 /** What the worker of a catalogued simulation starts with: its inputs, where it stood, and the server's limits. */
@@ -28,7 +28,7 @@ export function workerInitOf(row: SimulationRow, ledgerPath: string, config: Ser
     failed: row.status === 'failed' ? (row.error ?? 'the simulation failed') : undefined,
     createdAt: row.created_at,
     packModules: config.packModules,
-    enactorModulesDir: config.enactorModulesDir,
+    moduleDirs: config.moduleDirs,
     ...userModuleOf(row, config),
     sliceEvents: limits.sliceEvents,
     maxEventsPerRun: limits.maxEventsPerRun,

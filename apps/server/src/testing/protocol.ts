@@ -1,6 +1,7 @@
 import type { InterventionLogEntry } from '@doppel/twin';
 import type { ProblemIssue, TestResult, TestValidation } from '@doppel/twin/contracts';
 import type { MethodReply } from '../sim/remote.js';
+import type { UserModuleDirs } from '../user-modules.js';
 
 /** What every test worker is started with. */
 export interface TestWorkerInit {
@@ -8,8 +9,8 @@ export interface TestWorkerInit {
   readonly packModules: readonly string[];
   /** Scenario files a test names are relative to `<examplesDir>/tests` and must stay inside examplesDir. */
   readonly examplesDir: string;
-  /** The Enactor modules a test's scenarios may name (`doppel serve --enactor-modules DIR`), null for none. */
-  readonly enactorModulesDir: string | null;
+  /** The user-supplied modules a test's scenarios may name (`doppel serve --modules DIR`), null for none. */
+  readonly moduleDirs: UserModuleDirs;
 }
 
 /**

@@ -82,7 +82,7 @@ export class TestRuns {
     this.init = {
       packModules: config.packModules,
       examplesDir: config.examplesDir,
-      enactorModulesDir: config.enactorModulesDir,
+      moduleDirs: config.moduleDirs,
     };
     // Runs in the catalog's lane before anything a request asks of it; a run started meanwhile waits for it.
     this.recovered = tests.failInterruptedRuns(new Date().toISOString());

@@ -5,7 +5,7 @@ import { canonicalJson, type AnyPack } from '@doppel/twin';
 import type { TestValidation } from '@doppel/twin/contracts';
 import { locatedScenarioIssues, ServerError } from '../errors.js';
 import { loadPacks } from '../packs.js';
-import { registryWithEnactorModules, withEnactorModule } from '../sim/enactor-modules.js';
+import { registryWithUserModules, withUserModule } from '../sim/user-module-files.js';
 import { answerCall, type MethodCall } from '../sim/remote.js';
 import type {
   TestOutcome,
@@ -38,29 +38,29 @@ async function load(yaml: string, fileName: string): Promise<TestDefinition> {
 }
 
 /**
- * The test with the Enactor modules its scenario and variants name hashed into them, checked against the server's
- * modules directory as a simulation's scenario is at creation (a module outside it, or missing, is refused).
+ * The test with the user-supplied modules its scenario and variants name hashed into them, checked against the
+ * server's modules directories as a simulation's scenario is at creation (a module outside, or missing, is refused).
  */
-function withEnactorModules(test: TestDefinition): TestDefinition {
-  const dir = init.enactorModulesDir;
+function withUserModules(test: TestDefinition): TestDefinition {
+  const dirs = init.moduleDirs;
   return {
     ...test,
-    scenario: withEnactorModule(test.scenario, dir),
-    variants: test.variants.map((variant) => ({ ...variant, scenario: withEnactorModule(variant.scenario, dir) })),
+    scenario: withUserModule(test.scenario, dirs),
+    variants: test.variants.map((variant) => ({ ...variant, scenario: withUserModule(variant.scenario, dirs) })),
   };
 }
 
-/** The packs a test runs on: the server's, with a control-plane pack that knows the modules the test names. */
+/** The packs a test runs on: the server's, with packs that know the user-supplied modules the test names. */
 async function packsFor(test: TestDefinition): Promise<readonly AnyPack[]> {
   const scenarios = [test.scenario, ...test.variants.map((variant) => variant.scenario)];
-  return (await registryWithEnactorModules(await registryReady, scenarios, init.enactorModulesDir)).list();
+  return (await registryWithUserModules(await registryReady, scenarios, init.moduleDirs)).list();
 }
 
 /** The test worker's operations (`TestWorkerApi`); helpers stay outside the class, out of the remote's reach. */
 class TestWorkerService implements TestWorkerApi {
   async check(yaml: string): Promise<TestValidation> {
     try {
-      const test = withEnactorModules(await load(yaml, 'test.yaml'));
+      const test = withUserModules(await load(yaml, 'test.yaml'));
       return {
         valid: true,
         issues: [],
@@ -87,8 +87,8 @@ class TestWorkerService implements TestWorkerApi {
   }
 
   async run(yaml: string, name: string): Promise<TestOutcome> {
-    // User code (an Enactor module) is imported here, in the run's own worker under its wall-clock limit.
-    const test = withEnactorModules(await load(yaml, `${name}.yaml`));
+    // User code (an Enactor, a driving policy) is imported here, in the run's own worker under its wall-clock limit.
+    const test = withUserModules(await load(yaml, `${name}.yaml`));
     const packs = await packsFor(test);
     const total = test.replications * (1 + test.variants.length);
     post({ type: 'progress', done: 0, total });

@@ -25,7 +25,7 @@ export const entitySchema = z
           .min(1)
           .max(1000)
           .describe(
-            'A JavaScript module exporting `policy` (an object with decide(input)), relative to the scenario file: replaces speed control and ACC.',
+            'A JavaScript module exporting `policy` (an object with decide(input)), relative to the scenario file (on the server: a file of its --policy-modules directory): replaces speed control and ACC.',
           ),
         module_sha256: z
           .string()

@@ -38,3 +38,4 @@ export {
   type ParamIssue,
 } from './api.js';
 export { fleetDataset, STEP_COLUMNS, EPISODE_COLUMNS } from './dataset.js';
+export { policyModuleName, policyModuleSha256, scenarioWithPolicyHash } from './policy-module.js';
