@@ -2,6 +2,8 @@ import type { RunSummary } from '@doppel/twin';
 import { formatDuration } from '@doppel/twin';
 
 function formatNumber(value: number): string {
+  // -0 (a vehicle's energy with nothing drawn yet) reads "0".
+  if (value === 0) return '0';
   if (Number.isInteger(value)) return value.toLocaleString('en');
   return Math.abs(value) >= 100 ? value.toFixed(1) : value.toPrecision(4);
 }

@@ -2,7 +2,9 @@ import { describe, expect, it } from 'vitest';
 import {
   formatDelta,
   formatDuration,
+  formatFixed,
   formatKpi,
+  formatNumber,
   formatOffset,
   humanize,
   parseClockInput,
@@ -110,5 +112,23 @@ describe('units', () => {
     expect(formatKpi(1, 'riders')).toBe('1 rider');
     expect(formatKpi(1, 'batteries')).toBe('1 battery');
     expect(formatKpi(2, 'batteries')).toBe('2 batteries');
+  });
+});
+
+describe('negative zero', () => {
+  it('a value that shows as zero reads without a sign, in every formatter', () => {
+    expect(formatNumber(-0)).toBe('0');
+    expect(formatNumber(-0.001)).toBe('0');
+    expect(formatKpi(-0, 'kWh')).toBe('0 kWh');
+    expect(formatKpi(-0.0004, 'kWh')).toBe('0 kWh');
+    expect(formatFixed(-0, 3, 'kWh')).toBe('0.000 kWh');
+    expect(formatFixed(-0.0001, 3, 'kWh')).toBe('0.000 kWh');
+    expect(formatFixed(-0.04, 1)).toBe('0.0');
+  });
+
+  it('a negative value that shows as one keeps its sign', () => {
+    expect(formatNumber(-0.02)).toBe('-0.02');
+    expect(formatFixed(-0.0006, 3, 'kWh')).toBe('-0.001 kWh');
+    expect(formatKpi(-1234.5, 'kWh')).toBe('-1,235 kWh');
   });
 });

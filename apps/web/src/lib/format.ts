@@ -92,12 +92,27 @@ export function singular(unit: string): string {
   return unit;
 }
 
+/**
+ * A number as shown, without the sign of a value that shows as zero: -0, or a small negative rounded away (a
+ * vehicle that regenerated a few watt-hours), reads "0", never "-0".
+ */
+function unsignedZero(text: string): string {
+  return /^-[0.,]+$/.test(text) ? text.slice(1) : text;
+}
+
 /** Thousands separated, at most one decimal for large values and two for small ones. */
 export function formatNumber(value: number): string {
   if (!Number.isFinite(value)) return '—';
   const abs = Math.abs(value);
   const digits = Number.isInteger(value) ? 0 : abs >= 100 ? 0 : abs >= 10 ? 1 : 2;
-  return value.toLocaleString('en-US', { minimumFractionDigits: 0, maximumFractionDigits: digits });
+  return unsignedZero(value.toLocaleString('en-US', { minimumFractionDigits: 0, maximumFractionDigits: digits }));
+}
+
+/** A number with exactly `digits` decimals, and its unit if any ("0.000 kWh", never "-0.000 kWh"). */
+export function formatFixed(value: number, digits: number, unit = ''): string {
+  if (!Number.isFinite(value)) return '—';
+  const text = unsignedZero(value.toFixed(digits));
+  return unit === '' ? text : `${text} ${unit}`;
 }
 
 /** A signed difference with its unit, for compare views: "+4.2 min", "−12 riders". */

@@ -5,6 +5,7 @@
  */
 import type { AssetStatus } from '../../lib/scales.js';
 import type { AssetView } from '../../api/types.js';
+import { formatFixed } from '../../lib/format.js';
 
 export const SENSOR_TYPES = ['radar', 'lidar', 'camera'] as const;
 export type SensorType = (typeof SENSOR_TYPES)[number];
@@ -95,12 +96,12 @@ export const VEHICLE_STATUS_LABEL: Readonly<Record<AssetStatus, string>> = {
 
 /** "12.3 km/h": a speed in metres per second as people read it. */
 export function kmh(mps: number): string {
-  return `${(mps * 3.6).toFixed(1)} km/h`;
+  return formatFixed(mps * 3.6, 1, 'km/h');
 }
 
 /** A time to collision, or "—" when nothing closes in. */
 export function ttcText(ttc: number | null): string {
-  return ttc === null || ttc < 0 ? '—' : `${ttc.toFixed(2)} s`;
+  return ttc === null || ttc < 0 ? '—' : formatFixed(ttc, 2, 's');
 }
 
 function num(v: unknown, fallback = 0): number {

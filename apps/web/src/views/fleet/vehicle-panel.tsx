@@ -1,6 +1,6 @@
 import type { ReactNode } from 'react';
 import type { AssetView, JsonObject } from '../../api/types.js';
-import { formatNumber } from '../../lib/format.js';
+import { formatFixed, formatNumber } from '../../lib/format.js';
 import { STATUS_GLYPH, STATUS_TEXT_COLOR } from '../../lib/scales.js';
 import { kmh, ttcText, VEHICLE_STATUS_LABEL, type SceneVehicle } from './fleet-scene.js';
 
@@ -14,7 +14,7 @@ function obj(v: unknown): JsonObject {
 
 function fixed(v: unknown, digits: number, unit: string): string {
   const n = num(v);
-  return n === null ? '—' : `${n.toFixed(digits)} ${unit}`;
+  return n === null ? '—' : formatFixed(n, digits, unit);
 }
 
 /** Faults of one sensor in words; "healthy" when none. */
