@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // A demo PLC over OPC UA: a heated tank with a thermostat control law (see startDemoPlc in @doppel/bridge-opcua).
-//   node examples/process/demo-plc.mjs [--port 4840] [--pki DIR] [--scan-ms 10] [--exit-with-stdin]
+//   node examples/process/demo-plc.mjs [--port 4840] [--pki DIR] [--scan-ms 10] [--external-plant] [--exit-with-stdin]
+// --external-plant: the tank's sensors come from a client (a simulation in the loop) instead of the PLC's own plant.
 // Prints one JSON line {"endpointUrl": …, "port": …} when it listens, then serves until interrupted.
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -13,6 +14,7 @@ const { values } = parseArgs({
     port: { type: 'string', default: '4840' },
     pki: { type: 'string' },
     'scan-ms': { type: 'string', default: '10' },
+    'external-plant': { type: 'boolean', default: false },
     'exit-with-stdin': { type: 'boolean', default: false },
   },
 });
@@ -25,7 +27,7 @@ if (!Number.isInteger(port) || port < 0 || port > 65535 || !Number.isFinite(scan
 // stdout carries the ready line only; the OPC UA stack's warnings go to stderr.
 routeOpcuaLogs((line) => process.stderr.write(`${line}\n`));
 const pkiFolder = values.pki ?? mkdtempSync(join(tmpdir(), 'doppel-demo-plc-'));
-const plc = await startDemoPlc({ port, pkiFolder, scanMs });
+const plc = await startDemoPlc({ port, pkiFolder, scanMs, localPlant: !values['external-plant'] });
 process.stdout.write(`${JSON.stringify({ endpointUrl: plc.endpointUrl, port: plc.port })}\n`);
 
 let stopping = false;

@@ -1,4 +1,5 @@
 import type { Binding, DevicePort, HilLoop, SignalValue } from '@doppel/bridge-hil';
+import { toModel } from '@doppel/bridge-hil/binding';
 import type { HilBindingStatus, HilStatus, ModelBindingInput } from '@doppel/twin/contracts';
 import type { Remote } from '../sim/remote.js';
 import type { SimulationApi } from '../sim/protocol.js';
@@ -107,14 +108,11 @@ export class HilRun {
   /** The device port of one binding, noting each success and failure as its connection state and last value. */
   private watched(id: string, binding: ModelBindingInput, port: DevicePort): DevicePort {
     const point = this.points.get(id) as PointState;
-    const scale = binding.scale ?? 1;
-    const offset = binding.offset ?? 0;
-    const modelSide = (v: SignalValue) => (typeof v === 'number' ? v * scale + offset : v);
     const ok = (deviceValue: SignalValue) => {
       if (point.connection !== 'connected') this.log(`binding ${id} (${binding.signal}): connected`);
       point.connection = 'connected';
       point.error = null;
-      point.lastValue = modelSide(deviceValue);
+      point.lastValue = toModel(binding, deviceValue);
       point.lastValueAt = Date.now();
     };
     const lost = (error: unknown) => {

@@ -77,20 +77,24 @@ export const modelRunRoutes: RoutePlugin = async (app, ctx) => {
     });
   };
 
-  // Hardware-in-the-loop runs by simulation id: their loop alone steps the simulation.
-  const hilRuns = new Map<string, HilRun>();
+  // Hardware-in-the-loop runs by simulation id: their loop holds the simulation's clock (no other call moves it).
+  const hilRuns = new Map<string, { readonly run: HilRun; readonly releaseClock: () => void }>();
   const endHil = async (simId: string) => {
-    const run = hilRuns.get(simId);
-    if (run === undefined) return;
+    const held = hilRuns.get(simId);
+    if (held === undefined) return;
     hilRuns.delete(simId);
-    await run.stop();
+    try {
+      await held.run.stop();
+    } finally {
+      held.releaseClock();
+    }
   };
   ctx.manager.onDelete((simId) => void endHil(simId).catch(() => undefined));
   app.addHook('onClose', async () => {
     await Promise.all([...hilRuns.keys()].map((simId) => endHil(simId).catch(() => undefined)));
   });
   const hilRunOf = (simId: string): HilRun => {
-    const run = hilRuns.get(simId);
+    const run = hilRuns.get(simId)?.run;
     if (run === undefined) {
       throw new ServerError(ServerErrorCode.HilState, `Simulation ${simId} is not in the loop with devices`, {
         issues: [{ path: 'simId', message: 'not a running hardware-in-the-loop simulation', found: simId }],
@@ -180,17 +184,22 @@ export const modelRunRoutes: RoutePlugin = async (app, ctx) => {
           step_s: Math.min(body.periodMs / 1000, 0.1),
         });
         const { HilLoop } = await import('@doppel/bridge-hil');
+        const clock = ctx.manager.holdClock(created.id, {
+          name: `the hardware-in-the-loop cycle of model ${row.id}`,
+          release: `pause it with POST /api/v1/simulation/pause/${created.id} or stop it with POST /api/v1/simulation/stop/${created.id}`,
+          pause: () => hilRuns.get(created.id)?.run.loop.pause(),
+        });
         const run = new HilRun(
           created.id,
           row.id,
           bindings,
           devices,
-          ctx.manager.simulation(created.id),
+          clock.simulation,
           body.periodMs,
           (line) => app.log.warn({ hil: created.id }, line),
           (loopBindings, step) => new HilLoop({ periodMs: body.periodMs, bindings: loopBindings, model: { step } }),
         );
-        hilRuns.set(created.id, run);
+        hilRuns.set(created.id, { run, releaseClock: clock.release });
         run.loop.start();
         return reply.code(201).send(await currentSimulationView(ctx, created.id));
       } catch (error) {
@@ -264,7 +273,6 @@ export const modelRunRoutes: RoutePlugin = async (app, ctx) => {
       config: { auth: 'write' },
     },
     async (request) => {
-      hilRuns.get(request.params.simId)?.loop.pause();
       await ctx.manager.simulation(request.params.simId).pause();
       await ctx.manager.persist(request.params.simId);
       return currentSimulationView(ctx, request.params.simId);
@@ -287,15 +295,6 @@ export const modelRunRoutes: RoutePlugin = async (app, ctx) => {
     },
     async (request) => {
       const simId = request.params.simId;
-      if (hilRuns.has(simId)) {
-        throw new ServerError(
-          ServerErrorCode.HilState,
-          `Simulation ${simId} is stepped by its hardware-in-the-loop cycle`,
-          {
-            issues: [{ path: 'simId', message: 'stop the loop to step it by hand', found: simId }],
-          },
-        );
-      }
       const by = request.body;
       const step =
         'seconds' in by

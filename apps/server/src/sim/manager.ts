@@ -33,6 +33,39 @@ const RUN_OPS: ReadonlySet<string> = new Set<keyof SimulationApi>([
   'cancelIntervention',
 ]);
 
+/** Operations that move a simulation's clock, as a refusal names them: while a driver holds the clock, it alone may. */
+const CLOCK_OPS: Readonly<Partial<Record<keyof SimulationApi, string>>> = {
+  play: 'running it',
+  ack: 'continuing it after a debug pause',
+  runUntil: 'running it to a time',
+  step: 'stepping it',
+  setSpeed: 'changing its speed',
+  rewind: 'rewinding it',
+};
+
+/** What a call that would move a held clock answers: 409, naming the driver and how to take the clock back. */
+function clockHeldError(simId: string, what: string, holder: ClockHolder): ServerError {
+  return new ServerError(
+    ServerErrorCode.HilState,
+    `Simulation ${simId} is driven by ${holder.name}, whose cycle alone moves its clock: ${what} is refused; ${holder.release}`,
+    {
+      issues: [
+        { path: 'simId', message: `driven by ${holder.name}`, expected: 'a simulation no loop drives', found: simId },
+      ],
+    },
+  );
+}
+
+/** Who drives a simulation's clock, and how a user takes it back. */
+export interface ClockHolder {
+  /** "the hardware-in-the-loop cycle of model mdl_…" */
+  readonly name: string;
+  /** "stop it with POST …" */
+  readonly release: string;
+  /** Pausing the simulation pauses its driver too (a paused loop holds its outputs). */
+  pause(): void;
+}
+
 function failedError(simId: string, error: string | null): RemoteError {
   return new RemoteError({
     code: TwinErrorCode.SimulationFailed,
@@ -57,6 +90,7 @@ export class SimulationManager {
   /** Facts of loaded simulations the fan-out needs synchronously: the owner, and the head last written. */
   private readonly owners = new Map<string, string>();
   private readonly heads = new Map<string, number>();
+  private readonly clockHolders = new Map<string, ClockHolder>();
   private closing = false;
   private readonly files: SimulationFiles;
 
@@ -137,8 +171,39 @@ export class SimulationManager {
    * the worker answered (`manager.simulation(id).play({ factor: 1 })`).
    */
   simulation(simId: string): Remote<SimulationApi> {
+    return this.operations(simId, false);
+  }
+
+  /**
+   * Gives one driver (a hardware-in-the-loop cycle) the clock of a simulation: from then on every other call that
+   * would move it (run, ack, run-until, step, speed, rewind, from any route) is refused with 409 naming the driver,
+   * which moves it through the operations returned; pausing the simulation pauses the driver. `release` gives the clock
+   * back (deleting the simulation does too).
+   */
+  holdClock(simId: string, holder: ClockHolder): { simulation: Remote<SimulationApi>; release: () => void } {
+    const current = this.clockHolders.get(simId);
+    if (current !== undefined) throw clockHeldError(simId, 'holding it again', current);
+    this.clockHolders.set(simId, holder);
+    return {
+      simulation: this.operations(simId, true),
+      release: () => {
+        if (this.clockHolders.get(simId) === holder) this.clockHolders.delete(simId);
+      },
+    };
+  }
+
+  /** Who drives a simulation's clock, if a driver holds it. */
+  clockHolder(simId: string): ClockHolder | undefined {
+    return this.clockHolders.get(simId);
+  }
+
+  private operations(simId: string, holdsClock: boolean): Remote<SimulationApi> {
     return remote<SimulationApi>(async (method, args) => {
       this.checkOpen();
+      const holder = holdsClock ? undefined : this.clockHolders.get(simId);
+      const moves = CLOCK_OPS[method];
+      if (holder !== undefined && moves !== undefined) throw clockHeldError(simId, moves, holder);
+      if (holder !== undefined && method === 'pause') holder.pause();
       if (RUN_OPS.has(method) && !this.isLoaded(simId)) {
         // Refused without re-executing the failed run (which may fail the same way again).
         const row = await this.catalog.simulation(simId);
@@ -325,6 +390,7 @@ export class SimulationManager {
     if (host !== undefined) await host.stop(2_000);
     this.owners.delete(simId);
     this.heads.delete(simId);
+    this.clockHolders.delete(simId);
     await this.catalog.deleteSimulation(simId);
     for (const listener of this.deleteListeners) listener(simId);
     this.files.remove(simId);

@@ -13,11 +13,17 @@ export type LossPolicy =
   | { readonly policy: 'default'; readonly value: SignalValue }
   | { readonly policy: 'pause' };
 
+/** Model value = device value × scale + offset (and the inverse on the way out); booleans scaled become numbers. */
+export interface Scaling {
+  readonly scale?: number;
+  readonly offset?: number;
+}
+
 /**
  * One signal between a model and a device: `input` reads the device into the model, `output` writes the model's value
  * to the device. This is the shape a catalog binding row maps onto.
  */
-export interface Binding {
+export interface Binding extends Scaling {
   /** The model's name for the signal (a component port or an asset field). */
   readonly signal: string;
   readonly direction: 'input' | 'output';
@@ -28,23 +34,23 @@ export interface Binding {
   readonly samplingMs?: number;
   /** Numbers: an output is written only when it moved more than this since the last write; an input ignores smaller moves. */
   readonly deadband?: number;
-  /** Numbers: model value = device value × scale + offset (and the inverse on the way out). */
-  readonly scale?: number;
-  readonly offset?: number;
   /** Inputs: what happens while the device cannot be read; `hold` by default. */
   readonly onLoss?: LossPolicy;
   /** Outputs: written when the loop stops, so the device is left safe. */
   readonly safeValue?: SignalValue;
 }
 
-/** Engineering value of a device value. */
-export function toModel(binding: Binding, value: SignalValue): SignalValue {
-  if (typeof value === 'boolean') return value;
-  return value * (binding.scale ?? 1) + (binding.offset ?? 0);
+/**
+ * Engineering value of a device value. A digital value stays a boolean unless the binding scales it: then it is an
+ * analog one, true being 1 and false 0 (a PLC's heater-on coil × 20,000 is the heater's power in W).
+ */
+export function toModel(binding: Scaling, value: SignalValue): SignalValue {
+  if (typeof value === 'boolean' && binding.scale === undefined && binding.offset === undefined) return value;
+  return Number(value) * (binding.scale ?? 1) + (binding.offset ?? 0);
 }
 
 /** Device value of an engineering value. */
-export function toDevice(binding: Binding, value: SignalValue): SignalValue {
+export function toDevice(binding: Scaling, value: SignalValue): SignalValue {
   if (typeof value === 'boolean') return value;
   return (value - (binding.offset ?? 0)) / (binding.scale ?? 1);
 }

@@ -119,8 +119,16 @@ export class MqttPoints {
     await this.client.publishAsync(topic, payloadOf(value, jsonPath), { qos: 0 });
   }
 
-  async close(): Promise<void> {
-    await this.client.endAsync(true);
+  /**
+   * Closes the connection after the messages already published have gone out (a loop's safe values are its last
+   * words); a broker that does not take them within `graceMs` is left.
+   */
+  async close(graceMs = 1_000): Promise<void> {
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<'late'>((resolve) => (timer = setTimeout(() => resolve('late'), graceMs)));
+    const ended = await Promise.race([this.client.endAsync(false).then(() => 'ended' as const), late]);
+    clearTimeout(timer);
+    if (ended === 'late') await this.client.endAsync(true);
   }
 }
 

@@ -20,6 +20,8 @@ export interface DemoPlcOptions {
   readonly pkiFolder: string;
   /** Scan period of the control law in milliseconds; 10 by default. */
   readonly scanMs?: number;
+  /** Whether the PLC integrates the tank itself (`Tank.LocalPlant`) from the start; true by default, false for HIL. */
+  readonly localPlant?: boolean;
 }
 
 export interface DemoPlc {
@@ -57,7 +59,7 @@ export async function startDemoPlc(options: DemoPlcOptions): Promise<DemoPlc> {
     band_c: 2,
     heaterOn: false,
     inletValve_pct: 20,
-    localPlant: true,
+    localPlant: options.localPlant ?? true,
     cycle: 0,
   };
   const serverCertificateManager = new OPCUACertificateManager({
