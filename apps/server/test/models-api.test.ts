@@ -172,6 +172,34 @@ describe('projects and machine models API', () => {
     expect((await call(alice, 'GET', `/api/v1/models/${good.id}`)).json()).toEqual(good);
   });
 
+  it('validates the ports of a component of variable arity against its properties on save', async () => {
+    const project = projectSchema.parse((await call(alice, 'POST', '/api/v1/projects', { name: 'arity' })).json());
+    const feed = (n: number) => ({
+      id: `feed${n}`,
+      type: 'source',
+      properties: { kind: 'constant', value: 0.1, unit: 'L/s' },
+    });
+    const model = (inlets: number, port: string) => ({
+      name: 'junction',
+      components: [feed(1), feed(2), feed(3), { id: 'mix', type: 'mixer', properties: { inlets } }],
+      connections: [1, 2, 3].map((n) => ({
+        source_component_id: `feed${n}`,
+        source_port: 'out',
+        target_component_id: 'mix',
+        target_port: n === 3 ? port : `flow_${n}`,
+      })),
+    });
+    const saved = await call(alice, 'POST', `/api/v1/projects/${project.id}/models`, model(3, 'flow_3'));
+    expect(saved.statusCode).toBe(201);
+    const refused = await call(alice, 'POST', `/api/v1/projects/${project.id}/models`, model(2, 'flow_3'));
+    expect(refused.statusCode).toBe(422);
+    const issue = (refused.json() as { issues: { path: string; message: string }[] }).issues[0];
+    expect(issue?.path).toBe('body.connections[2].target_port');
+    expect(issue?.message).toMatch(
+      /mixer "mix" has no input "flow_3" \(it has flow_1, temperature_1, flow_2, temperature_2\)/,
+    );
+  });
+
   it("answers 404 for another account's project and model, as for missing ones", async () => {
     const project = projectSchema.parse((await call(alice, 'POST', '/api/v1/projects', { name: 'mine' })).json());
     const model = machineModelSchema.parse(

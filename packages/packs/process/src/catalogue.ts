@@ -1,8 +1,25 @@
-import type { JsonObject, ProcessCatalogue, ProcessComponentType, ProcessModelInput } from '@doppel/twin/contracts';
+import type {
+  JsonObject,
+  ProcessCatalogue,
+  ProcessComponentType,
+  ProcessModelInput,
+  ProcessPort,
+} from '@doppel/twin/contracts';
 import { z } from 'zod';
-import type { AnyComponentType } from './component.js';
+import type { AnyComponentType, PortSpec, PortTemplate } from './component.js';
 import { COMPONENT_TYPES } from './components/index.js';
 import { dimensionText, UNITS } from './units.js';
+
+function wirePort(p: PortSpec): ProcessPort {
+  return {
+    name: p.name,
+    direction: p.direction,
+    unit: p.unit,
+    description: p.description,
+    ...(p.default !== undefined ? { default: p.default } : {}),
+    feedthrough: p.direction === 'in' && p.feedthrough !== false,
+  };
+}
 
 function describeType(type: AnyComponentType): ProcessComponentType {
   const defaults = type.properties.parse({}) as Record<string, unknown>;
@@ -17,13 +34,11 @@ function describeType(type: AnyComponentType): ProcessComponentType {
       target: 'draft-2020-12',
     }) as Record<string, unknown>,
     defaults,
-    ports: type.ports(defaults).map((p) => ({
-      name: p.name,
-      direction: p.direction,
-      unit: p.unit,
-      description: p.description,
-      ...(p.default !== undefined ? { default: p.default } : {}),
-      feedthrough: p.direction === 'in' && p.feedthrough !== false,
+    ports: type.ports(defaults).map(wirePort),
+    // A type without a template has the same ports whatever its properties.
+    portTemplate: (type.portTemplate ?? type.ports(defaults)).map((p: PortTemplate) => ({
+      ...wirePort(p),
+      ...(p.repeat !== undefined ? { repeat: p.repeat } : {}),
     })),
     unitProperties: { ...(type.unitProperties ?? {}) },
   };

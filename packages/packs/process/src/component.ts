@@ -1,5 +1,6 @@
 import type { RandomStream } from '@doppel/engine';
 import type { JsonObject } from '@doppel/twin';
+import { expandPortTemplate } from '@doppel/twin/contracts';
 import type { z } from 'zod';
 
 export type PortDirection = 'in' | 'out';
@@ -21,6 +22,22 @@ export interface PortSpec {
    * orders components along these dependencies; a cycle of them is an algebraic loop. Default true.
    */
   readonly feedthrough?: boolean;
+}
+
+/** A port of a template: with `repeat`, one per count of that integer property (`{i}` in name, unit, description). */
+export interface PortTemplate extends PortSpec {
+  readonly repeat?: string;
+}
+
+/**
+ * A type's ports from a template (a mixer's inlets repeat with its `inlets` property): `ports` expands it, and the
+ * catalogue ships the template itself, so the canvas draws the ports of any properties as the model compiles them.
+ */
+export function templatePorts<P>(template: readonly PortTemplate[]): Pick<ComponentType<P>, 'ports' | 'portTemplate'> {
+  return {
+    portTemplate: template,
+    ports: (props) => expandPortTemplate(template, props as Readonly<Record<string, unknown>>),
+  };
 }
 
 /** What a component instance may use of its simulation. */
@@ -93,6 +110,8 @@ export interface ComponentType<P = unknown> {
   readonly properties: z.ZodType<P>;
   /** The ports for these properties (a mixer has as many inlets as its property says). */
   ports(props: P): readonly PortSpec[];
+  /** When the ports follow a template ({@link templatePorts}): the template, for editors to expand. */
+  readonly portTemplate?: readonly PortTemplate[];
   /** Unit variables a property fixes: `{ $u: 'unit' }`. */
   readonly unitProperties?: Readonly<Record<string, string>>;
   /** Schema of the ledger fields `extras` returns. */

@@ -83,6 +83,7 @@ export class ProcessModel implements PackModel {
     if (this.nextRecord <= t) this.nextRecord = t + this.interval;
     for (let i = 0; i < this.assetList.length; i++) {
       const asset = this.assetList[i] as ComponentAsset;
+      if (this.system.surelyUnchanged(i, asset.state, this.deadband)) continue;
       const now = this.system.snapshot(i);
       if (this.system.changed(i, asset.state, now, this.deadband)) this.twin.update(asset, now, 'STATE_SAMPLED');
     }

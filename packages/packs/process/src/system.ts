@@ -1,7 +1,8 @@
 import type { OdeComponent, OdeVector, RandomStream } from '@doppel/engine';
 import type { JsonObject } from '@doppel/twin';
-import type { Block, BlockContext } from './component.js';
+import type { Block, BlockContext, PortSpec } from './component.js';
 import type { CompiledModel } from './compile.js';
+import { compilePlan, type StepPlan } from './plan.js';
 import { UNITS } from './units.js';
 
 export interface SystemOptions {
@@ -40,8 +41,6 @@ export class ProcessSystem implements OdeComponent {
 
   private readonly inputs: Float64Array;
   private readonly order: Int32Array;
-  /** The evaluation order without the blocks whose outputs hold between steps. */
-  private readonly liveOrder: Int32Array;
   private readonly inBase: Int32Array;
   private readonly inCount: Int32Array;
   // Per input slot: the signal it reads (-1: its default), conversion, default.
@@ -49,32 +48,18 @@ export class ProcessSystem implements OdeComponent {
   private readonly gain: Float64Array;
   private readonly bias: Float64Array;
   private readonly defaults: Float64Array;
-  /** The blocks with continuous states, in index order. */
-  private readonly derivativeBlocks: Int32Array;
-  /**
-   * Per entry of `derivativeBlocks`: 1 when its inputs must be gathered again before `derivative`, because one of
-   * them comes from a block evaluated after it (a tank's outflow from the valve it feeds) or the block is held.
-   * Inputs from earlier blocks still hold what `evaluate` gathered: gathering them again would copy the same values.
-   */
-  private readonly regather: Int32Array;
-  /** The blocks with discrete updates, in evaluation order. */
-  private readonly updateOrder: Int32Array;
-  /** Per block: the blocks its inputs read (each once). */
-  private readonly sourcesOf: readonly Int32Array[];
-  /** Per block: whether it is held (its outputs change only at updates). */
-  private readonly isHeld: Int32Array;
+  /** Per component: the ledger quantum of each output by port name (the unit's, else 1e-3). */
+  private readonly quanta: readonly ReadonlyMap<string, number>[];
   /** Per block, after a step's updates: 1 when its outputs at the step's end no longer hold. */
-  private readonly stale: Int32Array;
-  /** The live blocks to evaluate again before the next step's first stage, in evaluation order. */
-  private readonly refreshList: Int32Array;
-  private refreshCount = 0;
+  private readonly stale: Uint8Array;
+  /** The step's evaluation, derivatives and updates as straight-line code over the arrays above. */
+  private readonly plan: StepPlan;
   /**
    * True from the end of a step until the next derivative evaluation: the outputs then are those at (time, state)
-   * except for the blocks in `refreshList`, so the first stage of the next step evaluates only those (a step's end
-   * and the next step's start are the same instant and state; RK4's first stage costs one evaluation of them less).
+   * except for the stale blocks, so the first stage of the next step evaluates only those (a step's end and the
+   * next step's start are the same instant and state; RK4's first stage costs one evaluation of them less).
    */
   private atStepEnd = false;
-  private readonly heldOutputs: Float64Array;
   private readonly reuseStepEnd: boolean;
 
   constructor(
@@ -133,28 +118,47 @@ export class ProcessSystem implements OdeComponent {
     this.state = new Float64Array(states);
     this.order = Int32Array.from(model.order);
     const live = model.order.filter((i) => blocks[i]?.held !== true);
-    this.liveOrder = Int32Array.from(live);
     const derivative = blocks.flatMap((b, i) => (b.derivative !== undefined && b.stateCount > 0 ? [i] : []));
-    this.derivativeBlocks = Int32Array.from(derivative);
     // Where each block is evaluated at a stage (-1: held, never re-evaluated within a step).
     const position = new Array<number>(comps.length).fill(-1);
     live.forEach((i, k) => (position[i] = k));
-    this.regather = Int32Array.from(
-      derivative.map((i) => {
-        const at = position[i] as number;
-        const late = model.wires.some((w) => w.to === i && (position[w.from] as number) >= at);
-        return at < 0 || late ? 1 : 0;
-      }),
-    );
-    this.updateOrder = Int32Array.from(model.order.filter((i) => blocks[i]?.update !== undefined));
     const sources = comps.map(() => new Set<number>());
     for (const w of model.wires) sources[w.to]?.add(w.from);
-    this.sourcesOf = sources.map((s) => Int32Array.from([...s].sort((a, b) => a - b)));
-    this.isHeld = Int32Array.from(blocks.map((b) => (b.held === true ? 1 : 0)));
-    this.stale = new Int32Array(comps.length);
-    this.refreshList = new Int32Array(live.length);
+    this.stale = new Uint8Array(comps.length);
+    this.quanta = comps.map((c) => {
+      const byName = new Map<string, number>();
+      c.outputs.forEach((p, k) => {
+        if (!byName.has(p.name)) byName.set(p.name, UNITS[c.outputUnits[k] as string]?.quantum ?? 1e-3);
+      });
+      return byName;
+    });
     this.reuseStepEnd = options.reuseStepEnd ?? true;
-    this.heldOutputs = new Float64Array(Math.max(0, ...comps.map((c) => c.outputs.length)));
+    this.plan = compilePlan(
+      {
+        blocks,
+        offsets,
+        outputBase: outBase,
+        outputCount: comps.map((c) => c.outputs.length),
+        inputBase: inBase,
+        inputCount: comps.map((c) => c.inputs.length),
+        source: this.source,
+        gain: this.gain,
+        bias: this.bias,
+        liveOrder: live,
+        derivativeBlocks: derivative,
+        // A block gathers its inputs again before `derivative` when one of them comes from a block evaluated after
+        // it (a tank's outflow from the valve it feeds) or it is held; inputs from earlier blocks still hold what
+        // the evaluation gathered.
+        regather: derivative.map((i) => {
+          const at = position[i] as number;
+          return at < 0 || model.wires.some((w) => w.to === i && (position[w.from] as number) >= at);
+        }),
+        updateOrder: model.order.filter((i) => blocks[i]?.update !== undefined),
+        isHeld: blocks.map((b) => b.held === true),
+        sourcesOf: sources.map((set) => [...set].sort((a, b) => a - b)),
+      },
+      { signals: this.signals, inputs: this.inputs, defaults: this.defaults, stale: this.stale },
+    );
   }
 
   /** Initial states, first outputs and initial samples at time t (once, before the first step). */
@@ -186,27 +190,19 @@ export class ProcessSystem implements OdeComponent {
   /** Every block's outputs at (t, x), in evaluation order (held outputs stay as they are). */
   evaluate(t: number, x: OdeVector): void {
     this.atStepEnd = false;
-    const order = this.liveOrder;
-    for (let k = 0; k < order.length; k++) {
-      const i = order[k] as number;
-      this.gather(i);
-      (this.blocks[i] as Block).output(t, x, this.offsets[i] as number);
-    }
+    this.plan.evaluate(t, x);
   }
 
   derivatives(t: number, y: OdeVector, dydt: Float64Array): void {
     // Inside a step, time-driven signals take their value from the left: a step or table jump at the end of this
     // step acts from the next one, as if a step in time boundary had been there.
     const te = t > this.time ? t - 1e-9 * Math.max(1, Math.abs(t)) : t;
-    if (this.atStepEnd && y === this.state && t === this.time) this.evaluateStale(t, y);
-    else this.evaluate(te, y);
-    const blocks = this.blocks;
-    const list = this.derivativeBlocks;
-    for (let k = 0; k < list.length; k++) {
-      const i = list[k] as number;
-      if (this.regather[k] === 1) this.gather(i);
-      (blocks[i] as Block).derivative?.(te, y, this.offsets[i] as number, dydt);
-    }
+    if (this.atStepEnd && y === this.state && t === this.time) {
+      // The outputs at the end of the last step, where an update changed them (the rest still hold).
+      this.atStepEnd = false;
+      this.plan.evaluateStale(t, y);
+    } else this.evaluate(te, y);
+    this.plan.derivatives(te, y, dydt);
   }
 
   /** After each completed step; the integrator passes the state itself as `_y`. */
@@ -216,57 +212,10 @@ export class ProcessSystem implements OdeComponent {
     this.time = t;
     this.steps++;
     this.evaluate(t, x);
-    const order = this.updateOrder;
-    const stale = this.stale;
-    stale.fill(0);
-    const held = this.heldOutputs;
-    for (let k = 0; k < order.length; k++) {
-      const i = order[k] as number;
-      const block = this.blocks[i] as Block;
-      this.gather(i);
-      if (this.isHeld[i] === 1) {
-        // A held block's outputs are all that others read of it: compare them.
-        const y = block.y;
-        held.set(y);
-        block.update?.(t, dt, x, this.offsets[i] as number);
-        for (let j = 0; j < y.length; j++) if (y[j] !== held[j]) stale[i] = 1;
-      } else if (block.update?.(t, dt, x, this.offsets[i] as number) !== false) stale[i] = 1;
-    }
-    this.markStale();
-    this.afterStepHook?.(t);
-  }
-
-  /** Lists the live blocks whose outputs an update changed, directly or through their inputs. */
-  private markStale(): void {
-    const stale = this.stale;
-    const live = this.liveOrder;
-    let n = 0;
-    for (let k = 0; k < live.length; k++) {
-      const i = live[k] as number;
-      if (stale[i] !== 1) {
-        const sources = this.sourcesOf[i] as Int32Array;
-        for (let j = 0; j < sources.length; j++) {
-          if (stale[sources[j] as number] === 1) {
-            stale[i] = 1;
-            break;
-          }
-        }
-      }
-      if (stale[i] === 1) this.refreshList[n++] = i;
-    }
-    this.refreshCount = n;
+    this.stale.fill(0);
+    this.plan.update(t, dt, x);
     this.atStepEnd = this.reuseStepEnd;
-  }
-
-  /** The outputs at the end of the last step, where an update changed them (the rest still hold). */
-  private evaluateStale(t: number, x: OdeVector): void {
-    this.atStepEnd = false;
-    const list = this.refreshList;
-    for (let k = 0; k < this.refreshCount; k++) {
-      const i = list[k] as number;
-      this.gather(i);
-      (this.blocks[i] as Block).output(t, x, this.offsets[i] as number);
-    }
+    this.afterStepHook?.(t);
   }
 
   /** Recomputes the outputs at the last completed step (after an intervention changed a block). */
@@ -296,18 +245,58 @@ export class ProcessSystem implements OdeComponent {
 
   /** Whether `now` differs from `recorded` by more than the deadband (relative) or the unit's quantum. */
   changed(component: number, recorded: Readonly<JsonObject>, now: Readonly<JsonObject>, deadband: number): boolean {
-    const c = this.model.components[component];
-    if (c === undefined) return false;
+    const quanta = this.quanta[component];
+    if (quanta === undefined) return false;
     for (const [key, v] of Object.entries(now)) {
       const before = recorded[key];
       if (typeof v === 'number' && typeof before === 'number') {
-        const k = c.outputs.findIndex((p) => p.name === key);
-        const quantum = k >= 0 ? (UNITS[c.outputUnits[k] as string]?.quantum ?? 1e-3) : 1e-3;
-        if (Math.abs(v - before) > Math.max(quantum, deadband * Math.abs(before))) return true;
+        if (Math.abs(v - before) > Math.max(quanta.get(key) ?? 1e-3, deadband * Math.abs(before))) return true;
       } else if (v !== before) return true;
     }
     return false;
   }
+
+  /**
+   * True when the component's record now would surely not differ from `recorded` (what {@link changed} would say of
+   * its {@link snapshot}), judged on the raw values without building the record: a reading rounded to six digits
+   * moves by at most 5e-6 of itself, so a raw value closer than the deadband by more than that rounds within it.
+   * False when unsure (then the record is built and compared).
+   */
+  surelyUnchanged(component: number, recorded: Readonly<JsonObject>, deadband: number): boolean {
+    const c = this.model.components[component];
+    const quanta = this.quanta[component];
+    if (c === undefined || quanta === undefined) return false;
+    const base = this.outputBase[component] as number;
+    const units = c.outputUnits;
+    for (let k = 0; k < c.outputs.length; k++) {
+      const before = recorded[(c.outputs[k] as PortSpec).name];
+      const v = this.signals[base + k] as number;
+      if (units[k] === 'bool') {
+        if (before !== v > 0.5) return false;
+      } else if (!surelyWithin(v, before, quanta.get((c.outputs[k] as PortSpec).name) as number, deadband))
+        return false;
+    }
+    const block = this.blocks[component];
+    const extras = block?.extras?.(this.state, this.offsets[component] as number);
+    if (extras === undefined) return true;
+    for (const key in extras) {
+      // An extra named like an output replaces it in the record: leave that case to the full comparison.
+      if (quanta.has(key)) return false;
+      const v = extras[key];
+      const before = recorded[key];
+      if (typeof v === 'number') {
+        if (!surelyWithin(v, before, 1e-3, deadband)) return false;
+      } else if (v !== before) return false;
+    }
+    return true;
+  }
+}
+
+/** Whether round6(v) surely lies within max(quantum, deadband·|before|) of the recorded number `before`. */
+export function surelyWithin(v: number, before: unknown, quantum: number, deadband: number): boolean {
+  if (typeof before !== 'number' || !Number.isFinite(v)) return false;
+  const margin = Math.max(quantum, deadband * Math.abs(before)) * (1 - 1e-9);
+  return Math.abs(v - before) + 1e-5 * Math.abs(v) < margin;
 }
 
 /** Six significant digits: the ledger keeps what a reading means, not floating-point noise. */

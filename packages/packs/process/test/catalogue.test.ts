@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { processCatalogueSchema, type ProcessModelInput } from '@doppel/twin/contracts';
+import { expandPortTemplate, processCatalogueSchema, type ProcessModelInput } from '@doppel/twin/contracts';
 import { MemoryLedgerStore, resolveScenarioObject, Simulation, type ScenarioError } from '@doppel/twin';
 import { describe, expect, it } from 'vitest';
 import { COMPONENT_TYPES, modelToScenario, processCatalogue } from '../src/index.js';
@@ -38,6 +38,31 @@ describe('the component catalogue', () => {
       const described = catalogue.componentTypes.find((t) => t.type === type.type);
       expect(type.properties.safeParse(described?.defaults).success).toBe(true);
     }
+  });
+
+  it("ships each type's port template: expanded with any properties it gives the ports the model compiles with", () => {
+    const catalogue = processCatalogueSchema.parse(processCatalogue());
+    const cases: Record<string, Record<string, unknown>[]> = {
+      mixer: [{ inlets: 2 }, { inlets: 5 }, { inlets: 8 }],
+      scope: [{ inputs: 1 }, { inputs: 16 }],
+    };
+    for (const type of COMPONENT_TYPES) {
+      const described = catalogue.componentTypes.find((t) => t.type === type.type);
+      for (const props of [{}, ...(cases[type.type] ?? [])]) {
+        const parsed = type.properties.parse(props);
+        const expanded = expandPortTemplate(described?.portTemplate ?? [], { ...described?.defaults, ...props });
+        expect(
+          expanded.map((p) => `${p.direction} ${p.name} ${p.unit}`),
+          `${type.type} ${JSON.stringify(props)}`,
+        ).toEqual(type.ports(parsed).map((p) => `${p.direction} ${p.name} ${p.unit}`));
+      }
+    }
+    const mixer = catalogue.componentTypes.find((t) => t.type === 'mixer');
+    const five = expandPortTemplate(mixer?.portTemplate ?? [], { inlets: 5 });
+    expect(five.filter((p) => p.direction === 'in').map((p) => p.name)).toEqual(
+      [1, 2, 3, 4, 5].flatMap((i) => [`flow_${i}`, `temperature_${i}`]),
+    );
+    expect(five.find((p) => p.name === 'temperature_5')?.description).toBe('Temperature of inlet 5.');
   });
 
   it('the browser entry reaches no Node module and no simulation runtime', () => {

@@ -11,6 +11,7 @@ import type {
   ProcessModelConnection,
   ProcessPort,
 } from '@doppel/client';
+import { expandPortTemplate } from '@doppel/twin/contracts';
 
 export interface Placed {
   readonly component: ProcessModelComponent;
@@ -69,8 +70,11 @@ export function typeOf(catalogue: ProcessCatalogue, type: string): ProcessCompon
   return catalogue.componentTypes.find((t) => t.type === type);
 }
 
+/** A component's ports for its properties (a mixer's inlets follow its `inlets`), as the server compiles them. */
 export function portsOf(catalogue: ProcessCatalogue, c: ProcessModelComponent): readonly ProcessPort[] {
-  return typeOf(catalogue, c.type)?.ports ?? [];
+  const type = typeOf(catalogue, c.type);
+  if (type === undefined) return [];
+  return expandPortTemplate(type.portTemplate, { ...type.defaults, ...c.properties });
 }
 
 /** A port's unit: its own, or the one a property fixes for a unit variable; null while nothing fixes it. */

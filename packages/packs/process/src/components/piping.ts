@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { BlockBase, type ComponentType, type PortSpec } from '../component.js';
+import { BlockBase, templatePorts, type ComponentType } from '../component.js';
 import { DelayLine, num } from './common.js';
 
 const pipeProps = z.strictObject({
@@ -112,21 +112,25 @@ export const mixerType: ComponentType<MixerProps> = {
   description: 'Joins flows: the outflow is their sum at their flow-weighted mean temperature.',
   category: 'process',
   properties: mixerProps,
-  ports: (p) => {
-    const ports: PortSpec[] = [];
-    for (let i = 1; i <= p.inlets; i++) {
-      ports.push({ name: `flow_${i}`, direction: 'in', unit: 'm3/s', description: `Flow of inlet ${i}.`, default: 0 });
-      ports.push({
-        name: `temperature_${i}`,
-        direction: 'in',
-        unit: 'degC',
-        description: `Temperature of inlet ${i}.`,
-        default: 20,
-      });
-    }
-    ports.push({ name: 'flow', direction: 'out', unit: 'm3/s', description: 'Total flow.' });
-    ports.push({ name: 'temperature', direction: 'out', unit: 'degC', description: 'Mixed temperature.' });
-    return ports;
-  },
+  ...templatePorts<MixerProps>([
+    {
+      name: 'flow_{i}',
+      direction: 'in',
+      unit: 'm3/s',
+      description: 'Flow of inlet {i}.',
+      default: 0,
+      repeat: 'inlets',
+    },
+    {
+      name: 'temperature_{i}',
+      direction: 'in',
+      unit: 'degC',
+      description: 'Temperature of inlet {i}.',
+      default: 20,
+      repeat: 'inlets',
+    },
+    { name: 'flow', direction: 'out', unit: 'm3/s', description: 'Total flow.' },
+    { name: 'temperature', direction: 'out', unit: 'degC', description: 'Mixed temperature.' },
+  ]),
   create: (props) => new MixerBlock(props.inlets),
 };

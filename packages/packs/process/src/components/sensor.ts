@@ -31,17 +31,21 @@ export class SensorBlock extends BlockBase {
   readonly held = true;
   fault: SensorFault | null = null;
   faultValue = 0;
-  private readonly delay: DelayLine;
+  /** The dead time's history; null without one (the true value is then the input itself). */
+  private readonly delay: DelayLine | null;
   private readonly noise: RandomStream;
   private filtered = 0;
   private nextSample = 0;
+  /** The lag's blend factor for the step `lagDt` (a step is fixed, so it is computed once, not at every sample). */
+  private lagDt = Number.NaN;
+  private lagAlpha = 0;
 
   constructor(
     readonly p: SensorProps,
     ctx: BlockContext,
   ) {
     super();
-    this.delay = new DelayLine(p.delay_s);
+    this.delay = p.delay_s > 0 ? new DelayLine(p.delay_s) : null;
     this.noise = ctx.rng('noise');
   }
 
@@ -59,14 +63,22 @@ export class SensorBlock extends BlockBase {
   }
 
   private sample(t: number, dt: number): void {
-    this.delay.push(t, this.u[0] as number);
-    const truth = this.delay.read(t, this.u[0] as number);
-    this.filtered =
-      this.p.time_constant_s > 0
-        ? this.filtered + (1 - Math.exp(-dt / this.p.time_constant_s)) * (truth - this.filtered)
-        : truth;
+    const input = this.u[0] as number;
+    let truth = input;
+    if (this.delay !== null) {
+      this.delay.push(t, input);
+      truth = this.delay.read(t, input);
+    }
+    if (this.p.time_constant_s > 0) {
+      if (dt !== this.lagDt) {
+        this.lagDt = dt;
+        this.lagAlpha = 1 - Math.exp(-dt / this.p.time_constant_s);
+      }
+      this.filtered = this.filtered + this.lagAlpha * (truth - this.filtered);
+    } else this.filtered = truth;
     if (t + 1e-6 < this.nextSample) return;
-    this.nextSample = this.p.sample_s > 0 ? this.nextSample + this.p.sample_s : t;
+    if (this.p.sample_s > 0) this.nextSample += this.p.sample_s;
+    else this.nextSample = t;
     if (this.fault === 'stuck') return;
     if (this.fault === 'dropout') {
       this.y[0] = 0;

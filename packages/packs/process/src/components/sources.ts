@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { BlockBase, type ComponentType, type PortSpec } from '../component.js';
+import { BlockBase, templatePorts, type ComponentType } from '../component.js';
 import { num, unitProperty } from './common.js';
 
 const point = z.tuple([z.number(), z.number()]);
@@ -67,32 +67,48 @@ export function tablePoints(table: readonly (readonly [number, number])[], csv: 
 export class SourceBlock extends BlockBase {
   readonly stateCount = 0;
   readonly held: boolean;
-  private override_: number | null = null;
+  // The override as a flag and a number (not number | null), so reading it never boxes a double.
+  private overridden = false;
+  private overrideValue = 0;
   private readonly points: [number, number][];
   private cursor = 0;
+  /**
+   * The time of the value in y[0]: the signal is a function of time alone, and RK4's two middle stages ask for the
+   * same instant, so the second reads the first's value instead of computing it again.
+   */
+  private valueTime = Number.NaN;
+  // The sine's angular frequency and phase, computed once: numeric fields (initialised as numbers) keep the value
+  // an unboxed double, where the parsed properties' fields may hold any value.
+  private omega = 0;
+  private phase = 0;
 
   constructor(readonly p: SourceProps) {
     super();
     this.held = p.kind === 'constant';
     this.points = p.kind === 'table' ? tablePoints(p.table, p.csv) : [];
+    this.omega = 2 * Math.PI * p.frequency_hz;
+    this.phase = (p.phase_deg * Math.PI) / 180;
   }
 
   get override(): number | null {
-    return this.override_;
+    return this.overridden ? this.overrideValue : null;
   }
 
   /** Holds the signal at a value (null: back to its shape); a constant's output changes at once. */
   setOverride(value: number | null, t: number): void {
-    this.override_ = value;
+    this.overridden = value !== null;
+    this.overrideValue = value ?? 0;
     this.y[0] = this.value(t);
+    this.valueTime = t;
   }
 
   start(t: number): void {
     this.y[0] = this.value(t);
+    this.valueTime = t;
   }
 
   value(t: number): number {
-    if (this.override_ !== null) return this.override_;
+    if (this.overridden) return this.overrideValue;
     const p = this.p;
     switch (p.kind) {
       case 'constant':
@@ -105,8 +121,9 @@ export class SourceBlock extends BlockBase {
         return p.slope_per_s >= 0 ? Math.min(v, p.final) : Math.max(v, p.final);
       }
       case 'sine':
-        return p.offset + p.amplitude * Math.sin(2 * Math.PI * p.frequency_hz * t + (p.phase_deg * Math.PI) / 180);
-      case 'table':
+        return p.offset + p.amplitude * Math.sin(this.omega * t + this.phase);
+      // The last kind as the default: every path returns a number, so the result stays an unboxed double.
+      default:
         return this.lookup(t);
     }
   }
@@ -129,11 +146,13 @@ export class SourceBlock extends BlockBase {
   }
 
   output(t: number): void {
+    if (t === this.valueTime) return;
     this.y[0] = this.value(t);
+    this.valueTime = t;
   }
 
   extras() {
-    return { overridden: this.override_ !== null };
+    return { overridden: this.overridden };
   }
 }
 
@@ -194,19 +213,16 @@ export const scopeType: ComponentType<ScopeProps> = {
   description: 'Records the signals wired to it at a fixed period into a table (scope-<id>.csv).',
   category: 'output',
   properties: scopeProps,
-  ports: (p) => {
-    const ports: PortSpec[] = [];
-    for (let i = 1; i <= p.inputs; i++) {
-      ports.push({
-        name: `in_${i}`,
-        direction: 'in',
-        unit: `$in_${i}`,
-        description: `Signal ${i}.`,
-        default: 0,
-        feedthrough: false,
-      });
-    }
-    return ports;
-  },
+  ...templatePorts<ScopeProps>([
+    {
+      name: 'in_{i}',
+      direction: 'in',
+      unit: '$in_{i}',
+      description: 'Signal {i}.',
+      default: 0,
+      feedthrough: false,
+      repeat: 'inputs',
+    },
+  ]),
   create: (props) => new ScopeBlock(props),
 };

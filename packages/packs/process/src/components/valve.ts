@@ -42,7 +42,8 @@ export class ValveBlock extends BlockBase {
         return s;
       case 'quick_opening':
         return Math.sqrt(s);
-      case 'equal_percentage':
+      // equal_percentage, the last kind, as the default: every path returns a number, so none boxes its double.
+      default:
         // R^(s-1) leaks 1/R when closed: close it fully below 0.1% so a closed valve passes nothing.
         return s < 1e-3 ? 0 : Math.pow(this.p.rangeability, s - 1);
     }

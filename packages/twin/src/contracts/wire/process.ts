@@ -5,20 +5,72 @@ import { z } from 'zod';
 
 const jsonSchemaDocument = z.record(z.string(), z.unknown());
 
-export const processPortSchema = z
+const portFields = {
+  name: z.string(),
+  direction: z.enum(['in', 'out']),
+  unit: z.string().describe('A unit symbol (see units), or a unit variable "$u" that a connection or a property fixes'),
+  description: z.string(),
+  default: z.number().optional().describe('Inputs: the value read while nothing is connected'),
+  feedthrough: z.boolean().describe('Inputs: whether an output depends on it within the same instant'),
+};
+
+export const processPortSchema = z.object(portFields).readonly().meta({ id: 'ProcessPort' });
+export type ProcessPort = z.infer<typeof processPortSchema>;
+
+export const processPortTemplateSchema = z
   .object({
-    name: z.string(),
-    direction: z.enum(['in', 'out']),
-    unit: z
+    ...portFields,
+    repeat: z
       .string()
-      .describe('A unit symbol (see units), or a unit variable "$u" that a connection or a property fixes'),
-    description: z.string(),
-    default: z.number().optional().describe('Inputs: the value read while nothing is connected'),
-    feedthrough: z.boolean().describe('Inputs: whether an output depends on it within the same instant'),
+      .optional()
+      .describe(
+        'The integer property giving how many times this port repeats ({i} in its name, unit and description counts 1, 2, …); consecutive ports with the same repeat repeat together',
+      ),
   })
   .readonly()
-  .meta({ id: 'ProcessPort' });
-export type ProcessPort = z.infer<typeof processPortSchema>;
+  .meta({ id: 'ProcessPortTemplate' });
+export type ProcessPortTemplate = z.infer<typeof processPortTemplateSchema>;
+
+/** The fields of a port template expansion reads; the rest of a port is copied. */
+interface PortPattern {
+  readonly name: string;
+  readonly unit: string;
+  readonly description: string;
+  readonly repeat?: string;
+}
+
+/**
+ * The ports of a component from its type's template and its properties (defaults included): a port with `repeat`
+ * appears once per count of that property, numbered from 1, consecutive ones interleaved (flow_1, temperature_1,
+ * flow_2, …). The process pack and the modelling canvas both expand templates with this function, so the canvas
+ * shows the ports the server compiles.
+ */
+export function expandPortTemplate<T extends PortPattern>(
+  template: readonly T[],
+  properties: Readonly<Record<string, unknown>>,
+): Omit<T, 'repeat'>[] {
+  const ports: Omit<T, 'repeat'>[] = [];
+  for (let k = 0; k < template.length;) {
+    const repeat = (template[k] as T).repeat;
+    let end = k + 1;
+    while (end < template.length && (template[end] as T).repeat === repeat) end++;
+    const group = template.slice(k, end);
+    if (repeat === undefined) {
+      for (const { repeat: _, ...port } of group) ports.push(port);
+    } else {
+      const value = properties[repeat];
+      const count = typeof value === 'number' && Number.isInteger(value) && value > 0 ? value : 0;
+      for (let i = 1; i <= count; i++) {
+        for (const { repeat: _, ...port } of group) {
+          const n = (text: string): string => text.replaceAll('{i}', String(i));
+          ports.push({ ...port, name: n(port.name), unit: n(port.unit), description: n(port.description) });
+        }
+      }
+    }
+    k = end;
+  }
+  return ports;
+}
 
 export const processComponentTypeSchema = z
   .object({
@@ -31,6 +83,10 @@ export const processComponentTypeSchema = z
     ),
     defaults: z.record(z.string(), z.unknown()).describe('The properties of a new component'),
     ports: z.array(processPortSchema).readonly().describe('Ports with the default properties'),
+    portTemplate: z
+      .array(processPortTemplateSchema)
+      .readonly()
+      .describe("The ports for any properties: expand it with the component's properties (see repeat)"),
     unitProperties: z.record(z.string(), z.string()).describe('Unit variables a property fixes: { "$u": "unit" }'),
   })
   .readonly()
