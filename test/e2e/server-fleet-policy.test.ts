@@ -140,6 +140,29 @@ describe('user-supplied driving-policy modules on the server (--policy-modules D
     expect(lacks.message).toContain('DOPPEL_ERR_POLICY_MODULE_INVALID');
   }, 60_000);
 
+  it("the seed's Twin API names a policy module with policy_module: it runs in the scenario, a missing one is 422", async () => {
+    const { client } = await server.account('twin-api');
+    const vehicle = await client.twin.createVehicle({ physical_vehicle_id: 'AV-007', model_type: 'sedan' });
+    const created = await client.twin.createScenario({
+      type: 'emergency_braking',
+      vehicle_id: vehicle.id,
+      initial_speed: 40,
+      policy_module: 'throws.mjs',
+    });
+    // The module runs: the one that throws at 1 s fails the run, naming the module.
+    const failed = (await client.twin
+      .run(created.simulation_id)
+      .catch((error: DoppelApiError) => error)) as DoppelApiError;
+    expect(failed.status).toBeLessThan(500);
+    expect(failed.message).toContain('throws.mjs: decide() at t = 1.00 s');
+    const error = (await client.twin
+      .createScenario({ type: 'emergency_braking', vehicle_id: vehicle.id, policy_module: 'nope.mjs' })
+      .catch((caught: DoppelApiError) => caught)) as DoppelApiError;
+    expect(error.status).toBe(422);
+    expect(error.message).toContain('no driving-policy module "nope.mjs"');
+    expect((await fetch(`${server.url}/health`)).status).toBe(200);
+  }, 60_000);
+
   it('doppel serve --modules DIR serves its modules to the fleet pack; a directory that is not one is refused', async () => {
     const missing = doppel(['serve', '--no-demo', '--port', '0', '--policy-modules', join(modules, 'nope')]);
     expect(missing.status, missing.stderr).toBe(2);

@@ -58,7 +58,12 @@ export function twinScenarioDocument(
     telemetry: { interval: '1s' },
     fleet: {
       environment: { weather: request.weather ?? 'dry' },
-      entities: { ego: { model_type: modelType } },
+      entities: {
+        ego: {
+          model_type: modelType,
+          ...(request.policy_module !== undefined ? { policy: { module: request.policy_module } } : {}),
+        },
+      },
       test: {
         type: request.type,
         params: params as JsonObject,

@@ -20,7 +20,7 @@ export const twinVehicleRequestSchema = z
 export type TwinVehicleRequest = z.infer<typeof twinVehicleRequestSchema>;
 
 /** Fields of a scenario request that are not parameters of the scenario type. */
-export const TWIN_REQUEST_FIELDS = ['type', 'vehicle_id', 'seed', 'name', 'weather', 'sweep'] as const;
+export const TWIN_REQUEST_FIELDS = ['type', 'vehicle_id', 'seed', 'name', 'weather', 'sweep', 'policy_module'] as const;
 
 /** A typed scenario: a type of the fleet pack's library, and the type's parameters as the other fields. */
 export const twinScenarioRequestSchema = z
@@ -39,6 +39,14 @@ export const twinScenarioRequestSchema = z
     seed: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER).optional(),
     name: z.string().min(1).max(200).optional(),
     weather: z.enum(TWIN_WEATHERS).optional().describe('dry, wet, snow, ice, fog or night (default dry).'),
+    policy_module: z
+      .string()
+      .min(1)
+      .max(1000)
+      .optional()
+      .describe(
+        "A driving-policy module of the server's policy modules directory (doppel serve --policy-modules DIR) that drives the vehicle in place of speed control and ACC.",
+      ),
     sweep: z
       .record(
         z.string(),
