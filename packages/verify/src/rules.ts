@@ -24,7 +24,8 @@ interface RuleState {
   readonly usesEvent: boolean;
   checks: number;
   violations: number;
-  first: Violation | null;
+  /** The violations kept with their ledger records, up to `keep`. */
+  kept: Violation[];
   /** Seq of the last record it was checked on: a rule reached through two changed fields is checked once. */
   lastSeq: number;
 }
@@ -42,6 +43,8 @@ interface KindPlan {
 export interface RuleMonitorOptions {
   /** Records kept before a violation for its ledger excerpt (default 20, the violating record included). */
   readonly excerpt?: number;
+  /** Violations kept per rule with their own ledger excerpt (default 100); later ones are only counted. */
+  readonly keep?: number;
   /** Scenario start in epoch milliseconds, for violation datetimes. */
   readonly startMs: number;
 }
@@ -50,12 +53,13 @@ export interface RuleMonitorOptions {
  * Checks rules incrementally on every ledger record while the simulation runs (through `Simulation.observe`, so
  * the assets hold exactly the state right after the record). A rule that reads only fields of `self` is evaluated
  * only on records of its kind that change one of those fields; a rule that reads `event` or other assets and KPIs
- * on every record that passes its `kind` and `on` filters. The first violation of each rule is kept with the
+ * on every record that passes its `kind` and `on` filters. Each violation of a rule (up to `keep`) is kept with the
  * values the condition read and the ledger records that led to it; later ones are counted. Nothing is stopped.
  */
 export class RuleMonitor {
   private readonly states: RuleState[];
   private readonly excerptSize: number;
+  private readonly keep: number;
   private readonly ring: (LedgerEvent | undefined)[];
   private ringNext = 0;
   private readonly kinds = new Map<string, string>();
@@ -68,6 +72,7 @@ export class RuleMonitor {
     private readonly options: RuleMonitorOptions,
   ) {
     this.excerptSize = Math.max(1, options.excerpt ?? 20);
+    this.keep = Math.max(1, options.keep ?? 100);
     this.ring = new Array<LedgerEvent | undefined>(this.excerptSize);
     this.states = rules.map((rule) => {
       const reads = rule.expression.reads;
@@ -79,7 +84,7 @@ export class RuleMonitor {
         usesEvent: reads.usesEvent,
         checks: 0,
         violations: 0,
-        first: null,
+        kept: [],
         lastSeq: -1,
       };
     });
@@ -109,7 +114,8 @@ export class RuleMonitor {
       status: state.violations > 0 ? 'failed' : 'passed',
       checks: state.checks,
       violations: state.violations,
-      first: state.first,
+      first: state.kept[0] ?? null,
+      kept: state.kept,
     }));
   }
 
@@ -194,10 +200,10 @@ export class RuleMonitor {
     }
     if (problem === null && outcome === true) return;
     state.violations++;
-    if (state.first !== null) return;
+    if (state.kept.length >= this.keep) return;
     const input = state.rule.input;
     const reason = problem !== null ? `could not be evaluated: ${problem}` : `${input.condition} is false`;
-    state.first = {
+    state.kept.push({
       ruleId: input.id,
       seq: record?.seq ?? 0,
       simTime: now,
@@ -207,7 +213,7 @@ export class RuleMonitor {
       message: input.message !== undefined ? `${input.message} (${reason})` : reason,
       inputs: this.expressions.inputsOf(state.rule.expression, { now, self, event }),
       ledger: record === null ? [] : this.excerpt(),
-    };
+    });
   }
 
   /** The records kept before (and including) the current one, oldest first. */

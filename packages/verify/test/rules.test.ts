@@ -44,6 +44,17 @@ rules:
       Array.from({ length: 20 }, (_, index) => violation.seq - 19 + index),
     );
     expect(result.failures.map((failure) => [failure.kind, failure.ref])).toEqual([['rule', 'short-queues']]);
+
+    // Every violation kept carries its own records, ending with the record that broke the rule then.
+    const kept = queues.kept!;
+    expect(queues.violations).toBeGreaterThan(1);
+    expect(kept).toHaveLength(Math.min(queues.violations, 100));
+    expect(kept[0]).toEqual(violation);
+    for (const v of kept) {
+      expect(v.ledger.at(-1)).toMatchObject({ seq: v.seq, assetId: v.assetId });
+      expect(v.inputs['self.queue_length']).toBeGreaterThan(2);
+    }
+    expect(new Set(kept.map((v) => `${v.seq} ${v.assetId}`)).size).toBe(kept.length);
   });
 
   it('checks a rule over self only on records that change what it reads; over event, on every matching record', async () => {

@@ -77,6 +77,12 @@ export const ruleResultSchema = z.object({
   checks: z.number().int(),
   violations: z.number().int(),
   first: violationSchema.nullable(),
+  /**
+   * The violations kept, earliest first, each with its own ledger records (`first` is the first of them): every one
+   * up to a bound per rule (a rule broken on every endpoint of a region at once would otherwise fill the result with
+   * the same records); `violations` counts them all. Absent in results stored before it existed.
+   */
+  kept: z.array(violationSchema).optional(),
 });
 export type RuleResult = z.infer<typeof ruleResultSchema>;
 
