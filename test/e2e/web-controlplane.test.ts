@@ -14,6 +14,37 @@ describe.skipIf(skipBrowser)('web Control plane view (Chromium)', () => {
   const view = browserView('controlplane', { width: 1400, height: 1000 });
   const { shot, expectAxeClean } = view;
 
+  /**
+   * Nothing of the page is cut off on the right: from 1280 px the endpoints table fits its column whole; narrower,
+   * it may scroll inside its column, never the view.page.
+   */
+  const expectFits = async (where: string): Promise<void> => {
+    // A string: the browser's globals are not in this file's types.
+    const box = await view.page.evaluate<{
+      window: number;
+      page: number;
+      columnRight: number | null;
+      columnScrolls: boolean | null;
+      tableRight: number | null;
+    }>(`(() => {
+      const table = document.querySelector('table[aria-label="Endpoints, empty record sets first"]');
+      const column = table === null ? null : table.closest('.cp-side');
+      return {
+        window: window.innerWidth,
+        page: document.documentElement.scrollWidth,
+        columnRight: column === null ? null : Math.round(column.getBoundingClientRect().right),
+        columnScrolls: column === null ? null : column.scrollWidth > column.clientWidth,
+        tableRight: table === null ? null : Math.round(table.getBoundingClientRect().right),
+      };
+    })()`);
+    expect.soft(box.page, `${where}: the page is wider than the window`).toBeLessThanOrEqual(box.window);
+    expect.soft(box.columnRight, `${where}: the endpoints column ends past the window`).toBeLessThanOrEqual(box.window);
+    if (box.window >= 1280) {
+      expect.soft(box.columnScrolls, `${where}: the endpoints table scrolls sideways`).toBe(false);
+      expect.soft(box.tableRight, `${where}: the endpoints table is cut off`).toBeLessThanOrEqual(box.columnRight ?? 0);
+    }
+  };
+
   it('the server lists its example tests with their files relative to examples/tests', async () => {
     const tests = await apiGet<ExampleTest[]>(view.rig, '/api/v1/example-tests');
     const legacy = tests.find((t) => t.id === 'controlplane-enactor-legacy');
@@ -84,8 +115,11 @@ describe.skipIf(skipBrowser)('web Control plane view (Chromium)', () => {
     const first = view.page.getByRole('region', { name: /^✘ never_delete_active at \d\d:\d\d on planner$/ });
     await first.waitFor({ timeout: 60_000 });
     expect(await first.textContent()).toContain('PLAN_DELETED');
-    const marks = view.page.getByRole('button', { name: /^Violation: / });
-    expect(await marks.count()).toBeGreaterThanOrEqual(2);
+    // Violations minutes apart share one mark on a day's slider: its count, and the list of them it opens.
+    const cluster = view.page.getByRole('button', { name: /^\d+ violations from \d\d:\d\d:\d\d to \d\d:\d\d:\d\d$/ });
+    expect(await cluster.count()).toBeGreaterThanOrEqual(1);
+    expect(Number((await cluster.first().textContent())?.replace('✘', ''))).toBeGreaterThanOrEqual(2);
+    await expectFits('the replay opened at 1400 px');
     await expectAxeClean('control plane, a replay opened at its first violation');
     await shot('03-replay-opened');
 
@@ -100,8 +134,48 @@ describe.skipIf(skipBrowser)('web Control plane view (Chromium)', () => {
     await expect
       .poll(() => view.page.getByTestId('empty-count').textContent(), { timeout: 60_000 })
       .toMatch(/✘ \d+ empty/);
+    // In the past as at the head, each endpoint shows the plan generation applied at the instant shown.
+    const endpoints = view.page.getByRole('table', { name: 'Endpoints, empty record sets first' });
+    await expect
+      .poll(async () => (await endpoints.locator('tbody tr td:nth-child(2)').allTextContents()).slice(0, 5), {
+        timeout: 60_000,
+      })
+      .toEqual(expect.arrayContaining([expect.stringMatching(/^\d+$/)]));
+    expect(await endpoints.locator('tbody tr td:nth-child(2)').allTextContents()).not.toContain('—');
     await expectAxeClean('control plane, a violation picked');
     await shot('04-violation');
+
+    // The cluster mark opens its list from the keyboard; each violation there carries its own records.
+    await cluster.first().focus();
+    await view.page.keyboard.press('Enter');
+    const list = view.page.getByRole('list', { name: /^\d+ violations from / });
+    await list.waitFor();
+    const items = list.getByRole('button', { name: /^Violation: endpoint_non_empty on ep-\d+ at / });
+    expect(await items.count()).toBeGreaterThanOrEqual(2);
+    await shot('05-cluster-open');
+    await expectAxeClean('control plane, a cluster of violations opened');
+    const second = (await items.nth(1).textContent()) ?? '';
+    const endpoint = /on (ep-\d+)/.exec(second)?.[1] ?? '?';
+    await items.nth(1).click();
+    const picked = view.page.getByRole('region', {
+      name: new RegExp(`^✘ endpoint_non_empty at \\d\\d:\\d\\d on ${endpoint}\\.`),
+    });
+    await picked.waitFor({ timeout: 30_000 });
+    expect(await picked.getByTestId('cp-violation-index').textContent()).toMatch(/this one the 2nd/);
+    const own = await picked
+      .getByRole('table', { name: 'Ledger records before the violation of endpoint_non_empty' })
+      .locator('tbody tr')
+      .last()
+      .textContent();
+    expect(own).toContain(endpoint);
+
+    // Narrower windows: the page never scrolls sideways, the endpoints table scrolls in its own column.
+    for (const width of [1440, 1280, 1024, 800]) {
+      await view.page.setViewportSize({ width, height: 900 });
+      await expectFits(`the replay at ${width} px`);
+    }
+    await shot('06-narrow');
+    await view.page.setViewportSize({ width: 1400, height: 1000 });
 
     expect(view.rig.consoleErrors).toEqual([]);
   }, 600_000);

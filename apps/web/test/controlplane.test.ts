@@ -1,8 +1,16 @@
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
+import type { RuleResult, TestResult } from '@doppel/client';
 import type { LedgerEvent } from '../src/api/types.js';
+import { generationsAt } from '../src/views/controlplane/applied-generations.js';
 import { buildLanes } from '../src/views/controlplane/enactor-lanes.js';
-import { replayPlan, replayTestName, replayTestYaml } from '../src/views/controlplane/replay-tests.js';
+import {
+  firstViolationKey,
+  replayPlan,
+  replayTestName,
+  replayTestYaml,
+  ruleViolations,
+} from '../src/views/controlplane/replay-tests.js';
 
 /** An example test of the shape the server lists (paths relative to its examples/tests folder). */
 const EXAMPLE = `doppel: 1
@@ -84,5 +92,84 @@ describe('Enactor lanes', () => {
       { kind: 'stall', from: 160, to: 200, label: 'stalled' },
     ]);
     expect(lanes.deletions.map((d) => d.active)).toEqual([true, false]);
+  });
+});
+
+describe('the generation each endpoint answered from at a past instant', () => {
+  const write = (seq: number, generation: number, ranges: [number, number][]): LedgerEvent =>
+    event(seq, seq * 10, 'zone', 'RECORDS_WRITTEN', { plan_generation: generation, ranges });
+
+  it('is the newest change batch that wrote it, read newest first; one never written is absent', () => {
+    // Newest first, as the view asks the ledger for them: a guarded batch skipped endpoint 1, a stale one wrote 3.
+    const writes = [
+      write(4, 12, [
+        [0, 0],
+        [2, 2],
+      ]),
+      write(3, 7, [[3, 3]]),
+      write(2, 11, [[0, 3]]),
+      write(1, 10, [[0, 3]]),
+    ];
+    const found = generationsAt(writes, [0, 1, 2, 3, 4]);
+    expect([...found.entries()].sort((a, b) => a[0] - b[0])).toEqual([
+      [0, 12],
+      [1, 11],
+      [2, 12],
+      [3, 7],
+    ]);
+    expect(found.has(4)).toBe(false);
+  });
+
+  it('ignores other records and batches without ranges', () => {
+    const writes = [
+      event(3, 30, 'zone', 'ZONE_CHANGED', { plan_generation: 99, ranges: [[0, 9]] }),
+      write(1, 5, [[0, 9]]),
+    ];
+    expect(generationsAt(writes, [4]).get(4)).toBe(5);
+    expect(generationsAt([event(1, 1, 'zone', 'RECORDS_WRITTEN', { plan_generation: 3 })], [0]).size).toBe(0);
+  });
+});
+
+describe('the violations of a replay', () => {
+  const violation = (ruleId: string, seq: number, simTime: number, assetId: string) => ({
+    ruleId,
+    seq,
+    simTime,
+    datetime: '',
+    assetId,
+    eventType: 'X',
+    message: '',
+    inputs: {},
+    ledger: [{ seq, simTime, assetId, eventType: 'X', newValue: null, meta: null, origin: 'sim' }],
+  });
+  const rule = (id: string, kept: ReturnType<typeof violation>[]): RuleResult => ({
+    id,
+    category: 'safety',
+    condition: 'true',
+    status: kept.length > 0 ? 'failed' : 'passed',
+    checks: 10,
+    violations: kept.length,
+    first: kept[0] ?? null,
+    kept,
+  });
+
+  it('lists every violation kept, each with its own records, earliest first', () => {
+    const empty = [
+      violation('empty', 5, 50, 'ep-1'),
+      violation('empty', 9, 50, 'ep-2'),
+      violation('empty', 20, 80, 'ep-1'),
+    ];
+    const deleted = [violation('deleted', 3, 40, 'planner')];
+    const result = {
+      replications: [{ status: 'failed', rules: [rule('empty', empty), rule('deleted', deleted), rule('ok', [])] }],
+    } as unknown as TestResult;
+    const all = ruleViolations(result);
+    expect(all.map((v) => [v.key, v.violation.assetId, v.violation.ledger.at(-1)?.seq])).toEqual([
+      ['deleted#0', 'planner', 3],
+      ['empty#0', 'ep-1', 5],
+      ['empty#1', 'ep-2', 9],
+      ['empty#2', 'ep-1', 20],
+    ]);
+    expect(firstViolationKey(all[1].rule)).toBe('empty#0');
   });
 });

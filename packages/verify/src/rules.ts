@@ -43,7 +43,7 @@ interface KindPlan {
 export interface RuleMonitorOptions {
   /** Records kept before a violation for its ledger excerpt (default 20, the violating record included). */
   readonly excerpt?: number;
-  /** Violations kept per rule with their own ledger excerpt (default 100); later ones are only counted. */
+  /** Violations kept per rule with their own ledger excerpt (default 50); later ones are only counted. */
   readonly keep?: number;
   /** Scenario start in epoch milliseconds, for violation datetimes. */
   readonly startMs: number;
@@ -72,7 +72,7 @@ export class RuleMonitor {
     private readonly options: RuleMonitorOptions,
   ) {
     this.excerptSize = Math.max(1, options.excerpt ?? 20);
-    this.keep = Math.max(1, options.keep ?? 100);
+    this.keep = Math.max(1, options.keep ?? 50);
     this.ring = new Array<LedgerEvent | undefined>(this.excerptSize);
     this.states = rules.map((rule) => {
       const reads = rule.expression.reads;

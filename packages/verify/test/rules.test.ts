@@ -48,7 +48,7 @@ rules:
     // Every violation kept carries its own records, ending with the record that broke the rule then.
     const kept = queues.kept!;
     expect(queues.violations).toBeGreaterThan(1);
-    expect(kept).toHaveLength(Math.min(queues.violations, 100));
+    expect(kept).toHaveLength(Math.min(queues.violations, 50));
     expect(kept[0]).toEqual(violation);
     for (const v of kept) {
       expect(v.ledger.at(-1)).toMatchObject({ seq: v.seq, assetId: v.assetId });

@@ -1,6 +1,7 @@
-import type { CSSProperties, ReactNode } from 'react';
+import { useEffect, useRef, useState, type CSSProperties, type ReactNode } from 'react';
 import { displayClock } from '../lib/clock-time.js';
 import { formatOffset } from '../lib/format.js';
+import { clusterPins, type PinCluster } from './pin-clusters.js';
 
 export interface SliderPin {
   readonly id: string;
@@ -45,9 +46,108 @@ function ticks(durationS: number, startIso: string, timeZone: string): { t: numb
   return out;
 }
 
+/** The slider's width in pixels, followed as the window resizes (before the first layout: a typical width). */
+function useWidth(): { ref: (el: HTMLDivElement | null) => void; px: number } {
+  const [px, setPx] = useState(1000);
+  const [el, ref] = useState<HTMLDivElement | null>(null);
+  useEffect(() => {
+    if (el === null) return;
+    setPx(el.clientWidth || 1000);
+    if (typeof ResizeObserver === 'undefined') return;
+    const observer = new ResizeObserver(() => setPx(el.clientWidth || 1000));
+    observer.observe(el);
+    return () => observer.disconnect();
+  }, [el]);
+  return { ref, px };
+}
+
+const pinName = (pin: SliderPin): string => `${pin.kind === 'violation' ? 'Violation' : 'Branch point'}: ${pin.label}`;
+
+function PinButton({
+  pin,
+  left,
+  onPin,
+}: {
+  pin: SliderPin;
+  left: string;
+  onPin: ((pin: SliderPin) => void) | undefined;
+}): ReactNode {
+  return (
+    <button
+      type="button"
+      className={pin.kind === 'violation' ? 'ts-pin violation' : 'ts-pin'}
+      style={{ left }}
+      title={pin.label}
+      aria-label={pinName(pin)}
+      onClick={() => onPin?.(pin)}
+    >
+      {pin.kind === 'violation' ? '✘' : '◆'}
+    </button>
+  );
+}
+
+/** Pins too close to tell apart: one mark with their count; it opens their list, each pin a button. */
+function ClusterMark(props: {
+  cluster: PinCluster;
+  left: string;
+  time: (t: number) => string;
+  open: boolean;
+  onToggle: () => void;
+  onPin: (pin: SliderPin) => void;
+}): ReactNode {
+  const { cluster, open } = props;
+  const listRef = useRef<HTMLUListElement>(null);
+  useEffect(() => {
+    if (open) listRef.current?.querySelector('button')?.focus();
+  }, [open]);
+  const n = cluster.pins.length;
+  const noun = cluster.kind === 'violation' ? 'violations' : 'branch points';
+  const name = `${n} ${noun} from ${props.time(cluster.time)} to ${props.time(cluster.pins[n - 1].time)}`;
+  const listId = `ts-cluster-${cluster.id.replace(/[^\w-]/g, '_')}`;
+  return (
+    <>
+      <button
+        type="button"
+        className={cluster.kind === 'violation' ? 'ts-pin ts-cluster violation' : 'ts-pin ts-cluster'}
+        style={{ left: props.left }}
+        title={name}
+        aria-label={name}
+        aria-expanded={open}
+        aria-controls={listId}
+        onClick={props.onToggle}
+      >
+        {cluster.kind === 'violation' ? '✘' : '◆'}
+        {n}
+      </button>
+      {open && (
+        <ul
+          id={listId}
+          ref={listRef}
+          className="ts-cluster-list"
+          // Kept inside the slider near its ends: the list is centred on the mark.
+          style={{ left: `clamp(210px, ${props.left}, calc(100% - 210px))` }}
+          aria-label={name}
+          onKeyDown={(e) => {
+            if (e.key === 'Escape') props.onToggle();
+          }}
+        >
+          {cluster.pins.map((pin) => (
+            <li key={pin.id}>
+              <button type="button" aria-label={pinName(pin)} onClick={() => props.onPin(pin)}>
+                {pin.label}
+              </button>
+            </li>
+          ))}
+        </ul>
+      )}
+    </>
+  );
+}
+
 /**
  * The time slider over the simulated day: the recorded past drawn solid up to the live head (marked), branch
- * points as pins; the thumb cannot go beyond the head (the future is not recorded yet). A native range input
+ * points and rule violations as pins (those too close to tell apart as one mark with their count and list); the
+ * thumb cannot go beyond the head (the future is not recorded yet). A native range input
  * underneath keeps it keyboard- and screen-reader-friendly.
  */
 export function TimeSlider(props: Props): ReactNode {
@@ -56,8 +156,11 @@ export function TimeSlider(props: Props): ReactNode {
   const pct = (t: number): string => `${Math.max(0, Math.min(100, (t / span) * 100))}%`;
   const clock = displayClock({ startIso, timeZone, durationS }, value);
   const style = { '--recorded': pct(headTime), '--value': pct(value) } as CSSProperties;
+  const width = useWidth();
+  const clusters = clusterPins(pins, span, width.px);
+  const [open, setOpen] = useState<string | null>(null);
   return (
-    <div className="time-slider" style={style}>
+    <div className="time-slider" style={style} ref={width.ref}>
       <div className="ts-track" aria-hidden="true">
         <div className="ts-recorded" />
         <div className="ts-head" title={`Live head ${formatOffset(headTime, true)}`} />
@@ -74,19 +177,24 @@ export function TimeSlider(props: Props): ReactNode {
         aria-valuetext={`${clock.date} ${clock.time}`}
         onChange={(e) => onChange(Math.min(Number(e.currentTarget.value), headTime))}
       />
-      {pins.map((pin) => (
-        <button
-          key={pin.id}
-          type="button"
-          className={pin.kind === 'violation' ? 'ts-pin violation' : 'ts-pin'}
-          style={{ left: pct(pin.time) }}
-          title={pin.label}
-          aria-label={`${pin.kind === 'violation' ? 'Violation' : 'Branch point'}: ${pin.label}`}
-          onClick={() => props.onPin?.(pin)}
-        >
-          {pin.kind === 'violation' ? '✘' : '◆'}
-        </button>
-      ))}
+      {clusters.map((cluster) =>
+        cluster.pins.length === 1 ? (
+          <PinButton key={cluster.id} pin={cluster.pins[0]} left={pct(cluster.time)} onPin={props.onPin} />
+        ) : (
+          <ClusterMark
+            key={cluster.id}
+            cluster={cluster}
+            left={pct(cluster.time)}
+            time={(t) => displayClock({ startIso, timeZone, durationS }, t).time}
+            open={open === cluster.id}
+            onToggle={() => setOpen(open === cluster.id ? null : cluster.id)}
+            onPin={(pin) => {
+              setOpen(null);
+              props.onPin?.(pin);
+            }}
+          />
+        ),
+      )}
       <div className="ts-ticks" aria-hidden="true">
         {ticks(span, startIso, timeZone).map((tk) => (
           <span key={tk.t} style={{ left: pct(tk.t) }}>

@@ -62,6 +62,7 @@ export class ControlPlaneModel implements PackModel {
         seed.name.replace(/\.$/, ''),
         {
           name: seed.name,
+          index,
           ttl_s: seed.ttl,
           record_count: seed.values.length,
           regressions: 0,

@@ -10,6 +10,8 @@ const count = z.number().int().min(0);
  */
 export const endpointStateSchema = z.strictObject({
   name: z.string(),
+  /** Its position among the zone's record sets: a RECORDS_WRITTEN batch names what it wrote by these (`ranges`). */
+  index: count,
   ttl_s: z.number(),
   /** Values the record set answers with: 0 once the plan it points to is gone. */
   record_count: count,

@@ -146,6 +146,7 @@ export class Zone {
       plan_generation: plan.generation,
       endpoints: indexes.length,
       first: this.endpoints[indexes[0]].id,
+      ranges: indexRuns(indexes),
       stale_by: Math.max(0, newest - plan.generation),
       regressions,
     });
@@ -236,4 +237,18 @@ export class Zone {
       { plan_generation: plan.generation, enactor, latency_s: latency },
     );
   }
+}
+
+/**
+ * Ascending endpoint indexes as inclusive runs (`[[0, 49]]` for a whole batch): which record sets a batch wrote, so
+ * the generation each one answered from at any past instant can be read back from the ledger in a few numbers.
+ */
+export function indexRuns(indexes: readonly number[]): [number, number][] {
+  const runs: [number, number][] = [];
+  for (const index of indexes) {
+    const last = runs[runs.length - 1];
+    if (last !== undefined && index === last[1] + 1) last[1] = index;
+    else runs.push([index, index]);
+  }
+  return runs;
 }

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { indexRuns } from '../src/zone.js';
 import { run, scenarioText } from './helpers.js';
 
 const types = (ledger: { eventType: string }[]) => new Set(ledger.map((e) => e.eventType));
@@ -66,6 +67,40 @@ describe('control-plane model', () => {
   it('a short stall (the stale plan is overwritten before it ages out) leaves no record empty even with legacy', async () => {
     const { kpis } = await run(scenarioText({ version: 'legacy', stall: ['30m', 20] }));
     expect(kpis.empty_record_endpoint_seconds).toBe(0);
+  });
+
+  it('names every record set a change batch wrote: the generations read back from the ledger are the zone’s', async () => {
+    for (const version of ['legacy', 'guarded'] as const) {
+      const { ledger, sim } = await run(scenarioText({ version, stall: ['30m', 600], duration: '1h' }));
+      const zone = ledger.find((e) => e.assetId === 'zone' && e.eventType === 'ASSET_CREATED');
+      const initial = (zone?.newValue as { applied_generation: number }).applied_generation;
+      const endpoints = sim.assets().filter((a) => a.kind === 'endpoint');
+      const generations = endpoints.map(() => initial);
+      for (const e of ledger) {
+        if (e.eventType !== 'RECORDS_WRITTEN') continue;
+        const meta = e.meta as { plan_generation: number; endpoints: number; ranges: [number, number][] };
+        let written = 0;
+        for (const [from, to] of meta.ranges)
+          for (let i = from; i <= to; i += 1) {
+            generations[i] = meta.plan_generation;
+            written += 1;
+          }
+        expect(written).toBe(meta.endpoints);
+      }
+      for (const endpoint of endpoints) {
+        const index = (endpoint.state as { index: number }).index;
+        expect(generations[index], `${version} ${endpoint.id}`).toBe(sim.assetKpis(endpoint.id).applied_generation);
+      }
+    }
+  });
+
+  it('writes a batch’s record sets as runs of indexes (a guarded batch or a repair may skip some)', () => {
+    expect(indexRuns([0, 1, 2, 5, 7, 8])).toEqual([
+      [0, 2],
+      [5, 5],
+      [7, 8],
+    ]);
+    expect(indexRuns([])).toEqual([]);
   });
 
   it('is deterministic: the same seed gives the same ledger hash', async () => {

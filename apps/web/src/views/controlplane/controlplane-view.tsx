@@ -1,5 +1,4 @@
 import { useCallback, useEffect, useMemo, useState, type ReactNode } from 'react';
-import type { RuleResult } from '@doppel/client';
 import { useApi } from '../../api/context.js';
 import { useAsync } from '../../api/hooks.js';
 import type { AssetView } from '../../api/types.js';
@@ -9,9 +8,10 @@ import { TransportBar } from '../../components/transport-bar.js';
 import { clockLabel } from '../../lib/clock-time.js';
 import { navigate } from '../../lib/router.js';
 import type { SimSession } from '../../state/use-sim.js';
+import { generationsAt, WRITE_EVENT } from './applied-generations.js';
 import { buildLanes, EnactorLanes, LANE_EVENTS } from './enactor-lanes.js';
 import { ReplayPanel } from './replay-panel.js';
-import { violatedRules } from './replay-tests.js';
+import { firstViolationKey, ruleViolations, type RuleViolation } from './replay-tests.js';
 import './controlplane.css';
 
 /** The timeline shows this much before the instant shown (and a little after): enough for a plan's whole story. */
@@ -19,6 +19,11 @@ const WINDOW_BEFORE_S = 20 * 60;
 const WINDOW_AFTER_S = 2 * 60;
 /** Endpoints listed besides the empty ones (which are all listed, first). */
 const ANSWERING_SHOWN = 40;
+/**
+ * Change batches read back from the instant shown for the generations then: every plan writes every record set in
+ * a few dozen batches, so this reaches back over many plans (and over an Enactor stuck for a while).
+ */
+const WRITES_LOOKED_BACK = 2000;
 
 /**
  * Control plane (seed 003): the replay of a captured day with each Enactor version and their verdicts side by side;
@@ -50,37 +55,41 @@ export function ControlPlaneView({
   return <ControlPlaneSim session={session} runId={runId} />;
 }
 
-/**
- * The violations as slider marks: those within a minute of each other share one mark (drawn on top of each other
- * they could not be told apart or clicked), named after all of them; a click picks the earliest.
- */
-function violationMarks(violated: readonly RuleResult[], clock: (t: number) => string): SliderPin[] {
-  const groups: RuleResult[][] = [];
-  for (const rule of violated) {
-    const last = groups[groups.length - 1];
-    const t = rule.first?.simTime ?? 0;
-    if (last !== undefined && t - (last[0].first?.simTime ?? 0) < 60) last.push(rule);
-    else groups.push([rule]);
-  }
-  return groups.map((group) => {
-    const t = group[0].first?.simTime ?? 0;
-    return {
-      id: group.map((r) => r.id).join(' '),
-      time: t,
-      label: `${group.map((r) => r.id).join(', ')} at ${clock(t)}`,
-      kind: 'violation',
-    };
-  });
+/** Each violation a slider mark (the slider groups those too close to tell apart into one mark with a count). */
+function violationMarks(violations: readonly RuleViolation[], clock: (t: number) => string): SliderPin[] {
+  return violations.map(({ key, rule, violation }) => ({
+    id: key,
+    time: violation.simTime,
+    label: `${rule.id} on ${shortName(violation.assetId)} at ${clock(violation.simTime)}`,
+    kind: 'violation',
+  }));
 }
 
 /** An endpoint's short name (its first label): the zone's domain is the same for all. */
 const shortName = (id: string): string => id.split('.')[0];
 
-function EndpointTable({ endpoints, historical }: { endpoints: readonly AssetView[]; historical: boolean }): ReactNode {
+const indexOf = (a: AssetView): number => Number(a.state.index ?? -1);
+
+/**
+ * The endpoints listed (empty first) with the plan generation each answered from at the instant shown: the live
+ * KPI at the head, the change batches read back from the ledger in the past.
+ */
+function EndpointTable({
+  endpoints,
+  historical,
+  pastGenerations,
+}: {
+  endpoints: readonly AssetView[];
+  historical: boolean;
+  pastGenerations: (indexes: readonly number[]) => ReadonlyMap<number, number> | undefined;
+}): ReactNode {
   const count = (a: AssetView): number => Number(a.state.record_count ?? 0);
   const empty = endpoints.filter((a) => count(a) === 0);
   const answering = endpoints.filter((a) => count(a) > 0);
   const shown = [...empty, ...answering.slice(0, ANSWERING_SHOWN)];
+  const past = historical ? pastGenerations(shown.map(indexOf)) : undefined;
+  const generationOf = (a: AssetView): number | undefined =>
+    historical ? past?.get(indexOf(a)) : a.kpis?.applied_generation;
   return (
     <section className="panel cp-endpoints" aria-labelledby="cp-endpoints-title">
       <h2 id="cp-endpoints-title" className="section-title">
@@ -108,14 +117,16 @@ function EndpointTable({ endpoints, historical }: { endpoints: readonly AssetVie
         <tbody>
           {shown.map((a) => {
             const isEmpty = count(a) === 0;
-            const generation = a.kpis?.applied_generation;
+            const generation = generationOf(a);
             return (
               <tr key={a.id} className={isEmpty ? 'cp-empty-row' : undefined}>
                 <td>
                   {isEmpty && <span className="cp-fail">✘ empty </span>}
                   <span title={String(a.state.name ?? a.id)}>{shortName(a.id)}</span>
                 </td>
-                <td className="num">{generation === undefined || historical ? '—' : generation}</td>
+                <td className="num" title={generation === undefined ? 'Not written since the capture' : undefined}>
+                  {generation ?? '—'}
+                </td>
                 <td className="num">{count(a)}</td>
                 <td className="num">{Number(a.state.regressions ?? 0)}</td>
               </tr>
@@ -126,14 +137,19 @@ function EndpointTable({ endpoints, historical }: { endpoints: readonly AssetVie
       {answering.length > ANSWERING_SHOWN && (
         <p className="faint">and {answering.length - ANSWERING_SHOWN} more answering endpoints</p>
       )}
-      {historical && <p className="faint">Applied plans are shown at the live head only.</p>}
     </section>
   );
 }
 
-function ViolationDetail({ rule, clock }: { rule: RuleResult; clock: (t: number) => string }): ReactNode {
-  const first = rule.first;
-  if (first === null) return null;
+function ViolationDetail({
+  shown: { rule, violation: first },
+  clock,
+}: {
+  shown: RuleViolation;
+  clock: (t: number) => string;
+}): ReactNode {
+  const kept = rule.kept?.length ?? 1;
+  const index = rule.kept?.indexOf(first) ?? 0;
   return (
     <section className="panel cp-violation" aria-labelledby="cp-violation-title">
       <h2 id="cp-violation-title" className="section-title">
@@ -145,7 +161,14 @@ function ViolationDetail({ rule, clock }: { rule: RuleResult; clock: (t: number)
         {Object.entries(first.inputs)
           .map(([k, v]) => `${k} = ${JSON.stringify(v)}`)
           .join(', ')}
-        ; {rule.violations} violation{rule.violations === 1 ? '' : 's'} in all.
+        ; {rule.violations} violation{rule.violations === 1 ? '' : 's'} in all
+        {rule.violations > 1 && (
+          <span data-testid="cp-violation-index">
+            , this one the {ordinal(index + 1)}
+            {kept < rule.violations ? ` (the first ${kept} are kept with their records)` : ''}
+          </span>
+        )}
+        .
       </p>
       <h3 className="section-title">What led to it</h3>
       <table className="data compact" aria-label={`Ledger records before the violation of ${rule.id}`}>
@@ -174,6 +197,9 @@ function ViolationDetail({ rule, clock }: { rule: RuleResult; clock: (t: number)
   );
 }
 
+const ordinal = (n: number): string =>
+  `${n}${n % 100 >= 11 && n % 100 <= 13 ? 'th' : (['th', 'st', 'nd', 'rd'][n % 10] ?? 'th')}`;
+
 function ControlPlaneSim({ session, runId }: { session: SimSession; runId: string | undefined }): ReactNode {
   const api = useApi();
   const { sim } = session;
@@ -189,21 +215,35 @@ function ControlPlaneSim({ session, runId }: { session: SimSession; runId: strin
         : api.ledger(sim.id, { eventTypes: [...LANE_EVENTS], fromTime: from, toTime: to, limit: 5000, order: 'asc' }),
     [api, sim?.id, sim?.headSeq, from, to],
   );
+  // In the past, the plan each endpoint answered from is read back from the change batches before the instant.
+  const writes = useAsync(
+    () =>
+      sim === undefined || !session.historical
+        ? Promise.resolve([])
+        : api.ledger(sim.id, { eventTypes: [WRITE_EVENT], toTime: shown, limit: WRITES_LOOKED_BACK, order: 'desc' }),
+    [api, sim?.id, session.historical, shown],
+  );
+  const pastGenerations = useCallback(
+    (indexes: readonly number[]) => (writes.loading ? undefined : generationsAt(writes.data ?? [], indexes)),
+    [writes.loading, writes.data],
+  );
   const lanes = useMemo(() => buildLanes(ledger.data ?? [], from, to), [ledger.data, from, to]);
-  const violated = useMemo(() => (run.data?.result == null ? [] : violatedRules(run.data.result)), [run.data]);
+  const violations = useMemo(() => (run.data?.result == null ? [] : ruleViolations(run.data.result)), [run.data]);
   const { setViewTime } = session;
   const pick = useCallback(
-    (rule: RuleResult): void => {
-      setSelected(rule.id);
-      if (rule.first !== null) setViewTime(rule.first.simTime);
+    (key: string): void => {
+      const found = violations.find((v) => v.key === key);
+      if (found === undefined) return;
+      setSelected(key);
+      setViewTime(found.violation.simTime);
     },
-    [setViewTime],
+    [violations, setViewTime],
   );
   // A replay opens at its first violation, with what led to it shown.
-  const first = violated[0];
-  const headKnown = sim !== undefined && first?.first != null && sim.simTime > first.first.simTime;
+  const first = violations[0];
+  const headKnown = sim !== undefined && first !== undefined && sim.simTime > first.violation.simTime;
   useEffect(() => {
-    if (selected === null && first !== undefined && headKnown) pick(first);
+    if (selected === null && first !== undefined && headKnown) pick(first.key);
   }, [selected, first, headKnown, pick]);
 
   if (session.error !== undefined && sim === undefined)
@@ -224,8 +264,9 @@ function ControlPlaneSim({ session, runId }: { session: SimSession; runId: strin
   }
   const clock = (t: number): string => clockLabel(sim, t).replace(/^.* /, '');
   const endpoints = (session.assets ?? []).filter((a) => a.kind === 'endpoint');
-  const marks = violationMarks(violated, clock);
-  const selectedRule = violated.find((r) => r.id === selected);
+  const marks = violationMarks(violations, clock);
+  const shownViolation = violations.find((v) => v.key === selected);
+  const selectedRule = shownViolation?.rule.id;
   const verdict = run.data?.verdict;
   return (
     <div className="sim-frame">
@@ -260,9 +301,9 @@ function ControlPlaneSim({ session, runId }: { session: SimSession; runId: strin
                     ) : (
                       <button
                         type="button"
-                        className={selected === rule.id ? 'cp-rule-button selected' : 'cp-rule-button'}
-                        aria-pressed={selected === rule.id}
-                        onClick={() => pick(rule)}
+                        className={selectedRule === rule.id ? 'cp-rule-button selected' : 'cp-rule-button'}
+                        aria-pressed={selectedRule === rule.id}
+                        onClick={() => pick(firstViolationKey(rule))}
                       >
                         ✘ {rule.id} at {clock(rule.first.simTime)}
                       </button>
@@ -290,23 +331,20 @@ function ControlPlaneSim({ session, runId }: { session: SimSession; runId: strin
               violations={marks.map((m) => ({ id: m.id, t: m.time, label: m.label }))}
             />
           </section>
-          {selectedRule !== undefined && <ViolationDetail rule={selectedRule} clock={clock} />}
+          {shownViolation !== undefined && <ViolationDetail shown={shownViolation} clock={clock} />}
         </div>
         <div className="cp-side" tabIndex={0} role="region" aria-label="Endpoints">
           {session.assets === undefined ? (
             <Loading label="Loading the endpoints…" />
           ) : (
-            <EndpointTable endpoints={endpoints} historical={session.historical} />
+            <EndpointTable endpoints={endpoints} historical={session.historical} pastGenerations={pastGenerations} />
           )}
         </div>
       </div>
       <TransportBar
         session={session}
         marks={marks}
-        onMark={(mark) => {
-          const rule = violated.find((r) => r.id === mark.id.split(' ')[0]);
-          if (rule !== undefined) pick(rule);
-        }}
+        onMark={(mark) => pick(mark.id)}
         onBranchHere={(t) =>
           void session
             .branch(t, `${sim.name} · branch`, [])

@@ -86,6 +86,29 @@ export function violatedRules(result: TestResult): RuleResult[] {
     .sort((a, b) => (a.first?.simTime ?? 0) - (b.first?.simTime ?? 0));
 }
 
+/** One violation of a rule with its own ledger records, named by `key` (`<rule>#<index among the rule's>`). */
+export interface RuleViolation {
+  readonly key: string;
+  readonly rule: RuleResult;
+  readonly violation: NonNullable<RuleResult['first']>;
+}
+
+/** The key of a rule's first violation: what its verdict button picks. */
+export const firstViolationKey = (rule: RuleResult): string => `${rule.id}#0`;
+
+/**
+ * Every violation the result kept, each with its own records, earliest first (results stored before violations
+ * were kept one by one have only each rule's first).
+ */
+export function ruleViolations(result: TestResult): RuleViolation[] {
+  const out: RuleViolation[] = [];
+  for (const rule of violatedRules(result)) {
+    const kept = rule.kept ?? (rule.first === null ? [] : [rule.first]);
+    kept.forEach((violation, index) => out.push({ key: `${rule.id}#${index}`, rule, violation }));
+  }
+  return out.sort((a, b) => a.violation.simTime - b.violation.simTime || a.violation.seq - b.violation.seq);
+}
+
 /** A KPI's value as the test's last assertion on it read it (`kpi.<name>` among the step's inputs), if one did. */
 export function assertedKpi(result: TestResult, name: string): number | undefined {
   const steps = shownReplication(result)?.steps ?? [];
