@@ -82,11 +82,14 @@ describe.skipIf(skipBrowser)('web Models view (Chromium)', () => {
     // The canvas shows the live value of each output on its port.
     await expect.poll(() => view.page.locator('.model-node .live').count()).toBeGreaterThan(3);
     await shot('04-running');
-    await view.page.getByRole('button', { name: 'Pause' }).click();
+    // The same transport bar and time slider as the city's.
+    const transport = view.page.getByRole('toolbar', { name: 'Transport' });
+    await transport.getByRole('button', { name: /^Pause/ }).click();
     await expect.poll(() => view.page.getByTestId('run-state').textContent()).toContain('paused');
     const before = await view.page.getByTestId('run-state').textContent();
-    await view.page.getByRole('button', { name: 'Step' }).click();
+    await transport.getByRole('button', { name: /Step one minute/ }).click();
     await expect.poll(() => view.page.getByTestId('run-state').textContent()).not.toBe(before);
+    expect(await transport.getByRole('slider').count()).toBeGreaterThan(0);
     await expectAxeClean('models, running');
     await shot('05-paused');
     expect(view.rig.consoleErrors).toEqual([]);

@@ -5,9 +5,11 @@ import { useApi } from '../../api/context.js';
 import { useAsync } from '../../api/hooks.js';
 import { ApiProblem, type SimSummary } from '../../api/types.js';
 import { TimeChart } from '../../components/chart.js';
+import { TransportBar } from '../../components/transport-bar.js';
 import { SchemaForm } from '../../components/schema-form-view.js';
 import { Empty, ErrorView, Loading } from '../../components/states.js';
 import { navigate } from '../../lib/router.js';
+import { useSim } from '../../state/use-sim.js';
 import type { JsonSchema } from '../../lib/schema-form.js';
 import { ModelCanvas, PALETTE_MIME } from './model-canvas.js';
 import {
@@ -399,19 +401,21 @@ function ConnectForm(props: {
   );
 }
 
-const POLL_MS = 500;
-
-/** Run, pause and step the model, with live values of picked ports on a uPlot chart. */
+/**
+ * Run the model, then the shared transport bar and time slider (play, pause, steps, speed, rewind, branch): live
+ * values arrive as the WebSocket's ledger patches to the session's assets, shown on the canvas and, for the picked
+ * port, on a uPlot chart; a scrubbed instant shows the state then.
+ */
 function RunPanel(props: {
   modelId: string;
   doc: ModelDoc;
   catalogue: ProcessCatalogue;
   beforeRun: () => Promise<boolean>;
-  /** Every component's outputs at the live head, by `component.port`, for the canvas. */
+  /** Every component's outputs at the instant shown, by `component.port`, for the canvas. */
   onLive: (values: Readonly<Record<string, number | boolean>>) => void;
 }): ReactNode {
   const api = useApi();
-  const [sim, setSim] = useState<SimSummary | null>(null);
+  const [started, setStarted] = useState<SimSummary | null>(null);
   const [error, setError] = useState<unknown>();
   const [port, setPort] = useState('');
   const [series, setSeries] = useState<{ times: number[]; values: (number | null)[] }>({ times: [], values: [] });
@@ -426,47 +430,37 @@ function RunPanel(props: {
   );
   const shownPort = port !== '' ? port : (outputs[0] ?? '');
   const { onLive } = props;
-  const simId = sim?.id;
+  const session = useSim(started?.id);
+  const sim = session.sim ?? started ?? undefined;
 
-  const sample = useCallback(
-    async (id: string, watched: string) => {
-      const [s, assets] = await Promise.all([api.getSimulation(id), api.assets(id)]);
-      setSim(s);
-      const values: Record<string, number | boolean> = {};
-      for (const a of assets) {
-        for (const [key, v] of Object.entries(a.state)) {
-          if (typeof v === 'number' || typeof v === 'boolean') values[`${a.id}.${key}`] = v;
-        }
-      }
-      onLive(values);
-      const [component, name] = watched.split('.');
-      const raw = assets.find((a) => a.id === component)?.state[name ?? ''];
-      const value = typeof raw === 'number' ? raw : typeof raw === 'boolean' ? Number(raw) : null;
-      setSeries((old) =>
-        old.times.length > 0 && old.times[old.times.length - 1] === s.simTime
-          ? old
-          : { times: [...old.times, s.simTime].slice(-2000), values: [...old.values, value].slice(-2000) },
-      );
-    },
-    [api, onLive],
-  );
-
+  // Each new state of the assets (a live patch, a poll, a scrubbed instant): the canvas's values, and at the live
+  // head a point of the picked port's chart.
+  const { assets, historical } = session;
+  const simTime = session.sim?.simTime;
   useEffect(() => {
-    if (simId === undefined || shownPort === '') return;
-    const timer = setInterval(() => {
-      sample(simId, shownPort).catch(setError);
-    }, POLL_MS);
-    return () => clearInterval(timer);
-  }, [simId, shownPort, sample]);
+    if (assets === undefined) return;
+    const values: Record<string, number | boolean> = {};
+    for (const a of assets) {
+      for (const [key, v] of Object.entries(a.state)) {
+        if (typeof v === 'number' || typeof v === 'boolean') values[`${a.id}.${key}`] = v;
+      }
+    }
+    onLive(values);
+    if (historical || simTime === undefined) return;
+    const raw = values[shownPort];
+    const value = typeof raw === 'number' ? raw : typeof raw === 'boolean' ? Number(raw) : null;
+    setSeries((old) =>
+      old.times.length > 0 && old.times[old.times.length - 1] === simTime
+        ? old
+        : { times: [...old.times, simTime].slice(-2000), values: [...old.values, value].slice(-2000) },
+    );
+  }, [assets, historical, simTime, shownPort, onLive]);
 
-  const act = (fn: () => Promise<SimSummary>) => {
-    setError(undefined);
-    fn().then(setSim, setError);
-  };
   const start = async (paused: boolean): Promise<void> => {
     if (!(await props.beforeRun())) return;
+    setError(undefined);
     setSeries({ times: [], values: [] });
-    act(() => api.startModel(props.modelId, { speed: 1, paused }));
+    api.startModel(props.modelId, { speed: 1, paused }).then(setStarted, setError);
   };
   const running = sim?.state === 'running';
   return (
@@ -474,25 +468,11 @@ function RunPanel(props: {
       <div className="row">
         <h3>Run</h3>
         <button type="button" className="primary" onClick={() => void start(false)} disabled={running}>
-          {sim === null ? 'Run' : 'Run again'}
+          {sim === undefined ? 'Run' : 'Run again'}
         </button>
-        <button
-          type="button"
-          onClick={() => simId !== undefined && act(() => api.pauseModelRun(simId))}
-          disabled={!running}
-        >
-          Pause
-        </button>
-        <button
-          type="button"
-          onClick={() => (simId === undefined ? void start(true) : act(() => api.stepModelRun(simId)))}
-          disabled={running}
-        >
-          Step
-        </button>
-        {simId !== undefined && running === false && (
-          <button type="button" onClick={() => act(() => api.run(simId, 1))}>
-            Resume
+        {sim === undefined && (
+          <button type="button" onClick={() => void start(true)}>
+            Start paused
           </button>
         )}
         <label htmlFor="chart-port">Signal</label>
@@ -508,7 +488,7 @@ function RunPanel(props: {
             <option key={o}>{o}</option>
           ))}
         </select>
-        {sim !== null && (
+        {sim !== undefined && (
           <span className="muted" data-testid="run-state">
             {sim.state} · t = <span className="num">{sim.simTime.toFixed(1)}</span> s ·{' '}
             <a href={`#/simulations`}>{sim.id}</a>
@@ -516,7 +496,19 @@ function RunPanel(props: {
         )}
       </div>
       {error !== undefined && <ErrorView error={error} />}
-      {sim !== null && series.times.length > 0 ? (
+      {session.actionError !== undefined && <ErrorView error={session.actionError} />}
+      {sim !== undefined && (
+        <TransportBar
+          session={session}
+          onBranchHere={(t) =>
+            void session
+              .branch(t, `${sim.id} at ${t.toFixed(1)} s`, [])
+              .then((b) => b !== null && navigate({ view: 'compare', a: sim.id, b: b.id }))
+          }
+          onOpenBranch={(b) => navigate({ view: 'compare', a: sim.id, b: b.id })}
+        />
+      )}
+      {sim !== undefined && series.times.length > 0 ? (
         <div data-testid="model-chart" data-points={series.times.length}>
           <TimeChart
             title={shownPort}
