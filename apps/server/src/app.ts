@@ -37,6 +37,7 @@ import { streamRoutes } from './routes/stream.js';
 import { systemRoutes } from './routes/system.js';
 import { testRoutes } from './routes/tests.js';
 import { twinRoutes } from './routes/twin.js';
+import { twinStepRoutes } from './routes/twin-step.js';
 import { webhookRoutes } from './routes/webhooks.js';
 import { ExampleCatalog } from './sim/examples.js';
 import { SimulationManager } from './sim/manager.js';
@@ -204,6 +205,7 @@ export async function buildApp(input: ServerConfigInput = {}, deps: AppDeps = {}
   await app.register(simulationRoutes, context);
   await app.register(dataRoutes, context);
   await app.register(twinRoutes, context);
+  await app.register(twinStepRoutes, context);
   await app.register(webhookRoutes, context);
   await app.register(testRoutes, context);
   await app.register(projectRoutes, context);

@@ -1,10 +1,4 @@
-import {
-  scenarioAccuracies,
-  twinScenarioDocument,
-  twinScenarioParams,
-  twinVehicleStateView,
-  type VehicleState,
-} from '@doppel/pack-fleet';
+import { scenarioAccuracies, twinVehicleStateView, type VehicleState } from '@doppel/pack-fleet';
 import { idString, type JsonObject, type RunSummary } from '@doppel/twin';
 import {
   problemSchema,
@@ -25,6 +19,7 @@ import type { VehicleRow } from '@doppel/catalog';
 import { notFound, ServerError, ServerErrorCode } from '../errors.js';
 import { principalOf } from '../http/auth.js';
 import type { RoutePlugin } from '../http/types.js';
+import { createTwinScenario } from '../twin/scenario.js';
 import { simParams } from './schemas.js';
 
 const vehicleView = (row: VehicleRow): TwinVehicle => ({
@@ -209,30 +204,8 @@ export const twinRoutes: RoutePlugin = async (app, ctx) => {
     async (request, reply) => {
       const account = principalOf(request).account;
       const body = request.body;
-      const vehicle =
-        body.vehicle_id === undefined ? null : await ctx.catalog.ownedVehicle(account.id, body.vehicle_id);
-      if (body.vehicle_id !== undefined && vehicle === null) {
-        throw new ServerError(ServerErrorCode.Validation, `Unknown vehicle ${body.vehicle_id}`, {
-          issues: [
-            {
-              path: 'body.vehicle_id',
-              message: 'no such vehicle: create it with POST /api/v1/twin/vehicles',
-              found: body.vehicle_id,
-            },
-          ],
-        });
-      }
-      const { params, issues } = twinScenarioParams(body);
-      if (issues.length > 0) {
-        throw new ServerError(ServerErrorCode.Validation, issues.map((i) => `${i.path}: ${i.message}`).join('; '), {
-          issues,
-        });
-      }
-      const modelType = (vehicle?.model_type ?? 'sedan') as Parameters<typeof twinScenarioDocument>[2];
-      const document = twinScenarioDocument(body, params, modelType);
-      const row = await ctx.manager.create(account, { scenario: JSON.stringify(document), seed: body.seed });
+      const { row, vehicle, params, modelType } = await createTwinScenario(ctx, account, body);
       const sweep = body.sweep !== undefined;
-      if (vehicle !== null && !sweep) await ctx.catalog.setVehicleSimulation(vehicle.id, row.id, 'ego');
       return reply.code(201).send({
         simulation_id: row.id,
         scenario: {

@@ -1,5 +1,5 @@
 import type { JsonObject } from '@doppel/twin';
-import { TWIN_REQUEST_FIELDS, type TwinScenarioRequest, type TwinVehicleState } from '@doppel/twin/contracts';
+import { TWIN_REQUEST_FIELDS, type TwinScenarioRequest, type TwinVehicleStateView } from '@doppel/twin/contracts';
 import type { ModelType } from './models/vehicle-types.js';
 import { scenarioType } from './scenarios/library.js';
 import type { VehicleState } from './state.js';
@@ -28,13 +28,15 @@ export function twinScenarioParams(request: TwinScenarioRequest): {
   if (parsed.success) return { params: parsed.data as Record<string, unknown>, issues: [] };
   return {
     params,
-    issues: parsed.error.issues.map((issue) => ({
-      path: ['body', ...issue.path.map(String)].join('.'),
-      message:
-        issue.code === 'unrecognized_keys'
-          ? `unknown parameter of ${request.type}: ${issue.keys.join(', ')}`
-          : issue.message,
-    })),
+    // An unknown parameter is named by its own field (body.initial_sped), not by the object holding it.
+    issues: parsed.error.issues.flatMap((issue) =>
+      issue.code === 'unrecognized_keys'
+        ? issue.keys.map((key) => ({
+            path: ['body', ...issue.path.map(String), key].join('.'),
+            message: `unknown parameter of ${request.type}`,
+          }))
+        : [{ path: ['body', ...issue.path.map(String)].join('.'), message: issue.message }],
+    ),
   };
 }
 
@@ -73,8 +75,7 @@ export function twinScenarioDocument(
   } as JsonObject;
 }
 
-/** What GET /vehicles/{id}/state answers about the vehicle itself: the seed's fields, named with units. */
-export type TwinVehicleStateView = Omit<TwinVehicleState, 'vehicle' | 'simulation_id' | 'sim_time_s'>;
+export type { TwinVehicleStateView } from '@doppel/twin/contracts';
 
 /** A vehicle's state view; a twin not yet placed in a scenario stands idle at the origin. */
 export function twinVehicleStateView(state: VehicleState | null): TwinVehicleStateView {

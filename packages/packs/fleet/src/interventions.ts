@@ -127,6 +127,25 @@ export const setAeb: VehicleIntervention<{ enabled: boolean }> = {
   },
 };
 
+export const externalCommand: VehicleIntervention<{ accel_mps2?: number | undefined; lane?: number | undefined }> = {
+  name: 'external_command',
+  description:
+    'A command from an external controller (the step protocol): wanted acceleration (clamped to the ACC limits) and lane, held until the next one, in place of speed control, ACC and any policy; the AEB still overrides. {} gives control back.',
+  args: z.strictObject({
+    accel_mps2: z.number().min(-15).max(10).optional(),
+    lane: z.int().min(0).max(7).optional(),
+  }),
+  apply: (asset, args) => {
+    const empty = args.accel_mps2 === undefined && args.lane === undefined;
+    asset.runtime.vehicle.externalCommand = empty
+      ? null
+      : {
+          ...(args.accel_mps2 !== undefined ? { accel_mps2: args.accel_mps2 } : {}),
+          ...(args.lane !== undefined ? { lane: args.lane } : {}),
+        };
+  },
+};
+
 export const VEHICLE_INTERVENTIONS = [
   injectSensorFault,
   clearSensorFault,
@@ -134,4 +153,5 @@ export const VEHICLE_INTERVENTIONS = [
   clearActuatorFault,
   setCruiseSpeed,
   setAeb,
+  externalCommand,
 ] as const;

@@ -151,6 +151,11 @@ export function drive(vehicle: Vehicle, t: number, dt: number, mu: number, grade
     if (command?.accel_mps2 !== undefined) a = command.accel_mps2;
     if (command?.lane !== undefined) vehicle.targetLane = Math.min(route.lanes - 1, command.lane);
   }
+  const external = vehicle.externalCommand;
+  if (external !== null) {
+    if (external.accel_mps2 !== undefined) a = external.accel_mps2;
+    if (external.lane !== undefined) vehicle.targetLane = Math.min(route.lanes - 1, external.lane);
+  }
   const decel = b.acc.max_decel_mps2;
   a = Math.max(-decel, Math.min(b.acc.max_accel_mps2, a));
 

@@ -97,6 +97,11 @@ export class Vehicle implements WorldObject {
   leadId: string | null = null;
   perceivedTtc = Infinity;
   accelCommand = 0;
+  /**
+   * A command from outside the twin (an external process stepping the simulation): held from the step it is given
+   * until it is replaced or released, in place of the built-in speed control, ACC and policy (AEB still overrides).
+   */
+  externalCommand: { readonly accel_mps2?: number; readonly lane?: number } | null = null;
   inLane = true;
   /** Until then the vehicle counts as changing lanes (its body settles after the target offset arrives). */
   laneChangeUntil = 0;

@@ -15,3 +15,4 @@ export * from './projects.js';
 export * from './bindings.js';
 export * from './experiments.js';
 export * from './fmus.js';
+export * from './twin-step.js';

@@ -2,7 +2,17 @@ import { z } from 'zod';
 import { idString } from '../limits.js';
 import { jsonObjectSchema } from './json.js';
 
-export const interventionOriginSchema = z.enum(['api', 'ui', 'test', 'schedule', 'cli', 'opcua', 'live', 'hil']);
+export const interventionOriginSchema = z.enum([
+  'api',
+  'ui',
+  'test',
+  'schedule',
+  'cli',
+  'opcua',
+  'live',
+  'hil',
+  'external',
+]);
 export type InterventionOriginKind = z.infer<typeof interventionOriginSchema>;
 
 export const interventionStatusSchema = z.enum(['PENDING', 'CONFIRMED', 'FAILED', 'CANCELLED']);

@@ -88,32 +88,40 @@ export const twinDetectionSchema = z
   .meta({ id: 'TwinDetection' });
 export type TwinDetection = z.infer<typeof twinDetectionSchema>;
 
+/** The fields of a vehicle's state in a scenario (shared by its state view and the step protocol's observation). */
+const vehicleStateViewShape = {
+  status: z.enum(['idle', 'driving', 'stopped', 'finished', 'collided']),
+  position: z.object({ x_m: z.number(), y_m: z.number() }).readonly(),
+  heading_deg: z.number(),
+  speed_mps: z.number(),
+  speed_kmh: z.number(),
+  acceleration_mps2: z.number(),
+  actuator_commands: z
+    .object({ throttle: z.number(), brake: z.number(), steer_deg: z.number(), accel_mps2: z.number() })
+    .readonly(),
+  actuators: z.object({ throttle: z.number(), brake: z.number(), steer_deg: z.number() }).readonly(),
+  aeb: z.string(),
+  ttc_s: z.number().nullable(),
+  detections: z.array(twinDetectionSchema).readonly(),
+  sensor_faults: z.record(
+    z.string(),
+    z
+      .object({ dropout: z.boolean(), frozen: z.boolean(), bias_range_m: z.number(), bias_bearing_deg: z.number() })
+      .readonly(),
+  ),
+  actuator_faults: z.object({ brake_effectiveness: z.number(), stuck_throttle: z.number().nullable() }).readonly(),
+};
+
+/** A vehicle's state in a scenario, in the seed's terms (position, speed, commands, detections...). */
+export type TwinVehicleStateView = Readonly<z.infer<z.ZodObject<typeof vehicleStateViewShape>>>;
+
 /** A virtual vehicle's state in its latest scenario (idle at the origin before the first). */
 export const twinVehicleStateSchema = z
   .object({
     vehicle: twinVehicleSchema,
     simulation_id: z.string().nullable(),
     sim_time_s: z.number().nullable(),
-    status: z.enum(['idle', 'driving', 'stopped', 'finished', 'collided']),
-    position: z.object({ x_m: z.number(), y_m: z.number() }).readonly(),
-    heading_deg: z.number(),
-    speed_mps: z.number(),
-    speed_kmh: z.number(),
-    acceleration_mps2: z.number(),
-    actuator_commands: z
-      .object({ throttle: z.number(), brake: z.number(), steer_deg: z.number(), accel_mps2: z.number() })
-      .readonly(),
-    actuators: z.object({ throttle: z.number(), brake: z.number(), steer_deg: z.number() }).readonly(),
-    aeb: z.string(),
-    ttc_s: z.number().nullable(),
-    detections: z.array(twinDetectionSchema).readonly(),
-    sensor_faults: z.record(
-      z.string(),
-      z
-        .object({ dropout: z.boolean(), frozen: z.boolean(), bias_range_m: z.number(), bias_bearing_deg: z.number() })
-        .readonly(),
-    ),
-    actuator_faults: z.object({ brake_effectiveness: z.number(), stuck_throttle: z.number().nullable() }).readonly(),
+    ...vehicleStateViewShape,
   })
   .readonly()
   .meta({ id: 'TwinVehicleState' });
@@ -243,3 +251,10 @@ export const twinLiveFleetSchema = z
   .readonly()
   .meta({ id: 'TwinLiveFleet' });
 export type TwinLiveFleet = z.infer<typeof twinLiveFleetSchema>;
+
+/** A vehicle as the step protocol observes it: its state view, the lane it is in and its odometer. */
+export const twinStepVehicleSchema = z
+  .object({ ...vehicleStateViewShape, lane: z.number(), odometer_m: z.number() })
+  .readonly()
+  .meta({ id: 'TwinStepVehicle' });
+export type TwinStepVehicle = z.infer<typeof twinStepVehicleSchema>;
