@@ -183,12 +183,13 @@ describe('interventions', () => {
 
   it('fails the simulation clearly when a handler throws anything else', async () => {
     const sim = await newSim();
-    sim.runUntil(100);
+    sim.runUntil(100 + 1 / 3);
     expect(await codeOf(() => sim.intervene({ assetId: 'q1', action: 'explode', origin: 'test' }))).toBe(
       'DOPPEL_ERR_SIMULATION_FAILED',
     );
     expect(sim.status).toBe('failed');
     expect(sim.error?.message).toContain('boom');
+    expect(sim.error?.message).toContain('threw at 100.333 s');
     expect(await codeOf(() => sim.runUntil(200))).toBe('DOPPEL_ERR_SIMULATION_FAILED');
   });
 

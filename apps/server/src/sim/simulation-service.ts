@@ -12,6 +12,7 @@ import {
   type LedgerQuery,
   type SimulationStatus,
   type StopInfo,
+  formatSimTime,
 } from '@doppel/twin';
 import { toErrorPayload } from '../errors.js';
 import { loadPacks } from '../packs.js';
@@ -526,7 +527,7 @@ export class SimulationService implements SimulationApi {
   #failOnBudget(): void {
     if (!this.#overBudget) return;
     this.#overBudget = false;
-    this.#failedMessage = `The run exceeded ${this.#init.maxEventsPerRun} engine events (max events per run) at ${this.#sim.now} s`;
+    this.#failedMessage = `The run exceeded ${this.#init.maxEventsPerRun} engine events (max events per run) at ${formatSimTime(this.#sim.now)}`;
     this.#post({
       type: 'failed',
       error: { code: TwinErrorCode.SimulationFailed, message: this.#failedMessage },
@@ -571,7 +572,7 @@ export class SimulationService implements SimulationApi {
     if (sim.debug?.awaitingAck !== true) return;
     throw new TwinError(
       TwinErrorCode.AwaitingAck,
-      `Simulation ${sim.id} is paused by debug mode at ${sim.now} s: acknowledge (POST /api/v1/simulations/${sim.id}/ack) to continue`,
+      `Simulation ${sim.id} is paused by debug mode at ${formatSimTime(sim.now)}: acknowledge (POST /api/v1/simulations/${sim.id}/ack) to continue`,
       { simId: sim.id, pausedAt: sim.now },
     );
   }

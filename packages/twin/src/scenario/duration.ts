@@ -63,6 +63,14 @@ export function formatDuration(seconds: number): string {
   return out;
 }
 
+/**
+ * A simulation instant for a message, "33.308 s": milliseconds are as fine as a reader needs, and the ledger keeps
+ * the exact value.
+ */
+export function formatSimTime(seconds: number): string {
+  return `${Number(seconds.toFixed(3))} s`;
+}
+
 /** "17:55" or "17:55:30" as seconds after midnight, or undefined when it is not a clock time. */
 export function parseClockTime(text: string): number | undefined {
   const match = /^(\d{1,2}):(\d{2})(?::(\d{2}))?$/.exec(text.trim());

@@ -12,6 +12,7 @@ import type {
 } from '../contracts/interventions.js';
 import type { JsonObject } from '../contracts/json.js';
 import { TwinError, TwinErrorCode } from '../errors.js';
+import { formatSimTime } from '../scenario/duration.js';
 import { LIVE_MEASUREMENT, liveMeasurementDefinition } from './live-measurement.js';
 
 /**
@@ -135,14 +136,14 @@ export function validateIntervention(
   if (effectiveAt < now) {
     throw new TwinError(
       TwinErrorCode.InterventionInPast,
-      `Intervention at ${effectiveAt} s lies in the past (now ${now} s); rewind or branch to change the past`,
+      `Intervention at ${formatSimTime(effectiveAt)} lies in the past (now ${formatSimTime(now)}); rewind or branch to change the past`,
       { field: 'at', at: effectiveAt, now },
     );
   }
   if (effectiveAt > horizon) {
     throw new TwinError(
       TwinErrorCode.TimeOutOfRange,
-      `Intervention at ${effectiveAt} s lies after the end of the simulation (${horizon} s)`,
+      `Intervention at ${formatSimTime(effectiveAt)} lies after the end of the simulation (${formatSimTime(horizon)})`,
       { field: 'at', at: effectiveAt, horizon },
     );
   }
@@ -205,7 +206,7 @@ export class InterventionBook {
     if (entry.effectiveAt < this.env.now) {
       throw new TwinError(
         TwinErrorCode.InterventionInPast,
-        `Intervention ${entry.id} at ${entry.effectiveAt} s was submitted at ${this.env.now} s`,
+        `Intervention ${entry.id} at ${formatSimTime(entry.effectiveAt)} was submitted at ${formatSimTime(this.env.now)}`,
         { id: entry.id, at: entry.effectiveAt, now: this.env.now },
       );
     }
@@ -276,7 +277,7 @@ export class InterventionBook {
       }
       throw new TwinError(
         TwinErrorCode.SimulationFailed,
-        `Intervention ${record.id} (${record.action} on ${record.assetId}) threw at ${this.env.now} s: ${messageOf(error)}`,
+        `Intervention ${record.id} (${record.action} on ${record.assetId}) threw at ${formatSimTime(this.env.now)}: ${messageOf(error)}`,
         { id: record.id, cause: error },
       );
     }

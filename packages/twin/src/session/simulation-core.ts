@@ -5,6 +5,7 @@ import type { LedgerEvent, LedgerStore, SimulationRecord } from '../contracts/le
 import type { AnyPack } from '../contracts/pack.js';
 import type { ResolvedScenario } from '../contracts/scenario.js';
 import { TwinError, TwinErrorCode } from '../errors.js';
+import { formatSimTime } from '../scenario/duration.js';
 import { BreakpointSet, type Breakpoint, type BreakpointHit } from './breakpoints.js';
 import { DebugMarks, SIMULATION_ASSET_ID } from './debug.js';
 import { Emitter } from './emitter.js';
@@ -328,7 +329,7 @@ export abstract class SimulationCore {
     if (this.debugMarks.awaiting(this.now)) {
       throw new TwinError(
         TwinErrorCode.AwaitingAck,
-        `Simulation ${this.id} is paused by debug mode at ${this.now} s: acknowledge (POST /api/v1/simulations/${this.id}/ack) to continue`,
+        `Simulation ${this.id} is paused by debug mode at ${formatSimTime(this.now)}: acknowledge (POST /api/v1/simulations/${this.id}/ack) to continue`,
         { simId: this.id, pausedAt: this.now },
       );
     }
@@ -368,7 +369,7 @@ export abstract class SimulationCore {
   }
 
   protected fail(error: unknown): TwinError {
-    const failure = asFailure(error, `Simulation ${this.id} failed at ${this.now} s`);
+    const failure = asFailure(error, `Simulation ${this.id} failed at ${formatSimTime(this.now)}`);
     this.failure = failure;
     this.setStatus('failed');
     return failure;
