@@ -94,4 +94,18 @@ describe.skipIf(skipBrowser)('web Models view (Chromium)', () => {
     await shot('05-paused');
     expect(view.rig.consoleErrors).toEqual([]);
   }, 120_000);
+
+  it("draws the ports a component's properties give: a mixer's inlets", async () => {
+    await view.page.getByRole('button', { name: 'Add Mixer' }).click();
+    const mixer = view.page.locator('.react-flow__node[data-id="mixer_1"]');
+    await expect.poll(() => mixer.locator('.port.in').count()).toBe(4);
+    await view.page.getByLabel('Component', { exact: true }).selectOption('mixer_1');
+    await view.page.locator('#prop-mixer_1-inlets').fill('4');
+    await view.page.getByRole('button', { name: 'Apply' }).click();
+    await expect.poll(() => mixer.locator('.port.in').count()).toBe(8);
+    expect(await mixer.textContent()).toContain('temperature_4');
+    await view.page.locator('.react-flow__controls-fitview').click();
+    await shot('06-mixer-inlets');
+    expect(view.rig.consoleErrors).toEqual([]);
+  }, 120_000);
 });
