@@ -81,6 +81,8 @@ const benches = [
     '4096',
     '--threaded',
   ]),
+  // The PostgreSQL ledger store (DOPPEL_BENCH_POSTGRES_URL, default the machine's postgres://…/test).
+  script('append', 'ledger-append-postgres', 'packages/store-postgres/bench/append.ts', ['300000', '1000', '4096']),
   script('city', 'swap-city', 'packages/packs/swap/bench/city.ts', [
     '--store',
     'sqlite',

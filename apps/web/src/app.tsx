@@ -19,6 +19,7 @@ import { SignIn } from './views/sign-in.js';
 import { SimulationsView } from './views/simulations-view.js';
 import { ModelsView } from './views/models/models-view.js';
 import { TestsView } from './views/tests/tests-view.js';
+import { ExperimentsView } from './views/experiments/experiments-view.js';
 import { ControlPlaneView } from './views/controlplane/controlplane-view.js';
 
 export function App(): ReactNode {
@@ -127,6 +128,7 @@ function Shell({ account, onSignOut }: { account: string | undefined; onSignOut:
           {route.view === 'compare' && <CompareView a={route.a} b={route.b} />}
           {route.view === 'tests' && <TestsView testId={route.testId} />}
           {route.view === 'models' && <ModelsView modelId={route.modelId} />}
+          {route.view === 'experiments' && <ExperimentsView experimentId={route.experimentId} />}
           {route.view === 'controlplane' && (
             <ControlPlaneView simId={route.simId} session={session} runId={route.runId} />
           )}

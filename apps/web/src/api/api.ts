@@ -1,6 +1,8 @@
 /** What the views may ask of the server. Implemented over `@doppel/client` in doppel-api.ts. */
 import type {
   ExampleTest,
+  Experiment,
+  ExperimentSummary,
   LedgerQuery,
   MachineModel,
   MachineModelInput,
@@ -91,6 +93,14 @@ export interface DoppelApi {
   testReport(runId: string, format: 'junit' | 'html'): Promise<string>;
   /** A finished run's replication as a simulation paused at `t` (default: its first failure). */
   openTestRun(runId: string, t?: number): Promise<SimSummary>;
+
+  // Experiments: replications and sweeps of a scenario, run in the background, results with intervals.
+  listExperiments(): Promise<ExperimentSummary[]>;
+  /** Queues an experiment (its YAML text); invalid text is an ApiProblem with located issues. */
+  createExperiment(yaml: string): Promise<Experiment>;
+  getExperiment(id: string): Promise<Experiment>;
+  cancelExperiment(id: string): Promise<Experiment>;
+  deleteExperiment(id: string): Promise<void>;
 
   // Modelling: projects, machine models, the component catalogue, a model's simulations.
   listProjects(): Promise<Project[]>;

@@ -184,6 +184,11 @@ export function createDoppelApi(key: string, baseUrl?: string): DoppelApi {
           })),
         };
       }),
+    listExperiments: () => call(() => client.experiments.list()),
+    createExperiment: (yaml) => call(() => client.experiments.create(yaml)),
+    getExperiment: (id) => call(() => client.experiments.get(id)),
+    cancelExperiment: (id) => call(() => client.experiments.cancel(id)),
+    deleteExperiment: (id) => call(() => client.experiments.delete(id)),
     listTests: () => call(() => client.tests.list()),
     createTest: (yaml) => call(() => client.tests.create(yaml)),
     updateTest: (id, yaml) => call(() => client.tests.update(id, yaml)),

@@ -31,6 +31,7 @@ export function Rail({
     { view: 'fleet', label: 'Fleet', icon: '⇉', href: routeHref({ view: 'fleet', simId: fleetSim }) },
     { view: 'models', label: 'Models', icon: '⊞', href: routeHref({ view: 'models' }) },
     { view: 'tests', label: 'Tests', icon: '✔', href: routeHref({ view: 'tests' }) },
+    { view: 'experiments', label: 'Experiments', icon: '⚗', href: routeHref({ view: 'experiments' }) },
     { view: 'controlplane', label: 'Control plane', icon: '⇆', href: routeHref({ view: 'controlplane' }) },
   ];
   const active = route.view === 'new' ? 'simulations' : route.view === 'compare' ? 'simulations' : route.view;
@@ -45,14 +46,6 @@ export function Rail({
             {it.icon}
           </span>
           {it.label}
-        </a>
-      ))}
-      {['Experiments'].map((label) => (
-        <a key={label} className="disabled" aria-disabled="true" title="Coming later">
-          <span className="icon" aria-hidden="true">
-            ·
-          </span>
-          {label}
         </a>
       ))}
     </nav>

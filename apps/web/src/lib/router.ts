@@ -11,7 +11,8 @@ export type Route =
   | { readonly view: 'tests'; readonly testId?: string }
   /** A control-plane simulation, with the scenario test run whose rule verdicts it shows (`?run=`). */
   | { readonly view: 'controlplane'; readonly simId?: string; readonly runId?: string }
-  | { readonly view: 'models'; readonly modelId?: string };
+  | { readonly view: 'models'; readonly modelId?: string }
+  | { readonly view: 'experiments'; readonly experimentId?: string };
 
 export function parseRoute(hash: string): Route {
   const [path, query = ''] = (hash.startsWith('#') ? hash.slice(1) : hash).split('?');
@@ -36,6 +37,8 @@ export function parseRoute(hash: string): Route {
       return { view: 'controlplane', simId: parts[1], runId: params.get('run') ?? undefined };
     case 'models':
       return { view: 'models', modelId: parts[1] };
+    case 'experiments':
+      return { view: 'experiments', experimentId: parts[1] };
     case 'compare':
       return parts[1] === undefined ? { view: 'simulations' } : { view: 'compare', a: parts[1], b: parts[2] };
     default:
@@ -62,6 +65,8 @@ export function routeHref(route: Route): string {
     }
     case 'models':
       return `#/models${route.modelId === undefined ? '' : `/${enc(route.modelId)}`}`;
+    case 'experiments':
+      return `#/experiments${route.experimentId === undefined ? '' : `/${enc(route.experimentId)}`}`;
     case 'tests':
       return `#/tests${route.testId === undefined ? '' : `/${enc(route.testId)}`}`;
     case 'compare':
