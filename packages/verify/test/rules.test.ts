@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { swapPack } from '@doppel/pack-swap';
 import { Simulation, loadScenarioFile } from '@doppel/twin';
-import { RuleMonitor, TestExpressions } from '@doppel/verify';
+import { RuleMonitor, TestExpressions, buildReport, toHtmlReport } from '@doppel/verify';
 import { eveningPeak, examples, run } from './helpers.js';
 
 describe('rules on every ledger event', () => {
@@ -55,6 +55,15 @@ rules:
       expect(v.inputs['self.queue_length']).toBeGreaterThan(2);
     }
     expect(new Set(kept.map((v) => `${v.seq} ${v.assetId}`)).size).toBe(kept.length);
+
+    // The HTML report shows every kept violation with its records, and says how many were only counted.
+    const html = toHtmlReport(buildReport([result], 1));
+    for (const v of kept) expect(html).toContain(`seq ${v.seq}</dd>`);
+    expect(html).toContain(`${kept.length - 1} more violations with their records`);
+    if (queues.violations > kept.length)
+      expect(html).toContain(
+        `(${(queues.violations - kept.length).toLocaleString('en')} later ones counted, not kept)`,
+      );
   });
 
   it('checks a rule over self only on records that change what it reads; over event, on every matching record', async () => {

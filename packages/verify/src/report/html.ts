@@ -99,19 +99,28 @@ function rulesTable(rules: readonly RuleResult[], time: (t: number) => string): 
   const rows = rules.map(
     (rule) =>
       `<tr><td><code>${h(rule.id)}</code></td><td>${h(rule.category)}</td><td><code>${h(rule.condition)}</code></td><td>${badge(rule.status)}</td><td>${rule.checks.toLocaleString('en')}</td><td>${rule.violations.toLocaleString('en')}</td></tr>` +
-      (rule.first !== null ? `<tr><td></td><td colspan="5">${violationBlock(rule.first, time)}</td></tr>` : ''),
+      (rule.first !== null ? `<tr><td></td><td colspan="5">${violationsCell(rule, rule.first, time)}</td></tr>` : ''),
   );
   return `<h3>Rules (checked on every ledger event)</h3><table><thead><tr><th>rule</th><th>category</th><th>condition</th><th>result</th><th>checks</th><th>violations</th></tr></thead><tbody>${rows.join('')}</tbody></table>`;
 }
 
-function violationBlock(violation: Violation, time: (t: number) => string): string {
+/** The first violation in full, then every other one kept, each with the ledger records that led to it. */
+function violationsCell(rule: RuleResult, first: Violation, time: (t: number) => string): string {
+  const later = (rule.kept ?? []).slice(1);
+  if (later.length === 0) return violationBlock(first, 'first', time);
+  const unkept = rule.violations - later.length - 1;
+  const blocks = later.map((violation, index) => violationBlock(violation, `#${index + 2}`, time)).join('');
+  return `${violationBlock(first, 'first', time)}<details><summary>${later.length} more violation${later.length === 1 ? '' : 's'} with ${later.length === 1 ? 'its' : 'their'} records${unkept > 0 ? ` (${unkept.toLocaleString('en')} later ones counted, not kept)` : ''}</summary>${blocks}</details>`;
+}
+
+function violationBlock(violation: Violation, ordinal: string, time: (t: number) => string): string {
   const excerpt = violation.ledger
     .map(
       (record) =>
         `<tr${record.seq === violation.seq ? ' class="hit"' : ''}><td>${record.seq}</td><td>${h(time(record.simTime))}</td><td>${h(record.assetId)}</td><td>${h(record.eventType)}</td><td><code>${h(JSON.stringify(record.newValue))}</code></td></tr>`,
     )
     .join('');
-  return `<dl class="violation"><dt>first</dt><dd>${h(time(violation.simTime))} (t = ${violation.simTime.toFixed(1)} s, ${h(violation.datetime)}), seq ${violation.seq}</dd>
+  return `<dl class="violation"><dt>${ordinal}</dt><dd>${h(time(violation.simTime))} (t = ${violation.simTime.toFixed(1)} s, ${h(violation.datetime)}), seq ${violation.seq}</dd>
 <dt>asset</dt><dd>${h(violation.assetId)} after ${h(violation.eventType)}</dd><dt>why</dt><dd>${h(violation.message)}</dd>
 <dt>inputs</dt><dd><code>${h(
     Object.entries(violation.inputs)
