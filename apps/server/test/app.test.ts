@@ -1,37 +1,31 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildApp, type DoppelApp } from '../src/index.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { buildApp } from '../src/index.js';
+import { appPerFile } from './test-app.js';
 
 describe('app factory (inject, no socket)', () => {
-  let built: DoppelApp;
-  let dir: string;
+  const server = appPerFile('app');
   let admin: string;
   beforeAll(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'doppel-app-'));
-    built = await buildApp({ dataDir: dir, logLevel: false, webDir: null });
-    admin = (await built.context.catalog.createAccount('root', ['admin'])).key;
-  });
-  afterAll(async () => {
-    await built.app.close();
-    rmSync(dir, { recursive: true, force: true });
+    admin = await server.keyFor('root', ['admin']);
   });
 
   it('serves health and an OpenAPI 3 document generated from the route schemas', async () => {
-    expect((await built.app.inject({ method: 'GET', url: '/health' })).json()).toMatchObject({ status: 'ok' });
-    const spec = (await built.app.inject({ method: 'GET', url: '/openapi.json' })).json() as {
+    expect((await server.built.app.inject({ method: 'GET', url: '/health' })).json()).toMatchObject({ status: 'ok' });
+    const spec = (await server.built.app.inject({ method: 'GET', url: '/openapi.json' })).json() as {
       openapi: string;
       paths: Record<string, Record<string, { requestBody?: unknown }>>;
     };
     expect(spec.openapi).toBe('3.1.0');
     expect(spec.paths['/api/v1/simulations/{simId}/run-until'].post.requestBody).toBeDefined();
     expect(spec.paths['/api/v1/twin/vehicles/{id}/state']).toBeDefined();
-    expect((await built.app.inject({ method: 'GET', url: '/docs' })).statusCode).toBeLessThan(400);
+    expect((await server.built.app.inject({ method: 'GET', url: '/docs' })).statusCode).toBeLessThan(400);
   });
 
   it('registers each route file as an encapsulated plugin that inherits auth and problem handling', async () => {
-    const tree = built.app.printPlugins();
+    const tree = server.built.app.printPlugins();
     for (const name of [
       'systemRoutes',
       'simulationRoutes',
@@ -42,13 +36,13 @@ describe('app factory (inject, no socket)', () => {
     ]) {
       expect(tree).toContain(name);
     }
-    const anonymous = await built.app.inject({ method: 'GET', url: '/api/v1/simulations' });
+    const anonymous = await server.built.app.inject({ method: 'GET', url: '/api/v1/simulations' });
     expect(anonymous.statusCode).toBe(401);
     expect(anonymous.headers['content-type']).toContain('application/problem+json');
   });
 
   it('creates accounts (admin only) and shows the key once', async () => {
-    const created = await built.app.inject({
+    const created = await server.built.app.inject({
       method: 'POST',
       url: '/api/v1/accounts',
       headers: { authorization: `Bearer ${admin}` },
@@ -56,13 +50,13 @@ describe('app factory (inject, no socket)', () => {
     });
     expect(created.statusCode).toBe(201);
     const { key } = created.json() as { key: string };
-    const me = await built.app.inject({
+    const me = await server.built.app.inject({
       method: 'GET',
       url: '/api/v1/account',
       headers: { authorization: `Bearer ${key}` },
     });
     expect(me.json()).toMatchObject({ name: 'bob', scopes: ['read'] });
-    const denied = await built.app.inject({
+    const denied = await server.built.app.inject({
       method: 'POST',
       url: '/api/v1/accounts',
       headers: { authorization: `Bearer ${key}` },
@@ -75,16 +69,16 @@ describe('app factory (inject, no socket)', () => {
 
   it('answers unknown routes, malformed JSON and oversized bodies with problems', async () => {
     const auth = { authorization: `Bearer ${admin}` };
-    const missing = await built.app.inject({ method: 'GET', url: '/api/v1/nothing', headers: auth });
+    const missing = await server.built.app.inject({ method: 'GET', url: '/api/v1/nothing', headers: auth });
     expect(missing.json()).toMatchObject({ code: 'DOPPEL_ERR_NOT_FOUND', status: 404 });
-    const malformed = await built.app.inject({
+    const malformed = await server.built.app.inject({
       method: 'POST',
       url: '/api/v1/simulations',
       headers: { ...auth, 'content-type': 'application/json' },
       payload: '{"example": ',
     });
     expect(malformed.json()).toMatchObject({ code: 'DOPPEL_ERR_MALFORMED_BODY', status: 400 });
-    const huge = await built.app.inject({
+    const huge = await server.built.app.inject({
       method: 'POST',
       url: '/api/v1/scenarios/validate',
       headers: { ...auth, 'content-type': 'application/json' },
@@ -95,7 +89,7 @@ describe('app factory (inject, no socket)', () => {
 
   it('validates scenarios with located issues and lists packs with intervention schemas', async () => {
     const auth = { authorization: `Bearer ${admin}` };
-    const checked = await built.app.inject({
+    const checked = await server.built.app.inject({
       method: 'POST',
       url: '/api/v1/scenarios/validate',
       headers: auth,
@@ -104,7 +98,9 @@ describe('app factory (inject, no socket)', () => {
     const body = checked.json() as { valid: boolean; issues: { line?: number; path: string }[] };
     expect(body.valid).toBe(false);
     expect(body.issues.some((issue) => issue.line === 4)).toBe(true);
-    const pack = (await built.app.inject({ method: 'GET', url: '/api/v1/packs/swap', headers: auth })).json() as {
+    const pack = (
+      await server.built.app.inject({ method: 'GET', url: '/api/v1/packs/swap', headers: auth })
+    ).json() as {
       assetKinds: {
         kind: string;
         interventions: { name: string; argsSchema: { properties: Record<string, unknown> } }[];
@@ -113,7 +109,9 @@ describe('app factory (inject, no socket)', () => {
     const station = pack.assetKinds.find((kind) => kind.kind === 'station');
     const fault = station?.interventions.find((item) => item.name === 'inject_fault');
     expect(Object.keys(fault?.argsSchema.properties ?? {})).toEqual(['target', 'fault_type', 'duration_seconds']);
-    const examples = (await built.app.inject({ method: 'GET', url: '/api/v1/examples', headers: auth })).json() as {
+    const examples = (
+      await server.built.app.inject({ method: 'GET', url: '/api/v1/examples', headers: auth })
+    ).json() as {
       id: string;
     }[];
     expect(examples.map((example) => example.id)).toEqual(expect.arrayContaining(['city-100', 'evening-peak']));

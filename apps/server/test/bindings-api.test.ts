@@ -1,9 +1,6 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { machineModelSchema, modelBindingSchema, type ModelBindingInput } from '@doppel/twin/contracts';
-import { buildApp, type DoppelApp } from '../src/index.js';
+import { appPerFile } from './test-app.js';
 
 const heatedTank = {
   name: 'heated tank',
@@ -30,14 +27,13 @@ const levelOut: ModelBindingInput = {
 };
 
 describe('communication bindings API', () => {
-  let built: DoppelApp;
-  let dir: string;
+  const server = appPerFile('bindings-api');
   let alice: string;
   let mallory: string;
   let modelId: string;
 
   const call = (key: string, method: 'GET' | 'POST' | 'PUT' | 'DELETE', url: string, payload?: unknown) =>
-    built.app.inject({
+    server.built.app.inject({
       method,
       url,
       headers: { authorization: `Bearer ${key}` },
@@ -47,17 +43,11 @@ describe('communication bindings API', () => {
     (response.json() as { issues: { path: string; message: string; expected?: string; found?: string }[] }).issues;
 
   beforeAll(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'doppel-bindings-api-'));
-    built = await buildApp({ dataDir: dir, logLevel: false, webDir: null });
-    alice = (await built.context.catalog.createAccount('alice')).key;
-    mallory = (await built.context.catalog.createAccount('mallory', ['read', 'write', 'admin'])).key;
+    alice = await server.keyFor('alice');
+    mallory = await server.keyFor('mallory', ['read', 'write', 'admin']);
     const project = (await call(alice, 'POST', '/api/v1/projects', { name: 'hil' })).json() as { id: string };
     const model = await call(alice, 'POST', `/api/v1/projects/${project.id}/models`, heatedTank);
     modelId = machineModelSchema.parse(model.json()).id;
-  });
-  afterAll(async () => {
-    await built.app.close();
-    rmSync(dir, { recursive: true, force: true });
   });
 
   it('creates, lists, replaces and deletes bindings of each protocol', async () => {

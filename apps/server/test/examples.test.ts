@@ -1,9 +1,7 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { loadScenarioText } from '@doppel/twin';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildApp, type DoppelApp } from '../src/index.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { appPerFile } from './test-app.js';
 import { builtinPacks } from '../src/packs.js';
 import { ExampleCatalog } from '../src/sim/examples.js';
 
@@ -24,27 +22,20 @@ describe('example texts', () => {
   });
 
   describe('over HTTP', () => {
-    let built: DoppelApp;
-    let dir: string;
+    const server = appPerFile('examples');
     let headers: Record<string, string>;
     beforeAll(async () => {
-      dir = mkdtempSync(join(tmpdir(), 'doppel-examples-'));
-      built = await buildApp({ dataDir: dir, logLevel: false, webDir: null });
-      headers = { authorization: `Bearer ${(await built.context.catalog.createAccount('reader')).key}` };
-    });
-    afterAll(async () => {
-      await built.app.close();
-      rmSync(dir, { recursive: true, force: true });
+      headers = await server.bearer('reader');
     });
 
     it('serves the line run the list names, and a scenario posted from that text is created', async () => {
-      const list = await built.app.inject({ method: 'GET', url: '/api/v1/examples', headers });
+      const list = await server.built.app.inject({ method: 'GET', url: '/api/v1/examples', headers });
       const line = (list.json() as { id: string; pack: string }[]).find((e) => e.pack === 'line');
       expect(line?.id).toBe('line-baseline_8hr');
-      const text = await built.app.inject({ method: 'GET', url: `/api/v1/examples/${line?.id}`, headers });
+      const text = await server.built.app.inject({ method: 'GET', url: `/api/v1/examples/${line?.id}`, headers });
       expect(text.statusCode).toBe(200);
       expect(text.headers['content-type']).toMatch(/^application\/yaml/);
-      const created = await built.app.inject({
+      const created = await server.built.app.inject({
         method: 'POST',
         url: '/api/v1/simulations',
         headers,

@@ -1,9 +1,6 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { machineModelSchema, modelLayoutSchema, projectSchema } from '@doppel/twin/contracts';
-import { buildApp, type DoppelApp } from '../src/index.js';
+import { appPerFile } from './test-app.js';
 
 const components = [
   { id: 'feed', type: 'source', properties: { value: 0.1, unit: 'L/s' } },
@@ -18,14 +15,13 @@ const layout = {
 };
 
 describe('a machine model keeps its canvas layout in the catalog', () => {
-  let built: DoppelApp;
-  let dir: string;
+  const server = appPerFile('model-layout');
   let alice: string;
   let mallory: string;
   let projectId: string;
 
   const call = (key: string, method: 'GET' | 'POST' | 'PUT', url: string, payload?: unknown) =>
-    built.app.inject({
+    server.built.app.inject({
       method,
       url,
       headers: { authorization: `Bearer ${key}` },
@@ -43,15 +39,9 @@ describe('a machine model keeps its canvas layout in the catalog', () => {
   };
 
   beforeAll(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'doppel-model-layout-'));
-    built = await buildApp({ dataDir: dir, logLevel: false, webDir: null });
-    alice = (await built.context.catalog.createAccount('alice')).key;
-    mallory = (await built.context.catalog.createAccount('mallory', ['read', 'write', 'admin'])).key;
+    alice = await server.keyFor('alice');
+    mallory = await server.keyFor('mallory', ['read', 'write', 'admin']);
     projectId = projectSchema.parse((await call(alice, 'POST', '/api/v1/projects', { name: 'p' })).json()).id;
-  });
-  afterAll(async () => {
-    await built.app.close();
-    rmSync(dir, { recursive: true, force: true });
   });
 
   it('is saved with the model, read back with it and on its own, and replaced on its own', async () => {

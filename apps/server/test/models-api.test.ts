@@ -1,9 +1,6 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { machineModelSchema, projectSchema } from '@doppel/twin/contracts';
-import { buildApp, type DoppelApp } from '../src/index.js';
+import { appPerFile } from './test-app.js';
 
 const tank = {
   name: 'one tank',
@@ -12,13 +9,12 @@ const tank = {
 };
 
 describe('projects and machine models API', () => {
-  let built: DoppelApp;
-  let dir: string;
+  const server = appPerFile('models-api');
   let alice: string;
   let mallory: string;
 
   const call = (key: string, method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE', url: string, payload?: unknown) =>
-    built.app.inject({
+    server.built.app.inject({
       method,
       url,
       headers: { authorization: `Bearer ${key}` },
@@ -26,14 +22,8 @@ describe('projects and machine models API', () => {
     });
 
   beforeAll(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'doppel-models-api-'));
-    built = await buildApp({ dataDir: dir, logLevel: false, webDir: null });
-    alice = (await built.context.catalog.createAccount('alice')).key;
-    mallory = (await built.context.catalog.createAccount('mallory', ['read', 'write', 'admin'])).key;
-  });
-  afterAll(async () => {
-    await built.app.close();
-    rmSync(dir, { recursive: true, force: true });
+    alice = await server.keyFor('alice');
+    mallory = await server.keyFor('mallory', ['read', 'write', 'admin']);
   });
 
   it('creates, lists, renames and deletes projects with their models', async () => {

@@ -1,8 +1,5 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildApp, type DoppelApp } from '../src/index.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { appPerFile } from './test-app.js';
 
 interface StationView {
   id: string;
@@ -16,31 +13,24 @@ interface StationView {
  * wait p95 behind it, equal to what the live read said at that instant (one rule, in the pack).
  */
 describe('past state reads carry the live status verdict', () => {
-  let built: DoppelApp;
-  let dir: string;
+  const server = appPerFile('past-status');
   let headers: Record<string, string>;
   beforeAll(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'doppel-past-status-'));
-    built = await buildApp({ dataDir: dir, logLevel: false, webDir: null });
-    headers = { authorization: `Bearer ${(await built.context.catalog.createAccount('judge')).key}` };
-  });
-  afterAll(async () => {
-    await built.app.close();
-    rmSync(dir, { recursive: true, force: true });
+    headers = await server.bearer('judge');
   });
 
   const post = async (url: string, payload: object): Promise<void> => {
-    const r = await built.app.inject({ method: 'POST', url, headers, payload });
+    const r = await server.built.app.inject({ method: 'POST', url, headers, payload });
     expect(r.statusCode, `${url} ${r.body}`).toBeLessThan(300);
   };
   const stations = async (url: string): Promise<StationView[]> => {
-    const r = await built.app.inject({ method: 'GET', url, headers });
+    const r = await server.built.app.inject({ method: 'GET', url, headers });
     expect(r.statusCode, url).toBe(200);
     return (r.json() as { assets: StationView[] }).assets;
   };
 
   it('through the evening peak, with a power cut and a maintenance, at every instant', async () => {
-    const created = await built.app.inject({
+    const created = await server.built.app.inject({
       method: 'POST',
       url: '/api/v1/simulations',
       headers,
@@ -54,13 +44,13 @@ describe('past state reads carry the live status verdict', () => {
     for (let t = 17 * 3600; t <= 19.5 * 3600; t += 420) {
       await post(`${base}/run-until`, { t });
       if (t === 17 * 3600 + 420 * 3) {
-        await built.app.inject({
+        await server.built.app.inject({
           method: 'PATCH',
           url: `/simulation/${id}/assets/station/station_01`,
           headers,
           payload: { action: 'trigger_outage', duration_seconds: 1800 },
         });
-        await built.app.inject({
+        await server.built.app.inject({
           method: 'PATCH',
           url: `/simulation/${id}/assets/station/station_02`,
           headers,

@@ -1,10 +1,7 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import fc from 'fast-check';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { RemoteError } from '../src/errors.js';
-import { buildApp, type DoppelApp } from '../src/index.js';
+import { appPerFile } from './test-app.js';
 import type { SimulationApi } from '../src/sim/protocol.js';
 import { callMethod, remote } from '../src/sim/remote.js';
 import { SimulationService } from '../src/sim/simulation-service.js';
@@ -40,14 +37,11 @@ describe('typed proxy (no worker)', () => {
 });
 
 describe('typed proxy over a simulation worker', () => {
-  let built: DoppelApp;
-  let dir: string;
+  const server = appPerFile('remote');
   let simId: string;
   beforeAll(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'doppel-remote-'));
-    built = await buildApp({ dataDir: dir, logLevel: false, webDir: null });
-    const key = (await built.context.catalog.createAccount('caller')).key;
-    const created = await built.app.inject({
+    const key = await server.keyFor('caller');
+    const created = await server.built.app.inject({
       method: 'POST',
       url: '/api/v1/simulations',
       headers: { authorization: `Bearer ${key}` },
@@ -55,13 +49,9 @@ describe('typed proxy over a simulation worker', () => {
     });
     simId = (created.json() as { id: string }).id;
   });
-  afterAll(async () => {
-    await built.app.close();
-    rmSync(dir, { recursive: true, force: true });
-  });
 
   it('refuses an unknown operation with a typed error and stays usable', async () => {
-    const host = await built.context.manager.host(simId);
+    const host = await server.built.context.manager.host(simId);
     const unknown = host.call('noSuchOperation' as keyof SimulationApi, [] as never);
     await expect(unknown).rejects.toBeInstanceOf(RemoteError);
     await expect(unknown).rejects.toMatchObject({
@@ -72,7 +62,7 @@ describe('typed proxy over a simulation worker', () => {
   });
 
   it('carries errors across with their DOPPEL_ERR code and details', async () => {
-    const simulation = built.context.manager.simulation(simId);
+    const simulation = server.built.context.manager.simulation(simId);
     await expect(
       simulation.intervene({ assetId: 'nowhere', action: 'set_price', args: { price: 1 }, origin: 'api' }),
     ).rejects.toMatchObject({ code: 'DOPPEL_ERR_UNKNOWN_ASSET' });
@@ -86,7 +76,7 @@ describe('typed proxy over a simulation worker', () => {
   });
 
   it('answers many concurrent calls, each with its own result', async () => {
-    const simulation = built.context.manager.simulation(simId);
+    const simulation = server.built.context.manager.simulation(simId);
     await simulation.runUntil(600);
     const calls = Array.from({ length: 60 }, (_, i) => {
       switch (i % 4) {
@@ -112,7 +102,7 @@ describe('typed proxy over a simulation worker', () => {
   });
 
   it('applies in the worker exactly the intervention that was validated and submitted', async () => {
-    const simulation = built.context.manager.simulation(simId);
+    const simulation = server.built.context.manager.simulation(simId);
     const stations = (await simulation.assets('station', false)).map((asset) => asset.id);
     const batteries = (await simulation.assets('battery', false)).map((asset) => asset.id);
     const change = fc.oneof(

@@ -1,8 +1,5 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildApp, type DoppelApp } from '../src/index.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { appPerFile } from './test-app.js';
 
 interface StateBody {
   simTime: number;
@@ -10,21 +7,14 @@ interface StateBody {
 }
 
 describe('state reads (live head and time slider)', () => {
-  let built: DoppelApp;
-  let dir: string;
+  const server = appPerFile('state');
   let headers: Record<string, string>;
   beforeAll(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'doppel-state-'));
-    built = await buildApp({ dataDir: dir, logLevel: false, webDir: null });
-    headers = { authorization: `Bearer ${(await built.context.catalog.createAccount('reader')).key}` };
-  });
-  afterAll(async () => {
-    await built.app.close();
-    rmSync(dir, { recursive: true, force: true });
+    headers = await server.bearer('reader');
   });
 
   const get = async (url: string): Promise<StateBody> => {
-    const response = await built.app.inject({ method: 'GET', url, headers });
+    const response = await server.built.app.inject({ method: 'GET', url, headers });
     expect(response.statusCode, url).toBe(200);
     expect(response.headers['content-type']).toMatch(/^application\/json/);
     return response.json();
@@ -32,14 +22,19 @@ describe('state reads (live head and time slider)', () => {
 
   /** A new city-10 simulation run to sim time t: its id. */
   const cityRunTo = async (t: number): Promise<string> => {
-    const created = await built.app.inject({
+    const created = await server.built.app.inject({
       method: 'POST',
       url: '/api/v1/simulations',
       headers,
       payload: { example: 'city-10' },
     });
     const id = (created.json() as { id: string }).id;
-    await built.app.inject({ method: 'POST', url: `/api/v1/simulations/${id}/run-until`, headers, payload: { t } });
+    await server.built.app.inject({
+      method: 'POST',
+      url: `/api/v1/simulations/${id}/run-until`,
+      headers,
+      payload: { t },
+    });
     return id;
   };
 
@@ -53,7 +48,7 @@ describe('state reads (live head and time slider)', () => {
     expect(await get(`/api/v1/simulations/${id}/state?kind=station`)).toEqual(before);
     const station = before.assets[0];
     expect(station.state.status).toBe('open');
-    const outage = await built.app.inject({
+    const outage = await server.built.app.inject({
       method: 'PATCH',
       url: `/simulation/${id}/assets/station/${station.id}`,
       headers,

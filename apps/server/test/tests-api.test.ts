@@ -1,10 +1,9 @@
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { validateXML } from 'xmllint-wasm';
 import { scenarioTestSchema, testRunSchema, testValidationSchema, type TestRun } from '@doppel/twin/contracts';
-import { buildApp, type DoppelApp } from '../src/index.js';
+import { appPerFile } from './test-app.js';
 import { repoRoot } from '../src/config.js';
 
 const passing = `# Ten stations for six hours: nobody is ever negative.
@@ -31,8 +30,7 @@ rules:
 `;
 
 describe('scenario tests API: stored tests, background runs, reports', () => {
-  let built: DoppelApp;
-  let dir: string;
+  const server = appPerFile('tests-api');
   let alice: string;
   let mallory: string;
 
@@ -43,7 +41,7 @@ describe('scenario tests API: stored tests, background runs, reports', () => {
     payload?: unknown,
     headers: Record<string, string> = {},
   ) =>
-    built.app.inject({
+    server.built.app.inject({
       method,
       url,
       headers: { authorization: `Bearer ${key}`, ...headers },
@@ -60,14 +58,8 @@ describe('scenario tests API: stored tests, background runs, reports', () => {
   };
 
   beforeAll(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'doppel-tests-api-'));
-    built = await buildApp({ dataDir: dir, logLevel: false, webDir: null });
-    alice = (await built.context.catalog.createAccount('alice')).key;
-    mallory = (await built.context.catalog.createAccount('mallory', ['read', 'write', 'admin'])).key;
-  });
-  afterAll(async () => {
-    await built.app.close();
-    rmSync(dir, { recursive: true, force: true });
+    alice = await server.keyFor('alice');
+    mallory = await server.keyFor('mallory', ['read', 'write', 'admin']);
   });
 
   it('stores, lists, reads, replaces and deletes a test', { timeout: 60_000 }, async () => {

@@ -1,8 +1,5 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildApp, type DoppelApp } from '../src/index.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { appPerFile } from './test-app.js';
 
 interface Sample {
   readonly name: string;
@@ -25,8 +22,7 @@ function parsePrometheus(text: string): Sample[] {
 
 /** Seed 001's Twin API through a real socket, as the quick-start curls use it. */
 describe('Twin API (seed 001) on the fleet pack', () => {
-  let built: DoppelApp;
-  let dir: string;
+  const server = appPerFile('twin');
   let key: string;
   let base: string;
 
@@ -43,17 +39,11 @@ describe('Twin API (seed 001) on the fleet pack', () => {
   };
 
   beforeAll(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'doppel-twin-'));
-    built = await buildApp({ dataDir: dir, logLevel: false, webDir: null });
-    key = (await built.context.catalog.createAccount('fleet-ops', ['read', 'write'])).key;
-    await built.app.listen({ host: '127.0.0.1', port: 0 });
-    const address = built.app.server.address();
+    key = await server.keyFor('fleet-ops', ['read', 'write']);
+    await server.built.app.listen({ host: '127.0.0.1', port: 0 });
+    const address = server.built.app.server.address();
     if (address === null || typeof address === 'string') throw new Error('no port');
     base = `http://127.0.0.1:${address.port}`;
-  });
-  afterAll(async () => {
-    await built.app.close();
-    rmSync(dir, { recursive: true, force: true });
   });
 
   it('runs the quick start: vehicle, emergency braking at 60 km/h, run, results with a verdict, state, health', async () => {
