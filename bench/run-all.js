@@ -105,6 +105,8 @@ const benches = [
   script('fmi', 'fmu-cosim', 'packages/bridges/fmi/bench/cosim.ts', ['--steps', '50000']),
   script('hil', 'hil-loop', 'packages/bridges/hil/bench/hil.ts', ['--seconds', '10']),
   script('mqtt', 'mqtt-ingest', 'packages/bridges/mqtt/bench/ingest.ts', ['--seconds', '10']),
+  // 1,000 Twin API vehicles at 10 Hz into doppel serve --mqtt-url: the fleet mirror's sync latency p99 (target 20 ms).
+  script('mqtt', 'fleet-live-sync', 'apps/server/bench/fleet-live-sync.ts', ['--vehicles', '1000', '--seconds', '10']),
   // Compiled code (no source condition): its worker threads load what the doppel command's load.
   {
     group: 'dataset',
