@@ -1,6 +1,7 @@
 import { compileModel, ProcessModelError, type ModelIssue } from '@doppel/pack-process';
 import type { ProcessModelInput } from '@doppel/twin/contracts';
 import { ServerError, ServerErrorCode, type ProblemIssue } from '../errors.js';
+import { withFmuInterfaces, type FmuLookup } from '../fmus/fmu-components.js';
 
 /** Where the parts of a model sit in the request body: `body.components`, or `body` for a part saved alone. */
 export interface ModelBodyPlaces {
@@ -17,17 +18,24 @@ function issuePath(issue: ModelIssue, places: ModelBodyPlaces): { path: string; 
 }
 
 /**
- * Compiles a machine model against the process pack before it is stored, so a stored model always runs: an
- * unknown type or port, a bad property, a unit mismatch or an algebraic loop is a 422 whose issues name the
- * components and ports, each at its place in the request body (or at `model.connections[i]` when a part the
- * request leaves as stored no longer fits the part it replaces).
+ * Compiles a machine model against the process pack before it is stored or run, so a stored model always runs: an
+ * unknown type or port, a bad property, an FMU the account does not have, a unit mismatch or an algebraic loop is a
+ * 422 whose issues name the components and ports, each at its place in the request body (or at
+ * `model.connections[i]` when a part the request leaves as stored no longer fits the part it replaces). Returns the
+ * model with its FMU components' interfaces filled in (what a run's scenario holds).
  */
-export function assertModelCompiles(model: ProcessModelInput, places: ModelBodyPlaces): void {
+export async function assertModelCompiles<M extends ProcessModelInput>(
+  model: M,
+  places: ModelBodyPlaces,
+  fmus: FmuLookup,
+): Promise<M> {
   try {
+    const resolved = await withFmuInterfaces(model, fmus);
     compileModel({
-      components: model.components.map((c) => ({ id: c.id, type: c.type, properties: c.properties ?? {} })),
-      connections: model.connections,
+      components: resolved.components.map((c) => ({ id: c.id, type: c.type, properties: c.properties ?? {} })),
+      connections: resolved.connections,
     });
+    return resolved;
   } catch (error) {
     if (!(error instanceof ProcessModelError)) throw error;
     const issues: ProblemIssue[] = error.issues.map((issue) => {

@@ -16,6 +16,8 @@ import { z } from 'zod';
 import { notFound, ServerError, ServerErrorCode } from '../errors.js';
 import { principalOf } from '../http/auth.js';
 import type { RoutePlugin } from '../http/types.js';
+import { accountFmus } from '../fmus/fmu-components.js';
+import { assertModelCompiles } from './model-check.js';
 import { documentOf } from './model-layout.js';
 import { connectDevices } from '../hil/devices.js';
 import { HilRun } from '../hil/hil-run.js';
@@ -56,7 +58,12 @@ export const modelRunRoutes: RoutePlugin = async (app, ctx) => {
     row: MachineModelRow,
     options: Pick<ModelRunInput, 'name' | 'duration' | 'seed' | 'step_s' | 'method'>,
   ) => {
-    const model = documentOf(row);
+    const stored = documentOf(row);
+    const model = await assertModelCompiles(
+      stored,
+      { components: null, connections: null },
+      accountFmus(ctx.catalog, account.id),
+    );
     if (model.components.length === 0) {
       throw new ServerError(ServerErrorCode.ModelInvalid, `Model ${row.id} has no components to simulate`, {
         issues: [{ path: 'model.components', message: 'add at least one component', found: '[]' }],

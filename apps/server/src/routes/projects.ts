@@ -16,6 +16,7 @@ import { newId, type MachineModelRow, type ProjectRow } from '@doppel/catalog';
 import { notFound } from '../errors.js';
 import { principalOf } from '../http/auth.js';
 import type { RoutePlugin } from '../http/types.js';
+import { accountFmus } from '../fmus/fmu-components.js';
 import { assertModelCompiles } from './model-check.js';
 import { assertLayoutFits, documentOf, layoutFor } from './model-layout.js';
 
@@ -197,7 +198,7 @@ export const projectRoutes: RoutePlugin = async (app, ctx) => {
     },
     async (request, reply) => {
       const project = await ownedProject(request, request.params.id);
-      assertModelCompiles(request.body, wholeBody);
+      await assertModelCompiles(request.body, wholeBody, accountFmus(ctx.catalog, project.account_id));
       const layout = request.body.layout ?? { nodes: {}, viewport: null };
       assertLayoutFits(layout, request.body.components, 'body.layout');
       const now = new Date().toISOString();
@@ -247,7 +248,7 @@ export const projectRoutes: RoutePlugin = async (app, ctx) => {
     },
     async (request) => {
       const account = principalOf(request).account.id;
-      assertModelCompiles(request.body, wholeBody);
+      await assertModelCompiles(request.body, wholeBody, accountFmus(ctx.catalog, account));
       const { components, connections } = request.body;
       if (request.body.layout !== undefined) assertLayoutFits(request.body.layout, components, 'body.layout');
       const layout =
@@ -306,7 +307,8 @@ export const projectRoutes: RoutePlugin = async (app, ctx) => {
       async (request) => {
         const view = modelView(await ownedModel(request, request.params.id));
         const doc = { components: view.components, connections: view.connections, [part]: request.body };
-        assertModelCompiles(doc, { components: null, connections: null, [part]: 'body' });
+        const fmus = accountFmus(ctx.catalog, principalOf(request).account.id);
+        await assertModelCompiles(doc, { components: null, connections: null, [part]: 'body' }, fmus);
         const updated = await models.updateModel(principalOf(request).account.id, view.id, {
           // Removed components leave the layout with their wires.
           model_json: JSON.stringify({ ...doc, layout: layoutFor(view.layout, doc.components) }),

@@ -21,6 +21,7 @@ import { SimulationFiles } from './sim-files.js';
 import { workerInitOf } from './worker-init.js';
 import { withUserModule } from './user-module-files.js';
 import { resolveScenarioInput, type CreateInput } from './scenario-input.js';
+import { accountFmus, assertScenarioFmus } from '../fmus/fmu-components.js';
 import { catalogFactsOf, failedInfoOf, type CatalogFacts } from './sim-facts.js';
 
 /** Operations that change or run a simulation: a failed one refuses them. */
@@ -129,6 +130,7 @@ export class SimulationManager {
       );
     }
     const scenario = withUserModule(resolveScenarioInput(input, this.packs, this.examples), this.config.moduleDirs);
+    await assertScenarioFmus(scenario, accountFmus(this.catalog, account.id));
     const row = newSimulationRow(account.id, scenario, {
       name: input.name ?? scenario.name,
       example: input.example ?? null,

@@ -46,6 +46,8 @@ export interface WorkerInit {
   readonly sliceEvents: number;
   readonly maxEventsPerRun: number;
   readonly heartbeatMs: number;
+  /** Where the server keeps uploaded FMUs (FMU components of process models run them from here). */
+  readonly fmuDir: string;
 }
 
 /** Live facts about a simulation, sent with every heartbeat and control reply. */

@@ -1,6 +1,7 @@
 import { resolvedScenarioFromSnapshot } from '@doppel/twin';
 import type { SimulationRow } from '@doppel/catalog';
 import type { ServerConfig } from '../config.js';
+import { FmuFiles } from '../fmus/fmu-files.js';
 import { userModuleNamed } from '../user-modules.js';
 import type { WorkerInit } from './protocol.js';
 
@@ -33,5 +34,6 @@ export function workerInitOf(row: SimulationRow, ledgerPath: string, config: Ser
     sliceEvents: limits.sliceEvents,
     maxEventsPerRun: limits.maxEventsPerRun,
     heartbeatMs: Math.max(20, Math.min(1_000, Math.floor(limits.workerHeartbeatTimeoutMs / 5))),
+    fmuDir: new FmuFiles(config.dataDir).dir,
   };
 }

@@ -1,4 +1,6 @@
 import { parentPort, workerData } from 'node:worker_threads';
+import { useFmuRunner } from '@doppel/pack-process';
+import { uploadedFmuRunner } from '../fmus/fmu-runner.js';
 import type { WorkerInit } from './protocol.js';
 import type { MethodCall } from './remote.js';
 import { SimulationService } from './simulation-service.js';
@@ -10,6 +12,7 @@ import { SimulationService } from './simulation-service.js';
 if (parentPort === null) throw new Error('worker-main runs in a worker thread');
 const port = parentPort;
 const init = workerData as WorkerInit;
+useFmuRunner(uploadedFmuRunner(init.fmuDir));
 const service = new SimulationService(init, (post) => port.postMessage(post));
 
 setInterval(() => SimulationService.heartbeat(service), init.heartbeatMs).unref();

@@ -93,7 +93,7 @@ export function compileModel(spec: ModelSpec): CompiledModel {
     if (type === undefined) {
       issues.push({
         path: [...at, 'type'],
-        message: `unknown component type "${c.type}" (expected one of ${COMPONENT_TYPES.map((t) => t.type).join(', ')})`,
+        message: `unknown component type "${c.type}" (expected one of ${COMPONENT_TYPES.map((t) => t.type).join(', ')}, fmu)`,
       });
       return;
     }

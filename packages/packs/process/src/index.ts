@@ -20,6 +20,17 @@ export {
   type PortSpec,
   type SteppedModel,
 } from './component.js';
+export {
+  useFmuRunner,
+  fmuProps,
+  isPortVariable,
+  type FmuRunner,
+  type FmuRunContext,
+  type FmuModel,
+  type FmuProps,
+  type FmuValue,
+  type FmuVariableSpec,
+} from './components/fmu.js';
 export { ProcessModelError, ProcessErrorCode, type ModelIssue } from './errors.js';
 export { UNITS, compatible, conversion, type UnitInfo } from './units.js';
 export { processCatalogue, modelToScenario, type ModelRunOptions } from './catalogue.js';

@@ -7,6 +7,7 @@ import {
 } from '@doppel/twin';
 import { z } from 'zod';
 import { ActuatorBlock, ThermostatBlock } from './components/control.js';
+import { FmuBlock } from './components/fmu.js';
 import { HeaterBlock } from './components/heater.js';
 import { PidBlock } from './components/pid.js';
 import { PumpBlock } from './components/pump.js';
@@ -278,6 +279,51 @@ export const freeActuator: ComponentIntervention<Record<string, never>> = {
 };
 
 /** Interventions by component type. */
+export const setFmuValue: ComponentIntervention<{ name: string; value: number | boolean | string }> = {
+  name: 'set_fmu_value',
+  description:
+    'Sets an input of an FMU (an unconnected port, held from now on) or a tunable parameter; the FMU sees it at its next communication point.',
+  args: z.strictObject({
+    name: z.string().min(1).max(1000),
+    value: z.union([z.number().min(-1e300).max(1e300), z.boolean(), z.string().max(10_000)]),
+  }),
+  apply: (asset, args) => {
+    const block = blockOf(asset, FmuBlock);
+    const { model, index } = asset.runtime;
+    const inputs = model.compiled.components[index]?.inputs ?? [];
+    const slot = inputs.findIndex((p) => p.name === args.name);
+    const meta = { name: args.name, value: args.value };
+    if (slot >= 0) {
+      if (model.compiled.wires.some((w) => w.to === index && w.input === slot))
+        throw new InterventionRejected(
+          `${asset.id}.${args.name} is wired from another component: change that component instead`,
+        );
+      if (typeof args.value === 'string')
+        throw new InterventionRejected(`${asset.id}.${args.name} takes a number or a Boolean, not "${args.value}"`);
+      const value = Number(args.value);
+      return act(asset, 'FMU_INPUT_SET', meta, () => block.holdInput(slot, value));
+    }
+    const variable = block.p.variables.find((v) => v.name === args.name && v.causality === 'parameter');
+    if (variable === undefined) {
+      const names = block.p.variables.filter((v) => v.causality !== 'output').map((v) => v.name);
+      throw new InterventionRejected(
+        `${asset.id} has no input or parameter "${args.name}" (it has ${names.join(', ') || 'none'})`,
+      );
+    }
+    if (variable.variability !== 'tunable')
+      throw new InterventionRejected(
+        `${asset.id}.${args.name} is a ${variable.variability} parameter: FMI allows setting it only before initialisation (set it in the component's parameters)`,
+      );
+    return act(asset, 'FMU_PARAMETER_SET', meta, () => {
+      try {
+        block.setParameter(args.name, args.value);
+      } catch (error) {
+        throw new InterventionRejected(error instanceof Error ? error.message : String(error));
+      }
+    });
+  },
+};
+
 export const INTERVENTIONS_BY_TYPE: Readonly<Record<string, readonly ComponentIntervention<never>[]>> = {
   pid: [setSetpoint, setMode, setManualOutput, setTuning],
   thermostat: [setSetpoint],
@@ -287,4 +333,5 @@ export const INTERVENTIONS_BY_TYPE: Readonly<Record<string, readonly ComponentIn
   pump: [tripPump, resetPump],
   heater: [failHeater, repairHeater],
   actuator: [stickActuator, freeActuator],
+  fmu: [setFmuValue],
 } as unknown as Record<string, readonly ComponentIntervention<never>[]>;

@@ -2,6 +2,7 @@ import { integrate, type IntegrationHandle } from '@doppel/engine';
 import type { Asset, AssetStatus, BuildContext, JsonObject, OutputTable, PackModel, TwinModel } from '@doppel/twin';
 import type { Block } from './component.js';
 import { compileModel, type CompiledModel } from './compile.js';
+import { FmuBlock } from './components/fmu.js';
 import { HeaterBlock } from './components/heater.js';
 import { PidBlock } from './components/pid.js';
 import { ScopeBlock } from './components/sources.js';
@@ -87,6 +88,11 @@ export class ProcessModel implements PackModel {
       const now = this.system.snapshot(i);
       if (this.system.changed(i, asset.state, now, this.deadband)) this.twin.update(asset, now, 'STATE_SAMPLED');
     }
+  }
+
+  /** Ends the FMU instances of the model (their host processes). */
+  dispose(): void {
+    for (const block of this.system.blocks) if (block instanceof FmuBlock) block.close();
   }
 
   assets(): readonly ComponentAsset[] {

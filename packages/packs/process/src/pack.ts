@@ -1,6 +1,7 @@
 import { gaugeKpi, counterKpi, type AssetKindDefinition, type KpiDefinition, type Pack } from '@doppel/twin';
 import { z } from 'zod';
 import type { AnyComponentType } from './component.js';
+import { fmuType } from './components/fmu.js';
 import { COMPONENT_TYPES } from './components/index.js';
 import { processConfigSchema, type ProcessConfig } from './config.js';
 import { INTERVENTIONS_BY_TYPE } from './interventions.js';
@@ -35,13 +36,23 @@ function kindOf(type: AnyComponentType): AssetKindDefinition {
   };
 }
 
+/** FMU components: their outputs are the FMU's, so their state is any set of numbers and on/off values. */
+const fmuKind: AssetKindDefinition = {
+  kind: fmuType.type,
+  title: fmuType.title,
+  description: fmuType.description,
+  state: z.record(z.string(), z.union([z.number(), z.boolean()])) as unknown as AssetKindDefinition['state'],
+  interventions: INTERVENTIONS_BY_TYPE[fmuType.type] ?? [],
+  kpis: [],
+};
+
 /** The process pack: block models of process plants, one asset per component. */
 export const processPack: Pack<ProcessConfig, ProcessModel> = {
   name: 'process',
   title: 'Process plant',
   version: '0.1.0',
   config: processConfigSchema,
-  assetKinds: COMPONENT_TYPES.map(kindOf),
+  assetKinds: [...COMPONENT_TYPES.map(kindOf), fmuKind],
   kpis: PROCESS_KPIS,
   build: (context) => new ProcessModel(context),
 };

@@ -66,6 +66,8 @@ export interface PackModel {
   telemetryContext?(): Record<string, string | number>;
   /** Extra telemetry columns after the KPIs in each row (e.g. buffer levels, machine states), optional. */
   telemetryColumns?(): Record<string, string | number>;
+  /** Releases what the model holds outside the process's memory (an FMU's host process) once it is no longer run. */
+  dispose?(): void;
 }
 
 /** A value of a training-data table cell. */

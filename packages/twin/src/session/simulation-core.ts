@@ -165,6 +165,9 @@ export abstract class SimulationCore {
   /** Makes a re-executed run the live one. */
   protected adopt(run: Run, prefix: readonly InterventionLogEntry[], t: number): void {
     run.goLive();
+    // A branch adopts its first run: only a replaced one has a model to release.
+    const replaced = this.run as Run | undefined;
+    if (replaced !== undefined && replaced !== run) replaced.model.dispose?.();
     this.run = run;
     this.log = [...prefix];
     this.debugMarks.reset(this.log);

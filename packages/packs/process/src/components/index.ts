@@ -1,5 +1,6 @@
 import type { AnyComponentType } from '../component.js';
 import { actuatorType, thermostatType } from './control.js';
+import { fmuType } from './fmu.js';
 import { heaterType } from './heater.js';
 import { pidType } from './pid.js';
 import { mixerType, pipeType } from './piping.js';
@@ -25,7 +26,8 @@ export const COMPONENT_TYPES: readonly AnyComponentType[] = [
   scopeType,
 ];
 
-const byName = new Map(COMPONENT_TYPES.map((t) => [t.type, t]));
+/** Every type a model may use: the built-in ones and `fmu`, whose ports come from the FMU each one runs. */
+const byName = new Map([...COMPONENT_TYPES, fmuType].map((t) => [t.type, t]));
 
 export function componentType(type: string): AnyComponentType | undefined {
   return byName.get(type);
