@@ -1,24 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { testFmu } from '@doppel/bridge-fmi/testing';
-import { DoppelApiError, type DoppelClient, type ProcessModelConnection } from '@doppel/client';
+import type { DoppelClient } from '@doppel/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestServer, type TestServer } from './server-helpers.js';
-
-const wire = (from: string, out: string, to: string, into: string): ProcessModelConnection => ({
-  source_component_id: from,
-  source_port: out,
-  target_component_id: to,
-  target_port: into,
-});
-
-async function problemOf(call: Promise<unknown>): Promise<DoppelApiError> {
-  const error = await call.then(
-    () => null,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(DoppelApiError);
-  return error as DoppelApiError;
-}
+import { problemOf, startTestServer, wire, type TestServer } from './server-helpers.js';
 
 /**
  * The first-order lag FMUs (T·dy/dt = u − y, stepped with the exact solution for an input held over a step): on a
@@ -122,18 +106,12 @@ describe('FMUs as components of process models', { timeout: 180_000 }, () => {
     // Hold lag3's input at 3 from t = 4: from its next communication point on it heads for 3.
     await client.intervene(sim.id, { assetId: 'lag3', action: 'set_fmu_value', args: { name: 'u', value: 3 } });
     // What the standard or the wiring forbids fails with the reason, and changes nothing.
-    const wired = await client.intervene(sim.id, {
-      assetId: 'lag2',
-      action: 'set_fmu_value',
-      args: { name: 'u', value: 3 },
-    });
+    const setFmu = (assetId: string, name: string, value: number) =>
+      client.intervene(sim.id, { assetId, action: 'set_fmu_value', args: { name, value } });
+    const wired = await setFmu('lag2', 'u', 3);
     expect(wired).toMatchObject({ status: 'FAILED' });
     expect(wired.reason).toContain('lag2.u is wired from another component');
-    const fixed = await client.intervene(sim.id, {
-      assetId: 'lag2',
-      action: 'set_fmu_value',
-      args: { name: 'T', value: 3 },
-    });
+    const fixed = await setFmu('lag2', 'T', 3);
     expect(fixed).toMatchObject({ status: 'FAILED' });
     expect(fixed.reason).toContain('lag2.T is a fixed parameter');
 

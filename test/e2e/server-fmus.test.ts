@@ -1,18 +1,9 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fmuEntries, TEST_FMUS, testFmu, zipFmu } from '@doppel/bridge-fmi/testing';
-import { DoppelApiError, type DoppelClient } from '@doppel/client';
+import type { DoppelClient } from '@doppel/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestServer, type TestServer } from './server-helpers.js';
-
-async function problemOf(call: Promise<unknown>): Promise<DoppelApiError> {
-  const error = await call.then(
-    () => null,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(DoppelApiError);
-  return error as DoppelApiError;
-}
+import { problemOf, startTestServer, type TestServer } from './server-helpers.js';
 
 /** A raw request to the server (bodies the typed client would never send). */
 async function post(server: TestServer, key: string, body: string | FormData, contentType?: string) {

@@ -2,8 +2,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DoppelClient, type WebSocketFactory } from '@doppel/client';
+import { DoppelApiError, DoppelClient, type ProcessModelConnection, type WebSocketFactory } from '@doppel/client';
 import { buildApp, type DoppelApp, type ServerConfigInput } from '@doppel/server';
+import { expect } from 'vitest';
 import WebSocket from 'ws';
 
 export interface TestServer extends DoppelApp {
@@ -97,3 +98,21 @@ export async function waitFor<T>(check: () => T | undefined | null | false, time
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
 }
+
+/** The API problem a call fails with (the test fails if it succeeds or fails otherwise). */
+export async function problemOf(call: Promise<unknown>): Promise<DoppelApiError> {
+  const error = await call.then(
+    () => null,
+    (e: unknown) => e,
+  );
+  expect(error).toBeInstanceOf(DoppelApiError);
+  return error as DoppelApiError;
+}
+
+/** A connection of a process model, from an output port to an input port. */
+export const wire = (from: string, out: string, to: string, into: string): ProcessModelConnection => ({
+  source_component_id: from,
+  source_port: out,
+  target_component_id: to,
+  target_port: into,
+});

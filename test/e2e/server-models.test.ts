@@ -1,22 +1,6 @@
-import { DoppelApiError, type DoppelClient, type ProcessModelConnection } from '@doppel/client';
+import type { DoppelClient } from '@doppel/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestServer, type TestServer } from './server-helpers.js';
-
-const wire = (from: string, out: string, to: string, into: string): ProcessModelConnection => ({
-  source_component_id: from,
-  source_port: out,
-  target_component_id: to,
-  target_port: into,
-});
-
-async function problemOf(call: Promise<unknown>): Promise<DoppelApiError> {
-  const error = await call.then(
-    () => null,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(DoppelApiError);
-  return error as DoppelApiError;
-}
+import { problemOf, startTestServer, wire, type TestServer } from './server-helpers.js';
 
 // The seed's modelling flow through the typed client over a real socket: a project, a model drawn component by
 // component, wired port to port, simulated (started paused, stepped, run, paused, stopped) and its results read.
