@@ -118,6 +118,14 @@ describe('hardware in the loop: a model with a PLC over OPC UA and a Modbus devi
       safeValue: 0,
     });
 
+    // The controller's output (a number, W) on a coil: on while it heats.
+    await client.bindings.create(model.id, {
+      signal: 'controller.out',
+      direction: 'output',
+      endpoint: modbus,
+      address: 'coil:5',
+      safeValue: false,
+    });
     const sim = await client.simulation.startHil(model.id, { periodMs: 50 });
     // The simulated controller takes its setpoint from the PLC (35 °C), heats the simulated tank, and the PLC reads the
     // rising temperature the simulation writes.
@@ -130,11 +138,12 @@ describe('hardware in the loop: a model with a PLC over OPC UA and a Modbus devi
     const running = await client.simulation.hil(sim.id);
     expect(running.state).toBe('running');
     expect(running.cycles).toBeGreaterThan(0);
-    expect(running.bindings.map((b) => b.connection)).toEqual(['connected', 'connected', 'connected']);
+    expect(running.bindings.map((b) => b.connection)).toEqual(['connected', 'connected', 'connected', 'connected']);
     expect(running.bindings.every((b) => b.lastValueAgeMs !== null && b.lastValueAgeMs < 5_000)).toBe(true);
     // The temperature reaches the Modbus device in hundredths of a degree (scale 0.01).
     const modbusClient = await ModbusClient.connect({ host: '127.0.0.1', port: modbusPort });
     const centiDegrees = await modbusClient.read(parseModbusAddress('hr:10:f32'));
+    expect(await modbusClient.read(parseModbusAddress('coil:5'))).toBe(true);
     await modbusClient.close();
     expect(centiDegrees).toBeGreaterThan(2000);
     expect(centiDegrees).toBeLessThan(3600);
@@ -163,6 +172,7 @@ describe('hardware in the loop: a model with a PLC over OPC UA and a Modbus devi
     expect((await plcClient.read('ns=1;s=Tank.Temperature')).value).toBe(5);
     const after = await ModbusClient.connect({ host: '127.0.0.1', port: modbusPort });
     expect(await after.read(parseModbusAddress('hr:10:f32'))).toBe(0);
+    expect(await after.read(parseModbusAddress('coil:5'))).toBe(false);
     await after.close();
     const gone = await client.simulation.hil(sim.id).then(
       () => null,

@@ -112,7 +112,9 @@ async function open(
         const address = parseModbusAddress(binding.address);
         return {
           read: async () => (await live()).read(address),
-          write: async (_, value) => (await live()).write(address, value),
+          // A model's signals are numbers: a coil takes one as on when it is not zero.
+          write: async (_, value) =>
+            (await live()).write(address, address.table === 'coil' && typeof value === 'number' ? value !== 0 : value),
         };
       },
       close: async () => {
