@@ -26,6 +26,7 @@ describe.skipIf(skipBrowser)('web Control plane view (Chromium)', () => {
       columnRight: number | null;
       columnScrolls: boolean | null;
       tableRight: number | null;
+      transportCut: string[];
     }>(`(() => {
       const table = document.querySelector('table[aria-label="Endpoints, empty record sets first"]');
       const column = table === null ? null : table.closest('.cp-side');
@@ -35,9 +36,13 @@ describe.skipIf(skipBrowser)('web Control plane view (Chromium)', () => {
         columnRight: column === null ? null : Math.round(column.getBoundingClientRect().right),
         columnScrolls: column === null ? null : column.scrollWidth > column.clientWidth,
         tableRight: table === null ? null : Math.round(table.getBoundingClientRect().right),
+        transportCut: Array.from(document.querySelectorAll('.transport button'))
+          .filter((button) => button.getBoundingClientRect().right > window.innerWidth)
+          .map((button) => button.textContent),
       };
     })()`);
     expect.soft(box.page, `${where}: the page is wider than the window`).toBeLessThanOrEqual(box.window);
+    expect.soft(box.transportCut, `${where}: transport buttons past the right edge`).toEqual([]);
     expect.soft(box.columnRight, `${where}: the endpoints column ends past the window`).toBeLessThanOrEqual(box.window);
     if (box.window >= 1280) {
       expect.soft(box.columnScrolls, `${where}: the endpoints table scrolls sideways`).toBe(false);
