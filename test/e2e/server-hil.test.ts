@@ -148,8 +148,8 @@ describe('hardware in the loop: a model with a PLC over OPC UA and a Modbus devi
     expect(centiDegrees).toBeGreaterThan(2000);
     expect(centiDegrees).toBeLessThan(3600);
 
-    // The Modbus device goes away: its binding is lost with the reason, the loop and the server go on.
-    await device.stop();
+    // The Modbus device goes away (a power cut): its binding is lost with the reason, the loop and the server go on.
+    await device.kill();
     const lost = await until('the Modbus binding is lost', async () => {
       const status = await client.simulation.hil(sim.id);
       return status.bindings.find((b) => b.id === mirrored.id)?.connection === 'lost' ? status : undefined;
@@ -165,6 +165,18 @@ describe('hardware in the loop: a model with a PLC over OPC UA and a Modbus devi
     await until('the Modbus binding is connected again', async () => {
       const status = await client.simulation.hil(sim.id);
       return status.bindings.find((b) => b.id === mirrored.id)?.connection === 'connected' ? status : undefined;
+    });
+    // The device restarted empty: the loop writes its outputs again, the coil too, though the controller's output
+    // (saturated at 20 kW) has not moved since it was last written.
+    await until('the restarted device holds the outputs again', async () => {
+      const reader = await ModbusClient.connect({ host: '127.0.0.1', port: modbusPort });
+      try {
+        const coil = await reader.read(parseModbusAddress('coil:5'));
+        const register = await reader.read(parseModbusAddress('hr:10:f32'));
+        return coil === true && typeof register === 'number' && register > 2000 ? true : undefined;
+      } finally {
+        await reader.close();
+      }
     });
 
     // Stop: every output gets its safe value and the simulation is released.

@@ -5,7 +5,10 @@ export interface PeerProcess {
   readonly child: ChildProcess;
   /** The JSON object the peer printed on its first stdout line when it was ready. */
   readonly ready: Record<string, unknown>;
+  /** Ends it gracefully (SIGTERM) and waits for it to exit. */
   stop(): Promise<void>;
+  /** Kills it without warning (SIGKILL), as a crash or a power cut would, and waits for it to exit. */
+  kill(): Promise<void>;
 }
 
 /**
@@ -41,11 +44,11 @@ export async function startPeer(
       reject(new Error(`peer ${script} exited with ${code}: ${stderr}`));
     });
   });
-  const stop = async (): Promise<void> => {
+  const end = async (signal: NodeJS.Signals): Promise<void> => {
     if (child.exitCode !== null || child.signalCode !== null) return;
     const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-    child.kill('SIGTERM');
+    child.kill(signal);
     await exited;
   };
-  return { child, ready, stop };
+  return { child, ready, stop: () => end('SIGTERM'), kill: () => end('SIGKILL') };
 }

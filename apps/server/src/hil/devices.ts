@@ -15,7 +15,7 @@ interface Connection {
   close(): Promise<void>;
 }
 
-/** Modbus has no reconnection of its own: a closed connection is opened again, at most this often. */
+/** A Modbus connection the device closed is tried again this often. */
 const MODBUS_RECONNECT_MS = 500;
 
 /**
@@ -85,42 +85,23 @@ async function open(
   }
   if (protocol === 'modbus') {
     const { ModbusClient, parseModbusAddress, parseModbusUrl } = await import('@doppel/bridge-modbus');
-    const where = parseModbusUrl(endpoint);
-    const connect = () => ModbusClient.connect({ ...where, timeoutMs: 1_000 });
-    let client = await connect();
-    let reopening: Promise<void> | null = null;
-    let lastTry = 0;
-    let closed = false;
-    /** The connection, opened again if the device went away (not more often than MODBUS_RECONNECT_MS). */
-    const live = async () => {
-      if (!client.isOpen && !closed && reopening === null && Date.now() - lastTry >= MODBUS_RECONNECT_MS) {
-        lastTry = Date.now();
-        reopening = connect()
-          .then((fresh) => {
-            const old = client;
-            client = fresh;
-            void old.close().catch(() => undefined);
-          })
-          .catch(() => undefined)
-          .finally(() => (reopening = null));
-        await reopening;
-      }
-      return client;
-    };
+    const client = await ModbusClient.connect({
+      ...parseModbusUrl(endpoint),
+      timeoutMs: 1_000,
+      reconnectMs: MODBUS_RECONNECT_MS,
+    });
     return {
       port: (binding) => {
         const address = parseModbusAddress(binding.address);
         return {
-          read: async () => (await live()).read(address),
+          read: () => client.read(address),
           // A model's signals are numbers: a coil takes one as on when it is not zero.
-          write: async (_, value) =>
-            (await live()).write(address, address.table === 'coil' && typeof value === 'number' ? value !== 0 : value),
+          write: (_, value) =>
+            client.write(address, address.table === 'coil' && typeof value === 'number' ? value !== 0 : value),
+          onReconnect: (listener) => client.onReconnect(listener),
         };
       },
-      close: async () => {
-        closed = true;
-        await client.close();
-      },
+      close: () => client.close(),
     };
   }
   if (protocol === 'mqtt') {

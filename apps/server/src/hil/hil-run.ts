@@ -141,6 +141,7 @@ export class HilRun {
           throw error;
         }
       },
+      ...(port.onReconnect ? { onReconnect: port.onReconnect } : {}),
     };
   }
 

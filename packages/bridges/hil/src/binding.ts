@@ -5,6 +5,11 @@ export type SignalValue = number | boolean;
 export interface DevicePort {
   read(address: string): Promise<SignalValue>;
   write(address: string, value: SignalValue): Promise<void>;
+  /**
+   * Calls `listener` whenever the connection to the device has been established again: the device may have restarted
+   * and lost what it was written. Returns the unsubscribe function. Absent for ports that never reconnect.
+   */
+  onReconnect?(listener: () => void): () => void;
 }
 
 /** What an input does while its device cannot be read. */

@@ -1,6 +1,6 @@
 import { performance } from 'node:perf_hooks';
 import { setImmediate as yieldToEvents, setTimeout as sleep } from 'node:timers/promises';
-import { type Binding, type SignalValue, movedBeyondDeadband, toDevice, toModel } from './binding.js';
+import { type Binding, type DevicePort, type SignalValue, movedBeyondDeadband, toDevice, toModel } from './binding.js';
 import { Samples } from './stats.js';
 
 /** The simulated side of the loop: given this cycle's inputs, advance by `dt_s` and return the outputs to write. */
@@ -29,6 +29,8 @@ export interface LoopStats {
   readonly read_to_write_p99_ms: number;
   readonly writes: number;
   readonly writes_skipped_by_deadband: number;
+  /** Outputs written again, unchanged, because their device reconnected or their last write failed. */
+  readonly rewrites: number;
 }
 
 export interface HilLoopOptions {
@@ -53,7 +55,13 @@ interface InputSlot {
 export class HilLoop {
   private loopState: LoopState = 'idle';
   private readonly inputs = new Map<string, InputSlot>();
+  /** The value each output's device last acknowledged. */
   private readonly lastWritten = new Map<string, SignalValue>();
+  /** The value the model last gave each output: what the device should hold, written or not. */
+  private readonly lastOutput = new Map<string, SignalValue>();
+  /** Outputs whose device may not hold `lastOutput` (it reconnected, or the write failed): written whatever the deadband. */
+  private readonly stale = new Set<string>();
+  private readonly unsubscribes: (() => void)[] = [];
   private readonly listeners = new Set<(event: LoopEvent) => void>();
   private readonly jitter = new Samples();
   private readonly readToWrite = new Samples();
@@ -61,6 +69,7 @@ export class HilLoop {
   private overruns = 0;
   private writes = 0;
   private skippedWrites = 0;
+  private rewrites = 0;
   private running: Promise<void> | undefined;
 
   constructor(private readonly options: HilLoopOptions) {
@@ -69,6 +78,19 @@ export class HilLoop {
       if (binding.direction === 'input') {
         this.inputs.set(binding.signal, { value: undefined, sampledAt: -Infinity, state: 'connected' });
       }
+    }
+    // A device that comes back may have restarted with its defaults: its outputs are written again, on the next cycle
+    // (or, while paused or waiting for inputs, with the values they hold), even when the model's values did not move.
+    const outputsByPort = new Map<DevicePort, string[]>();
+    for (const binding of options.bindings) {
+      if (binding.direction !== 'output') continue;
+      outputsByPort.set(binding.port, [...(outputsByPort.get(binding.port) ?? []), binding.signal]);
+    }
+    for (const [port, signals] of outputsByPort) {
+      const unsubscribe = port.onReconnect?.(() => {
+        for (const signal of signals) if (this.lastOutput.has(signal)) this.stale.add(signal);
+      });
+      if (unsubscribe) this.unsubscribes.push(unsubscribe);
     }
   }
 
@@ -100,6 +122,7 @@ export class HilLoop {
     if (this.loopState === 'stopped') return;
     this.setState('stopped');
     await this.running;
+    for (const unsubscribe of this.unsubscribes.splice(0)) unsubscribe();
     await Promise.all(
       this.options.bindings
         .filter((binding) => binding.direction === 'output' && binding.safeValue !== undefined)
@@ -122,6 +145,7 @@ export class HilLoop {
       read_to_write_p99_ms: this.readToWrite.quantile(0.99),
       writes: this.writes,
       writes_skipped_by_deadband: this.skippedWrites,
+      rewrites: this.rewrites,
     };
   }
 
@@ -144,6 +168,7 @@ export class HilLoop {
       const started = performance.now();
       this.jitter.add(started - next);
       if (this.loopState !== 'paused') await this.cycle(started);
+      else await this.writeHeldOutputs();
       next += period;
       const now = performance.now();
       if (now > next) {
@@ -184,6 +209,7 @@ export class HilLoop {
     const missing = [...this.inputs.values()].some((slot) => slot.value === undefined);
     if (paused || missing) {
       if (this.loopState === 'running') this.setState('waiting-for-inputs');
+      await this.writeHeldOutputs();
       return;
     }
     if (this.loopState === 'waiting-for-inputs') this.setState('running');
@@ -196,21 +222,46 @@ export class HilLoop {
         .filter((binding) => binding.direction === 'output' && outputs[binding.signal] !== undefined)
         .map(async (binding) => {
           const value = outputs[binding.signal] as SignalValue;
-          if (!movedBeyondDeadband(binding, this.lastWritten.get(binding.signal), value)) {
+          this.lastOutput.set(binding.signal, value);
+          const moved = movedBeyondDeadband(binding, this.lastWritten.get(binding.signal), value);
+          if (!moved && !this.stale.has(binding.signal)) {
             this.skippedWrites += 1;
             return;
           }
-          try {
-            await binding.port.write(binding.address, toDevice(binding, value));
-            this.lastWritten.set(binding.signal, value);
+          if (await this.writeOutput(binding, value)) {
             this.writes += 1;
+            if (!moved) this.rewrites += 1;
             wrote = true;
-          } catch (error) {
-            this.bindingLost(binding, error);
           }
         }),
     );
     if (wrote) this.readToWrite.add(performance.now() - started);
+  }
+
+  /** While no cycle writes (paused, waiting for inputs), a stale output gets the value it holds written again. */
+  private async writeHeldOutputs(): Promise<void> {
+    if (this.stale.size === 0) return;
+    await Promise.all(
+      this.options.bindings
+        .filter((binding) => binding.direction === 'output' && this.stale.has(binding.signal))
+        .map(async (binding) => {
+          if (await this.writeOutput(binding, this.lastOutput.get(binding.signal) as SignalValue)) this.rewrites += 1;
+        }),
+    );
+  }
+
+  /** Writes one output; a failure leaves it stale, so it is written again once the device answers. */
+  private async writeOutput(binding: Binding, value: SignalValue): Promise<boolean> {
+    try {
+      await binding.port.write(binding.address, toDevice(binding, value));
+      this.lastWritten.set(binding.signal, value);
+      this.stale.delete(binding.signal);
+      return true;
+    } catch (error) {
+      this.stale.add(binding.signal);
+      this.bindingLost(binding, error);
+      return false;
+    }
   }
 
   private bindingLost(binding: Binding, error: unknown): void {

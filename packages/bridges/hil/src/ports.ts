@@ -11,7 +11,16 @@ export function opcuaPort(client: OpcuaClient): DevicePort {
       throw new TypeError(`${address} holds ${JSON.stringify(value)}, not a number or a boolean`);
     },
     write: (address, value) => client.write(address, value),
+    onReconnect: (listener) => opcuaReconnected(client, listener),
   };
+}
+
+/** Calls `listener` when the client's connection comes back after being lost (the server may have restarted). */
+function opcuaReconnected(client: OpcuaClient, listener: () => void): () => void {
+  // The client reports 'connected' only as a change, which after the first connection means "again".
+  return client.onConnectionState((state) => {
+    if (state === 'connected') listener();
+  });
 }
 
 /**
@@ -43,10 +52,14 @@ export function opcuaSubscribedPort(client: OpcuaClient, samplingMs: number): De
       return value;
     },
     write: plain.write,
+    onReconnect: plain.onReconnect,
   };
 }
 
-/** A Modbus device as a device port; addresses are parsed once and remembered. */
+/**
+ * A Modbus device as a device port; addresses are parsed once and remembered. Outputs are written again after a
+ * reconnection of a client connected with `reconnectMs`.
+ */
 export function modbusPort(client: ModbusClient): DevicePort {
   const parsed = new Map<string, ModbusAddress>();
   const at = (text: string): ModbusAddress => {
@@ -57,5 +70,6 @@ export function modbusPort(client: ModbusClient): DevicePort {
   return {
     read: (address): Promise<SignalValue> => client.read(at(address)),
     write: (address, value) => client.write(at(address), value),
+    onReconnect: (listener) => client.onReconnect(listener),
   };
 }

@@ -11,8 +11,10 @@ import {
   type HilModel,
   type LoopEvent,
   opcuaPort,
+  modbusPort,
   opcuaSubscribedPort,
 } from '@doppel/bridge-hil';
+import { ModbusClient, parseModbusAddress } from '@doppel/bridge-modbus';
 import { type PeerProcess, startPeer } from '@doppel/test-support';
 
 // The loop against the demo PLC in its own process: the PLC's thermostat reads the temperature Doppel simulates and
@@ -122,24 +124,80 @@ describe('HIL loop against the demo PLC', () => {
     expect(model.temperature).toBeLessThan(44);
   }, 90_000);
 
-  it('holds the last input while the PLC is gone and reconnects when it comes back', async () => {
-    const model = tankModel();
-    const loop = new HilLoop({ periodMs: 10, bindings: bindings(), model });
+  it('holds the last input while the PLC is gone, reconnects when it comes back and writes its outputs again', async () => {
+    const tank = tankModel();
+    // Two outputs that never move: without a reconnection they would be written once, then skipped by the deadband.
+    const model: HilModel = { step: (inputs, dt_s) => ({ ...tank.step(inputs, dt_s), setpoint: 45, local: false }) };
+    const port = opcuaPort(client);
+    const constants: Binding[] = [
+      { signal: 'setpoint', direction: 'output', port, address: 'ns=1;s=Tank.Setpoint' },
+      { signal: 'local', direction: 'output', port, address: 'ns=1;s=Tank.LocalPlant' },
+    ];
+    const loop = new HilLoop({ periodMs: 10, bindings: [...bindings(), ...constants], model });
     const events: LoopEvent[] = [];
     loop.onEvent((event) => events.push(event));
     loop.start();
     await until(() => loop.stats().writes > 5);
-    const port = Number(plc.ready.port);
-    await plc.stop();
+    expect((await client.read('ns=1;s=Tank.Setpoint')).value).toBe(45);
+    expect(loop.stats().rewrites).toBe(0);
+    const plcPort = Number(plc.ready.port);
+    await plc.kill();
     await until(() => loop.bindingStates().get('heater') === 'lost');
     const cyclesWhileLost = loop.stats().cycles;
     await until(() => loop.stats().cycles > cyclesWhileLost + 20); // hold: the model keeps stepping
-    plc = await startPlc(port);
+    // The PLC restarts with its defaults (setpoint 60 °C, its own plant on): the loop writes its outputs again.
+    plc = await startPlc(plcPort);
     await until(() => client.connectionState === 'connected', 60_000);
-    await client.write('ns=1;s=Tank.LocalPlant', false);
     await until(() => loop.bindingStates().get('heater') === 'connected');
+    await until(async () => (await client.read('ns=1;s=Tank.Setpoint')).value === 45);
+    await until(async () => (await client.read('ns=1;s=Tank.LocalPlant')).value === false);
     await loop.stop();
+    expect(loop.stats().rewrites).toBeGreaterThanOrEqual(2);
     const bindingEvents = events.filter((event) => event.type === 'binding' && event.signal === 'heater');
     expect(bindingEvents.map((event) => (event.type === 'binding' ? event.state : ''))).toEqual(['lost', 'connected']);
+  }, 120_000);
+});
+
+describe('HIL loop against a Modbus device', () => {
+  const deviceScript = fileURLToPath(new URL('../../modbus/test/modbus-peer.ts', import.meta.url));
+
+  it('writes the outputs it holds again when the device restarts while the loop is paused', async () => {
+    let device = await startPeer(deviceScript);
+    const where = { host: '127.0.0.1', port: Number(device.ready.port) };
+    const modbus = await ModbusClient.connect({ ...where, reconnectMs: 100 });
+    const probe = async (address: string) => {
+      const reader = await ModbusClient.connect(where);
+      try {
+        return await reader.read(parseModbusAddress(address));
+      } finally {
+        await reader.close();
+      }
+    };
+    try {
+      const port = modbusPort(modbus);
+      const loop = new HilLoop({
+        periodMs: 20,
+        model: { step: (inputs) => ({ level: Number(inputs.get('inflow')) * 2, pump: true }) },
+        bindings: [
+          { signal: 'inflow', direction: 'input', port, address: 'ir:2:f32' },
+          { signal: 'level', direction: 'output', port, address: 'hr:20:f32' },
+          { signal: 'pump', direction: 'output', port, address: 'coil:3' },
+        ],
+      });
+      loop.start();
+      await until(async () => (await probe('hr:20:f32')) === 43);
+      expect(await probe('coil:3')).toBe(true);
+      loop.pause();
+      // A power cut: the device comes back empty, and the paused loop puts back the outputs it holds.
+      await device.kill();
+      device = await startPeer(deviceScript, [String(where.port)]);
+      await until(async () => (await probe('hr:20:f32')) === 43 && (await probe('coil:3')) === true);
+      expect(loop.state).toBe('paused');
+      expect(loop.stats().rewrites).toBe(2);
+      await loop.stop();
+    } finally {
+      await modbus.close();
+      await device.stop();
+    }
   }, 120_000);
 });

@@ -15,6 +15,12 @@ export interface ModbusClientOptions {
   readonly unitId?: number;
   /** How long a connect or a request may take before it fails with DOPPEL_ERR_MODBUS_CONNECTION; 2,000 ms by default. */
   readonly timeoutMs?: number;
+  /**
+   * When set, a connection the device closed (it restarted, the cable was pulled) is opened again in the background,
+   * trying every `reconnectMs` until it answers; requests made meanwhile fail at once with
+   * DOPPEL_ERR_MODBUS_CONNECTION. Off by default: a closed connection stays closed.
+   */
+  readonly reconnectMs?: number;
 }
 
 /** One of the four reads: a list of booleans for coils and discrete inputs, of 16-bit words for registers. */
@@ -27,29 +33,33 @@ export type ModbusValue = number | boolean;
 export class ModbusClient {
   private queue: Promise<unknown> = Promise.resolve();
   private closed = false;
+  private reconnectTimer: NodeJS.Timeout | undefined;
+  private readonly reconnectListeners = new Set<() => void>();
 
   private constructor(
-    private readonly rtu: ModbusRTU,
-    private readonly unitId: number,
+    private rtu: ModbusRTU,
+    private readonly options: ModbusClientOptions,
     private readonly where: string,
-  ) {}
+  ) {
+    this.watch(rtu);
+  }
 
   static async connect(options: ModbusClientOptions): Promise<ModbusClient> {
-    const rtu = new ModbusRTUClass();
-    const timeoutMs = options.timeoutMs ?? 2_000;
     const where = `modbus://${options.host}:${options.port}`;
-    try {
-      await rtu.connectTCP(options.host, { port: options.port, timeout: timeoutMs });
-    } catch (error) {
-      rtu.close(() => undefined);
-      throw toModbusError(error, `connect to ${where}`);
-    }
-    rtu.setTimeout(timeoutMs);
-    return new ModbusClient(rtu, options.unitId ?? 1, where);
+    return new ModbusClient(await open(options, where), options, where);
   }
 
   get isOpen(): boolean {
     return !this.closed && this.rtu.isOpen;
+  }
+
+  /**
+   * Calls `listener` each time a closed connection has been opened again (with `reconnectMs`). The device may have
+   * restarted and lost what it was told, so this is the moment to write outputs again. Returns the unsubscribe function.
+   */
+  onReconnect(listener: () => void): () => void {
+    this.reconnectListeners.add(listener);
+    return () => this.reconnectListeners.delete(listener);
   }
 
   /** FC 1. */
@@ -156,6 +166,7 @@ export class ModbusClient {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    clearTimeout(this.reconnectTimer);
     await this.queue.catch(() => undefined);
     // modbus-serial never calls back when the socket is already gone.
     if (this.rtu.isOpen) await new Promise<void>((resolve) => this.rtu.close(() => resolve()));
@@ -166,7 +177,7 @@ export class ModbusClient {
       if (this.closed || !this.rtu.isOpen) {
         throw new ModbusError(ModbusErrorCode.Connection, `${this.where}: ${what}: the connection is closed`);
       }
-      this.rtu.setID(unitId ?? this.unitId);
+      this.rtu.setID(unitId ?? this.options.unitId ?? 1);
       try {
         return await run();
       } catch (error) {
@@ -176,6 +187,52 @@ export class ModbusClient {
     this.queue = next.catch(() => undefined);
     return next;
   }
+
+  /** With `reconnectMs`, the connection's end (not one we asked for) starts the attempts to open it again. */
+  private watch(rtu: ModbusRTU): void {
+    if (this.options.reconnectMs === undefined) return;
+    rtu.on('close', () => {
+      if (rtu === this.rtu) this.scheduleReconnect();
+    });
+  }
+
+  private scheduleReconnect(): void {
+    const every = this.options.reconnectMs;
+    if (every === undefined || this.closed || this.reconnectTimer !== undefined) return;
+    this.reconnectTimer = setTimeout(() => {
+      void open(this.options, this.where).then(
+        (fresh) => {
+          this.reconnectTimer = undefined;
+          if (this.closed) return fresh.close(() => undefined);
+          // Requests queue one at a time, so none is in flight on the old connection when it is swapped.
+          this.queue = this.queue.then(() => {
+            this.rtu = fresh;
+            this.watch(fresh);
+            for (const listener of this.reconnectListeners) listener();
+          });
+        },
+        () => {
+          this.reconnectTimer = undefined;
+          this.scheduleReconnect();
+        },
+      );
+    }, every);
+    // A device that never comes back must not keep the process alive.
+    this.reconnectTimer.unref();
+  }
+}
+
+async function open(options: ModbusClientOptions, where: string): Promise<ModbusRTU> {
+  const rtu = new ModbusRTUClass();
+  const timeoutMs = options.timeoutMs ?? 2_000;
+  try {
+    await rtu.connectTCP(options.host, { port: options.port, timeout: timeoutMs });
+  } catch (error) {
+    rtu.close(() => undefined);
+    throw toModbusError(error, `connect to ${where}`);
+  }
+  rtu.setTimeout(timeoutMs);
+  return rtu;
 }
 
 function toModbusError(error: unknown, where: string): ModbusError {

@@ -116,6 +116,26 @@ describe('Modbus TCP against a device in its own process', () => {
     expect(await client.read(at('ir:2:f32'))).toBe(21.5);
   });
 
+  it('opens a connection again by itself when asked to, and says so', async () => {
+    const port = Number(peer.ready.port);
+    const reconnecting = await ModbusClient.connect({ host: '127.0.0.1', port, reconnectMs: 100 });
+    let reconnections = 0;
+    reconnecting.onReconnect(() => (reconnections += 1));
+    try {
+      await peer.kill();
+      // While the device is away, requests fail at once instead of waiting for it.
+      const lost = await refusal(reconnecting.readHoldingRegisters(0, 1));
+      expect(lost.code).toBe(ModbusErrorCode.Connection);
+      peer = await startPeer(peerScript, [String(port)]);
+      const deadline = Date.now() + 10_000;
+      while (reconnections === 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
+      expect(reconnections).toBe(1);
+      expect(await reconnecting.read(at('ir:2:f32'))).toBe(21.5);
+    } finally {
+      await reconnecting.close();
+    }
+  });
+
   it('reports a refused connection as a connection error', async () => {
     const error = await refusal(ModbusClient.connect({ host: '127.0.0.1', port: 1, timeoutMs: 500 }));
     expect(error.code).toBe(ModbusErrorCode.Connection);
