@@ -1,8 +1,8 @@
 /**
  * The Models view in Chromium against the real server: a project and a model created, components dragged from
  * the palette and added from the keyboard, a wire of the wrong units refused with the reason, ports connected,
- * properties edited in the form generated from the component's schema, undo/redo, save, and a run whose live chart
- * moves. An axe-core audit of the view. Screenshots: test-output/screenshots/models-*.png.
+ * properties edited in the form generated from the component's schema (fewer inlets take their wires with them),
+ * undo/redo, save, and a run whose live chart moves. An axe-core audit of the view. Screenshots: test-output/screenshots/models-*.png.
  */
 import { describe, expect, it } from 'vitest';
 import { browserView, skipBrowser } from './browser-helpers.js';
@@ -76,6 +76,8 @@ describe.skipIf(skipBrowser)('web Models view (Chromium)', () => {
     await view.page.getByRole('button', { name: 'Run', exact: true }).click();
     const chart = view.page.getByTestId('model-chart');
     await expect.poll(() => chart.count(), { timeout: 30_000 }).toBe(1);
+    // The signal with its port's unit.
+    expect(await chart.locator('figcaption').textContent()).toBe('tank_1.temperature (degC)');
     const points = async (): Promise<number> => Number(await chart.getAttribute('data-points'));
     const first = await points();
     await expect.poll(points, { timeout: 30_000 }).toBeGreaterThan(first + 2);
@@ -104,8 +106,23 @@ describe.skipIf(skipBrowser)('web Models view (Chromium)', () => {
     await view.page.getByRole('button', { name: 'Apply' }).click();
     await expect.poll(() => mixer.locator('.port.in').count()).toBe(8);
     expect(await mixer.textContent()).toContain('temperature_4');
+    await connect('tank_1.temperature', 'mixer_1.temperature_4');
+    await expect.poll(() => view.page.locator('.react-flow__edge').count()).toBe(3);
     await view.page.locator('.react-flow__controls-fitview').click();
     await shot('06-mixer-inlets');
+
+    // Fewer inlets: the wire to an inlet that is gone goes with them, at once, and undo brings both back.
+    await view.page.locator('#prop-mixer_1-inlets').fill('3');
+    await view.page.getByRole('button', { name: 'Apply' }).click();
+    await expect.poll(() => mixer.locator('.port.in').count()).toBe(6);
+    await expect
+      .poll(() => notice().textContent())
+      .toBe('Changed mixer_1; removed the wires to ports it no longer has: tank_1.temperature → mixer_1.temperature_4');
+    await expect.poll(() => view.page.locator('.react-flow__edge').count()).toBe(2);
+    await view.page.getByRole('button', { name: 'Undo' }).click();
+    await expect.poll(() => view.page.locator('.react-flow__edge').count()).toBe(3);
+    await view.page.getByRole('button', { name: 'Redo' }).click();
+    await expect.poll(() => view.page.locator('.react-flow__edge').count()).toBe(2);
     expect(view.rig.consoleErrors).toEqual([]);
   }, 120_000);
 });

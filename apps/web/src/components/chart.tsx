@@ -91,7 +91,7 @@ export function TimeChart(props: Props): ReactNode {
             s.pointsOnly === true ? () => null : s.stepped === true ? uPlot.paths.stepped?.({ align: 1 }) : undefined,
           points: s.pointsOnly === true ? { show: true, size: 3, fill: s.color } : { show: false },
           value: (_u: uPlot, v: number | null) =>
-            v === null ? '—' : `${formatValue !== undefined ? formatValue(v) : v} ${unit}`,
+            v === null ? '—' : `${formatValue !== undefined ? formatValue(v) : v}${unit === '' ? '' : ` ${unit}`}`,
           spanGaps: true,
         })),
       ],
@@ -140,9 +140,10 @@ export function TimeChart(props: Props): ReactNode {
   }, [markerTime]);
 
   return (
-    <figure className="chart" aria-label={`${title} (${unit})`}>
+    <figure className="chart" aria-label={unit === '' ? title : `${title} (${unit})`}>
       <figcaption>
-        {title} <span className="faint">({unit})</span>
+        {title}
+        {unit !== '' && <span className="faint"> ({unit})</span>}
       </figcaption>
       {times.length === 0 ? <div className="chart-empty">No data yet</div> : null}
       <div ref={wrapRef} className="chart-plot" style={{ display: times.length === 0 ? 'none' : undefined }} />

@@ -1,59 +1,16 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { round6, surelyWithin } from '../src/system.js';
+import { heatedTankPlant } from './heated-tank-plant.js';
 import { bare, model } from './helpers.js';
 
-/** One heated tank loop with noisy sampled sensors, a PID, a drain valve with a lag and a level alarm. */
-function loop(k: number): {
-  components: { id: string; type: string; properties?: Record<string, unknown> }[];
-  connections: string[];
-} {
-  const id = (name: string): string => `${name}_${k}`;
-  return {
-    components: [
-      {
-        id: id('feed'),
-        type: 'source',
-        properties: { kind: 'sine', offset: 0.1, amplitude: 0.05, frequency_hz: 0.05, unit: 'L/s' },
-      },
-      { id: id('tank'), type: 'tank', properties: { area_m2: 0.05, height_m: 1.2, initial_level_m: 0.6, loss_w_k: 5 } },
-      { id: id('heater'), type: 'heater', properties: { max_power_w: 20_000 } },
-      { id: id('sensor'), type: 'sensor', properties: { noise_sd: 0.1, time_constant_s: 2, sample_s: 0.5 } },
-      { id: id('pid'), type: 'pid', properties: { kp: 2000, ki: 4, setpoint: 30 + k, out_max: 20_000 } },
-      {
-        id: id('opening'),
-        type: 'source',
-        properties: { kind: 'step', initial: 0.2, final: 0.7, start_s: 5 + k, unit: 'fraction' },
-      },
-      { id: id('drain'), type: 'valve', properties: { kv_m3h: 2, time_constant_s: 1 } },
-      { id: id('level'), type: 'sensor', properties: { noise_sd: 0.001 } },
-      { id: id('alarm'), type: 'thermostat', properties: { setpoint: 0.7, action: 'cooling', hysteresis: 0.02 } },
-    ],
-    connections: [
-      `${id('feed')}.out -> ${id('tank')}.inflow`,
-      `${id('tank')}.temperature -> ${id('sensor')}.value`,
-      `${id('sensor')}.measured -> ${id('pid')}.pv`,
-      `${id('pid')}.out -> ${id('heater')}.power`,
-      `${id('heater')}.heat -> ${id('tank')}.heat`,
-      `${id('opening')}.out -> ${id('drain')}.opening`,
-      `${id('tank')}.pressure -> ${id('drain')}.p_in`,
-      `${id('drain')}.flow -> ${id('tank')}.outflow`,
-      `${id('tank')}.level -> ${id('level')}.value`,
-      `${id('level')}.measured -> ${id('alarm')}.pv`,
-    ],
-  };
-}
-
 function plant(loops: number[]) {
-  const parts = loops.map(loop);
-  return model(
-    parts.flatMap((p) => p.components),
-    parts.flatMap((p) => p.connections),
-  );
+  const { components, connections } = heatedTankPlant(loops);
+  return model(components, connections);
 }
 
 describe('the step plan', () => {
-  // The plan is straight-line code in functions of a bounded number of blocks; a model of 45 loops (405 blocks)
+  // The plan is straight-line code in functions of a bounded number of blocks; a model of 45 loops (450 blocks)
   // spans several such functions per stage. Loops share nothing (each component has its own random streams), so
   // each loop must evolve bit for bit as it does alone in a model of one function.
   it('runs a model split over several generated functions exactly as its parts run alone', () => {

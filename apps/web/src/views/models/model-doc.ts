@@ -112,5 +112,33 @@ export function refusal(catalogue: ProcessCatalogue, doc: ModelDoc, w: ProcessMo
   return null;
 }
 
+/** Whether both ends of a wire are ports its components have with their present properties. */
+export function wireEndsExist(catalogue: ProcessCatalogue, doc: ModelDoc, w: ProcessModelConnection): boolean {
+  const has = (id: string, port: string, direction: ProcessPort['direction']): boolean => {
+    const c = doc.components.find((p) => p.component.id === id)?.component;
+    return c !== undefined && portsOf(catalogue, c).some((p) => p.name === port && p.direction === direction);
+  };
+  return has(w.source_component_id, w.source_port, 'out') && has(w.target_component_id, w.target_port, 'in');
+}
+
+/**
+ * A component's new properties, as one edit with the wires to ports those properties no longer give (a mixer's
+ * inlets shrank): those wires go at once, so the canvas never shows a wire the catalog would refuse on save, and
+ * undo brings them back with the old properties.
+ */
+export function withProperties(
+  catalogue: ProcessCatalogue,
+  doc: ModelDoc,
+  id: string,
+  properties: Readonly<Record<string, unknown>>,
+): { readonly doc: ModelDoc; readonly dropped: readonly ProcessModelConnection[] } {
+  const components = doc.components.map((p) =>
+    p.component.id === id ? { ...p, component: { ...p.component, properties: { ...properties } } } : p,
+  );
+  const next: ModelDoc = { components, connections: doc.connections };
+  const dropped = doc.connections.filter((w) => !wireEndsExist(catalogue, next, w));
+  return { doc: { components, connections: doc.connections.filter((w) => !dropped.includes(w)) }, dropped };
+}
+
 export const wireText = (w: ProcessModelConnection): string =>
   `${w.source_component_id}.${w.source_port} → ${w.target_component_id}.${w.target_port}`;

@@ -25,7 +25,9 @@ import {
   refusal,
   typeOf,
   undo,
+  unitOf,
   wireText,
+  withProperties,
   type History,
   type ModelDoc,
 } from './model-doc.js';
@@ -324,13 +326,16 @@ function ModelEditor(props: { model: MachineModel; catalogue: ProcessCatalogue; 
                 submitLabel="Apply"
                 serverIssues={componentIssues.map((i) => ({ field: i.path ?? '', message: i.message }))}
                 onSubmit={(args) => {
-                  change({
-                    ...doc,
-                    components: doc.components.map((p) =>
-                      p.component.id === picked.id ? { ...p, component: { ...p.component, properties: args } } : p,
-                    ),
+                  const edit = withProperties(catalogue, doc, picked.id, args);
+                  change(edit.doc);
+                  const gone = edit.dropped.map(wireText).join(', ');
+                  setNotice({
+                    kind: 'ok',
+                    text:
+                      edit.dropped.length === 0
+                        ? `Changed ${picked.id}`
+                        : `Changed ${picked.id}; removed the wires to ports it no longer has: ${gone}`,
                   });
-                  setNotice({ kind: 'ok', text: `Changed ${picked.id}` });
                 }}
               />
               <button type="button" className="ghost" onClick={() => remove(picked.id)}>
@@ -419,16 +424,19 @@ function RunPanel(props: {
   const [error, setError] = useState<unknown>();
   const [port, setPort] = useState('');
   const [series, setSeries] = useState<{ times: number[]; values: (number | null)[] }>({ times: [], values: [] });
+  // Every output port by `component.port`, with its unit ('' while nothing fixes it) for the chart.
   const outputs = useMemo(
     () =>
-      props.doc.components.flatMap((p) =>
-        portsOf(props.catalogue, p.component)
-          .filter((x) => x.direction === 'out')
-          .map((x) => `${p.component.id}.${x.name}`),
+      new Map<string, string>(
+        props.doc.components.flatMap((p) =>
+          portsOf(props.catalogue, p.component)
+            .filter((x) => x.direction === 'out')
+            .map((x) => [`${p.component.id}.${x.name}`, unitOf(props.catalogue, p.component, x) ?? ''] as const),
+        ),
       ),
     [props.doc, props.catalogue],
   );
-  const shownPort = port !== '' ? port : (outputs[0] ?? '');
+  const shownPort = port !== '' ? port : (outputs.keys().next().value ?? '');
   const { onLive } = props;
   const session = useSim(started?.id);
   const sim = session.sim ?? started ?? undefined;
@@ -484,7 +492,7 @@ function RunPanel(props: {
             setSeries({ times: [], values: [] });
           }}
         >
-          {outputs.map((o) => (
+          {[...outputs.keys()].map((o) => (
             <option key={o}>{o}</option>
           ))}
         </select>
@@ -512,7 +520,7 @@ function RunPanel(props: {
         <div data-testid="model-chart" data-points={series.times.length}>
           <TimeChart
             title={shownPort}
-            unit=""
+            unit={outputs.get(shownPort) ?? ''}
             times={series.times}
             series={[{ label: shownPort, color: '#3358d4', values: series.values }]}
             startIso={sim.startIso}
