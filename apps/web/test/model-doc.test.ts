@@ -1,7 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import type { ProcessModelConnection } from '@doppel/client';
-import { processCatalogue } from '@doppel/pack-process/catalogue';
+import type { ProcessCatalogue, ProcessComponentType, ProcessModelConnection, ProcessPort } from '@doppel/client';
 import {
   commit,
   historyOf,
@@ -12,7 +11,45 @@ import {
   type ModelDoc,
 } from '../src/views/models/model-doc.js';
 
-const catalogue = processCatalogue();
+const port = (
+  name: string,
+  direction: 'in' | 'out',
+  unit: string,
+  repeat?: string,
+): ProcessPort & { repeat?: string } => ({
+  name,
+  direction,
+  unit,
+  description: name,
+  feedthrough: direction === 'in',
+  ...(repeat === undefined ? {} : { repeat }),
+});
+const type = (
+  name: string,
+  portTemplate: ProcessComponentType['portTemplate'],
+  defaults = {},
+): ProcessComponentType => ({
+  type: name,
+  title: name,
+  description: name,
+  category: 'process',
+  propertiesSchema: {},
+  defaults,
+  ports: portTemplate.filter((p) => p.repeat === undefined),
+  portTemplate,
+  unitProperties: {},
+});
+// The catalogue's mixer and tank as the server ships them, reduced to their temperature ports (the web UI reads the
+// catalogue from the API; the Chromium test drives the real one).
+const catalogue: ProcessCatalogue = {
+  componentTypes: [
+    type('tank', [port('inlet_temperature', 'in', 'degC'), port('temperature', 'out', 'degC')]),
+    type('mixer', [port('temperature_{i}', 'in', 'degC', 'inlets'), port('temperature', 'out', 'degC')], {
+      inlets: 2,
+    }),
+  ],
+  units: [{ symbol: 'degC', title: 'degree Celsius', dimension: 'temperature' }],
+};
 const wire = (from: string, to: string): ProcessModelConnection => {
   const [a = '', ap = ''] = from.split('.');
   const [b = '', bp = ''] = to.split('.');
