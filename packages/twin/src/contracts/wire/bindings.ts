@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { strictWireRecord, wireRecord } from './record.js';
 
 // Communication bindings of a machine model (`/api/v1/models/{id}/bindings`) and the hardware-in-the-loop run that
 // uses them (`POST /api/v1/simulation/start_hil/{model_id}`). One binding ties one signal of the model to one point
@@ -58,76 +59,64 @@ const bindingFields = {
   safeValue: signalValue.optional().describe('Outputs: written when the loop stops, so the device is left safe'),
 };
 
-export const modelBindingInputSchema = z.strictObject(bindingFields).readonly().meta({ id: 'NewModelBinding' });
+export const modelBindingInputSchema = strictWireRecord('NewModelBinding', bindingFields);
 export type ModelBindingInput = z.infer<typeof modelBindingInputSchema>;
 
-export const modelBindingSchema = z
-  .object({
-    id: z.string(),
-    modelId: z.string(),
-    ...bindingFields,
-    createdAt: z.string(),
-    updatedAt: z.string(),
-  })
-  .readonly()
-  .meta({ id: 'ModelBinding' });
+export const modelBindingSchema = wireRecord('ModelBinding', {
+  id: z.string(),
+  modelId: z.string(),
+  ...bindingFields,
+  createdAt: z.string(),
+  updatedAt: z.string(),
+});
 export type ModelBinding = z.infer<typeof modelBindingSchema>;
 
 /** How a model runs in the loop: its real-time cycle and the simulation's options. */
-export const hilStartInputSchema = z
-  .strictObject({
-    periodMs: z
-      .number()
-      .int()
-      .min(5)
-      .max(60_000)
-      .default(100)
-      .describe('Cycle period in wall milliseconds: each cycle reads inputs, steps the model by it, writes outputs'),
-    name: z.string().trim().min(1).max(200).optional().describe("The simulation's name (default: the model's)"),
-    duration: z
-      .union([z.string().min(1).max(40), z.number().positive()])
-      .default('24h')
-      .describe('Sim time the simulation may run: "30m", "2h", or seconds'),
-    seed: z
-      .number()
-      .int()
-      .min(0)
-      .max(2 ** 32 - 1)
-      .default(1),
-  })
-  .readonly()
-  .meta({ id: 'HilStartInput' });
+export const hilStartInputSchema = strictWireRecord('HilStartInput', {
+  periodMs: z
+    .number()
+    .int()
+    .min(5)
+    .max(60_000)
+    .default(100)
+    .describe('Cycle period in wall milliseconds: each cycle reads inputs, steps the model by it, writes outputs'),
+  name: z.string().trim().min(1).max(200).optional().describe("The simulation's name (default: the model's)"),
+  duration: z
+    .union([z.string().min(1).max(40), z.number().positive()])
+    .default('24h')
+    .describe('Sim time the simulation may run: "30m", "2h", or seconds'),
+  seed: z
+    .number()
+    .int()
+    .min(0)
+    .max(2 ** 32 - 1)
+    .default(1),
+});
 export type HilStartInput = z.input<typeof hilStartInputSchema>;
 
-export const hilBindingStatusSchema = z
-  .object({
-    id: z.string(),
-    signal: z.string(),
-    direction: z.enum(['input', 'output']),
-    endpoint: z.string(),
-    address: z.string(),
-    connection: z.enum(['connecting', 'connected', 'lost']),
-    error: z.string().nullable().describe('Why the binding is lost, with the protocol status or exception'),
-    lastValue: signalValue.nullable().describe('The model-side value last read (inputs) or written (outputs)'),
-    lastValueAgeMs: z.number().nullable().describe('Wall milliseconds since that value was read or written'),
-  })
-  .readonly()
-  .meta({ id: 'HilBindingStatus' });
+export const hilBindingStatusSchema = wireRecord('HilBindingStatus', {
+  id: z.string(),
+  signal: z.string(),
+  direction: z.enum(['input', 'output']),
+  endpoint: z.string(),
+  address: z.string(),
+  connection: z.enum(['connecting', 'connected', 'lost']),
+  error: z.string().nullable().describe('Why the binding is lost, with the protocol status or exception'),
+  lastValue: signalValue.nullable().describe('The model-side value last read (inputs) or written (outputs)'),
+  lastValueAgeMs: z.number().nullable().describe('Wall milliseconds since that value was read or written'),
+});
 export type HilBindingStatus = z.infer<typeof hilBindingStatusSchema>;
 
-export const hilStatusSchema = z
-  .object({
-    simId: z.string(),
-    modelId: z.string(),
-    state: z.enum(['connecting', 'running', 'paused', 'waiting-for-inputs', 'stopped', 'failed']),
-    error: z.string().nullable(),
-    periodMs: z.number(),
-    cycles: z.number().int(),
-    overruns: z.number().int(),
-    jitterP99Ms: z.number(),
-    readToWriteP99Ms: z.number().describe('Start of a cycle (inputs read) to its outputs written, p99'),
-    bindings: z.array(hilBindingStatusSchema).readonly(),
-  })
-  .readonly()
-  .meta({ id: 'HilStatus' });
+export const hilStatusSchema = wireRecord('HilStatus', {
+  simId: z.string(),
+  modelId: z.string(),
+  state: z.enum(['connecting', 'running', 'paused', 'waiting-for-inputs', 'stopped', 'failed']),
+  error: z.string().nullable(),
+  periodMs: z.number(),
+  cycles: z.number().int(),
+  overruns: z.number().int(),
+  jitterP99Ms: z.number(),
+  readToWriteP99Ms: z.number().describe('Start of a cycle (inputs read) to its outputs written, p99'),
+  bindings: z.array(hilBindingStatusSchema).readonly(),
+});
 export type HilStatus = z.infer<typeof hilStatusSchema>;

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { strictWireRecord, wireRecord } from './record.js';
 
 /**
  * Experiments run on a server (`/api/v1/experiments`): the experiment file's text as `doppel experiment run` reads
@@ -9,18 +10,15 @@ import { z } from 'zod';
 /** Largest experiment text accepted, in characters (the same bound as an experiment file). */
 export const MAX_EXPERIMENT_TEXT = 1_000_000;
 
-export const experimentInputSchema = z
-  .strictObject({
-    yaml: z
-      .string()
-      .min(1)
-      .max(MAX_EXPERIMENT_TEXT)
-      .describe(
-        'The experiment as YAML (or JSON) text, as doppel experiment run reads it. A `base.scenario` file is relative to the server\'s examples/experiments folder (e.g. "../swap/evening-peak-b.yaml") and must stay among the examples; or give a reference `base.model`.',
-      ),
-  })
-  .readonly()
-  .meta({ id: 'NewExperiment' });
+export const experimentInputSchema = strictWireRecord('NewExperiment', {
+  yaml: z
+    .string()
+    .min(1)
+    .max(MAX_EXPERIMENT_TEXT)
+    .describe(
+      'The experiment as YAML (or JSON) text, as doppel experiment run reads it. A `base.scenario` file is relative to the server\'s examples/experiments folder (e.g. "../swap/evening-peak-b.yaml") and must stay among the examples; or give a reference `base.model`.',
+    ),
+});
 export type ExperimentInput = z.infer<typeof experimentInputSchema>;
 
 export const experimentStatusSchema = z
@@ -48,10 +46,10 @@ const intervalFields = {
   n: z.number().int(),
 };
 
-export const experimentEstimateSchema = z
-  .object({ pointIndex: z.number().int(), ...intervalFields })
-  .readonly()
-  .meta({ id: 'ExperimentEstimate' });
+export const experimentEstimateSchema = wireRecord('ExperimentEstimate', {
+  pointIndex: z.number().int(),
+  ...intervalFields,
+});
 export type ExperimentEstimate = z.infer<typeof experimentEstimateSchema>;
 
 export const experimentDeltaSchema = z
@@ -68,16 +66,13 @@ export const experimentDeltaSchema = z
   .meta({ id: 'ExperimentDelta' });
 export type ExperimentDelta = z.infer<typeof experimentDeltaSchema>;
 
-export const experimentResultsSchema = z
-  .object({
-    replicationsPerPoint: z.number().int(),
-    cacheHits: z.number().int(),
-    points: z.array(designPointSchema).readonly(),
-    estimates: z.array(experimentEstimateSchema).readonly(),
-    deltas: z.array(experimentDeltaSchema).readonly(),
-  })
-  .readonly()
-  .meta({ id: 'ExperimentResults' });
+export const experimentResultsSchema = wireRecord('ExperimentResults', {
+  replicationsPerPoint: z.number().int(),
+  cacheHits: z.number().int(),
+  points: z.array(designPointSchema).readonly(),
+  estimates: z.array(experimentEstimateSchema).readonly(),
+  deltas: z.array(experimentDeltaSchema).readonly(),
+});
 export type ExperimentResults = z.infer<typeof experimentResultsSchema>;
 
 const experimentFields = {
@@ -98,15 +93,12 @@ const experimentFields = {
 };
 
 /** An experiment without its text and results (lists). */
-export const experimentSummarySchema = z.object(experimentFields).readonly().meta({ id: 'ExperimentSummary' });
+export const experimentSummarySchema = wireRecord('ExperimentSummary', experimentFields);
 export type ExperimentSummary = z.infer<typeof experimentSummarySchema>;
 
-export const experimentSchema = z
-  .object({
-    ...experimentFields,
-    yaml: z.string(),
-    results: experimentResultsSchema.nullable().describe('null until the experiment succeeded'),
-  })
-  .readonly()
-  .meta({ id: 'Experiment' });
+export const experimentSchema = wireRecord('Experiment', {
+  ...experimentFields,
+  yaml: z.string(),
+  results: experimentResultsSchema.nullable().describe('null until the experiment succeeded'),
+});
 export type Experiment = z.infer<typeof experimentSchema>;

@@ -1,33 +1,31 @@
 import { z } from 'zod';
+import { wireRecord } from './record.js';
 
 // FMUs uploaded to a server (`/api/v1/fmus`): what the catalog keeps of an archive's modelDescription.xml, so a
 // client can list an account's FMUs, show their variables and draw their ports without reading the archive again.
 
-export const fmuVariableSchema = z
-  .object({
-    name: z.string(),
-    valueReference: z.number().int(),
-    description: z.string().optional(),
-    causality: z.enum([
-      'parameter',
-      'calculatedParameter',
-      'structuralParameter',
-      'input',
-      'output',
-      'local',
-      'independent',
-    ]),
-    variability: z.enum(['constant', 'fixed', 'tunable', 'discrete', 'continuous']),
-    initial: z.enum(['exact', 'approx', 'calculated']).optional(),
-    type: z.string().describe('The element name of its type: Real, Integer… (FMI 2.0) or Float64, Int32… (FMI 3.0)'),
-    start: z
-      .union([z.number(), z.boolean(), z.string()])
-      .optional()
-      .describe('Start value; non-finite reals are written "INF", "-INF" or "NaN"'),
-    unit: z.string().optional(),
-  })
-  .readonly()
-  .meta({ id: 'FmuVariable' });
+export const fmuVariableSchema = wireRecord('FmuVariable', {
+  name: z.string(),
+  valueReference: z.number().int(),
+  description: z.string().optional(),
+  causality: z.enum([
+    'parameter',
+    'calculatedParameter',
+    'structuralParameter',
+    'input',
+    'output',
+    'local',
+    'independent',
+  ]),
+  variability: z.enum(['constant', 'fixed', 'tunable', 'discrete', 'continuous']),
+  initial: z.enum(['exact', 'approx', 'calculated']).optional(),
+  type: z.string().describe('The element name of its type: Real, Integer… (FMI 2.0) or Float64, Int32… (FMI 3.0)'),
+  start: z
+    .union([z.number(), z.boolean(), z.string()])
+    .optional()
+    .describe('Start value; non-finite reals are written "INF", "-INF" or "NaN"'),
+  unit: z.string().optional(),
+});
 export type FmuVariable = z.infer<typeof fmuVariableSchema>;
 
 const fmuFields = {
@@ -63,17 +61,11 @@ const fmuFields = {
 };
 
 /** An FMU in a list: everything but its variables (an FMU may have thousands). */
-export const fmuSummarySchema = z
-  .object({ ...fmuFields, variableCount: z.number().int() })
-  .readonly()
-  .meta({ id: 'FmuSummary' });
+export const fmuSummarySchema = wireRecord('FmuSummary', { ...fmuFields, variableCount: z.number().int() });
 export type FmuSummary = z.infer<typeof fmuSummarySchema>;
 
-export const fmuSchema = z
-  .object({
-    ...fmuFields,
-    variables: z.array(fmuVariableSchema).readonly().describe('In modelDescription order'),
-  })
-  .readonly()
-  .meta({ id: 'Fmu' });
+export const fmuSchema = wireRecord('Fmu', {
+  ...fmuFields,
+  variables: z.array(fmuVariableSchema).readonly().describe('In modelDescription order'),
+});
 export type Fmu = z.infer<typeof fmuSchema>;

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { wireRecord } from './record.js';
 import { jsonObjectSchema } from './json.js';
 
 /**
@@ -27,7 +28,7 @@ const ledgerEventFields = {
  * ("/chargers/2/state"; see state-patch.ts). Folding the `newValue` patches of an asset in `seq` order over its
  * ASSET_CREATED state gives its state at any instant: the time slider depends on that rule.
  */
-export const ledgerEventSchema = z.object(ledgerEventFields).readonly().meta({ id: 'LedgerEvent' });
+export const ledgerEventSchema = wireRecord('LedgerEvent', ledgerEventFields);
 export type LedgerEvent = z.infer<typeof ledgerEventSchema>;
 
 /**
@@ -39,11 +40,8 @@ export type LedgerEvent = z.infer<typeof ledgerEventSchema>;
  * a re-created simulation, a replay), and a branch shares its parent's sealed blocks and their hashes up to the
  * fork point although it has another id.
  */
-export const simulationEventSchema = z
-  .object({
-    simId: z.string().describe('The simulation the event belongs to (seed 000 simulation_events.sim_id)'),
-    ...ledgerEventFields,
-  })
-  .readonly()
-  .meta({ id: 'SimulationEvent' });
+export const simulationEventSchema = wireRecord('SimulationEvent', {
+  simId: z.string().describe('The simulation the event belongs to (seed 000 simulation_events.sim_id)'),
+  ...ledgerEventFields,
+});
 export type SimulationEvent = z.infer<typeof simulationEventSchema>;

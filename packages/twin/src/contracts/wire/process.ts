@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { wireRecord } from './record.js';
 
 // The process pack's catalogue and models as they cross HTTP: what the modelling canvas reads to draw its palette,
 // generate property editors and check connections, and the model it saves (the seed's data model).
@@ -14,21 +15,18 @@ const portFields = {
   feedthrough: z.boolean().describe('Inputs: whether an output depends on it within the same instant'),
 };
 
-export const processPortSchema = z.object(portFields).readonly().meta({ id: 'ProcessPort' });
+export const processPortSchema = wireRecord('ProcessPort', portFields);
 export type ProcessPort = z.infer<typeof processPortSchema>;
 
-export const processPortTemplateSchema = z
-  .object({
-    ...portFields,
-    repeat: z
-      .string()
-      .optional()
-      .describe(
-        'The integer property giving how many times this port repeats ({i} in its name, unit and description counts 1, 2, …); consecutive ports with the same repeat repeat together',
-      ),
-  })
-  .readonly()
-  .meta({ id: 'ProcessPortTemplate' });
+export const processPortTemplateSchema = wireRecord('ProcessPortTemplate', {
+  ...portFields,
+  repeat: z
+    .string()
+    .optional()
+    .describe(
+      'The integer property giving how many times this port repeats ({i} in its name, unit and description counts 1, 2, …); consecutive ports with the same repeat repeat together',
+    ),
+});
 export type ProcessPortTemplate = z.infer<typeof processPortTemplateSchema>;
 
 /** The fields of a port template expansion reads; the rest of a port is copied. */
@@ -72,44 +70,35 @@ export function expandPortTemplate<T extends PortPattern>(
   return ports;
 }
 
-export const processComponentTypeSchema = z
-  .object({
-    type: z.string(),
-    title: z.string(),
-    description: z.string(),
-    category: z.enum(['source', 'process', 'measurement', 'control', 'output']),
-    propertiesSchema: jsonSchemaDocument.describe(
-      'JSON Schema (draft 2020-12) of the properties: generate editors from it',
-    ),
-    defaults: z.record(z.string(), z.unknown()).describe('The properties of a new component'),
-    ports: z.array(processPortSchema).readonly().describe('Ports with the default properties'),
-    portTemplate: z
-      .array(processPortTemplateSchema)
-      .readonly()
-      .describe("The ports for any properties: expand it with the component's properties (see repeat)"),
-    unitProperties: z.record(z.string(), z.string()).describe('Unit variables a property fixes: { "$u": "unit" }'),
-  })
-  .readonly()
-  .meta({ id: 'ProcessComponentType' });
+export const processComponentTypeSchema = wireRecord('ProcessComponentType', {
+  type: z.string(),
+  title: z.string(),
+  description: z.string(),
+  category: z.enum(['source', 'process', 'measurement', 'control', 'output']),
+  propertiesSchema: jsonSchemaDocument.describe(
+    'JSON Schema (draft 2020-12) of the properties: generate editors from it',
+  ),
+  defaults: z.record(z.string(), z.unknown()).describe('The properties of a new component'),
+  ports: z.array(processPortSchema).readonly().describe('Ports with the default properties'),
+  portTemplate: z
+    .array(processPortTemplateSchema)
+    .readonly()
+    .describe("The ports for any properties: expand it with the component's properties (see repeat)"),
+  unitProperties: z.record(z.string(), z.string()).describe('Unit variables a property fixes: { "$u": "unit" }'),
+});
 export type ProcessComponentType = z.infer<typeof processComponentTypeSchema>;
 
-export const processUnitSchema = z
-  .object({
-    symbol: z.string(),
-    title: z.string(),
-    dimension: z.string().describe('Exponents of m, kg, s, K written out ("m^3·s^-1"), "dimensionless" or "on/off"'),
-  })
-  .readonly()
-  .meta({ id: 'ProcessUnit' });
+export const processUnitSchema = wireRecord('ProcessUnit', {
+  symbol: z.string(),
+  title: z.string(),
+  dimension: z.string().describe('Exponents of m, kg, s, K written out ("m^3·s^-1"), "dimensionless" or "on/off"'),
+});
 export type ProcessUnit = z.infer<typeof processUnitSchema>;
 
-export const processCatalogueSchema = z
-  .object({
-    componentTypes: z.array(processComponentTypeSchema).readonly(),
-    units: z.array(processUnitSchema).readonly().describe('Ports connect when their units have the same dimension'),
-  })
-  .readonly()
-  .meta({ id: 'ProcessCatalogue' });
+export const processCatalogueSchema = wireRecord('ProcessCatalogue', {
+  componentTypes: z.array(processComponentTypeSchema).readonly(),
+  units: z.array(processUnitSchema).readonly().describe('Ports connect when their units have the same dimension'),
+});
 export type ProcessCatalogue = z.infer<typeof processCatalogueSchema>;
 
 const id = z.string().min(1).max(64);

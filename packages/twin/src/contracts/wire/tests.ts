@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { strictWireRecord, wireRecord } from './record.js';
 import { testResultSchema } from '../test-results.js';
 import { problemIssueSchema } from './simulation.js';
 
@@ -10,35 +11,29 @@ import { problemIssueSchema } from './simulation.js';
 /** Largest test text accepted, in characters (the same bound as a test file). */
 export const MAX_TEST_TEXT = 1_000_000;
 
-export const testInputSchema = z
-  .strictObject({
-    yaml: z
-      .string()
-      .min(1)
-      .max(MAX_TEST_TEXT)
-      .describe(
-        'The test as YAML (or JSON) text, as doppel test reads it. A scenario `file` or `config` is relative to the server\'s examples/tests folder (e.g. "../swap/evening-peak-b.yaml") and must stay among the examples; or give the scenario `inline`.',
-      ),
-  })
-  .readonly()
-  .meta({ id: 'TestInput' });
+export const testInputSchema = strictWireRecord('TestInput', {
+  yaml: z
+    .string()
+    .min(1)
+    .max(MAX_TEST_TEXT)
+    .describe(
+      'The test as YAML (or JSON) text, as doppel test reads it. A scenario `file` or `config` is relative to the server\'s examples/tests folder (e.g. "../swap/evening-peak-b.yaml") and must stay among the examples; or give the scenario `inline`.',
+    ),
+});
 export type TestInput = z.infer<typeof testInputSchema>;
 
 /** A scenario test shipped among the server's examples, ready to be stored and run as it is. */
-export const exampleTestSchema = z
-  .object({
-    id: z.string().describe('`<pack folder>-<file name>`, e.g. controlplane-enactor-legacy'),
-    folder: z.string().describe('The examples folder it is in (usually its pack)'),
-    name: z.string(),
-    description: z.string(),
-    yaml: z
-      .string()
-      .describe(
-        "The test's text with its scenario and baseline files given relative to the server's examples/tests folder, as POST /api/v1/tests takes it",
-      ),
-  })
-  .readonly()
-  .meta({ id: 'ExampleTest' });
+export const exampleTestSchema = wireRecord('ExampleTest', {
+  id: z.string().describe('`<pack folder>-<file name>`, e.g. controlplane-enactor-legacy'),
+  folder: z.string().describe('The examples folder it is in (usually its pack)'),
+  name: z.string(),
+  description: z.string(),
+  yaml: z
+    .string()
+    .describe(
+      "The test's text with its scenario and baseline files given relative to the server's examples/tests folder, as POST /api/v1/tests takes it",
+    ),
+});
 export type ExampleTest = z.infer<typeof exampleTestSchema>;
 
 export const testRunStatusSchema = z
@@ -65,69 +60,57 @@ const testRunFields = {
 };
 
 /** A run of a stored test, without its full result (lists). */
-export const testRunSummarySchema = z.object(testRunFields).readonly().meta({ id: 'TestRunSummary' });
+export const testRunSummarySchema = wireRecord('TestRunSummary', testRunFields);
 export type TestRunSummary = z.infer<typeof testRunSummarySchema>;
 
-export const testRunSchema = z
-  .object({
-    ...testRunFields,
-    result: testResultSchema
-      .nullable()
-      .describe('Every replication with its steps and rules, statistics, baseline and failures; null until finished'),
-  })
-  .readonly()
-  .meta({ id: 'TestRun' });
+export const testRunSchema = wireRecord('TestRun', {
+  ...testRunFields,
+  result: testResultSchema
+    .nullable()
+    .describe('Every replication with its steps and rules, statistics, baseline and failures; null until finished'),
+});
 export type TestRun = z.infer<typeof testRunSchema>;
 
 /** A stored scenario test. */
-export const scenarioTestSchema = z
-  .object({
-    id: z.string(),
-    name: z.string().describe("The test's `name` (or its scenario's)"),
-    description: z.string().nullable(),
-    pack: z.string(),
-    scenario: z.string().describe('Name of the scenario the test runs'),
-    yaml: z.string(),
-    createdAt: z.string(),
-    updatedAt: z.string(),
-    lastRun: testRunSummarySchema.nullable(),
-  })
-  .readonly()
-  .meta({ id: 'ScenarioTest' });
+export const scenarioTestSchema = wireRecord('ScenarioTest', {
+  id: z.string(),
+  name: z.string().describe("The test's `name` (or its scenario's)"),
+  description: z.string().nullable(),
+  pack: z.string(),
+  scenario: z.string().describe('Name of the scenario the test runs'),
+  yaml: z.string(),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+  lastRun: testRunSummarySchema.nullable(),
+});
 export type ScenarioTest = z.infer<typeof scenarioTestSchema>;
 
 /** The answer of a dry check of a test's text (the editor checks as the user types). */
-export const testValidationSchema = z
-  .object({
-    valid: z.boolean(),
-    issues: z
-      .array(problemIssueSchema)
-      .readonly()
-      .describe('Located in the YAML: line, column and the field path inside the test (steps[2].assert.condition)'),
-    test: z
-      .object({
-        name: z.string(),
-        description: z.string().nullable(),
-        pack: z.string(),
-        scenario: z.string(),
-        steps: z.number().int(),
-      })
-      .readonly()
-      .nullable(),
-  })
-  .readonly()
-  .meta({ id: 'TestValidation' });
+export const testValidationSchema = wireRecord('TestValidation', {
+  valid: z.boolean(),
+  issues: z
+    .array(problemIssueSchema)
+    .readonly()
+    .describe('Located in the YAML: line, column and the field path inside the test (steps[2].assert.condition)'),
+  test: z
+    .object({
+      name: z.string(),
+      description: z.string().nullable(),
+      pack: z.string(),
+      scenario: z.string(),
+      steps: z.number().int(),
+    })
+    .readonly()
+    .nullable(),
+});
 export type TestValidation = z.infer<typeof testValidationSchema>;
 
 /** Opening a finished run's shown replication as a simulation of the account. */
-export const openTestRunInputSchema = z
-  .strictObject({
-    t: z
-      .number()
-      .min(0)
-      .optional()
-      .describe("Sim seconds to stand at (default: the first failure's instant, else the start)"),
-  })
-  .readonly()
-  .meta({ id: 'OpenTestRunInput' });
+export const openTestRunInputSchema = strictWireRecord('OpenTestRunInput', {
+  t: z
+    .number()
+    .min(0)
+    .optional()
+    .describe("Sim seconds to stand at (default: the first failure's instant, else the start)"),
+});
 export type OpenTestRunInput = z.infer<typeof openTestRunInputSchema>;

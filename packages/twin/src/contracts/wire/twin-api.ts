@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { wireRecord } from './record.js';
 import { idString } from '../limits.js';
 import { simulationStatusSchema } from './simulation.js';
 
@@ -62,30 +63,24 @@ export const twinScenarioRequestSchema = z
   .meta({ id: 'TwinScenarioRequest' });
 export type TwinScenarioRequest = z.infer<typeof twinScenarioRequestSchema>;
 
-export const twinVehicleSchema = z
-  .object({
-    id: z.string(),
-    physical_vehicle_id: z.string(),
-    model_type: z.string(),
-    simulation_id: z.string().nullable().describe('The simulation of its latest scenario (null before the first)'),
-    created_at: z.string(),
-  })
-  .readonly()
-  .meta({ id: 'TwinVehicle' });
+export const twinVehicleSchema = wireRecord('TwinVehicle', {
+  id: z.string(),
+  physical_vehicle_id: z.string(),
+  model_type: z.string(),
+  simulation_id: z.string().nullable().describe('The simulation of its latest scenario (null before the first)'),
+  created_at: z.string(),
+});
 export type TwinVehicle = z.infer<typeof twinVehicleSchema>;
 
-export const twinDetectionSchema = z
-  .object({
-    track: z.string(),
-    object_id: z.string().nullable(),
-    sensor: z.string(),
-    cls: z.string(),
-    range_m: z.number(),
-    bearing_deg: z.number(),
-    range_rate_mps: z.number(),
-  })
-  .readonly()
-  .meta({ id: 'TwinDetection' });
+export const twinDetectionSchema = wireRecord('TwinDetection', {
+  track: z.string(),
+  object_id: z.string().nullable(),
+  sensor: z.string(),
+  cls: z.string(),
+  range_m: z.number(),
+  bearing_deg: z.number(),
+  range_rate_mps: z.number(),
+});
 export type TwinDetection = z.infer<typeof twinDetectionSchema>;
 
 /** The fields of a vehicle's state in a scenario (shared by its state view and the step protocol's observation). */
@@ -116,83 +111,68 @@ const vehicleStateViewShape = {
 export type TwinVehicleStateView = Readonly<z.infer<z.ZodObject<typeof vehicleStateViewShape>>>;
 
 /** A virtual vehicle's state in its latest scenario (idle at the origin before the first). */
-export const twinVehicleStateSchema = z
-  .object({
-    vehicle: twinVehicleSchema,
-    simulation_id: z.string().nullable(),
-    sim_time_s: z.number().nullable(),
-    ...vehicleStateViewShape,
-  })
-  .readonly()
-  .meta({ id: 'TwinVehicleState' });
+export const twinVehicleStateSchema = wireRecord('TwinVehicleState', {
+  vehicle: twinVehicleSchema,
+  simulation_id: z.string().nullable(),
+  sim_time_s: z.number().nullable(),
+  ...vehicleStateViewShape,
+});
 export type TwinVehicleState = z.infer<typeof twinVehicleStateSchema>;
 
-export const twinScenarioCreatedSchema = z
-  .object({
-    simulation_id: z.string(),
-    scenario: z
-      .object({
-        type: z.string(),
-        vehicle_id: z.string().nullable(),
-        model_type: z.string(),
-        weather: z.string(),
-        params: z.record(z.string(), z.unknown()),
-        duration_s: z.number(),
-        seed: z.number(),
-      })
-      .readonly(),
-    status: z.string(),
-  })
-  .readonly()
-  .meta({ id: 'TwinScenarioCreated' });
+export const twinScenarioCreatedSchema = wireRecord('TwinScenarioCreated', {
+  simulation_id: z.string(),
+  scenario: z
+    .object({
+      type: z.string(),
+      vehicle_id: z.string().nullable(),
+      model_type: z.string(),
+      weather: z.string(),
+      params: z.record(z.string(), z.unknown()),
+      duration_s: z.number(),
+      seed: z.number(),
+    })
+    .readonly(),
+  status: z.string(),
+});
 export type TwinScenarioCreated = z.infer<typeof twinScenarioCreatedSchema>;
 
 const scoreValue = z.union([z.number(), z.boolean(), z.string(), z.null()]);
 
-export const twinCriterionSchema = z
-  .object({
-    name: z.string(),
-    score: z.string(),
-    op: z.enum(['<=', '>=', '==']),
-    limit: z.union([z.number(), z.boolean()]),
-    unit: z.string(),
-    value: scoreValue,
-    passed: z.boolean(),
-  })
-  .readonly()
-  .meta({ id: 'TwinCriterion' });
+export const twinCriterionSchema = wireRecord('TwinCriterion', {
+  name: z.string(),
+  score: z.string(),
+  op: z.enum(['<=', '>=', '==']),
+  limit: z.union([z.number(), z.boolean()]),
+  unit: z.string(),
+  value: scoreValue,
+  passed: z.boolean(),
+});
 export type TwinCriterion = z.infer<typeof twinCriterionSchema>;
 
-export const twinCaseResultSchema = z
-  .object({
-    case: z.string(),
-    params: z.record(z.string(), z.unknown()),
-    verdict: z.enum(['pass', 'fail']),
-    criteria: z.array(twinCriterionSchema).readonly(),
-    scores: z.record(z.string(), scoreValue),
-  })
-  .readonly()
-  .meta({ id: 'TwinCaseResult' });
+export const twinCaseResultSchema = wireRecord('TwinCaseResult', {
+  case: z.string(),
+  params: z.record(z.string(), z.unknown()),
+  verdict: z.enum(['pass', 'fail']),
+  criteria: z.array(twinCriterionSchema).readonly(),
+  scores: z.record(z.string(), scoreValue),
+});
 export type TwinCaseResult = z.infer<typeof twinCaseResultSchema>;
 
 /** Results of a fleet simulation: the verdict (null until it has run), criteria with values and limits, scores. */
-export const twinResultsSchema = z
-  .object({
-    simulation_id: z.string(),
-    status: simulationStatusSchema,
-    scenario_type: z.string().nullable(),
-    category: z.string().nullable(),
-    verdict: z.enum(['pass', 'fail']).nullable(),
-    criteria: z.array(twinCriterionSchema).readonly(),
-    scores: z.record(z.string(), scoreValue),
-    cases: z.array(twinCaseResultSchema).readonly(),
-    sim_time_s: z.number(),
-    ledger_sha256: z.string(),
-    scenario_sha256: z.string(),
-    seed: z.number(),
-  })
-  .readonly()
-  .meta({ id: 'TwinResults' });
+export const twinResultsSchema = wireRecord('TwinResults', {
+  simulation_id: z.string(),
+  status: simulationStatusSchema,
+  scenario_type: z.string().nullable(),
+  category: z.string().nullable(),
+  verdict: z.enum(['pass', 'fail']).nullable(),
+  criteria: z.array(twinCriterionSchema).readonly(),
+  scores: z.record(z.string(), scoreValue),
+  cases: z.array(twinCaseResultSchema).readonly(),
+  sim_time_s: z.number(),
+  ledger_sha256: z.string(),
+  scenario_sha256: z.string(),
+  seed: z.number(),
+});
 export type TwinResults = z.infer<typeof twinResultsSchema>;
 
 const finite = (min: number, max: number) => z.number().min(min).max(max);
@@ -216,45 +196,40 @@ export type TwinTelemetry = z.infer<typeof twinTelemetrySchema>;
 export type TwinTelemetryInput = z.input<typeof twinTelemetrySchema>;
 
 /** A physical vehicle as the twin mirrors it: its last measurement, how fresh it is, and what the twin predicts. */
-export const twinLiveVehicleSchema = z
-  .object({
-    vehicle_id: z.string(),
-    origin: z.literal('live'),
-    status: z.enum(['live', 'stale']).describe('stale: no telemetry for longer than stale_after_ms'),
-    ts: z.number().describe("The last measurement's timestamp (ms since the epoch)"),
-    age_ms: z.number().describe('Now minus that timestamp'),
-    stale_after_ms: z.number(),
-    sync_latency_ms: z.number().describe('That measurement: sent (its ts) to mirrored'),
-    measured: z.object({
-      x_m: z.number(),
-      y_m: z.number(),
-      heading_deg: z.number(),
-      speed_mps: z.number(),
-      accel_mps2: z.number(),
-    }),
-    predicted: z
-      .object({ horizon_s: z.number(), x_m: z.number(), y_m: z.number(), speed_mps: z.number() })
-      .describe('Where the twin expects the vehicle horizon_s after the last measurement'),
-    drift_m: z
-      .number()
-      .nullable()
-      .describe("Distance between the twin's prediction for the last measurement's instant and that measurement"),
-    accepted: z.number(),
-    refused: z.number().describe('Messages of this vehicle refused: out of order or malformed'),
-  })
-  .readonly()
-  .meta({ id: 'TwinLiveVehicle' });
+export const twinLiveVehicleSchema = wireRecord('TwinLiveVehicle', {
+  vehicle_id: z.string(),
+  origin: z.literal('live'),
+  status: z.enum(['live', 'stale']).describe('stale: no telemetry for longer than stale_after_ms'),
+  ts: z.number().describe("The last measurement's timestamp (ms since the epoch)"),
+  age_ms: z.number().describe('Now minus that timestamp'),
+  stale_after_ms: z.number(),
+  sync_latency_ms: z.number().describe('That measurement: sent (its ts) to mirrored'),
+  measured: z.object({
+    x_m: z.number(),
+    y_m: z.number(),
+    heading_deg: z.number(),
+    speed_mps: z.number(),
+    accel_mps2: z.number(),
+  }),
+  predicted: z
+    .object({ horizon_s: z.number(), x_m: z.number(), y_m: z.number(), speed_mps: z.number() })
+    .describe('Where the twin expects the vehicle horizon_s after the last measurement'),
+  drift_m: z
+    .number()
+    .nullable()
+    .describe("Distance between the twin's prediction for the last measurement's instant and that measurement"),
+  accepted: z.number(),
+  refused: z.number().describe('Messages of this vehicle refused: out of order or malformed'),
+});
 export type TwinLiveVehicle = z.infer<typeof twinLiveVehicleSchema>;
 
-export const twinLiveFleetSchema = z
-  .object({ vehicles: z.array(twinLiveVehicleSchema) })
-  .readonly()
-  .meta({ id: 'TwinLiveFleet' });
+export const twinLiveFleetSchema = wireRecord('TwinLiveFleet', { vehicles: z.array(twinLiveVehicleSchema) });
 export type TwinLiveFleet = z.infer<typeof twinLiveFleetSchema>;
 
 /** A vehicle as the step protocol observes it: its state view, the lane it is in and its odometer. */
-export const twinStepVehicleSchema = z
-  .object({ ...vehicleStateViewShape, lane: z.number(), odometer_m: z.number() })
-  .readonly()
-  .meta({ id: 'TwinStepVehicle' });
+export const twinStepVehicleSchema = wireRecord('TwinStepVehicle', {
+  ...vehicleStateViewShape,
+  lane: z.number(),
+  odometer_m: z.number(),
+});
 export type TwinStepVehicle = z.infer<typeof twinStepVehicleSchema>;

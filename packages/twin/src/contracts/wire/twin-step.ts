@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { wireRecord } from './record.js';
 import { idString } from '../limits.js';
 import { twinScenarioRequestSchema, twinStepVehicleSchema } from './twin-api.js';
 
@@ -49,27 +50,24 @@ export type TwinStepRequest = z.infer<typeof twinStepRequestSchema>;
 /** A request as sent (defaults may be left out). */
 export type TwinStepRequestInput = z.input<typeof twinStepRequestSchema>;
 
-export const twinStepObservationSchema = z
-  .object({
-    type: z.literal('observation'),
-    simulation_id: z.string(),
-    seed: z.number(),
-    step: z.int().describe('Steps taken in this episode (0 after reset)'),
-    t_s: z.number().describe('Sim time, s'),
-    dt_s: z.number(),
-    vehicles: z.record(z.string(), twinStepVehicleSchema),
-    reward: z
-      .number()
-      .describe('Over the last step: metres driven by the vehicles under test, minus 100 per vehicle that collided'),
-    terminated: z.boolean().describe('Every vehicle under test collided or finished its case'),
-    truncated: z.boolean().describe("The scenario's duration is reached"),
-    ledger: z
-      .object({ seq: z.number(), sha256: z.string() })
-      .readonly()
-      .describe('The ledger head: the same scenario, seed and actions give the same hash'),
-  })
-  .readonly()
-  .meta({ id: 'TwinStepObservation' });
+export const twinStepObservationSchema = wireRecord('TwinStepObservation', {
+  type: z.literal('observation'),
+  simulation_id: z.string(),
+  seed: z.number(),
+  step: z.int().describe('Steps taken in this episode (0 after reset)'),
+  t_s: z.number().describe('Sim time, s'),
+  dt_s: z.number(),
+  vehicles: z.record(z.string(), twinStepVehicleSchema),
+  reward: z
+    .number()
+    .describe('Over the last step: metres driven by the vehicles under test, minus 100 per vehicle that collided'),
+  terminated: z.boolean().describe('Every vehicle under test collided or finished its case'),
+  truncated: z.boolean().describe("The scenario's duration is reached"),
+  ledger: z
+    .object({ seq: z.number(), sha256: z.string() })
+    .readonly()
+    .describe('The ledger head: the same scenario, seed and actions give the same hash'),
+});
 export type TwinStepObservation = z.infer<typeof twinStepObservationSchema>;
 
 /** What the server sends: a greeting on connection, then one observation or error per request. */
