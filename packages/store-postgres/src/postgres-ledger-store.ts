@@ -1,7 +1,4 @@
-import { pipeline } from 'node:stream/promises';
-import { Readable } from 'node:stream';
 import pg from 'pg';
-import { from as copyFrom } from 'pg-copy-streams';
 import {
   GENESIS_HASH,
   LEDGER_BLOCK_SIZE,
@@ -13,7 +10,6 @@ import {
   checkAppend,
   checkQueryLimit,
   decodeLedgerEvent,
-  encodeLedgerEvent,
   unknownSimulation,
   type JsonObject,
   type LedgerBlock,
@@ -25,7 +21,9 @@ import {
   type LedgerVerification,
   type SimulationRecord,
 } from '@doppel/twin';
-import { copyText, quoteIdent, schemaStatements } from './schema.js';
+import { appendStatements, tipAfter, type AcceptedAppend } from './append-batch.js';
+import { runCopyPipeline } from './copy-pipeline.js';
+import { quoteIdent, schemaStatements } from './schema.js';
 
 export interface PostgresLedgerStoreOptions {
   /** postgres://user@host:port/db; `?schema=name` picks the schema (default `doppel`). */
@@ -34,18 +32,38 @@ export interface PostgresLedgerStoreOptions {
   readonly schema?: string;
 }
 
+/**
+ * At most this many records are written in one transaction when appends queue up behind a call in flight (a writer
+ * does not await its appends): fewer, larger transactions, with a bound on the memory one group holds.
+ */
+const GROUP_RECORDS = 65_536;
+
+/** An append waiting for its group to be written. */
+interface PendingAppend {
+  readonly simId: string;
+  readonly records: readonly LedgerEvent[];
+  readonly sealed: readonly LedgerBlock[];
+  readonly encoded?: readonly string[];
+  readonly resolve: () => void;
+  readonly reject: (error: unknown) => void;
+}
+
 /** Records per page when verify streams a ledger: bounded memory for any ledger length. */
 const VERIFY_PAGE = 20_000;
 
 /**
  * The LedgerStore on PostgreSQL, so many machines share one history. One connection; every call is applied in the
- * order it is made (a promise chain), which the port requires of appends the writer does not await. Appends are
- * one transaction each: the records through COPY, then the blocks they seal, after `checkAppend` against the tip.
+ * order it is made (a promise chain), which the port requires of appends the writer does not await. Appends that
+ * queue up behind a call in flight are written together: one transaction and one round trip (their records and the
+ * blocks they seal through COPY), each after `checkAppend` against the tip.
  */
 export class PostgresLedgerStore implements LedgerStore {
   private readonly client: pg.Client;
   private readonly s: string;
   private chain: Promise<unknown> = Promise.resolve();
+  /** The group of appends still open to later appends (nothing else was called since it was started). */
+  private open: PendingAppend[] | undefined;
+  private openRecords = 0;
   /** The tip of each ledger this store has touched: an append needs no read first. */
   private readonly tips = new Map<number, LedgerTip>();
   private readonly keys = new Map<string, number>();
@@ -115,7 +133,13 @@ export class PostgresLedgerStore implements LedgerStore {
       const key = this.keys.get(simId);
       if (key !== undefined) this.tips.delete(key);
       this.keys.delete(simId);
-      await this.client.query(`DELETE FROM ${this.s}.simulations WHERE sim_id = $1`, [simId]);
+      await this.transaction(async () => {
+        await this.client.query(
+          `DELETE FROM ${this.s}.ledger WHERE sim_key = (SELECT sim_key FROM ${this.s}.simulations WHERE sim_id = $1)`,
+          [simId],
+        );
+        await this.client.query(`DELETE FROM ${this.s}.simulations WHERE sim_id = $1`, [simId]);
+      });
     });
   }
 
@@ -125,28 +149,17 @@ export class PostgresLedgerStore implements LedgerStore {
     sealed: readonly LedgerBlock[],
     encoded?: readonly string[],
   ): Promise<void> {
-    return this.serial(async () => {
-      const key = await this.keyOf(simId);
-      const tip = await this.tip(key);
-      checkAppend(simId, tip, records, sealed);
-      if (records.length === 0 && sealed.length === 0) return;
-      try {
-        await this.transaction(async () => {
-          if (records.length > 0) await this.copyRecords(key, records, encoded);
-          await this.insertBlocks(key, sealed);
-        });
-      } catch (error) {
-        this.tips.delete(key); // another writer may have moved the ledger on: read the tip again next time
-        throw error;
+    return new Promise((resolve, reject) => {
+      const pending: PendingAppend = { simId, records, sealed, encoded, resolve, reject };
+      if (this.open !== undefined && this.openRecords + records.length <= GROUP_RECORDS) {
+        this.open.push(pending);
+        this.openRecords += records.length;
+        return;
       }
-      const last = records[records.length - 1];
-      const lastBlock = sealed[sealed.length - 1];
-      this.tips.set(key, {
-        seq: last?.seq ?? tip.seq,
-        simTime: last?.simTime ?? tip.simTime,
-        blockCount: tip.blockCount + sealed.length,
-        lastBlockHash: lastBlock?.hash ?? tip.lastBlockHash,
-      });
+      const group = [pending];
+      void this.serial(() => this.writeGroup(group));
+      this.open = group; // after serial(), which closes any open group
+      this.openRecords = records.length;
     });
   }
 
@@ -341,6 +354,7 @@ export class PostgresLedgerStore implements LedgerStore {
 
   /** Runs `work` after every call made before it, whatever their outcome. */
   private serial<T>(work: () => Promise<T>): Promise<T> {
+    this.open = undefined; // a later append must not be written before this call runs
     const next = this.chain.then(work, work);
     this.chain = next.catch(() => undefined);
     return next;
@@ -357,47 +371,39 @@ export class PostgresLedgerStore implements LedgerStore {
     }
   }
 
-  /** Streams the records into the ledger table with COPY (text format): one round trip for any batch size. */
-  private async copyRecords(
-    key: number,
-    records: readonly LedgerEvent[],
-    encoded: readonly string[] | undefined,
-  ): Promise<void> {
-    const stream = this.client.query(
-      copyFrom(`COPY ${this.s}.ledger (sim_key, seq, sim_time, asset_id, event_type, body) FROM STDIN`),
-    );
-    const prefix = `${key}\t`;
-    function* lines(): Generator<string> {
-      let chunk = '';
-      for (let i = 0; i < records.length; i++) {
-        const record = records[i];
-        const body = encoded?.[i] ?? encodeLedgerEvent(record);
-        chunk +=
-          prefix +
-          `${record.seq}\t${record.simTime}\t${copyText(record.assetId)}\t${copyText(record.eventType)}\t` +
-          `${copyText(body)}\n`;
-        if (chunk.length > 1 << 16) {
-          yield chunk;
-          chunk = '';
-        }
+  /**
+   * Writes a group of appends in one transaction and one round trip. Each is checked against the tip the ones before
+   * it leave (as if they ran one by one); one that fails its check is rejected alone. If the write fails, none of the
+   * group is there and all of them are rejected.
+   */
+  private async writeGroup(group: readonly PendingAppend[]): Promise<void> {
+    if (this.open === group) this.open = undefined;
+    const accepted: { pending: PendingAppend; append: AcceptedAppend }[] = [];
+    const tips = new Map<number, LedgerTip>();
+    for (const pending of group) {
+      try {
+        const key = await this.keyOf(pending.simId);
+        const tip = tips.get(key) ?? (await this.tip(key));
+        checkAppend(pending.simId, tip, pending.records, pending.sealed);
+        tips.set(key, tipAfter(tip, pending.records, pending.sealed));
+        accepted.push({ pending, append: { key, ...pending } });
+      } catch (error) {
+        pending.reject(error);
       }
-      if (chunk.length > 0) yield chunk;
     }
-    await pipeline(Readable.from(lines()), stream);
-  }
-
-  private async insertBlocks(key: number, sealed: readonly LedgerBlock[]): Promise<void> {
-    if (sealed.length === 0) return;
-    const values: unknown[] = [];
-    const rows = sealed.map((block, i) => {
-      values.push(key, block.index, block.firstSeq, block.lastSeq, block.prevHash, block.hash);
-      const at = i * 6;
-      return `($${at + 1}, $${at + 2}, $${at + 3}, $${at + 4}, $${at + 5}, $${at + 6})`;
-    });
-    await this.client.query(
-      `INSERT INTO ${this.s}.blocks (sim_key, index, first_seq, last_seq, prev_hash, hash) VALUES ${rows.join(', ')}`,
-      values,
+    const statements = appendStatements(
+      this.s,
+      accepted.map(({ append }) => append),
     );
+    try {
+      if (statements.length > 0) await runCopyPipeline(this.client, statements);
+    } catch (error) {
+      for (const key of tips.keys()) this.tips.delete(key); // another writer may have moved on: read the tip again
+      for (const { pending } of accepted) pending.reject(error);
+      return;
+    }
+    for (const [key, tip] of tips) this.tips.set(key, tip);
+    for (const { pending } of accepted) pending.resolve();
   }
 
   private async keyOf(simId: string): Promise<number> {

@@ -12,8 +12,10 @@ export function schemaStatements(schema: string): string[] {
       sim_id text NOT NULL UNIQUE,
       record jsonb NOT NULL
     )`,
+    // No foreign key on the ledger: its check is a trigger per row, about a tenth of a bulk COPY's server time here;
+    // deleting a simulation deletes its records explicitly in the same transaction.
     `CREATE TABLE IF NOT EXISTS ${s}.ledger (
-      sim_key integer NOT NULL REFERENCES ${s}.simulations (sim_key) ON DELETE CASCADE,
+      sim_key integer NOT NULL,
       seq integer NOT NULL,
       sim_time double precision NOT NULL,
       asset_id text NOT NULL,
@@ -22,7 +24,11 @@ export function schemaStatements(schema: string): string[] {
       PRIMARY KEY (sim_key, seq)
     )`,
     `CREATE INDEX IF NOT EXISTS ledger_asset ON ${s}.ledger (sim_key, asset_id, seq)`,
-    `CREATE INDEX IF NOT EXISTS ledger_time ON ${s}.ledger (sim_key, sim_time)`,
+    `ALTER TABLE ${s}.ledger DROP CONSTRAINT IF EXISTS ledger_sim_key_fkey`,
+    // Sim time grows with seq and rows arrive in seq order, so a block-range index finds a time range at a fraction
+    // of a B-tree's cost per appended row (measured: the B-tree took about 15% of a COPY's server time).
+    `DROP INDEX IF EXISTS ${s}.ledger_time`,
+    `CREATE INDEX IF NOT EXISTS ledger_time_range ON ${s}.ledger USING brin (sim_time)`,
     `CREATE TABLE IF NOT EXISTS ${s}.blocks (
       sim_key integer NOT NULL REFERENCES ${s}.simulations (sim_key) ON DELETE CASCADE,
       index integer NOT NULL,

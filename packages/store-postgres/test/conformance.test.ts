@@ -1,7 +1,13 @@
 import pg from 'pg';
 import { afterAll, expect, test } from 'vitest';
 import { LedgerHasher, encodeLedgerEvent, type LedgerEvent } from '@doppel/twin';
-import { describeLedgerStoreConformance } from '@doppel/twin/testing';
+import {
+  describeLedgerStoreConformance,
+  expectedHeadHash,
+  hasherAfter,
+  syntheticLedger,
+  testSimulationRecord,
+} from '@doppel/twin/testing';
 import { PostgresLedgerStore } from '../src/index.js';
 
 // Runs twin's LedgerStore conformance suite against the machine's PostgreSQL, each store in a schema of its own
@@ -26,11 +32,11 @@ async function available(): Promise<boolean> {
   }
 }
 
-async function sql(text: string, values: unknown[] = []): Promise<void> {
+async function sql(text: string, values: unknown[] = []): Promise<pg.QueryResultRow[]> {
   const client = new pg.Client({ connectionString: POSTGRES_URL });
   await client.connect();
   try {
-    await client.query(text, values);
+    return (await client.query(text, values)).rows;
   } finally {
     await client.end();
   }
@@ -95,6 +101,86 @@ if (await available()) {
       const hasher = new LedgerHasher();
       records.forEach((record) => hasher.add(encodeLedgerEvent(record)));
       expect((await store.head('s')).hash).toBe(hasher.head().hash);
+    } finally {
+      await store.close();
+    }
+  });
+
+  /** A store in a schema of its own, with one simulation `s`. */
+  async function storeWithSimulation(name: string): Promise<{ store: PostgresLedgerStore; schema: string }> {
+    const schema = `doppel_ledger_${run}_${name}`;
+    schemas.push(schema);
+    const store = await PostgresLedgerStore.open({ url: POSTGRES_URL, schema });
+    await store.createSimulation(testSimulationRecord('s'));
+    return { store, schema };
+  }
+
+  test('appends queued together are written wholly or not at all, and the store goes on after a failure', async () => {
+    const { store, schema } = await storeWithSimulation('group');
+    try {
+      const records = syntheticLedger(300);
+      const hasher = hasherAfter([]);
+      const batch = (from: number, to: number) => {
+        const slice = records.slice(from, to);
+        slice.forEach((record) => hasher.add(encodeLedgerEvent(record)));
+        return [slice, hasher.takeSealed()] as const;
+      };
+      const [first, firstBlocks] = batch(0, 100);
+      const [second, secondBlocks] = batch(100, 300); // seals block 0: a second COPY in the same message
+      expect(secondBlocks).toHaveLength(1);
+      // Someone else wrote record 200 behind the store's back: the ledger COPY fails on its primary key.
+      await sql(
+        `INSERT INTO "${schema}".ledger (sim_key, seq, sim_time, asset_id, event_type, body)
+         SELECT sim_key, 200, 0, 'x', 'X', 'x' FROM "${schema}".simulations WHERE sim_id = 's'`,
+      );
+      const outcomes = await Promise.allSettled([
+        store.append('s', first, firstBlocks),
+        store.append('s', second, secondBlocks),
+      ]);
+      expect(outcomes.map((outcome) => outcome.status)).toEqual(['rejected', 'rejected']);
+      expect(await sql(`SELECT count(*)::int AS n FROM "${schema}".ledger`)).toEqual([{ n: 1 }]);
+      expect(await sql(`SELECT count(*)::int AS n FROM "${schema}".blocks`)).toEqual([{ n: 0 }]);
+      // The rows that followed the failed COPY were dropped by the server, not read as the next query.
+      expect(await store.queryTexts({ simId: 's' })).toEqual(['x']);
+
+      await sql(`DELETE FROM "${schema}".ledger WHERE seq = 200`);
+      await Promise.all([store.append('s', first, firstBlocks), store.append('s', second, secondBlocks)]);
+      expect(await store.head('s')).toMatchObject({ seq: 300, hash: expectedHeadHash(records) });
+      expect(await store.verify('s')).toMatchObject({ ok: true, validPrefixSeq: 300 });
+    } finally {
+      await store.close();
+    }
+  });
+
+  test('every call sees exactly the appends made before it, however many are queued', async () => {
+    const { store } = await storeWithSimulation('order');
+    try {
+      const records = syntheticLedger(40);
+      const seqs = (upTo: number) => records.slice(0, upTo).map((record) => record.seq);
+      const calls = [
+        store.append('s', records.slice(0, 10), []),
+        store.append('s', records.slice(10, 20), []),
+        store.query({ simId: 's' }),
+        store.append('s', records.slice(20, 30), []),
+        store.append('s', records.slice(25, 35), []), // overlaps: rejected alone, the others stand
+        store.append('s', records.slice(30, 40), []),
+        store.query({ simId: 's' }),
+      ];
+      const outcomes = await Promise.allSettled(calls);
+      expect(outcomes.map((outcome) => outcome.status)).toEqual([
+        'fulfilled',
+        'fulfilled',
+        'fulfilled',
+        'fulfilled',
+        'rejected',
+        'fulfilled',
+        'fulfilled',
+      ]);
+      const seen = (i: number) =>
+        ((outcomes[i] as PromiseFulfilledResult<LedgerEvent[]>).value ?? []).map((record) => record.seq);
+      expect(seen(2)).toEqual(seqs(20));
+      expect(seen(6)).toEqual(seqs(40));
+      expect(await store.head('s')).toMatchObject({ seq: 40, hash: expectedHeadHash(records) });
     } finally {
       await store.close();
     }
