@@ -32,16 +32,20 @@ export function appendStatements(s: string, appends: readonly AcceptedAppend[]):
       for (let i = 0; i < records.length; i++) {
         const record = records[i];
         const body = encoded?.[i] ?? encodeLedgerEvent(record);
-        yield `${key}\t${record.seq}\t${record.simTime}\t${copyText(record.assetId)}\t${copyText(record.eventType)}\t` +
-          `${copyText(body)}\n`;
+        yield (
+          `${key}\t${record.seq}\t${record.simTime}\t${copyText(record.assetId)}\t${copyText(record.eventType)}\t` +
+          `${copyText(body)}\n`
+        );
       }
     }
   }
   function* blockLines(): Generator<string> {
     for (const { key, sealed } of appends) {
       for (const block of sealed) {
-        yield `${key}\t${block.index}\t${block.firstSeq}\t${block.lastSeq}\t${copyText(block.prevHash)}\t` +
-          `${copyText(block.hash)}\n`;
+        yield (
+          `${key}\t${block.index}\t${block.firstSeq}\t${block.lastSeq}\t${copyText(block.prevHash)}\t` +
+          `${copyText(block.hash)}\n`
+        );
       }
     }
   }
