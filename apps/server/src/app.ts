@@ -122,7 +122,8 @@ export async function buildApp(input: ServerConfigInput = {}, deps: AppDeps = {}
   const hub = new StreamHub(manager, metrics, config.limits.wsMaxBufferedBytes);
   const webhooks = new WebhookDispatcher(catalog, config.webhooks, metrics, app.log, manager, deps.webhookClock);
   await webhooks.start();
-  manager.listen((_simId, message) => {
+  manager.listen((simId, message) => {
+    if (message.type === 'note') app.log.info({ simId }, message.message);
     // A worker reports a stopped run once ('failed'); other failures show as a status change to failed.
     const stopped = message.type === 'failed';
     if (stopped || (message.type === 'status' && message.info.status === 'failed' && message.previous !== 'failed')) {

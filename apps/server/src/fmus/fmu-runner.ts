@@ -47,6 +47,9 @@ export function uploadedFmuRunner(dir: string): FmuRunner {
       step: (t, dt) => stepper.step(t, dt),
       getOutputs: (y) => stepper.getOutputs(y),
       set: (values) => stepper.set(values),
+      canSaveState: stepper.canSaveState,
+      saveState: () => stepper.saveState(),
+      restoreState: (state) => stepper.restoreState(state),
       close: () => {
         try {
           stepper.close();

@@ -14,7 +14,8 @@ import { withinDeadline } from './deadline.js';
 import type { ExampleCatalog } from './examples.js';
 import { SimulationHost } from './host.js';
 import { newSimulationRow } from './new-rows.js';
-import { type SimInfo, type SimulationApi, type WorkerMessage } from './protocol.js';
+import { type SimInfo, type SimulationApi, type WorkerInit, type WorkerMessage } from './protocol.js';
+import type { FmuResume } from '@doppel/pack-process';
 import { remote, type Remote } from './remote.js';
 import { ledgerLocation, type StoredLedgers } from './ledger-stores.js';
 import { SimulationFiles } from './sim-files.js';
@@ -84,6 +85,8 @@ export type SimListener = (simId: string, message: WorkerMessage) => void;
 export class SimulationManager {
   private readonly hosts = new Map<string, SimulationHost>();
   private readonly loading = new Map<string, Promise<SimulationHost>>();
+  /** Branches being created: their FMU components' traces, for the first start of their worker only. */
+  private readonly fmuResumes = new Map<string, Record<string, FmuResume>>();
   private readonly lastUse = new Map<string, number>();
   private readonly listeners = new Set<SimListener>();
   private readonly deleteListeners = new Set<(simId: string) => void>();
@@ -265,6 +268,8 @@ export class SimulationManager {
       });
     }
     const log = await parentSim.interventionLog(t);
+    // FMU components continue from the parent's trace and state where their FMU can save it (exact either way).
+    const fmus = await parentSim.fmuBranchState();
     const row = newSimulationRow(
       account.id,
       { pack: parent.pack, durationS: parent.duration_s, start: parent.start_iso, timezone: parent.timezone },
@@ -279,9 +284,19 @@ export class SimulationManager {
         sim_time: t,
       },
     );
-    return this.startDerived(row, log, async (host) => {
-      for (const request of requests) await host.api.intervene({ ...request, at: request.at ?? t });
-    });
+    if (Object.keys(fmus.resumes).length > 0) this.fmuResumes.set(row.id, fmus.resumes);
+    for (const id of fmus.untraced)
+      this.receive(row.id, {
+        type: 'note',
+        message: `FMU component ${id} cannot save its state (canGetAndSetFMUstate, canSerializeFMUstate): the branch re-executes it from the start`,
+      });
+    try {
+      return await this.startDerived(row, log, async (host) => {
+        for (const request of requests) await host.api.intervene({ ...request, at: request.at ?? t });
+      });
+    } finally {
+      this.fmuResumes.delete(row.id);
+    }
   }
 
   /**
@@ -468,11 +483,16 @@ export class SimulationManager {
     if (this.closing) throw new ServerError(ServerErrorCode.ShuttingDown, 'The server is shutting down');
   }
 
+  private withFmuResumes(simId: string, init: WorkerInit): WorkerInit {
+    const fmuResumes = this.fmuResumes.get(simId);
+    return fmuResumes === undefined ? init : { ...init, fmuResumes };
+  }
+
   private async load(row: SimulationRow): Promise<SimulationHost> {
     await this.makeRoom(row.account_id);
     const limits = this.config.limits;
     const host = new SimulationHost({
-      init: workerInitOf(row, this.ledgerPath(row.id), this.config),
+      init: this.withFmuResumes(row.id, workerInitOf(row, this.ledgerPath(row.id), this.config)),
       memoryMb: limits.workerMemoryMb,
       heartbeatTimeoutMs: limits.workerHeartbeatTimeoutMs,
       requestTimeoutMs: limits.requestTimeoutMs,

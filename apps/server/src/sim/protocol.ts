@@ -11,6 +11,7 @@ import type {
   StopInfo,
   TelemetryRow,
 } from '@doppel/twin';
+import type { FmuResume } from '@doppel/pack-process';
 import type { AssetView } from '@doppel/twin/contracts';
 import type { ErrorPayload } from '../errors.js';
 import type { UserModuleDirs } from '../user-modules.js';
@@ -48,6 +49,14 @@ export interface WorkerInit {
   readonly heartbeatMs: number;
   /** Where the server keeps uploaded FMUs (FMU components of process models run them from here). */
   readonly fmuDir: string;
+  /** A branch's FMU components, by id: the parent's trace and FMU state to continue from instead of re-executing. */
+  readonly fmuResumes?: Readonly<Record<string, FmuResume>>;
+}
+
+/** The FMU traces of a simulation now (for a branch), and its FMU components that have none. */
+export interface FmuBranchState {
+  readonly resumes: Record<string, FmuResume>;
+  readonly untraced: readonly string[];
 }
 
 /** Live facts about a simulation, sent with every heartbeat and control reply. */
@@ -97,6 +106,7 @@ export interface SimulationApi {
   interventions(): InterventionRecord[];
   intervention(id: string): InterventionRecord;
   interventionLog(upTo?: number): InterventionLogEntry[];
+  fmuBranchState(): FmuBranchState;
   addBreakpoint(expression: string): Breakpoint;
   removeBreakpoint(id: string): null;
   breakpoints(): Breakpoint[];
@@ -151,6 +161,8 @@ export type WorkerMessage =
   | { readonly type: 'status'; readonly info: SimInfo; readonly previous: SimulationStatus }
   | { readonly type: 'intervention'; readonly record: InterventionRecord }
   | { readonly type: 'rewind'; readonly t: number; readonly seq: number }
+  /** Something the operator should know that is not part of the simulation's record (goes to the server's log). */
+  | { readonly type: 'note'; readonly message: string }
   | { readonly type: 'failed'; readonly error: ErrorPayload; readonly info: SimInfo };
 
 /** What a worker posts: one message, or several in order (those of one turn of its event loop). */

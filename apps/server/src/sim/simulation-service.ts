@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { fmuResumesOf } from '@doppel/pack-process';
 import {
   resolvedScenarioFromSnapshot,
   Simulation,
@@ -29,6 +30,7 @@ import {
   type SimInfo,
   type SimulationApi,
   type WorkerInit,
+  type FmuBranchState,
   type WorkerMessage,
   type WorkerPost,
 } from './protocol.js';
@@ -260,6 +262,12 @@ export class SimulationService implements SimulationApi {
 
   interventionLog(upTo?: number): InterventionLogEntry[] {
     return this.#sim.interventionLog().filter((entry) => upTo === undefined || (entry.submittedAt ?? 0) <= upTo);
+  }
+
+  /** What a branch taken now continues its FMU components from (see tracedFmuRunner). */
+  fmuBranchState(): FmuBranchState {
+    const { resumes, untraced } = fmuResumesOf(this.#sim.assets());
+    return { resumes: Object.fromEntries(resumes), untraced };
   }
 
   addBreakpoint(expression: string): ReturnType<Simulation['addBreakpoint']> {

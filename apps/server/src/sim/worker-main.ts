@@ -1,5 +1,5 @@
 import { parentPort, workerData } from 'node:worker_threads';
-import { useFmuRunner } from '@doppel/pack-process';
+import { tracedFmuRunner, useFmuRunner } from '@doppel/pack-process';
 import { uploadedFmuRunner } from '../fmus/fmu-runner.js';
 import type { WorkerInit } from './protocol.js';
 import type { MethodCall } from './remote.js';
@@ -12,7 +12,12 @@ import { SimulationService } from './simulation-service.js';
 if (parentPort === null) throw new Error('worker-main runs in a worker thread');
 const port = parentPort;
 const init = workerData as WorkerInit;
-useFmuRunner(uploadedFmuRunner(init.fmuDir));
+// FMUs that can save their state keep a trace, so a branch continues them from their state instead of from t = 0.
+useFmuRunner(
+  tracedFmuRunner(uploadedFmuRunner(init.fmuDir), new Map(Object.entries(init.fmuResumes ?? {})), (id, message) =>
+    port.postMessage({ type: 'note', message: `FMU component ${id}: ${message}` }),
+  ),
+);
 const service = new SimulationService(init, (post) => port.postMessage(post));
 
 setInterval(() => SimulationService.heartbeat(service), init.heartbeatMs).unref();

@@ -2,7 +2,7 @@ import { FmiError, FmiErrorCode } from './errors.js';
 import type { LoadedFmu } from './fmu-file.js';
 import { exchangePlan, resourceLocation } from './instance.js';
 import type { ModelVariable, ScalarValue } from './model-variables.js';
-import { FmiStatus, type HostLog, type LoadRequest } from './protocol.js';
+import { FmiStatus, type ExchangeVariable, type HostLog, type LoadRequest } from './protocol.js';
 import { SyncHostProcess } from './sync-host.js';
 import { valueItems } from './value-items.js';
 
@@ -35,18 +35,26 @@ export class FmuStepper {
   private readonly stepBody: Buffer;
   private readonly byName: ReadonlyMap<string, ModelVariable>;
   private open = true;
+  /**
+   * Whether the FMU's state can be saved as bytes and restored into another instance: it declares both
+   * canGetAndSetFMUstate and canSerializeFMUstate (FMI 3.0: …FMUState).
+   */
+  readonly canSaveState: boolean;
 
   private constructor(
     readonly label: string,
     private readonly host: SyncHostProcess,
     readonly inputs: readonly ModelVariable[],
     readonly outputs: readonly ModelVariable[],
+    private readonly exchangedOutputs: readonly ExchangeVariable[],
     fmu: LoadedFmu,
   ) {
     this.inputValues = new Float64Array(inputs.length);
     this.outputValues = new Float64Array(outputs.length);
     this.stepBody = Buffer.alloc(16 + 8 * inputs.length);
     this.byName = new Map(fmu.modelDescription.variables.map((variable) => [variable.name, variable]));
+    const cs = fmu.modelDescription.coSimulation;
+    this.canSaveState = cs.canGetAndSetFMUState && cs.canSerializeFMUState;
   }
 
   static start(fmu: LoadedFmu, options: StepperOptions = {}): FmuStepper {
@@ -56,7 +64,7 @@ export class FmuStepper {
     const byName = new Map(md.variables.map((variable) => [variable.name, variable]));
     const parameters = valueItems(byName, label, options.parameters ?? {}, 'instantiated');
     const host = new SyncHostProcess(label, outputs.length, options.callTimeoutMs ?? 10_000, options.onLog);
-    const stepper = new FmuStepper(label, host, inputs, outputs, fmu);
+    const stepper = new FmuStepper(label, host, inputs, outputs, exchange.outputs, fmu);
     try {
       const load: LoadRequest = {
         op: 'load',
@@ -78,14 +86,7 @@ export class FmuStepper {
         tolerance: md.defaultExperiment.tolerance ?? null,
       });
       host.request({ op: 'exitInitializationMode' });
-      const initial = host.request({
-        op: 'get',
-        variables: exchange.outputs.map((variable) => ({
-          valueReference: variable.valueReference,
-          kind: variable.kind,
-        })),
-      }) as ScalarValue[];
-      initial.forEach((value, i) => (stepper.outputValues[i] = Number(value)));
+      stepper.readOutputs();
     } catch (error) {
       host.close();
       throw error;
@@ -122,6 +123,46 @@ export class FmuStepper {
       terminated: outcome.terminated,
       lastSuccessfulTime: outcome.lastSuccessfulTime,
     });
+  }
+
+  /**
+   * The FMU's state now as bytes (get, serialize, free): restorable with {@link restoreState} into any instance of
+   * the same FMU, in another process. Only for FMUs whose {@link canSaveState} is true.
+   */
+  saveState(): Uint8Array {
+    this.requireStates();
+    const handle = this.host.request({ op: 'getState' }) as number;
+    try {
+      return Buffer.from(this.host.request({ op: 'serializeState', state: handle }) as string, 'base64');
+    } finally {
+      this.host.request({ op: 'freeState', state: handle });
+    }
+  }
+
+  /** Puts this instance (in step mode) into a state saved by {@link saveState}; its outputs are then that state's. */
+  restoreState(bytes: Uint8Array): void {
+    this.requireStates();
+    const encoded = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('base64');
+    const handle = this.host.request({ op: 'deserializeState', bytes: encoded }) as number;
+    try {
+      this.host.request({ op: 'setState', state: handle });
+    } finally {
+      this.host.request({ op: 'freeState', state: handle });
+    }
+    this.readOutputs();
+  }
+
+  private requireStates(): void {
+    if (!this.canSaveState)
+      throw new FmiError(
+        FmiErrorCode.InvalidRequest,
+        `${this.label}: the FMU does not declare canGetAndSetFMUstate and canSerializeFMUstate`,
+      );
+  }
+
+  private readOutputs(): void {
+    const values = this.host.request({ op: 'get', variables: this.exchangedOutputs }) as ScalarValue[];
+    values.forEach((value, i) => (this.outputValues[i] = Number(value)));
   }
 
   getOutputs(y: Float64Array): void {

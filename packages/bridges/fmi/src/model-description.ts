@@ -14,6 +14,8 @@ export interface CoSimulationCapabilities {
   readonly modelIdentifier: string;
   readonly canHandleVariableCommunicationStepSize: boolean;
   readonly canGetAndSetFMUState: boolean;
+  /** A saved state can be turned into bytes and back (and so restored into another instance, in another process). */
+  readonly canSerializeFMUState: boolean;
   readonly canBeInstantiatedOnlyOncePerProcess: boolean;
   readonly needsExecutionTool: boolean;
 }
@@ -236,6 +238,7 @@ export function parseModelDescription(xml: string, file = 'modelDescription.xml'
       modelIdentifier,
       canHandleVariableCommunicationStepSize: bool(cs.canHandleVariableCommunicationStepSize),
       canGetAndSetFMUState: bool(version === '2.0' ? cs.canGetAndSetFMUstate : cs.canGetAndSetFMUState),
+      canSerializeFMUState: bool(version === '2.0' ? cs.canSerializeFMUstate : cs.canSerializeFMUState),
       canBeInstantiatedOnlyOncePerProcess: bool(cs.canBeInstantiatedOnlyOncePerProcess),
       needsExecutionTool: bool(cs.needsExecutionTool),
     },

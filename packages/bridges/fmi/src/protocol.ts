@@ -57,6 +57,14 @@ export type HostRequest =
       readonly stopTime: number | null;
     }
   | { readonly op: 'exitInitializationMode' }
+  /** Saves the FMU's state in the host (fmi2GetFMUstate / fmi3GetFMUState); the result is its handle number. */
+  | { readonly op: 'getState' }
+  | { readonly op: 'setState'; readonly state: number }
+  | { readonly op: 'freeState'; readonly state: number }
+  /** The saved state as bytes (result: base64), restorable into another instance of the same FMU. */
+  | { readonly op: 'serializeState'; readonly state: number }
+  /** Bytes of a serialized state (base64) back into a saved state of this instance; the result is its handle. */
+  | { readonly op: 'deserializeState'; readonly bytes: string }
   | { readonly op: 'terminate' }
   | { readonly op: 'free' };
 

@@ -174,6 +174,7 @@ FMI_EXPORT fmi2Status fmi2DoStep(fmi2Component c, fmi2Real t, fmi2Real h, fmi2Bo
   if (m->terminateRequested) return fail(m, "fmi2DoStep after the FMU asked to terminate");
   if (fabs(t - m->time) > 1e-9 * (1.0 + fabs(t))) return fail(m, "fmi2DoStep: communication point does not match the FMU's time");
   if (h <= 0) return fail(m, "fmi2DoStep: step size must be positive");
+  count_step(m, t);
   status = model_step(m, t, h) == 0 ? fmi2OK : fmi2Error;
   if (m->terminateRequested) return fmi2Discard;
   if (status == fmi2OK) { m->time = t + h; m->lastSuccessfulTime = m->time; }
@@ -190,5 +191,53 @@ FMI_EXPORT fmi2Status fmi2GetRealStatus(fmi2Component c, fmi2StatusKind s, fmi2R
   Instance *m = (Instance *)c;
   if (s != fmi2LastSuccessfulTime) return fmi2Discard;
   *value = m->lastSuccessfulTime;
+  return fmi2OK;
+}
+
+/* FMU state (section 2.1.8): a copy of the model's data, serialized as the bytes of that copy. */
+typedef void *fmi2FMUstate;
+typedef unsigned char fmi2Byte;
+
+FMI_EXPORT fmi2Status fmi2GetFMUstate(fmi2Component c, fmi2FMUstate *state) {
+  Instance *m = (Instance *)c;
+  Saved *s = (Saved *)*state;
+  if (s == NULL) s = (Saved *)cbs(m)->allocateMemory(1, sizeof(Saved));
+  if (s == NULL) return fail(m, "fmi2GetFMUstate: out of memory");
+  save_into(m, s);
+  *state = s;
+  return fmi2OK;
+}
+FMI_EXPORT fmi2Status fmi2SetFMUstate(fmi2Component c, fmi2FMUstate state) {
+  Instance *m = (Instance *)c;
+  const Saved *s = (const Saved *)state;
+  if (s == NULL || s->magic != SAVED_MAGIC) return fail(m, "fmi2SetFMUstate: not a state of this FMU");
+  restore_from(m, s);
+  return fmi2OK;
+}
+FMI_EXPORT fmi2Status fmi2FreeFMUstate(fmi2Component c, fmi2FMUstate *state) {
+  Instance *m = (Instance *)c;
+  if (state != NULL && *state != NULL) { cbs(m)->freeMemory(*state); *state = NULL; }
+  return fmi2OK;
+}
+FMI_EXPORT fmi2Status fmi2SerializedFMUstateSize(fmi2Component c, fmi2FMUstate state, size_t *size) {
+  (void)c; (void)state;
+  *size = sizeof(Saved);
+  return fmi2OK;
+}
+FMI_EXPORT fmi2Status fmi2SerializeFMUstate(fmi2Component c, fmi2FMUstate state, fmi2Byte bytes[], size_t size) {
+  Instance *m = (Instance *)c;
+  if (size != sizeof(Saved)) return fail(m, "fmi2SerializeFMUstate: wrong size");
+  memcpy(bytes, state, sizeof(Saved));
+  return fmi2OK;
+}
+FMI_EXPORT fmi2Status fmi2DeSerializeFMUstate(fmi2Component c, const fmi2Byte bytes[], size_t size, fmi2FMUstate *state) {
+  Instance *m = (Instance *)c;
+  Saved *s;
+  if (size != sizeof(Saved)) return fail(m, "fmi2DeSerializeFMUstate: wrong size");
+  s = (Saved *)cbs(m)->allocateMemory(1, sizeof(Saved));
+  if (s == NULL) return fail(m, "fmi2DeSerializeFMUstate: out of memory");
+  memcpy(s, bytes, sizeof(Saved));
+  if (s->magic != SAVED_MAGIC) { cbs(m)->freeMemory(s); return fail(m, "fmi2DeSerializeFMUstate: not a state of this FMU"); }
+  *state = s;
   return fmi2OK;
 }

@@ -156,6 +156,7 @@ FMI_EXPORT fmi3Status fmi3DoStep(fmi3Instance c, fmi3Float64 t, fmi3Float64 h, f
   if (m->phase != PHASE_STEP) return fail(m, "fmi3DoStep outside step mode");
   if (fabs(t - m->time) > 1e-9 * (1.0 + fabs(t))) return fail(m, "fmi3DoStep: communication point does not match the FMU's time");
   if (h <= 0) return fail(m, "fmi3DoStep: step size must be positive");
+  count_step(m, t);
   failed = model_step(m, t, h);
   if (!failed && !m->terminateRequested) m->time = t + h;
   *eventHandlingNeeded = false;
@@ -163,4 +164,52 @@ FMI_EXPORT fmi3Status fmi3DoStep(fmi3Instance c, fmi3Float64 t, fmi3Float64 h, f
   *terminateSimulation = m->terminateRequested != 0;
   *lastSuccessfulTime = m->terminateRequested ? m->lastSuccessfulTime : m->time;
   return failed ? fmi3Error : fmi3OK;
+}
+
+/* FMU state (section 2.2.6.4): a copy of the model's data, serialized as the bytes of that copy. */
+typedef void *fmi3FMUState;
+typedef uint8_t fmi3Byte;
+
+FMI_EXPORT fmi3Status fmi3GetFMUState(fmi3Instance c, fmi3FMUState *state) {
+  Instance *m = (Instance *)c;
+  Saved *s = (Saved *)*state;
+  if (s == NULL) s = (Saved *)calloc(1, sizeof(Saved));
+  if (s == NULL) return fail(m, "fmi3GetFMUState: out of memory");
+  save_into(m, s);
+  *state = s;
+  return fmi3OK;
+}
+FMI_EXPORT fmi3Status fmi3SetFMUState(fmi3Instance c, fmi3FMUState state) {
+  Instance *m = (Instance *)c;
+  const Saved *s = (const Saved *)state;
+  if (s == NULL || s->magic != SAVED_MAGIC) return fail(m, "fmi3SetFMUState: not a state of this FMU");
+  restore_from(m, s);
+  return fmi3OK;
+}
+FMI_EXPORT fmi3Status fmi3FreeFMUState(fmi3Instance c, fmi3FMUState *state) {
+  (void)c;
+  if (state != NULL && *state != NULL) { free(*state); *state = NULL; }
+  return fmi3OK;
+}
+FMI_EXPORT fmi3Status fmi3SerializedFMUStateSize(fmi3Instance c, fmi3FMUState state, size_t *size) {
+  (void)c; (void)state;
+  *size = sizeof(Saved);
+  return fmi3OK;
+}
+FMI_EXPORT fmi3Status fmi3SerializeFMUState(fmi3Instance c, fmi3FMUState state, fmi3Byte bytes[], size_t size) {
+  Instance *m = (Instance *)c;
+  if (size != sizeof(Saved)) return fail(m, "fmi3SerializeFMUState: wrong size");
+  memcpy(bytes, state, sizeof(Saved));
+  return fmi3OK;
+}
+FMI_EXPORT fmi3Status fmi3DeserializeFMUState(fmi3Instance c, const fmi3Byte bytes[], size_t size, fmi3FMUState *state) {
+  Instance *m = (Instance *)c;
+  Saved *s;
+  if (size != sizeof(Saved)) return fail(m, "fmi3DeserializeFMUState: wrong size");
+  s = (Saved *)calloc(1, sizeof(Saved));
+  if (s == NULL) return fail(m, "fmi3DeserializeFMUState: out of memory");
+  memcpy(s, bytes, sizeof(Saved));
+  if (s->magic != SAVED_MAGIC) { free(s); return fail(m, "fmi3DeserializeFMUState: not a state of this FMU"); }
+  *state = s;
+  return fmi3OK;
 }

@@ -39,6 +39,21 @@ let outputs: Group[] = [];
 let inputCount = 0;
 let outputCount = 0;
 const stepResult = new Float64Array(3);
+/** Saved FMU states by handle number (the FMU's pointers never leave this process). */
+const savedStates = new Map<number, unknown>();
+let nextState = 1;
+
+function savedState(handle: number): unknown {
+  const state = savedStates.get(handle);
+  if (state === undefined) throw new NativeCallError(`no saved FMU state ${handle} in this host`);
+  return state;
+}
+
+function keepState(state: unknown): number {
+  const handle = nextState++;
+  savedStates.set(handle, state);
+  return handle;
+}
 
 function groups(variables: readonly ExchangeVariable[]): Group[] {
   const kinds: ExchangeKind[] = ['float64', 'int32', 'boolean'];
@@ -172,7 +187,23 @@ function handleJson(request: HostRequest): unknown {
     case 'terminate':
       check('Terminate', current().terminate());
       return undefined;
+    case 'getState':
+      return keepState(current().states().get());
+    case 'setState':
+      current().states().set(savedState(request.state));
+      return undefined;
+    case 'freeState':
+      current().states().free(savedState(request.state));
+      savedStates.delete(request.state);
+      return undefined;
+    case 'serializeState':
+      return Buffer.from(current().states().serialize(savedState(request.state))).toString('base64');
+    case 'deserializeState':
+      return keepState(current().states().deserialize(Buffer.from(request.bytes, 'base64')));
     case 'free':
+      // The standard frees saved states before the instance they belong to.
+      for (const state of savedStates.values()) fmu?.states().free(state);
+      savedStates.clear();
       fmu?.free();
       fmu = null;
       return undefined;

@@ -1,6 +1,6 @@
 import koffi from 'koffi';
 import { FmiStatus, type ExchangeKind } from '../protocol.js';
-import { NativeCallError, type NativeFmu, type NativeOptions } from './native.js';
+import { bindStates, NativeCallError, type NativeFmu, type NativeOptions, type NativeStates } from './native.js';
 
 // Declarations written from the FMI 2.0 standard (section 2.1, 4.2); fmi2Boolean is an int, fmi2Status an enum (int).
 const Logger = koffi.proto(
@@ -18,6 +18,14 @@ const Callbacks = koffi.struct('doppel_fmi2CallbackFunctions', {
 const FMI2_COSIMULATION = 1;
 const FMI2_LAST_SUCCESSFUL_TIME = 2;
 const FMI2_TERMINATED = 3;
+const STATE_FUNCTIONS = {
+  get: 'fmi2GetFMUstate',
+  set: 'fmi2SetFMUstate',
+  free: 'fmi2FreeFMUstate',
+  size: 'fmi2SerializedFMUstateSize',
+  serialize: 'fmi2SerializeFMUstate',
+  deserialize: 'fmi2DeSerializeFMUstate',
+};
 
 /**
  * Loads an FMI 2.0 co-simulation binary. The callback struct and the registered callbacks stay alive until free():
@@ -83,6 +91,7 @@ export function loadFmi2(options: NativeOptions): NativeFmu {
   });
 
   let component: unknown = null;
+  let states: NativeStates | null = null;
   const int32Scratch = new Map<number, Int32Array>();
   const ints = (n: number): Int32Array => {
     let array = int32Scratch.get(n);
@@ -153,6 +162,7 @@ export function loadFmi2(options: NativeOptions): NativeFmu {
       step[2] = last;
     },
     terminate: () => terminateFn(component) as number,
+    states: () => (states ??= bindStates(fn, STATE_FUNCTIONS, () => component)),
     free() {
       if (component !== null) freeInstance(component);
       component = null;

@@ -1,6 +1,15 @@
 import koffi from 'koffi';
 import { FmiStatus, type ExchangeKind } from '../protocol.js';
-import { NativeCallError, type NativeFmu, type NativeOptions } from './native.js';
+import { bindStates, NativeCallError, type NativeFmu, type NativeOptions, type NativeStates } from './native.js';
+
+const STATE_FUNCTIONS = {
+  get: 'fmi3GetFMUState',
+  set: 'fmi3SetFMUState',
+  free: 'fmi3FreeFMUState',
+  size: 'fmi3SerializedFMUStateSize',
+  serialize: 'fmi3SerializeFMUState',
+  deserialize: 'fmi3DeserializeFMUState',
+};
 
 // Declarations written from the FMI 3.0 standard (section 2.2, 4.2); fmi3Boolean is a C99 bool (one byte).
 const LogMessage = koffi.proto(
@@ -56,6 +65,7 @@ export function loadFmi3(options: NativeOptions): NativeFmu {
     koffi.pointer(LogMessage),
   );
   let instance: unknown = null;
+  let states: NativeStates | null = null;
   const scratchInt = new Map<number, Int32Array>();
   const scratchBool = new Map<number, Uint8Array>();
   const scratch = <T>(cache: Map<number, T>, n: number, make: (n: number) => T): T => {
@@ -145,6 +155,7 @@ export function loadFmi3(options: NativeOptions): NativeFmu {
       step[2] = status <= FmiStatus.Discard ? last[0] : t;
     },
     terminate: () => terminateFn(instance) as number,
+    states: () => (states ??= bindStates(fn, STATE_FUNCTIONS, () => instance)),
     free() {
       if (instance !== null) freeInstance(instance);
       instance = null;

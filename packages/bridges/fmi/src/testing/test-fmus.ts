@@ -42,6 +42,8 @@ export interface TestFmuSpec {
   readonly variables: readonly Variable[];
   readonly defaultExperiment?: Readonly<Record<string, number>>;
   readonly resources?: Readonly<Record<string, string>>;
+  /** Declares canGetAndSetFMUstate and canSerializeFMUstate (every test FMU implements them; a spec may not say so). */
+  readonly savesState?: boolean;
 }
 
 const lagVariables: Variable[] = [
@@ -67,6 +69,7 @@ export const TEST_FMUS = {
     fmiVersion: '2.0',
     variables: lagVariables,
     defaultExperiment: { startTime: 0, stopTime: 5, stepSize: 0.1 },
+    savesState: true,
   },
   lag3: {
     model: 'lag',
@@ -74,6 +77,16 @@ export const TEST_FMUS = {
     fmiVersion: '3.0',
     variables: lagVariables,
     defaultExperiment: { startTime: 0, stopTime: 5, stepSize: 0.1 },
+    savesState: true,
+  },
+  /** The lag without the state capabilities declared: importers must re-execute it. */
+  lagStateless: {
+    model: 'lag',
+    source: 'lag.c',
+    fmiVersion: '2.0',
+    variables: lagVariables,
+    defaultExperiment: { startTime: 0, stopTime: 5, stepSize: 0.1 },
+    savesState: false,
   },
   ball: {
     model: 'ball',
@@ -171,9 +184,10 @@ export function modelDescriptionXml(spec: TestFmuSpec): string {
   const units = [...new Set(spec.variables.flatMap((v) => (v.unit !== undefined ? [v.unit] : [])))];
   const lines = ['<?xml version="1.0" encoding="UTF-8"?>'];
   const v3 = spec.fmiVersion === '3.0';
+  const state = spec.savesState === true ? 'true' : undefined;
   lines.push(
     `<fmiModelDescription${attributes({ fmiVersion: spec.fmiVersion, modelName: spec.model, [v3 ? 'instantiationToken' : 'guid']: tokenOf(spec), generationTool: 'Doppel test FMUs', variableNamingConvention: 'flat' })}>`,
-    `  <CoSimulation${attributes({ modelIdentifier: spec.model, canHandleVariableCommunicationStepSize: 'true' })}/>`,
+    `  <CoSimulation${attributes({ modelIdentifier: spec.model, canHandleVariableCommunicationStepSize: 'true', [v3 ? 'canGetAndSetFMUState' : 'canGetAndSetFMUstate']: state, [v3 ? 'canSerializeFMUState' : 'canSerializeFMUstate']: state })}/>`,
   );
   if (units.length > 0)
     lines.push(

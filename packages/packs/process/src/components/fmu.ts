@@ -2,6 +2,7 @@ import type { JsonObject } from '@doppel/twin';
 import { z } from 'zod';
 import { BlockBase, type BlockContext, type ComponentType, type PortSpec, type SteppedModel } from '../component.js';
 import { UNITS } from '../units.js';
+import type { FmuResume } from './fmu-trace.js';
 
 /** A value an FMU variable takes: FMI numbers, Booleans and strings. */
 export type FmuValue = number | boolean | string;
@@ -110,6 +111,12 @@ export interface FmuModel extends SteppedModel {
   /** Sets parameters or inputs by name in step mode (tunable parameters only, as the standard allows). */
   set(values: Readonly<Record<string, FmuValue>>): void;
   close(): void;
+  /** Whether saveState and restoreState work: the FMU can save its state as bytes and restore it in a new instance. */
+  readonly canSaveState?: boolean;
+  saveState?(): Uint8Array;
+  restoreState?(state: Uint8Array): void;
+  /** Its calls so far and its state now, for a branch to continue from (see tracedFmuRunner), or null. */
+  trace?(): FmuResume | null;
 }
 
 /** Starts an FMU component's instance up to step mode (where FMUs can run: the server's simulation workers). */
@@ -206,6 +213,11 @@ export class FmuBlock extends BlockBase {
   /** Sets a parameter in step mode (the runner checks what the standard allows: tunable parameters). */
   setParameter(name: string, value: FmuValue): void {
     this.instance(this.lastPoint).set({ [name]: value });
+  }
+
+  /** The instance's calls and state now, for a branch taken now (null: its FMU cannot save its state). */
+  trace(): FmuResume | null {
+    return this.model?.trace?.() ?? null;
   }
 
   close(): void {

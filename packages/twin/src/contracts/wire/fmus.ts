@@ -43,6 +43,7 @@ const fmuFields = {
       modelIdentifier: z.string(),
       canHandleVariableCommunicationStepSize: z.boolean(),
       canGetAndSetFMUState: z.boolean(),
+      canSerializeFMUState: z.boolean(),
       canBeInstantiatedOnlyOncePerProcess: z.boolean(),
       needsExecutionTool: z.boolean(),
     })
