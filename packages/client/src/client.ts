@@ -50,6 +50,8 @@ import type {
   TestRunSummary,
   TestValidation,
   TwinLiveFleet,
+  TwinLiveFork,
+  TwinLiveForkRequest,
   TwinLiveVehicle,
   TwinResults,
   TwinTelemetryInput,
@@ -398,6 +400,12 @@ export class DoppelClient {
       this.request('PUT', `/api/v1/twin/vehicles/${enc(vehicleId)}/telemetry`, sample),
     /** The mirrored physical vehicles: age, sync latency, prediction, drift, live or stale. */
     live: (): Promise<TwinLiveFleet> => this.request('GET', '/api/v1/twin/live'),
+    /**
+     * A what-if simulation forked from the live mirror: the mirrored vehicles (all, or `vehicle_ids`) start from their
+     * last measurement; it is created paused, for an intervention to try a change on the copy.
+     */
+    forkLive: (input: TwinLiveForkRequest = {}): Promise<TwinLiveFork> =>
+      this.request('POST', '/api/v1/twin/live/fork', input),
   };
 
   // ---- stream -------------------------------------------------------------------------------------------------

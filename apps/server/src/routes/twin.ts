@@ -5,6 +5,8 @@ import {
   twinResultsSchema,
   twinScenarioCreatedSchema,
   twinLiveFleetSchema,
+  twinLiveForkRequestSchema,
+  twinLiveForkSchema,
   twinLiveVehicleSchema,
   twinScenarioRequestSchema,
   twinTelemetrySchema,
@@ -19,6 +21,7 @@ import type { VehicleRow } from '@doppel/catalog';
 import { notFound, ServerError, ServerErrorCode } from '../errors.js';
 import { principalOf } from '../http/auth.js';
 import type { RoutePlugin } from '../http/types.js';
+import { forkLiveFleet } from '../twin/live-fork.js';
 import { createTwinScenario } from '../twin/scenario.js';
 import { simParams } from './schemas.js';
 
@@ -187,6 +190,22 @@ export const twinRoutes: RoutePlugin = async (app, ctx) => {
       const account = principalOf(request).account;
       return { vehicles: ctx.mirror.views(await ctx.catalog.vehicleIds(account.id)) };
     },
+  );
+
+  app.post(
+    '/api/v1/twin/live/fork',
+    {
+      schema: {
+        tags,
+        summary:
+          'Fork the live mirror into a what-if simulation: the mirrored vehicles (all, or those named) start from their last measurement (position, heading, speed); the copy is created paused so a change (an intervention) can be tried on it',
+        body: twinLiveForkRequestSchema.nullish(),
+        response: { 201: twinLiveForkSchema, 422: problemSchema },
+      },
+      config: { auth: 'write' },
+    },
+    async (request, reply) =>
+      reply.code(201).send(await forkLiveFleet(ctx, principalOf(request).account, request.body ?? {})),
   );
 
   app.post(

@@ -40,6 +40,32 @@ export function twinScenarioParams(request: TwinScenarioRequest): {
   };
 }
 
+/** What varies between the fleet documents the Twin API writes; the rest is fixed. */
+interface FleetDocumentParts {
+  readonly name: string;
+  readonly description: string;
+  readonly start: string;
+  readonly duration: string;
+  readonly seed: number;
+  readonly weather: string;
+  readonly ego: JsonObject;
+  readonly test: JsonObject;
+}
+
+function fleetDocument(parts: FleetDocumentParts): JsonObject {
+  return {
+    doppel: 1,
+    name: parts.name,
+    description: parts.description,
+    pack: 'fleet',
+    start: parts.start,
+    duration: parts.duration,
+    seed: parts.seed,
+    telemetry: { interval: '1s' },
+    fleet: { environment: { weather: parts.weather }, entities: { ego: parts.ego }, test: parts.test },
+  };
+}
+
 /** The Doppel scenario a typed request stands for (plain JSON, which is also YAML). */
 export function twinScenarioDocument(
   request: TwinScenarioRequest,
@@ -48,31 +74,59 @@ export function twinScenarioDocument(
 ): JsonObject {
   const type = scenarioType(request.type);
   const long = type?.category === 'performance' || request.type === 'weather_extremes';
-  return {
-    doppel: 1,
+  return fleetDocument({
     name:
       request.name ?? `${request.type}${typeof params.initial_speed === 'number' ? `-${params.initial_speed}kmh` : ''}`,
     description: type?.title ?? request.type,
-    pack: 'fleet',
     start: '2026-01-01T00:00:00Z',
     duration: long ? '20m' : '2m',
     seed: request.seed ?? 1,
-    telemetry: { interval: '1s' },
-    fleet: {
-      environment: { weather: request.weather ?? 'dry' },
-      entities: {
-        ego: {
-          model_type: modelType,
-          ...(request.policy_module !== undefined ? { policy: { module: request.policy_module } } : {}),
-        },
-      },
-      test: {
-        type: request.type,
-        params: params as JsonObject,
-        ...(request.sweep !== undefined ? { sweep: request.sweep } : {}),
-      },
+    weather: request.weather ?? 'dry',
+    ego: {
+      model_type: modelType,
+      ...(request.policy_module !== undefined ? { policy: { module: request.policy_module } } : {}),
     },
-  } as JsonObject;
+    test: {
+      type: request.type,
+      params: params as JsonObject,
+      ...(request.sweep !== undefined ? { sweep: request.sweep } : {}),
+    },
+  });
+}
+
+/** A mirrored vehicle as a fork copies it: the last measurement of its position, heading and speed. */
+export interface ForkedVehicle {
+  readonly id: string;
+  readonly model_type: ModelType;
+  readonly x_m: number;
+  readonly y_m: number;
+  readonly heading_deg: number;
+  readonly speed_mps: number;
+}
+
+/**
+ * The scenario of a what-if fork of the live fleet (`live_fork`): the vehicles as measured, starting at `forkedAt`
+ * (ISO 8601, so the fork's clock reads the instant it was taken). The measurements are parameters of the document,
+ * so the fork is reproducible like any scenario.
+ */
+export function liveForkDocument(
+  vehicles: readonly ForkedVehicle[],
+  options: { forkedAt: string; durationS: number; seed: number; weather: string; name?: string | undefined },
+): JsonObject {
+  return fleetDocument({
+    name: options.name ?? `what-if ${options.forkedAt}`,
+    description: scenarioType('live_fork')?.title ?? 'live_fork',
+    start: options.forkedAt,
+    // A second beyond the fork's own end, so the case's verdict is in the ledger when the run stops.
+    duration: `${options.durationS + 1}s`,
+    seed: options.seed,
+    weather: options.weather,
+    ego: {},
+    test: {
+      type: 'live_fork',
+      params: { vehicles: vehicles.map((v) => ({ ...v })), duration_s: options.durationS },
+    },
+  });
 }
 
 export type { TwinVehicleStateView } from '@doppel/twin/contracts';

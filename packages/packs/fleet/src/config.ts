@@ -52,7 +52,11 @@ const sweepValue = z.union([z.number(), z.string(), z.boolean()]);
 /** The test (OpenSCENARIO's storyboard, reduced to a library type with parameters). */
 export const testSchema = z
   .strictObject({
-    type: z.enum(SCENARIO_TYPE_NAMES as [string, ...string[]]).describe('A scenario type of the library.'),
+    type: z
+      .enum(SCENARIO_TYPE_NAMES as [string, ...string[]])
+      .describe(
+        'A scenario type of the library, or live_fork (a what-if copy of the live fleet, POST /api/v1/twin/live/fork).',
+      ),
     params: z.record(z.string(), z.unknown()).default({}).describe("The type's parameters (defaults apply)."),
     sweep: z
       .record(z.string(), z.array(sweepValue).min(1).max(64))

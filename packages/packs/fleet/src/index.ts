@@ -32,10 +32,12 @@ export * from './models/index.js';
 export {
   twinScenarioParams,
   twinScenarioDocument,
+  liveForkDocument,
   twinVehicleStateView,
   scenarioAccuracies,
   type TwinVehicleStateView,
   type ParamIssue,
+  type ForkedVehicle,
 } from './api.js';
 export { fleetDataset, STEP_COLUMNS, EPISODE_COLUMNS } from './dataset.js';
 export { policyModuleName, policyModuleSha256, scenarioWithPolicyHash } from './policy-module.js';

@@ -62,10 +62,11 @@ export class FleetCase {
       rng: options.rng,
     });
     for (const placement of this.build.vehicles) {
+      const modelType = placement.modelType ?? ctx.ego.model_type;
       this.world.addVehicle({
         id: placement.id + suffix,
-        modelType: ctx.ego.model_type,
-        params: vehicleParams(ctx.ego.model_type, ctx.ego.overrides),
+        modelType,
+        params: vehicleParams(modelType, ctx.ego.overrides),
         behaviour: mergeBehaviour(ctx.ego.behaviour, placement.behaviour),
         route: placement.route,
         lane: placement.lane,

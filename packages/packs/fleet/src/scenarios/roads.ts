@@ -4,7 +4,10 @@ import type { SceneRoad } from './types.js';
 
 export const LANE_WIDTH = 3.5;
 
-/** A straight road along +x from `x0` (its rightmost lane's centre on y = y0), with its scene drawing. */
+/**
+ * A straight road from (`x0`, `y0`) (its rightmost lane's centre) along `heading_deg` (default 0: along +x), with its
+ * scene drawing.
+ */
 export function straightRoad(
   id: string,
   options: {
@@ -13,6 +16,7 @@ export function straightRoad(
     limitKmh: number;
     x0?: number;
     y0?: number;
+    heading_deg?: number;
     zones?: SpeedZone[];
     closures?: LaneClosure[];
     stopLines?: StopLine[];
@@ -21,9 +25,11 @@ export function straightRoad(
   const lanes = options.lanes ?? 1;
   const x0 = options.x0 ?? 0;
   const y0 = options.y0 ?? 0;
+  const h = ((options.heading_deg ?? 0) * Math.PI) / 180;
+  // cos(0) = 1 and sin(0) = 0 exactly: a road along +x keeps the end point it always had.
   const points: Point[] = [
     [x0, y0],
-    [x0 + options.length, y0],
+    [x0 + options.length * Math.cos(h), y0 + options.length * Math.sin(h)],
   ];
   const route = new Route(
     new Path(points),

@@ -30,6 +30,8 @@ export interface VehiclePlacement {
   readonly speed0_mps: number;
   /** Changes to the entity's behaviour for this case (e.g. the set speed of the sweep). */
   readonly behaviour?: Partial<BehaviourConfig>;
+  /** A model type other than the entity's (a fork of the live fleet mixes sedans, vans, trucks and buses). */
+  readonly modelType?: ModelType;
 }
 
 /** Other traffic, a pedestrian or an obstacle, on a path with scripted speed and offset. */

@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { wireRecord } from './record.js';
-import { idString } from '../limits.js';
+import { strictWireRecord, wireRecord } from './record.js';
+import { idString, nameString } from '../limits.js';
 import { simulationStatusSchema } from './simulation.js';
 
 // The Twin API (`/api/v1/twin/...`): virtual vehicles, typed scenarios of the fleet pack's library and their
@@ -233,3 +233,48 @@ export const twinStepVehicleSchema = wireRecord('TwinStepVehicle', {
   odometer_m: z.number(),
 });
 export type TwinStepVehicle = z.infer<typeof twinStepVehicleSchema>;
+
+/** Most vehicles one what-if fork of the live fleet copies (each is a full vehicle model with its sensors). */
+export const MAX_FORK_VEHICLES = 256;
+/** Longest a fork runs, s. */
+export const MAX_FORK_DURATION_S = 600;
+
+/** A what-if simulation forked from the live mirror (`POST /api/v1/twin/live/fork`). */
+export const twinLiveForkRequestSchema = strictWireRecord('TwinLiveForkRequest', {
+  vehicle_ids: z
+    .array(idString())
+    .min(1)
+    .max(MAX_FORK_VEHICLES)
+    .optional()
+    .describe("The mirrored vehicles to copy (default: every one of the account's that has sent telemetry)."),
+  duration_s: z.number().min(1).max(MAX_FORK_DURATION_S).optional().describe('How long the fork runs, s (default 30).'),
+  weather: z.enum(TWIN_WEATHERS).optional().describe('dry, wet, snow, ice, fog or night (default dry).'),
+  seed: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER).optional(),
+  name: nameString().optional(),
+});
+export type TwinLiveForkRequest = z.infer<typeof twinLiveForkRequestSchema>;
+
+/** One vehicle of a fork: the measurement it starts from (its asset in the fork has the vehicle's id). */
+export const twinForkedVehicleSchema = wireRecord('TwinForkedVehicle', {
+  vehicle_id: z.string(),
+  model_type: z.string(),
+  status: z.enum(['live', 'stale']).describe('How fresh the measurement was when forked'),
+  ts: z.number().describe("The measurement's timestamp (ms since the epoch)"),
+  age_ms: z.number().describe('Its age when forked'),
+  x_m: z.number(),
+  y_m: z.number(),
+  heading_deg: z.number(),
+  speed_mps: z.number(),
+});
+export type TwinForkedVehicle = z.infer<typeof twinForkedVehicleSchema>;
+
+export const twinLiveForkSchema = wireRecord('TwinLiveFork', {
+  simulation_id: z.string(),
+  status: z.string(),
+  forked_at: z.string().describe('When the fork was taken (ISO 8601)'),
+  scenario: z
+    .object({ type: z.literal('live_fork'), weather: z.string(), duration_s: z.number(), seed: z.number() })
+    .readonly(),
+  vehicles: z.array(twinForkedVehicleSchema).readonly(),
+});
+export type TwinLiveFork = z.infer<typeof twinLiveForkSchema>;
