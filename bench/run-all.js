@@ -8,7 +8,7 @@
 // Every process runs with the Node flags the doppel command itself uses (NODE_FLAGS).
 // Every element carries `bench` (its name here) and `command` (how to run it alone).
 //
-// Usage: npm run bench [-- --only models,append,city,line,fleet,process,rewind,rules,fmi,hil,mqtt,controlplane,dataset] [--repeat N] [--seed N]
+// Usage: npm run bench [-- --only models,append,city,line,fleet,process,rewind,rules,fmi,hil,mqtt,controlplane,dataset,lab] [--repeat N] [--seed N]
 //   --repeat N  runs each engine model N times and keeps the run with the median wall_s (default 1; 3 for RESULTS.md)
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -44,6 +44,7 @@ const only = flag('only')?.split(',') ?? [
   'mqtt',
   'controlplane',
   'dataset',
+  'lab',
 ];
 const repeat = Number(flag('repeat') ?? '1');
 const seed = flag('seed') ?? '1';
@@ -116,6 +117,10 @@ const benches = [
     repeatable: false,
   },
 ];
+
+// The lab's scale-out (worker threads, `doppel worker` processes through Redis at DOPPEL_BENCH_REDIS_URL, default
+// the machine's) and its scheduling overhead per job: 8 M/M/c replications until 20,000 each; needs the built CLI.
+benches.push(script('lab', 'lab-scale', 'packages/lab/bench/scale.ts', ['8', '20000']));
 
 const display = (argv) =>
   ['node', ...NODE_FLAGS, ...argv]
