@@ -42,6 +42,7 @@ import { webhookRoutes } from './routes/webhooks.js';
 import { ExampleCatalog } from './sim/examples.js';
 import { SimulationManager } from './sim/manager.js';
 import { ExperimentRuns } from './lab/experiment-runs.js';
+import { importLegacyExperiments } from './lab/legacy-experiments.js';
 import { experimentRoutes } from './routes/experiments.js';
 import { StoredLedgers } from './sim/ledger-stores.js';
 import { recoverSimulations } from './sim/recovery.js';
@@ -131,6 +132,19 @@ export async function buildApp(input: ServerConfigInput = {}, deps: AppDeps = {}
     }
   });
   const testRuns = new TestRuns(catalog.tests, config);
+  const legacy = await importLegacyExperiments(
+    config.dataDir,
+    catalog.experiments,
+    new Set((await catalog.listAccounts()).map((account) => account.id)),
+    new Date().toISOString(),
+  );
+  for (const problem of legacy.problems) {
+    app.log.warn(
+      problem,
+      `Experiment file ${problem.file} not imported: at ${problem.path} expected ${problem.expected}, found ${problem.actual}`,
+    );
+  }
+  if (legacy.imported.length > 0) app.log.info(`Imported ${legacy.imported.length} experiments into the catalog`);
   const experiments = new ExperimentRuns(catalog.experiments, config);
   const mirror = new VehicleMirror();
   metrics.fleetCounts = () => mirror.counts();
