@@ -171,7 +171,7 @@ export class FleetModel implements PackModel {
     if (asset === undefined) return;
     this.twin.update(
       asset,
-      vehicleState(vehicle, asset.runtime.fleetCase, this.config.ledger.detections),
+      vehicleState(vehicle, asset.runtime.fleetCase, this.config.ledger.detections, asset.state),
       eventType,
       meta,
       { always: meta !== null },

@@ -13,8 +13,40 @@ const deg = (rad: number): number => r1((rad * 180) / Math.PI);
 // Every object below is built with its keys in sorted order: the ledger's canonical JSON then takes it as it is
 // instead of copying it with sorted keys (a sampled vehicle state, with its detections, is most of a run's ledger).
 
+type Flat = Readonly<Record<string, number | boolean | string | null>>;
+
+/**
+ * `next`, or `previous` when it holds the same values: an unchanged part of a state is then the very object the
+ * registry already has, which it skips by identity instead of comparing it member by member. The record is the same.
+ */
+function reuse<T extends Flat>(previous: T | undefined, next: T): T {
+  if (previous === undefined) return next;
+  for (const key in next) if (previous[key] !== next[key]) return next;
+  return previous;
+}
+
+/** Whether every member of `next` is the very object `previous` has under its key, and no other key is there. */
+function sameMembers<T extends object>(
+  previous: Readonly<Record<string, T>> | undefined,
+  next: Record<string, T>,
+): boolean {
+  if (previous === undefined) return false;
+  let count = 0;
+  for (const key in next) {
+    if (previous[key] !== next[key]) return false;
+    count++;
+  }
+  for (const _ in previous) count--;
+  return count === 0;
+}
+
 /** What the ledger holds of a vehicle: rounded so that a vehicle that does not move writes nothing new. */
-export function vehicleState(vehicle: Vehicle, fleetCase: FleetCase, withDetections: boolean): VehicleState {
+export function vehicleState(
+  vehicle: Vehicle,
+  fleetCase: FleetCase,
+  withDetections: boolean,
+  previous?: VehicleState,
+): VehicleState {
   const body = vehicle.body;
   const act = vehicle.actuators;
   const m = vehicle.metrics;
@@ -37,33 +69,42 @@ export function vehicleState(vehicle: Vehicle, fleetCase: FleetCase, withDetecti
   const sensorFaults: VehicleState['sensor_faults'] = {};
   for (const sensor of vehicle.sensors) {
     const f = sensor.faults;
-    sensorFaults[sensor.spec.id] = {
+    sensorFaults[sensor.spec.id] = reuse(previous?.sensor_faults[sensor.spec.id], {
       bias_bearing_deg: f.bias_bearing_deg,
       bias_range_m: f.bias_range_m,
       dropout: f.dropout,
       frozen: f.frozen,
-    };
+    });
   }
   return {
     accel_mps2: r2(body.a),
-    actuator_faults: { brake_effectiveness: act.faults.brake_effectiveness, stuck_throttle: act.faults.stuck_throttle },
-    actuators: { brake: r3(act.brake), steer_deg: deg(act.steer_rad), throttle: r3(act.throttle) },
+    actuator_faults: reuse(previous?.actuator_faults, {
+      brake_effectiveness: act.faults.brake_effectiveness,
+      stuck_throttle: act.faults.stuck_throttle,
+    }),
+    actuators: reuse(previous?.actuators, {
+      brake: r3(act.brake),
+      steer_deg: deg(act.steer_rad),
+      throttle: r3(act.throttle),
+    }),
     aeb: vehicle.aeb,
     case: fleetCase.id,
-    commands: {
+    commands: reuse(previous?.commands, {
       accel_mps2: r2(vehicle.accelCommand),
       brake: r3(act.brakeChannel.command),
       steer_deg: deg(act.steerChannel.command),
       throttle: r3(act.throttleChannel.command),
-    },
-    detections,
+    }),
+    detections: detections.length === 0 && previous?.detections.length === 0 ? previous.detections : detections,
     energy_kwh: Math.round(sourceKwh(body) * 1e4) / 1e4,
     heading_deg: deg(body.heading),
     lane: vehicle.targetLane,
     lead: vehicle.leadId,
     model_type: vehicle.setup.modelType,
     odometer_m: r1(body.odometer),
-    sensor_faults: sensorFaults,
+    sensor_faults: sameMembers(previous?.sensor_faults, sensorFaults)
+      ? (previous as VehicleState).sensor_faults
+      : sensorFaults,
     speed_mps: r2(body.v),
     status: m.collided ? 'collided' : m.finished_t !== null ? 'finished' : body.v <= 0.05 ? 'stopped' : 'driving',
     ttc_s: Number.isFinite(vehicle.perceivedTtc) ? r2(vehicle.perceivedTtc) : null,

@@ -1,5 +1,6 @@
 import { AIR_DENSITY, G } from './vehicle-types.js';
 import { signalAspect } from './route.js';
+import type { PathPoint } from './path.js';
 import type { PolicyInput, PolicyTrack } from './policy.js';
 import type { Track } from './tracker.js';
 import type { Vehicle } from './vehicle.js';
@@ -23,6 +24,9 @@ function comfortDecel(vehicle: Vehicle, mu: number): number {
   const base = vehicle.setup.behaviour.acc.max_decel_mps2;
   return vehicle.setup.behaviour.weather_adaptation ? Math.min(base, 0.5 * mu * G) : base;
 }
+
+/** The pure-pursuit target point, reused from step to step. */
+const pursuit: PathPoint = { x: 0, y: 0, heading: 0 };
 
 /** Deceleration used to decide whether an amber light can still be stopped for (legal amber design, ~3 m/s²). */
 const AMBER_DECEL = 3;
@@ -215,7 +219,7 @@ export function drive(vehicle: Vehicle, t: number, dt: number, mu: number, grade
     const body = vehicle.body;
     const lookahead = Math.max(b.lane_keeping.lookahead_min_m, v * b.lane_keeping.lookahead_s);
     const rearS = s - vehicle.params.wheelbase_m - vehicle.params.front_overhang_m;
-    const target = route.path.pointAt(rearS + lookahead + vehicle.params.wheelbase_m * 0, vehicle.dTarget);
+    const target = route.path.pointAt(rearS + lookahead + vehicle.params.wheelbase_m * 0, vehicle.dTarget, pursuit);
     const dx = target.x - body.x;
     const dy = target.y - body.y;
     const ld = Math.hypot(dx, dy);

@@ -1,4 +1,4 @@
-import type { Path } from './path.js';
+import type { Path, PathPoint } from './path.js';
 
 export const OBJECT_CLASSES = ['vehicle', 'pedestrian', 'obstacle'] as const;
 export type ObjectClass = (typeof OBJECT_CLASSES)[number];
@@ -33,6 +33,8 @@ export function interpolate(frames: readonly Keyframe[], t: number): number {
   }
   return (frames[frames.length - 1] as Keyframe)[1];
 }
+
+const placed: PathPoint = { x: 0, y: 0, heading: 0 };
 
 /**
  * Other traffic, pedestrians and obstacles: they move along a path with a scripted speed profile (keyframes in
@@ -72,7 +74,7 @@ export class ScriptedActor implements WorldObject {
   }
 
   private place(lateralRate: number): void {
-    const p = this.path.pointAt(this.s, this.d);
+    const p = this.path.pointAt(this.s, this.d, placed);
     this.x = p.x;
     this.y = p.y;
     const drift = this.v > 0.1 ? Math.atan2(lateralRate, this.v) : 0;

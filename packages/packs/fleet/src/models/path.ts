@@ -1,6 +1,13 @@
 /** A point on the plane, metres (x east, y north). */
 export type Point = readonly [number, number];
 
+/** A point of a path and the path's heading there. */
+export interface PathPoint {
+  x: number;
+  y: number;
+  heading: number;
+}
+
 /** Where a point projects on a path: arc length s, signed lateral offset d (positive to the left), heading there. */
 export interface PathFrame {
   s: number;
@@ -56,8 +63,11 @@ export class Path {
     return lo;
   }
 
-  /** Point at arc length s (extrapolated along the end segments beyond the ends) offset d to the left. */
-  pointAt(s: number, d = 0): { x: number; y: number; heading: number } {
+  /**
+   * Point at arc length s (extrapolated along the end segments beyond the ends) offset d to the left, written into
+   * `into` when given (per-step callers reuse one object).
+   */
+  pointAt(s: number, d = 0, into?: PathPoint): PathPoint {
     const i = this.segmentAt(s);
     const x0 = this.xs[i] as number;
     const y0 = this.ys[i] as number;
@@ -68,7 +78,11 @@ export class Path {
     const heading = Math.atan2(dy, dx);
     const nx = -dy / len;
     const ny = dx / len;
-    return { x: x0 + u * dx + d * nx, y: y0 + u * dy + d * ny, heading };
+    const out = into ?? { x: 0, y: 0, heading: 0 };
+    out.x = x0 + u * dx + d * nx;
+    out.y = y0 + u * dy + d * ny;
+    out.heading = heading;
+    return out;
   }
 
   /** Projects (x, y) on the path; `hint` (a previous s) narrows the search to nearby segments. */

@@ -136,7 +136,13 @@ export class Sensor {
   private readonly latencySteps: number;
   private ghosts = 0;
   readonly effectiveRange: number;
-  private readonly detectFactor: number;
+  /** Detection probability by object class (the weather's factor applied once). */
+  private readonly pVehicle: number;
+  private readonly pPedestrian: number;
+  private readonly pObstacle: number;
+  private readonly halfFov: number;
+  /** Mean false detections per update. */
+  private readonly ghostsPerUpdate: number;
   private nextMeasure: number;
 
   constructor(
@@ -150,7 +156,12 @@ export class Sensor {
     this.periodSteps = Math.max(1, Math.round(1 / (spec.rate_hz * dt)));
     this.latencySteps = Math.round(spec.latency_s / dt);
     this.effectiveRange = spec.range_m * WEATHER_EFFECTS[weather].range[spec.type];
-    this.detectFactor = WEATHER_EFFECTS[weather].detection[spec.type];
+    const detectFactor = WEATHER_EFFECTS[weather].detection[spec.type];
+    this.pVehicle = spec.p_detect_vehicle * detectFactor;
+    this.pPedestrian = spec.p_detect_pedestrian * detectFactor;
+    this.pObstacle = spec.p_detect_obstacle * detectFactor;
+    this.halfFov = (spec.fov_deg / 2) * DEG;
+    this.ghostsPerUpdate = spec.false_rate_hz / spec.rate_hz;
     // The first step s >= 0 with (s + phase) divisible by the period.
     this.nextMeasure = (this.periodSteps - (phase % this.periodSteps)) % this.periodSteps;
   }
@@ -163,9 +174,9 @@ export class Sensor {
   }
 
   /** Called every step: measures on update steps, publishes frames that are due. */
-  step(step: number, t: number, pose: SensorPose, candidates: readonly WorldObject[], selfId: string): void {
+  step(step: number, t: number, pose: SensorPose, candidates: readonly WorldObject[], self: WorldObject): void {
     if (this.measuresAt(step)) {
-      this.queue.push({ publishStep: step + this.latencySteps, detections: this.measure(t, pose, candidates, selfId) });
+      this.queue.push({ publishStep: step + this.latencySteps, detections: this.measure(t, pose, candidates, self) });
     }
     while (this.queue.length > 0 && (this.queue[0] as Frame).publishStep <= step) {
       const frame = this.queue.shift() as Frame;
@@ -183,19 +194,18 @@ export class Sensor {
   }
 
   private pDetect(cls: ObjectClass): number {
-    const s = this.spec;
-    const base =
-      cls === 'vehicle' ? s.p_detect_vehicle : cls === 'pedestrian' ? s.p_detect_pedestrian : s.p_detect_obstacle;
-    return base * this.detectFactor;
+    return cls === 'vehicle' ? this.pVehicle : cls === 'pedestrian' ? this.pPedestrian : this.pObstacle;
   }
 
-  measure(t: number, pose: SensorPose, candidates: readonly WorldObject[], selfId: string): Detection[] {
+  /** The detections of one update; `self` (the carrying vehicle) is not among them. */
+  measure(t: number, pose: SensorPose, candidates: readonly WorldObject[], self: WorldObject | null): Detection[] {
     const out: Detection[] = [];
     const range = this.effectiveRange;
-    const halfFov = (this.spec.fov_deg / 2) * DEG;
+    const halfFov = this.halfFov;
     const rng = this.rng;
-    for (const o of candidates) {
-      if (o.id === selfId) continue;
+    for (let i = 0; i < candidates.length; i++) {
+      const o = candidates[i] as WorldObject;
+      if (o === self) continue;
       const r = nearestPoint(o, pose.x, pose.y, nearest);
       if (r > range) continue;
       let bearing = Math.atan2(nearest[1] - pose.y, nearest[0] - pose.x) - pose.heading;
@@ -208,7 +218,7 @@ export class Sensor {
       const rate = r > 1e-6 ? (rvx * (nearest[0] - pose.x) + rvy * (nearest[1] - pose.y)) / r : 0;
       out.push(this.noisy(o.id, o.id, o.cls, r, bearing, rate, t));
     }
-    const ghosts = this.spec.false_rate_hz / this.spec.rate_hz;
+    const ghosts = this.ghostsPerUpdate;
     if (ghosts > 0) {
       const count = rng.poisson(ghosts);
       for (let k = 0; k < count; k++) {

@@ -87,6 +87,8 @@ export class Vehicle implements WorldObject {
   v = 0;
   /** Position on the route (front bumper), refreshed every step. */
   readonly frame: PathFrame = { s: 0, d: 0, heading: 0 };
+  /** Scratch for the front bumper point of the per-step computations. */
+  private readonly front = { x: 0, y: 0 };
   /** Lane the vehicle wants to be in, and the lateral offset it steers to now (moves toward the lane's offset). */
   targetLane: number;
   dTarget: number;
@@ -184,13 +186,12 @@ export class Vehicle implements WorldObject {
     return this.setup.route;
   }
 
-  /** Front bumper centre. */
-  frontPoint(): { x: number; y: number } {
+  /** Front bumper centre (into `out`, reused by the per-step callers: no allocation on the hot path). */
+  frontPoint(out: { x: number; y: number } = { x: 0, y: 0 }): { x: number; y: number } {
     const reach = this.params.wheelbase_m + this.params.front_overhang_m;
-    return {
-      x: this.body.x + reach * Math.cos(this.body.heading),
-      y: this.body.y + reach * Math.sin(this.body.heading),
-    };
+    out.x = this.body.x + reach * Math.cos(this.body.heading);
+    out.y = this.body.y + reach * Math.sin(this.body.heading);
+    return out;
   }
 
   syncBox(): void {
@@ -203,12 +204,12 @@ export class Vehicle implements WorldObject {
   }
 
   refreshFrame(): void {
-    const f = this.frontPoint();
+    const f = this.frontPoint(this.front);
     this.route.path.project(f.x, f.y, this.frame.s, this.frame);
   }
 
   sensorPose(into: SensorPose): SensorPose {
-    const f = this.frontPoint();
+    const f = this.frontPoint(this.front);
     into.x = f.x;
     into.y = f.y;
     into.heading = this.body.heading;

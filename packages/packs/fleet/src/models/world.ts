@@ -140,7 +140,7 @@ export class World {
         if (sensor.measuresAt(this.stepCount)) measuring = true;
       }
       const near = measuring ? this.near(pose.x, pose.y, maxRange) : NONE;
-      for (const sensor of vehicle.sensors) sensor.step(this.stepCount, t, pose, near, vehicle.id);
+      for (const sensor of vehicle.sensors) sensor.step(this.stepCount, t, pose, near, vehicle);
       vehicle.tracker.update(
         vehicle.sensors,
         t,
