@@ -3,7 +3,9 @@
 // Run: npx tsx --conditions @doppel/source packages/packs/fleet/bench/fleet.ts [--runs N]
 // Prints one JSON object per benchmark: {bench, wall_s (median over the runs of runToEnd() alone, ledger hashed, no
 // store), cpu_s (the process's CPU time over the same runs, median: what a loaded machine inflates least), sim_s,
-// realtime_factor, ledger_events, vehicles, cases, target, ok}.
+// realtime_factor (sim_s / wall_s), realtime_factor_cpu (sim_s / cpu_s), ledger_events, vehicles, cases, target, ok}.
+// The platoon runs twice: with the default ledger (every vehicle's state and detections at 10 Hz) and with events
+// only (`ledger.sample_hz: 0`), which measures the vehicle models themselves.
 import { resolveScenarioObject, Simulation, type ResolvedScenario } from '@doppel/twin';
 import { fleetPack, SCENARIO_TYPES } from '../src/index.js';
 
@@ -92,6 +94,7 @@ async function measure(
       cpu_s: Number(cpuS.toFixed(4)),
       sim_s: simS,
       realtime_factor: Number(rtf.toFixed(1)),
+      realtime_factor_cpu: simS > 0 ? Number((simS / cpuS).toFixed(1)) : 0,
       ledger_events: ledger,
       vehicles,
       cases,
@@ -107,6 +110,20 @@ await measure('emergency_braking_10s_100hz', [eb], 10, 'wall_s < 0.05', (wall) =
 
 const platoon = scenario('platoon-100', 60, { type: 'traffic_flow', params: { vehicles: 100, duration_s: 60 } });
 await measure('platoon_100_vehicles_100hz', [platoon], 60, 'realtime_factor >= 100', (_w, rtf) => rtf >= 100);
+
+const platoonModels = scenario(
+  'platoon-100-models',
+  60,
+  { type: 'traffic_flow', params: { vehicles: 100, duration_s: 60 } },
+  { ledger: { sample_hz: 0 } },
+);
+await measure(
+  'platoon_100_vehicles_100hz_events_only',
+  [platoonModels],
+  60,
+  'realtime_factor >= 100',
+  (_w, rtf) => rtf >= 100,
+);
 
 const library: ResolvedScenario[] = [];
 for (const type of SCENARIO_TYPES) {

@@ -2,6 +2,7 @@ import type { RandomStream } from '@doppel/engine';
 import { drive } from './driver.js';
 import { stepBody, type RoadContact } from './dynamics.js';
 import { overlaps, type ScriptedActor, type WorldObject } from './objects.js';
+import type { PathFrame } from './path.js';
 import type { SensorPose } from './sensors.js';
 import { signalAspect } from './route.js';
 import { Vehicle, type VehicleSetup } from './vehicle.js';
@@ -46,6 +47,8 @@ export class World {
   private indexStep = -1;
   private readonly candidates: WorldObject[] = [];
   private readonly pose: SensorPose = { x: 0, y: 0, heading: 0, vx: 0, vy: 0 };
+  /** Where a scored object projects on the vehicle's route (reused: one per candidate per vehicle per step). */
+  private readonly projected: PathFrame = { s: 0, d: 0, heading: 0 };
   private readonly events: WorldEvent[] = [];
 
   constructor(readonly options: WorldOptions) {
@@ -234,7 +237,7 @@ export class World {
         m.impact_own_speed = body.v;
         this.events.push({ kind: 'collision', vehicle, other: o, relSpeed: rel });
       }
-      const f = route.path.project(o.x, o.y, front);
+      const f = route.path.project(o.x, o.y, front, this.projected);
       const gap = f.s - o.length / 2 - front;
       if (gap < -o.length) continue;
       if (Math.abs(f.d - vehicle.frame.d) > (vehicle.width + o.width) / 2) continue;
