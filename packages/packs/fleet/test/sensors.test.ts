@@ -27,14 +27,14 @@ function radar(seed = 1, extra: Record<string, number> = {}): Sensor {
 }
 
 function run(sensor: Sensor, objects: WorldObject[], from: number, steps: number): void {
-  for (let k = from; k < from + steps; k++) sensor.step(k, k * DT, pose, objects, 'ego');
+  for (let k = from; k < from + steps; k++) sensor.step(k, k * DT, pose, objects, null);
 }
 
 describe('sensor models', () => {
   it('detects within range and field of view only, after its latency', () => {
     const s = radar();
     const objects = [car('ahead', 50), car('far', 400), car('aside', 5, 30)];
-    s.step(0, 0, pose, objects, 'ego');
+    s.step(0, 0, pose, objects, null);
     expect(s.output).toEqual([]);
     run(s, objects, 1, 10);
     expect(s.output.map((d) => d.object_id)).toEqual(['ahead']);

@@ -174,7 +174,7 @@ export class Sensor {
   }
 
   /** Called every step: measures on update steps, publishes frames that are due. */
-  step(step: number, t: number, pose: SensorPose, candidates: readonly WorldObject[], self: WorldObject): void {
+  step(step: number, t: number, pose: SensorPose, candidates: readonly WorldObject[], self: WorldObject | null): void {
     if (this.measuresAt(step)) {
       this.queue.push({ publishStep: step + this.latencySteps, detections: this.measure(t, pose, candidates, self) });
     }
