@@ -50,16 +50,23 @@ export const ENGINE_ERROR_CODES = {
 
 export type DoppelErrorCode = (typeof ENGINE_ERROR_CODES)[keyof typeof ENGINE_ERROR_CODES];
 
-export class DoppelError extends Error {
-  readonly code: DoppelErrorCode;
+/**
+ * An error with a stable `code` from one package's table, and the facts behind it. Every package's error class narrows
+ * the code to its own table and names itself; this is the one place that holds the two fields.
+ */
+export class CodedError<Code extends string> extends Error {
+  readonly code: Code;
   readonly details: Readonly<Record<string, unknown>> | undefined;
 
-  constructor(code: DoppelErrorCode, message: string, details?: Record<string, unknown>) {
+  constructor(code: Code, message: string, details?: Record<string, unknown>) {
     super(message);
-    this.name = 'DoppelError';
     this.code = code;
     this.details = details;
   }
+}
+
+export class DoppelError extends CodedError<DoppelErrorCode> {
+  override name = 'DoppelError';
 }
 
 /** Thrown by `Environment.step()` when no event is scheduled (SimPy's EmptySchedule). */

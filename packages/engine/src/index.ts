@@ -3,6 +3,7 @@ export { Event, Timeout, URGENT, NORMAL, type Priority, type SimTime, type Event
 export { Process, Initialize, Interruption, waitFor, type ProcessGenerator, type ProcessFunction } from './process.js';
 export { Condition, ConditionValue, type ConditionMode } from './condition.js';
 export {
+  CodedError,
   DoppelError,
   EmptySchedule,
   Interrupt,

@@ -1,4 +1,4 @@
-import type { ScenarioIssue } from '@doppel/twin';
+import { IssuesError } from '@doppel/twin';
 
 export const LabErrorCode = {
   ExperimentNotFound: 'DOPPEL_ERR_EXPERIMENT_NOT_FOUND',
@@ -11,13 +11,6 @@ export const LabErrorCode = {
 export type LabErrorCode = (typeof LabErrorCode)[keyof typeof LabErrorCode];
 
 /** A problem with an experiment: the message names the file and line, field path, expected and found. */
-export class LabError extends Error {
-  readonly code: LabErrorCode;
-  readonly issues: readonly ScenarioIssue[];
-  constructor(code: LabErrorCode, message: string, issues: readonly ScenarioIssue[] = []) {
-    super(message);
-    this.name = 'LabError';
-    this.code = code;
-    this.issues = issues;
-  }
+export class LabError extends IssuesError<LabErrorCode> {
+  override name = 'LabError';
 }

@@ -1,3 +1,4 @@
+import { CodedError } from '@doppel/engine';
 /** Stable error codes of the twin core. Tests and API clients match on `code`, never on message text. */
 export const TwinErrorCode = {
   ScenarioInvalid: 'DOPPEL_ERR_SCENARIO_INVALID',
@@ -67,14 +68,19 @@ export interface ScenarioIssue {
   readonly suggestion?: string;
 }
 
-export class TwinError extends Error {
-  readonly code: TwinErrorCode;
-  readonly details: Readonly<Record<string, unknown>> | undefined;
-  constructor(code: TwinErrorCode, message: string, details?: Record<string, unknown>) {
-    super(message);
-    this.name = 'TwinError';
-    this.code = code;
-    this.details = details;
+export class TwinError extends CodedError<TwinErrorCode> {
+  override name = 'TwinError';
+}
+
+/**
+ * An error that carries located problems (file:line:column and field path each) besides its code: what a test file,
+ * an experiment or a dataset refuses with, so that the CLI and the API list every problem at once.
+ */
+export class IssuesError<Code extends string> extends CodedError<Code> {
+  readonly issues: readonly ScenarioIssue[];
+  constructor(code: Code, message: string, issues: readonly ScenarioIssue[] = [], details?: Record<string, unknown>) {
+    super(code, message, details);
+    this.issues = issues;
   }
 }
 

@@ -1,4 +1,4 @@
-import type { ScenarioIssue } from '@doppel/twin';
+import { IssuesError, type ScenarioIssue } from '@doppel/twin';
 
 /** Stable error codes of scenario tests. Tests and API clients match on `code`, never on message text. */
 export const VerifyErrorCode = {
@@ -11,22 +11,8 @@ export const VerifyErrorCode = {
 } as const;
 export type VerifyErrorCode = (typeof VerifyErrorCode)[keyof typeof VerifyErrorCode];
 
-export class VerifyError extends Error {
-  readonly code: VerifyErrorCode;
-  readonly issues: readonly ScenarioIssue[];
-  readonly details: Readonly<Record<string, unknown>> | undefined;
-  constructor(
-    code: VerifyErrorCode,
-    message: string,
-    issues: readonly ScenarioIssue[] = [],
-    details?: Record<string, unknown>,
-  ) {
-    super(message);
-    this.name = 'VerifyError';
-    this.code = code;
-    this.issues = issues;
-    this.details = details;
-  }
+export class VerifyError extends IssuesError<VerifyErrorCode> {
+  override name = 'VerifyError';
 }
 
 /** One line per issue, as the CLI prints them: `file:line:column path: message (expected ..., found ...)`. */

@@ -1,3 +1,4 @@
+import { CodedError } from '@doppel/engine';
 /** Stable error codes of the line pack; tests and API clients match on `code`, never on message text. */
 export const LineErrorCode = {
   TopologyInvalid: 'DOPPEL_ERR_LINE_TOPOLOGY_INVALID',
@@ -8,13 +9,6 @@ export const LineErrorCode = {
 } as const;
 export type LineErrorCode = (typeof LineErrorCode)[keyof typeof LineErrorCode];
 
-export class LineError extends Error {
-  readonly code: LineErrorCode;
-  readonly details: Readonly<Record<string, unknown>> | undefined;
-  constructor(code: LineErrorCode, message: string, details?: Record<string, unknown>) {
-    super(message);
-    this.name = 'LineError';
-    this.code = code;
-    this.details = details;
-  }
+export class LineError extends CodedError<LineErrorCode> {
+  override name = 'LineError';
 }
