@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { loadConfigDir, loadScenarioFile, parseDuration, type ResolvedScenario } from '@doppel/twin';
-import { builtinPacks } from './packs.js';
+import { builtinPacks } from '@doppel/server/packs';
 import { UserError } from './user-error.js';
 
 export interface ScenarioSelection {

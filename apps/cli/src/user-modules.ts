@@ -8,7 +8,7 @@ import {
   type LoadedUserModules,
 } from '@doppel/server/user-modules';
 import type { AnyPack, ResolvedScenario } from '@doppel/twin';
-import { builtinPacks } from './packs.js';
+import { builtinPacks } from '@doppel/server/packs';
 import { UserError } from './user-error.js';
 
 /*

@@ -6,7 +6,7 @@ import { z } from 'zod';
 import type { AnyPack } from '@doppel/twin';
 import { schemaText } from '../src/commands/schema.js';
 import { validateScenario } from '../src/commands/validate.js';
-import { builtinPacks } from '../src/packs.js';
+import { builtinPacks } from '@doppel/server/packs';
 
 const broken = 'packages/twin/test/fixtures/scenarios/broken';
 

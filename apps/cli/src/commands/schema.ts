@@ -1,6 +1,6 @@
 import { scenarioJsonSchema, scenarioReferenceMarkdown } from '@doppel/twin';
 import type { Command } from 'commander';
-import { builtinPacks } from '../packs.js';
+import { builtinPacks } from '@doppel/server/packs';
 
 /** The text `doppel schema` prints: the scenario JSON Schema, or with `markdown` the scenario reference. */
 export function schemaText(markdown: boolean): string {

@@ -8,7 +8,7 @@ import {
   type ResolvedScenario,
 } from '@doppel/twin';
 import { CommanderError, type Command } from 'commander';
-import { builtinPacks } from '../packs.js';
+import { builtinPacks } from '@doppel/server/packs';
 
 export interface ValidateOptions {
   config?: string;

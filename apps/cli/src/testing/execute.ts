@@ -1,6 +1,6 @@
 import { VerifyError, loadTestFile, runTest, type TestDefinition } from '@doppel/verify';
 import type { AnyPack } from '@doppel/twin';
-import { builtinPacks } from '../packs.js';
+import { builtinPacks } from '@doppel/server/packs';
 import { loadUserModules } from '../user-modules.js';
 import type { TestJob, TestOutcome } from './messages.js';
 
