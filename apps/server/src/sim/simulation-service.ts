@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { fmuResumesOf } from '@doppel/pack-process';
 import {
+  awaitingAckError,
   resolvedScenarioFromSnapshot,
   Simulation,
   TwinError,
@@ -578,11 +579,7 @@ export class SimulationService implements SimulationApi {
   #assertNotAwaitingAck(): void {
     const sim = this.#sim;
     if (sim.debug?.awaitingAck !== true) return;
-    throw new TwinError(
-      TwinErrorCode.AwaitingAck,
-      `Simulation ${sim.id} is paused by debug mode at ${formatSimTime(sim.now)}: acknowledge (POST /api/v1/simulations/${sim.id}/ack) to continue`,
-      { simId: sim.id, pausedAt: sim.now },
-    );
+    throw awaitingAckError(sim.id, sim.now);
   }
 
   #assertAlive(): void {

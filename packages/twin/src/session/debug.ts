@@ -5,6 +5,20 @@
 import type { InterventionLogEntry } from '../contracts/interventions.js';
 import type { JsonObject } from '../contracts/json.js';
 import type { LedgerOrigin } from '../contracts/ledger.js';
+import { TwinError, TwinErrorCode } from '../errors.js';
+import { formatSimTime } from '../scenario/duration.js';
+
+/**
+ * The refusal of any run while a debug pause waits for its acknowledgement. Both the simulation and the server's
+ * worker (which refuses before it reaches the simulation) answer with it.
+ */
+export function awaitingAckError(simId: string, pausedAt: number): TwinError {
+  return new TwinError(
+    TwinErrorCode.AwaitingAck,
+    `Simulation ${simId} is paused by debug mode at ${formatSimTime(pausedAt)}: acknowledge (POST /api/v1/simulations/${simId}/ack) to continue`,
+    { simId, pausedAt },
+  );
+}
 
 /** Ledger event types of debug mode. */
 export const DEBUG_PAUSED = 'DEBUG_PAUSED';

@@ -8,7 +8,7 @@ export {
   type ValidatedIntervention,
 } from './interventions.js';
 export { Pacing, type PacedTarget } from './pacing.js';
-export { DEBUG_PAUSED, DEBUG_ACKNOWLEDGED, SIMULATION_ASSET_ID, type DebugState } from './debug.js';
+export { DEBUG_PAUSED, DEBUG_ACKNOWLEDGED, SIMULATION_ASSET_ID, awaitingAckError, type DebugState } from './debug.js';
 export type {
   SimulationStatus,
   StopReason,

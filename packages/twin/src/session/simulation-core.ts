@@ -7,7 +7,7 @@ import type { ResolvedScenario } from '../contracts/scenario.js';
 import { TwinError, TwinErrorCode } from '../errors.js';
 import { formatSimTime } from '../scenario/duration.js';
 import { BreakpointSet, type Breakpoint, type BreakpointHit } from './breakpoints.js';
-import { DebugMarks, SIMULATION_ASSET_ID } from './debug.js';
+import { awaitingAckError, DebugMarks, SIMULATION_ASSET_ID } from './debug.js';
 import { Emitter } from './emitter.js';
 import type { Pacing } from './pacing.js';
 import type { LedgerResume } from '../ledger/writer.js';
@@ -329,13 +329,7 @@ export abstract class SimulationCore {
   protected assertCanRun(): void {
     this.assertNotBusy();
     this.assertAlive();
-    if (this.debugMarks.awaiting(this.now)) {
-      throw new TwinError(
-        TwinErrorCode.AwaitingAck,
-        `Simulation ${this.id} is paused by debug mode at ${formatSimTime(this.now)}: acknowledge (POST /api/v1/simulations/${this.id}/ack) to continue`,
-        { simId: this.id, pausedAt: this.now },
-      );
-    }
+    if (this.debugMarks.awaiting(this.now)) throw awaitingAckError(this.id, this.now);
   }
 
   protected assertCanChange(): void {
