@@ -128,6 +128,7 @@ function Shell({ account, onSignOut }: { account: string | undefined; onSignOut:
           {route.view === 'compare' && <CompareView a={route.a} b={route.b} />}
           {route.view === 'tests' && <TestsView testId={route.testId} />}
           {route.view === 'models' && <ModelsView modelId={route.modelId} />}
+          {route.view === 'fmus' && <ModelsView fmuId={route.fmuId ?? ''} />}
           {route.view === 'experiments' && <ExperimentsView experimentId={route.experimentId} />}
           {route.view === 'controlplane' && (
             <ControlPlaneView simId={route.simId} session={session} runId={route.runId} />

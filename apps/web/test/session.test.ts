@@ -26,6 +26,8 @@ describe('routes', () => {
       '#/city/s1?asset=station_01',
       '#/line/l1',
       '#/compare/a/b',
+      '#/fmus',
+      '#/fmus/fmu_1',
     ]) {
       expect(routeHref(parseRoute(hash))).toBe(hash);
     }

@@ -3,6 +3,8 @@ import type {
   ExampleTest,
   Experiment,
   ExperimentSummary,
+  Fmu,
+  FmuSummary,
   LedgerQuery,
   MachineModel,
   MachineModelInput,
@@ -118,6 +120,13 @@ export interface DoppelApi {
   pauseModelRun(simId: string): Promise<SimSummary>;
   /** One integration step of the model's simulation. */
   stepModelRun(simId: string): Promise<SimSummary>;
+
+  // FMUs of the account: uploaded archives (validated by the server) that models use as components.
+  listFmus(): Promise<FmuSummary[]>;
+  getFmu(id: string): Promise<Fmu>;
+  /** Uploads a .fmu file; an archive the server refuses is an ApiProblem naming the file and the element. */
+  uploadFmu(file: File): Promise<Fmu>;
+  deleteFmu(id: string): Promise<void>;
 
   /** Live ledger events and status changes from `afterSeq`; returns the unsubscribe function. */
   subscribe(id: string, afterSeq: number, onMessage: (message: StreamMessage) => void): () => void;

@@ -210,6 +210,10 @@ export function createDoppelApi(key: string, baseUrl?: string): DoppelApi {
     startModel: (id, options) => call(() => sim(client.simulation.start(id, options))),
     pauseModelRun: (simId) => call(() => sim(client.simulation.pause(simId))),
     stepModelRun: (simId) => call(() => sim(client.simulation.step(simId))),
+    listFmus: () => call(() => client.fmus.list()),
+    getFmu: (id) => call(() => client.fmus.get(id)),
+    uploadFmu: (file) => call(() => client.fmus.upload(file, file.name)),
+    deleteFmu: (id) => call(() => client.fmus.delete(id)),
     subscribe: (id, afterSeq, onMessage) => {
       const subscription = client.stream(id, {
         afterSeq,

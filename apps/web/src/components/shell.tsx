@@ -34,7 +34,14 @@ export function Rail({
     { view: 'experiments', label: 'Experiments', icon: '⚗', href: routeHref({ view: 'experiments' }) },
     { view: 'controlplane', label: 'Control plane', icon: '⇆', href: routeHref({ view: 'controlplane' }) },
   ];
-  const active = route.view === 'new' ? 'simulations' : route.view === 'compare' ? 'simulations' : route.view;
+  const active =
+    route.view === 'new'
+      ? 'simulations'
+      : route.view === 'compare'
+        ? 'simulations'
+        : route.view === 'fmus'
+          ? 'models'
+          : route.view;
   return (
     <nav className="rail" aria-label="Main">
       <div className="brand" aria-label="Doppel">

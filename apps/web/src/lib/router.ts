@@ -12,6 +12,8 @@ export type Route =
   /** A control-plane simulation, with the scenario test run whose rule verdicts it shows (`?run=`). */
   | { readonly view: 'controlplane'; readonly simId?: string; readonly runId?: string }
   | { readonly view: 'models'; readonly modelId?: string }
+  /** The account's FMUs (part of the Models floor), with one shown whole. */
+  | { readonly view: 'fmus'; readonly fmuId?: string }
   | { readonly view: 'experiments'; readonly experimentId?: string };
 
 export function parseRoute(hash: string): Route {
@@ -37,6 +39,8 @@ export function parseRoute(hash: string): Route {
       return { view: 'controlplane', simId: parts[1], runId: params.get('run') ?? undefined };
     case 'models':
       return { view: 'models', modelId: parts[1] };
+    case 'fmus':
+      return { view: 'fmus', fmuId: parts[1] };
     case 'experiments':
       return { view: 'experiments', experimentId: parts[1] };
     case 'compare':
@@ -65,6 +69,8 @@ export function routeHref(route: Route): string {
     }
     case 'models':
       return `#/models${route.modelId === undefined ? '' : `/${enc(route.modelId)}`}`;
+    case 'fmus':
+      return `#/fmus${route.fmuId === undefined ? '' : `/${enc(route.fmuId)}`}`;
     case 'experiments':
       return `#/experiments${route.experimentId === undefined ? '' : `/${enc(route.experimentId)}`}`;
     case 'tests':

@@ -15,14 +15,16 @@ import {
 } from '@xyflow/react';
 import '@xyflow/react/dist/style.css';
 import { createContext, useContext, useEffect, useMemo, type DragEvent, type ReactNode } from 'react';
-import type { ProcessCatalogue, ProcessModelConnection } from '@doppel/client';
-import { portsOf, unitOf, type ModelDoc } from './model-doc.js';
+import type { ProcessModelConnection } from '@doppel/client';
+import { fmuOf, portsOf, unitOf, type ModelCatalogue, type ModelDoc } from './model-doc.js';
 
 /** Live values of output ports by `component.port`, while a run shows. */
 const LiveValues = createContext<Readonly<Record<string, number | boolean>>>({});
-const Catalogue = createContext<ProcessCatalogue | null>(null);
+const Catalogue = createContext<ModelCatalogue | null>(null);
 
 export const PALETTE_MIME = 'application/x-doppel-component';
+/** An uploaded FMU dragged from the palette: the data is its id. */
+export const FMU_MIME = 'application/x-doppel-fmu';
 
 type ComponentNode = Node<
   { id: string; type: string; name?: string; properties: Record<string, unknown> },
@@ -44,11 +46,19 @@ function ComponentBox({ data, selected }: NodeProps<ComponentNode>): ReactNode {
   const inputs = ports.filter((p) => p.direction === 'in');
   const outputs = ports.filter((p) => p.direction === 'out');
   const rows = Math.max(inputs.length + outputs.length, 1);
+  // An FMU component names the archive it runs; one whose FMU is gone says so instead of showing no ports.
+  const fmu = fmuOf(catalogue, component);
+  const missingFmu = data.type === 'fmu' && fmu === undefined && catalogue.fmus !== undefined;
   return (
     <div className={`model-node${selected === true ? ' selected' : ''}`} style={{ height: 34 + rows * 18 }}>
-      <div className="model-node-title">
-        <strong>{data.id}</strong> <span className="faint">{data.type}</span>
+      <div className="model-node-title" title={fmu === undefined ? undefined : `${fmu.name} (${fmu.modelName})`}>
+        <strong>{data.id}</strong> <span className="faint">{fmu === undefined ? data.type : `FMU ${fmu.name}`}</span>
       </div>
+      {missingFmu && (
+        <div className="port field-error" style={{ top: 30, left: 8 }}>
+          FMU not in this account
+        </div>
+      )}
       {inputs.map((p, k) => (
         <div key={`in-${p.name}`} className="port in" style={{ top: 30 + k * 18 }}>
           <Handle type="target" position={Position.Left} id={p.name} />
@@ -72,7 +82,7 @@ function ComponentBox({ data, selected }: NodeProps<ComponentNode>): ReactNode {
 const NODE_TYPES: NodeTypes = { component: ComponentBox };
 
 interface Props {
-  readonly catalogue: ProcessCatalogue;
+  readonly catalogue: ModelCatalogue;
   readonly doc: ModelDoc;
   readonly selected: string | null;
   readonly live: Readonly<Record<string, number | boolean>>;
@@ -80,6 +90,10 @@ interface Props {
   readonly onMove: (id: string, x: number, y: number) => void;
   readonly onConnect: (w: ProcessModelConnection) => void;
   readonly onDropType: (type: string, x: number, y: number) => void;
+  /** An uploaded FMU dropped from the palette. */
+  readonly onDropFmu: (fmuId: string, x: number, y: number) => void;
+  /** Files dropped from the desktop (.fmu archives to upload and place). */
+  readonly onDropFiles: (files: readonly File[], x: number, y: number) => void;
   /** The pan and zoom to open at (null: fit the model in view). */
   readonly initialViewport: Viewport | null;
   /** The user panned or zoomed (not when the canvas moves itself). */
@@ -88,7 +102,7 @@ interface Props {
 
 /** The block diagram on a React Flow canvas: components with their ports as handles, wires as edges. */
 export function ModelCanvas(props: Props): ReactNode {
-  const { catalogue, doc, selected, live, onSelect, onMove, onConnect, onDropType, onViewportMoved } = props;
+  const { catalogue, doc, selected, live, onSelect, onMove, onConnect, onViewportMoved } = props;
   const flow = useReactFlow();
   const nodes = useMemo<ComponentNode[]>(
     () =>
@@ -123,10 +137,15 @@ export function ModelCanvas(props: Props): ReactNode {
   );
   const drop = (e: DragEvent): void => {
     const type = e.dataTransfer.getData(PALETTE_MIME);
-    if (type === '') return;
+    const fmu = e.dataTransfer.getData(FMU_MIME);
+    const files = [...e.dataTransfer.files];
+    if (type === '' && fmu === '' && files.length === 0) return;
     e.preventDefault();
     const at = flow.screenToFlowPosition({ x: e.clientX, y: e.clientY });
-    onDropType(type, Math.round(at.x), Math.round(at.y));
+    const [x, y] = [Math.round(at.x), Math.round(at.y)];
+    if (type !== '') props.onDropType(type, x, y);
+    else if (fmu !== '') props.onDropFmu(fmu, x, y);
+    else props.onDropFiles(files, x, y);
   };
   return (
     <Catalogue.Provider value={catalogue}>

@@ -3,6 +3,7 @@
  * does: which ports exist, and whether two ports' units can be connected (same dimension).
  */
 import type {
+  Fmu,
   MachineModel,
   ModelLayout,
   ProcessCatalogue,
@@ -11,7 +12,22 @@ import type {
   ProcessModelConnection,
   ProcessPort,
 } from '@doppel/client';
-import { expandPortTemplate } from '@doppel/twin/contracts';
+import { expandPortTemplate, fmuPorts } from '@doppel/twin/contracts';
+
+/** The component type of an uploaded FMU on the canvas (its ports are its FMU's, not a template's). */
+export const FMU_TYPE = 'fmu';
+
+/**
+ * What the canvas knows of component types: the process catalogue, and the account's FMUs by id, since an FMU
+ * component's ports are the inputs and outputs of its FMU's modelDescription.xml.
+ */
+export type ModelCatalogue = ProcessCatalogue & { readonly fmus?: ReadonlyMap<string, Fmu> };
+
+/** The uploaded FMU an FMU component runs (undefined: another type, or an FMU the account no longer has). */
+export function fmuOf(catalogue: ModelCatalogue, c: ProcessModelComponent): Fmu | undefined {
+  const id = c.type === FMU_TYPE ? c.properties?.fmu : undefined;
+  return typeof id === 'string' ? catalogue.fmus?.get(id) : undefined;
+}
 
 export interface Placed {
   readonly component: ProcessModelComponent;
@@ -71,14 +87,18 @@ export function typeOf(catalogue: ProcessCatalogue, type: string): ProcessCompon
 }
 
 /** A component's ports for its properties (a mixer's inlets follow its `inlets`), as the server compiles them. */
-export function portsOf(catalogue: ProcessCatalogue, c: ProcessModelComponent): readonly ProcessPort[] {
+export function portsOf(catalogue: ModelCatalogue, c: ProcessModelComponent): readonly ProcessPort[] {
+  if (c.type === FMU_TYPE) {
+    const fmu = fmuOf(catalogue, c);
+    return fmu === undefined ? [] : fmuPorts(fmu.variables, (unit) => catalogue.units.some((u) => u.symbol === unit));
+  }
   const type = typeOf(catalogue, c.type);
   if (type === undefined) return [];
   return expandPortTemplate(type.portTemplate, { ...type.defaults, ...c.properties });
 }
 
 /** A port's unit: its own, or the one a property fixes for a unit variable; null while nothing fixes it. */
-export function unitOf(catalogue: ProcessCatalogue, c: ProcessModelComponent, port: ProcessPort): string | null {
+export function unitOf(catalogue: ModelCatalogue, c: ProcessModelComponent, port: ProcessPort): string | null {
   if (!port.unit.startsWith('$')) return port.unit;
   const type = typeOf(catalogue, c.type);
   const prop = type?.unitProperties[port.unit];
@@ -88,7 +108,7 @@ export function unitOf(catalogue: ProcessCatalogue, c: ProcessModelComponent, po
 }
 
 /** Why a connection is refused, or null when the canvas accepts it (the server compiles it again on save). */
-export function refusal(catalogue: ProcessCatalogue, doc: ModelDoc, w: ProcessModelConnection): string | null {
+export function refusal(catalogue: ModelCatalogue, doc: ModelDoc, w: ProcessModelConnection): string | null {
   const find = (id: string) => doc.components.find((p) => p.component.id === id)?.component;
   const from = find(w.source_component_id);
   const to = find(w.target_component_id);
@@ -113,10 +133,13 @@ export function refusal(catalogue: ProcessCatalogue, doc: ModelDoc, w: ProcessMo
 }
 
 /** Whether both ends of a wire are ports its components have with their present properties. */
-export function wireEndsExist(catalogue: ProcessCatalogue, doc: ModelDoc, w: ProcessModelConnection): boolean {
+export function wireEndsExist(catalogue: ModelCatalogue, doc: ModelDoc, w: ProcessModelConnection): boolean {
   const has = (id: string, port: string, direction: ProcessPort['direction']): boolean => {
     const c = doc.components.find((p) => p.component.id === id)?.component;
-    return c !== undefined && portsOf(catalogue, c).some((p) => p.name === port && p.direction === direction);
+    if (c === undefined) return false;
+    // An FMU component whose FMU is not known here (still loading, or deleted) keeps its wires: its ports are unknown.
+    if (c.type === FMU_TYPE && fmuOf(catalogue, c) === undefined) return true;
+    return portsOf(catalogue, c).some((p) => p.name === port && p.direction === direction);
   };
   return has(w.source_component_id, w.source_port, 'out') && has(w.target_component_id, w.target_port, 'in');
 }
@@ -127,7 +150,7 @@ export function wireEndsExist(catalogue: ProcessCatalogue, doc: ModelDoc, w: Pro
  * undo brings them back with the old properties.
  */
 export function withProperties(
-  catalogue: ProcessCatalogue,
+  catalogue: ModelCatalogue,
   doc: ModelDoc,
   id: string,
   properties: Readonly<Record<string, unknown>>,

@@ -1,6 +1,6 @@
 import { ReactFlowProvider } from '@xyflow/react';
 import { useCallback, useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
-import type { MachineModel, ModelLayout, ProcessCatalogue, ProcessModelConnection } from '@doppel/client';
+import type { Fmu, MachineModel, ModelLayout, ProcessModelConnection } from '@doppel/client';
 import { useApi } from '../../api/context.js';
 import { useAsync } from '../../api/hooks.js';
 import { ApiProblem, type SimSummary } from '../../api/types.js';
@@ -11,10 +11,14 @@ import { Empty, ErrorView, Loading } from '../../components/states.js';
 import { navigate } from '../../lib/router.js';
 import { useSim } from '../../state/use-sim.js';
 import type { JsonSchema } from '../../lib/schema-form.js';
-import { ModelCanvas, PALETTE_MIME } from './model-canvas.js';
+import { FmuLibrary, FmuUpload, fmuFiles, type FmuUse } from './fmu-library.js';
+import { fmuFormValues, fmuPropertiesOf, fmuPropertiesSchema } from './fmu-properties.js';
+import { FMU_MIME, ModelCanvas, PALETTE_MIME } from './model-canvas.js';
 import {
   commit,
   docOf,
+  fmuOf,
+  FMU_TYPE,
   freshId,
   layoutOf,
   historyOf,
@@ -29,12 +33,16 @@ import {
   wireText,
   withProperties,
   type History,
+  type ModelCatalogue,
   type ModelDoc,
 } from './model-doc.js';
 import './models.css';
 
-/** The Models view (seed 004): projects and their machine models, and the editor of the open model. */
-export function ModelsView({ modelId }: { modelId?: string }): ReactNode {
+/**
+ * The Models view (seed 004): projects and their machine models, the editor of the open model, and the account's
+ * FMUs (`fmuId` set: the FMU library, with that FMU shown whole when not empty).
+ */
+export function ModelsView({ modelId, fmuId }: { modelId?: string; fmuId?: string }): ReactNode {
   const api = useApi();
   const [version, setVersion] = useState(0);
   const projects = useAsync(() => api.listProjects(), [api, version]);
@@ -43,7 +51,35 @@ export function ModelsView({ modelId }: { modelId?: string }): ReactNode {
       Promise.all((projects.data ?? []).map(async (p) => ({ project: p, models: await api.projectModels(p.id) }))),
     [api, projects.data],
   );
-  const catalogue = useAsync(() => api.processCatalogue(), [api]);
+  const processCatalogue = useAsync(() => api.processCatalogue(), [api]);
+  // The FMUs whole (their variables give an FMU component its ports); an account holds a few dozen at most.
+  const [fmuVersion, setFmuVersion] = useState(0);
+  const fmus = useAsync(
+    async () => Promise.all((await api.listFmus()).map((f) => api.getFmu(f.id))),
+    [api, fmuVersion],
+  );
+  const catalogue = useMemo(
+    () => ({
+      ...processCatalogue,
+      data:
+        processCatalogue.data === undefined
+          ? undefined
+          : // Until the FMUs arrive the canvas knows none (and says nothing of FMU components).
+            {
+              ...processCatalogue.data,
+              ...(fmus.data === undefined ? {} : { fmus: new Map(fmus.data.map((f) => [f.id, f])) }),
+            },
+    }),
+    [processCatalogue, fmus.data],
+  );
+  const uses = useMemo<FmuUse[]>(
+    () =>
+      (models.data ?? []).flatMap(({ project, models: list }) =>
+        list.map((m) => ({ project: project.name, model: m })),
+      ),
+    [models.data],
+  );
+  const fmusChanged = useCallback(() => setFmuVersion((v) => v + 1), []);
   const [projectName, setProjectName] = useState('');
   const [error, setError] = useState<unknown>();
 
@@ -103,10 +139,29 @@ export function ModelsView({ modelId }: { modelId?: string }): ReactNode {
             </button>
           </section>
         ))}
+        <section className="project" aria-label="FMUs">
+          <h2>FMUs</h2>
+          {fmus.error !== undefined && <ErrorView error={fmus.error} />}
+          <ul>
+            {(fmus.data ?? []).map((f) => (
+              <li key={f.id}>
+                <a href={`#/fmus/${encodeURIComponent(f.id)}`} aria-current={f.id === fmuId ? 'page' : undefined}>
+                  {f.name}
+                </a>{' '}
+                <span className="faint num">FMI {f.fmiVersion}</span>
+              </li>
+            ))}
+          </ul>
+          <a href="#/fmus" aria-current={fmuId === '' ? 'page' : undefined}>
+            {fmus.data?.length === 0 ? 'Upload an FMU' : 'All FMUs, upload'}
+          </a>
+        </section>
       </aside>
       <section className="model-main">
         {catalogue.error !== undefined && <ErrorView error={catalogue.error} />}
-        {modelId === undefined ? (
+        {fmuId !== undefined ? (
+          <FmuLibrary fmus={fmus.data} fmuId={fmuId} uses={uses} onChanged={fmusChanged} />
+        ) : modelId === undefined ? (
           <Empty title="No model open">Pick a model on the left, or create a project and a model in it.</Empty>
         ) : catalogue.data === undefined ? (
           <Loading />
@@ -116,6 +171,7 @@ export function ModelsView({ modelId }: { modelId?: string }): ReactNode {
             modelId={modelId}
             catalogue={catalogue.data}
             onSaved={() => setVersion((v) => v + 1)}
+            onFmusChanged={fmusChanged}
           />
         )}
       </section>
@@ -123,14 +179,21 @@ export function ModelsView({ modelId }: { modelId?: string }): ReactNode {
   );
 }
 
-function ModelLoader(props: { modelId: string; catalogue: ProcessCatalogue; onSaved: () => void }): ReactNode {
+interface EditorProps {
+  catalogue: ModelCatalogue;
+  onSaved: () => void;
+  /** An FMU was uploaded from the editor (dropped on the canvas or the palette). */
+  onFmusChanged: () => void;
+}
+
+function ModelLoader(props: EditorProps & { modelId: string }): ReactNode {
   const api = useApi();
   const model = useAsync(() => api.getModel(props.modelId), [api, props.modelId]);
   if (model.error !== undefined) return <ErrorView error={model.error} />;
   if (model.data === undefined) return <Loading />;
   return (
     <ReactFlowProvider>
-      <ModelEditor model={model.data} catalogue={props.catalogue} onSaved={props.onSaved} />
+      <ModelEditor model={model.data} {...props} />
     </ReactFlowProvider>
   );
 }
@@ -140,7 +203,7 @@ interface Issue {
   readonly message: string;
 }
 
-function ModelEditor(props: { model: MachineModel; catalogue: ProcessCatalogue; onSaved: () => void }): ReactNode {
+function ModelEditor(props: EditorProps & { model: MachineModel }): ReactNode {
   const { model, catalogue } = props;
   const api = useApi();
   const [history, setHistory] = useState<History>(() => historyOf(docOf(model)));
@@ -162,6 +225,35 @@ function ModelEditor(props: { model: MachineModel; catalogue: ProcessCatalogue; 
     change({ ...doc, components: [...doc.components, { component: { id, type, properties: {} }, ...at }] });
     setSelected(id);
     setNotice({ kind: 'ok', text: `Added ${t.title} ${id}` });
+  };
+  /** An uploaded FMU as a component (named after its model), its ports those of its modelDescription.xml. */
+  const addFmu = (fmu: Pick<Fmu, 'id' | 'name' | 'modelName'>, at = nextPlace(doc)): void => {
+    const base = fmu.modelName.replace(/[^A-Za-z0-9_]+/g, '_').slice(0, 40) || FMU_TYPE;
+    const id = freshId(base, doc);
+    const component = { id, type: FMU_TYPE, properties: { fmu: fmu.id, parameters: {} } };
+    change({ ...doc, components: [...doc.components, { component, ...at }] });
+    setSelected(id);
+    setNotice({ kind: 'ok', text: `Added FMU ${fmu.name} as ${id}` });
+  };
+  /** .fmu files dropped on the canvas: uploaded (the server checks them), then placed where they fell. */
+  const dropFiles = async (files: readonly File[], at: { x: number; y: number }): Promise<void> => {
+    const { fmus, others } = fmuFiles(files);
+    if (fmus.length === 0) {
+      setNotice({ kind: 'error', text: `Drop a .fmu file on the canvas (got ${others.join(', ')})` });
+      return;
+    }
+    for (const [k, file] of fmus.entries()) {
+      setNotice({ kind: 'ok', text: `Uploading ${file.name}…` });
+      try {
+        const fmu = await api.uploadFmu(file);
+        props.onFmusChanged();
+        addFmu(fmu, { x: at.x + k * 40, y: at.y + k * 40 });
+      } catch (e) {
+        setIssues(e instanceof ApiProblem ? e.issues : []);
+        setNotice({ kind: 'error', text: `${file.name} refused: ${e instanceof Error ? e.message : String(e)}` });
+        return;
+      }
+    }
   };
   const connect = (w: ProcessModelConnection): void => {
     const why = refusal(catalogue, doc, w);
@@ -216,6 +308,7 @@ function ModelEditor(props: { model: MachineModel; catalogue: ProcessCatalogue; 
 
   const picked = doc.components.find((p) => p.component.id === selected)?.component;
   const pickedType = picked === undefined ? undefined : typeOf(catalogue, picked.type);
+  const pickedFmu = picked === undefined ? undefined : fmuOf(catalogue, picked);
   const componentIssues = issues.filter((i) => {
     const index = doc.components.findIndex((p) => p.component.id === selected);
     return i.path?.startsWith(`components[${index}]`) === true;
@@ -270,6 +363,22 @@ function ModelEditor(props: { model: MachineModel; catalogue: ProcessCatalogue; 
               {t.title}
             </button>
           ))}
+          <h3>FMUs</h3>
+          {[...(catalogue.fmus?.values() ?? [])].map((f) => (
+            <button
+              key={f.id}
+              type="button"
+              draggable
+              onDragStart={(e) => e.dataTransfer.setData(FMU_MIME, f.id)}
+              onClick={() => addFmu(f)}
+              title={`${f.modelName}, FMI ${f.fmiVersion}: drag onto the canvas`}
+              aria-label={`Add FMU ${f.name}`}
+            >
+              {f.name}
+            </button>
+          ))}
+          <FmuUpload compact onUploaded={() => props.onFmusChanged()} />
+          <a href="#/fmus">Manage FMUs</a>
         </nav>
         <ModelCanvas
           catalogue={catalogue}
@@ -285,6 +394,11 @@ function ModelEditor(props: { model: MachineModel; catalogue: ProcessCatalogue; 
           }
           onConnect={connect}
           onDropType={(type, x, y) => add(type, { x, y })}
+          onDropFmu={(id, x, y) => {
+            const fmu = catalogue.fmus?.get(id);
+            if (fmu !== undefined) addFmu(fmu, { x, y });
+          }}
+          onDropFiles={(files, x, y) => void dropFiles(files, { x, y })}
           initialViewport={model.layout.viewport}
           onViewportMoved={(v) => {
             viewport.current = v;
@@ -343,6 +457,40 @@ function ModelEditor(props: { model: MachineModel; catalogue: ProcessCatalogue; 
               </button>
             </>
           )}
+          {picked !== undefined && picked.type === FMU_TYPE && (
+            <>
+              {pickedFmu === undefined && catalogue.fmus === undefined ? (
+                <Loading />
+              ) : pickedFmu === undefined ? (
+                <p className="field-error">
+                  FMU {String(picked.properties?.fmu)} is not in this account: upload it again, or remove {picked.id}.
+                </p>
+              ) : (
+                <>
+                  <p className="faint">
+                    <a href={`#/fmus/${encodeURIComponent(pickedFmu.id)}`}>{pickedFmu.name}</a> · model{' '}
+                    {pickedFmu.modelName} · FMI {pickedFmu.fmiVersion}
+                  </p>
+                  <SchemaForm
+                    key={`${picked.id}-${history.at}`}
+                    idPrefix={`prop-${picked.id}`}
+                    schema={fmuPropertiesSchema(pickedFmu)}
+                    initial={fmuFormValues(picked.properties ?? {})}
+                    submitLabel="Apply"
+                    serverIssues={componentIssues.map((i) => ({ field: i.path ?? '', message: i.message }))}
+                    onSubmit={(args) => {
+                      // An FMU's ports do not depend on its properties: no wire goes.
+                      change(withProperties(catalogue, doc, picked.id, fmuPropertiesOf(pickedFmu, args)).doc);
+                      setNotice({ kind: 'ok', text: `Changed ${picked.id}` });
+                    }}
+                  />
+                </>
+              )}
+              <button type="button" className="ghost" onClick={() => remove(picked.id)}>
+                Remove {picked.id}
+              </button>
+            </>
+          )}
         </aside>
       </div>
       <RunPanel
@@ -358,7 +506,7 @@ function ModelEditor(props: { model: MachineModel; catalogue: ProcessCatalogue; 
 
 /** Connect two ports from the keyboard: an output and an input, each picked from a list. */
 function ConnectForm(props: {
-  catalogue: ProcessCatalogue;
+  catalogue: ModelCatalogue;
   doc: ModelDoc;
   onConnect: (w: ProcessModelConnection) => void;
 }): ReactNode {
@@ -414,7 +562,7 @@ function ConnectForm(props: {
 function RunPanel(props: {
   modelId: string;
   doc: ModelDoc;
-  catalogue: ProcessCatalogue;
+  catalogue: ModelCatalogue;
   beforeRun: () => Promise<boolean>;
   /** Every component's outputs at the instant shown, by `component.port`, for the canvas. */
   onLive: (values: Readonly<Record<string, number | boolean>>) => void;

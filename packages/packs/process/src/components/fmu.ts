@@ -1,6 +1,7 @@
 import type { JsonObject } from '@doppel/twin';
+import { fmuPorts, isFmuPortVariable } from '@doppel/twin/contracts';
 import { z } from 'zod';
-import { BlockBase, type BlockContext, type ComponentType, type PortSpec, type SteppedModel } from '../component.js';
+import { BlockBase, type BlockContext, type ComponentType, type SteppedModel } from '../component.js';
 import { UNITS } from '../units.js';
 import type { FmuResume } from './fmu-trace.js';
 
@@ -8,10 +9,6 @@ import type { FmuResume } from './fmu-trace.js';
 export type FmuValue = number | boolean | string;
 
 const fmuValue = z.union([z.number(), z.boolean(), z.string().max(10_000)]);
-
-/** Numeric types exchanged through ports (FMI 2.0 and 3.0 names); strings and binaries are set as parameters only. */
-const PORT_TYPES = new Set(['Real', 'Float64', 'Float32', 'Integer', 'Int32', 'Int16', 'Int8', 'UInt16', 'UInt8']);
-const BOOLEAN_TYPES = new Set(['Boolean']);
 
 const fmuVariable = z.strictObject({
   name: z.string().min(1).max(1000),
@@ -77,34 +74,7 @@ export const fmuProps = z
 export type FmuProps = z.infer<typeof fmuProps>;
 
 /** Whether a variable is exchanged through a port (numbers and Booleans; strings are not signals). */
-export function isPortVariable(v: Pick<FmuVariableSpec, 'causality' | 'type'>): boolean {
-  return (v.causality === 'input' || v.causality === 'output') && (PORT_TYPES.has(v.type) || BOOLEAN_TYPES.has(v.type));
-}
-
-/**
- * The unit of a port: `bool` for Booleans, the FMU's unit where Doppel knows the symbol; without a unit (or with one
- * Doppel does not know) the port takes the unit of what it is connected to, so an FMU's own unit names never block
- * a connection the modeller can see is right.
- */
-function portUnit(v: FmuVariableSpec): string {
-  if (BOOLEAN_TYPES.has(v.type)) return 'bool';
-  if (v.unit !== undefined && UNITS[v.unit] !== undefined) return v.unit;
-  return `$${v.name}`;
-}
-
-function portOf(v: FmuVariableSpec): PortSpec {
-  const known = v.unit === undefined || UNITS[v.unit] !== undefined;
-  const note = known ? '' : ` (unit ${v.unit}: takes the unit of its connection)`;
-  const start = typeof v.start === 'number' ? v.start : typeof v.start === 'boolean' ? Number(v.start) : 0;
-  return {
-    name: v.name,
-    direction: v.causality === 'input' ? 'in' : 'out',
-    unit: portUnit(v),
-    description: `${v.description ?? `${v.causality} ${v.type}`}${note}`,
-    // Co-simulation: an output is that of the last communication point, so no input reaches an output at once.
-    ...(v.causality === 'input' ? { default: start, feedthrough: false } : {}),
-  };
-}
+export const isPortVariable: (v: Pick<FmuVariableSpec, 'causality' | 'type'>) => boolean = isFmuPortVariable;
 
 /** What a running FMU component does: the calling sequence is the runner's, the block only exchanges values. */
 export interface FmuModel extends SteppedModel {
@@ -233,6 +203,6 @@ export const fmuType: ComponentType<FmuProps> = {
   description: 'A co-simulation FMU (FMI 2.0 or 3.0) stepped with the model at its communication step.',
   category: 'process',
   properties: fmuProps,
-  ports: (p) => p.variables.filter(isPortVariable).map(portOf),
+  ports: (p) => fmuPorts(p.variables, (unit) => UNITS[unit] !== undefined),
   create: (p, ctx) => new FmuBlock(p, ctx),
 };

@@ -131,3 +131,52 @@ export const processModelSchema = z
   })
   .meta({ id: 'ProcessModel' });
 export type ProcessModelInput = z.input<typeof processModelSchema>;
+
+/** What an FMU port is made of: a variable of its modelDescription.xml (as stored or as a model carries it). */
+export interface FmuPortVariable {
+  readonly name: string;
+  readonly causality: string;
+  readonly type: string;
+  readonly unit?: string;
+  readonly start?: number | boolean | string;
+  readonly description?: string;
+}
+
+/** Numeric types exchanged through ports (FMI 2.0 and 3.0 names); strings and binaries are set as parameters only. */
+const FMU_NUMBER_TYPES = new Set([
+  'Real',
+  'Float64',
+  'Float32',
+  'Integer',
+  'Int32',
+  'Int16',
+  'Int8',
+  'UInt16',
+  'UInt8',
+]);
+
+/** Whether an FMU variable is exchanged through a port (numeric and Boolean inputs and outputs). */
+export function isFmuPortVariable(v: Pick<FmuPortVariable, 'causality' | 'type'>): boolean {
+  return (
+    (v.causality === 'input' || v.causality === 'output') && (FMU_NUMBER_TYPES.has(v.type) || v.type === 'Boolean')
+  );
+}
+
+/**
+ * The ports of an FMU component, in modelDescription order. A port's unit is `bool` for Booleans, the FMU's unit where
+ * `knownUnit` knows the symbol; without a unit (or with one it does not know) the port takes the unit of what it is
+ * connected to (a unit variable `$name`), so an FMU's own unit names never block a connection the modeller can see
+ * is right. Co-simulation: an output is that of the last communication point, so no input feeds through. The process
+ * pack compiles FMU components and the modelling canvas draws them with this one function.
+ */
+export function fmuPorts(variables: readonly FmuPortVariable[], knownUnit: (symbol: string) => boolean): ProcessPort[] {
+  return variables.filter(isFmuPortVariable).map((v) => {
+    const known = v.unit === undefined || knownUnit(v.unit);
+    const note = known ? '' : ` (unit ${v.unit}: takes the unit of its connection)`;
+    const unit = v.type === 'Boolean' ? 'bool' : v.unit !== undefined && known ? v.unit : `$${v.name}`;
+    const description = `${v.description ?? `${v.causality} ${v.type}`}${note}`;
+    if (v.causality !== 'input') return { name: v.name, direction: 'out', unit, description, feedthrough: false };
+    const start = typeof v.start === 'number' ? v.start : typeof v.start === 'boolean' ? Number(v.start) : 0;
+    return { name: v.name, direction: 'in', unit, description, default: start, feedthrough: false };
+  });
+}
