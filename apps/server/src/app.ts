@@ -23,7 +23,7 @@ import { registerBodyParsers } from './http/body-parsers.js';
 import { clientErrorProblem, frameworkErrorProblem, registerProblemHandlers } from './http/problems.js';
 import { registerTenancy } from './http/tenancy.js';
 import { loadFastifyWebsocket } from './http/ws-compat.js';
-import type { App } from './http/types.js';
+import type { App, RoutePlugin } from './http/types.js';
 import { VehicleMirror } from './live/vehicle-mirror.js';
 import { ServerMetrics } from './metrics.js';
 import { loadPacks } from './packs.js';
@@ -215,20 +215,24 @@ export async function buildApp(input: ServerConfigInput = {}, deps: AppDeps = {}
   });
 
   app.get('/openapi.json', { schema: { hide: true }, config: { auth: 'public' } }, async () => app.swagger());
-  // Each route file is an encapsulated Fastify plugin (a RoutePlugin); the server context is its options.
-  await app.register(systemRoutes, context);
-  await app.register(simulationRoutes, context);
-  await app.register(dataRoutes, context);
-  await app.register(twinRoutes, context);
-  await app.register(twinStepRoutes, context);
-  await app.register(webhookRoutes, context);
-  await app.register(testRoutes, context);
-  await app.register(projectRoutes, context);
-  await app.register(bindingRoutes, context);
-  await app.register(modelRunRoutes, context);
-  await app.register(experimentRoutes, context);
-  await app.register(fmuRoutes, context);
-  await app.register(streamRoutes, context);
+  // Each route file is an encapsulated Fastify plugin (a RoutePlugin); the server context is its options. Registered in
+  // this order, one after the other: adding a route file means adding it to the list.
+  const routePlugins: readonly RoutePlugin[] = [
+    systemRoutes,
+    simulationRoutes,
+    dataRoutes,
+    twinRoutes,
+    twinStepRoutes,
+    webhookRoutes,
+    testRoutes,
+    projectRoutes,
+    bindingRoutes,
+    modelRunRoutes,
+    experimentRoutes,
+    fmuRoutes,
+    streamRoutes,
+  ];
+  for (const plugin of routePlugins) await app.register(plugin, context);
 
   if (config.webDir !== null && existsSync(config.webDir)) {
     await app.register(fastifyStatic, { root: config.webDir, prefix: '/', wildcard: false });
