@@ -32,6 +32,6 @@ export {
   type FmuVariableSpec,
 } from './components/fmu.js';
 export { tracedFmuRunner, fmuResumesOf, type FmuResume, type FmuCall } from './components/fmu-trace.js';
-export { ProcessModelError, ProcessErrorCode, type ModelIssue } from './errors.js';
+export { ProcessModelError, ProcessErrorCode, FmuComponentError, type ModelIssue } from './errors.js';
 export { UNITS, compatible, conversion, type UnitInfo } from './units.js';
 export { processCatalogue, modelToScenario, type ModelRunOptions } from './catalogue.js';

@@ -2,6 +2,7 @@ import type { JsonObject } from '@doppel/twin';
 import { fmuPorts, isFmuPortVariable } from '@doppel/twin/contracts';
 import { z } from 'zod';
 import { BlockBase, type BlockContext, type ComponentType, type SteppedModel } from '../component.js';
+import { FmuComponentError } from '../errors.js';
 import { UNITS } from '../units.js';
 import type { FmuResume } from './fmu-trace.js';
 
@@ -144,18 +145,38 @@ export class FmuBlock extends BlockBase {
     if (this.model !== null) return this.model;
     if (runner === null)
       throw new Error(`${this.ctx.id}: FMU components run in the server's simulations (no FMU runner here)`);
-    this.model = runner(this.p, {
-      id: this.ctx.id,
-      startTime: t,
-      log: (meta) => this.ctx.event('FMU_LOG', meta),
-    });
-    unreachable.register(this, this.model, this);
-    return this.model;
+    const started = this.located(t, t, () =>
+      (runner as FmuRunner)(this.p, {
+        id: this.ctx.id,
+        startTime: t,
+        log: (meta) => this.ctx.event('FMU_LOG', meta),
+      }),
+    );
+    this.model = started;
+    unreachable.register(this, started, this);
+    return started;
+  }
+
+  /**
+   * Runs a call of the instance; a failure (a crash, a hang past the call timeout, an error status, a termination
+   * request) becomes an error that names this component and the step, and the instance is closed at once so its
+   * host process ends with the simulation's failure rather than with the run.
+   */
+  private located<T>(from: number, to: number, call: () => T): T {
+    try {
+      return call();
+    } catch (error) {
+      if (error instanceof FmuComponentError) throw error;
+      this.close();
+      const code = (error as { code?: unknown } | null)?.code;
+      throw new FmuComponentError(this.ctx.id, from, to, typeof code === 'string' ? code : null, error);
+    }
   }
 
   start(t: number): void {
     this.lastPoint = t;
-    this.instance(t).getOutputs(this.y);
+    const model = this.instance(t);
+    this.located(t, t, () => model.getOutputs(this.y));
   }
 
   output(): void {
@@ -169,10 +190,12 @@ export class FmuBlock extends BlockBase {
     const model = this.instance(t);
     const u = this.values;
     for (let k = 0; k < u.length; k++) u[k] = this.overrides.get(k) ?? (this.u[k] as number);
-    model.setInputs(u);
-    model.step(this.lastPoint, t - this.lastPoint);
+    this.located(this.lastPoint, t, () => {
+      model.setInputs(u);
+      model.step(this.lastPoint, t - this.lastPoint);
+      model.getOutputs(this.y);
+    });
     this.lastPoint = t;
-    model.getOutputs(this.y);
   }
 
   /** Holds an unconnected input port at a value from now on (the value its next communication point sets). */
@@ -182,6 +205,7 @@ export class FmuBlock extends BlockBase {
 
   /** Sets a parameter in step mode (the runner checks what the standard allows: tunable parameters). */
   setParameter(name: string, value: FmuValue): void {
+    // A refused value is the intervention's failure (with the FMU's reason), not the simulation's.
     this.instance(this.lastPoint).set({ [name]: value });
   }
 
