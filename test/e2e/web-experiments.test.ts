@@ -1,6 +1,6 @@
 /**
  * The Experiments view in Chromium against the real server: an experiment designed from an example scenario (a
- * factor, its values, replications, outputs), queued, followed to its results, each output with its confidence
+ * design, factors with values or ranges, replications, outputs), queued, followed to its results, each output with its confidence
  * interval in a table and a chart, the paired differences, and the results downloaded as CSV with the numbers the
  * API serves. An axe-core audit of each state. Screenshots: test-output/screenshots/experiments-*.png.
  */
@@ -40,14 +40,36 @@ describe.skipIf(skipBrowser)('web Experiments view (Chromium)', () => {
     await page.waitForURL(/#\/experiments\/new/);
     await expect.poll(() => page.getByText('No experiments yet.').count(), { timeout: 30_000 }).toBe(1);
     await page.getByLabel('Base scenario').selectOption('../swap/city-10.yaml');
-    await page.getByLabel('Name').fill('reserve chargers');
-    await page.getByLabel('Values (comma-separated)').fill('0, 3');
+    await page.getByLabel('Name').fill('riders per hour');
+    const text = () => page.getByTestId('experiment-text').textContent();
+
+    // A Latin hypercube over two factors: ranges instead of values, the points to draw.
+    await page.getByLabel('Design').selectOption('latin_hypercube');
+    await page.getByLabel('Points to draw').fill('5');
+    await page.getByLabel('Factor 1 min').fill('1');
+    await page.getByLabel('Factor 1 max').fill('4');
+    await page.getByRole('button', { name: 'Add factor' }).click();
+    await page.getByLabel('Factor 2 field path').fill('swap.station_defaults.bays');
+    await page.getByLabel('Factor 2 min').fill('1');
+    await page.getByLabel('Factor 2 max').fill('3');
+    await page.getByLabel('Factor 2 whole numbers').check();
+    expect(await text()).toContain('design: { type: latin_hypercube, points: 5 }');
+    expect(await text()).toContain('swap.demand.base_riders_per_hour: { min: 1, max: 4 }');
+    expect(await text()).toContain('swap.station_defaults.bays: { min: 1, max: 3, integer: true }');
+    await expectAxeClean('experiments, new, Latin hypercube');
+    await shot('01-new-latin-hypercube');
+
+    // Back to a grid over the riders per hour alone: the field that changes waits without any intervention.
+    await page.getByRole('button', { name: 'Remove factor 2' }).click();
+    await page.getByLabel('Design').selectOption('grid');
+    await page.getByLabel('Factor 1 values (comma-separated)').fill('1.5, 4');
     await page.getByLabel('Replications per point').fill('3');
     await page.getByLabel('Outputs (comma-separated)').fill('kpis.wait_mean_s, kpis.wait_p95_s');
-    const text = await page.getByTestId('experiment-text').textContent();
-    expect(text).toContain('scenario: "../swap/city-10.yaml"');
-    expect(text).toContain('swap.station_defaults.reserve_chargers: [0, 3]');
-    expect(text).toContain('outputs: [kpis.wait_mean_s, kpis.wait_p95_s]');
+    expect(await text()).toContain('scenario: "../swap/city-10.yaml"');
+    expect(await text()).not.toContain('design:');
+    expect(await text()).toContain('swap.demand.base_riders_per_hour: [1.5, 4]');
+    expect(await text()).not.toContain('bays');
+    expect(await text()).toContain('outputs: [kpis.wait_mean_s, kpis.wait_p95_s]');
     await expectAxeClean('experiments, new');
     await shot('01-new');
   }, 120_000);
@@ -70,16 +92,21 @@ describe.skipIf(skipBrowser)('web Experiments view (Chromium)', () => {
     expect(await rows.count()).toBe(4);
     expect(await page.locator('.interval-chart svg').count()).toBe(2);
     expect(await page.getByRole('table', { name: 'Paired differences against the baseline' }).count()).toBe(1);
+    // The factor matters: more riders per hour, longer waits, paired on the same random streams.
+    const waitDelta = experiment.results!.deltas.find((row) => row.output === 'kpis.wait_mean_s');
+    expect(waitDelta!.mean).toBeGreaterThan(0);
+    const waits = estimates.filter((row) => row.output === 'kpis.wait_mean_s').map((row) => row.mean);
+    expect(waits[1]).toBeGreaterThan(waits[0]);
 
     const href = await page.getByRole('link', { name: 'Download results (CSV)' }).getAttribute('href');
     const csv = decodeURIComponent(href!.replace(/^data:text\/csv;charset=utf-8,/, ''))
       .trim()
       .split('\n');
-    expect(csv[0]).toBe('point,swap.station_defaults.reserve_chargers,output,mean,ci_low,ci_high,half_width,n');
+    expect(csv[0]).toBe('point,swap.demand.base_riders_per_hour,output,mean,ci_low,ci_high,half_width,n');
     expect(csv.slice(1).map((line) => line.split(',').slice(1, 6).join(','))).toEqual(
       estimates.map((row) =>
         [
-          experiment.results!.points[row.pointIndex].settings['swap.station_defaults.reserve_chargers'],
+          experiment.results!.points[row.pointIndex].settings['swap.demand.base_riders_per_hour'],
           row.output,
           row.mean,
           row.ciLow ?? '',

@@ -7,8 +7,13 @@ import { experimentText, resultsCsv, type ExperimentForm } from '../src/views/ex
 const FORM: ExperimentForm = {
   name: 'reserve chargers',
   scenario: '../swap/city-10.yaml',
-  factor: 'swap.station_defaults.reserve_chargers',
-  values: '0, 2.5, many',
+  design: 'grid',
+  points: 5,
+  factors: [
+    { path: 'swap.station_defaults.reserve_chargers', values: '0, 2.5, many', min: 0, max: 4, integer: true },
+    { path: ' swap.demand.base_riders_per_hour ', values: '1.5, 3', min: 1, max: 4.5, integer: false },
+    { path: 'swap.ignored_without_values', values: ' ', min: 0, max: 1, integer: false },
+  ],
   replications: 4,
   outputs: 'kpis.wait_mean_s , kpis.wait_p95_s',
   seed: 7,
@@ -16,12 +21,15 @@ const FORM: ExperimentForm = {
 
 describe('experiment form as text', () => {
   // The server reading this text is checked end to end (test/e2e/web-experiments.test.ts).
-  it('is the experiment document: the factor with numbers as numbers, the outputs, replications and seed', () => {
+  it('is the experiment document: a grid over every factor with numbers as numbers, outputs, replications, seed', () => {
     expect(parse(experimentText(FORM))).toEqual({
       name: 'reserve chargers',
       seed: 7,
       base: { scenario: '../swap/city-10.yaml' },
-      factors: { 'swap.station_defaults.reserve_chargers': [0, 2.5, 'many'] },
+      factors: {
+        'swap.station_defaults.reserve_chargers': [0, 2.5, 'many'],
+        'swap.demand.base_riders_per_hour': [1.5, 3],
+      },
       replications: 4,
       outputs: ['kpis.wait_mean_s', 'kpis.wait_p95_s'],
     });
@@ -33,7 +41,8 @@ describe('experiment form as text', () => {
         fc.string({ minLength: 1 }),
         fc.array(fc.integer({ min: -1000, max: 1000 }), { minLength: 1, maxLength: 5 }),
         (name, values) => {
-          const text = experimentText({ ...FORM, name, values: values.join(', ') });
+          const factors = [{ ...FORM.factors[0], values: values.join(', ') }];
+          const text = experimentText({ ...FORM, name, factors });
           const doc = parse(text) as { name: string; factors: Record<string, number[]> };
           expect(doc.name).toBe(name);
           expect(doc.factors['swap.station_defaults.reserve_chargers']).toEqual(values);
@@ -44,7 +53,22 @@ describe('experiment form as text', () => {
   });
 
   it('without a factor, is replications of the base alone', () => {
-    expect(experimentText({ ...FORM, factor: '' })).not.toContain('factors:');
+    expect(experimentText({ ...FORM, factors: [{ ...FORM.factors[0], path: ' ' }] })).not.toContain('factors:');
+    expect(experimentText({ ...FORM, factors: [] })).not.toContain('factors:');
+  });
+
+  it('random and Latin hypercube designs draw their points over each factor range', () => {
+    for (const design of ['random', 'latin_hypercube'] as const) {
+      expect(parse(experimentText({ ...FORM, design }))).toMatchObject({
+        design: { type: design, points: 5 },
+        factors: {
+          'swap.station_defaults.reserve_chargers': { min: 0, max: 4, integer: true },
+          'swap.demand.base_riders_per_hour': { min: 1, max: 4.5 },
+          'swap.ignored_without_values': { min: 0, max: 1 },
+        },
+      });
+    }
+    expect(experimentText({ ...FORM, design: 'random' })).not.toContain('4.5, integer');
   });
 });
 

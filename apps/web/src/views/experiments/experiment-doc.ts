@@ -4,14 +4,29 @@
  */
 import type { Experiment } from '@doppel/client';
 
+/** How the points are chosen: every combination of listed values, or samples over ranges. */
+export type DesignType = 'grid' | 'random' | 'latin_hypercube';
+
+/** One factor of the form: a scenario field by path, with its values (grid) or its range (sampling designs). */
+export interface FactorForm {
+  /** A scenario field by path (`swap.demand.base_riders_per_hour`); empty rows are left out. */
+  readonly path: string;
+  /** Grid: the values, comma-separated (numbers stay numbers). */
+  readonly values: string;
+  /** Random and Latin hypercube designs: the range drawn from, and whether draws are whole numbers. */
+  readonly min: number;
+  readonly max: number;
+  readonly integer: boolean;
+}
+
 export interface ExperimentForm {
   readonly name: string;
   /** The base scenario as the server finds it: relative to its examples' experiments folder. */
   readonly scenario: string;
-  /** A scenario field by path (`swap.station_defaults.reserve_chargers`). */
-  readonly factor: string;
-  /** The factor's values, comma-separated: numbers stay numbers. */
-  readonly values: string;
+  readonly design: DesignType;
+  /** Points a random or Latin hypercube design draws. */
+  readonly points: number;
+  readonly factors: readonly FactorForm[];
   readonly replications: number;
   /** Outputs to collect, comma-separated (`kpis.wait_mean_s`). */
   readonly outputs: string;
@@ -35,17 +50,28 @@ function yamlValue(text: string): string {
   return /^-?\d+(\.\d+)?$/.test(text) || text === 'true' || text === 'false' ? text : JSON.stringify(text);
 }
 
-/** The experiment text of the form: a grid over one factor (none: replications of the base alone). */
+/** The experiment text of the form: its design over its factors (none: replications of the base alone). */
 export function experimentText(form: ExperimentForm): string {
-  const values = listOf(form.values);
   const lines = [
     `name: ${JSON.stringify(form.name)}`,
     `seed: ${form.seed}`,
     'base:',
     `  scenario: ${JSON.stringify(form.scenario)}`,
   ];
-  if (form.factor.trim().length > 0 && values.length > 0) {
-    lines.push('factors:', `  ${form.factor.trim()}: [${values.map(yamlValue).join(', ')}]`);
+  const sampled = form.design !== 'grid';
+  if (sampled) lines.push(`design: { type: ${form.design}, points: ${form.points} }`);
+  const factors = form.factors
+    .map((factor) => ({ ...factor, path: factor.path.trim(), list: listOf(factor.values) }))
+    .filter((factor) => factor.path.length > 0 && (sampled || factor.list.length > 0));
+  if (factors.length > 0) {
+    lines.push('factors:');
+    for (const factor of factors) {
+      lines.push(
+        sampled
+          ? `  ${factor.path}: { min: ${factor.min}, max: ${factor.max}${factor.integer ? ', integer: true' : ''} }`
+          : `  ${factor.path}: [${factor.list.map(yamlValue).join(', ')}]`,
+      );
+    }
   }
   lines.push(`replications: ${form.replications}`, `outputs: [${listOf(form.outputs).join(', ')}]`);
   return `${lines.join('\n')}\n`;

@@ -6,7 +6,15 @@ import { ErrorView, Loading } from '../../components/states.js';
 import { navigate } from '../../lib/router.js';
 import '../tests/tests.css';
 import './experiments.css';
-import { exampleScenarioPath, experimentText, resultsCsv, type ExperimentForm } from './experiment-doc.js';
+import {
+  exampleScenarioPath,
+  experimentText,
+  resultsCsv,
+  type DesignType,
+  type ExperimentForm,
+} from './experiment-doc.js';
+import { FactorRows, NEW_FACTOR } from './factor-rows.js';
+import { IntervalTable, number } from './interval-table.js';
 import { IntervalChart } from './interval-chart.js';
 
 const ACTIVE = new Set(['queued', 'running']);
@@ -76,14 +84,22 @@ export function ExperimentsView({ experimentId }: { experimentId: string | undef
 }
 
 const DEFAULT_FORM: ExperimentForm = {
-  name: 'reserve-chargers',
+  name: 'demand',
   scenario: exampleScenarioPath('swap', 'city-10'),
-  factor: 'swap.station_defaults.reserve_chargers',
-  values: '0, 2',
+  design: 'grid',
+  points: 4,
+  // A field that changes the outputs on its own: riders per hour at an average station.
+  factors: [{ ...NEW_FACTOR, path: 'swap.demand.base_riders_per_hour', values: '1.5, 3', min: 1, max: 4 }],
   replications: 3,
   outputs: 'kpis.wait_mean_s',
   seed: 1,
 };
+
+const DESIGNS: readonly { readonly value: DesignType; readonly label: string }[] = [
+  { value: 'grid', label: 'Grid (every combination of the values)' },
+  { value: 'random', label: 'Random (draws over ranges)' },
+  { value: 'latin_hypercube', label: 'Latin hypercube (ranges)' },
+];
 
 function NewExperiment({ onCreated }: { onCreated: () => void }): ReactNode {
   const api = useApi();
@@ -120,8 +136,9 @@ function NewExperiment({ onCreated }: { onCreated: () => void }): ReactNode {
     >
       <h2>New experiment</h2>
       <p className="muted">
-        Replications of a scenario at each value of one of its fields, on common random numbers: replication i of every
-        point rides the same random streams, so the differences between points are paired.
+        Replications of a scenario at points that set some of its fields, on common random numbers: replication i of
+        every point rides the same random streams, so the differences between points are paired. The first point is the
+        baseline.
       </p>
       <div className="form-grid">
         <label>
@@ -142,13 +159,26 @@ function NewExperiment({ onCreated }: { onCreated: () => void }): ReactNode {
           </select>
         </label>
         <label>
-          Factor (scenario field path)
-          <input value={form.factor} onChange={(e) => set({ factor: e.target.value })} />
+          Design
+          <select value={form.design} onChange={(e) => set({ design: e.target.value as DesignType })}>
+            {DESIGNS.map((design) => (
+              <option key={design.value} value={design.value}>
+                {design.label}
+              </option>
+            ))}
+          </select>
         </label>
-        <label>
-          Values (comma-separated)
-          <input value={form.values} onChange={(e) => set({ values: e.target.value })} />
-        </label>
+        {form.design !== 'grid' && (
+          <label>
+            Points to draw
+            <input
+              type="number"
+              min={1}
+              value={form.points}
+              onChange={(e) => set({ points: Number(e.target.value) })}
+            />
+          </label>
+        )}
         <label>
           Replications per point
           <input
@@ -167,6 +197,7 @@ function NewExperiment({ onCreated }: { onCreated: () => void }): ReactNode {
           <input type="number" value={form.seed} onChange={(e) => set({ seed: Number(e.target.value) })} />
         </label>
       </div>
+      <FactorRows factors={form.factors} sampled={form.design !== 'grid'} onChange={(factors) => set({ factors })} />
       <h3 className="section-title">Experiment text</h3>
       <pre className="experiment-text" data-testid="experiment-text">
         {text}
@@ -263,7 +294,6 @@ function Results({ experiment }: { experiment: Experiment }): ReactNode {
     const values = Object.values(settings).map(String);
     return values.length === 0 ? labelOf(index) : values.join(' · ');
   };
-  const number = (v: number | null): string => (v === null ? '–' : Number(v.toPrecision(4)).toString());
   return (
     <>
       <div className="row">
@@ -288,56 +318,20 @@ function Results({ experiment }: { experiment: Experiment }): ReactNode {
           />
         ))}
       </div>
-      <table className="experiment-table" aria-label="Estimates">
-        <thead>
-          <tr>
-            <th scope="col">Point</th>
-            <th scope="col">Output</th>
-            <th scope="col">Mean</th>
-            <th scope="col">CI low</th>
-            <th scope="col">CI high</th>
-            <th scope="col">n</th>
-          </tr>
-        </thead>
-        <tbody>
-          {results.estimates.map((row) => (
-            <tr key={`${row.pointIndex}-${row.output}`}>
-              <td>{labelOf(row.pointIndex)}</td>
-              <td>{row.output}</td>
-              <td>{number(row.mean)}</td>
-              <td>{number(row.ciLow)}</td>
-              <td>{number(row.ciHigh)}</td>
-              <td>{row.n}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
+      <IntervalTable label="Estimates" meanLabel="Mean" rows={results.estimates} labelOf={labelOf} />
       {results.deltas.length > 0 && (
-        <table className="experiment-table" aria-label="Paired differences against the baseline">
-          <caption className="muted small">Each point minus the baseline, paired on common random numbers</caption>
-          <thead>
-            <tr>
-              <th scope="col">Point</th>
-              <th scope="col">Output</th>
-              <th scope="col">Δ mean</th>
-              <th scope="col">CI low</th>
-              <th scope="col">CI high</th>
-              <th scope="col">Variance reduction</th>
-            </tr>
-          </thead>
-          <tbody>
-            {results.deltas.map((row) => (
-              <tr key={`${row.pointIndex}-${row.output}`}>
-                <td>{labelOf(row.pointIndex)}</td>
-                <td>{row.output}</td>
-                <td>{number(row.mean)}</td>
-                <td>{number(row.ciLow)}</td>
-                <td>{number(row.ciHigh)}</td>
-                <td>{row.varianceReduction === null ? '–' : `×${number(row.varianceReduction)}`}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+        <IntervalTable
+          label="Paired differences against the baseline"
+          caption="Each point minus the baseline, paired on common random numbers"
+          meanLabel="Δ mean"
+          rows={results.deltas}
+          labelOf={labelOf}
+          extra={{
+            title: 'Variance reduction',
+            cell: (row) =>
+              'varianceReduction' in row && row.varianceReduction !== null ? `×${number(row.varianceReduction)}` : '–',
+          }}
+        />
       )}
     </>
   );
