@@ -96,7 +96,7 @@ const DEFAULT_FORM: ExperimentForm = {
 };
 
 const DESIGNS: readonly { readonly value: DesignType; readonly label: string }[] = [
-  { value: 'grid', label: 'Grid (every combination of the values)' },
+  { value: 'grid', label: 'Grid (all combinations)' },
   { value: 'random', label: 'Random (draws over ranges)' },
   { value: 'latin_hypercube', label: 'Latin hypercube (ranges)' },
 ];
