@@ -9,7 +9,7 @@ import { join, resolve } from 'node:path';
 import axe from 'axe-core';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll, expect } from 'vitest';
-import { startServer, type RunningServer } from '@doppel/server';
+import { startServer, type RunningServer, type StartOptions } from '@doppel/server';
 
 export const ROOT = resolve(import.meta.dirname, '../..');
 export const CHROMIUM = '/usr/bin/chromium';
@@ -62,14 +62,27 @@ export interface BrowserRig {
   close(): Promise<void>;
 }
 
+/** What a test file may add to its server: a bridge to a real broker (`mqttUrl`). */
+export type RigServerOptions = Pick<StartOptions, 'mqttUrl'>;
+
 /** One real server (demo account and city, SQLite in a temp folder) and one Chromium page for a test file. */
-export async function startRig(viewport = { width: 1280, height: 800 }): Promise<BrowserRig> {
+export async function startRig(
+  viewport = { width: 1280, height: 800 },
+  serverOptions: RigServerOptions = {},
+): Promise<BrowserRig> {
   if (!haveChromium) throw new Error(`${CHROMIUM} is missing: install the Debian chromium package`);
   ensureWebBuilt();
   mkdirSync(SHOTS, { recursive: true });
   const dataDir = mkdtempSync(join(tmpdir(), 'doppel-web-data-'));
   const userDir = mkdtempSync(join(tmpdir(), 'doppel-web-chromium-'));
-  const server = await startServer({ port: 0, dataDir, demo: true, logLevel: 'warn', handleSignals: false });
+  const server = await startServer({
+    ...serverOptions,
+    port: 0,
+    dataDir,
+    demo: true,
+    logLevel: 'warn',
+    handleSignals: false,
+  });
   if (server.demo === null) throw new Error('the server started without its demo');
   const startUrl = server.demo.signInUrl;
   const key = decodeURIComponent(new URL(startUrl).hash.replace('#key=', ''));
@@ -116,10 +129,14 @@ export interface BrowserView {
 }
 
 /** One rig for the test file that calls it (a describe block's beforeAll/afterAll), its screenshots named by `prefix`. */
-export function browserView(prefix: string, viewport?: { width: number; height: number }): BrowserView {
+export function browserView(
+  prefix: string,
+  viewport?: { width: number; height: number },
+  serverOptions?: RigServerOptions,
+): BrowserView {
   let started: BrowserRig | undefined;
   beforeAll(async () => {
-    started = await startRig(viewport);
+    started = await startRig(viewport, serverOptions);
   }, 240_000);
   afterAll(async () => {
     await started?.close();

@@ -74,6 +74,9 @@ describe.skipIf(!available)('forking the live mirror into a what-if simulation',
       paths: ['body.vehicle_ids'],
     });
 
+    // The mirror says how it is fed: the broker, never its credentials.
+    expect((await ops.twin.live()).link).toMatchObject({ mqtt: 'connected', broker: BROKER });
+
     peer = await startPeer(demo, ['--url', BROKER, '--vehicles', `${car.id},${truck.id}`, '--seconds', '0']);
     await until(async () => {
       const live = await ops.twin.live();

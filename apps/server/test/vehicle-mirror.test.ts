@@ -63,4 +63,23 @@ describe('the live vehicle mirror', () => {
     expect(mirror.view('v')?.status).toBe('stale');
     expect(mirror.counts()).toEqual({ live: 0, stale: 1 });
   });
+
+  it('says how it is fed over MQTT, naming the broker without its credentials', () => {
+    let now = Date.parse('2026-12-03T10:00:00Z');
+    const mirror = new VehicleMirror(() => now);
+    expect(mirror.link).toEqual({ mqtt: 'off', broker: null, since: null });
+    mirror.setLink('connecting', 'mqtt://fleet:s3cret@broker.example:1883');
+    expect(mirror.link).toEqual({
+      mqtt: 'connecting',
+      broker: 'mqtt://broker.example:1883',
+      since: '2026-12-03T10:00:00.000Z',
+    });
+    now += 500;
+    mirror.setLink('connected', 'mqtt://fleet:s3cret@broker.example:1883');
+    now += 500;
+    // The same state again keeps the instant it was entered.
+    mirror.setLink('connected', 'mqtt://fleet:s3cret@broker.example:1883');
+    expect(mirror.link).toMatchObject({ mqtt: 'connected', since: '2026-12-03T10:00:00.500Z' });
+    expect(JSON.stringify(mirror.link)).not.toContain('s3cret');
+  });
 });

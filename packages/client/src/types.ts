@@ -81,6 +81,7 @@ export type {
   TwinLiveFleet,
   TwinLiveFork,
   TwinLiveForkRequest,
+  TwinLiveLink,
   TwinLiveVehicle,
   TwinTelemetryInput,
   TwinVehicle,

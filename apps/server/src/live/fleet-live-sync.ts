@@ -34,12 +34,21 @@ export class FleetLiveSync {
 
   static start(ctx: ServerContext, url: string, root: string, warn: (line: string) => void): FleetLiveSync {
     let service: FleetLiveSync | null = null;
+    ctx.mirror.setLink('connecting', url);
     const sync = LiveSync.connect({
       url,
       prefix: `${root}/fleet`,
       apply: (measurement) => (service as FleetLiveSync).apply(measurement),
+      // The client retries a lost link by itself: offline and reconnecting are one state to a reader.
+      onLink: (state) => ctx.mirror.setLink(state === 'connected' ? 'connected' : 'reconnecting', url),
     });
-    sync.catch((error: unknown) => warn(`fleet live sync: no broker at ${url}: ${String(error)}`));
+    sync.then(
+      () => ctx.mirror.setLink('connected', url),
+      (error: unknown) => {
+        ctx.mirror.setLink('unreachable', url);
+        warn(`fleet live sync: no broker at ${url}: ${String(error)}`);
+      },
+    );
     service = new FleetLiveSync(ctx, sync);
     return service;
   }

@@ -1,4 +1,4 @@
-import type { TwinLiveVehicle, TwinTelemetry } from '@doppel/twin/contracts';
+import type { TwinLiveLink, TwinLiveLinkState, TwinLiveVehicle, TwinTelemetry } from '@doppel/twin/contracts';
 
 /** How far ahead the twin predicts a mirrored vehicle, s. */
 export const PREDICTION_HORIZON_S = 3;
@@ -34,6 +34,16 @@ export function predict(t: TwinTelemetry, dt: number): { x_m: number; y_m: numbe
   };
 }
 
+/** A broker URL as it may be shown: scheme, host and port, without user or password. */
+function brokerName(url: string): string {
+  try {
+    const u = new URL(url);
+    return `${u.protocol}//${u.host}`;
+  } catch {
+    return 'the configured broker';
+  }
+}
+
 /**
  * The live mirror of the physical fleet: each vehicle's last measurement (origin `live`), refused when it is not
  * newer than the one mirrored (so a late or replayed message never moves the twin back), the sync latency of each
@@ -42,8 +52,20 @@ export function predict(t: TwinTelemetry, dt: number): { x_m: number; y_m: numbe
  */
 export class VehicleMirror {
   private readonly vehicles = new Map<string, Mirrored>();
+  private linkState: TwinLiveLink = { mqtt: 'off', broker: null, since: null };
 
   constructor(private readonly now: () => number = Date.now) {}
+
+  /** How the mirror is fed over MQTT (off until a live sync says otherwise). */
+  get link(): TwinLiveLink {
+    return this.linkState;
+  }
+
+  /** The MQTT live sync's link to `broker` changed (the broker's credentials, if any, are never kept). */
+  setLink(state: TwinLiveLinkState, broker: string): void {
+    if (state === this.linkState.mqtt) return;
+    this.linkState = { mqtt: state, broker: brokerName(broker), since: new Date(this.now()).toISOString() };
+  }
 
   /** Mirrors a validated sample of `vehicleId`, or refuses it when it is not newer than the last one. */
   accept(vehicleId: string, telemetry: TwinTelemetry): MirrorOutcome {

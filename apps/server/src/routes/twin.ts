@@ -182,13 +182,13 @@ export const twinRoutes: RoutePlugin = async (app, ctx) => {
       schema: {
         tags,
         summary:
-          'The physical vehicles the twin mirrors: last telemetry and its age, sync latency, prediction and drift, live or stale',
+          'The physical vehicles the twin mirrors: last telemetry and its age, sync latency, prediction and drift, live or stale; and the state of its MQTT link',
         response: { 200: twinLiveFleetSchema },
       },
     },
     async (request) => {
       const account = principalOf(request).account;
-      return { vehicles: ctx.mirror.views(await ctx.catalog.vehicleIds(account.id)) };
+      return { vehicles: ctx.mirror.views(await ctx.catalog.vehicleIds(account.id)), link: ctx.mirror.link };
     },
   );
 

@@ -15,6 +15,8 @@ import type {
   TestRun,
   TestRunSummary,
   TestValidation,
+  TwinLiveFleet,
+  TwinLiveFork,
 } from '@doppel/client';
 import type {
   AssetView,
@@ -127,6 +129,12 @@ export interface DoppelApi {
   /** Uploads a .fmu file; an archive the server refuses is an ApiProblem naming the file and the element. */
   uploadFmu(file: File): Promise<Fmu>;
   deleteFmu(id: string): Promise<void>;
+
+  // The live mirror of physical vehicles (fleet).
+  /** The account's mirrored vehicles (age, sync latency, drift, live or stale) and the MQTT link's state. */
+  liveFleet(): Promise<TwinLiveFleet>;
+  /** A what-if simulation forked from the mirror: every mirrored vehicle, or those named; created paused. */
+  forkLive(vehicleIds?: readonly string[]): Promise<TwinLiveFork>;
 
   /** Live ledger events and status changes from `afterSeq`; returns the unsubscribe function. */
   subscribe(id: string, afterSeq: number, onMessage: (message: StreamMessage) => void): () => void;

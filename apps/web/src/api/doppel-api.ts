@@ -214,6 +214,9 @@ export function createDoppelApi(key: string, baseUrl?: string): DoppelApi {
     getFmu: (id) => call(() => client.fmus.get(id)),
     uploadFmu: (file) => call(() => client.fmus.upload(file, file.name)),
     deleteFmu: (id) => call(() => client.fmus.delete(id)),
+    liveFleet: () => call(() => client.twin.live()),
+    forkLive: (vehicleIds) =>
+      call(() => client.twin.forkLive(vehicleIds === undefined ? {} : { vehicle_ids: [...vehicleIds] })),
     subscribe: (id, afterSeq, onMessage) => {
       const subscription = client.stream(id, {
         afterSeq,

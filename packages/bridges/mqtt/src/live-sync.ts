@@ -10,7 +10,12 @@ export interface LiveSyncOptions {
   readonly apply: (measurement: Measurement) => void | Promise<void>;
   /** Wall clock in ms since the epoch; injectable so latency can be tested. */
   readonly now?: () => number;
+  /** Told when the link to the broker is up again after a loss, lost, or being re-established. */
+  readonly onLink?: (state: LiveLinkState) => void;
 }
+
+/** The link to the broker after the first connection: up, lost, or being re-established (the client retries). */
+export type LiveLinkState = 'connected' | 'offline' | 'reconnecting';
 
 export interface LiveSyncStats {
   readonly received: number;
@@ -56,6 +61,12 @@ export class LiveSync {
     const client = await mqtt.connectAsync(options.url, { reconnectPeriod: 1_000, connectTimeout: 5_000 });
     const sync = new LiveSync(client, options);
     client.on('message', (topic, payload) => void sync.receive(topic, payload));
+    const onLink = options.onLink;
+    if (onLink !== undefined) {
+      client.on('connect', () => onLink('connected'));
+      client.on('offline', () => onLink('offline'));
+      client.on('reconnect', () => onLink('reconnecting'));
+    }
     await client.subscribeAsync(`${options.prefix}/telemetry/+`, { qos: 0 });
     return sync;
   }

@@ -106,15 +106,16 @@ export interface ForkedVehicle {
 
 /**
  * The scenario of a what-if fork of the live fleet (`live_fork`): the vehicles as measured, starting at `forkedAt`
- * (ISO 8601, so the fork's clock reads the instant it was taken). The measurements are parameters of the document,
+ * (ISO 8601 in UTC, as `toISOString` writes it, so the fork's clock reads the instant it was taken). The measurements are parameters of the document,
  * so the fork is reproducible like any scenario.
  */
 export function liveForkDocument(
   vehicles: readonly ForkedVehicle[],
   options: { forkedAt: string; durationS: number; seed: number; weather: string; name?: string | undefined },
 ): JsonObject {
+  const whom = vehicles.length === 1 ? (vehicles[0] as ForkedVehicle).id : `${vehicles.length} vehicles`;
   return fleetDocument({
-    name: options.name ?? `what-if ${options.forkedAt}`,
+    name: options.name ?? `What-if: ${whom} at ${options.forkedAt.slice(11, 19)} UTC`,
     description: scenarioType('live_fork')?.title ?? 'live_fork',
     start: options.forkedAt,
     // A second beyond the fork's own end, so the case's verdict is in the ledger when the run stops.

@@ -42,7 +42,9 @@ function scoreText(v: unknown): string {
 function paramsText(c: AssetView, varying: readonly string[]): string {
   const params = c.state.params !== null && typeof c.state.params === 'object' ? c.state.params : {};
   const keys = varying.length > 0 ? varying : Object.keys(params).slice(0, 3);
-  return keys.map((k) => `${k} ${scoreText((params as Record<string, unknown>)[k])}`).join(', ');
+  // A list parameter (a fork's vehicles) reads as its length: "vehicles 3".
+  const text = (v: unknown): string => (Array.isArray(v) ? String(v.length) : scoreText(v));
+  return keys.map((k) => `${k} ${text((params as Record<string, unknown>)[k])}`).join(', ');
 }
 
 /** Score columns: the leading ones any case reports, then others, up to a handful. */

@@ -4,6 +4,7 @@ import {
   kmh,
   offsetLine,
   roadEdges,
+  scaleBarMetres,
   toScreen,
   ttcText,
   type Scene,
@@ -224,8 +225,7 @@ function drawReadout(ctx: CanvasRenderingContext2D, v: SceneVehicle, t: Transfor
 
 /** A scale bar bottom left: the largest round distance under 120 px. */
 function drawScaleBar(ctx: CanvasRenderingContext2D, t: Transform, h: number): void {
-  const steps = [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000];
-  const metres = [...steps].reverse().find((m) => m * t.scale <= 120) ?? 1;
+  const metres = scaleBarMetres(t.scale);
   const px = metres * t.scale;
   const x = 12;
   const y = h - 14;

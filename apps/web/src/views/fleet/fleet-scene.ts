@@ -292,6 +292,12 @@ export function fitTransform(extent: Extent, w: number, h: number, minSpan = 60)
   return { scale, ox: w / 2 - cx * scale, oy: h / 2 + cy * scale };
 }
 
+/** The length of a scale bar at `scale` px/m: the largest round distance no longer than `maxPx`. */
+export function scaleBarMetres(scale: number, maxPx = 120): number {
+  const steps = [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000];
+  return [...steps].reverse().find((m) => m * scale <= maxPx) ?? 1;
+}
+
 export function toScreen(t: Transform, x: number, y: number): [number, number] {
   return [t.ox + x * t.scale, t.oy - y * t.scale];
 }

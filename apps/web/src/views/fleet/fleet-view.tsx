@@ -6,6 +6,7 @@ import { TransportBar } from '../../components/transport-bar.js';
 import { kpisAt } from '../../lib/compare.js';
 import { navigate, viewOfPack } from '../../lib/router.js';
 import type { SimSession } from '../../state/use-sim.js';
+import { InterventionConsole } from '../city/intervention-console.js';
 import { CaseTable } from './case-table.js';
 import { FleetKpis } from './fleet-kpis.js';
 import { buildScene, casesOf } from './fleet-scene.js';
@@ -20,7 +21,7 @@ interface Props {
 
 /**
  * Fleet (seed 001): the road scene of one case (vehicles, sensor cones and detections, speed and TTC), the selected
- * vehicle's readouts, the run's cases as a report with verdicts and scores, its KPIs, and the transport bar whose
+ * vehicle's readouts and its intervention console, the run's cases as a report with verdicts and scores, its KPIs, and the transport bar whose
  * slider replays the run. Each panel is a module of its own, so more can join the side column.
  */
 export function FleetView({ session, assetId }: Props): ReactNode {
@@ -55,6 +56,9 @@ export function FleetView({ session, assetId }: Props): ReactNode {
   const vehicleId = picked?.kind === 'vehicle' ? picked.id : scene.vehicles[0]?.id;
   const vehicleAsset = assets.find((a) => a.id === vehicleId);
   const sceneVehicle = scene.vehicles.find((v) => v.id === vehicleId);
+  const vehicleKind = pack.data?.assetKinds.find((k) => k.kind === 'vehicle');
+  // A what-if copy of the live fleet (POST /api/v1/twin/live/fork) waits for the change to try.
+  const isFork = cases.some((c) => c.state.type === 'live_fork');
 
   if (session.error !== undefined && sim === undefined)
     return (
@@ -115,8 +119,18 @@ export function FleetView({ session, assetId }: Props): ReactNode {
             )}
             {sim.state === 'ready' && !session.historical && (
               <div className="hint panel scene-hint" role="note">
-                <strong>Try it:</strong> press ▶ (or space) to run the test · drag the slider to replay it · click a
-                vehicle to inspect its sensors.
+                {isFork ? (
+                  <>
+                    <strong>What if?</strong> This is a copy of the live fleet as last measured. Pick a vehicle, make a
+                    change in the intervention console (an external command of −6 m/s² brakes it now), then press ▶ (or
+                    space) and see what follows.
+                  </>
+                ) : (
+                  <>
+                    <strong>Try it:</strong> press ▶ (or space) to run the test · drag the slider to replay it · click a
+                    vehicle to inspect its sensors.
+                  </>
+                )}
               </div>
             )}
             {(session.assetsError !== undefined || session.actionError !== undefined) && (
@@ -132,7 +146,15 @@ export function FleetView({ session, assetId }: Props): ReactNode {
         </div>
         <aside className="fleet-side" aria-label="Inspector">
           {vehicleAsset !== undefined && sceneVehicle !== undefined ? (
-            <VehiclePanel asset={vehicleAsset} vehicle={sceneVehicle} />
+            <>
+              <VehiclePanel asset={vehicleAsset} vehicle={sceneVehicle} />
+              <InterventionConsole
+                sim={sim}
+                asset={vehicleAsset}
+                kindInfo={vehicleKind}
+                onApplied={() => session.refresh()}
+              />
+            </>
           ) : (
             <p className="faint">Click a vehicle in the scene to inspect it.</p>
           )}

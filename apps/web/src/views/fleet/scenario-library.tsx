@@ -5,6 +5,7 @@ import type { SimSummary } from '../../api/types.js';
 import { Empty, ErrorView, Loading } from '../../components/states.js';
 import { navigate, routeHref } from '../../lib/router.js';
 import { VerdictBadge, type Verdict } from './case-table.js';
+import { LivePanel } from './live-panel.js';
 
 /** A run's verdict from its KPIs: pending until every case is judged, pass only when all of them pass. */
 export function runVerdict(values: Readonly<Record<string, number>> | undefined): Verdict {
@@ -18,8 +19,9 @@ export function runVerdict(values: Readonly<Record<string, number>> | undefined)
 const MAX_RUNS = 30;
 
 /**
- * The Fleet view's home: the scenario library (every fleet example, run on the server with one click) and the runs
- * made so far with their verdicts; a run opens in the road scene to replay it on the time slider.
+ * The Fleet view's home: the live fleet (the physical vehicles the twin mirrors, forkable into a what-if), the scenario
+ * library (every fleet example, run on the server with one click) and the runs made so far with their verdicts; a run
+ * opens in the road scene to replay it on the time slider.
  */
 export function ScenarioLibrary(): ReactNode {
   const api = useApi();
@@ -66,9 +68,10 @@ export function ScenarioLibrary(): ReactNode {
   return (
     <div className="page fleet-library">
       <div className="page-head">
-        <h1>Fleet · scenario library</h1>
+        <h1>Fleet</h1>
       </div>
       {error !== undefined && <ErrorView error={error} title="Cannot run the scenario" />}
+      <LivePanel />
       <section className="panel" aria-label="Scenario library">
         <h2>Scenarios</h2>
         {examples.error !== undefined && <ErrorView error={examples.error} />}

@@ -223,7 +223,25 @@ export const twinLiveVehicleSchema = wireRecord('TwinLiveVehicle', {
 });
 export type TwinLiveVehicle = z.infer<typeof twinLiveVehicleSchema>;
 
-export const twinLiveFleetSchema = wireRecord('TwinLiveFleet', { vehicles: z.array(twinLiveVehicleSchema) });
+/**
+ * The live mirror's link to its MQTT broker: `off` (the server runs without `--mqtt-url`: telemetry over HTTP only),
+ * `connecting`, `connected`, `reconnecting` (lost; the server retries every second) or `unreachable` (no broker
+ * answered when the server started).
+ */
+export const TWIN_LIVE_LINK_STATES = ['off', 'connecting', 'connected', 'reconnecting', 'unreachable'] as const;
+export type TwinLiveLinkState = (typeof TWIN_LIVE_LINK_STATES)[number];
+
+export const twinLiveLinkSchema = wireRecord('TwinLiveLink', {
+  mqtt: z.enum(TWIN_LIVE_LINK_STATES),
+  broker: z.string().nullable().describe('The broker as scheme://host:port (never its credentials); null when off'),
+  since: z.string().nullable().describe('When the link entered this state (ISO 8601); null when off'),
+});
+export type TwinLiveLink = z.infer<typeof twinLiveLinkSchema>;
+
+export const twinLiveFleetSchema = wireRecord('TwinLiveFleet', {
+  vehicles: z.array(twinLiveVehicleSchema),
+  link: twinLiveLinkSchema,
+});
 export type TwinLiveFleet = z.infer<typeof twinLiveFleetSchema>;
 
 /** A vehicle as the step protocol observes it: its state view, the lane it is in and its odometer. */
