@@ -35,6 +35,7 @@ export type {
   MachineModelInput,
   ModelBinding,
   ModelBindingInput,
+  HilBindingStatus,
   HilStatus,
   HilStartInput,
   ModelLayout,

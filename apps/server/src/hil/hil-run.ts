@@ -155,6 +155,7 @@ export class HilRun {
       periodMs: this.periodMs,
       cycles: stats.cycles,
       overruns: stats.overruns,
+      jitterP50Ms: stats.jitter_p50_ms,
       jitterP99Ms: stats.jitter_p99_ms,
       readToWriteP99Ms: stats.read_to_write_p99_ms,
       bindings: this.bindings.map(({ id, binding }) => {

@@ -1,6 +1,10 @@
 /** What the views may ask of the server. Implemented over `@doppel/client` in doppel-api.ts. */
 import type {
   ExampleTest,
+  HilStartInput,
+  HilStatus,
+  ModelBinding,
+  ModelBindingInput,
   Experiment,
   ExperimentSummary,
   Fmu,
@@ -135,6 +139,19 @@ export interface DoppelApi {
   liveFleet(): Promise<TwinLiveFleet>;
   /** A what-if simulation forked from the mirror: every mirrored vehicle, or those named; created paused. */
   forkLive(vehicleIds?: readonly string[]): Promise<TwinLiveFork>;
+
+  // A model's communication bindings and its hardware-in-the-loop run.
+  listBindings(modelId: string): Promise<ModelBinding[]>;
+  /** A binding that does not fit the model or its protocol is an ApiProblem with issues at its fields. */
+  createBinding(modelId: string, input: ModelBindingInput): Promise<ModelBinding>;
+  replaceBinding(modelId: string, bindingId: string, input: ModelBindingInput): Promise<ModelBinding>;
+  deleteBinding(modelId: string, bindingId: string): Promise<void>;
+  /** Connects every binding and starts the loop; an unreachable device is an ApiProblem naming its bindings. */
+  startHil(modelId: string, options: HilStartInput): Promise<SimSummary>;
+  hilStatus(simId: string): Promise<HilStatus>;
+  resumeHil(simId: string): Promise<HilStatus>;
+  /** Stops a model's simulation (a loop writes its safe values first). */
+  stopModelRun(simId: string): Promise<SimSummary>;
 
   /** Live ledger events and status changes from `afterSeq`; returns the unsubscribe function. */
   subscribe(id: string, afterSeq: number, onMessage: (message: StreamMessage) => void): () => void;

@@ -217,6 +217,14 @@ export function createDoppelApi(key: string, baseUrl?: string): DoppelApi {
     liveFleet: () => call(() => client.twin.live()),
     forkLive: (vehicleIds) =>
       call(() => client.twin.forkLive(vehicleIds === undefined ? {} : { vehicle_ids: [...vehicleIds] })),
+    listBindings: (modelId) => call(() => client.bindings.list(modelId)),
+    createBinding: (modelId, input) => call(() => client.bindings.create(modelId, input)),
+    replaceBinding: (modelId, bindingId, input) => call(() => client.bindings.replace(modelId, bindingId, input)),
+    deleteBinding: (modelId, bindingId) => call(() => client.bindings.delete(modelId, bindingId)),
+    startHil: (modelId, options) => call(() => sim(client.simulation.startHil(modelId, options))),
+    hilStatus: (simId) => call(() => client.simulation.hil(simId)),
+    resumeHil: (simId) => call(() => client.simulation.resumeHil(simId)),
+    stopModelRun: (simId) => call(() => sim(client.simulation.stop(simId))),
     subscribe: (id, afterSeq, onMessage) => {
       const subscription = client.stream(id, {
         afterSeq,

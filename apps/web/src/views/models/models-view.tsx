@@ -11,6 +11,7 @@ import { Empty, ErrorView, Loading } from '../../components/states.js';
 import { navigate } from '../../lib/router.js';
 import { useSim } from '../../state/use-sim.js';
 import type { JsonSchema } from '../../lib/schema-form.js';
+import { BindingsPanel } from './bindings-panel.js';
 import { FmuLibrary, FmuUpload, fmuFiles, type FmuUse } from './fmu-library.js';
 import { fmuFormValues, fmuPropertiesOf, fmuPropertiesSchema } from './fmu-properties.js';
 import { FMU_MIME, ModelCanvas, PALETTE_MIME } from './model-canvas.js';
@@ -494,6 +495,13 @@ function ModelEditor(props: EditorProps & { model: MachineModel }): ReactNode {
         </aside>
       </div>
       <RunPanel
+        modelId={model.id}
+        doc={doc}
+        catalogue={catalogue}
+        beforeRun={() => (dirty ? save() : Promise.resolve(true))}
+        onLive={setLive}
+      />
+      <BindingsPanel
         modelId={model.id}
         doc={doc}
         catalogue={catalogue}

@@ -57,6 +57,13 @@ const bindingFields = {
   offset: z.number().min(-1e12).max(1e12).optional().describe('0 by default'),
   onLoss: bindingLossSchema.optional().describe('Inputs: what to do while the device cannot be read (hold)'),
   safeValue: signalValue.optional().describe('Outputs: written when the loop stops, so the device is left safe'),
+  unit: z
+    .string()
+    .trim()
+    .min(1)
+    .max(32)
+    .optional()
+    .describe("The device value's engineering unit, before scale and offset (`°C`, `0.01 °C`, `%`): shown beside it"),
 };
 
 export const modelBindingInputSchema = strictWireRecord('NewModelBinding', bindingFields);
@@ -115,7 +122,8 @@ export const hilStatusSchema = wireRecord('HilStatus', {
   periodMs: z.number(),
   cycles: z.number().int(),
   overruns: z.number().int(),
-  jitterP99Ms: z.number(),
+  jitterP50Ms: z.number().describe('Lateness of a cycle start behind its slot, median'),
+  jitterP99Ms: z.number().describe('Lateness of a cycle start behind its slot, p99'),
   readToWriteP99Ms: z.number().describe('Start of a cycle (inputs read) to its outputs written, p99'),
   bindings: z.array(hilBindingStatusSchema).readonly(),
 });
