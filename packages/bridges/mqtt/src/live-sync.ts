@@ -90,13 +90,16 @@ export class LiveSync {
   }
 
   /** Publishes the twin's predicted state of an asset and remembers it for the drift. */
-  async publishPrediction(
+  publishPrediction(
     assetId: string,
     state: Readonly<Record<string, number | boolean | string>>,
     ts = this.now(),
   ): Promise<void> {
     this.predictions.set(assetId, state);
-    await this.client.publishAsync(`${this.options.prefix}/predicted/${assetId}`, JSON.stringify({ ts, state }));
+    // QoS 0 without a promise: publishAsync adds and removes listeners per message, which cost more CPU than the
+    // whole mirror update under a 1,000-vehicle fleet's 10,000 messages a second (measured with --cpu-prof).
+    this.client.publish(`${this.options.prefix}/predicted/${assetId}`, JSON.stringify({ ts, state }));
+    return Promise.resolve();
   }
 
   async close(): Promise<void> {
