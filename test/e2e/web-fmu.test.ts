@@ -156,6 +156,9 @@ describe.skipIf(skipBrowser)('web FMUs (Chromium)', () => {
     const t = Number(/t = ([\d.]+)/.exec((await view.page.getByTestId('run-state').textContent()) ?? '')?.[1]);
     const shown = Number(await node.locator('.live').textContent());
     expect(t).toBeGreaterThan(0.5);
+    // A run of seconds shows seconds on the transport clock (it read 00:00 for the whole run).
+    const clock = await view.page.getByRole('toolbar', { name: 'Transport' }).locator('.tp-time strong').textContent();
+    expect(clock).toBe(`00:00:${String(Math.floor(t)).padStart(2, '0')}`);
     expect(Math.abs(shown - 2 * (1 - Math.exp(-t / 2)))).toBeLessThan(0.12);
     await expectAxeClean('model with an FMU, paused');
     await shots('03-running');

@@ -1,6 +1,6 @@
 import { useEffect, useState, type ReactNode } from 'react';
 import type { SimSummary } from '../api/types.js';
-import { clockLabel, resolveClockEntry } from '../lib/clock-time.js';
+import { clockLabel, resolveClockEntry, showsSeconds } from '../lib/clock-time.js';
 import { parseClockInput } from '../lib/format.js';
 import type { SimSession } from '../state/use-sim.js';
 import { TimeSlider, type SliderPin } from './time-slider.js';
@@ -180,7 +180,7 @@ export function TransportBar({ session, onBranchHere, onOpenBranch, marks = [], 
           </div>
         )}
         <div className="tabular tp-time" aria-live="polite">
-          <strong>{clockLabel(sim, shown)}</strong>{' '}
+          <strong>{clockLabel(sim, shown, showsSeconds(sim))}</strong>{' '}
           {session.historical ? <span className="tag">past</span> : <span className="tag live">● live</span>}
         </div>
         <span className="spacer" />

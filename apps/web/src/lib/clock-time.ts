@@ -15,6 +15,11 @@ export function clockLabel(sim: SimClockInfo, t: number, withSeconds = false): s
   return withSeconds ? c.time : c.time.slice(0, 5);
 }
 
+/** A run of an hour or less moves in seconds: its clock shows them, or it would read 00:00 from start to end. */
+export function showsSeconds(sim: SimClockInfo): boolean {
+  return sim.durationS <= 3600;
+}
+
 /**
  * Date and time of a sim instant for display: the run's end, when it falls on local midnight, is 24:00 of the day
  * that ends there (a day that runs from 00:00 to 24:00), not 00:00 of the next day.
