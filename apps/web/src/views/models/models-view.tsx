@@ -128,7 +128,7 @@ export function ModelsView({ modelId, fmuId }: { modelId?: string; fmuId?: strin
             </ul>
             <button
               type="button"
-              className="ghost"
+              className="ghost new-model"
               onClick={() =>
                 api.createModel(project.id, `Model ${list.length + 1}`).then((m) => {
                   setVersion((v) => v + 1);
