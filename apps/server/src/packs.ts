@@ -8,6 +8,9 @@ import { PackRegistry, type AnyPack } from '@doppel/twin';
 /** The packs every Doppel server knows. */
 export const builtinPacks: readonly AnyPack[] = [swapPack, linePack, fleetPack, controlPlanePack, processPack];
 
+/** This module's URL: replication and dataset workers import it to resolve against the same built-in packs. */
+export const builtinPacksModule: string = import.meta.url;
+
 function isPack(value: unknown): value is AnyPack {
   return (
     typeof value === 'object' &&

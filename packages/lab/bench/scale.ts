@@ -20,7 +20,7 @@ const redisUrl = process.env.DOPPEL_BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379';
 const replications = Number(process.argv[2] ?? 16);
 const until = Number(process.argv[3] ?? 20_000);
 const bin = resolve(import.meta.dirname, '../../../apps/cli/bin/doppel.js');
-const packsModule = new URL('../../../apps/cli/src/packs.ts', import.meta.url).href;
+const packsModule = new URL('../../../apps/server/src/packs.ts', import.meta.url).href;
 
 const experiment = (count: number, horizon: number) =>
   loadExperimentText(

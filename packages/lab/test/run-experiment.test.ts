@@ -12,7 +12,7 @@ import {
   writeResultFiles,
 } from '../src/index.js';
 
-const packsModule = new URL('../../../apps/cli/src/packs.ts', import.meta.url).href;
+const packsModule = new URL('../../../apps/server/src/packs.ts', import.meta.url).href;
 const dirs: string[] = [];
 afterAll(() => dirs.forEach((dir) => rmSync(dir, { recursive: true, force: true })));
 function tempDir(): string {

@@ -4,6 +4,7 @@ import { DATASET_FILES, defaultWorkers, generateDataset, loadDatasetSpec, type D
 import { ProgressBar } from '../progress.js';
 import { UserError } from '../user-error.js';
 import { VERSION } from '../version.js';
+import { builtinPacksModule } from '@doppel/server/packs';
 
 interface GenerateFlags {
   out: string;
@@ -12,7 +13,6 @@ interface GenerateFlags {
 }
 
 /** The module episodes load their packs from: this command's own list, in the worker threads too. */
-const PACKS_MODULE = new URL(`../packs${import.meta.url.endsWith('.ts') ? '.ts' : '.js'}`, import.meta.url).href;
 
 /** Registers `doppel dataset generate`: labelled training episodes from a sweep over a scenario, as Parquet. */
 export function register(program: Command): void {
@@ -34,7 +34,7 @@ export function register(program: Command): void {
       const manifest = await generateDataset(spec, {
         outDir: flags.out,
         workers,
-        packsModule: PACKS_MODULE,
+        packsModule: builtinPacksModule,
         codeVersion: VERSION,
         onProgress: ({ done, total }) => bar.update(done / total, `${done}/${total} episodes`),
       });

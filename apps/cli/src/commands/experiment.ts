@@ -18,6 +18,7 @@ import {
 import { ProgressBar } from '../progress.js';
 import { UserError } from '../user-error.js';
 import { VERSION } from '../version.js';
+import { builtinPacksModule } from '@doppel/server/packs';
 
 interface ExperimentRunFlags {
   workers?: string;
@@ -34,7 +35,6 @@ interface WorkerFlags {
 }
 
 /** The module scenario replications load their packs from: this command's own list, in the worker threads too. */
-const PACKS_MODULE = new URL(`../packs${import.meta.url.endsWith('.ts') ? '.ts' : '.js'}`, import.meta.url).href;
 
 /** Registers `doppel experiment run`: replications of every grid point, summarised with confidence intervals. */
 export function register(program: Command): void {
@@ -69,7 +69,7 @@ export function register(program: Command): void {
       try {
         result = await runExperiment(loaded, {
           workers,
-          packsModule: PACKS_MODULE,
+          packsModule: builtinPacksModule,
           cache,
           onProgress: report.update,
           ...(runner === undefined ? {} : { runner }),
@@ -111,7 +111,7 @@ function registerWorker(program: Command): void {
         redis: flags.redis,
         queue: flags.queue,
         concurrency,
-        packsModule: PACKS_MODULE,
+        packsModule: builtinPacksModule,
         onJob: (event, jobId) => log(`worker ${process.pid}: ${event} ${jobId}`),
       });
       log(`worker ${process.pid}: ready on ${flags.queue ?? DEFAULT_QUEUE} with ${concurrency} threads`);

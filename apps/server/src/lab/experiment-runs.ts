@@ -10,9 +10,9 @@ import type {
 import type { Experiment, ExperimentResults, ExperimentSummary } from '@doppel/twin/contracts';
 import type { ServerConfig } from '../config.js';
 import { notFound, ServerError, ServerErrorCode, type ProblemIssue } from '../errors.js';
+import { builtinPacksModule } from '../packs.js';
 
 /** The module scenario replications load their packs from: the server's own list, in the worker threads too. */
-const PACKS_MODULE = new URL(`../packs${import.meta.url.endsWith('.ts') ? '.ts' : '.js'}`, import.meta.url).href;
 
 /** How an experiment's text is named in its errors (never a path of the server). */
 const TEXT_NAME = 'experiment.yaml';
@@ -200,7 +200,7 @@ export class ExperimentRuns {
       const experiment = await this.load(row.yaml);
       const result = await lab.runExperiment(experiment, {
         workers: this.config.limits.experimentWorkers,
-        packsModule: PACKS_MODULE,
+        packsModule: builtinPacksModule,
         cache: null,
         runner: running.runner,
         onProgress: (progress) => {
