@@ -175,13 +175,18 @@ export class ModbusClient {
   private request<T>(what: string, unitId: number | undefined, run: () => Promise<T>): Promise<T> {
     const next = this.queue.then(async () => {
       if (this.closed || !this.rtu.isOpen) {
+        // A connection can end without its close event reaching us (a write to a socket already reset): the
+        // attempts to open it again start from here too.
+        this.scheduleReconnect();
         throw new ModbusError(ModbusErrorCode.Connection, `${this.where}: ${what}: the connection is closed`);
       }
       this.rtu.setID(unitId ?? this.options.unitId ?? 1);
       try {
         return await run();
       } catch (error) {
-        throw toModbusError(error, `${this.where}: ${what}`);
+        const failure = toModbusError(error, `${this.where}: ${what}`);
+        if (failure.code === ModbusErrorCode.Connection) this.scheduleReconnect();
+        throw failure;
       }
     });
     this.queue = next.catch(() => undefined);
@@ -206,7 +211,9 @@ export class ModbusClient {
           if (this.closed) return fresh.close(() => undefined);
           // Requests queue one at a time, so none is in flight on the old connection when it is swapped.
           this.queue = this.queue.then(() => {
+            const stale = this.rtu;
             this.rtu = fresh;
+            if (stale.isOpen) stale.close(() => undefined);
             this.watch(fresh);
             for (const listener of this.reconnectListeners) listener();
           });
@@ -225,11 +232,19 @@ export class ModbusClient {
 async function open(options: ModbusClientOptions, where: string): Promise<ModbusRTU> {
   const rtu = new ModbusRTUClass();
   const timeoutMs = options.timeoutMs ?? 2_000;
+  let timer: NodeJS.Timeout | undefined;
+  // modbus-serial's own connect timeout does not cover every case: a connection the device accepts while it is still
+  // starting can leave connectTCP pending for ever, which would stop the reconnect attempts behind it.
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`no connection within ${timeoutMs} ms`)), timeoutMs);
+  });
   try {
-    await rtu.connectTCP(options.host, { port: options.port, timeout: timeoutMs });
+    await Promise.race([rtu.connectTCP(options.host, { port: options.port, timeout: timeoutMs }), deadline]);
   } catch (error) {
     rtu.close(() => undefined);
     throw toModbusError(error, `connect to ${where}`);
+  } finally {
+    clearTimeout(timer);
   }
   rtu.setTimeout(timeoutMs);
   return rtu;
