@@ -29,7 +29,7 @@ describe.skipIf(skipBrowser)('web Fleet view (Chromium)', () => {
     await expect
       .poll(() => library.getByRole('button', { name: /^Run / }).count(), { timeout: 30_000 })
       .toBeGreaterThan(10);
-    expect(await view.page.getByRole('region', { name: 'Runs' }).textContent()).toContain('No runs yet');
+    await expect.poll(() => view.page.getByRole('region', { name: 'Runs' }).textContent()).toContain('No runs yet');
     await expectAxeClean('fleet library');
     await shot('01-library');
   }, 120_000);
@@ -44,7 +44,7 @@ describe.skipIf(skipBrowser)('web Fleet view (Chromium)', () => {
     expect(await row.textContent()).toMatch(/no/); // collision: no
     await expect.poll(() => view.page.getByTestId('sim-state').textContent(), { timeout: 30_000 }).toMatch(/finished/);
     // The inspector shows the vehicle under test at its head: stopped by the AEB, sensors healthy.
-    expect(await inspector().getByRole('heading').textContent()).toMatch(/^ego/);
+    expect(await inspector().getByRole('heading').first().textContent()).toMatch(/^ego/);
     expect(await view.page.getByTestId('vehicle-speed').textContent()).toBe('0.0 km/h');
     const sensors = inspector().getByRole('table', { name: 'Sensors' });
     for (const s of ['radar', 'lidar', 'camera']) {
@@ -91,7 +91,7 @@ describe.skipIf(skipBrowser)('web Fleet view (Chromium)', () => {
     await cases().getByRole('button', { name: 'case@40' }).click();
     await view.page.waitForURL(/asset=case%4040|asset=case@40/);
     expect(await view.page.getByTestId('road-canvas').getAttribute('aria-label')).toContain('case@40');
-    expect(await inspector().getByRole('heading').textContent()).toMatch(/^ego@40/);
+    expect(await inspector().getByRole('heading').first().textContent()).toMatch(/^ego@40/);
     expect(await cases().locator('tr[aria-current="true"]').getAttribute('data-case')).toBe('case@40');
     await expectAxeClean('fleet sweep');
     await shot('05-sweep-report');
